@@ -1,0 +1,593 @@
+package org.quaterion.models;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.quaterion.models.encoders.Encoder;
+import org.quaterion.models.encoders.LoadContext;
+import org.quaterion.models.heads.EncoderHead;
+import org.quaterion.models.heads.HeadFactory;
+import org.quaterion.models.io.AtomicDirectory;
+import org.quaterion.models.io.Checksums;
+import org.quaterion.models.io.JsonFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A servable similarity model: one or more named encoders whose outputs are concatenated in sorted-name order
+ * (Quaterion's contract), then a head.
+ *
+ * <p>{@code embedding(records) = head(concat_{k in sorted(keys)} encoder_k(collate_k(records)))}, shape
+ * {@code (B, head.outputSize())}.
+ *
+ * <p>{@link #encode} runs in inference mode without gradients, is safe to call from many threads at once, and
+ * leaves no NDArray behind. {@link #save} writes a versioned directory atomically; {@link #load} restores it
+ * through a {@link ModelRegistry} of type names. Close the model to free its native memory.
+ *
+ * @param <T> the record type
+ */
+public final class SimilarityModel<T> implements AutoCloseable {
+
+    /** The key of the encoder of a single-encoder model. */
+    public static final String DEFAULT_ENCODER_KEY = "default";
+    /** The version of the saved format this library writes and the newest it reads. */
+    public static final int SCHEMA_VERSION = 1;
+    /** The {@code format} marker of {@code config.json}. */
+    public static final String FORMAT = "quaterion-similarity-model";
+
+    static final String CONFIG_FILE = "config.json";
+    static final String HEAD_PARAMETERS = "head/parameters.params";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SimilarityModel.class);
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
+
+    private final NDManager manager;
+    private final SortedMap<String, Encoder<T>> encoders;
+    private final EncoderHead head;
+    private final DataType dataType;
+
+    private SimilarityModel(NDManager manager, Map<String, Encoder<T>> encoders, EncoderHead head,
+            DataType dataType) {
+        this.manager = manager;
+        this.encoders = Collections.unmodifiableSortedMap(new TreeMap<>(encoders));
+        this.head = head;
+        this.dataType = dataType;
+        int total = encodersOutputSize(this.encoders);
+        if (head.inputSize() != total) {
+            Map<String, Integer> sizes = new LinkedHashMap<>();
+            this.encoders.forEach((k, e) -> sizes.put(k, e.embeddingSize()));
+            throw new IllegalArgumentException("the head expects input size " + head.inputSize() + " but the encoders "
+                    + sizes + " produce " + total + ": configure the head with inputSize " + total);
+        }
+        this.encoders.values().forEach(e -> e.initialize(manager, dataType));
+        if (!head.isInitialized()) {
+            head.initialize(manager, dataType);
+        }
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @param <T> the record type
+     * @return a new builder
+     */
+    public static <T> Builder<T> builder() {
+        return new Builder<>();
+    }
+
+    /**
+     * The sum of the encoders' embedding sizes: the input size the head must have.
+     *
+     * @param encoders the encoders
+     * @return the total width
+     */
+    public static int encodersOutputSize(Map<String, ? extends Encoder<?>> encoders) {
+        return encoders.values().stream().mapToInt(Encoder::embeddingSize).sum();
+    }
+
+    /**
+     * The encoders, by name, in concatenation order.
+     *
+     * @return an unmodifiable sorted map
+     */
+    public SortedMap<String, Encoder<T>> encoders() {
+        return encoders;
+    }
+
+    /**
+     * The head.
+     *
+     * @return the head
+     */
+    public EncoderHead head() {
+        return head;
+    }
+
+    /**
+     * The floating type of the model's parameters and outputs.
+     *
+     * @return FLOAT32 or FLOAT64
+     */
+    public DataType dataType() {
+        return dataType;
+    }
+
+    /**
+     * The device the model runs on.
+     *
+     * @return the device
+     */
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    /**
+     * The manager that owns the model's parameters.
+     *
+     * @return the manager
+     */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /**
+     * The width of the embeddings this model produces.
+     *
+     * @return {@code head().outputSize()}
+     */
+    public int embeddingSize() {
+        return head.outputSize();
+    }
+
+    /**
+     * The parameters a trainer optimises: the head's and those of trainable encoders, prefixed {@code head.} and
+     * {@code <key>.}.
+     *
+     * @return the trainable parameters
+     */
+    public ParameterList trainableParameters() {
+        ParameterList out = new ParameterList();
+        for (Map.Entry<String, Encoder<T>> e : encoders.entrySet()) {
+            if (e.getValue().trainable()) {
+                for (Pair<String, Parameter> p : e.getValue().parameters()) {
+                    out.add(e.getKey() + "." + p.getKey(), p.getValue());
+                }
+            }
+        }
+        for (Map.Entry<String, Parameter> p : head.namedParameters().entrySet()) {
+            out.add("head." + p.getKey(), p.getValue());
+        }
+        return out;
+    }
+
+    /**
+     * Encodes records into embeddings, in batches, in inference mode.
+     *
+     * @param records the records, non-empty, no nulls
+     * @param batchSize records per forward pass, at least 1
+     * @return one {@code float[embeddingSize()]} row per record, in input order
+     */
+    public float[][] encode(List<T> records, int batchSize) {
+        checkRecords(records, batchSize);
+        float[][] out = new float[records.size()][];
+        int width = embeddingSize();
+        for (int start = 0; start < records.size(); start += batchSize) {
+            List<T> batch = records.subList(start, Math.min(records.size(), start + batchSize));
+            try (NDScope scope = new NDScope(); NDManager batchManager = manager.newSubManager()) {
+                float[] flat = forward(batch, batchManager, false).toType(DataType.FLOAT32, false).toFloatArray();
+                for (int i = 0; i < batch.size(); i++) {
+                    float[] row = new float[width];
+                    System.arraycopy(flat, i * width, row, 0, width);
+                    out[start + i] = row;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Encodes records into one {@code (N, embeddingSize())} array owned by {@code target}, in inference mode.
+     *
+     * @param records the records, non-empty, no nulls
+     * @param batchSize records per forward pass, at least 1
+     * @param target the manager that will own the result (on any device)
+     * @return the embeddings in the model's data type
+     */
+    public NDArray encodeToArray(List<T> records, int batchSize, NDManager target) {
+        checkRecords(records, batchSize);
+        NDArray result;
+        try (NDScope scope = new NDScope(); NDManager batchManager = manager.newSubManager()) {
+            NDList parts = new NDList();
+            for (int start = 0; start < records.size(); start += batchSize) {
+                List<T> batch = records.subList(start, Math.min(records.size(), start + batchSize));
+                parts.add(forward(batch, batchManager, false));
+            }
+            NDArray joined = parts.size() == 1 ? parts.head() : NDArrays.concat(parts, 0);
+            result = target.from(joined);
+            if (result == joined) {
+                result = joined.duplicate();
+                result.attach(target);
+            }
+            NDScope.unregister(result);
+        }
+        return result;
+    }
+
+    /**
+     * One forward pass: collate per encoder, encode, concatenate in name order, apply the head.
+     *
+     * <p>Arrays are created in (or attached to) {@code callManager}; wrap the call in an {@link NDScope} to free
+     * temporaries that ops attach to parameter managers. Used by {@link #encode} and by the trainer.
+     *
+     * @param records the batch, non-empty
+     * @param callManager the manager of this call
+     * @param training training mode (frozen encoders still run in inference mode)
+     * @return the {@code (B, embeddingSize())} embeddings
+     */
+    public NDArray forward(List<T> records, NDManager callManager, boolean training) {
+        NDList outputs = new NDList(encoders.size());
+        List<String> routes = null;
+        for (Encoder<T> encoder : encoders.values()) {
+            outputs.add(encoder.forward(encoder.collate(records, callManager), training));
+            if (routes == null) {
+                routes = encoder.routes(records);
+            }
+        }
+        NDArray joined = outputs.size() == 1 ? outputs.head() : NDArrays.concat(outputs, 1);
+        return applyHead(joined, routes, training);
+    }
+
+    /**
+     * Applies the head to already concatenated encoder outputs (e.g. from the embedding cache).
+     *
+     * @param joined {@code (B, head().inputSize())}
+     * @param routes per-record routes for a switching head, or null
+     * @param training training mode
+     * @return the {@code (B, embeddingSize())} embeddings
+     */
+    public NDArray applyHead(NDArray joined, List<String> routes, boolean training) {
+        NDArray x = joined.getDataType() == dataType ? joined : joined.toType(dataType, false);
+        return head.apply(new ParameterStore(joined.getManager(), false), x, routes, training);
+    }
+
+    private static <T> void checkRecords(List<T> records, int batchSize) {
+        if (records == null || records.isEmpty()) {
+            throw new IllegalArgumentException("records is empty: pass at least one record to encode");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+        }
+        for (int i = 0; i < records.size(); i++) {
+            if (records.get(i) == null) {
+                throw new IllegalArgumentException("record " + i + " is null: remove nulls before encoding");
+            }
+        }
+    }
+
+    /**
+     * Saves the model as a directory, atomically (temporary sibling, then rename): {@code config.json}
+     * (schema version, type names, head config, file checksums), {@code head/parameters.params} and
+     * {@code encoders/<key>/}.
+     *
+     * @param dir the directory to create or replace
+     * @throws IOException when writing fails; an existing model at {@code dir} is then left untouched
+     */
+    public void save(Path dir) throws IOException {
+        AtomicDirectory.write(dir, tmp -> {
+            Files.createDirectories(tmp.resolve("head"));
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp.resolve(HEAD_PARAMETERS)));
+                    DataOutputStream data = new DataOutputStream(out)) {
+                head.saveParameters(data);
+            }
+            JsonArray encoderList = new JsonArray();
+            for (Map.Entry<String, Encoder<T>> e : encoders.entrySet()) {
+                Path encoderDir = Files.createDirectories(tmp.resolve("encoders").resolve(e.getKey()));
+                e.getValue().save(encoderDir);
+                JsonObject entry = new JsonObject();
+                entry.addProperty("key", e.getKey());
+                entry.addProperty("type", e.getValue().typeName());
+                entry.addProperty("trainable", e.getValue().trainable());
+                entry.addProperty("embedding_size", e.getValue().embeddingSize());
+                encoderList.add(entry);
+            }
+            JsonObject config = new JsonObject();
+            config.addProperty("format", FORMAT);
+            config.addProperty("schema_version", SCHEMA_VERSION);
+            config.addProperty("library_version", LibraryVersion.get());
+            config.addProperty("data_type", dataType.name().toLowerCase(Locale.ROOT));
+            config.addProperty("embedding_size", embeddingSize());
+            config.add("encoders", encoderList);
+            config.add("head", HeadFactory.describe(head));
+            JsonObject files = new JsonObject();
+            Checksums.ofTree(tmp, List.of(CONFIG_FILE)).forEach(files::addProperty);
+            config.add("files", files);
+            JsonFiles.write(tmp.resolve(CONFIG_FILE), config);
+        });
+        LOG.info("saved similarity model to {}", dir);
+    }
+
+    /**
+     * Loads a saved model on the default device with the type names found by {@link ModelRegistry#discover()}.
+     *
+     * @param dir the directory {@link #save} wrote
+     * @param <T> the record type
+     * @return the model
+     * @throws ModelFormatException when the directory is missing, truncated, corrupt, of a newer schema, or
+     *     names an unregistered type
+     */
+    public static <T> SimilarityModel<T> load(Path dir) {
+        return load(dir, ModelRegistry.discover(), null);
+    }
+
+    /**
+     * Loads a saved model.
+     *
+     * @param dir the directory {@link #save} wrote
+     * @param registry resolves encoder and head type names
+     * @param device the device to load onto, or null for the engine's default device
+     * @param <T> the record type
+     * @return the model
+     * @throws ModelFormatException when the directory is missing, truncated, corrupt, of a newer schema, or
+     *     names an unregistered type
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> SimilarityModel<T> load(Path dir, ModelRegistry registry, Device device) {
+        Objects.requireNonNull(registry, "registry");
+        if (!Files.isDirectory(dir)) {
+            throw new ModelFormatException(dir, "is not a directory: give the directory SimilarityModel.save wrote");
+        }
+        Path configFile = dir.resolve(CONFIG_FILE);
+        JsonObject config = JsonFiles.read(configFile);
+        checkHeader(configFile, config);
+        verifyFiles(dir, configFile, config);
+        DataType dataType = parseDataType(configFile, config);
+        NDManager manager = device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device);
+        try {
+            EncoderHead head;
+            try {
+                head = registry.createHead(config.getAsJsonObject("head"));
+            } catch (RuntimeException e) {
+                throw new ModelFormatException(configFile, "has a head that cannot be built: " + e.getMessage(), e);
+            }
+            Path headParams = dir.resolve(HEAD_PARAMETERS);
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(headParams));
+                    DataInputStream data = new DataInputStream(in)) {
+                head.loadParameters(manager, data);
+            } catch (IOException | MalformedModelException | RuntimeException e) {
+                throw new ModelFormatException(headParams, "cannot be loaded into the " + head.typeName()
+                        + " head: " + e.getMessage(), e);
+            }
+            LoadContext context = new LoadContext(manager, dataType, registry);
+            Map<String, Encoder<T>> encoders = new TreeMap<>();
+            for (JsonElement element : config.getAsJsonArray("encoders")) {
+                JsonObject entry = element.getAsJsonObject();
+                String key = entry.get("key").getAsString();
+                String type = entry.get("type").getAsString();
+                Path encoderDir = dir.resolve("encoders").resolve(checkKey(key));
+                try {
+                    encoders.put(key, (Encoder<T>) registry.encoderFactory(type).load(encoderDir, context));
+                } catch (ModelFormatException e) {
+                    throw e;
+                } catch (IOException | RuntimeException e) {
+                    throw new ModelFormatException(encoderDir, "(encoder '" + key + "' of type '" + type
+                            + "') cannot be loaded: " + e.getMessage(), e);
+                }
+            }
+            SimilarityModel<T> model = new SimilarityModel<>(manager, encoders, head, dataType);
+            LOG.info("loaded similarity model from {} (encoders {}, head {})", dir, encoders.keySet(),
+                    head.typeName());
+            return model;
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static void checkHeader(Path configFile, JsonObject config) {
+        if (!config.has("format") || !FORMAT.equals(config.get("format").getAsString())) {
+            throw new ModelFormatException(configFile, "is not a Quaterion similarity model config (format is "
+                    + config.get("format") + ", expected \"" + FORMAT + "\")");
+        }
+        JsonElement version = config.get("schema_version");
+        if (version == null || !version.isJsonPrimitive() || !version.getAsJsonPrimitive().isNumber()) {
+            throw new ModelFormatException(configFile, "has no integer schema_version");
+        }
+        int v = version.getAsInt();
+        if (v > SCHEMA_VERSION) {
+            throw new ModelFormatException(configFile, "has schema_version " + v + ", newer than this library reads ("
+                    + SCHEMA_VERSION + "): upgrade quaterion-models to load it");
+        }
+        if (v < 1) {
+            throw new ModelFormatException(configFile, "has invalid schema_version " + v);
+        }
+        for (String member : new String[] {"encoders", "head", "files"}) {
+            if (!config.has(member)) {
+                throw new ModelFormatException(configFile, "lacks '" + member + "': the file is incomplete");
+            }
+        }
+    }
+
+    private static void verifyFiles(Path dir, Path configFile, JsonObject config) {
+        JsonObject files = config.getAsJsonObject("files");
+        for (String rel : files.keySet()) {
+            Path file = dir.resolve(rel).normalize();
+            if (!file.startsWith(dir.normalize())) {
+                throw new ModelFormatException(configFile, "lists a file outside the model directory: " + rel);
+            }
+            if (!Files.isRegularFile(file)) {
+                throw new ModelFormatException(file, "is missing: the saved model is incomplete; save it again");
+            }
+            String actual;
+            try {
+                actual = Checksums.sha256(file);
+            } catch (IOException e) {
+                throw new ModelFormatException(file, "cannot be read: " + e.getMessage(), e);
+            }
+            if (!actual.equals(files.get(rel).getAsString())) {
+                throw new ModelFormatException(file, "is truncated or corrupt (SHA-256 differs from config.json); "
+                        + "save the model again");
+            }
+        }
+    }
+
+    private static DataType parseDataType(Path configFile, JsonObject config) {
+        String name = config.has("data_type") ? config.get("data_type").getAsString() : "float32";
+        switch (name) {
+            case "float32":
+                return DataType.FLOAT32;
+            case "float64":
+                return DataType.FLOAT64;
+            default:
+                throw new ModelFormatException(configFile, "has unsupported data_type '" + name
+                        + "': float32 or float64");
+        }
+    }
+
+    private static String checkKey(String key) {
+        if (key == null || !KEY.matcher(key).matches()) {
+            throw new IllegalArgumentException("encoder key '" + key + "' is not a safe directory name: use letters, "
+                    + "digits, '_', '-' and '.', not starting with '.' or '-'");
+        }
+        return key;
+    }
+
+    @Override
+    public void close() {
+        encoders.values().forEach(Encoder::close);
+        manager.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SimilarityModel{encoders=" + encoders + ", head=" + head + ", dataType=" + dataType + "}";
+    }
+
+    /**
+     * Builds a {@link SimilarityModel}. Required: at least one encoder and a head.
+     *
+     * @param <T> the record type
+     */
+    public static final class Builder<T> {
+        private final Map<String, Encoder<T>> encoders = new LinkedHashMap<>();
+        private EncoderHead head;
+        private Device device;
+        private DataType dataType = DataType.FLOAT32;
+
+        private Builder() {}
+
+        /**
+         * Adds a named encoder; outputs are concatenated in sorted-name order.
+         *
+         * @param key the name (a safe directory name)
+         * @param encoder the encoder
+         * @return this builder
+         */
+        public Builder<T> addEncoder(String key, Encoder<T> encoder) {
+            checkKey(key);
+            if (encoders.containsKey(key)) {
+                throw new IllegalArgumentException("encoder key '" + key + "' is used twice: keys must be unique");
+            }
+            encoders.put(key, Objects.requireNonNull(encoder, "encoder"));
+            return this;
+        }
+
+        /**
+         * Sets the single encoder, under {@value SimilarityModel#DEFAULT_ENCODER_KEY}.
+         *
+         * @param encoder the encoder
+         * @return this builder
+         */
+        public Builder<T> setEncoder(Encoder<T> encoder) {
+            return addEncoder(DEFAULT_ENCODER_KEY, encoder);
+        }
+
+        /**
+         * Sets the head (required); its input size must equal the sum of the encoders' sizes.
+         *
+         * @param head the head
+         * @return this builder
+         */
+        public Builder<T> setHead(EncoderHead head) {
+            this.head = head;
+            return this;
+        }
+
+        /**
+         * Sets the device (default: the engine's default device, a GPU when the CUDA build finds one).
+         *
+         * @param device the device
+         * @return this builder
+         */
+        public Builder<T> optDevice(Device device) {
+            this.device = device;
+            return this;
+        }
+
+        /**
+         * Sets the floating type of parameters and outputs (default FLOAT32).
+         *
+         * @param dataType FLOAT32 or FLOAT64
+         * @return this builder
+         */
+        public Builder<T> optDataType(DataType dataType) {
+            if (dataType != DataType.FLOAT32 && dataType != DataType.FLOAT64) {
+                throw new IllegalArgumentException("dataType must be FLOAT32 or FLOAT64, got " + dataType
+                        + " (BFLOAT16 aborts the JVM on DJL's CPU build)");
+            }
+            this.dataType = dataType;
+            return this;
+        }
+
+        /**
+         * Validates and builds; initializes encoders and head on the model's manager.
+         *
+         * @return the model
+         */
+        public SimilarityModel<T> build() {
+            if (encoders.isEmpty()) {
+                throw new IllegalArgumentException("a SimilarityModel needs at least one encoder: call setEncoder or "
+                        + "addEncoder");
+            }
+            if (head == null) {
+                throw new IllegalArgumentException("a SimilarityModel needs a head: call setHead (EmptyHead for none)");
+            }
+            NDManager manager = device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device);
+            try {
+                return new SimilarityModel<>(manager, encoders, head, dataType);
+            } catch (RuntimeException e) {
+                manager.close();
+                throw e;
+            }
+        }
+    }
+}

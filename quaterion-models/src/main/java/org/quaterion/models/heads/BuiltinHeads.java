@@ -1,0 +1,90 @@
+package org.quaterion.models.heads;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import org.quaterion.models.ModelRegistry;
+import org.quaterion.models.io.JsonFiles;
+
+/** The factories of the heads this package ships, keyed by their Quaterion config keys. */
+public final class BuiltinHeads {
+
+    private BuiltinHeads() {}
+
+    /**
+     * All built-in head factories.
+     *
+     * @return one factory per built-in type
+     */
+    public static List<HeadFactory> factories() {
+        return List.of(
+                of(EmptyHead.TYPE, (c, r) -> new EmptyHead(in(c), dropout(c))),
+                of(NormalizeHead.TYPE, (c, r) -> new NormalizeHead(in(c))),
+                of(LinearHead.TYPE, (c, r) -> new LinearHead(in(c), JsonFiles.requireInt(c, "output_size", "linear"),
+                        !c.has("bias") || c.get("bias").getAsBoolean(), dropout(c))),
+                of(GatedHead.TYPE, (c, r) -> new GatedHead(in(c), dropout(c))),
+                of(SkipConnectionHead.TYPE, (c, r) -> new SkipConnectionHead(in(c), dropout(c),
+                        JsonFiles.optDouble(c, "skip_dropout", 0.0), (int) JsonFiles.optDouble(c, "n_layers", 1))),
+                of(StackedProjectionHead.TYPE, (c, r) -> new StackedProjectionHead(in(c), sizes(c),
+                        activation(c), dropout(c))),
+                of(WideningHead.TYPE, (c, r) -> new WideningHead(in(c), JsonFiles.optDouble(c, "expansion_factor", 4.0),
+                        activation(c), dropout(c))),
+                of(SoftmaxEmbeddingsHead.TYPE, (c, r) -> new SoftmaxEmbeddingsHead(in(c),
+                        JsonFiles.requireInt(c, "output_groups", "softmax_embeddings"),
+                        JsonFiles.requireInt(c, "output_size_per_group", "softmax_embeddings"), dropout(c))),
+                of(SequentialHead.TYPE, (c, r) -> {
+                    List<EncoderHead> parts = new ArrayList<>();
+                    for (JsonElement e : c.getAsJsonArray("heads")) {
+                        parts.add(r.createHead(e.getAsJsonObject()));
+                    }
+                    return new SequentialHead(parts);
+                }),
+                of(SwitchHead.TYPE, (c, r) -> {
+                    Map<String, EncoderHead> options = new LinkedHashMap<>();
+                    JsonObject heads = c.getAsJsonObject("heads");
+                    for (String key : heads.keySet()) {
+                        options.put(key, r.createHead(heads.getAsJsonObject(key)));
+                    }
+                    return new SwitchHead(options);
+                }));
+    }
+
+    private static HeadFactory of(String type, BiFunction<JsonObject, ModelRegistry, EncoderHead> create) {
+        return new HeadFactory() {
+            @Override
+            public String typeName() {
+                return type;
+            }
+
+            @Override
+            public EncoderHead create(JsonObject config, ModelRegistry registry) {
+                return create.apply(config, registry);
+            }
+        };
+    }
+
+    private static int in(JsonObject c) {
+        return JsonFiles.requireInt(c, "input_embedding_size", "head");
+    }
+
+    private static double dropout(JsonObject c) {
+        return JsonFiles.optDouble(c, "dropout", 0.0);
+    }
+
+    private static String activation(JsonObject c) {
+        return c.has("activation_fn") ? c.get("activation_fn").getAsString() : "relu";
+    }
+
+    private static List<Integer> sizes(JsonObject c) {
+        List<Integer> sizes = new ArrayList<>();
+        if (!c.has("output_sizes") || !c.get("output_sizes").isJsonArray()) {
+            throw new IllegalArgumentException("stacked_projection head config needs an 'output_sizes' array");
+        }
+        c.getAsJsonArray("output_sizes").forEach(e -> sizes.add(e.getAsInt()));
+        return sizes;
+    }
+}

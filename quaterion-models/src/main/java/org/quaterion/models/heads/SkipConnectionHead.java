@@ -1,0 +1,87 @@
+package org.quaterion.models.heads;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Gated residual layers, as quaterion_models' {@code SkipConnectionHead}: for each layer i,
+ * {@code x = fc_i(skip_dropout(x)) · sigmoid(g_i) + x}, with {@code fc_i = Linear(in, in)} and gates {@code g_i}
+ * initialised to −4.0 (sigmoid ≈ 0.018, so the head starts near the identity). Parameters {@code gates_i},
+ * {@code fc_i.weight}, {@code fc_i.bias}.
+ */
+public final class SkipConnectionHead extends EncoderHead {
+
+    /** Registered type name. */
+    public static final String TYPE = "skip_connection";
+
+    private final double skipDropout;
+    private final List<Parameter> gates = new ArrayList<>();
+    private final List<Linear> layers = new ArrayList<>();
+
+    /**
+     * Creates the head.
+     *
+     * @param inputSize the input (and output) width
+     * @param dropout dropout on the head input in training
+     * @param skipDropout dropout before each layer's projection in training, in [0, 1)
+     * @param nLayers number of residual layers, at least 1
+     */
+    public SkipConnectionHead(int inputSize, double dropout, double skipDropout, int nLayers) {
+        super(inputSize, dropout);
+        if (nLayers < 1) {
+            throw new IllegalArgumentException("SkipConnectionHead needs n_layers >= 1, got " + nLayers);
+        }
+        if (!(skipDropout >= 0 && skipDropout < 1)) {
+            throw new IllegalArgumentException("SkipConnectionHead needs skip_dropout in [0, 1), got " + skipDropout);
+        }
+        this.skipDropout = skipDropout;
+        for (int i = 0; i < nLayers; i++) {
+            gates.add(addParameter(Layers.constantVector("gates_" + i, inputSize, -4.0f)));
+            layers.add(addChildBlock("fc_" + i, Layers.linear(inputSize, inputSize, true)));
+        }
+    }
+
+    /**
+     * Creates a one-layer head without dropout.
+     *
+     * @param inputSize the input (and output) width
+     */
+    public SkipConnectionHead(int inputSize) {
+        this(inputSize, 0.0, 0.0, 1);
+    }
+
+    @Override
+    public String typeName() {
+        return TYPE;
+    }
+
+    @Override
+    public int outputSize() {
+        return inputSize();
+    }
+
+    @Override
+    protected void addConfig(JsonObject json) {
+        json.addProperty("skip_dropout", skipDropout);
+        json.addProperty("n_layers", layers.size());
+    }
+
+    @Override
+    protected NDArray transform(ParameterStore ps, NDArray x, NDArray routes, boolean training) {
+        for (int i = 0; i < layers.size(); i++) {
+            NDArray in = skipDropout > 0 && training ? Dropout.dropout(x, (float) skipDropout, true).head() : x;
+            NDArray projected = layers.get(i).forward(ps, new NDList(in), training).head();
+            NDArray gate = Activation.sigmoid(ps.getValue(gates.get(i), x.getDevice(), training));
+            x = projected.mul(gate).add(x);
+        }
+        return x;
+    }
+}

@@ -1,0 +1,65 @@
+package org.quaterion.models.heads;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import com.google.gson.JsonObject;
+
+/**
+ * Independent softmax groups, as quaterion_models' {@code SoftmaxEmbeddingsHead}: {@code p = Linear(in, G·K)(x)},
+ * viewed as {@code (B, G, K)}, softmax over K, flattened back to {@code (B, G·K)}. Parameters
+ * {@code projection_layer.weight/bias}.
+ */
+public final class SoftmaxEmbeddingsHead extends EncoderHead {
+
+    /** Registered type name. */
+    public static final String TYPE = "softmax_embeddings";
+
+    private final int outputGroups;
+    private final int outputSizePerGroup;
+    private final Linear projection;
+
+    /**
+     * Creates the head.
+     *
+     * @param inputSize input width
+     * @param outputGroups number of groups G
+     * @param outputSizePerGroup size of each group K
+     * @param dropout dropout on the head input in training
+     */
+    public SoftmaxEmbeddingsHead(int inputSize, int outputGroups, int outputSizePerGroup, double dropout) {
+        super(inputSize, dropout);
+        if (outputGroups < 1 || outputSizePerGroup < 1) {
+            throw new IllegalArgumentException("SoftmaxEmbeddingsHead needs output_groups >= 1 and "
+                    + "output_size_per_group >= 1, got " + outputGroups + " and " + outputSizePerGroup);
+        }
+        this.outputGroups = outputGroups;
+        this.outputSizePerGroup = outputSizePerGroup;
+        this.projection = addChildBlock("projection_layer",
+                Layers.linear(inputSize, outputGroups * outputSizePerGroup, true));
+    }
+
+    @Override
+    public String typeName() {
+        return TYPE;
+    }
+
+    @Override
+    public int outputSize() {
+        return outputGroups * outputSizePerGroup;
+    }
+
+    @Override
+    protected void addConfig(JsonObject json) {
+        json.addProperty("output_groups", outputGroups);
+        json.addProperty("output_size_per_group", outputSizePerGroup);
+    }
+
+    @Override
+    protected NDArray transform(ParameterStore ps, NDArray x, NDArray routes, boolean training) {
+        NDArray p = projection.forward(ps, new NDList(x), training).head();
+        long rows = p.getShape().get(0);
+        return p.reshape(rows, outputGroups, outputSizePerGroup).softmax(-1).reshape(rows, outputSize());
+    }
+}

@@ -1,0 +1,58 @@
+package org.quaterion.models.heads;
+
+import com.google.gson.JsonObject;
+import java.util.List;
+
+/**
+ * Widen then project back, as quaterion_models' {@code WideningHead}:
+ * {@code Linear(in, int(in·expansion_factor)) → act → Linear(·, in)}. Output size equals input size.
+ */
+public final class WideningHead extends StackedProjectionHead {
+
+    /** Registered type name. */
+    public static final String TYPE = "widening";
+
+    private final double expansionFactor;
+
+    /**
+     * Creates the head.
+     *
+     * @param inputSize input (and output) width
+     * @param expansionFactor hidden width = {@code (int) (inputSize · expansionFactor)}, at least 1
+     * @param activationFn activation name
+     * @param dropout dropout on the head input in training
+     */
+    public WideningHead(int inputSize, double expansionFactor, String activationFn, double dropout) {
+        super(inputSize, List.of(hidden(inputSize, expansionFactor), inputSize), activationFn, dropout);
+        this.expansionFactor = expansionFactor;
+    }
+
+    /**
+     * Creates a ReLU head with expansion 4 and no dropout (Quaterion's defaults).
+     *
+     * @param inputSize input (and output) width
+     */
+    public WideningHead(int inputSize) {
+        this(inputSize, 4.0, "relu", 0.0);
+    }
+
+    private static int hidden(int inputSize, double expansionFactor) {
+        int hidden = (int) (inputSize * expansionFactor);
+        if (hidden < 1) {
+            throw new IllegalArgumentException("WideningHead: expansion_factor " + expansionFactor
+                    + " gives a hidden width of " + hidden + "; use a factor with inputSize·factor >= 1");
+        }
+        return hidden;
+    }
+
+    @Override
+    public String typeName() {
+        return TYPE;
+    }
+
+    @Override
+    protected void addConfig(JsonObject json) {
+        super.addConfig(json);
+        json.addProperty("expansion_factor", expansionFactor);
+    }
+}

@@ -1,0 +1,104 @@
+package org.quaterion.models.io;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.quaterion.models.ModelFormatException;
+
+/** Reads and writes the JSON files of a saved model, turning every failure into a message that names the file. */
+public final class JsonFiles {
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+
+    private JsonFiles() {}
+
+    /**
+     * Writes a JSON object, pretty-printed, UTF-8.
+     *
+     * @param file the file to write
+     * @param json the content
+     * @throws IOException when writing fails
+     */
+    public static void write(Path file, JsonElement json) throws IOException {
+        Files.writeString(file, GSON.toJson(json) + "\n", StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads a JSON object.
+     *
+     * @param file the file to read
+     * @return the object
+     * @throws ModelFormatException when the file is missing, unreadable, not JSON or not an object
+     */
+    public static JsonObject read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ModelFormatException(file, "is missing: the directory is not a saved model or was not fully written");
+        } catch (IOException e) {
+            throw new ModelFormatException(file, "cannot be read (" + e.getMessage() + ")", e);
+        }
+        try {
+            JsonElement element = GSON.fromJson(text, JsonElement.class);
+            if (element == null || !element.isJsonObject()) {
+                throw new ModelFormatException(file, "is not a JSON object: the file is empty, truncated or corrupt");
+            }
+            return element.getAsJsonObject();
+        } catch (JsonParseException e) {
+            throw new ModelFormatException(file, "is not valid JSON (truncated or corrupt): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Returns a required integer member of a config object.
+     *
+     * @param config the object
+     * @param key the member name
+     * @param where the file or component, for the message
+     * @return the value
+     */
+    public static int requireInt(JsonObject config, String key, String where) {
+        JsonElement e = config.get(key);
+        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+            throw new IllegalArgumentException(where + ": config needs an integer '" + key + "', got " + e);
+        }
+        return e.getAsInt();
+    }
+
+    /**
+     * Returns a required string member of a config object.
+     *
+     * @param config the object
+     * @param key the member name
+     * @param where the file or component, for the message
+     * @return the value
+     */
+    public static String requireString(JsonObject config, String key, String where) {
+        JsonElement e = config.get(key);
+        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+            throw new IllegalArgumentException(where + ": config needs a string '" + key + "', got " + e);
+        }
+        return e.getAsString();
+    }
+
+    /**
+     * Returns an optional number member of a config object.
+     *
+     * @param config the object
+     * @param key the member name
+     * @param fallback the value when absent
+     * @return the value
+     */
+    public static double optDouble(JsonObject config, String key, double fallback) {
+        JsonElement e = config.get(key);
+        return e == null || e.isJsonNull() ? fallback : e.getAsDouble();
+    }
+}
