@@ -1,0 +1,185 @@
+package org.quaterion.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.quaterion.models.encoders.SwitchEncoder;
+import org.quaterion.models.heads.EmptyHead;
+import org.quaterion.models.heads.GatedHead;
+import org.quaterion.models.heads.LinearHead;
+import org.quaterion.models.heads.NormalizeHead;
+import org.quaterion.models.heads.SequentialHead;
+import org.quaterion.models.heads.SkipConnectionHead;
+import org.quaterion.models.heads.SwitchHead;
+import org.quaterion.models.heads.WideningHead;
+
+class SaveLoadTest {
+
+    private static final List<float[]> RECORDS = TestModels.rows(7, 16, 21);
+
+    private static ModelRegistry registry() {
+        return ModelRegistry.discover().register(org.quaterion.models.encoders.BlockEncoder.factory("mlp",
+                SaveLoadTest::mlpBlock, org.quaterion.models.encoders.Collators.floatVectors()));
+    }
+
+    private static ai.djl.nn.Block mlpBlock() {
+        return new ai.djl.nn.SequentialBlock().add(ai.djl.nn.core.Linear.builder().setUnits(12).build())
+                .add(ai.djl.nn.Activation::tanh);
+    }
+
+    private static float[][] saveModel(Path dir) throws IOException {
+        try (SimilarityModel<float[]> model = SimilarityModel.<float[]>builder()
+                .setEncoder(SimilarityModelTest.mlpEncoder(16, 12, true))
+                .setHead(SequentialHead.of(new SkipConnectionHead(12, 0.1, 0.0, 2), new WideningHead(12),
+                        new LinearHead(12, 6), new GatedHead(6), new NormalizeHead(6)))
+                .build()) {
+            model.save(dir);
+            return model.encode(RECORDS, 3);
+        }
+    }
+
+    @Test
+    void roundTripGivesTheSameEmbeddingsAndAVersionedConfig(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("model");
+        float[][] before = saveModel(dir);
+        JsonObject config = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
+        assertEquals(SimilarityModel.SCHEMA_VERSION, config.get("schema_version").getAsInt());
+        assertEquals("mlp", config.getAsJsonArray("encoders").get(0).getAsJsonObject().get("type").getAsString());
+        assertEquals("sequential", config.getAsJsonObject("head").get("type").getAsString());
+        assertFalse(config.toString().contains("org.quaterion"), "no Java class names in the saved config");
+        try (SimilarityModel<float[]> loaded = SimilarityModel.load(dir, registry(), null)) {
+            float[][] after = loaded.encode(RECORDS, 4);
+            for (int i = 0; i < before.length; i++) {
+                assertArrayEquals(before[i], after[i], 1e-6f);
+            }
+        }
+    }
+
+    @Test
+    void savingOverAModelReplacesItAtomically(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("model");
+        saveModel(dir);
+        float[][] second = saveModel(dir);
+        try (Stream<Path> siblings = Files.list(tmp)) {
+            assertEquals(List.of(dir), siblings.toList(), "no temporary directories left behind");
+        }
+        try (SimilarityModel<float[]> loaded = SimilarityModel.load(dir, registry(), null)) {
+            assertArrayEquals(second[0], loaded.encode(RECORDS, 7)[0], 1e-6f);
+        }
+    }
+
+    @Test
+    void switchModelsRoundTrip(@TempDir Path tmp) throws IOException {
+        Map<String, org.quaterion.models.encoders.BlockEncoder<float[]>> options = Map.of(
+                "neg", TestModels.lambdaEncoder("negate", 2, ai.djl.ndarray.NDArray::neg),
+                "pos", TestModels.lambdaEncoder("identity", 2, x -> x));
+        java.util.function.Function<float[], String> selector = r -> r[0] < 0 ? "neg" : "pos";
+        List<float[]> records = List.of(new float[] {-1, 2}, new float[] {3, 4}, new float[] {-5, -6});
+        float[][] before;
+        try (SimilarityModel<float[]> model = SimilarityModel.<float[]>builder()
+                .setEncoder(new SwitchEncoder<>("sign-switch", options, selector))
+                .setHead(new SwitchHead(Map.of("neg", new LinearHead(2, 2), "pos", new GatedHead(2)))).build()) {
+            before = model.encode(records, 2);
+            model.save(tmp.resolve("switch"));
+        }
+        ModelRegistry registry = ModelRegistry.discover()
+                .register(TestModels.lambdaFactory("negate", ai.djl.ndarray.NDArray::neg))
+                .register(TestModels.lambdaFactory("identity", x -> x))
+                .register(SwitchEncoder.factory("sign-switch", selector));
+        try (SimilarityModel<float[]> loaded = SimilarityModel.load(tmp.resolve("switch"), registry, null)) {
+            float[][] after = loaded.encode(records, 3);
+            for (int i = 0; i < before.length; i++) {
+                assertArrayEquals(before[i], after[i], 1e-6f);
+            }
+        }
+    }
+
+    @Test
+    void corruptOrTruncatedFilesAreReportedByName(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("model");
+        saveModel(dir);
+        Path params = dir.resolve("head/parameters.params");
+        byte[] bytes = Files.readAllBytes(params);
+
+        bytes[bytes.length / 2] ^= 0x5a;
+        Files.write(params, bytes);
+        assertLoadFails(dir, "head/parameters.params is truncated or corrupt");
+
+        bytes[bytes.length / 2] ^= 0x5a;
+        Files.write(params, java.util.Arrays.copyOf(bytes, bytes.length / 3));
+        assertLoadFails(dir, "head/parameters.params is truncated or corrupt");
+
+        Files.delete(params);
+        assertLoadFails(dir, "head/parameters.params is missing");
+    }
+
+    @Test
+    void brokenConfigIsReportedByName(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("model");
+        saveModel(dir);
+        Path config = dir.resolve("config.json");
+        String text = Files.readString(config);
+
+        Files.writeString(config, text.substring(0, text.length() / 2));
+        assertLoadFails(dir, "config.json is not valid JSON");
+
+        Files.writeString(config, text.replace("\"schema_version\": 1", "\"schema_version\": 7"));
+        assertLoadFails(dir, "schema_version 7, newer than this library reads (1)");
+
+        Files.writeString(config, text.replace("\"type\": \"sequential\"", "\"type\": \"hyperbolic\""));
+        assertLoadFails(dir, "unknown head type 'hyperbolic'");
+
+        Files.writeString(config, text);
+        assertLoadFails(dir, ModelRegistry.discover(), "unknown encoder type 'mlp'");
+
+        Files.delete(config);
+        assertLoadFails(dir, "config.json is missing");
+
+        assertLoadFails(tmp.resolve("nowhere"), "is not a directory");
+    }
+
+    private static void assertLoadFails(Path dir, String expected) {
+        assertLoadFails(dir, registry(), expected);
+    }
+
+    private static void assertLoadFails(Path dir, ModelRegistry registry, String expected) {
+        ModelFormatException e = assertThrows(ModelFormatException.class,
+                () -> SimilarityModel.load(dir, registry, null).close());
+        assertTrue(e.getMessage().contains(expected), "message '" + e.getMessage() + "' should contain '"
+                + expected + "'");
+        assertTrue(e.getMessage().contains(dir.toString()), "message names the path: " + e.getMessage());
+    }
+
+    @Test
+    void aFailedSaveLeavesThePreviousModelInPlace(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("model");
+        saveModel(dir);
+        String before = Files.readString(dir.resolve("config.json"), StandardCharsets.UTF_8);
+        assertThrows(IOException.class, () -> org.quaterion.models.io.AtomicDirectory.write(dir, d -> {
+            Files.writeString(d.resolve("config.json"), "{");
+            throw new IOException("disk full");
+        }));
+        assertEquals(before, Files.readString(dir.resolve("config.json"), StandardCharsets.UTF_8));
+        try (Stream<Path> siblings = Files.list(tmp)) {
+            assertEquals(1, siblings.count(), "the temporary directory is removed");
+        }
+        try (SimilarityModel<float[]> loaded = SimilarityModel.load(dir, registry(), null)) {
+            assertEquals(6, loaded.embeddingSize());
+        }
+        assertTrue(new EmptyHead(3).config().has("input_embedding_size"));
+    }
+}
