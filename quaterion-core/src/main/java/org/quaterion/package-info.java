@@ -1,0 +1,2 @@
+/** Training for Quaterion for Java: losses, distances, miners, datasets, the trainer and evaluation. */
+package org.quaterion;

@@ -1,0 +1,2 @@
+/** Runnable end-to-end programs. */
+package org.quaterion.examples;
