@@ -1,0 +1,355 @@
+package org.quaterion.distance;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import com.google.gson.JsonObject;
+import java.util.Locale;
+
+/**
+ * A distance between embeddings, in matrix form ({@code (n, m)} for two sets) and row-wise form ({@code (n)} for
+ * paired rows), on ONE scale shared by both forms, with the matching similarity.
+ *
+ * <table>
+ *   <caption>Distances (before {@link #scaled scaling})</caption>
+ *   <tr><th>kind</th><th>distance d(x, y)</th><th>similarity s</th></tr>
+ *   <tr><td>COSINE</td><td>1 − cos(x, y) ∈ [0, 2]</td><td>1 − d (= cos when unscaled)</td></tr>
+ *   <tr><td>DOT_PRODUCT</td><td>−x·y</td><td>−d = x·y</td></tr>
+ *   <tr><td>EUCLIDEAN</td><td>‖x − y‖₂</td><td>1 / (1 + d)</td></tr>
+ *   <tr><td>SQUARED_EUCLIDEAN</td><td>‖x − y‖₂²</td><td>1 / (1 + d)</td></tr>
+ *   <tr><td>MANHATTAN</td><td>‖x − y‖₁</td><td>1 / (1 + d)</td></tr>
+ * </table>
+ *
+ * <p>Mapping to the peers: Quaterion's cosine {@code distance} (row-wise) is {@code cosine()}, but its
+ * {@code distance_matrix} is {@code cosine().scaled(0.5)} = (1 − cos)/2 and its {@code similarity_matrix} is that
+ * distance's similarity (1 + cos)/2; Quaterion mixes the two scales (its "scale trap"), we never do. PML's
+ * {@code LpDistance(normalize_embeddings=True)} is {@code euclidean().normalized()}, {@code power=2} is
+ * {@code squaredEuclidean()}, {@code CosineSimilarity} is the similarity of {@code cosine()} and
+ * {@code DotProductSimilarity} that of {@code dotProduct()}.
+ *
+ * <p>The Euclidean distance has an exact 0 value and a finite (zero) gradient at zero distance. Immutable and
+ * thread-safe.
+ */
+public final class Distance {
+
+    /** The family of a distance. */
+    public enum Kind {
+        /** 1 − cosine similarity. */
+        COSINE,
+        /** Negative dot product. */
+        DOT_PRODUCT,
+        /** L2 distance. */
+        EUCLIDEAN,
+        /** Squared L2 distance. */
+        SQUARED_EUCLIDEAN,
+        /** L1 distance. */
+        MANHATTAN
+    }
+
+    private final Kind kind;
+    private final boolean normalize;
+    private final double scale;
+
+    private Distance(Kind kind, boolean normalize, double scale) {
+        if (!(scale > 0) || Double.isInfinite(scale)) {
+            throw new IllegalArgumentException("distance scale must be a positive finite number, got " + scale);
+        }
+        this.kind = kind;
+        this.normalize = normalize || kind == Kind.COSINE;
+        this.scale = scale;
+    }
+
+    /**
+     * Cosine distance {@code 1 − cos}.
+     *
+     * @return the distance
+     */
+    public static Distance cosine() {
+        return new Distance(Kind.COSINE, true, 1.0);
+    }
+
+    /**
+     * Negative dot product {@code −x·y} (similarity {@code x·y}).
+     *
+     * @return the distance
+     */
+    public static Distance dotProduct() {
+        return new Distance(Kind.DOT_PRODUCT, false, 1.0);
+    }
+
+    /**
+     * Euclidean distance {@code ‖x − y‖₂}.
+     *
+     * @return the distance
+     */
+    public static Distance euclidean() {
+        return new Distance(Kind.EUCLIDEAN, false, 1.0);
+    }
+
+    /**
+     * Squared Euclidean distance {@code ‖x − y‖₂²}.
+     *
+     * @return the distance
+     */
+    public static Distance squaredEuclidean() {
+        return new Distance(Kind.SQUARED_EUCLIDEAN, false, 1.0);
+    }
+
+    /**
+     * Manhattan distance {@code ‖x − y‖₁}.
+     *
+     * @return the distance
+     */
+    public static Distance manhattan() {
+        return new Distance(Kind.MANHATTAN, false, 1.0);
+    }
+
+    /**
+     * Looks a distance up by name: {@code cosine}, {@code dot_product}, {@code euclidean},
+     * {@code squared_euclidean}, {@code manhattan} (Quaterion's names).
+     *
+     * @param name the name
+     * @return the distance
+     */
+    public static Distance byName(String name) {
+        for (Kind k : Kind.values()) {
+            if (k.name().toLowerCase(Locale.ROOT).equals(name)) {
+                return new Distance(k, false, 1.0);
+            }
+        }
+        throw new IllegalArgumentException("unknown distance '" + name + "': use cosine, dot_product, euclidean, "
+                + "squared_euclidean or manhattan");
+    }
+
+    /**
+     * The same distance computed on L2-normalised embeddings (PML's {@code normalize_embeddings=True}).
+     *
+     * @return a new distance
+     */
+    public Distance normalized() {
+        return new Distance(kind, true, scale);
+    }
+
+    /**
+     * The same distance multiplied by {@code factor} in every form (e.g. {@code cosine().scaled(0.5)} is Quaterion's
+     * cosine {@code distance_matrix}).
+     *
+     * @param factor a positive factor
+     * @return a new distance
+     */
+    public Distance scaled(double factor) {
+        return new Distance(kind, normalize, scale * factor);
+    }
+
+    /**
+     * The family.
+     *
+     * @return the kind
+     */
+    public Kind kind() {
+        return kind;
+    }
+
+    /**
+     * Whether embeddings are L2-normalised first (always for cosine).
+     *
+     * @return true if normalised
+     */
+    public boolean isNormalized() {
+        return normalize;
+    }
+
+    /**
+     * The factor applied to the raw distance.
+     *
+     * @return the scale
+     */
+    public double scale() {
+        return scale;
+    }
+
+    private NDArray prepare(NDArray x) {
+        return normalize ? x.normalize(2, 1, 1e-12) : x;
+    }
+
+    /**
+     * The distance matrix between two sets of embeddings.
+     *
+     * @param x {@code (n, d)}
+     * @param y {@code (m, d)}
+     * @return {@code (n, m)} distances
+     */
+    public NDArray matrix(NDArray x, NDArray y) {
+        checkShapes(x, y, false);
+        NDArray a = prepare(x);
+        NDArray b = y == x ? a : prepare(y);
+        NDArray d;
+        switch (kind) {
+            case COSINE:
+                d = a.matMul(b.transpose()).neg().add(1);
+                break;
+            case DOT_PRODUCT:
+                d = a.matMul(b.transpose()).neg();
+                break;
+            case EUCLIDEAN:
+                d = safeSqrt(squaredMatrix(a, b));
+                break;
+            case SQUARED_EUCLIDEAN:
+                d = squaredMatrix(a, b);
+                break;
+            case MANHATTAN:
+                d = a.expandDims(1).sub(b.expandDims(0)).abs().sum(new int[] {2});
+                break;
+            default:
+                throw new IllegalStateException(kind.name());
+        }
+        return scale == 1.0 ? d : d.mul(scale);
+    }
+
+    /**
+     * The distance matrix of a set with itself.
+     *
+     * @param x {@code (n, d)}
+     * @return {@code (n, n)} distances
+     */
+    public NDArray matrix(NDArray x) {
+        return matrix(x, x);
+    }
+
+    /**
+     * Row-wise distances between paired rows.
+     *
+     * @param x {@code (n, d)}
+     * @param y {@code (n, d)}
+     * @return {@code (n)} distances, {@code d(x_i, y_i)}
+     */
+    public NDArray rowwise(NDArray x, NDArray y) {
+        checkShapes(x, y, true);
+        NDArray a = prepare(x);
+        NDArray b = prepare(y);
+        NDArray d;
+        switch (kind) {
+            case COSINE:
+                d = a.mul(b).sum(new int[] {1}).neg().add(1);
+                break;
+            case DOT_PRODUCT:
+                d = a.mul(b).sum(new int[] {1}).neg();
+                break;
+            case EUCLIDEAN:
+                d = safeSqrt(a.sub(b).square().sum(new int[] {1}));
+                break;
+            case SQUARED_EUCLIDEAN:
+                d = a.sub(b).square().sum(new int[] {1});
+                break;
+            case MANHATTAN:
+                d = a.sub(b).abs().sum(new int[] {1});
+                break;
+            default:
+                throw new IllegalStateException(kind.name());
+        }
+        return scale == 1.0 ? d : d.mul(scale);
+    }
+
+    /**
+     * Converts distances of this kind (and scale) to similarities.
+     *
+     * @param distances any shape
+     * @return similarities, larger = more similar
+     */
+    public NDArray toSimilarity(NDArray distances) {
+        switch (kind) {
+            case COSINE:
+                return distances.neg().add(1);
+            case DOT_PRODUCT:
+                return distances.neg();
+            default:
+                return distances.add(1).pow(-1);
+        }
+    }
+
+    /**
+     * The similarity matrix: {@code toSimilarity(matrix(x, y))}.
+     *
+     * @param x {@code (n, d)}
+     * @param y {@code (m, d)}
+     * @return {@code (n, m)} similarities
+     */
+    public NDArray similarityMatrix(NDArray x, NDArray y) {
+        return toSimilarity(matrix(x, y));
+    }
+
+    /**
+     * Row-wise similarities: {@code toSimilarity(rowwise(x, y))}.
+     *
+     * @param x {@code (n, d)}
+     * @param y {@code (n, d)}
+     * @return {@code (n)} similarities
+     */
+    public NDArray similarityRowwise(NDArray x, NDArray y) {
+        return toSimilarity(rowwise(x, y));
+    }
+
+    /**
+     * Whether smaller values of {@link #matrix} mean closer embeddings: always true (this class always returns
+     * distances; similarities come from {@link #toSimilarity}).
+     *
+     * @return true
+     */
+    public boolean smallerIsCloser() {
+        return true;
+    }
+
+    private static NDArray squaredMatrix(NDArray a, NDArray b) {
+        NDArray aa = a.square().sum(new int[] {1}, true);
+        NDArray bb = a == b ? aa.transpose() : b.square().sum(new int[] {1}, true).transpose();
+        return aa.add(bb).sub(a.matMul(b.transpose()).mul(2)).maximum(0);
+    }
+
+    /** sqrt with value 0 and gradient 0 where the argument is 0 (no NaN, no infinity). */
+    private static NDArray safeSqrt(NDArray squared) {
+        NDArray positive = squared.gt(0);
+        NDArray safe = NDArrays.where(positive, squared, squared.onesLike());
+        return NDArrays.where(positive, safe.sqrt(), squared.zerosLike());
+    }
+
+    private static void checkShapes(NDArray x, NDArray y, boolean sameRows) {
+        if (x.getShape().dimension() != 2 || y.getShape().dimension() != 2) {
+            throw new IllegalArgumentException("distances need 2-d embeddings (n, d), got " + x.getShape() + " and "
+                    + y.getShape());
+        }
+        if (x.getShape().get(1) != y.getShape().get(1)) {
+            throw new IllegalArgumentException("embedding sizes differ: " + x.getShape() + " vs " + y.getShape());
+        }
+        if (sameRows && x.getShape().get(0) != y.getShape().get(0)) {
+            throw new IllegalArgumentException("row-wise distances need the same number of rows, got "
+                    + x.getShape() + " and " + y.getShape());
+        }
+    }
+
+    /**
+     * The JSON config: {@code name}, {@code normalize}, {@code scale}.
+     *
+     * @return a new object
+     */
+    public JsonObject config() {
+        JsonObject json = new JsonObject();
+        json.addProperty("name", kind.name().toLowerCase(Locale.ROOT));
+        json.addProperty("normalize", normalize);
+        json.addProperty("scale", scale);
+        return json;
+    }
+
+    @Override
+    public String toString() {
+        return "Distance" + config();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Distance d && d.kind == kind && d.normalize == normalize && d.scale == scale;
+    }
+
+    @Override
+    public int hashCode() {
+        return kind.hashCode() * 31 + Boolean.hashCode(normalize) * 7 + Double.hashCode(scale);
+    }
+}

@@ -1,0 +1,69 @@
+package org.quaterion.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import com.google.gson.JsonObject;
+
+/**
+ * Additive angular margin (ArcFace, Deng et al., arXiv 1801.07698), as PML's {@code ArcFaceLoss}: with
+ * {@code cos θ_ic} between embedding i and class weight c, the target logit becomes {@code cos(θ_y + m)} when
+ * {@code θ_y ≤ π − m} and {@code cos θ_y − m·sin m} otherwise (keeps it monotonic); logits × s, cross-entropy, mean.
+ * Margin in radians (Quaterion's unit; PML's degrees via {@link #ofDegrees}). Equals Quaterion's ArcFace wherever
+ * {@code θ_y + m ≤ π}. Cosines are clamped to ±(1 − 1e-7) so the {@code acos} gradient stays finite.
+ */
+public final class ArcFaceLoss extends ClassWeightLoss {
+
+    private final double scale;
+    private final double margin;
+
+    /**
+     * Creates the loss.
+     *
+     * @param numClasses C
+     * @param embeddingSize D
+     * @param scale s (default 64)
+     * @param marginRadians m in radians (Quaterion default 0.5)
+     */
+    public ArcFaceLoss(int numClasses, int embeddingSize, double scale, double marginRadians) {
+        super(numClasses, embeddingSize, "class_weights");
+        if (!(scale > 0) || !(marginRadians >= 0 && marginRadians < Math.PI)) {
+            throw new IllegalArgumentException("ArcFaceLoss needs scale > 0 and margin in [0, π) radians, got "
+                    + scale + " and " + marginRadians);
+        }
+        this.scale = scale;
+        this.margin = marginRadians;
+    }
+
+    /**
+     * Creates the loss with a margin in degrees (PML's unit; PML default 28.6).
+     *
+     * @param numClasses C
+     * @param embeddingSize D
+     * @param scale s
+     * @param marginDegrees m in degrees
+     * @return the loss
+     */
+    public static ArcFaceLoss ofDegrees(int numClasses, int embeddingSize, double scale, double marginDegrees) {
+        return new ArcFaceLoss(numClasses, embeddingSize, scale, Math.toRadians(marginDegrees));
+    }
+
+    @Override
+    protected NDArray computeWithWeights(LossInputs in, NDArray weights) {
+        NDArray cos = cosines(in.embeddings(), weights);
+        NDArray oneHot = in.labels().oneHot(numClasses()).toType(cos.getDataType(), false);
+        NDArray target = cos.mul(oneHot).sum(new int[] {1});
+        NDArray theta = target.clip(-1 + 1e-7, 1 - 1e-7).acos();
+        NDArray modified = NDArrays.where(theta.lte(Math.PI - margin), theta.add(margin).cos(),
+                theta.cos().sub(margin * Math.sin(margin)));
+        NDArray logits = cos.add(oneHot.mul(modified.sub(target).expandDims(1))).mul(scale);
+        return LossMath.crossEntropy(logits, in.labels()).mean();
+    }
+
+    @Override
+    public JsonObject config() {
+        JsonObject json = baseConfig();
+        json.addProperty("scale", scale);
+        json.addProperty("margin", margin);
+        return json;
+    }
+}

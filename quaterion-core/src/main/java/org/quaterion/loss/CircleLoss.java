@@ -1,0 +1,78 @@
+package org.quaterion.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.nn.Activation;
+import com.google.gson.JsonObject;
+import org.quaterion.distance.Distance;
+import org.quaterion.reducer.AvgNonZeroReducer;
+
+/**
+ * Circle loss (Sun et al. 2020, arXiv 2002.10857) as the paper and PML's {@code CircleLoss} define it: with
+ * similarities s, {@code Δp = 1 − m}, {@code Δn = m}, detached weights {@code α_p = [1 + m − s_p]_+},
+ * {@code α_n = [s_n + m]_+}, per anchor
+ * {@code L = softplus(LSE_n(γ α_n (s_n − Δn)) + LSE_p(−γ α_p (s_p − Δp)))}; anchors lacking a positive or a
+ * negative give 0; AvgNonZero. Defaults m = 0.4, γ = 80, cosine.
+ *
+ * <p><b>Fixed</b>: Quaterion's {@code CircleLoss} flips both α signs ({@code [1 + m + s_p]_+}, {@code [s_n − m]_+}),
+ * uses (1 + cos)/2 similarities and upper-triangle pairs; we follow the paper.
+ */
+public final class CircleLoss extends GroupLoss {
+
+    private final double m;
+    private final double gamma;
+    private final Distance distance;
+
+    /**
+     * Creates the loss.
+     *
+     * @param m relaxation margin
+     * @param gamma scale γ
+     * @param distance the distance (similarities are its {@code toSimilarity})
+     */
+    public CircleLoss(double m, double gamma, Distance distance) {
+        if (!(gamma > 0)) {
+            throw new IllegalArgumentException("gamma must be > 0, got " + gamma);
+        }
+        this.m = m;
+        this.gamma = gamma;
+        this.distance = distance;
+    }
+
+    /**
+     * Creates the loss with cosine similarity.
+     *
+     * @param m relaxation margin
+     * @param gamma scale γ
+     */
+    public CircleLoss(double m, double gamma) {
+        this(m, gamma, Distance.cosine());
+    }
+
+    /** Creates the loss with PML's defaults (0.4, 80). */
+    public CircleLoss() {
+        this(0.4, 80);
+    }
+
+    @Override
+    protected NDArray compute(LossInputs in) {
+        NDArray s = distance.similarityMatrix(in.embeddings(), in.selfRef() ? in.embeddings() : in.refEmbeddings());
+        PairMasks masks = PairMasks.of(in);
+        NDArray detached = s.stopGradient();
+        NDArray posLogits = Activation.relu(detached.neg().add(1 + m)).mul(s.sub(1 - m)).mul(-gamma);
+        NDArray negLogits = Activation.relu(detached.add(m)).mul(s.sub(m)).mul(gamma);
+        NDArray lsePos = LossMath.logSumExp(posLogits, masks.positives(), false, 1);
+        NDArray lseNeg = LossMath.logSumExp(negLogits, masks.negatives(), false, 1);
+        NDArray both = Masks.rowCounts(masks.positives()).gt(0).logicalAnd(Masks.rowCounts(masks.negatives()).gt(0));
+        NDArray losses = LossMath.softplus(lsePos.add(lseNeg));
+        return new AvgNonZeroReducer().reduce(NDArrays.where(both, losses, losses.zerosLike()), in.zero());
+    }
+
+    @Override
+    public JsonObject config() {
+        JsonObject json = configWith(distance);
+        json.addProperty("m", m);
+        json.addProperty("gamma", gamma);
+        return json;
+    }
+}

@@ -1,0 +1,73 @@
+package org.quaterion.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+import com.google.gson.JsonObject;
+import org.quaterion.distance.Distance;
+import org.quaterion.reducer.AvgNonZeroReducer;
+import org.quaterion.reducer.Reducer;
+
+/**
+ * PML's {@code ContrastiveLoss} for groups: positive pairs {@code [d − m_pos]_+}, negative pairs
+ * {@code [m_neg − d]_+}, each reduced on its own (default AvgNonZero) and summed. Reference: Hadsell, Chopra,
+ * LeCun 2006.
+ *
+ * <p>Defaults as PML: {@code m_pos = 0}, {@code m_neg = 1}, L2 on normalised embeddings. PML's similarity margins
+ * with {@code CosineSimilarity} map to {@code Distance.cosine()} by {@code m' = 1 − m} (PML's suggested
+ * {@code pos 1, neg 0} is {@code pos 0, neg 1} here).
+ */
+public final class ContrastiveLoss extends GroupLoss {
+
+    private final double posMargin;
+    private final double negMargin;
+    private final Distance distance;
+    private final Reducer reducer;
+
+    /**
+     * Creates the loss.
+     *
+     * @param posMargin positives closer than this cost nothing
+     * @param negMargin negatives farther than this cost nothing
+     * @param distance the distance
+     * @param reducer reducer applied to each of the two sub-losses
+     */
+    public ContrastiveLoss(double posMargin, double negMargin, Distance distance, Reducer reducer) {
+        this.posMargin = posMargin;
+        this.negMargin = negMargin;
+        this.distance = distance;
+        this.reducer = reducer;
+    }
+
+    /**
+     * Creates the loss with the given margins, normalised L2 and AvgNonZero.
+     *
+     * @param posMargin positive margin
+     * @param negMargin negative margin
+     */
+    public ContrastiveLoss(double posMargin, double negMargin) {
+        this(posMargin, negMargin, Distance.euclidean().normalized(), new AvgNonZeroReducer());
+    }
+
+    /** Creates the loss with PML's defaults (0, 1). */
+    public ContrastiveLoss() {
+        this(0, 1);
+    }
+
+    @Override
+    protected NDArray compute(LossInputs in) {
+        NDArray mat = distance.matrix(in.embeddings(), in.selfRef() ? in.embeddings() : in.refEmbeddings());
+        PairMasks masks = PairMasks.of(in);
+        NDArray pos = Activation.relu(mat.sub(posMargin)).booleanMask(masks.positives());
+        NDArray neg = Activation.relu(mat.neg().add(negMargin)).booleanMask(masks.negatives());
+        return reducer.reduce(pos, in.zero()).add(reducer.reduce(neg, in.zero()));
+    }
+
+    @Override
+    public JsonObject config() {
+        JsonObject json = configWith(distance);
+        json.addProperty("pos_margin", posMargin);
+        json.addProperty("neg_margin", negMargin);
+        json.addProperty("reducer", reducer.name());
+        return json;
+    }
+}

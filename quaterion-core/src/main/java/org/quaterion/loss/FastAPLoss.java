@@ -1,0 +1,79 @@
+package org.quaterion.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import com.google.gson.JsonObject;
+import org.quaterion.distance.Distance;
+
+/**
+ * FastAP (Cakir et al. 2019, arXiv 1906.07589) as PML's and Quaterion's {@code FastAPLoss} (identical values):
+ * squared L2 distances of normalised embeddings in [0, 4] are soft-binned with triangular kernels at
+ * {@code num_bins + 1} points; per anchor with positives {@code AP = (1/N⁺) Σ_b h⁺_b H⁺_b / H_b}; loss
+ * {@code mean(1 − AP)} over anchors with at least one positive. Memory O(bins·B²). Quaterion's own gradient is
+ * NaN (0/0 in its masked division); ours is finite.
+ */
+public final class FastAPLoss extends GroupLoss {
+
+    private final int numBins;
+    private final Distance distance = Distance.squaredEuclidean().normalized();
+
+    /**
+     * Creates the loss.
+     *
+     * @param numBins number of histogram bins, at least 1 (default 10)
+     */
+    public FastAPLoss(int numBins) {
+        if (numBins < 1) {
+            throw new IllegalArgumentException("numBins must be >= 1, got " + numBins);
+        }
+        this.numBins = numBins;
+    }
+
+    /** Creates the loss with 10 bins. */
+    public FastAPLoss() {
+        this(10);
+    }
+
+    @Override
+    protected NDArray compute(LossInputs in) {
+        PairMasks masks = PairMasks.of(in);
+        NDArray posCount = Masks.rowCounts(masks.positives());
+        NDArray safeN = posCount.gt(0);
+        if (!safeN.any().getBoolean()) {
+            return in.zero();
+        }
+        NDArray d = distance.matrix(in.embeddings(), in.selfRef() ? in.embeddings() : in.refEmbeddings());
+        double max = 4.0;
+        double delta = max / numBins;
+        double[] points = new double[numBins + 1];
+        double step = max / numBins;
+        for (int b = 0; b <= numBins; b++) {
+            points[b] = b < (numBins + 1) / 2 ? b * step : max - (numBins - b) * step;
+        }
+        NDArray mids = d.getManager().create(points).toType(d.getDataType(), false);
+        NDArray pulse = Activation.relu(d.expandDims(0).sub(mids.reshape(new Shape(numBins + 1, 1, 1))).abs()
+                .div(delta).neg().add(1));
+        NDArray posF = masks.positives().toType(d.getDataType(), false);
+        NDArray negF = masks.negatives().toType(d.getDataType(), false);
+        NDArray posHist = pulse.mul(posF).sum(new int[] {2}).transpose();
+        NDArray negHist = pulse.mul(negF).sum(new int[] {2}).transpose();
+        NDArray totalPos = posHist.cumSum(1);
+        NDArray total = posHist.add(negHist).cumSum(1);
+        NDArray product = posHist.mul(totalPos);
+        NDArray safe = product.gt(0).logicalAnd(total.gt(0));
+        NDArray ratio = NDArrays.where(safe, product.div(NDArrays.where(safe, total, total.onesLike())),
+                product.zerosLike());
+        NDArray ap = ratio.sum(new int[] {1}).booleanMask(safeN)
+                .div(posCount.booleanMask(safeN).toType(d.getDataType(), false));
+        return ap.neg().add(1).mean();
+    }
+
+    @Override
+    public JsonObject config() {
+        JsonObject json = configWith(distance);
+        json.addProperty("num_bins", numBins);
+        return json;
+    }
+}

@@ -1,0 +1,93 @@
+package org.quaterion.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import org.quaterion.miner.IndexTuples;
+
+/**
+ * The validated inputs of one group-loss call.
+ *
+ * @param embeddings {@code (n, d)} floating embeddings
+ * @param labels {@code (n)} INT64 group labels
+ * @param refEmbeddings {@code (m, d)} references (the embeddings themselves unless a memory is used)
+ * @param refLabels {@code (m)} INT64 reference labels
+ * @param selfRef whether the references are the embeddings (self pairs are then excluded)
+ * @param tuples mined tuples, or null for all tuples
+ * @param zero a graph-connected scalar 0 (the loss when nothing can be learned)
+ */
+public record LossInputs(NDArray embeddings, NDArray labels, NDArray refEmbeddings, NDArray refLabels,
+        boolean selfRef, IndexTuples tuples, NDArray zero) {
+
+    /**
+     * Validates and builds the inputs.
+     *
+     * @param embeddings {@code (n, d)}
+     * @param labels {@code (n)} integer labels
+     * @param tuples mined tuples or null
+     * @param refEmbeddings references or null
+     * @param refLabels reference labels or null
+     * @param who the loss name, for messages
+     * @return the inputs
+     */
+    public static LossInputs of(NDArray embeddings, NDArray labels, IndexTuples tuples, NDArray refEmbeddings,
+            NDArray refLabels, String who) {
+        NDArray l = check(embeddings, labels, who);
+        if ((refEmbeddings == null) != (refLabels == null)) {
+            throw new IllegalArgumentException(who + ": give both refEmbeddings and refLabels, or neither");
+        }
+        if (refEmbeddings == null) {
+            return new LossInputs(embeddings, l, embeddings, l, true, tuples, embeddings.mul(0).sum());
+        }
+        NDArray rl = check(refEmbeddings, refLabels, who + " (references)");
+        if (refEmbeddings.getShape().get(1) != embeddings.getShape().get(1)) {
+            throw new IllegalArgumentException(who + ": reference embeddings have size " + refEmbeddings.getShape()
+                    .get(1) + " but embeddings have " + embeddings.getShape().get(1));
+        }
+        return new LossInputs(embeddings, l, refEmbeddings, rl, refEmbeddings == embeddings, tuples,
+                embeddings.mul(0).sum());
+    }
+
+    /**
+     * Checks embeddings (2-d, floating, finite) and labels (1-d integers, same length).
+     *
+     * @param embeddings the embeddings
+     * @param labels the labels
+     * @param who the component name, for messages
+     * @return the labels as INT64
+     */
+    public static NDArray check(NDArray embeddings, NDArray labels, String who) {
+        if (embeddings == null || labels == null) {
+            throw new IllegalArgumentException(who + ": embeddings and labels must not be null");
+        }
+        if (embeddings.getShape().dimension() != 2) {
+            throw new IllegalArgumentException(who + ": embeddings must be (n, d), got " + embeddings.getShape());
+        }
+        if (!embeddings.getDataType().isFloating()) {
+            throw new IllegalArgumentException(who + ": embeddings must be floating point, got "
+                    + embeddings.getDataType());
+        }
+        if (labels.getShape().dimension() != 1 || labels.size() != embeddings.getShape().get(0)) {
+            throw new IllegalArgumentException(who + ": labels must be (n) = (" + embeddings.getShape().get(0)
+                    + "), got " + labels.getShape());
+        }
+        if (!labels.getDataType().isInteger()) {
+            throw new IllegalArgumentException(who + ": labels must be integers, got " + labels.getDataType());
+        }
+        checkFinite(embeddings, who);
+        return labels.getDataType() == DataType.INT64 ? labels : labels.toType(DataType.INT64, false);
+    }
+
+    /**
+     * Rejects NaN or infinite values.
+     *
+     * @param x the array
+     * @param who the component name, for messages
+     */
+    public static void checkFinite(NDArray x, String who) {
+        NDArray s = x.stopGradient();
+        if (s.isNaN().any().getBoolean() || s.isInfinite().any().getBoolean()) {
+            throw new IllegalArgumentException(who + ": embeddings contain NaN or infinite values; check the encoder "
+                    + "output and the learning rate");
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package org.quaterion.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import ai.djl.training.initializer.ConstantInitializer;
+import com.google.gson.JsonObject;
+import org.quaterion.distance.Distance;
+import org.quaterion.reducer.AvgNonZeroReducer;
+
+/**
+ * Margin loss (Wu et al. 2017, "Sampling matters", arXiv 1706.07567) as PML's {@code MarginLoss}: per triplet
+ * {@code [d_ap − β + α]_+ + [β − d_an + α]_+}, summed and divided by the number of non-zero positive terms plus
+ * non-zero negative terms, plus {@code ν·β}. β (default 1.2) is a trainable parameter when {@code learnBeta}
+ * (exposed by {@link #parameters()}). Defaults α = 0.2, ν = 0, normalised L2. All triplets are processed in anchor
+ * blocks.
+ */
+public final class MarginLoss extends GroupLoss {
+
+    private final double margin;
+    private final double nu;
+    private final double initialBeta;
+    private final boolean learnBeta;
+    private final Distance distance;
+    private final Parameter beta;
+
+    /**
+     * Creates the loss.
+     *
+     * @param margin α
+     * @param nu regularisation weight of β
+     * @param beta initial β
+     * @param learnBeta whether β is trained
+     * @param distance the distance
+     */
+    public MarginLoss(double margin, double nu, double beta, boolean learnBeta, Distance distance) {
+        this.margin = margin;
+        this.nu = nu;
+        this.initialBeta = beta;
+        this.learnBeta = learnBeta;
+        this.distance = distance;
+        this.beta = Parameter.builder().setName("beta").setType(Parameter.Type.OTHER).optShape(new Shape(1))
+                .optInitializer(new ConstantInitializer((float) beta)).optRequiresGrad(learnBeta).build();
+    }
+
+    /** Creates the loss with PML's defaults (0.2, 0, 1.2, fixed β, normalised L2). */
+    public MarginLoss() {
+        this(0.2, 0, 1.2, false, Distance.euclidean().normalized());
+    }
+
+    @Override
+    public void initialize(NDManager manager, DataType dataType) {
+        if (!beta.isInitialized()) {
+            beta.initialize(manager, dataType);
+            beta.getArray().set(manager.create(new double[] {initialBeta}).toType(dataType, false)
+                    .toByteBuffer());
+        }
+    }
+
+    @Override
+    public ParameterList parameters() {
+        ParameterList list = new ParameterList();
+        if (learnBeta) {
+            list.add("beta", beta);
+        }
+        return list;
+    }
+
+    @Override
+    protected NDArray compute(LossInputs in) {
+        initialize(in.embeddings().getManager(), in.embeddings().getDataType());
+        NDArray b = beta.getArray().toType(in.embeddings().getDataType(), false);
+        NDArray mat = distance.matrix(in.embeddings(), in.selfRef() ? in.embeddings() : in.refEmbeddings());
+        NDArray loss = TripletBlocks.reduce(mat, Masks.positives(in.labels(), in.refLabels(), in.selfRef()),
+                Masks.negatives(in.labels(), in.refLabels()), (ap, an) -> {
+                    NDArray pos = Activation.relu(ap.sub(b).add(margin)).add(an.zerosLike());
+                    NDArray neg = Activation.relu(b.sub(an).add(margin)).add(ap.zerosLike());
+                    return NDArrays.stack(new ai.djl.ndarray.NDList(pos, neg), 3);
+                }, new AvgNonZeroReducer(), in.zero());
+        return nu == 0 ? loss : loss.add(b.sum().mul(nu));
+    }
+
+    @Override
+    public JsonObject config() {
+        JsonObject json = configWith(distance);
+        json.addProperty("margin", margin);
+        json.addProperty("nu", nu);
+        json.addProperty("beta", initialBeta);
+        json.addProperty("learn_beta", learnBeta);
+        return json;
+    }
+}

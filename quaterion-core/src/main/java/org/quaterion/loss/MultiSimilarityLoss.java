@@ -1,0 +1,61 @@
+package org.quaterion.loss;
+
+import ai.djl.ndarray.NDArray;
+import com.google.gson.JsonObject;
+import org.quaterion.distance.Distance;
+
+/**
+ * PML's {@code MultiSimilarityLoss} (Wang et al. 2019, arXiv 1904.06627): per anchor i with similarities S,
+ * {@code L_i = (1/α)·log(1 + Σ_{p∈P_i} e^{−α(S_ip − λ)}) + (1/β)·log(1 + Σ_{n∈N_i} e^{β(S_in − λ)})}, an empty set
+ * giving 0; mean over all anchors. Defaults α = 2, β = 50, λ = base = 0.5 (PML's; the paper's λ is 1), cosine.
+ * Usually fed by {@link org.quaterion.miner.MultiSimilarityMiner}.
+ */
+public final class MultiSimilarityLoss extends GroupLoss {
+
+    private final double alpha;
+    private final double beta;
+    private final double base;
+    private final Distance distance;
+
+    /**
+     * Creates the loss.
+     *
+     * @param alpha positive scale α
+     * @param beta negative scale β
+     * @param base similarity offset λ
+     * @param distance the distance (similarities are its {@code toSimilarity})
+     */
+    public MultiSimilarityLoss(double alpha, double beta, double base, Distance distance) {
+        if (!(alpha > 0) || !(beta > 0)) {
+            throw new IllegalArgumentException("alpha and beta must be > 0, got " + alpha + " and " + beta);
+        }
+        this.alpha = alpha;
+        this.beta = beta;
+        this.base = base;
+        this.distance = distance;
+    }
+
+    /** Creates the loss with PML's defaults (2, 50, 0.5, cosine). */
+    public MultiSimilarityLoss() {
+        this(2, 50, 0.5, Distance.cosine());
+    }
+
+    @Override
+    protected NDArray compute(LossInputs in) {
+        NDArray sim = distance.similarityMatrix(in.embeddings(), in.selfRef() ? in.embeddings()
+                : in.refEmbeddings());
+        PairMasks masks = PairMasks.of(in);
+        NDArray posTerm = LossMath.logSumExp(sim.sub(base).mul(-alpha), masks.positives(), true, 1).div(alpha);
+        NDArray negTerm = LossMath.logSumExp(sim.sub(base).mul(beta), masks.negatives(), true, 1).div(beta);
+        return posTerm.add(negTerm).mean();
+    }
+
+    @Override
+    public JsonObject config() {
+        JsonObject json = configWith(distance);
+        json.addProperty("alpha", alpha);
+        json.addProperty("beta", beta);
+        json.addProperty("base", base);
+        return json;
+    }
+}

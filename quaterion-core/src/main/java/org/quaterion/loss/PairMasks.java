@@ -1,0 +1,32 @@
+package org.quaterion.loss;
+
+import ai.djl.ndarray.NDArray;
+import org.quaterion.miner.IndexTuples;
+
+/**
+ * The positive and negative pair masks a pair-based loss works on: all label pairs, or the mined pairs scattered
+ * into {@code (n, m)} masks.
+ *
+ * @param positives boolean {@code (n, m)}
+ * @param negatives boolean {@code (n, m)}
+ */
+public record PairMasks(NDArray positives, NDArray negatives) {
+
+    /**
+     * The masks for a loss call.
+     *
+     * @param in the loss inputs
+     * @return all label pairs (self excluded) when nothing was mined, else the mined pairs
+     */
+    public static PairMasks of(LossInputs in) {
+        if (in.tuples() == null) {
+            return new PairMasks(Masks.positives(in.labels(), in.refLabels(), in.selfRef()),
+                    Masks.negatives(in.labels(), in.refLabels()));
+        }
+        IndexTuples.Pairs pairs = in.tuples().toPairs();
+        long n = in.embeddings().getShape().get(0);
+        long m = in.refEmbeddings().getShape().get(0);
+        return new PairMasks(Masks.fromIndices(in.labels().getManager(), n, m, pairs.a1(), pairs.p()),
+                Masks.fromIndices(in.labels().getManager(), n, m, pairs.a2(), pairs.n()));
+    }
+}

@@ -1,0 +1,99 @@
+package org.quaterion.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+
+/**
+ * A loss over scored pairs in Quaterion's layout: embeddings {@code (2n, d)} (rows of both sides of the batch's
+ * pairs), {@code pairs (n, 2)} row indices, {@code labels (n)} pair scores (1 similar, 0 dissimilar, or graded),
+ * {@code subgroups (2n)} (rows of different subgroups are negatives of each other; one subgroup means none).
+ * Output: a scalar; bad input raises {@link IllegalArgumentException}.
+ */
+public abstract class PairwiseLoss implements SimilarityLoss {
+
+    /**
+     * Computes the loss.
+     *
+     * @param embeddings {@code (2n, d)}
+     * @param pairs {@code (n, 2)} integer row indices
+     * @param labels {@code (n)} scores
+     * @param subgroups {@code (2n)} integer subgroup ids, or null for a single subgroup
+     * @return the scalar loss
+     */
+    public final NDArray forward(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups) {
+        String who = getClass().getSimpleName();
+        if (embeddings == null || pairs == null || labels == null) {
+            throw new IllegalArgumentException(who + ": embeddings, pairs and labels must not be null");
+        }
+        if (embeddings.getShape().dimension() != 2 || !embeddings.getDataType().isFloating()) {
+            throw new IllegalArgumentException(who + ": embeddings must be floating (2n, d), got "
+                    + embeddings.getShape() + " " + embeddings.getDataType());
+        }
+        if (pairs.getShape().dimension() != 2 || pairs.getShape().get(1) != 2 || !pairs.getDataType().isInteger()) {
+            throw new IllegalArgumentException(who + ": pairs must be integer (n, 2), got " + pairs.getShape() + " "
+                    + pairs.getDataType());
+        }
+        long n = pairs.getShape().get(0);
+        if (labels.getShape().dimension() != 1 || labels.size() != n) {
+            throw new IllegalArgumentException(who + ": labels must be (n) = (" + n + "), one score per pair, got "
+                    + labels.getShape());
+        }
+        long rows = embeddings.getShape().get(0);
+        if (subgroups != null && (subgroups.getShape().dimension() != 1 || subgroups.size() != rows)) {
+            throw new IllegalArgumentException(who + ": subgroups must be (" + rows + "), one per embedding row, got "
+                    + subgroups.getShape());
+        }
+        NDArray p = pairs.toType(DataType.INT64, false);
+        if (n > 0 && (p.min().getLong() < 0 || p.max().getLong() >= rows)) {
+            throw new IllegalArgumentException(who + ": pair indices must be in [0, " + rows + "), got ["
+                    + p.min().getLong() + ", " + p.max().getLong() + "]");
+        }
+        LossInputs.checkFinite(embeddings, who);
+        NDArray scores = labels.toType(embeddings.getDataType(), false);
+        if (scores.isNaN().any().getBoolean()) {
+            throw new IllegalArgumentException(who + ": labels contain NaN");
+        }
+        NDArray groups = subgroups == null ? null : subgroups.toType(DataType.INT64, false);
+        return compute(embeddings, p, scores, groups, embeddings.mul(0).sum());
+    }
+
+    /**
+     * The loss on validated inputs.
+     *
+     * @param embeddings {@code (2n, d)}
+     * @param pairs {@code (n, 2)} INT64
+     * @param labels {@code (n)} scores in the embeddings' type
+     * @param subgroups {@code (2n)} INT64 or null
+     * @param zero graph-connected 0
+     * @return the scalar loss
+     */
+    protected abstract NDArray compute(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups,
+            NDArray zero);
+
+    /**
+     * The embeddings of the pairs' first members.
+     *
+     * @param embeddings all rows
+     * @param pairs the pairs
+     * @return {@code (n, d)}
+     */
+    protected static NDArray left(NDArray embeddings, NDArray pairs) {
+        return embeddings.get(pairs.get(":, 0"));
+    }
+
+    /**
+     * The embeddings of the pairs' second members.
+     *
+     * @param embeddings all rows
+     * @param pairs the pairs
+     * @return {@code (n, d)}
+     */
+    protected static NDArray right(NDArray embeddings, NDArray pairs) {
+        return embeddings.get(pairs.get(":, 1"));
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + config();
+    }
+}

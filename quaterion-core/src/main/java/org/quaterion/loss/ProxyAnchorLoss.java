@@ -1,0 +1,51 @@
+package org.quaterion.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import com.google.gson.JsonObject;
+
+/**
+ * Proxy Anchor (Kim et al. 2020, arXiv 2003.13911) as PML's {@code ProxyAnchorLoss}: with cosine s(x, c) to the
+ * proxies, {@code pos_c = log(1 + Σ_{x: y_x = c} e^{−α(s − δ)})}, {@code neg_c = log(1 + Σ_{x: y_x ≠ c}
+ * e^{α(s + δ)})}; loss {@code Σ_c pos_c / |P⁺| + Σ_c neg_c / C} where P⁺ are the proxies with a positive in the
+ * batch. Defaults δ = 0.1, α = 32. Proxies are {@code (C, D)}.
+ */
+public final class ProxyAnchorLoss extends ClassWeightLoss {
+
+    private final double margin;
+    private final double alpha;
+
+    /**
+     * Creates the loss.
+     *
+     * @param numClasses C
+     * @param embeddingSize D
+     * @param margin δ
+     * @param alpha α
+     */
+    public ProxyAnchorLoss(int numClasses, int embeddingSize, double margin, double alpha) {
+        super(numClasses, embeddingSize, "proxies", new ai.djl.training.initializer.XavierInitializer());
+        this.margin = margin;
+        this.alpha = alpha;
+    }
+
+    @Override
+    protected NDArray computeWithWeights(LossInputs in, NDArray proxies) {
+        NDArray cos = cosines(in.embeddings(), proxies);
+        NDArray pos = in.labels().oneHot(numClasses()).gt(0);
+        NDArray neg = pos.logicalNot();
+        NDArray posTerm = LossMath.logSumExp(cos.neg().add(margin).mul(alpha), pos, true, 0);
+        NDArray negTerm = LossMath.logSumExp(cos.add(margin).mul(alpha), neg, true, 0);
+        double withPos = Masks.any(pos, 0).toType(DataType.INT64, false).sum().getLong();
+        NDArray posPart = withPos == 0 ? in.zero() : posTerm.sum().div(withPos);
+        return posPart.add(negTerm.sum().div(numClasses()));
+    }
+
+    @Override
+    public JsonObject config() {
+        JsonObject json = baseConfig();
+        json.addProperty("margin", margin);
+        json.addProperty("alpha", alpha);
+        return json;
+    }
+}

@@ -1,0 +1,61 @@
+package org.quaterion.loss;
+
+import ai.djl.ndarray.NDArray;
+import com.google.gson.JsonObject;
+import org.quaterion.distance.Distance;
+import org.quaterion.reducer.AvgNonZeroReducer;
+
+/**
+ * Supervised contrastive loss as PML's {@code SupConLoss} (Khosla et al. 2020, arXiv 2004.11362): per anchor i,
+ * {@code L_i = −(1/|P_i|) Σ_{p∈P_i} [s_ip/τ − log Σ_{k∈P_i∪N_i} e^{s_ik/τ}]}, self excluded; anchors without
+ * positives give 0 and are dropped by the AvgNonZero reduction. τ = 0.1, cosine. Like PML, no
+ * {@code τ/τ_base} factor.
+ */
+public final class SupConLoss extends GroupLoss {
+
+    private final double temperature;
+    private final Distance distance;
+
+    /**
+     * Creates the loss.
+     *
+     * @param temperature τ &gt; 0
+     * @param distance the distance (similarities are its {@code toSimilarity})
+     */
+    public SupConLoss(double temperature, Distance distance) {
+        if (!(temperature > 0)) {
+            throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
+        }
+        this.temperature = temperature;
+        this.distance = distance;
+    }
+
+    /**
+     * Creates the loss with cosine similarity.
+     *
+     * @param temperature τ
+     */
+    public SupConLoss(double temperature) {
+        this(temperature, Distance.cosine());
+    }
+
+    @Override
+    protected NDArray compute(LossInputs in) {
+        NDArray logits = distance.similarityMatrix(in.embeddings(), in.selfRef() ? in.embeddings()
+                : in.refEmbeddings()).div(temperature);
+        PairMasks masks = PairMasks.of(in);
+        NDArray all = masks.positives().logicalOr(masks.negatives());
+        NDArray logProb = logits.sub(LossMath.logSumExp(logits, all, false, 1).expandDims(1));
+        NDArray posF = masks.positives().toType(logits.getDataType(), false);
+        NDArray count = posF.sum(new int[] {1});
+        NDArray mean = logProb.mul(posF).sum(new int[] {1}).div(count.maximum(1));
+        return new AvgNonZeroReducer().reduce(mean.neg(), in.zero());
+    }
+
+    @Override
+    public JsonObject config() {
+        JsonObject json = configWith(distance);
+        json.addProperty("temperature", temperature);
+        return json;
+    }
+}

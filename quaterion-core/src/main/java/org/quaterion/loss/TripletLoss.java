@@ -1,0 +1,142 @@
+package org.quaterion.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.nn.Activation;
+import com.google.gson.JsonObject;
+import java.util.Locale;
+import org.quaterion.distance.Distance;
+import org.quaterion.reducer.Aggregate;
+import org.quaterion.reducer.MeanReducer;
+import org.quaterion.reducer.ThresholdReducer;
+
+/**
+ * Quaterion's {@code TripletLoss} with three mining strategies (D = {@code distance.matrix}):
+ * <ul>
+ *   <li>ALL: mean over triplets with loss &gt; 1e-16 of {@code [D_ap − D_an + m]_+};</li>
+ *   <li>HARD (batch-hard, Quaterion's "vector collapse" variant): per anchor the hardest positive
+ *       {@code hp = max_p D_ap} (0 without positives) and hardest negative {@code hn = min_n D_an}; loss
+ *       {@code mean_i [(hp_i − hn_i) / mean(hn) + m]_+}, or {@code mean_i softplus(hp_i − hn_i)} when soft;</li>
+ *   <li>SEMI_HARD, per anchor as the paper defines it (FaceNet, arXiv 1503.03832): for each positive pair the
+ *       closest negative farther than the positive, else the farthest negative; loss mean over positive pairs of
+ *       {@code [D_ap − D_an* + m]_+}. <b>Fixed</b>: Quaterion pairs every positive distance of the batch with
+ *       every negative distance, across anchors (and includes self pairs).</li>
+ * </ul>
+ * Quaterion's {@code distance_metric_name="cosine"} is {@code Distance.cosine().scaled(0.5)} here (its matrix
+ * scale); the default is that distance. ALL and SEMI_HARD work in anchor blocks (no O(B³) tensor).
+ */
+public final class TripletLoss extends GroupLoss {
+
+    /** How triplets are chosen. */
+    public enum Mining {
+        /** Every valid triplet. */
+        ALL,
+        /** Hardest positive and hardest negative per anchor. */
+        HARD,
+        /** Per positive pair, the closest negative beyond the positive. */
+        SEMI_HARD
+    }
+
+    private static final long BLOCK_ELEMENTS = 1L << 24;
+
+    private final double margin;
+    private final Distance distance;
+    private final Mining mining;
+    private final boolean soft;
+
+    /**
+     * Creates the loss.
+     *
+     * @param margin the margin m (Quaterion default 0.5)
+     * @param distance the distance (Quaterion's cosine matrix is {@code Distance.cosine().scaled(0.5)})
+     * @param mining the mining strategy (Quaterion default HARD)
+     * @param soft use {@code softplus(hp − hn)} in HARD mode
+     */
+    public TripletLoss(double margin, Distance distance, Mining mining, boolean soft) {
+        if (!Double.isFinite(margin)) {
+            throw new IllegalArgumentException("margin must be finite, got " + margin);
+        }
+        if (soft && mining != Mining.HARD) {
+            throw new IllegalArgumentException("soft=true applies to mining HARD only, got " + mining);
+        }
+        this.margin = margin;
+        this.distance = distance;
+        this.mining = mining;
+        this.soft = soft;
+    }
+
+    /** Creates the loss with Quaterion's defaults: margin 0.5, cosine (matrix scale), HARD, not soft. */
+    public TripletLoss() {
+        this(0.5, Distance.cosine().scaled(0.5), Mining.HARD, false);
+    }
+
+    @Override
+    protected NDArray compute(LossInputs in) {
+        NDArray mat = distance.matrix(in.embeddings(), in.selfRef() ? in.embeddings() : in.refEmbeddings());
+        NDArray pos = Masks.positives(in.labels(), in.refLabels(), in.selfRef());
+        NDArray neg = Masks.negatives(in.labels(), in.refLabels());
+        switch (mining) {
+            case ALL:
+                return TripletBlocks.reduce(mat, pos, neg, (ap, an) -> Activation.relu(ap.sub(an).add(margin)),
+                        new ThresholdReducer(1e-16, null), in.zero());
+            case HARD:
+                return hard(mat, pos, neg, in);
+            default:
+                return semiHard(mat, pos, neg, in);
+        }
+    }
+
+    private NDArray hard(NDArray mat, NDArray pos, NDArray neg, LossInputs in) {
+        NDArray hasNeg = Masks.rowCounts(neg).gt(0);
+        if (!hasNeg.any().getBoolean()) {
+            return in.zero();
+        }
+        NDArray hp = NDArrays.where(pos, mat, mat.zerosLike()).max(new int[] {1});
+        NDArray rowMax = mat.max(new int[] {1}, true);
+        NDArray hn = NDArrays.where(neg, mat, mat.add(rowMax)).min(new int[] {1});
+        hp = hp.booleanMask(hasNeg);
+        hn = hn.booleanMask(hasNeg);
+        NDArray losses = soft ? LossMath.softplus(hp.sub(hn))
+                : Activation.relu(hp.sub(hn).div(hn.mean()).add(margin));
+        return losses.mean();
+    }
+
+    private NDArray semiHard(NDArray mat, NDArray pos, NDArray neg, LossInputs in) {
+        long n = mat.getShape().get(0);
+        long m = mat.getShape().get(1);
+        long block = Math.max(1, BLOCK_ELEMENTS / Math.max(1, m * m));
+        NDArray hasNeg = Masks.rowCounts(neg).gt(0).expandDims(1);
+        MeanReducer mean = new MeanReducer();
+        Aggregate total = null;
+        double inf = Double.POSITIVE_INFINITY;
+        for (long start = 0; start < n; start += block) {
+            String rows = start + ":" + Math.min(n, start + block);
+            NDArray d = mat.get(rows);
+            NDArray negRows = neg.get(rows);
+            NDArray ap = d.expandDims(2);
+            NDArray an = d.expandDims(1);
+            NDArray beyond = negRows.expandDims(1).logicalAnd(an.gt(ap));
+            NDArray outside = NDArrays.where(beyond, an.add(ap.zerosLike()), ap.zerosLike().add(an).add(inf))
+                    .min(new int[] {2});
+            NDArray inside = NDArrays.where(negRows, d, d.zerosLike().sub(inf)).max(new int[] {1}, true);
+            NDArray chosen = NDArrays.where(Masks.any(beyond, 2), outside, inside.add(d.zerosLike()));
+            NDArray valid = pos.get(rows).logicalAnd(hasNeg.get(rows));
+            NDArray safeChosen = NDArrays.where(valid, chosen, d);
+            NDArray losses = Activation.relu(d.sub(safeChosen).add(margin)).booleanMask(valid);
+            if (losses.size() > 0) {
+                Aggregate part = mean.accumulate(losses);
+                total = total == null ? part : total.plus(part);
+            }
+        }
+        return mean.finish(total, in.zero());
+    }
+
+    @Override
+    public JsonObject config() {
+        JsonObject json = configWith(distance);
+        json.addProperty("margin", margin);
+        json.addProperty("mining", mining.name().toLowerCase(Locale.ROOT));
+        json.addProperty("soft", soft);
+        return json;
+    }
+}

@@ -1,0 +1,58 @@
+package org.quaterion.loss.pair;
+
+import ai.djl.ndarray.NDArray;
+import com.google.gson.JsonObject;
+import org.quaterion.distance.Distance;
+import org.quaterion.loss.LossMath;
+import org.quaterion.loss.PairwiseLoss;
+
+/**
+ * CoSENT, a ranking loss for graded pair scores (Su 2022; sentence-transformers' {@code CoSENTLoss}):
+ * {@code L = log(1 + Σ_{(i,j): y_i > y_j} e^{λ(s_j − s_i)})} over all pairs of pairs, where s is the pair
+ * similarity and y its score: every pair with a higher score should be more similar. Default λ = 20, cosine.
+ * O(n²) for n pairs.
+ */
+public final class CoSENTLoss extends PairwiseLoss {
+
+    private final double scale;
+    private final Distance distance;
+
+    /**
+     * Creates the loss.
+     *
+     * @param scale λ &gt; 0
+     * @param distance the distance (similarities are its {@code toSimilarity})
+     */
+    public CoSENTLoss(double scale, Distance distance) {
+        if (!(scale > 0)) {
+            throw new IllegalArgumentException("scale must be > 0, got " + scale);
+        }
+        this.scale = scale;
+        this.distance = distance;
+    }
+
+    /** Creates the loss with λ = 20 and cosine. */
+    public CoSENTLoss() {
+        this(20, Distance.cosine());
+    }
+
+    @Override
+    protected NDArray compute(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups, NDArray zero) {
+        if (pairs.getShape().get(0) < 2) {
+            return zero;
+        }
+        NDArray s = distance.similarityRowwise(left(embeddings, pairs), right(embeddings, pairs)).mul(scale);
+        NDArray diff = s.expandDims(0).sub(s.expandDims(1));
+        NDArray ordered = labels.expandDims(1).gt(labels.expandDims(0));
+        NDArray flat = diff.reshape(1, -1);
+        return LossMath.logSumExp(flat, ordered.reshape(1, -1), true, 1).sum().add(zero);
+    }
+
+    @Override
+    public JsonObject config() {
+        JsonObject json = new JsonObject();
+        json.add("distance", distance.config());
+        json.addProperty("scale", scale);
+        return json;
+    }
+}

@@ -1,0 +1,74 @@
+package org.quaterion.loss.pair;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Activation;
+import com.google.gson.JsonObject;
+import org.quaterion.distance.Distance;
+import org.quaterion.loss.PairwiseLoss;
+
+/**
+ * Quaterion's pair {@code ContrastiveLoss} (Hadsell, Chopra, LeCun 2006) with subgroup hard negatives: with
+ * {@code d_k = distance.rowwise} of pair k and score {@code y_k},
+ * {@code ℓ_k = ½(y_k d_k² + (1 − y_k)[m − d_k]_+²) + neg_k}, where, when the batch has more than one subgroup,
+ * {@code neg_k = [m − n_a]_+² + [m − n_b]_+²} and {@code n_i} is row i's distance to the nearest row of another
+ * subgroup; mean (or sum). Defaults: cosine (1 − cos), margin 0.5, mean.
+ *
+ * <p><b>Fixed</b>: Quaterion takes {@code d_k} on the row-wise cosine scale (1 − cos) but {@code n_i} on its
+ * matrix scale ((1 − cos)/2), so one margin means two things; we use one distance for both.
+ */
+public final class ContrastiveLoss extends PairwiseLoss {
+
+    private final Distance distance;
+    private final double margin;
+    private final boolean sizeAverage;
+
+    /**
+     * Creates the loss.
+     *
+     * @param distance the distance
+     * @param margin the margin m
+     * @param sizeAverage mean (true) or sum (false) over pairs
+     */
+    public ContrastiveLoss(Distance distance, double margin, boolean sizeAverage) {
+        this.distance = distance;
+        this.margin = margin;
+        this.sizeAverage = sizeAverage;
+    }
+
+    /** Creates the loss with Quaterion's defaults: cosine, 0.5, mean. */
+    public ContrastiveLoss() {
+        this(Distance.cosine(), 0.5, true);
+    }
+
+    @Override
+    protected NDArray compute(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups, NDArray zero) {
+        if (pairs.getShape().get(0) == 0) {
+            return zero;
+        }
+        NDArray d = distance.rowwise(left(embeddings, pairs), right(embeddings, pairs));
+        NDArray losses = labels.mul(d.square()).add(labels.neg().add(1).mul(Activation.relu(d.neg().add(margin))
+                .square())).mul(0.5);
+        if (subgroups != null && subgroups.max().getLong() != subgroups.min().getLong()) {
+            NDArray mat = distance.matrix(embeddings, embeddings);
+            NDArray other = subgroups.expandDims(1).neq(subgroups.expandDims(0));
+            NDArray hasOther = other.toType(DataType.INT32, false).sum(new int[] {1}).gt(0);
+            NDArray nearest = NDArrays.where(other, mat, mat.zerosLike().add(Double.POSITIVE_INFINITY))
+                    .min(new int[] {1});
+            NDArray safe = NDArrays.where(hasOther, nearest, nearest.zerosLike().add(margin));
+            NDArray rowTerm = Activation.relu(safe.neg().add(margin)).square();
+            losses = losses.add(rowTerm.get(pairs.get(":, 0"))).add(rowTerm.get(pairs.get(":, 1")));
+        }
+        return sizeAverage ? losses.mean() : losses.sum();
+    }
+
+    @Override
+    public JsonObject config() {
+        JsonObject json = new JsonObject();
+        json.add("distance", distance.config());
+        json.addProperty("margin", margin);
+        json.addProperty("size_average", sizeAverage);
+        return json;
+    }
+}

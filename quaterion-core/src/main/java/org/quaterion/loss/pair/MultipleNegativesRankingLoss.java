@@ -1,0 +1,71 @@
+package org.quaterion.loss.pair;
+
+import ai.djl.ndarray.NDArray;
+import com.google.gson.JsonObject;
+import org.quaterion.distance.Distance;
+import org.quaterion.loss.LossMath;
+import org.quaterion.loss.PairwiseLoss;
+
+/**
+ * Multiple negatives ranking loss (Henderson et al., arXiv 1705.00652): for positive pairs (a_k, b_k), logits
+ * {@code scale · s(a_i, b_j)} and cross-entropy with target j = i, i.e. every other pair's b is a negative;
+ * symmetric adds the transposed direction and averages. All scores must be 1.
+ *
+ * <p>Default similarity: cosine, scale 20 (sentence-transformers' semantics). Quaterion's cosine similarity
+ * matrix is (1 + cos)/2, i.e. {@code Distance.cosine().scaled(0.5)}: its scale 20 is a scale of 10 on cos.
+ */
+public final class MultipleNegativesRankingLoss extends PairwiseLoss {
+
+    private final double scale;
+    private final Distance distance;
+    private final boolean symmetric;
+
+    /**
+     * Creates the loss.
+     *
+     * @param scale logit scale
+     * @param distance the distance (similarities are its {@code toSimilarity})
+     * @param symmetric also rank a's given b's
+     */
+    public MultipleNegativesRankingLoss(double scale, Distance distance, boolean symmetric) {
+        if (!(scale > 0)) {
+            throw new IllegalArgumentException("scale must be > 0, got " + scale);
+        }
+        this.scale = scale;
+        this.distance = distance;
+        this.symmetric = symmetric;
+    }
+
+    /** Creates the loss with scale 20, cosine, not symmetric. */
+    public MultipleNegativesRankingLoss() {
+        this(20, Distance.cosine(), false);
+    }
+
+    @Override
+    protected NDArray compute(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups, NDArray zero) {
+        if (labels.neq(1).any().getBoolean()) {
+            throw new IllegalArgumentException("MultipleNegativesRankingLoss takes positive pairs only (every score "
+                    + "1); drop negative pairs or use ContrastiveLoss");
+        }
+        long n = pairs.getShape().get(0);
+        if (n == 0) {
+            return zero;
+        }
+        NDArray logits = distance.similarityMatrix(left(embeddings, pairs), right(embeddings, pairs)).mul(scale);
+        NDArray targets = embeddings.getManager().arange(0L, n, 1L, ai.djl.ndarray.types.DataType.INT64);
+        NDArray loss = LossMath.crossEntropy(logits, targets).mean();
+        if (symmetric) {
+            loss = loss.add(LossMath.crossEntropy(logits.transpose(), targets).mean()).div(2);
+        }
+        return loss;
+    }
+
+    @Override
+    public JsonObject config() {
+        JsonObject json = new JsonObject();
+        json.add("distance", distance.config());
+        json.addProperty("scale", scale);
+        json.addProperty("symmetric", symmetric);
+        return json;
+    }
+}

@@ -1,0 +1,49 @@
+package org.quaterion.miner;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import org.quaterion.distance.Distance;
+import org.quaterion.loss.Masks;
+
+/**
+ * For each anchor, the farthest positive and the closest negative (PML {@code BatchHardMiner}); anchors lacking a
+ * positive or a negative are dropped. Default distance: L2 on normalised embeddings (PML's default).
+ */
+public final class BatchHardMiner implements Miner {
+
+    private final Distance distance;
+
+    /** Creates the miner with PML's default distance. */
+    public BatchHardMiner() {
+        this(Distance.euclidean().normalized());
+    }
+
+    /**
+     * Creates the miner.
+     *
+     * @param distance the distance to mine with
+     */
+    public BatchHardMiner(Distance distance) {
+        this.distance = distance;
+    }
+
+    @Override
+    public IndexTuples mine(NDArray embeddings, NDArray labels, NDArray refEmbeddings, NDArray refLabels) {
+        boolean selfRef = refEmbeddings == embeddings;
+        NDArray e = embeddings.stopGradient();
+        NDArray mat = distance.matrix(e, selfRef ? e : refEmbeddings.stopGradient());
+        NDArray pos = Masks.positives(labels, refLabels, selfRef);
+        NDArray neg = Masks.negatives(labels, refLabels);
+        if (selfRef) {
+            neg = neg.logicalAnd(Masks.notEye(labels.getManager(), labels.size()));
+        }
+        double inf = Double.POSITIVE_INFINITY;
+        NDArray posDist = NDArrays.where(pos, mat, mat.zerosLike().sub(inf));
+        NDArray negDist = NDArrays.where(neg, mat, mat.zerosLike().add(inf));
+        NDArray hardPos = posDist.argMax(1);
+        NDArray hardNeg = negDist.argMin(1);
+        NDArray keep = Masks.rowCounts(pos).gt(0).logicalAnd(Masks.rowCounts(neg).gt(0));
+        NDArray anchors = keep.nonzero().squeeze(1);
+        return new IndexTuples.Triplets(anchors, hardPos.get(anchors), hardNeg.get(anchors));
+    }
+}

@@ -1,0 +1,34 @@
+package org.quaterion.miner;
+
+import ai.djl.ndarray.NDArray;
+import org.quaterion.loss.LossInputs;
+
+/**
+ * Selects informative tuples from a batch. A miner returns indices only and computes no gradient; the loss it
+ * feeds computes on the selected tuples (PML's miner contract).
+ */
+public interface Miner {
+
+    /**
+     * Mines tuples of anchors against references (the batch itself, or a cross-batch memory).
+     *
+     * @param embeddings {@code (n, d)} anchors
+     * @param labels {@code (n)} INT64 labels
+     * @param refEmbeddings {@code (m, d)} references; the same object as {@code embeddings} for in-batch mining
+     * @param refLabels {@code (m)} INT64 labels
+     * @return the mined tuples
+     */
+    IndexTuples mine(NDArray embeddings, NDArray labels, NDArray refEmbeddings, NDArray refLabels);
+
+    /**
+     * Mines tuples within a batch.
+     *
+     * @param embeddings {@code (n, d)}
+     * @param labels {@code (n)} INT64 labels
+     * @return the mined tuples
+     */
+    default IndexTuples mine(NDArray embeddings, NDArray labels) {
+        LossInputs.check(embeddings, labels, "miner");
+        return mine(embeddings, labels, embeddings, labels);
+    }
+}

@@ -1,0 +1,55 @@
+package org.quaterion.miner;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import org.quaterion.distance.Distance;
+import org.quaterion.loss.Masks;
+
+/**
+ * PML's {@code MultiSimilarityMiner}: keeps a negative pair (a, n) if {@code d_an − ε < max_p d_ap} and a positive
+ * pair (a, p) if {@code d_ap + ε > min_n d_an} (with cosine, the same as PML's {@code s_an + ε > min_p s_ap} and
+ * {@code s_ap − ε < max_n s_an}). Default distance: cosine.
+ */
+public final class MultiSimilarityMiner implements Miner {
+
+    private final double epsilon;
+    private final Distance distance;
+
+    /**
+     * Creates the miner.
+     *
+     * @param epsilon the slack ε (PML default 0.1)
+     * @param distance the distance
+     */
+    public MultiSimilarityMiner(double epsilon, Distance distance) {
+        if (!(epsilon >= 0)) {
+            throw new IllegalArgumentException("epsilon must be >= 0, got " + epsilon);
+        }
+        this.epsilon = epsilon;
+        this.distance = distance;
+    }
+
+    /**
+     * Creates the miner with cosine distance.
+     *
+     * @param epsilon the slack ε
+     */
+    public MultiSimilarityMiner(double epsilon) {
+        this(epsilon, Distance.cosine());
+    }
+
+    @Override
+    public IndexTuples mine(NDArray embeddings, NDArray labels, NDArray refEmbeddings, NDArray refLabels) {
+        boolean selfRef = refEmbeddings == embeddings;
+        NDArray e = embeddings.stopGradient();
+        NDArray mat = distance.matrix(e, selfRef ? e : refEmbeddings.stopGradient());
+        NDArray pos = Masks.positives(labels, refLabels, selfRef);
+        NDArray neg = Masks.negatives(labels, refLabels);
+        double inf = Double.POSITIVE_INFINITY;
+        NDArray maxPos = NDArrays.where(pos, mat, mat.zerosLike().sub(inf)).max(new int[] {1}, true);
+        NDArray minNeg = NDArrays.where(neg, mat, mat.zerosLike().add(inf)).min(new int[] {1}, true);
+        NDArray hardPos = pos.logicalAnd(mat.add(epsilon).gt(minNeg));
+        NDArray hardNeg = neg.logicalAnd(mat.sub(epsilon).lt(maxPos));
+        return IndexTuples.pairsFromMasks(hardPos, hardNeg);
+    }
+}

@@ -1,0 +1,105 @@
+package org.quaterion.miner;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import java.util.ArrayList;
+import java.util.List;
+import org.quaterion.distance.Distance;
+import org.quaterion.loss.Masks;
+
+/**
+ * Triplets by how much they violate a margin (PML {@code TripletMarginMiner}): with {@code t = d_an − d_ap},
+ * ALL keeps {@code t ≤ m}, HARD {@code t ≤ 0}, SEMIHARD {@code 0 < t ≤ m}, EASY {@code t > m}. Computed in blocks of
+ * anchors so memory stays {@code O(block · m²)}, never a full {@code n·m·m} cube.
+ */
+public final class TripletMarginMiner implements Miner {
+
+    /** Which triplets to keep. */
+    public enum Type {
+        /** Every triplet within the margin. */
+        ALL,
+        /** Negative closer than the positive. */
+        HARD,
+        /** Negative farther than the positive but within the margin. */
+        SEMIHARD,
+        /** Negative beyond the margin. */
+        EASY
+    }
+
+    private static final long BLOCK_ELEMENTS = 1L << 24;
+
+    private final double margin;
+    private final Type type;
+    private final Distance distance;
+
+    /**
+     * Creates the miner.
+     *
+     * @param margin the margin m (PML default 0.2)
+     * @param type which triplets to keep
+     * @param distance the distance (PML default: L2 on normalised embeddings)
+     */
+    public TripletMarginMiner(double margin, Type type, Distance distance) {
+        if (!Double.isFinite(margin)) {
+            throw new IllegalArgumentException("margin must be finite, got " + margin);
+        }
+        this.margin = margin;
+        this.type = type;
+        this.distance = distance;
+    }
+
+    /**
+     * Creates the miner with PML's default distance.
+     *
+     * @param margin the margin
+     * @param type which triplets to keep
+     */
+    public TripletMarginMiner(double margin, Type type) {
+        this(margin, type, Distance.euclidean().normalized());
+    }
+
+    @Override
+    public IndexTuples mine(NDArray embeddings, NDArray labels, NDArray refEmbeddings, NDArray refLabels) {
+        boolean selfRef = refEmbeddings == embeddings;
+        NDArray e = embeddings.stopGradient();
+        NDArray mat = distance.matrix(e, selfRef ? e : refEmbeddings.stopGradient());
+        NDArray pos = Masks.positives(labels, refLabels, selfRef);
+        NDArray neg = Masks.negatives(labels, refLabels);
+        long n = mat.getShape().get(0);
+        long m = mat.getShape().get(1);
+        long block = Math.max(1, BLOCK_ELEMENTS / Math.max(1, m * m));
+        List<IndexTuples.Triplets> parts = new ArrayList<>();
+        for (long start = 0; start < n; start += block) {
+            long end = Math.min(n, start + block);
+            String rows = start + ":" + end;
+            NDArray d = mat.get(rows);
+            NDArray t = d.expandDims(1).sub(d.expandDims(2));
+            NDArray valid = pos.get(rows).expandDims(2).logicalAnd(neg.get(rows).expandDims(1));
+            NDArray keep;
+            switch (type) {
+                case EASY:
+                    keep = t.gt(margin);
+                    break;
+                case HARD:
+                    keep = t.lte(margin).logicalAnd(t.lte(0));
+                    break;
+                case SEMIHARD:
+                    keep = t.lte(margin).logicalAnd(t.gt(0));
+                    break;
+                default:
+                    keep = t.lte(margin);
+            }
+            NDArray idx = valid.logicalAnd(keep).nonzero();
+            if (idx.getShape().get(0) == 0) {
+                continue;
+            }
+            parts.add(new IndexTuples.Triplets(idx.get(":, 0").toType(DataType.INT64, false).add(start),
+                    idx.get(":, 1").toType(DataType.INT64, false), idx.get(":, 2").toType(DataType.INT64, false)));
+        }
+        if (parts.isEmpty()) {
+            NDArray empty = labels.getManager().create(new long[0]);
+            return new IndexTuples.Triplets(empty, empty, empty);
+        }
+        return IndexTuples.concat(parts);
+    }
+}

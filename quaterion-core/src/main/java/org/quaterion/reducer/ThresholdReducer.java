@@ -1,0 +1,50 @@
+package org.quaterion.reducer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+
+/**
+ * The mean over losses with {@code low < loss < high} (either bound optional), PML {@code ThresholdReducer}; 0
+ * (graph-connected) when none pass.
+ */
+public class ThresholdReducer implements Reducer {
+
+    private final Double low;
+    private final Double high;
+
+    /**
+     * Creates the reducer.
+     *
+     * @param low exclusive lower bound, or null for none
+     * @param high exclusive upper bound, or null for none
+     */
+    public ThresholdReducer(Double low, Double high) {
+        if (low != null && high != null && !(low < high)) {
+            throw new IllegalArgumentException("ThresholdReducer needs low < high, got " + low + " and " + high);
+        }
+        this.low = low;
+        this.high = high;
+    }
+
+    @Override
+    public Aggregate accumulate(NDArray losses) {
+        NDArray keep = null;
+        if (low != null) {
+            keep = losses.gt(low);
+        }
+        if (high != null) {
+            NDArray below = losses.lt(high);
+            keep = keep == null ? below : keep.logicalAnd(below);
+        }
+        if (keep == null) {
+            return new Aggregate(losses.sum(), losses.size());
+        }
+        double count = keep.sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+        return new Aggregate(NDArrays.where(keep, losses, losses.zerosLike()).sum(), count);
+    }
+
+    @Override
+    public String name() {
+        return "threshold(" + low + "," + high + ")";
+    }
+}
