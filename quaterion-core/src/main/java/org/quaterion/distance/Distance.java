@@ -24,7 +24,10 @@ import java.util.Locale;
  * distance's similarity (1 + cos)/2; Quaterion mixes the two scales (its "scale trap"), we never do. PML's
  * {@code LpDistance(normalize_embeddings=True)} is {@code euclidean().normalized()}, {@code power=2} is
  * {@code squaredEuclidean()}, {@code CosineSimilarity} is the similarity of {@code cosine()} and
- * {@code DotProductSimilarity} that of {@code dotProduct()}.
+ * {@code DotProductSimilarity} (which normalises by default) that of {@code dotProduct().normalized()}. PML's row-wise {@code pairwise_distance} skips the
+ * normalisation and the power its matrix form applies (so its cosine "pairwise" is a raw dot product); ours normalises in both
+ * forms. Quaterion's and PML's row-wise L_p use torch's {@code pairwise_distance}, which adds 1e-6 to
+ * {@code x − y}; ours is exact (the two agree to ~1e-6 relative).
  *
  * <p>The Euclidean distance has an exact 0 value and a finite (zero) gradient at zero distance. Immutable and
  * thread-safe.

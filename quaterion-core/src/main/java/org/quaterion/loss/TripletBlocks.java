@@ -23,7 +23,8 @@ final class TripletBlocks {
      * @param mat {@code (n, m)} distances
      * @param pos positive mask {@code (n, m)}
      * @param neg negative mask {@code (n, m)}
-     * @param perTriplet maps {@code d_ap (b, m, 1)} and {@code d_an (b, 1, m)} to {@code (b, m, m)} losses
+     * @param perTriplet maps {@code d_ap (b, m, 1)} and {@code d_an (b, 1, m)} to {@code (b, m, m)} losses, or
+     *     {@code (b, m, m, k)} for k terms per triplet (each counted by the reducer)
      * @param reducer the reducer
      * @param zero graph-connected 0
      * @return the reduced loss
@@ -38,7 +39,11 @@ final class TripletBlocks {
             String rows = start + ":" + Math.min(n, start + block);
             NDArray d = mat.get(rows);
             NDArray valid = pos.get(rows).expandDims(2).logicalAnd(neg.get(rows).expandDims(1));
-            NDArray losses = perTriplet.apply(d.expandDims(2), d.expandDims(1)).booleanMask(valid);
+            NDArray cube = perTriplet.apply(d.expandDims(2), d.expandDims(1));
+            if (cube.getShape().dimension() > valid.getShape().dimension()) {
+                valid = valid.expandDims(3).broadcast(cube.getShape());
+            }
+            NDArray losses = cube.booleanMask(valid);
             if (losses.size() == 0) {
                 continue;
             }
