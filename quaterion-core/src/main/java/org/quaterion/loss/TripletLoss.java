@@ -16,7 +16,9 @@ import org.quaterion.reducer.ThresholdReducer;
  *   <li>ALL: mean over triplets with loss &gt; 1e-16 of {@code [D_ap − D_an + m]_+};</li>
  *   <li>HARD (batch-hard, Quaterion's "vector collapse" variant): per anchor the hardest positive
  *       {@code hp = max_p D_ap} (0 without positives) and hardest negative {@code hn = min_n D_an}; loss
- *       {@code mean_i [(hp_i − hn_i) / mean(hn) + m]_+}, or {@code mean_i softplus(hp_i − hn_i)} when soft;</li>
+ *       {@code mean_i [(hp_i − hn_i) / max(mean(hn), 1e-12) + m]_+} (Quaterion divides by {@code mean(hn)}
+ *       alone: NaN when all embeddings coincide), or {@code mean_i softplus(hp_i − hn_i)} when soft; anchors
+ *       without negatives are left out;</li>
  *   <li>SEMI_HARD, per anchor as the paper defines it (FaceNet, arXiv 1503.03832): for each positive pair the
  *       closest negative farther than the positive, else the farthest negative; loss mean over positive pairs of
  *       {@code [D_ap − D_an* + m]_+}. <b>Fixed</b>: Quaterion pairs every positive distance of the batch with
@@ -97,7 +99,7 @@ public final class TripletLoss extends GroupLoss {
         hp = hp.booleanMask(hasNeg);
         hn = hn.booleanMask(hasNeg);
         NDArray losses = soft ? LossMath.softplus(hp.sub(hn))
-                : Activation.relu(hp.sub(hn).div(hn.mean()).add(margin));
+                : Activation.relu(hp.sub(hn).div(hn.mean().maximum(1e-12)).add(margin));
         return losses.mean();
     }
 

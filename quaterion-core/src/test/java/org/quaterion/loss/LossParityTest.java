@@ -66,6 +66,7 @@ class LossParityTest {
                     double[][] emb = Fixtures.matrix(data.get("embeddings"));
                     LossHarness.Result r = LossHarness.run(manager, emb, built.loss(), built.weights());
                     compare(id, c, r, built.relTol(), failures);
+                    checkMinedCount(id, c, manager.create(emb), datasets, failures);
                     checked++;
                 } catch (RuntimeException e) {
                     failures.add(id + ": " + e);
@@ -180,6 +181,32 @@ class LossParityTest {
                         p.get("alpha").getAsDouble()), labels, data, manager);
             default:
                 return Built.skip("no implementation mapped for " + loss);
+        }
+    }
+
+    /** The miner finds as many tuples as PML's did ({@code extras.mined_tuples}). */
+    private static void checkMinedCount(String id, JsonObject c, NDArray emb, JsonObject datasets,
+            List<String> failures) {
+        Miner miner = miner(c);
+        if (miner == null || !c.has("extras") || !c.getAsJsonObject("extras").has("mined_tuples")) {
+            return;
+        }
+        JsonElement expected = c.getAsJsonObject("extras").get("mined_tuples");
+        NDArray labels = emb.getManager().create(longs(datasets.getAsJsonObject(c.get("dataset").getAsString())
+                .get("labels")));
+        IndexTuples tuples = miner.mine(emb, labels);
+        String got;
+        String want;
+        if (expected.isJsonArray()) {
+            long[] sizes = tuples.toPairs().sizes();
+            got = sizes[0] + "," + sizes[1];
+            want = expected.getAsJsonArray().get(0).getAsLong() + "," + expected.getAsJsonArray().get(1).getAsLong();
+        } else {
+            got = String.valueOf(tuples.toTriplets().size());
+            want = String.valueOf(expected.getAsLong());
+        }
+        if (!got.equals(want)) {
+            failures.add(id + ": mined " + got + " tuples, PML mined " + want);
         }
     }
 
