@@ -2,6 +2,7 @@ package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -11,14 +12,15 @@ import ai.djl.nn.ParameterList;
 import ai.djl.training.initializer.ConstantInitializer;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
+import org.quaterion.miner.IndexTuples;
 import org.quaterion.reducer.AvgNonZeroReducer;
 
 /**
  * Margin loss (Wu et al. 2017, "Sampling matters", arXiv 1706.07567) as PML's {@code MarginLoss}: per triplet
  * {@code [d_ap − β + α]_+ + [β − d_an + α]_+}, summed and divided by the number of non-zero positive terms plus
  * non-zero negative terms, plus {@code ν·β}. β (default 1.2) is a trainable parameter when {@code learnBeta}
- * (exposed by {@link #parameters()}). Defaults α = 0.2, ν = 0, normalised L2. All triplets are processed in anchor
- * blocks.
+ * (exposed by {@link #parameters()}). Defaults α = 0.2, ν = 0, normalised L2. Over all triplets the sum is computed
+ * in O(B²): each (a, p) term repeats once per negative of a and each (a, n) term once per positive of a.
  */
 public final class MarginLoss extends GroupLoss {
 
@@ -76,12 +78,27 @@ public final class MarginLoss extends GroupLoss {
         initialize(in.embeddings().getManager(), in.embeddings().getDataType());
         NDArray b = beta.getArray().toType(in.embeddings().getDataType(), false);
         NDArray mat = distance.matrix(in.embeddings(), in.selfRef() ? in.embeddings() : in.refEmbeddings());
-        NDArray loss = TripletBlocks.reduce(mat, Masks.positives(in.labels(), in.refLabels(), in.selfRef()),
-                Masks.negatives(in.labels(), in.refLabels()), (ap, an) -> {
-                    NDArray pos = Activation.relu(ap.sub(b).add(margin)).add(an.zerosLike());
-                    NDArray neg = Activation.relu(b.sub(an).add(margin)).add(ap.zerosLike());
-                    return NDArrays.stack(new ai.djl.ndarray.NDList(pos, neg), 3);
-                }, new AvgNonZeroReducer(), in.zero());
+        NDArray loss;
+        if (in.tuples() != null) {
+            IndexTuples.Triplets t = in.tuples().toTriplets();
+            NDArray posTerms = Activation.relu(LossMath.pick(mat, t.a(), t.p()).sub(b).add(margin));
+            NDArray negTerms = Activation.relu(b.sub(LossMath.pick(mat, t.a(), t.n())).add(margin));
+            loss = new AvgNonZeroReducer().reduce(NDArrays.concat(new NDList(posTerms, negTerms)), in.zero());
+        } else {
+            // each (a, p) term repeats once per negative of a, each (a, n) term once per positive of a: O(B²)
+            NDArray pos = Masks.positives(in.labels(), in.refLabels(), in.selfRef());
+            NDArray neg = Masks.negatives(in.labels(), in.refLabels());
+            NDArray negPerAnchor = Masks.rowCounts(neg).toType(mat.getDataType(), false).expandDims(1);
+            NDArray posPerAnchor = Masks.rowCounts(pos).toType(mat.getDataType(), false).expandDims(1);
+            NDArray posF = pos.toType(mat.getDataType(), false).mul(negPerAnchor);
+            NDArray negF = neg.toType(mat.getDataType(), false).mul(posPerAnchor);
+            NDArray posTerms = Activation.relu(mat.sub(b).add(margin));
+            NDArray negTerms = Activation.relu(b.sub(mat).add(margin));
+            double count = posTerms.gt(0).toType(mat.getDataType(), false).mul(posF).sum()
+                    .add(negTerms.gt(0).toType(mat.getDataType(), false).mul(negF).sum())
+                    .toType(DataType.FLOAT64, false).getDouble();
+            loss = count == 0 ? in.zero() : posTerms.mul(posF).sum().add(negTerms.mul(negF).sum()).div(count);
+        }
         return nu == 0 ? loss : loss.add(b.sum().mul(nu));
     }
 

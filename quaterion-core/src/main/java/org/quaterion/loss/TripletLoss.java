@@ -79,8 +79,8 @@ public final class TripletLoss extends GroupLoss {
         NDArray neg = Masks.negatives(in.labels(), in.refLabels());
         switch (mining) {
             case ALL:
-                return TripletBlocks.reduce(mat, pos, neg, (ap, an) -> Activation.relu(ap.sub(an).add(margin)),
-                        new ThresholdReducer(1e-16, null), in.zero());
+                return TripletBlocks.reduceHinge(mat, pos, neg, margin, new ThresholdReducer(1e-16, null),
+                        in.zero());
             case HARD:
                 return hard(mat, pos, neg, in);
             default:

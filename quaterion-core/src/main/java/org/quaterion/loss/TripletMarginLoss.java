@@ -14,7 +14,8 @@ import org.quaterion.reducer.Reducer;
  *
  * <p>Defaults as PML: margin 0.05, distance L2 on normalised embeddings, reducer AvgNonZero. With cosine
  * distance (1 − cos) the value equals PML's with {@code CosineSimilarity} ({@code s_an − s_ap + m}). All triplets
- * are reduced in anchor blocks (no O(B³) tensor). Reference: Schroff et al., FaceNet (arXiv 1503.03832).
+ * are reduced in anchor blocks: the hinge with O(B²) memory (exact counting form), the smooth variant keeping
+ * its blocks' graphs. Reference: Schroff et al., FaceNet (arXiv 1503.03832).
  */
 public final class TripletMarginLoss extends GroupLoss {
 
@@ -63,9 +64,10 @@ public final class TripletMarginLoss extends GroupLoss {
     protected NDArray compute(LossInputs in) {
         NDArray mat = distance.matrix(in.embeddings(), in.selfRef() ? in.embeddings() : in.refEmbeddings());
         if (in.tuples() == null) {
-            return TripletBlocks.reduce(mat, Masks.positives(in.labels(), in.refLabels(), in.selfRef()),
-                    Masks.negatives(in.labels(), in.refLabels()), (ap, an) -> hinge(ap.sub(an).add(margin)),
-                    reducer, in.zero());
+            NDArray pos = Masks.positives(in.labels(), in.refLabels(), in.selfRef());
+            NDArray neg = Masks.negatives(in.labels(), in.refLabels());
+            return smooth ? TripletBlocks.reduce(mat, pos, neg, (ap, an) -> hinge(ap.sub(an).add(margin)), reducer,
+                    in.zero()) : TripletBlocks.reduceHinge(mat, pos, neg, margin, reducer, in.zero());
         }
         IndexTuples.Triplets t = in.tuples().toTriplets();
         if (t.size() == 0) {

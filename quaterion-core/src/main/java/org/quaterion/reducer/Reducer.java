@@ -1,15 +1,26 @@
 package org.quaterion.reducer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * Turns unreduced losses (per element, pair or triplet) into one scalar, with pytorch-metric-learning's semantics.
  *
- * <p>Reduction is split into {@link #accumulate} (a graph-connected partial sum and a count, computable block by
- * block so that batch-all losses never materialise O(B³) tensors) and {@link #finish}. When nothing is counted the
- * result is {@code zero}: a 0 that stays connected to the graph, never NaN.
+ * <p>A reducer is defined by which losses it counts ({@link #keep}) and how it finishes: the mean over counted
+ * losses by default. Reduction is split into {@link #accumulate} (a graph-connected partial sum and a count,
+ * computable block by block so that batch-all losses never keep O(B³) tensors) and {@link #finish}. When nothing
+ * is counted the result is {@code zero}: a 0 that stays connected to the graph, never NaN.
  */
 public interface Reducer {
+
+    /**
+     * Which losses are counted (in the sum and the denominator).
+     *
+     * @param losses unreduced losses
+     * @return a boolean mask of the same shape, or null to count all
+     */
+    NDArray keep(NDArray losses);
 
     /**
      * The partial sum and count of one block of losses.
@@ -17,17 +28,24 @@ public interface Reducer {
      * @param losses unreduced losses of any shape
      * @return the block's aggregate
      */
-    Aggregate accumulate(NDArray losses);
+    default Aggregate accumulate(NDArray losses) {
+        NDArray keep = keep(losses);
+        if (keep == null) {
+            return new Aggregate(losses.sum(), losses.size());
+        }
+        double count = keep.toType(DataType.FLOAT64, false).sum().getDouble();
+        return new Aggregate(NDArrays.where(keep, losses, losses.zerosLike()).sum(), count);
+    }
 
     /**
-     * Turns the total aggregate into the reduced loss.
+     * Turns the total aggregate into the reduced loss: the sum over the count by default.
      *
-     * @param total the sum of all blocks' aggregates
+     * @param total the sum of all blocks' aggregates, or null for none
      * @param zero a graph-connected scalar 0, returned when the count is 0
      * @return the scalar loss
      */
     default NDArray finish(Aggregate total, NDArray zero) {
-        if (total == null || total.count() <= 0) {
+        if (total == null || total.sum() == null || total.count() <= 0) {
             return zero;
         }
         return total.sum().div(total.count());

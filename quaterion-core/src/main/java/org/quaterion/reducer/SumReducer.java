@@ -6,8 +6,8 @@ import ai.djl.ndarray.NDArray;
 public final class SumReducer implements Reducer {
 
     @Override
-    public Aggregate accumulate(NDArray losses) {
-        return new Aggregate(losses.sum(), losses.size());
+    public NDArray keep(NDArray losses) {
+        return null;
     }
 
     @Override

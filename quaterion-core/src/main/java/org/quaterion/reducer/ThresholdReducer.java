@@ -1,7 +1,6 @@
 package org.quaterion.reducer;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 
 /**
  * The mean over losses with {@code low < loss < high} (either bound optional), PML {@code ThresholdReducer}; 0
@@ -27,7 +26,7 @@ public class ThresholdReducer implements Reducer {
     }
 
     @Override
-    public Aggregate accumulate(NDArray losses) {
+    public NDArray keep(NDArray losses) {
         NDArray keep = null;
         if (low != null) {
             keep = losses.gt(low);
@@ -36,11 +35,7 @@ public class ThresholdReducer implements Reducer {
             NDArray below = losses.lt(high);
             keep = keep == null ? below : keep.logicalAnd(below);
         }
-        if (keep == null) {
-            return new Aggregate(losses.sum(), losses.size());
-        }
-        double count = keep.sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-        return new Aggregate(NDArrays.where(keep, losses, losses.zerosLike()).sum(), count);
+        return keep;
     }
 
     @Override
