@@ -2,12 +2,12 @@ package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import com.google.gson.JsonObject;
 import java.util.Locale;
 import org.quaterion.distance.Distance;
-import org.quaterion.reducer.Aggregate;
-import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.ThresholdReducer;
 
 /**
@@ -21,11 +21,12 @@ import org.quaterion.reducer.ThresholdReducer;
  *       without negatives are left out;</li>
  *   <li>SEMI_HARD, per anchor as the paper defines it (FaceNet, arXiv 1503.03832): for each positive pair the
  *       closest negative farther than the positive, else the farthest negative; loss mean over positive pairs of
- *       {@code [D_ap − D_an* + m]_+}. <b>Fixed</b>: Quaterion pairs every positive distance of the batch with
+ *       {@code [D_ap − D_an* + m]_+} (the choice is made without gradient in anchor blocks; memory O(B²)).
+ *       <b>Fixed</b>: Quaterion pairs every positive distance of the batch with
  *       every negative distance, across anchors (and includes self pairs).</li>
  * </ul>
  * Quaterion's {@code distance_metric_name="cosine"} is {@code Distance.cosine().scaled(0.5)} here (its matrix
- * scale); the default is that distance. ALL and SEMI_HARD work in anchor blocks (no O(B³) tensor).
+ * scale); the default is that distance. ALL and SEMI_HARD keep no O(B³) tensor.
  */
 public final class TripletLoss extends GroupLoss {
 
@@ -103,34 +104,40 @@ public final class TripletLoss extends GroupLoss {
         return losses.mean();
     }
 
+    /**
+     * Per positive pair, the index of the closest negative farther than the positive (else the farthest negative),
+     * chosen without gradient in anchor blocks; the loss then gathers those distances, so the graph is O(n·m).
+     */
     private NDArray semiHard(NDArray mat, NDArray pos, NDArray neg, LossInputs in) {
-        long n = mat.getShape().get(0);
-        long m = mat.getShape().get(1);
+        NDArray d = mat.stopGradient();
+        long n = d.getShape().get(0);
+        long m = d.getShape().get(1);
         long block = Math.max(1, BLOCK_ELEMENTS / Math.max(1, m * m));
-        NDArray hasNeg = Masks.rowCounts(neg).gt(0).expandDims(1);
-        MeanReducer mean = new MeanReducer();
-        Aggregate total = null;
         double inf = Double.POSITIVE_INFINITY;
+        NDList chosen = new NDList();
         for (long start = 0; start < n; start += block) {
             String rows = start + ":" + Math.min(n, start + block);
-            NDArray d = mat.get(rows);
+            NDArray db = d.get(rows);
             NDArray negRows = neg.get(rows);
-            NDArray ap = d.expandDims(2);
-            NDArray an = d.expandDims(1);
-            NDArray beyond = negRows.expandDims(1).logicalAnd(an.gt(ap));
-            NDArray outside = NDArrays.where(beyond, an.add(ap.zerosLike()), ap.zerosLike().add(an).add(inf))
-                    .min(new int[] {2});
-            NDArray inside = NDArrays.where(negRows, d, d.zerosLike().sub(inf)).max(new int[] {1}, true);
-            NDArray chosen = NDArrays.where(Masks.any(beyond, 2), outside, inside.add(d.zerosLike()));
-            NDArray valid = pos.get(rows).logicalAnd(hasNeg.get(rows));
-            NDArray safeChosen = NDArrays.where(valid, chosen, d);
-            NDArray losses = Activation.relu(d.sub(safeChosen).add(margin)).booleanMask(valid);
-            if (losses.size() > 0) {
-                Aggregate part = mean.accumulate(losses);
-                total = total == null ? part : total.plus(part);
-            }
+            Shape cube = new Shape(db.getShape().get(0), m, m);
+            NDArray an = db.expandDims(1).broadcast(cube);
+            NDArray beyond = negRows.expandDims(1).broadcast(cube).logicalAnd(an.gt(db.expandDims(2)));
+            NDArray outside = NDArrays.where(beyond, an, an.zerosLike().add(inf)).argMin(2);
+            NDArray inside = NDArrays.where(negRows, db, db.zerosLike().sub(inf)).argMax(1).expandDims(1)
+                    .broadcast(outside.getShape());
+            chosen.add(NDArrays.where(Masks.any(beyond, 2), outside, inside));
         }
-        return mean.finish(total, in.zero());
+        NDArray choice = chosen.size() == 1 ? chosen.head() : NDArrays.concat(chosen, 0);
+        NDArray valid = pos.logicalAnd(Masks.rowCounts(neg).gt(0).expandDims(1).broadcast(pos.getShape()));
+        NDArray idx = valid.nonzero();
+        if (idx.getShape().get(0) == 0) {
+            return in.zero();
+        }
+        NDArray a = idx.get(":, 0");
+        NDArray p = idx.get(":, 1");
+        NDArray negIdx = LossMath.pick(choice, a, p);
+        NDArray losses = Activation.relu(LossMath.pick(mat, a, p).sub(LossMath.pick(mat, a, negIdx)).add(margin));
+        return losses.mean();
     }
 
     @Override
