@@ -3,6 +3,7 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import java.util.function.BinaryOperator;
@@ -10,13 +11,15 @@ import org.quaterion.reducer.Aggregate;
 import org.quaterion.reducer.Reducer;
 
 /**
- * Reduces per-triplet losses over every valid triplet (a, p, n) without keeping an {@code n·m·m} tensor.
+ * Reduces per-triplet losses over every valid triplet (a, p, n) without an {@code n·m·m} tensor: triplets are
+ * enumerated as (positive pair) × (reference), in blocks of ~2^24 elements, so work and memory are
+ * {@code O(P·m)} for P positive pairs (B²/C·B for C balanced classes, not B³).
  *
  * <p>For the hinge {@code [d_ap − d_an + m]_+} ({@link #reduceHinge}) the sum over counted violating triplets is
  * linear in the distances: {@code Σ d_ap·c_ap − Σ d_an·c_an + m·C}, where {@code c_ap}/{@code c_an} count the
- * counted violating triplets through each pair. The counts are computed without gradient in anchor blocks of
- * {@code ~2^24 / m²} rows; the graph is only {@code O(n·m)} and the value and gradient are exact. Other per-triplet
- * functions ({@link #reduce}) are reduced block by block with the blocks' graphs kept.
+ * counted violating triplets through each pair. The counts are computed without gradient; the graph is only
+ * {@code O(n·m)} and value and gradient are exact. Other per-triplet functions ({@link #reduce}) keep their
+ * blocks' graphs.
  */
 final class TripletBlocks {
 
@@ -24,12 +27,33 @@ final class TripletBlocks {
 
     private TripletBlocks() {}
 
-    private static long block(long m) {
-        return Math.max(1, BLOCK_ELEMENTS / Math.max(1, m * m));
+    /**
+     * The positive pairs (a, p) of a mask, sorted by anchor.
+     *
+     * @param pos positive mask {@code (n, m)}
+     * @return {@code [a, p]} INT64 vectors, or null when there are none
+     */
+    static NDArray[] positivePairs(NDArray pos) {
+        NDArray idx = pos.nonzero();
+        if (idx.getShape().get(0) == 0) {
+            return null;
+        }
+        return new NDArray[] {idx.get(":, 0").toType(DataType.INT64, false),
+            idx.get(":, 1").toType(DataType.INT64, false)};
     }
 
     /**
-     * Reduces the hinge {@code [d_ap − d_an + margin]_+} over valid triplets with O(n·m) memory.
+     * Pairs per block so a block's {@code (pairs, m)} tensors hold about 2^24 elements.
+     *
+     * @param m the number of references
+     * @return the block size
+     */
+    static long pairBlock(long m) {
+        return Math.max(1, BLOCK_ELEMENTS / Math.max(1, m));
+    }
+
+    /**
+     * Reduces the hinge {@code [d_ap − d_an + margin]_+} over valid triplets with O(n·m) graph memory.
      *
      * @param mat {@code (n, m)} distances (with gradient)
      * @param pos positive mask
@@ -41,34 +65,60 @@ final class TripletBlocks {
      */
     static NDArray reduceHinge(NDArray mat, NDArray pos, NDArray neg, double margin, Reducer reducer,
             NDArray zero) {
+        NDArray[] pairs = positivePairs(pos);
+        if (pairs == null) {
+            return zero;
+        }
         NDArray d = mat.stopGradient();
         long n = d.getShape().get(0);
         long m = d.getShape().get(1);
-        long block = block(m);
+        long total = pairs[0].size();
+        long block = pairBlock(m);
         NDList apCounts = new NDList();
-        NDList anCounts = new NDList();
+        NDArray anCounts = d.zerosLike();
         double counted = 0;
         double contributing = 0;
-        for (long start = 0; start < n; start += block) {
-            String rows = start + ":" + Math.min(n, start + block);
-            NDArray db = d.get(rows);
-            NDArray v = db.expandDims(2).sub(db.expandDims(1)).add(margin);
-            NDArray valid = pos.get(rows).expandDims(2).logicalAnd(neg.get(rows).expandDims(1));
+        for (long start = 0; start < total; start += block) {
+            String range = start + ":" + Math.min(total, start + block);
+            NDArray a = pairs[0].get(range);
+            NDArray dap = LossMath.pick(d, a, pairs[1].get(range));
+            NDArray v = dap.expandDims(1).sub(d.get(a)).add(margin);
             NDArray keep = reducer.keep(Activation.relu(v));
+            NDArray valid = neg.get(a);
             NDArray kept = keep == null ? valid : valid.logicalAnd(keep);
             NDArray contrib = kept.logicalAnd(v.gt(0)).toType(d.getDataType(), false);
             counted += kept.toType(DataType.FLOAT64, false).sum().getDouble();
             contributing += contrib.toType(DataType.FLOAT64, false).sum().getDouble();
-            apCounts.add(contrib.sum(new int[] {2}));
-            anCounts.add(contrib.sum(new int[] {1}));
+            apCounts.add(contrib.sum(new int[] {1}));
+            addSegmentSums(anCounts, a, contrib);
         }
         if (counted == 0) {
             return zero;
         }
-        NDArray cAp = apCounts.size() == 1 ? apCounts.head() : NDArrays.concat(apCounts, 0);
-        NDArray cAn = anCounts.size() == 1 ? anCounts.head() : NDArrays.concat(anCounts, 0);
-        NDArray sum = mat.mul(cAp.sub(cAn)).sum().add(margin * contributing).add(zero);
+        NDArray cAp = d.zerosLike().reshape(-1);
+        NDArray apFlat = apCounts.size() == 1 ? apCounts.head() : NDArrays.concat(apCounts, 0);
+        cAp = cAp.scatter(pairs[0].mul(m).add(pairs[1]), apFlat, 0).reshape(n, m);
+        NDArray sum = mat.mul(cAp.sub(anCounts)).sum().add(margin * contributing).add(zero);
         return reducer.finish(new Aggregate(sum, counted), zero);
+    }
+
+    /**
+     * Adds, for each anchor, the sum of the rows of {@code values} whose pair has that anchor
+     * ({@code target[a] += Σ_{k: anchors_k = a} values_k}); {@code anchors} is sorted. Uses a cumulative sum over
+     * the block, so it costs O(rows·m).
+     */
+    private static void addSegmentSums(NDArray target, NDArray anchors, NDArray values) {
+        long first = anchors.getLong(0);
+        long last = anchors.getLong(anchors.size() - 1);
+        int range = (int) (last - first + 1);
+        NDArray local = anchors.sub(first);
+        NDArray counts = local.oneHot(range).toType(DataType.INT64, false).sum(new int[] {0});
+        NDArray ends = counts.cumSum(0);
+        NDArray starts = ends.sub(counts);
+        NDArray cum = NDArrays.concat(new NDList(values.zerosLike().get("0:1"), values.cumSum(0)), 0);
+        NDArray sums = cum.get(ends).sub(cum.get(starts));
+        NDIndex rows = new NDIndex(first + ":" + (last + 1));
+        target.set(rows, target.get(rows).add(sums));
     }
 
     /**
@@ -78,27 +128,31 @@ final class TripletBlocks {
      * @param mat {@code (n, m)} distances
      * @param pos positive mask {@code (n, m)}
      * @param neg negative mask {@code (n, m)}
-     * @param perTriplet maps {@code d_ap (b, m, 1)} and {@code d_an (b, 1, m)} to {@code (b, m, m)} losses
+     * @param perTriplet maps {@code d_ap (b, 1)} and {@code d_an (b, m)} to {@code (b, m)} losses
      * @param reducer the reducer
      * @param zero graph-connected 0
      * @return the reduced loss
      */
     static NDArray reduce(NDArray mat, NDArray pos, NDArray neg, BinaryOperator<NDArray> perTriplet,
             Reducer reducer, NDArray zero) {
-        long n = mat.getShape().get(0);
-        long block = block(mat.getShape().get(1));
-        Aggregate total = null;
-        for (long start = 0; start < n; start += block) {
-            String rows = start + ":" + Math.min(n, start + block);
-            NDArray d = mat.get(rows);
-            NDArray valid = pos.get(rows).expandDims(2).logicalAnd(neg.get(rows).expandDims(1));
-            NDArray losses = perTriplet.apply(d.expandDims(2), d.expandDims(1)).booleanMask(valid);
+        NDArray[] pairs = positivePairs(pos);
+        if (pairs == null) {
+            return zero;
+        }
+        long total = pairs[0].size();
+        long block = pairBlock(mat.getShape().get(1));
+        Aggregate sum = null;
+        for (long start = 0; start < total; start += block) {
+            String range = start + ":" + Math.min(total, start + block);
+            NDArray a = pairs[0].get(range);
+            NDArray dap = LossMath.pick(mat, a, pairs[1].get(range)).expandDims(1);
+            NDArray losses = perTriplet.apply(dap, mat.get(a)).booleanMask(neg.get(a));
             if (losses.size() == 0) {
                 continue;
             }
             Aggregate part = reducer.accumulate(losses);
-            total = total == null ? part : total.plus(part);
+            sum = sum == null ? part : sum.plus(part);
         }
-        return reducer.finish(total, zero);
+        return reducer.finish(sum, zero);
     }
 }

@@ -3,7 +3,7 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import com.google.gson.JsonObject;
 import java.util.Locale;
@@ -105,38 +105,36 @@ public final class TripletLoss extends GroupLoss {
     }
 
     /**
-     * Per positive pair, the index of the closest negative farther than the positive (else the farthest negative),
-     * chosen without gradient in anchor blocks; the loss then gathers those distances, so the graph is O(n·m).
+     * Per positive pair (a, p), the closest negative farther than the positive, else the farthest negative. With the
+     * negatives of each row sorted ascending, that is the negative of rank {@code min(r, k_a − 1)} where
+     * {@code r = #{n : D_an ≤ D_ap}} and {@code k_a} is the row's number of negatives. The ranks are counted
+     * without gradient in blocks of positive pairs (one comparison per triplet, memory O(block·m)); the loss then
+     * gathers the chosen distances, so the graph is O(n·m).
      */
     private NDArray semiHard(NDArray mat, NDArray pos, NDArray neg, LossInputs in) {
-        NDArray d = mat.stopGradient();
-        long n = d.getShape().get(0);
-        long m = d.getShape().get(1);
-        long block = Math.max(1, BLOCK_ELEMENTS / Math.max(1, m * m));
-        double inf = Double.POSITIVE_INFINITY;
-        NDList chosen = new NDList();
-        for (long start = 0; start < n; start += block) {
-            String rows = start + ":" + Math.min(n, start + block);
-            NDArray db = d.get(rows);
-            NDArray negRows = neg.get(rows);
-            Shape cube = new Shape(db.getShape().get(0), m, m);
-            NDArray an = db.expandDims(1).broadcast(cube);
-            NDArray beyond = negRows.expandDims(1).broadcast(cube).logicalAnd(an.gt(db.expandDims(2)));
-            NDArray outside = NDArrays.where(beyond, an, an.zerosLike().add(inf)).argMin(2);
-            NDArray inside = NDArrays.where(negRows, db, db.zerosLike().sub(inf)).argMax(1).expandDims(1)
-                    .broadcast(outside.getShape());
-            chosen.add(NDArrays.where(Masks.any(beyond, 2), outside, inside));
-        }
-        NDArray choice = chosen.size() == 1 ? chosen.head() : NDArrays.concat(chosen, 0);
-        NDArray valid = pos.logicalAnd(Masks.rowCounts(neg).gt(0).expandDims(1).broadcast(pos.getShape()));
-        NDArray idx = valid.nonzero();
-        if (idx.getShape().get(0) == 0) {
+        NDArray negCount = Masks.rowCounts(neg);
+        NDArray[] pairs = TripletBlocks.positivePairs(pos.logicalAnd(negCount.gt(0).expandDims(1)
+                .broadcast(pos.getShape())));
+        if (pairs == null) {
             return in.zero();
         }
-        NDArray a = idx.get(":, 0");
-        NDArray p = idx.get(":, 1");
-        NDArray negIdx = LossMath.pick(choice, a, p);
-        NDArray losses = Activation.relu(LossMath.pick(mat, a, p).sub(LossMath.pick(mat, a, negIdx)).add(margin));
+        NDArray d = mat.stopGradient();
+        NDArray negOnly = NDArrays.where(neg, d, d.zerosLike().add(Double.POSITIVE_INFINITY));
+        NDArray order = negOnly.argSort(1);
+        long total = pairs[0].size();
+        long block = TripletBlocks.pairBlock(d.getShape().get(1));
+        NDList ranks = new NDList();
+        for (long start = 0; start < total; start += block) {
+            String range = start + ":" + Math.min(total, start + block);
+            NDArray a = pairs[0].get(range);
+            NDArray dap = LossMath.pick(d, a, pairs[1].get(range)).expandDims(1);
+            ranks.add(negOnly.get(a).lte(dap).toType(DataType.INT64, false).sum(new int[] {1}));
+        }
+        NDArray rank = ranks.size() == 1 ? ranks.head() : NDArrays.concat(ranks, 0);
+        NDArray last = negCount.get(pairs[0]).sub(1);
+        NDArray negIdx = LossMath.pick(order, pairs[0], NDArrays.where(rank.lt(last), rank, last));
+        NDArray losses = Activation.relu(LossMath.pick(mat, pairs[0], pairs[1])
+                .sub(LossMath.pick(mat, pairs[0], negIdx)).add(margin));
         return losses.mean();
     }
 

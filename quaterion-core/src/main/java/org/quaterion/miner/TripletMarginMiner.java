@@ -5,12 +5,13 @@ import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 import org.quaterion.distance.Distance;
+import org.quaterion.loss.LossMath;
 import org.quaterion.loss.Masks;
 
 /**
  * Triplets by how much they violate a margin (PML {@code TripletMarginMiner}): with {@code t = d_an − d_ap},
- * ALL keeps {@code t ≤ m}, HARD {@code t ≤ 0}, SEMIHARD {@code 0 < t ≤ m}, EASY {@code t > m}. Computed in blocks of
- * anchors so memory stays {@code O(block · m²)}, never a full {@code n·m·m} cube.
+ * ALL keeps {@code t ≤ m}, HARD {@code t ≤ 0}, SEMIHARD {@code 0 < t ≤ m}, EASY {@code t > m}. Computed over
+ * (positive pair) × reference in blocks, so memory stays {@code O(block · m)}, never an {@code n·m·m} cube.
  */
 public final class TripletMarginMiner implements Miner {
 
@@ -65,16 +66,18 @@ public final class TripletMarginMiner implements Miner {
         NDArray mat = distance.matrix(e, selfRef ? e : refEmbeddings.stopGradient());
         NDArray pos = Masks.positives(labels, refLabels, selfRef);
         NDArray neg = Masks.negatives(labels, refLabels);
-        long n = mat.getShape().get(0);
-        long m = mat.getShape().get(1);
-        long block = Math.max(1, BLOCK_ELEMENTS / Math.max(1, m * m));
+        NDArray idx = pos.nonzero();
         List<IndexTuples.Triplets> parts = new ArrayList<>();
-        for (long start = 0; start < n; start += block) {
-            long end = Math.min(n, start + block);
-            String rows = start + ":" + end;
-            NDArray d = mat.get(rows);
-            NDArray t = d.expandDims(1).sub(d.expandDims(2));
-            NDArray valid = pos.get(rows).expandDims(2).logicalAnd(neg.get(rows).expandDims(1));
+        long total = idx.getShape().get(0);
+        long m = mat.getShape().get(1);
+        long block = Math.max(1, BLOCK_ELEMENTS / Math.max(1, m));
+        for (long start = 0; start < total; start += block) {
+            String range = start + ":" + Math.min(total, start + block);
+            NDArray a = idx.get(range + ", 0").toType(DataType.INT64, false);
+            NDArray p = idx.get(range + ", 1").toType(DataType.INT64, false);
+            NDArray rowsD = mat.get(a);
+            NDArray dap = LossMath.pick(mat, a, p).expandDims(1);
+            NDArray t = rowsD.sub(dap);
             NDArray keep;
             switch (type) {
                 case EASY:
@@ -89,12 +92,13 @@ public final class TripletMarginMiner implements Miner {
                 default:
                     keep = t.lte(margin);
             }
-            NDArray idx = valid.logicalAnd(keep).nonzero();
-            if (idx.getShape().get(0) == 0) {
+            NDArray found = neg.get(a).logicalAnd(keep).nonzero();
+            if (found.getShape().get(0) == 0) {
                 continue;
             }
-            parts.add(new IndexTuples.Triplets(idx.get(":, 0").toType(DataType.INT64, false).add(start),
-                    idx.get(":, 1").toType(DataType.INT64, false), idx.get(":, 2").toType(DataType.INT64, false)));
+            NDArray pair = found.get(":, 0").toType(DataType.INT64, false);
+            parts.add(new IndexTuples.Triplets(a.get(pair), p.get(pair), found.get(":, 1")
+                    .toType(DataType.INT64, false)));
         }
         if (parts.isEmpty()) {
             NDArray empty = labels.getManager().create(new long[0]);
