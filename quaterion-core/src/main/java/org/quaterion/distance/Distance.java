@@ -277,6 +277,14 @@ public final class Distance {
      * @return {@code (n, m)} similarities
      */
     public NDArray similarityMatrix(NDArray x, NDArray y) {
+        if (kind == Kind.COSINE || kind == Kind.DOT_PRODUCT) {
+            checkShapes(x, y, false);
+            NDArray a = prepare(x);
+            NDArray g = gram(a, y == x ? a : prepare(y));
+            // cosine: 1 − scale·(1 − g); dot product: scale·g — without building the distance first
+            NDArray scaledG = scale == 1.0 ? g : g.mul(scale);
+            return kind == Kind.COSINE && scale != 1.0 ? scaledG.add(1 - scale) : scaledG;
+        }
         return toSimilarity(matrix(x, y));
     }
 

@@ -57,9 +57,10 @@ public final class ContrastiveLoss extends GroupLoss {
     protected NDArray compute(LossInputs in) {
         NDArray mat = distance.matrix(in.embeddings(), in.selfRef() ? in.embeddings() : in.refEmbeddings());
         PairMasks masks = PairMasks.of(in);
-        NDArray pos = Activation.relu(mat.sub(posMargin)).booleanMask(masks.positives());
-        NDArray neg = Activation.relu(mat.neg().add(negMargin)).booleanMask(masks.negatives());
-        return reducer.reduce(pos, in.zero()).add(reducer.reduce(neg, in.zero()));
+        NDArray pos = Activation.relu(mat.sub(posMargin));
+        NDArray neg = Activation.relu(mat.neg().add(negMargin));
+        return reducer.reduce(pos, masks.positives(), in.zero()).add(reducer.reduce(neg, masks.negatives(),
+                in.zero()));
     }
 
     @Override

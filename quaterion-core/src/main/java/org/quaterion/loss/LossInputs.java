@@ -31,20 +31,36 @@ public record LossInputs(NDArray embeddings, NDArray labels, NDArray refEmbeddin
      */
     public static LossInputs of(NDArray embeddings, NDArray labels, IndexTuples tuples, NDArray refEmbeddings,
             NDArray refLabels, String who) {
-        NDArray l = check(embeddings, labels, who);
+        NDArray l = checkShapes(embeddings, labels, who);
+        NDArray zero = finiteZero(embeddings, who);
         if ((refEmbeddings == null) != (refLabels == null)) {
             throw new IllegalArgumentException(who + ": give both refEmbeddings and refLabels, or neither");
         }
         if (refEmbeddings == null) {
-            return new LossInputs(embeddings, l, embeddings, l, true, tuples, embeddings.mul(0).sum());
+            return new LossInputs(embeddings, l, embeddings, l, true, tuples, zero);
         }
         NDArray rl = check(refEmbeddings, refLabels, who + " (references)");
         if (refEmbeddings.getShape().get(1) != embeddings.getShape().get(1)) {
             throw new IllegalArgumentException(who + ": reference embeddings have size " + refEmbeddings.getShape()
                     .get(1) + " but embeddings have " + embeddings.getShape().get(1));
         }
-        return new LossInputs(embeddings, l, refEmbeddings, rl, refEmbeddings == embeddings, tuples,
-                embeddings.mul(0).sum());
+        return new LossInputs(embeddings, l, refEmbeddings, rl, refEmbeddings == embeddings, tuples, zero);
+    }
+
+    /**
+     * Checks that the embeddings are finite with one reduction, and returns a graph-connected scalar 0 built from
+     * the same sum.
+     *
+     * @param embeddings the embeddings
+     * @param who the component name, for messages
+     * @return {@code 0 · Σ embeddings}
+     */
+    public static NDArray finiteZero(NDArray embeddings, String who) {
+        NDArray sum = embeddings.sum();
+        if (!Double.isFinite(sum.toType(DataType.FLOAT64, false).getDouble())) {
+            checkFinite(embeddings, who);
+        }
+        return sum.mul(0);
     }
 
     /**
@@ -56,6 +72,20 @@ public record LossInputs(NDArray embeddings, NDArray labels, NDArray refEmbeddin
      * @return the labels as INT64
      */
     public static NDArray check(NDArray embeddings, NDArray labels, String who) {
+        NDArray l = checkShapes(embeddings, labels, who);
+        checkFinite(embeddings, who);
+        return l;
+    }
+
+    /**
+     * Checks shapes and types only.
+     *
+     * @param embeddings the embeddings
+     * @param labels the labels
+     * @param who the component name, for messages
+     * @return the labels as INT64
+     */
+    static NDArray checkShapes(NDArray embeddings, NDArray labels, String who) {
         if (embeddings == null || labels == null) {
             throw new IllegalArgumentException(who + ": embeddings and labels must not be null");
         }
@@ -73,7 +103,6 @@ public record LossInputs(NDArray embeddings, NDArray labels, NDArray refEmbeddin
         if (!labels.getDataType().isInteger()) {
             throw new IllegalArgumentException(who + ": labels must be integers, got " + labels.getDataType());
         }
-        checkFinite(embeddings, who);
         return labels.getDataType() == DataType.INT64 ? labels : labels.toType(DataType.INT64, false);
     }
 

@@ -45,7 +45,8 @@ public final class Masks {
      * @return the mask
      */
     public static NDArray notEye(NDManager manager, long n) {
-        return manager.eye((int) n).toType(DataType.BOOLEAN, false).logicalNot();
+        NDArray idx = manager.arange(0L, n, 1L, DataType.INT64);
+        return idx.expandDims(1).neq(idx.expandDims(0));
     }
 
     /**

@@ -48,13 +48,13 @@ public abstract class PairwiseLoss implements SimilarityLoss {
             throw new IllegalArgumentException(who + ": pair indices must be in [0, " + rows + "), got ["
                     + p.min().getLong() + ", " + p.max().getLong() + "]");
         }
-        LossInputs.checkFinite(embeddings, who);
+        NDArray zero = LossInputs.finiteZero(embeddings, who);
         NDArray scores = labels.toType(embeddings.getDataType(), false);
         if (scores.isNaN().any().getBoolean()) {
             throw new IllegalArgumentException(who + ": labels contain NaN");
         }
         NDArray groups = subgroups == null ? null : subgroups.toType(DataType.INT64, false);
-        return compute(embeddings, p, scores, groups, embeddings.mul(0).sum());
+        return compute(embeddings, p, scores, groups, zero);
     }
 
     /**

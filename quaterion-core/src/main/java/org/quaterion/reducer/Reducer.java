@@ -38,6 +38,33 @@ public interface Reducer {
     }
 
     /**
+     * The partial sum and count of the losses selected by a mask (no gather: the mask is combined with
+     * {@link #keep}).
+     *
+     * @param losses unreduced losses
+     * @param mask boolean mask of the same shape selecting the losses that exist
+     * @return the aggregate
+     */
+    default Aggregate accumulate(NDArray losses, NDArray mask) {
+        NDArray keep = keep(losses);
+        NDArray counted = keep == null ? mask : mask.logicalAnd(keep);
+        double count = counted.toType(DataType.FLOAT64, false).sum().getDouble();
+        return new Aggregate(NDArrays.where(counted, losses, losses.zerosLike()).sum(), count);
+    }
+
+    /**
+     * Reduces the losses selected by a mask.
+     *
+     * @param losses unreduced losses
+     * @param mask boolean mask of the same shape
+     * @param zero a graph-connected scalar 0
+     * @return the scalar loss
+     */
+    default NDArray reduce(NDArray losses, NDArray mask, NDArray zero) {
+        return finish(accumulate(losses, mask), zero);
+    }
+
+    /**
      * Turns the total aggregate into the reduced loss: the sum over the count by default.
      *
      * @param total the sum of all blocks' aggregates, or null for none
