@@ -11,7 +11,7 @@ import java.util.function.ToDoubleBiFunction;
 import org.junit.jupiter.api.Test;
 import org.quaterion.distance.Distance;
 import org.quaterion.loss.pair.CoSENTLoss;
-import org.quaterion.loss.pair.ContrastiveLoss;
+
 
 /**
  * The losses without a peer reference (fixed Quaterion bugs and losses absent from the fixtures): each checked
@@ -180,7 +180,8 @@ class FixedLossesTest {
             total += 0.5 * (scores[k] * d * d + (1 - scores[k]) * Math.pow(Brute.relu(m - d), 2))
                     + Math.pow(Brute.relu(m - nearest[a]), 2) + Math.pow(Brute.relu(m - nearest[b]), 2);
         }
-        ContrastiveLoss loss = new ContrastiveLoss(Distance.cosine(), m, true);
+        org.quaterion.loss.pair.ContrastiveLoss loss = new org.quaterion.loss.pair.ContrastiveLoss(
+                Distance.cosine(), m, true);
         check("pair contrastive", e, x -> loss.forward(x, x.getManager().create(pairs),
                 x.getManager().create(scores), x.getManager().create(subgroups)), total / 4);
     }
@@ -279,6 +280,37 @@ class FixedLossesTest {
         CoSENTLoss loss = new CoSENTLoss(lambda, Distance.cosine());
         check("cosent", e, x -> loss.forward(x, x.getManager().create(pairs), x.getManager().create(scores), null),
                 Math.log(z));
+    }
+
+    @Test
+    void referenceEmbeddingsActAsAMemory() {
+        double[][] batch = Brute.rows(SEED + 10, 4, DIM);
+        double[][] memory = Brute.rows(SEED + 11, 6, DIM);
+        long[] batchLabels = {0, 1, 2, 0};
+        long[] memoryLabels = {0, 0, 1, 2, 2, 1};
+        double posSum = 0;
+        int posN = 0;
+        double negSum = 0;
+        int negN = 0;
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 6; j++) {
+                double d = Brute.euclidean(Brute.normalize(batch[i]), Brute.normalize(memory[j]));
+                if (batchLabels[i] == memoryLabels[j]) {
+                    posSum += d;
+                    posN += d > 0 ? 1 : 0;
+                } else if (1 - d > 0) {
+                    negSum += 1 - d;
+                    negN++;
+                }
+            }
+        }
+        ContrastiveLoss loss = new ContrastiveLoss();
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray mem = m.create(memory);
+            NDArray memLabels = m.create(memoryLabels);
+            check("contrastive against a memory", batch, e -> loss.forward(e, e.getManager().create(batchLabels),
+                    null, mem, memLabels), posSum / posN + negSum / negN);
+        }
     }
 
     @Test

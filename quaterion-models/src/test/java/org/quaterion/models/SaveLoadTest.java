@@ -83,6 +83,21 @@ class SaveLoadTest {
     }
 
     @Test
+    void customHeadsLoadThroughServiceLoader(@TempDir Path tmp) throws IOException {
+        List<float[]> records = List.of(new float[] {1, -2, 3});
+        try (SimilarityModel<float[]> model = SimilarityModel.<float[]>builder()
+                .setEncoder(TestModels.lambdaEncoder("identity", 3, x -> x))
+                .setHead(new org.quaterion.models.heads.ScaleHead(3, 2.5)).build()) {
+            model.save(tmp.resolve("custom"));
+        }
+        ModelRegistry registry = ModelRegistry.discover().register(TestModels.lambdaFactory("identity", x -> x));
+        try (SimilarityModel<float[]> loaded = SimilarityModel.load(tmp.resolve("custom"), registry, null)) {
+            assertEquals("test-scale", loaded.head().typeName());
+            assertArrayEquals(new float[] {2.5f, -5f, 7.5f}, loaded.encode(records, 1)[0], 1e-6f);
+        }
+    }
+
+    @Test
     void switchModelsRoundTrip(@TempDir Path tmp) throws IOException {
         Map<String, org.quaterion.models.encoders.BlockEncoder<float[]>> options = Map.of(
                 "neg", TestModels.lambdaEncoder("negate", 2, ai.djl.ndarray.NDArray::neg),

@@ -40,7 +40,8 @@ import org.quaterion.reducer.AvgNonZeroReducer;
 
 /**
  * Times forward + backward of every loss for batch 256 and 1024 × dim 128 and 512 (64 balanced classes, float32),
- * in the layout of the peers' table (shared/bench/peer-speed.md): median / min milliseconds of up to 10 runs after
+ * in the layout of the peers' table (shared/bench/peer-speed.md); pair losses get B/2 pairs (i, i + B/2) in 4
+ * subgroups: median / min milliseconds of up to 10 runs after
  * warm-up, at most ~8 s of timing per cell. Run with {@code --threads N} (libtorch intra-op threads, default 1).
  */
 public final class LossBenchmark {
@@ -82,7 +83,11 @@ public final class LossBenchmark {
             }
             NDArray pairs = m.create(p);
             NDArray labels = m.create(scores).toType(DataType.FLOAT32, false);
-            NDArray subgroups = m.zeros(new Shape(b), DataType.INT64);
+            long[] groups = new long[b];
+            for (int r = 0; r < b; r++) {
+                groups[r] = (r % (b / 2)) % 4;
+            }
+            NDArray subgroups = m.create(groups);
             return (e, y) -> l.forward(e, pairs, labels, subgroups);
         };
     }
