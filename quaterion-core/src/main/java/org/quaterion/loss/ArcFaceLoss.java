@@ -50,7 +50,7 @@ public final class ArcFaceLoss extends ClassWeightLoss {
     @Override
     protected NDArray computeWithWeights(LossInputs in, NDArray weights) {
         NDArray cos = cosines(in.embeddings(), weights);
-        NDArray oneHot = in.labels().oneHot(numClasses()).toType(cos.getDataType(), false);
+        NDArray oneHot = targets(in, cos);
         NDArray target = cos.mul(oneHot).sum(new int[] {1});
         NDArray theta = target.clip(-1 + 1e-7, 1 - 1e-7).acos();
         NDArray modified = NDArrays.where(theta.lte(Math.PI - margin), theta.add(margin).cos(),

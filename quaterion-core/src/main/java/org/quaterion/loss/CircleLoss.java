@@ -56,7 +56,7 @@ public final class CircleLoss extends GroupLoss {
 
     @Override
     protected NDArray compute(LossInputs in) {
-        NDArray s = distance.similarityMatrix(in.embeddings(), in.selfRef() ? in.embeddings() : in.refEmbeddings());
+        NDArray s = in.similarities(distance);
         PairMasks masks = PairMasks.of(in);
         NDArray detached = s.stopGradient();
         NDArray posLogits = Activation.relu(detached.neg().add(1 + m)).mul(s.sub(1 - m)).mul(-gamma);

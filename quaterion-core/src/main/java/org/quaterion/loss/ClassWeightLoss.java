@@ -155,6 +155,17 @@ public abstract class ClassWeightLoss extends GroupLoss {
     }
 
     /**
+     * The one-hot target matrix of the labels.
+     *
+     * @param in the loss inputs
+     * @param like an array of the wanted data type
+     * @return {@code (n, C)} with 1 at each row's label
+     */
+    protected final NDArray targets(LossInputs in, NDArray like) {
+        return in.labels().oneHot(numClasses).toType(like.getDataType(), false);
+    }
+
+    /**
      * Cosine similarities between the embeddings and the weight rows.
      *
      * @param embeddings {@code (n, D)}

@@ -55,7 +55,7 @@ public final class ContrastiveLoss extends GroupLoss {
 
     @Override
     protected NDArray compute(LossInputs in) {
-        NDArray mat = distance.matrix(in.embeddings(), in.selfRef() ? in.embeddings() : in.refEmbeddings());
+        NDArray mat = in.distances(distance);
         PairMasks masks = PairMasks.of(in);
         NDArray pos = Activation.relu(mat.sub(posMargin));
         NDArray neg = Activation.relu(mat.neg().add(negMargin));

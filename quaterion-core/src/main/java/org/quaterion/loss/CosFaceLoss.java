@@ -33,7 +33,7 @@ public final class CosFaceLoss extends ClassWeightLoss {
     @Override
     protected NDArray computeWithWeights(LossInputs in, NDArray weights) {
         NDArray cos = cosines(in.embeddings(), weights);
-        NDArray oneHot = in.labels().oneHot(numClasses()).toType(cos.getDataType(), false);
+        NDArray oneHot = targets(in, cos);
         NDArray logits = cos.sub(oneHot.mul(margin)).mul(scale);
         return LossMath.crossEntropy(logits, in.labels()).mean();
     }

@@ -44,7 +44,7 @@ public final class FastAPLoss extends GroupLoss {
         if (!safeN.any().getBoolean()) {
             return in.zero();
         }
-        NDArray d = distance.matrix(in.embeddings(), in.selfRef() ? in.embeddings() : in.refEmbeddings());
+        NDArray d = in.distances(distance);
         double max = 4.0;
         double delta = max / numBins;
         double[] points = new double[numBins + 1];

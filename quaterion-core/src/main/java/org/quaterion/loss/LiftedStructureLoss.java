@@ -39,7 +39,7 @@ public final class LiftedStructureLoss extends GroupLoss {
 
     @Override
     protected NDArray compute(LossInputs in) {
-        NDArray mat = distance.matrix(in.embeddings(), in.selfRef() ? in.embeddings() : in.refEmbeddings());
+        NDArray mat = in.distances(distance);
         PairMasks masks = PairMasks.of(in);
         NDArray negLogits = mat.neg().add(negMargin);
         NDArray hasNeg = Masks.rowCounts(masks.negatives()).gt(0);

@@ -19,6 +19,26 @@ public record LossInputs(NDArray embeddings, NDArray labels, NDArray refEmbeddin
         boolean selfRef, IndexTuples tuples, NDArray zero) {
 
     /**
+     * The {@code (n, m)} distance matrix of the embeddings against the references.
+     *
+     * @param distance the distance
+     * @return the distances
+     */
+    public NDArray distances(org.quaterion.distance.Distance distance) {
+        return distance.matrix(embeddings, refEmbeddings);
+    }
+
+    /**
+     * The {@code (n, m)} similarity matrix of the embeddings against the references.
+     *
+     * @param distance the distance whose similarity is used
+     * @return the similarities
+     */
+    public NDArray similarities(org.quaterion.distance.Distance distance) {
+        return distance.similarityMatrix(embeddings, refEmbeddings);
+    }
+
+    /**
      * Validates and builds the inputs.
      *
      * @param embeddings {@code (n, d)}

@@ -77,7 +77,7 @@ public final class MarginLoss extends GroupLoss {
     protected NDArray compute(LossInputs in) {
         initialize(in.embeddings().getManager(), in.embeddings().getDataType());
         NDArray b = beta.getArray().toType(in.embeddings().getDataType(), false);
-        NDArray mat = distance.matrix(in.embeddings(), in.selfRef() ? in.embeddings() : in.refEmbeddings());
+        NDArray mat = in.distances(distance);
         NDArray loss;
         if (in.tuples() != null) {
             IndexTuples.Triplets t = in.tuples().toTriplets();

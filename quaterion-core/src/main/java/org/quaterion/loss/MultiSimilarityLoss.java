@@ -42,8 +42,7 @@ public final class MultiSimilarityLoss extends GroupLoss {
 
     @Override
     protected NDArray compute(LossInputs in) {
-        NDArray sim = distance.similarityMatrix(in.embeddings(), in.selfRef() ? in.embeddings()
-                : in.refEmbeddings());
+        NDArray sim = in.similarities(distance);
         PairMasks masks = PairMasks.of(in);
         NDArray posTerm = LossMath.logSumExp(sim.sub(base).mul(-alpha), masks.positives(), true, 1).div(alpha);
         NDArray negTerm = LossMath.logSumExp(sim.sub(base).mul(beta), masks.negatives(), true, 1).div(beta);

@@ -2,7 +2,6 @@ package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
-import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 
 /**
@@ -11,10 +10,7 @@ import org.quaterion.distance.Distance;
  * Computed as {@code softplus(LSE_n(s_an/τ) − s_ap/τ)} with one log-sum-exp per anchor, O(B²) memory (PML builds a
  * positives × negatives matrix, O(B⁴/C²)). Reference: Chen et al., SimCLR (arXiv 2002.05709).
  */
-public final class NTXentLoss extends GroupLoss {
-
-    private final double temperature;
-    private final Distance distance;
+public final class NTXentLoss extends TemperatureLoss {
 
     /**
      * Creates the loss.
@@ -23,11 +19,7 @@ public final class NTXentLoss extends GroupLoss {
      * @param distance the distance (similarities are its {@code toSimilarity})
      */
     public NTXentLoss(double temperature, Distance distance) {
-        if (!(temperature > 0)) {
-            throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
-        }
-        this.temperature = temperature;
-        this.distance = distance;
+        super(temperature, distance);
     }
 
     /**
@@ -41,8 +33,7 @@ public final class NTXentLoss extends GroupLoss {
 
     @Override
     protected NDArray compute(LossInputs in) {
-        NDArray logits = distance.similarityMatrix(in.embeddings(), in.selfRef() ? in.embeddings()
-                : in.refEmbeddings()).div(temperature);
+        NDArray logits = logits(in);
         PairMasks masks = PairMasks.of(in);
         NDArray negLse = LossMath.logSumExp(logits, masks.negatives(), false, 1);
         NDArray z = negLse.expandDims(1).sub(logits);
@@ -53,12 +44,5 @@ public final class NTXentLoss extends GroupLoss {
             return in.zero();
         }
         return losses.mean();
-    }
-
-    @Override
-    public JsonObject config() {
-        JsonObject json = configWith(distance);
-        json.addProperty("temperature", temperature);
-        return json;
     }
 }

@@ -54,7 +54,7 @@ public final class OnlineContrastiveLoss extends GroupLoss {
 
     @Override
     protected NDArray compute(LossInputs in) {
-        NDArray mat = distance.matrix(in.embeddings(), in.selfRef() ? in.embeddings() : in.refEmbeddings());
+        NDArray mat = in.distances(distance);
         PairMasks masks = PairMasks.of(in);
         NDArray pos = masks.positives();
         NDArray neg = masks.negatives();

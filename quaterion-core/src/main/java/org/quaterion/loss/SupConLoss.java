@@ -1,7 +1,6 @@
 package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
-import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.reducer.AvgNonZeroReducer;
 
@@ -11,10 +10,7 @@ import org.quaterion.reducer.AvgNonZeroReducer;
  * positives give 0 and are dropped by the AvgNonZero reduction. τ = 0.1, cosine. Like PML, no
  * {@code τ/τ_base} factor.
  */
-public final class SupConLoss extends GroupLoss {
-
-    private final double temperature;
-    private final Distance distance;
+public final class SupConLoss extends TemperatureLoss {
 
     /**
      * Creates the loss.
@@ -23,11 +19,7 @@ public final class SupConLoss extends GroupLoss {
      * @param distance the distance (similarities are its {@code toSimilarity})
      */
     public SupConLoss(double temperature, Distance distance) {
-        if (!(temperature > 0)) {
-            throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
-        }
-        this.temperature = temperature;
-        this.distance = distance;
+        super(temperature, distance);
     }
 
     /**
@@ -41,8 +33,7 @@ public final class SupConLoss extends GroupLoss {
 
     @Override
     protected NDArray compute(LossInputs in) {
-        NDArray logits = distance.similarityMatrix(in.embeddings(), in.selfRef() ? in.embeddings()
-                : in.refEmbeddings()).div(temperature);
+        NDArray logits = logits(in);
         PairMasks masks = PairMasks.of(in);
         NDArray all = masks.positives().logicalOr(masks.negatives());
         NDArray logProb = logits.sub(LossMath.logSumExp(logits, all, false, 1).expandDims(1));
@@ -50,12 +41,5 @@ public final class SupConLoss extends GroupLoss {
         NDArray count = posF.sum(new int[] {1});
         NDArray mean = logProb.mul(posF).sum(new int[] {1}).div(count.maximum(1));
         return new AvgNonZeroReducer().reduce(mean.neg(), in.zero());
-    }
-
-    @Override
-    public JsonObject config() {
-        JsonObject json = configWith(distance);
-        json.addProperty("temperature", temperature);
-        return json;
     }
 }

@@ -62,7 +62,7 @@ public final class TripletMarginLoss extends GroupLoss {
 
     @Override
     protected NDArray compute(LossInputs in) {
-        NDArray mat = distance.matrix(in.embeddings(), in.selfRef() ? in.embeddings() : in.refEmbeddings());
+        NDArray mat = in.distances(distance);
         if (in.tuples() == null) {
             NDArray pos = Masks.positives(in.labels(), in.refLabels(), in.selfRef());
             NDArray neg = Masks.negatives(in.labels(), in.refLabels());

@@ -29,14 +29,10 @@ public final class BatchHardMiner implements Miner {
 
     @Override
     public IndexTuples mine(NDArray embeddings, NDArray labels, NDArray refEmbeddings, NDArray refLabels) {
-        boolean selfRef = refEmbeddings == embeddings;
-        NDArray e = embeddings.stopGradient();
-        NDArray mat = distance.matrix(e, selfRef ? e : refEmbeddings.stopGradient());
-        NDArray pos = Masks.positives(labels, refLabels, selfRef);
-        NDArray neg = Masks.negatives(labels, refLabels);
-        if (selfRef) {
-            neg = neg.logicalAnd(Masks.notEye(labels.getManager(), labels.size()));
-        }
+        MiningContext ctx = MiningContext.of(distance, embeddings, labels, refEmbeddings, refLabels);
+        NDArray mat = ctx.distances();
+        NDArray pos = ctx.positives();
+        NDArray neg = ctx.negatives();
         double inf = Double.POSITIVE_INFINITY;
         NDArray posDist = NDArrays.where(pos, mat, mat.zerosLike().sub(inf));
         NDArray negDist = NDArrays.where(neg, mat, mat.zerosLike().add(inf));

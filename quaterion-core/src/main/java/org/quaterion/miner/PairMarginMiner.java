@@ -36,11 +36,10 @@ public final class PairMarginMiner implements Miner {
 
     @Override
     public IndexTuples mine(NDArray embeddings, NDArray labels, NDArray refEmbeddings, NDArray refLabels) {
-        boolean selfRef = refEmbeddings == embeddings;
-        NDArray e = embeddings.stopGradient();
-        NDArray mat = distance.matrix(e, selfRef ? e : refEmbeddings.stopGradient());
-        NDArray pos = Masks.positives(labels, refLabels, selfRef).logicalAnd(mat.gt(posMargin));
-        NDArray neg = Masks.negatives(labels, refLabels).logicalAnd(mat.lt(negMargin));
+        MiningContext ctx = MiningContext.of(distance, embeddings, labels, refEmbeddings, refLabels);
+        NDArray mat = ctx.distances();
+        NDArray pos = ctx.positives().logicalAnd(mat.gt(posMargin));
+        NDArray neg = ctx.negatives().logicalAnd(mat.lt(negMargin));
         return IndexTuples.pairsFromMasks(pos, neg);
     }
 }

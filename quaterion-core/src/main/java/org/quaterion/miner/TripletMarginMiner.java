@@ -61,11 +61,10 @@ public final class TripletMarginMiner implements Miner {
 
     @Override
     public IndexTuples mine(NDArray embeddings, NDArray labels, NDArray refEmbeddings, NDArray refLabels) {
-        boolean selfRef = refEmbeddings == embeddings;
-        NDArray e = embeddings.stopGradient();
-        NDArray mat = distance.matrix(e, selfRef ? e : refEmbeddings.stopGradient());
-        NDArray pos = Masks.positives(labels, refLabels, selfRef);
-        NDArray neg = Masks.negatives(labels, refLabels);
+        MiningContext ctx = MiningContext.of(distance, embeddings, labels, refEmbeddings, refLabels);
+        NDArray mat = ctx.distances();
+        NDArray pos = ctx.positives();
+        NDArray neg = ctx.negatives();
         NDArray idx = pos.nonzero();
         List<IndexTuples.Triplets> parts = new ArrayList<>();
         long total = idx.getShape().get(0);
