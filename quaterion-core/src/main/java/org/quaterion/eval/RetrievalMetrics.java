@@ -1,0 +1,282 @@
+package org.quaterion.eval;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Retrieval metrics of grouped data from an exact neighbour list: PML's {@code AccuracyCalculator} family, OML's
+ * {@code cmc@k / precision@k / map@k} and Quaterion's micro-averaged {@code RetrievalRPrecision}.
+ *
+ * <p>A gallery item is relevant to a query when their labels are equal and it is not the query itself;
+ * {@code R_i} is the number of relevant items of query i. PML's metrics average over queries with {@code R > 0}
+ * (lone labels are left out, as PML does); OML's average over all queries; Quaterion's R-precision is
+ * {@code Σ hits / Σ R}. Definitions per metric are in docs/metrics.md. Immutable.
+ */
+public final class RetrievalMetrics {
+
+    private final KnnResult knn;
+    private final boolean[][] relevant;
+    private final int[] relevantCount;
+
+    private RetrievalMetrics(KnnResult knn, boolean[][] relevant, int[] relevantCount) {
+        this.knn = knn;
+        this.relevant = relevant;
+        this.relevantCount = relevantCount;
+    }
+
+    /**
+     * Prepares the metrics of a search.
+     *
+     * @param knn the neighbour lists
+     * @param queryLabels label of each query
+     * @param galleryLabels label of each gallery item
+     * @param selfIndex each query's own gallery index (excluded from R), or null
+     * @return the metrics
+     */
+    public static RetrievalMetrics of(KnnResult knn, long[] queryLabels, long[] galleryLabels, long[] selfIndex) {
+        if (queryLabels.length != knn.queries()) {
+            throw new IllegalArgumentException("queryLabels has " + queryLabels.length + " entries for "
+                    + knn.queries() + " queries");
+        }
+        Map<Long, Integer> counts = new HashMap<>();
+        for (long l : galleryLabels) {
+            counts.merge(l, 1, Integer::sum);
+        }
+        int n = knn.queries();
+        boolean[][] rel = new boolean[n][];
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) {
+            long[] idx = knn.indices()[i];
+            rel[i] = new boolean[idx.length];
+            for (int c = 0; c < idx.length; c++) {
+                rel[i][c] = idx[c] >= 0 && galleryLabels[(int) idx[c]] == queryLabels[i];
+            }
+            int count = counts.getOrDefault(queryLabels[i], 0);
+            if (selfIndex != null && selfIndex[i] >= 0 && galleryLabels[(int) selfIndex[i]] == queryLabels[i]) {
+                count--;
+            }
+            r[i] = count;
+        }
+        return new RetrievalMetrics(knn, rel, r);
+    }
+
+    private void requireDepth(String metric) {
+        int k = knn.k();
+        for (int i = 0; i < relevantCount.length; i++) {
+            if (relevantCount[i] > k) {
+                throw new IllegalArgumentException(metric + " needs every query's relevant items retrieved: query " + i
+                        + " has R = " + relevantCount[i] + " but k = " + k + "; search with k >= the largest class "
+                        + "size");
+            }
+        }
+    }
+
+    /**
+     * PML {@code precision_at_1}: fraction of queries (with R &gt; 0) whose nearest item is relevant.
+     *
+     * @return the value, NaN when no query has a relevant item
+     */
+    public double precisionAt1() {
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < relevant.length; i++) {
+            if (relevantCount[i] > 0) {
+                sum += relevant[i].length > 0 && relevant[i][0] ? 1 : 0;
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    /**
+     * PML {@code r_precision}: mean over queries of (relevant among the top R) / R.
+     *
+     * @return the value
+     */
+    public double rPrecision() {
+        requireDepth("r_precision");
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < relevant.length; i++) {
+            int r = relevantCount[i];
+            if (r > 0) {
+                sum += (double) hits(i, r) / r;
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    /**
+     * PML {@code mean_average_precision_at_r}: mean over queries of {@code (1/R) Σ_{i≤R} P(i)·rel(i)}.
+     *
+     * @return the value
+     */
+    public double meanAveragePrecisionAtR() {
+        requireDepth("mean_average_precision_at_r");
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < relevant.length; i++) {
+            int r = relevantCount[i];
+            if (r > 0) {
+                sum += averagePrecision(i, r, r);
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    /**
+     * PML {@code mean_average_precision}: mean over queries of {@code (1/R) Σ_{i≤k} P(i)·rel(i)} over all retrieved
+     * items (standard AP when everything is retrieved).
+     *
+     * @return the value
+     */
+    public double meanAveragePrecision() {
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < relevant.length; i++) {
+            int r = relevantCount[i];
+            if (r > 0) {
+                sum += averagePrecision(i, relevant[i].length, r);
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    /**
+     * PML {@code mean_reciprocal_rank}: mean over queries of 1 / rank of the first relevant retrieved item (0 if none
+     * within k).
+     *
+     * @return the value
+     */
+    public double meanReciprocalRank() {
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < relevant.length; i++) {
+            if (relevantCount[i] > 0) {
+                for (int c = 0; c < relevant[i].length; c++) {
+                    if (relevant[i][c]) {
+                        sum += 1.0 / (c + 1);
+                        break;
+                    }
+                }
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    /**
+     * Quaterion {@code RetrievalRPrecision}: the micro-average {@code Σ_i hits_i(top R_i) / Σ_i R_i}.
+     *
+     * @return the value
+     */
+    public double quaterionRPrecision() {
+        requireDepth("RetrievalRPrecision");
+        long hits = 0;
+        long total = 0;
+        for (int i = 0; i < relevant.length; i++) {
+            hits += hits(i, relevantCount[i]);
+            total += relevantCount[i];
+        }
+        return total == 0 ? Double.NaN : (double) hits / total;
+    }
+
+    /**
+     * OML {@code cmc@k}: fraction of queries with a relevant item among the top k (DML "Recall@k").
+     *
+     * @param k the cut-off, at least 1
+     * @return the value over all queries
+     */
+    public double cmcAt(int k) {
+        checkK(k);
+        double sum = 0;
+        for (int i = 0; i < relevant.length; i++) {
+            sum += hits(i, k) > 0 ? 1 : 0;
+        }
+        return relevant.length == 0 ? Double.NaN : sum / relevant.length;
+    }
+
+    /**
+     * OML {@code precision@k}: {@code n_k / min(k, n)} (an ideal ranking scores 1 even when n &lt; k); 1 for a query
+     * with no relevant item and nothing retrieved.
+     *
+     * @param k the cut-off
+     * @return the mean over all queries
+     */
+    public double precisionAt(int k) {
+        checkK(k);
+        double sum = 0;
+        for (int i = 0; i < relevant.length; i++) {
+            int denom = Math.min(Math.min(k, relevant[i].length), relevantCount[i]);
+            sum += denom == 0 ? (relevantCount[i] == 0 ? 1 : 0) : (double) hits(i, k) / denom;
+        }
+        return relevant.length == 0 ? Double.NaN : sum / relevant.length;
+    }
+
+    /**
+     * OML {@code map@k}: {@code (1/n_k) Σ_{i≤k} (n_i / i)·g_i}, normalised by the hits found in the top k (0 without
+     * hits).
+     *
+     * @param k the cut-off
+     * @return the mean over all queries
+     */
+    public double mapAt(int k) {
+        checkK(k);
+        double sum = 0;
+        for (int i = 0; i < relevant.length; i++) {
+            int found = hits(i, k);
+            sum += found == 0 ? 0 : averagePrecision(i, k, found);
+        }
+        return relevant.length == 0 ? Double.NaN : sum / relevant.length;
+    }
+
+    /**
+     * PML's four AccuracyCalculator metrics and OML's at k = 1, 5 (needs k ≥ the largest class size).
+     *
+     * @return metric name to value
+     */
+    public Map<String, Double> all() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("precision_at_1", precisionAt1());
+        out.put("r_precision", rPrecision());
+        out.put("mean_average_precision_at_r", meanAveragePrecisionAtR());
+        out.put("mean_average_precision", meanAveragePrecision());
+        out.put("mean_reciprocal_rank", meanReciprocalRank());
+        for (int k : new int[] {1, 5}) {
+            out.put("cmc@" + k, cmcAt(k));
+            out.put("precision@" + k, precisionAt(k));
+            out.put("map@" + k, mapAt(k));
+        }
+        return out;
+    }
+
+    private int hits(int query, int k) {
+        int found = 0;
+        for (int c = 0; c < Math.min(k, relevant[query].length); c++) {
+            found += relevant[query][c] ? 1 : 0;
+        }
+        return found;
+    }
+
+    private double averagePrecision(int query, int depth, int normaliser) {
+        double sum = 0;
+        int found = 0;
+        for (int c = 0; c < Math.min(depth, relevant[query].length); c++) {
+            if (relevant[query][c]) {
+                found++;
+                sum += (double) found / (c + 1);
+            }
+        }
+        return sum / normaliser;
+    }
+
+    private static void checkK(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
+    }
+}
