@@ -94,9 +94,16 @@ public final class ExactKnn {
                         NDArray own = self.eq(ids).broadcast(d.getShape());
                         d = NDArrays.where(own, d.zerosLike().add(Double.POSITIVE_INFINITY), d);
                     }
-                    NDList top = d.topK(Math.min(kk, ge - gs), 1, false, true);
-                    NDArray vals = top.get(0);
-                    NDArray idx = top.get(1).toType(DataType.INT64, false).add(gs);
+                    NDArray vals;
+                    NDArray idx;
+                    if (kk == 1) {
+                        vals = d.min(new int[] {1}, true);
+                        idx = d.argMin(1).expandDims(1).toType(DataType.INT64, false).add(gs);
+                    } else {
+                        NDList top = d.topK(Math.min(kk, ge - gs), 1, false, true);
+                        vals = top.get(0);
+                        idx = top.get(1).toType(DataType.INT64, false).add(gs);
+                    }
                     if (bestD == null) {
                         bestD = vals;
                         bestI = idx;
