@@ -17,8 +17,15 @@ import org.quaterion.distance.Distance;
  */
 public final class ExactKnn {
 
-    /** Default block edge: a 2048 × 2048 float32 block is 16 MiB. */
-    public static final int DEFAULT_BLOCK = 2048;
+    /** Default queries per block. */
+    public static final int DEFAULT_QUERY_BLOCK = 128;
+
+    /**
+     * Default gallery items per block: wide, so that a gallery of up to 65,536 items is one block (no merges) and
+     * the chunked top-k has room to skip most columns. A 128 × 65,536 float32 score block is 32 MiB (measured peak
+     * working set of a search about three blocks).
+     */
+    public static final int DEFAULT_GALLERY_BLOCK = 65_536;
 
     private final Distance distance;
     private final int queryBlock;
@@ -41,12 +48,12 @@ public final class ExactKnn {
     }
 
     /**
-     * Creates the search with {@link #DEFAULT_BLOCK} blocks.
+     * Creates the search with the default blocks ({@link #DEFAULT_QUERY_BLOCK} × {@link #DEFAULT_GALLERY_BLOCK}).
      *
      * @param distance the distance
      */
     public ExactKnn(Distance distance) {
-        this(distance, DEFAULT_BLOCK, DEFAULT_BLOCK);
+        this(distance, DEFAULT_QUERY_BLOCK, DEFAULT_GALLERY_BLOCK);
     }
 
     /**
@@ -77,68 +84,95 @@ public final class ExactKnn {
         int kk = Math.min(k, ng);
         long[][] indices = new long[nq][];
         double[][] distances = new double[nq][];
-        NDManager manager = queries.getManager();
-        for (int qs = 0; qs < nq; qs += queryBlock) {
-            int qe = Math.min(nq, qs + queryBlock);
-            try (NDScope scope = new NDScope(); NDManager sub = manager.newSubManager()) {
-                NDArray q = queries.get(qs + ":" + qe).stopGradient();
-                NDArray bestD = null;
-                NDArray bestI = null;
-                NDArray self = selfIndex == null ? null
-                        : sub.create(java.util.Arrays.copyOfRange(selfIndex, qs, qe)).expandDims(1);
-                for (int gs = 0; gs < ng; gs += galleryBlock) {
-                    int ge = Math.min(ng, gs + galleryBlock);
-                    NDArray d = distance.matrix(q, gallery.get(gs + ":" + ge).stopGradient());
-                    if (self != null) {
-                        NDArray ids = sub.arange((long) gs, (long) ge, 1L, DataType.INT64).expandDims(0);
-                        NDArray own = self.eq(ids).broadcast(d.getShape());
-                        d = NDArrays.where(own, d.zerosLike().add(Double.POSITIVE_INFINITY), d);
-                    }
-                    NDArray vals;
-                    NDArray idx;
-                    if (kk == 1) {
-                        vals = d.min(new int[] {1}, true);
-                        idx = d.argMin(1).expandDims(1).toType(DataType.INT64, false).add(gs);
-                    } else {
-                        NDList top = d.topK(Math.min(kk, ge - gs), 1, false, true);
-                        vals = top.get(0);
-                        idx = top.get(1).toType(DataType.INT64, false).add(gs);
-                    }
-                    if (bestD == null) {
-                        bestD = vals;
-                        bestI = idx;
-                    } else {
-                        NDArray allD = NDArrays.concat(new NDList(bestD, vals), 1);
-                        NDArray allI = NDArrays.concat(new NDList(bestI, idx), 1);
-                        NDList merged = allD.topK(Math.min(kk, (int) allD.getShape().get(1)), 1, false, true);
-                        bestD = merged.get(0);
-                        bestI = gather(allI, merged.get(1).toType(DataType.INT64, false));
-                    }
-                }
-                double[] dv = bestD.toType(DataType.FLOAT64, false).toDoubleArray();
-                long[] iv = bestI.toLongArray();
-                int width = (int) bestD.getShape().get(1);
-                for (int r = 0; r < qe - qs; r++) {
-                    long[] ri = new long[kk];
-                    double[] rd = new double[kk];
-                    for (int c = 0; c < kk; c++) {
-                        double v = c < width ? dv[r * width + c] : Double.POSITIVE_INFINITY;
-                        rd[c] = v;
-                        ri[c] = c < width && v != Double.POSITIVE_INFINITY ? iv[r * width + c] : -1;
-                    }
-                    indices[qs + r] = ri;
-                    distances[qs + r] = rd;
-                }
+        InnerProductRanking ranking = InnerProductRanking.of(distance);
+        try (NDManager searchManager = queries.getManager().newSubManager()) {
+            NDArray rankedGallery;
+            try (NDScope scope = new NDScope()) {
+                rankedGallery = ranking == null ? gallery.stopGradient() : ranking.gallery(gallery);
+                NDScope.unregister(rankedGallery);
+                rankedGallery.attach(searchManager);
+            }
+            for (int qs = 0; qs < nq; qs += queryBlock) {
+                int qe = Math.min(nq, qs + queryBlock);
+                searchBlock(queries, rankedGallery, ranking, kk, selfIndex, qs, qe, indices, distances);
             }
         }
         return new KnnResult(indices, distances);
     }
 
-    private static NDArray gather(NDArray values, NDArray columns) {
-        long rows = values.getShape().get(0);
-        long width = values.getShape().get(1);
-        NDArray offsets = values.getManager().arange(0L, rows, 1L, DataType.INT64).mul(width).expandDims(1);
-        return values.reshape(-1).get(columns.add(offsets).reshape(-1)).reshape(columns.getShape());
+    /** Searches queries {@code [qs, qe)} against every gallery block and writes their rows of the result. */
+    private void searchBlock(NDArray queries, NDArray rankedGallery, InnerProductRanking ranking, int kk,
+            long[] selfIndex, int qs, int qe, long[][] indices, double[][] distances) {
+        int ng = (int) rankedGallery.getShape().get(0);
+        // a query that is in the gallery is found as its own neighbour and dropped afterwards: one more neighbour
+        // instead of masking every score block
+        int depth = Math.min(ng, kk + (hasSelf(selfIndex, qs, qe) ? 1 : 0));
+        // Manhattan has no matrix-product form: its (q, g, d) difference tensor is kept near 4 Mi entries
+        int step = ranking != null ? galleryBlock : (int) Math.max(1, Math.min(galleryBlock,
+                (4L << 20) / ((long) (qe - qs) * queries.getShape().get(1))));
+        try (NDScope scope = new NDScope()) {
+            NDArray q = queries.get(qs + ":" + qe).stopGradient();
+            NDArray rankedQueries = ranking == null ? q : ranking.queries(q);
+            NDArray bestS = null;
+            NDArray bestI = null;
+            for (int gs = 0; gs < ng; gs += step) {
+                int ge = Math.min(ng, gs + step);
+                NDArray g = rankedGallery.get(gs + ":" + ge);
+                // scores: larger = closer
+                NDArray s = ranking == null ? distance.matrix(q, g).neg() : rankedQueries.matMul(g.transpose());
+                NDList top = ChunkedTopK.topK(s, Math.min(depth, ge - gs));
+                NDArray vals = top.get(0);
+                NDArray idx = top.get(1).add(gs);
+                if (bestS == null) {
+                    bestS = vals;
+                    bestI = idx;
+                } else {
+                    NDArray allS = NDArrays.concat(new NDList(bestS, vals), 1);
+                    NDArray allI = NDArrays.concat(new NDList(bestI, idx), 1);
+                    NDList merged = allS.topK(Math.min(depth, (int) allS.getShape().get(1)), 1, true, true);
+                    bestS = merged.get(0);
+                    bestI = allI.gather(merged.get(1).toType(DataType.INT64, false), 1);
+                }
+            }
+            NDArray bestD = ranking == null ? bestS.neg() : ranking.distances(bestS, rankedQueries);
+            double[] dv = bestD.toType(DataType.FLOAT64, false).toDoubleArray();
+            long[] iv = bestI.toLongArray();
+            int width = (int) bestD.getShape().get(1);
+            for (int r = 0; r < qe - qs; r++) {
+                long own = selfIndex == null ? -1 : selfIndex[qs + r];
+                long[] ri = new long[kk];
+                double[] rd = new double[kk];
+                int c = 0;
+                for (int col = 0; col < width && c < kk; col++) {
+                    long index = iv[r * width + col];
+                    double v = dv[r * width + col];
+                    if (index == own || v == Double.POSITIVE_INFINITY) {
+                        continue;
+                    }
+                    ri[c] = index;
+                    rd[c++] = v;
+                }
+                for (; c < kk; c++) {
+                    ri[c] = -1;
+                    rd[c] = Double.POSITIVE_INFINITY;
+                }
+                indices[qs + r] = ri;
+                distances[qs + r] = rd;
+            }
+        }
+    }
+
+    /** Whether any of queries {@code [qs, qe)} is in the gallery. */
+    private static boolean hasSelf(long[] selfIndex, int qs, int qe) {
+        if (selfIndex == null) {
+            return false;
+        }
+        for (int i = qs; i < qe; i++) {
+            if (selfIndex[i] >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void check(NDArray queries, NDArray gallery, int k, long[] selfIndex) {
@@ -155,6 +189,18 @@ public final class ExactKnn {
         }
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
+        for (NDArray x : new NDArray[] {queries, gallery}) {
+            try (NDScope scope = new NDScope()) {
+                // one pass, no (n, d) temporaries: a NaN or ±∞ anywhere makes its row sum non-finite (the exact
+                // element check then tells a bad value from a finite sum that overflowed)
+                NDArray rowSums = x.sum(new int[] {1});
+                if (rowSums.isInfinite().logicalOr(rowSums.isNaN()).any().getBoolean()
+                        && x.isNaN().logicalOr(x.isInfinite()).any().getBoolean()) {
+                    throw new IllegalArgumentException((x == queries ? "queries" : "the gallery")
+                            + " contain NaN or infinite values; check the model's output before searching");
+                }
+            }
         }
         if (selfIndex != null && selfIndex.length != queries.getShape().get(0)) {
             throw new IllegalArgumentException("selfIndex has " + selfIndex.length + " entries for "

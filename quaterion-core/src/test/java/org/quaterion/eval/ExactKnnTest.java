@@ -63,6 +63,81 @@ class ExactKnnTest {
         }
     }
 
+    /** Brute-force distances in Java doubles. */
+    private static double bruteDistance(Distance distance, double[] a, double[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        double sq = 0;
+        double l1 = 0;
+        for (int j = 0; j < a.length; j++) {
+            dot += a[j] * b[j];
+            na += a[j] * a[j];
+            nb += b[j] * b[j];
+            sq += (a[j] - b[j]) * (a[j] - b[j]);
+            l1 += Math.abs(a[j] - b[j]);
+        }
+        switch (distance.kind()) {
+            case COSINE:
+                return 1 - dot / Math.sqrt(na * nb);
+            case DOT_PRODUCT:
+                return -dot;
+            case EUCLIDEAN:
+                return Math.sqrt(sq);
+            case SQUARED_EUCLIDEAN:
+                return sq;
+            default:
+                return l1;
+        }
+    }
+
+    @Test
+    void everyDistanceAndDepthMatchesBruteForceOnWideBlocks() {
+        java.util.Random random = new java.util.Random(7);
+        int n = 1500;
+        int d = 8;
+        double[][] x = new double[n][d];
+        for (double[] row : x) {
+            for (int j = 0; j < d; j++) {
+                row[j] = random.nextGaussian();
+            }
+        }
+        long[] self = new long[n];
+        java.util.Arrays.setAll(self, i -> i);
+        int checked = 0;
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray e = m.create(x);
+            for (Distance distance : new Distance[] {Distance.cosine(), Distance.dotProduct(), Distance.euclidean(),
+                Distance.squaredEuclidean(), Distance.manhattan(), Distance.euclidean().scaled(2)}) {
+                // k = 10 and 37 take the chunked top-k (width 1500 ≥ 8·k·4); gallery blocks of 700 force merges
+                for (int k : new int[] {1, 10, 37}) {
+                    for (int galleryBlock : new int[] {700, 4096}) {
+                        KnnResult knn = new ExactKnn(distance, 256, galleryBlock).search(e, e, k, self);
+                        for (int q = 0; q < n; q += 97) {
+                            double[] all = new double[n - 1];
+                            for (int g = 0, c = 0; g < n; g++) {
+                                if (g != q) {
+                                    all[c++] = bruteDistance(distance, x[q], x[g]) * distance.scale();
+                                }
+                            }
+                            java.util.Arrays.sort(all);
+                            for (int r = 0; r < k; r++) {
+                                long idx = knn.indices()[q][r];
+                                assertTrue(idx != q, "the query itself is excluded");
+                                assertEquals(all[r], knn.distances()[q][r], 1e-9 * (1 + Math.abs(all[r])),
+                                        distance + " k=" + k + " rank " + r);
+                                assertEquals(all[r], bruteDistance(distance, x[q], x[(int) idx]) * distance.scale(),
+                                        1e-9 * (1 + Math.abs(all[r])), "index of rank " + r);
+                            }
+                            checked++;
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(6 * 3 * 2 * 16, checked);
+    }
+
     @Test
     void kLargerThanTheGalleryIsPadded() {
         try (NDManager m = NDManager.newBaseManager()) {
