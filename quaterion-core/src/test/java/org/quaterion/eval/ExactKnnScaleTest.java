@@ -47,7 +47,8 @@ class ExactKnnScaleTest {
         }
         ExactKnn knn = new ExactKnn(Distance.euclidean());
         long galleryBytes = 4L * N * (D + 1);
-        // four score blocks, the input and its ranking copy, and 256 MiB for the allocator's per-thread arenas and the runtime
+        // four score blocks, the input and its ranking copy, and 256 MiB for the allocator's per-thread arenas
+        // and the runtime
         long budget = knn.blockBytes(4) + 2 * galleryBytes + (256L << 20);
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.create(data, new Shape(N, D));
