@@ -1,0 +1,107 @@
+package org.quaterion.dataset;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/** Datasets from in-memory lists, JSON Lines files and classification data. */
+public final class Datasets {
+
+    private Datasets() {}
+
+    /**
+     * Group samples from a classification dataset (Quaterion's {@code SimilarityGroupDataset}): object i gets
+     * group {@code labels[i]}.
+     *
+     * @param objects the records
+     * @param labels one class per record
+     * @param <T> record type
+     * @return the samples
+     */
+    public static <T> List<SimilarityGroupSample<T>> fromClassification(List<T> objects, long[] labels) {
+        if (objects.size() != labels.length) {
+            throw new IllegalArgumentException("got " + objects.size() + " objects and " + labels.length
+                    + " labels; give one label per object");
+        }
+        List<SimilarityGroupSample<T>> out = new ArrayList<>(objects.size());
+        for (int i = 0; i < labels.length; i++) {
+            out.add(new SimilarityGroupSample<>(objects.get(i), labels[i]));
+        }
+        return out;
+    }
+
+    /**
+     * Reads a JSON Lines file: one JSON object per non-blank line, turned into a sample by {@code parse}.
+     *
+     * @param file the file
+     * @param parse object → sample; may throw {@link IllegalArgumentException} for a bad line
+     * @param <S> sample type
+     * @return the samples in file order
+     * @throws IOException when reading fails
+     */
+    public static <S> List<S> readJsonl(Path file, Function<JsonObject, S> parse) throws IOException {
+        List<S> out = new ArrayList<>();
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            int number = 0;
+            while ((line = reader.readLine()) != null) {
+                number++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    out.add(parse.apply(JsonParser.parseString(line).getAsJsonObject()));
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException(file + " line " + number + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Group samples from JSON Lines {@code {"obj": …, "group": 3}}, the object read by {@code object}.
+     *
+     * @param file the file
+     * @param object reads the record from the line's {@code obj} value
+     * @param <T> record type
+     * @return the samples
+     * @throws IOException when reading fails
+     */
+    public static <T> List<SimilarityGroupSample<T>> groupsFromJsonl(Path file,
+            Function<com.google.gson.JsonElement, T> object) throws IOException {
+        return readJsonl(file, o -> new SimilarityGroupSample<>(object.apply(require(o, "obj")),
+                require(o, "group").getAsLong()));
+    }
+
+    /**
+     * Pair samples from JSON Lines {@code {"obj_a": …, "obj_b": …, "score": 1.0, "subgroup": 0}} (score defaults to
+     * 1, subgroup to 0, as in Quaterion).
+     *
+     * @param file the file
+     * @param object reads a record from {@code obj_a} / {@code obj_b}
+     * @param <T> record type
+     * @return the samples
+     * @throws IOException when reading fails
+     */
+    public static <T> List<SimilarityPairSample<T>> pairsFromJsonl(Path file,
+            Function<com.google.gson.JsonElement, T> object) throws IOException {
+        return readJsonl(file, o -> new SimilarityPairSample<>(object.apply(require(o, "obj_a")),
+                object.apply(require(o, "obj_b")), o.has("score") ? o.get("score").getAsDouble() : 1.0,
+                o.has("subgroup") ? o.get("subgroup").getAsLong() : 0));
+    }
+
+    private static com.google.gson.JsonElement require(JsonObject o, String key) {
+        if (!o.has(key) || o.get(key).isJsonNull()) {
+            throw new IllegalArgumentException("missing \"" + key + "\" (keys present: " + o.keySet() + ")");
+        }
+        return o.get(key);
+    }
+}

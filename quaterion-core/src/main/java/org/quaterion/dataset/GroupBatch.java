@@ -1,0 +1,13 @@
+package org.quaterion.dataset;
+
+import java.util.List;
+
+/**
+ * A batch of a {@link GroupSimilarityDataLoader}: records and their groups (Quaterion's {@code {"groups": …}}).
+ *
+ * @param records the objects to encode
+ * @param groups one group per record
+ * @param rows the dataset rows of the records
+ * @param <T> record type
+ */
+public record GroupBatch<T>(List<T> records, long[] groups, int[] rows) {}

@@ -1,0 +1,92 @@
+package org.quaterion.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.quaterion.dataset.SimilarityDataLoader;
+import org.quaterion.eval.Evaluator;
+import org.quaterion.models.SimilarityModel;
+
+/** The entry point: fit a {@link TrainableModel}, evaluate a model (Quaterion's {@code Quaterion} class). */
+public final class Quaterion {
+
+    private Quaterion() {}
+
+    /**
+     * Quaterion's trainer defaults: train until early stopping on {@code validation_loss} (patience 3), seed 42,
+     * the engine's default device, Adam from the model, no clipping, constant learning rate, progress bar on, no
+     * output directory (so no checkpoints).
+     *
+     * @return the config
+     */
+    public static TrainerConfig trainerDefaults() {
+        return new TrainerConfig(-1, 42, null, EarlyStopping.defaults(), 0, LearningRateSchedule.constant(), null,
+                TrainerConfig.MetricsFormat.CSV, 0, 2, true);
+    }
+
+    /**
+     * Trains a model.
+     *
+     * @param model the trainable model (built here on the config's device with its seed, unless already built)
+     * @param config the trainer settings
+     * @param trainLoader training batches
+     * @param validationLoader validation batches, or null
+     * @param <T> record type
+     * @return what happened
+     * @throws IOException when writing metrics or checkpoints fails
+     */
+    public static <T> FitResult fit(TrainableModel<T> model, TrainerConfig config,
+            SimilarityDataLoader<?, ?> trainLoader, SimilarityDataLoader<?, ?> validationLoader) throws IOException {
+        return fit(model, config, trainLoader, validationLoader, null);
+    }
+
+    /**
+     * Trains a model, continuing from a checkpoint: parameters, optimizer state, cross-batch memory, epoch, step and
+     * early-stopping state are restored, and epochs are re-seeded by number, so the continuation reproduces the
+     * uninterrupted run.
+     *
+     * @param model the trainable model (the same hooks as the run that wrote the checkpoint)
+     * @param config the trainer settings (same seed)
+     * @param trainLoader training batches
+     * @param validationLoader validation batches, or null
+     * @param resumeFrom a checkpoint directory ({@link Checkpoint#latest}), or null to start afresh
+     * @param <T> record type
+     * @return what happened in this call (history includes the resumed epochs)
+     * @throws IOException when reading or writing fails
+     */
+    public static <T> FitResult fit(TrainableModel<T> model, TrainerConfig config,
+            SimilarityDataLoader<?, ?> trainLoader, SimilarityDataLoader<?, ?> validationLoader, Path resumeFrom)
+            throws IOException {
+        if (model == null || config == null || trainLoader == null) {
+            throw new IllegalArgumentException("fit needs a model, a config and a training loader");
+        }
+        if (config.maxEpochs() < 0 && (config.earlyStopping() == null || validationLoader == null)) {
+            throw new IllegalArgumentException("maxEpochs is -1 (until early stopping), which needs early stopping "
+                    + "and a validation loader; set withMaxEpochs(n) or give a validation loader");
+        }
+        EarlyStopping rule = config.earlyStopping();
+        if (rule != null && rule.monitor().startsWith("validation") && validationLoader == null) {
+            config = config.withEarlyStopping(null);
+            org.slf4j.LoggerFactory.getLogger(Quaterion.class).info("no validation loader: early stopping on {} is "
+                    + "off", rule.monitor());
+        }
+        model.build(config.device(), config.seed());
+        return new Trainer<>(model, config, trainLoader, validationLoader).run(resumeFrom);
+    }
+
+    /**
+     * Evaluates a model with an evaluator ({@code evaluator.evaluate(dataset, model)}).
+     *
+     * @param evaluator the evaluator
+     * @param dataset the samples
+     * @param model the model
+     * @param <S> sample type
+     * @param <T> record type
+     * @return metric name → value
+     */
+    public static <S, T> Map<String, Double> evaluate(Evaluator<S, T> evaluator, List<S> dataset,
+            SimilarityModel<T> model) {
+        return evaluator.evaluate(dataset, model);
+    }
+}

@@ -1,0 +1,243 @@
+package org.quaterion.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.quaterion.eval.AttachedMetric;
+import org.quaterion.loss.ClassWeightLoss;
+import org.quaterion.loss.GroupLoss;
+import org.quaterion.loss.SimilarityLoss;
+import org.quaterion.miner.Miner;
+import org.quaterion.models.SimilarityModel;
+import org.quaterion.models.encoders.Encoder;
+import org.quaterion.models.heads.EncoderHead;
+import org.quaterion.train.optim.Adam;
+import org.quaterion.train.optim.Optimizer;
+
+/**
+ * What a user subclasses to fine-tune: the hooks say which encoders, head, loss, optimizer, metrics and memory to
+ * use (Quaterion's {@code TrainableModel}). The parts are built lazily — on the first {@link #model()} call or by
+ * {@link Quaterion#fit}, which seeds libtorch first — so subclass fields set in the constructor are visible to the
+ * hooks (Quaterion needs them set before {@code super().__init__()}).
+ *
+ * @param <T> record type
+ */
+public abstract class TrainableModel<T> implements AutoCloseable {
+
+    private SimilarityModel<T> model;
+    private SimilarityLoss loss;
+    private Miner miner;
+    private Optimizer optimizer;
+    private List<AttachedMetric> metrics;
+    private XbmConfig xbm;
+
+    /**
+     * The encoders, by name (concatenated in name order).
+     *
+     * @return name → encoder, at least one
+     */
+    protected abstract Map<String, Encoder<T>> configureEncoders();
+
+    /**
+     * The head on top of the concatenated encoder outputs.
+     *
+     * @param inputSize the sum of the encoders' embedding sizes
+     * @return the head, whose input size must be {@code inputSize}
+     */
+    protected abstract EncoderHead configureHead(int inputSize);
+
+    /**
+     * The loss: a {@code GroupLoss} for group loaders, a {@code PairwiseLoss} for pair loaders.
+     *
+     * @return the loss
+     */
+    protected abstract SimilarityLoss configureLoss();
+
+    /**
+     * The optimizer over the model's trainable parameters and the loss's own (ArcFace weights, proxies), which are
+     * always included. Default: Adam, learning rate 1e-3.
+     *
+     * @return the optimizer
+     */
+    protected Optimizer configureOptimizer() {
+        return Adam.of(1e-3);
+    }
+
+    /**
+     * A miner selecting the tuples a group loss sees (PML style), or null for all tuples. Default: none.
+     *
+     * @return the miner or null
+     */
+    protected Miner configureMiner() {
+        return null;
+    }
+
+    /**
+     * Metrics computed on each batch. Default: none.
+     *
+     * @return the metrics
+     */
+    protected List<AttachedMetric> configureMetrics() {
+        return List.of();
+    }
+
+    /**
+     * Cross-batch memory, or null for none (the default).
+     *
+     * @return the config or null
+     */
+    protected XbmConfig configureXbm() {
+        return null;
+    }
+
+    /**
+     * The embeddings' data type: FLOAT32 (default) or FLOAT64.
+     *
+     * @return the type
+     */
+    protected DataType configureDataType() {
+        return DataType.FLOAT32;
+    }
+
+    /**
+     * Called at the end of every step with the batch's (detached) embeddings. Default: nothing.
+     *
+     * @param embeddings {@code (B, d)}
+     * @param batch the loader's batch ({@code GroupBatch} or {@code PairBatch})
+     * @param batchIndex the batch's index in its epoch
+     * @param stage training or validation
+     */
+    protected void processResults(NDArray embeddings, Object batch, int batchIndex, AttachedMetric.Stage stage) {}
+
+    /** Builds every part on a device with libtorch seeded; a second call does nothing. */
+    final synchronized void build(Device device, long seed) {
+        if (model != null) {
+            if (device != null && !model.device().equals(device)) {
+                throw new IllegalArgumentException("the model was built on " + model.device() + " but training asks"
+                        + " for " + device + "; build a new TrainableModel for another device");
+            }
+            return;
+        }
+        Engine.getInstance().setRandomSeed((int) seed);
+        Map<String, Encoder<T>> encoders = configureEncoders();
+        if (encoders == null || encoders.isEmpty()) {
+            throw new IllegalArgumentException("configureEncoders returned no encoder; return at least one");
+        }
+        int inputSize = SimilarityModel.encodersOutputSize(encoders);
+        EncoderHead head = configureHead(inputSize);
+        if (head == null) {
+            throw new IllegalArgumentException("configureHead returned null; return a head (EmptyHead for none)");
+        }
+        if (head.inputSize() != inputSize) {
+            throw new IllegalArgumentException("configureHead returned a head with input size " + head.inputSize()
+                    + " but the encoders output " + inputSize + "; build the head from the inputSize argument");
+        }
+        SimilarityLoss l = configureLoss();
+        if (l == null) {
+            throw new IllegalArgumentException("configureLoss returned null; return a GroupLoss or PairwiseLoss");
+        }
+        XbmConfig x = configureXbm();
+        if (x != null && (!(l instanceof GroupLoss) || l instanceof ClassWeightLoss)) {
+            throw new IllegalArgumentException("cross-batch memory needs a group loss that compares embeddings with "
+                    + "each other; " + l.getClass().getSimpleName() + " cannot use a memory");
+        }
+        SimilarityModel.Builder<T> builder = SimilarityModel.<T>builder().setHead(head)
+                .optDataType(configureDataType());
+        encoders.forEach(builder::addEncoder);
+        if (device != null) {
+            builder.optDevice(device);
+        }
+        SimilarityModel<T> built = builder.build();
+        if (l instanceof GroupLoss g) {
+            g.initialize(built.manager(), configureDataType());
+        }
+        List<AttachedMetric> m = configureMetrics();
+        this.miner = configureMiner();
+        this.optimizer = configureOptimizer();
+        this.metrics = m == null ? List.of() : List.copyOf(m);
+        this.xbm = x;
+        this.loss = l;
+        this.model = built;
+    }
+
+    /**
+     * The model (built on first use with seed 42 on the default device, unless {@code fit} built it).
+     *
+     * @return the model
+     */
+    public final SimilarityModel<T> model() {
+        build(null, 42);
+        return model;
+    }
+
+    /**
+     * The loss.
+     *
+     * @return the configured loss
+     */
+    public final SimilarityLoss loss() {
+        model();
+        return loss;
+    }
+
+    final Miner miner() {
+        return miner;
+    }
+
+    final Optimizer optimizer() {
+        return optimizer;
+    }
+
+    final List<AttachedMetric> metrics() {
+        return metrics;
+    }
+
+    final XbmConfig xbm() {
+        return xbm;
+    }
+
+    /**
+     * Every parameter the optimizer updates: the model's trainable ones ({@code head.…}, {@code <encoder>.…}) and
+     * the loss's ({@code loss.…}).
+     *
+     * @return name → parameter array
+     */
+    public final Map<String, NDArray> trainableParameters() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (Pair<String, Parameter> p : model().trainableParameters()) {
+            out.put(p.getKey(), p.getValue().getArray());
+        }
+        if (loss instanceof GroupLoss g) {
+            for (Pair<String, Parameter> p : g.parameters()) {
+                out.put("loss." + p.getKey(), p.getValue().getArray());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Saves the servable model ({@link SimilarityModel#save}): what a service loads with
+     * {@code SimilarityModel.load(dir)}.
+     *
+     * @param dir the directory (written atomically)
+     * @throws IOException when writing fails
+     */
+    public void saveServable(Path dir) throws IOException {
+        model().save(dir);
+    }
+
+    @Override
+    public void close() {
+        if (model != null) {
+            model.close();
+        }
+    }
+}

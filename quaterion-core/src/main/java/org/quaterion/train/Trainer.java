@@ -1,0 +1,368 @@
+package org.quaterion.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.quaterion.dataset.GroupBatch;
+import org.quaterion.dataset.PairBatch;
+import org.quaterion.dataset.SimilarityDataLoader;
+import org.quaterion.eval.AttachedMetric;
+import org.quaterion.eval.AttachedMetric.Stage;
+import org.quaterion.eval.EmbeddedSample;
+import org.quaterion.loss.GroupLoss;
+import org.quaterion.loss.PairwiseLoss;
+import org.quaterion.miner.IndexTuples;
+import org.quaterion.models.SimilarityModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The training loop behind {@link Quaterion#fit}: epochs, steps, validation, early stopping, checkpoints. */
+final class Trainer<T> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    private final TrainableModel<T> trainable;
+    private final TrainerConfig config;
+    private final SimilarityDataLoader<?, ?> train;
+    private final SimilarityDataLoader<?, ?> validation;
+    private final SimilarityModel<T> model;
+    private final Map<String, NDArray> parameters;
+    private final ProgressBar progress;
+    private final List<Double> stepLosses = new ArrayList<>();
+    private final List<Map<String, Double>> history = new ArrayList<>();
+    private XbmBuffer xbm;
+    private long globalStep;
+    private int epoch;
+    private double best = Double.NaN;
+    private int badEpochs;
+
+    Trainer(TrainableModel<T> trainable, TrainerConfig config, SimilarityDataLoader<?, ?> train,
+            SimilarityDataLoader<?, ?> validation) {
+        this.trainable = trainable;
+        this.config = config;
+        this.train = train;
+        this.validation = validation;
+        this.model = trainable.model();
+        this.parameters = trainable.trainableParameters();
+        if (parameters.isEmpty()) {
+            throw new IllegalArgumentException("nothing to train: every encoder is frozen and the head has no "
+                    + "parameters; use a trainable head (e.g. SkipConnectionHead) or a trainable encoder");
+        }
+        for (NDArray p : parameters.values()) {
+            if (!p.hasGradient()) {
+                p.setRequiresGradient(true);
+            }
+        }
+        this.progress = new ProgressBar(config.progressBar());
+    }
+
+    FitResult run(Path resumeFrom) throws IOException {
+        if (resumeFrom != null) {
+            resume(resumeFrom);
+        }
+        XbmConfig xbmConfig = trainable.xbm();
+        if (xbmConfig != null && xbm == null) {
+            xbm = new XbmBuffer(model.manager(), xbmConfig.bufferSize(), model.embeddingSize(), model.dataType());
+        }
+        MetricsLog log = config.outputDir() == null ? null
+                : new MetricsLog(config.outputDir(), config.metricsFormat(), columns());
+        boolean stopped = false;
+        Path lastCheckpoint = null;
+        try {
+            while (config.maxEpochs() < 0 || epoch < config.maxEpochs()) {
+                Engine.getInstance().setRandomSeed((int) (config.seed() + epoch));
+                Map<String, Double> row = new LinkedHashMap<>();
+                row.put("epoch", (double) epoch);
+                Map<String, double[]> sums = new LinkedHashMap<>();
+                double trainLoss = runEpoch(train, true, sums);
+                row.put("global_step", (double) globalStep);
+                row.put("lr", trainable.optimizer().learningRate() * factor(Math.max(0, globalStep - 1)));
+                row.put("train_loss", trainLoss);
+                if (validation != null) {
+                    row.put("validation_loss", runEpoch(validation, false, sums));
+                }
+                sums.forEach((k, v) -> row.put(k, v[0] / v[1]));
+                history.add(row);
+                progress.endEpoch(epoch, row);
+                if (log != null) {
+                    log.append(row);
+                }
+                epoch++;
+                stopped = earlyStop(row);
+                if (config.checkpointEvery() > 0 && (epoch % config.checkpointEvery() == 0 || stopped
+                        || epoch == config.maxEpochs())) {
+                    lastCheckpoint = checkpoint();
+                }
+                if (stopped) {
+                    LOG.info("early stopping after epoch {}: {} did not improve for {} epochs (best {})", epoch - 1,
+                            config.earlyStopping().monitor(), badEpochs, best);
+                    break;
+                }
+            }
+        } finally {
+            if (xbm != null) {
+                xbm.close();
+                xbm = null;
+            }
+        }
+        return new FitResult(List.copyOf(history), List.copyOf(stepLosses), stopped, lastCheckpoint);
+    }
+
+    private List<String> columns() {
+        List<String> c = new ArrayList<>(List.of("epoch", "global_step", "lr", "train_loss"));
+        if (validation != null) {
+            c.add("validation_loss");
+        }
+        for (AttachedMetric m : trainable.metrics()) {
+            for (Stage s : Stage.values()) {
+                if (m.runsIn(s) && (s == Stage.TRAIN || validation != null)) {
+                    c.add(m.key(s));
+                }
+            }
+        }
+        return c;
+    }
+
+    private boolean earlyStop(Map<String, Double> row) {
+        EarlyStopping rule = config.earlyStopping();
+        if (rule == null) {
+            return false;
+        }
+        Double value = row.get(rule.monitor());
+        if (value == null) {
+            throw new IllegalArgumentException("early stopping monitors '" + rule.monitor() + "' but the epoch "
+                    + "produced only " + row.keySet() + "; give a validation loader or monitor another value");
+        }
+        if (rule.improves(value, best)) {
+            best = value;
+            badEpochs = 0;
+            return false;
+        }
+        badEpochs++;
+        return badEpochs >= rule.patience();
+    }
+
+    private double factor(long step) {
+        long total = config.maxEpochs() < 0 ? -1 : (long) config.maxEpochs() * train.batchesPerEpoch();
+        return config.schedule().factor(step, total);
+    }
+
+    private double runEpoch(SimilarityDataLoader<?, ?> loader, boolean training, Map<String, double[]> metricSums) {
+        Stage stage = training ? Stage.TRAIN : Stage.VALIDATION;
+        int total = loader.batchesPerEpoch();
+        double lossSum = 0;
+        long samples = 0;
+        progress.startEpoch();
+        try (SimilarityDataLoader.BatchStream<?> batches = loader.epoch(epoch)) {
+            int index = 0;
+            while (batches.hasNext()) {
+                Object batch = batches.next();
+                int size = records(batch).size();
+                double loss = step(batch, index, stage, metricSums);
+                lossSum += loss * size;
+                samples += size;
+                index++;
+                progress.step(stage.key(), epoch, index, total, lossSum / samples);
+            }
+        }
+        if (samples == 0) {
+            throw new IllegalArgumentException("the " + stage.key() + " loader produced no batch in epoch " + epoch
+                    + "; check its batch size, dropLast and batch sampler");
+        }
+        return lossSum / samples;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<T> records(Object batch) {
+        return batch instanceof GroupBatch<?> g ? (List<T>) g.records() : (List<T>) ((PairBatch<?>) batch).records();
+    }
+
+    private double step(Object batch, int index, Stage stage, Map<String, double[]> metricSums) {
+        boolean training = stage == Stage.TRAIN;
+        try (NDManager manager = model.manager().newSubManager(); NDScope scope = new NDScope()) {
+            NDArray embeddings;
+            double value;
+            if (training) {
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    embeddings = model.forward(records(batch), manager, true);
+                    NDArray loss = loss(batch, embeddings, manager, true);
+                    value = checkFinite(loss, stage);
+                    collector.backward(loss);
+                }
+                clipGradients();
+                trainable.optimizer().step(parameters, trainable.optimizer().learningRate() * factor(globalStep));
+                zeroGradients();
+                stepLosses.add(value);
+                globalStep++;
+            } else {
+                embeddings = model.forward(records(batch), manager, false);
+                value = checkFinite(loss(batch, embeddings, manager, false), stage);
+            }
+            NDArray detached = embeddings.stopGradient();
+            for (AttachedMetric m : trainable.metrics()) {
+                if (m.runsIn(stage)) {
+                    double v = m.metric().compute(sample(batch, detached));
+                    double[] acc = metricSums.computeIfAbsent(m.key(stage), k -> new double[2]);
+                    int size = records(batch).size();
+                    acc[0] += v * size;
+                    acc[1] += size;
+                }
+            }
+            trainable.processResults(detached, batch, index, stage);
+            return value;
+        }
+    }
+
+    private double checkFinite(NDArray loss, Stage stage) {
+        double value = loss.toType(DataType.FLOAT64, false).getDouble();
+        if (!Double.isFinite(value)) {
+            throw new IllegalStateException("the " + stage.key() + " loss is " + value + " at epoch " + epoch
+                    + ", step " + globalStep + "; lower the learning rate, clip gradients (withGradientClipNorm) or "
+                    + "check the inputs");
+        }
+        return value;
+    }
+
+    private static EmbeddedSample sample(Object batch, NDArray embeddings) {
+        if (batch instanceof GroupBatch<?> g) {
+            return EmbeddedSample.ofGroups(embeddings, g.groups(), null);
+        }
+        PairBatch<?> p = (PairBatch<?>) batch;
+        return EmbeddedSample.ofPairs(embeddings, p.pairs(), p.labels(), null, false);
+    }
+
+    private NDArray loss(Object batch, NDArray embeddings, NDManager manager, boolean training) {
+        if (batch instanceof GroupBatch<?> g) {
+            if (!(trainable.loss() instanceof GroupLoss loss)) {
+                throw new IllegalArgumentException("a group loader needs a GroupLoss, but configureLoss returned "
+                        + trainable.loss().getClass().getSimpleName() + "; use a PairsSimilarityDataLoader for it");
+            }
+            NDArray groups = manager.create(g.groups());
+            IndexTuples tuples = trainable.miner() == null ? null : trainable.miner().mine(embeddings, groups);
+            NDArray value = loss.forward(embeddings, groups, tuples);
+            if (training && xbm != null) {
+                if (globalStep >= trainable.xbm().startIteration()) {
+                    NDArray[] memory = xbm.get(manager);
+                    if (memory != null) {
+                        value = value.add(loss.forward(embeddings, groups, null, memory[0], memory[1])
+                                .mul(trainable.xbm().weight()));
+                    }
+                }
+                xbm.queue(embeddings.stopGradient(), groups);
+            }
+            return value;
+        }
+        PairBatch<?> p = (PairBatch<?>) batch;
+        if (!(trainable.loss() instanceof PairwiseLoss loss)) {
+            throw new IllegalArgumentException("a pair loader needs a PairwiseLoss, but configureLoss returned "
+                    + trainable.loss().getClass().getSimpleName() + "; use a GroupSimilarityDataLoader for it");
+        }
+        return loss.forward(embeddings, manager.create(p.pairs()), manager.create(p.labels()),
+                manager.create(p.subgroups()));
+    }
+
+    private void clipGradients() {
+        double max = config.gradientClipNorm();
+        if (max <= 0) {
+            return;
+        }
+        double squared = 0;
+        for (NDArray p : parameters.values()) {
+            try (NDScope scope = new NDScope()) {
+                squared += p.getGradient().square().sum().toType(DataType.FLOAT64, false).getDouble();
+            }
+        }
+        double norm = Math.sqrt(squared);
+        if (norm > max) {
+            double scale = max / (norm + 1e-6);
+            for (NDArray p : parameters.values()) {
+                try (NDScope scope = new NDScope()) {
+                    p.getGradient().muli(scale);
+                }
+            }
+        }
+    }
+
+    private void zeroGradients() {
+        for (NDArray p : parameters.values()) {
+            try (NDScope scope = new NDScope()) {
+                NDArray g = p.getGradient();
+                g.subi(g);
+            }
+        }
+    }
+
+    private Path checkpoint() throws IOException {
+        Path dir = Checkpoint.directory(config.outputDir(), epoch);
+        try (NDManager manager = model.manager().newSubManager()) {
+            Map<String, NDArray> params = new LinkedHashMap<>();
+            parameters.forEach((k, v) -> {
+                NDArray c = v.stopGradient().duplicate();
+                c.attach(manager);
+                params.put(k, c);
+            });
+            NDArray[] memory = null;
+            if (xbm != null) {
+                memory = new NDArray[] {xbm.embeddingsArray().duplicate(), xbm.groupsArray().duplicate()};
+                memory[0].attach(manager);
+                memory[1].attach(manager);
+            }
+            new Checkpoint(epoch, globalStep, config.seed(), best, badEpochs, history, params,
+                    trainable.optimizer().state(manager), memory, xbm == null ? 0 : xbm.pointer(),
+                    xbm != null && xbm.isFull()).write(dir);
+        }
+        List<Path> all = Checkpoint.list(config.outputDir());
+        for (int i = 0; i < all.size() - config.keepCheckpoints(); i++) {
+            org.quaterion.models.io.AtomicDirectory.deleteRecursively(all.get(i));
+        }
+        LOG.info("checkpoint written: {}", dir);
+        return dir;
+    }
+
+    private void resume(Path dir) throws IOException {
+        try (NDManager manager = model.manager().newSubManager()) {
+            Checkpoint c = Checkpoint.read(dir, manager);
+            if (!c.parameters().keySet().equals(parameters.keySet())) {
+                throw new IllegalArgumentException("checkpoint " + dir + " holds parameters " + c.parameters().keySet()
+                        + " but the model has " + parameters.keySet() + "; resume with the same TrainableModel");
+            }
+            for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+                NDArray saved = c.parameters().get(e.getKey());
+                if (!saved.getShape().equals(e.getValue().getShape())) {
+                    throw new IllegalArgumentException("parameter " + e.getKey() + " is " + saved.getShape()
+                            + " in the checkpoint but " + e.getValue().getShape() + " in the model");
+                }
+                e.getValue().set(new ai.djl.ndarray.index.NDIndex(":"),
+                        saved.toType(e.getValue().getDataType(), false));
+            }
+            trainable.optimizer().restore(c.optimizer(), model.manager().newSubManager());
+            XbmConfig xbmConfig = trainable.xbm();
+            if (xbmConfig != null) {
+                xbm = new XbmBuffer(model.manager(), xbmConfig.bufferSize(), model.embeddingSize(),
+                        model.dataType());
+                if (c.xbm() != null) {
+                    xbm.restore(c.xbm()[0], c.xbm()[1], c.xbmPointer(), c.xbmFull());
+                }
+            }
+            epoch = c.completedEpochs();
+            globalStep = c.globalStep();
+            best = c.best();
+            badEpochs = c.badEpochs();
+            history.addAll(c.history());
+            if (c.seed() != config.seed()) {
+                LOG.warn("resuming a run seeded {} with seed {}: the continuation will not reproduce the original",
+                        c.seed(), config.seed());
+            }
+            LOG.info("resumed from {} at epoch {}, step {}", dir, epoch, globalStep);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package org.quaterion.train;
+
+import ai.djl.Device;
+import java.nio.file.Path;
+
+/**
+ * How {@link Quaterion#fit} trains. Immutable; build with {@link Quaterion#trainerDefaults()} and the
+ * {@code with…} methods.
+ *
+ * @param maxEpochs epochs to run, or -1 for "until early stopping" (Quaterion's default; needs a validation loader)
+ * @param seed seeds libtorch (initialisation, dropout: re-seeded with {@code seed + epoch} at each epoch start)
+ * @param device the training device, or null for the engine's default
+ * @param earlyStopping the early-stopping rule, or null for none
+ * @param gradientClipNorm clip the global L2 norm of the gradients to this value (0 = no clipping)
+ * @param schedule learning-rate factor per step
+ * @param outputDir where metrics and checkpoints go, or null for nowhere
+ * @param metricsFormat per-epoch metrics file format
+ * @param checkpointEvery write a checkpoint every N epochs (0 = never; needs an output directory)
+ * @param keepCheckpoints how many of the newest checkpoints to keep, at least 1
+ * @param progressBar show a progress bar on stderr (log lines when stderr is not a terminal)
+ */
+public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStopping earlyStopping,
+        double gradientClipNorm, LearningRateSchedule schedule, Path outputDir, MetricsFormat metricsFormat,
+        int checkpointEvery, int keepCheckpoints, boolean progressBar) {
+
+    /** The format of the per-epoch metrics file. */
+    public enum MetricsFormat {
+        /** {@code metrics.csv}. */
+        CSV,
+        /** {@code metrics.jsonl}. */
+        JSONL
+    }
+
+    /** Validates the config. */
+    public TrainerConfig {
+        if (maxEpochs == 0 || maxEpochs < -1) {
+            throw new IllegalArgumentException("maxEpochs must be >= 1, or -1 for until early stopping; got "
+                    + maxEpochs);
+        }
+        if (gradientClipNorm < 0 || Double.isNaN(gradientClipNorm)) {
+            throw new IllegalArgumentException("gradientClipNorm must be >= 0 (0 = off), got " + gradientClipNorm);
+        }
+        if (checkpointEvery < 0 || keepCheckpoints < 1) {
+            throw new IllegalArgumentException("checkpointEvery must be >= 0 and keepCheckpoints >= 1");
+        }
+        if (checkpointEvery > 0 && outputDir == null) {
+            throw new IllegalArgumentException("checkpoints need an output directory: call withOutputDir, or "
+                    + "withCheckpointEvery(0)");
+        }
+        if (schedule == null || metricsFormat == null) {
+            throw new IllegalArgumentException("schedule and metricsFormat must not be null");
+        }
+    }
+
+    /**
+     * With a number of epochs.
+     *
+     * @param epochs at least 1, or -1
+     * @return a new config
+     */
+    public TrainerConfig withMaxEpochs(int epochs) {
+        return new TrainerConfig(epochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar);
+    }
+
+    /**
+     * With a seed.
+     *
+     * @param newSeed the seed
+     * @return a new config
+     */
+    public TrainerConfig withSeed(long newSeed) {
+        return new TrainerConfig(maxEpochs, newSeed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar);
+    }
+
+    /**
+     * With a device.
+     *
+     * @param newDevice the device
+     * @return a new config
+     */
+    public TrainerConfig withDevice(Device newDevice) {
+        return new TrainerConfig(maxEpochs, seed, newDevice, earlyStopping, gradientClipNorm, schedule, outputDir,
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar);
+    }
+
+    /**
+     * With an early-stopping rule (null for none).
+     *
+     * @param rule the rule
+     * @return a new config
+     */
+    public TrainerConfig withEarlyStopping(EarlyStopping rule) {
+        return new TrainerConfig(maxEpochs, seed, device, rule, gradientClipNorm, schedule, outputDir,
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar);
+    }
+
+    /**
+     * With gradient clipping.
+     *
+     * @param maxNorm the largest global gradient norm (0 = off)
+     * @return a new config
+     */
+    public TrainerConfig withGradientClipNorm(double maxNorm) {
+        return new TrainerConfig(maxEpochs, seed, device, earlyStopping, maxNorm, schedule, outputDir,
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar);
+    }
+
+    /**
+     * With a learning-rate schedule.
+     *
+     * @param newSchedule the schedule
+     * @return a new config
+     */
+    public TrainerConfig withSchedule(LearningRateSchedule newSchedule) {
+        return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, newSchedule, outputDir,
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar);
+    }
+
+    /**
+     * With an output directory (metrics file and, every epoch by default, checkpoints).
+     *
+     * @param dir the directory
+     * @return a new config
+     */
+    public TrainerConfig withOutputDir(Path dir) {
+        return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, dir,
+                metricsFormat, dir == null ? 0 : Math.max(checkpointEvery, 1), keepCheckpoints, progressBar);
+    }
+
+    /**
+     * With a metrics format.
+     *
+     * @param format CSV or JSONL
+     * @return a new config
+     */
+    public TrainerConfig withMetricsFormat(MetricsFormat format) {
+        return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
+                format, checkpointEvery, keepCheckpoints, progressBar);
+    }
+
+    /**
+     * With a checkpoint interval and retention.
+     *
+     * @param everyEpochs interval (0 = never)
+     * @param keep newest checkpoints kept
+     * @return a new config
+     */
+    public TrainerConfig withCheckpoints(int everyEpochs, int keep) {
+        return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
+                metricsFormat, everyEpochs, keep, progressBar);
+    }
+
+    /**
+     * With or without the progress bar.
+     *
+     * @param show whether to show it
+     * @return a new config
+     */
+    public TrainerConfig withProgressBar(boolean show) {
+        return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
+                metricsFormat, checkpointEvery, keepCheckpoints, show);
+    }
+}

@@ -1,0 +1,138 @@
+package org.quaterion.train.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Adam (Kingma and Ba), with optional decoupled weight decay (AdamW, Loshchilov and Hutter) — the update of
+ * {@code torch.optim.Adam} / {@code AdamW}: {@code m ← β₁m + (1−β₁)g}, {@code v ← β₂v + (1−β₂)g²},
+ * {@code w ← w − lr·(m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε)} and, with weight decay λ, {@code w ← w − lr·λ·w} first.
+ */
+public final class Adam implements Optimizer {
+
+    private final double learningRate;
+    private final double beta1;
+    private final double beta2;
+    private final double epsilon;
+    private final double weightDecay;
+    private final Map<String, NDArray> means = new HashMap<>();
+    private final Map<String, NDArray> variances = new HashMap<>();
+    private final Map<String, Long> steps = new HashMap<>();
+    private NDManager owner;
+
+    /**
+     * Creates Adam.
+     *
+     * @param learningRate base rate, positive
+     * @param beta1 first-moment decay in [0, 1)
+     * @param beta2 second-moment decay in [0, 1)
+     * @param epsilon denominator guard, positive
+     * @param weightDecay decoupled weight decay (0 = plain Adam)
+     */
+    public Adam(double learningRate, double beta1, double beta2, double epsilon, double weightDecay) {
+        if (!(learningRate > 0) || beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1 || !(epsilon > 0)
+                || weightDecay < 0) {
+            throw new IllegalArgumentException("Adam needs learningRate > 0, betas in [0, 1), epsilon > 0 and "
+                    + "weightDecay >= 0; got " + learningRate + ", " + beta1 + ", " + beta2 + ", " + epsilon + ", "
+                    + weightDecay);
+        }
+        this.learningRate = learningRate;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+        this.weightDecay = weightDecay;
+    }
+
+    /**
+     * Adam with PyTorch's defaults (β = 0.9, 0.999; ε = 1e-8; no weight decay).
+     *
+     * @param learningRate the rate
+     * @return the optimizer
+     */
+    public static Adam of(double learningRate) {
+        return new Adam(learningRate, 0.9, 0.999, 1e-8, 0);
+    }
+
+    @Override
+    public double learningRate() {
+        return learningRate;
+    }
+
+    @Override
+    public void step(Map<String, NDArray> parameters, double lr) {
+        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+            NDArray w = e.getValue();
+            if (owner == null) {
+                owner = w.getManager().newSubManager();
+            }
+            try (NDScope scope = new NDScope()) {
+                NDArray g = w.getGradient();
+                NDArray m = means.computeIfAbsent(e.getKey(), k -> keep(w.zerosLike()));
+                NDArray v = variances.computeIfAbsent(e.getKey(), k -> keep(w.zerosLike()));
+                long t = steps.merge(e.getKey(), 1L, Long::sum);
+                m.muli(beta1).addi(g.mul(1 - beta1));
+                v.muli(beta2).addi(g.square().mul(1 - beta2));
+                if (weightDecay > 0) {
+                    w.subi(w.mul(lr * weightDecay));
+                }
+                double c1 = 1 - Math.pow(beta1, t);
+                double c2 = 1 - Math.pow(beta2, t);
+                w.subi(m.div(c1).div(v.div(c2).sqrt().add(epsilon)).mul(lr));
+            }
+        }
+    }
+
+    private NDArray keep(NDArray array) {
+        NDScope.unregister(array);
+        array.attach(owner);
+        return array;
+    }
+
+    @Override
+    public Map<String, NDArray> state(NDManager manager) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (String name : means.keySet()) {
+            out.put("m/" + name, copy(means.get(name), manager));
+            out.put("v/" + name, copy(variances.get(name), manager));
+            out.put("t/" + name, manager.create(new long[] {steps.get(name)}));
+        }
+        return out;
+    }
+
+    private static NDArray copy(NDArray a, NDManager manager) {
+        NDArray c = a.duplicate();
+        c.attach(manager);
+        return c;
+    }
+
+    @Override
+    public void restore(Map<String, NDArray> state, NDManager stateManager) {
+        means.clear();
+        variances.clear();
+        steps.clear();
+        owner = stateManager;
+        for (Map.Entry<String, NDArray> e : state.entrySet()) {
+            String key = e.getKey();
+            String name = key.substring(2);
+            if (key.startsWith("m/")) {
+                means.put(name, copy(e.getValue(), stateManager));
+            } else if (key.startsWith("v/")) {
+                variances.put(name, copy(e.getValue(), stateManager));
+            } else if (key.startsWith("t/")) {
+                steps.put(name, e.getValue().toLongArray()[0]);
+            } else {
+                throw new IllegalArgumentException("unknown Adam state entry '" + key + "' in the checkpoint");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Adam(lr=" + learningRate + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + epsilon
+                + ", weightDecay=" + weightDecay + ")";
+    }
+}

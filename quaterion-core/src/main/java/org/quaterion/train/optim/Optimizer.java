@@ -1,0 +1,43 @@
+package org.quaterion.train.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.Map;
+
+/**
+ * Updates parameters from their gradients. Ours rather than DJL's so that its whole state (moments, step counts) can
+ * be checkpointed and restored exactly, which resuming a run needs.
+ */
+public interface Optimizer {
+
+    /**
+     * One update of every parameter, in place, outside any gradient recording.
+     *
+     * @param parameters name → parameter array (holding its gradient)
+     * @param learningRate this step's learning rate
+     */
+    void step(Map<String, NDArray> parameters, double learningRate);
+
+    /**
+     * The base learning rate (a schedule multiplies it).
+     *
+     * @return the rate
+     */
+    double learningRate();
+
+    /**
+     * The optimizer's state as named arrays (copies), for a checkpoint.
+     *
+     * @param manager owns the copies
+     * @return name → array
+     */
+    Map<String, NDArray> state(NDManager manager);
+
+    /**
+     * Restores a state from {@link #state}.
+     *
+     * @param state name → array
+     * @param stateManager the manager that will own the restored arrays
+     */
+    void restore(Map<String, NDArray> state, NDManager stateManager);
+}

@@ -1,0 +1,2 @@
+/** Optimizers with checkpointable state: Adam/AdamW and SGD. */
+package org.quaterion.train.optim;
