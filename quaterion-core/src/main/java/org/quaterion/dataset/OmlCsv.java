@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -180,10 +179,5 @@ public final class OmlCsv {
             g[i] = validation.get(i).isGallery();
         }
         return new boolean[][] {q, g};
-    }
-
-    @Override
-    public String toString() {
-        return "OmlCsv" + Arrays.toString(REQUIRED.toArray());
     }
 }
