@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.quaterion.dataset.GroupSimilarityDataLoader;
+import org.quaterion.dataset.PairsSimilarityDataLoader;
 import org.quaterion.dataset.SimilarityDataLoader;
+import org.quaterion.loss.GroupLoss;
+import org.quaterion.loss.PairwiseLoss;
 import org.quaterion.eval.Evaluator;
 import org.quaterion.models.SimilarityModel;
 
@@ -72,7 +76,24 @@ public final class Quaterion {
                     + "off", rule.monitor());
         }
         model.build(config.device(), config.seed());
+        checkLoaderFitsLoss(trainLoader, model);
+        if (validationLoader != null) {
+            checkLoaderFitsLoss(validationLoader, model);
+        }
         return new Trainer<>(model, config, trainLoader, validationLoader).run(resumeFrom);
+    }
+
+    /** A pair loader needs a pairwise loss and a group loader a group loss (Quaterion raises the same). */
+    private static void checkLoaderFitsLoss(SimilarityDataLoader<?, ?> loader, TrainableModel<?> model) {
+        String loss = model.loss().getClass().getSimpleName();
+        if (loader instanceof PairsSimilarityDataLoader<?> && !(model.loss() instanceof PairwiseLoss)) {
+            throw new IllegalArgumentException("a PairsSimilarityDataLoader needs a PairwiseLoss, but configureLoss "
+                    + "returned " + loss + "; use a GroupSimilarityDataLoader for it or a pair loss");
+        }
+        if (loader instanceof GroupSimilarityDataLoader<?> && !(model.loss() instanceof GroupLoss)) {
+            throw new IllegalArgumentException("a GroupSimilarityDataLoader needs a GroupLoss, but configureLoss "
+                    + "returned " + loss + "; use a PairsSimilarityDataLoader for it or a group loss");
+        }
     }
 
     /**

@@ -255,7 +255,7 @@ class TrainingTest {
         assertMessage("configureLoss returned null", () -> Quaterion.fit(new Model(null, null), cfg, loader, null));
         assertMessage("input size 12 but the encoders output 16",
                 () -> Quaterion.fit(new Model(new TripletLoss(), null, 12, 0, List.of()), cfg, loader, null));
-        assertMessage("a group loader needs a GroupLoss", () -> Quaterion.fit(
+        assertMessage("a GroupSimilarityDataLoader needs a GroupLoss", () -> Quaterion.fit(
                 new Model(new MultipleNegativesRankingLoss(), null), cfg, loader, null));
         assertMessage("dataset is empty", () -> new GroupSimilarityDataLoader<>(List.<SimilarityGroupSample<float[]>>of(),
                 LoaderOptions.batchSize(2)));

@@ -36,7 +36,8 @@ import org.quaterion.train.optim.Adam;
  * as cached MiniLM embeddings would be, and a trainable {@code SkipConnectionHead}) with {@code TripletLoss(hard)},
  * trained by {@link Quaterion#fit}, against a bare loop doing the model's forward (collation, encoder, head) +
  * loss + backward + Adam on the same batches (pre-built record lists, no loader, no bookkeeping). Overhead = fit
- * step − bare step. Run with {@code --threads N}; {@code -Dprefetch=K} (JVM property) sets the loader's prefetch depth.
+ * step − bare step. Run with {@code --threads N}; the JVM property {@code -Dprefetch=K} sets the loader's prefetch
+ * depth.
  */
 public final class TrainingBenchmark {
 
