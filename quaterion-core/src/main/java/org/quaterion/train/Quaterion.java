@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.quaterion.cache.CacheConfig;
 import org.quaterion.dataset.GroupSimilarityDataLoader;
 import org.quaterion.dataset.PairsSimilarityDataLoader;
 import org.quaterion.dataset.SimilarityDataLoader;
@@ -80,7 +81,11 @@ public final class Quaterion {
         if (validationLoader != null) {
             checkLoaderFitsLoss(validationLoader, model);
         }
-        return new Trainer<>(model, config, trainLoader, validationLoader).run(resumeFrom);
+        CacheConfig<T> cacheConfig = model.cacheConfig();
+        try (ModelCache<T> cache = cacheConfig == null ? null
+                : ModelCache.setup(model.model(), cacheConfig, trainLoader, validationLoader)) {
+            return new Trainer<>(model, config, trainLoader, validationLoader, cache).run(resumeFrom);
+        }
     }
 
     /** A pair loader needs a pairwise loss and a group loader a group loss (Quaterion raises the same). */

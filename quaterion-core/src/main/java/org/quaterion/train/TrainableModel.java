@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.quaterion.cache.CacheConfig;
 import org.quaterion.eval.AttachedMetric;
 import org.quaterion.loss.ClassWeightLoss;
 import org.quaterion.loss.GroupLoss;
@@ -38,6 +39,7 @@ public abstract class TrainableModel<T> implements AutoCloseable {
     private Optimizer optimizer;
     private List<AttachedMetric> metrics;
     private XbmConfig xbm;
+    private CacheConfig<T> cache;
 
     /**
      * The encoders, by name (concatenated in name order).
@@ -87,6 +89,16 @@ public abstract class TrainableModel<T> implements AutoCloseable {
      */
     protected List<AttachedMetric> configureMetrics() {
         return List.of();
+    }
+
+    /**
+     * The frozen-encoder cache, or null for none (the default). With every encoder cached, training reads only the
+     * cached embeddings and the batch records passed to {@link #processResults} are null.
+     *
+     * @return the cache config or null
+     */
+    protected CacheConfig<T> configureCaches() {
+        return null;
     }
 
     /**
@@ -164,6 +176,7 @@ public abstract class TrainableModel<T> implements AutoCloseable {
         this.optimizer = configureOptimizer();
         this.metrics = m == null ? List.of() : List.copyOf(m);
         this.xbm = x;
+        this.cache = configureCaches();
         this.loss = l;
         this.model = built;
     }
@@ -202,6 +215,10 @@ public abstract class TrainableModel<T> implements AutoCloseable {
 
     final XbmConfig xbm() {
         return xbm;
+    }
+
+    final CacheConfig<T> cacheConfig() {
+        return cache;
     }
 
     /**

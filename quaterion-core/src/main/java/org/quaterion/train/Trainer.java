@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,7 @@ final class Trainer<T> {
     private final SimilarityModel<T> model;
     private final Map<String, NDArray> parameters;
     private final ProgressBar progress;
+    private final ModelCache<T> cache;
     private final List<Double> stepLosses = new ArrayList<>();
     private final List<Map<String, Double>> history = new ArrayList<>();
     private XbmBuffer xbm;
@@ -46,8 +48,9 @@ final class Trainer<T> {
     private int badEpochs;
 
     Trainer(TrainableModel<T> trainable, TrainerConfig config, SimilarityDataLoader<?, ?> train,
-            SimilarityDataLoader<?, ?> validation) {
+            SimilarityDataLoader<?, ?> validation, ModelCache<T> cache) {
         this.trainable = trainable;
+        this.cache = cache;
         this.config = config;
         this.train = train;
         this.validation = validation;
@@ -162,16 +165,25 @@ final class Trainer<T> {
         double lossSum = 0;
         long samples = 0;
         progress.startEpoch();
-        try (SimilarityDataLoader.BatchStream<?> batches = loader.epoch(epoch)) {
+        Iterator<?> batches = cache == null ? loader.epoch(epoch) : cache.batches(loader, epoch);
+        try {
             int index = 0;
             while (batches.hasNext()) {
                 Object batch = batches.next();
-                int size = records(batch).size();
-                double loss = step(batch, index, stage, metricSums);
+                int size = size(batch);
+                double loss = step(batch, loader, index, stage, metricSums);
                 lossSum += loss * size;
                 samples += size;
                 index++;
                 progress.step(stage.key(), epoch, index, total, lossSum / samples);
+            }
+        } finally {
+            if (batches instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.warn("closing the batch stream failed", e);
+                }
             }
         }
         if (samples == 0) {
@@ -181,19 +193,30 @@ final class Trainer<T> {
         return lossSum / samples;
     }
 
+    /** Embedded rows of a batch (2 per pair). */
+    private static int size(Object batch) {
+        return batch instanceof GroupBatch<?> g ? g.rows().length : 2 * ((PairBatch<?>) batch).rows().length;
+    }
+
+    private NDArray forward(Object batch, SimilarityDataLoader<?, ?> loader, NDManager manager, boolean training) {
+        return cache == null ? model.forward(records(batch), manager, training)
+                : cache.forward(batch, loader, manager, training);
+    }
+
     @SuppressWarnings("unchecked")
     private List<T> records(Object batch) {
         return batch instanceof GroupBatch<?> g ? (List<T>) g.records() : (List<T>) ((PairBatch<?>) batch).records();
     }
 
-    private double step(Object batch, int index, Stage stage, Map<String, double[]> metricSums) {
+    private double step(Object batch, SimilarityDataLoader<?, ?> loader, int index, Stage stage,
+            Map<String, double[]> metricSums) {
         boolean training = stage == Stage.TRAIN;
         try (NDManager manager = model.manager().newSubManager(); NDScope scope = new NDScope()) {
             NDArray embeddings;
             double value;
             if (training) {
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    embeddings = model.forward(records(batch), manager, true);
+                    embeddings = forward(batch, loader, manager, true);
                     NDArray loss = loss(batch, embeddings, manager, true);
                     value = checkFinite(loss, stage);
                     collector.backward(loss);
@@ -204,7 +227,7 @@ final class Trainer<T> {
                 stepLosses.add(value);
                 globalStep++;
             } else {
-                embeddings = model.forward(records(batch), manager, false);
+                embeddings = forward(batch, loader, manager, false);
                 value = checkFinite(loss(batch, embeddings, manager, false), stage);
             }
             NDArray detached = embeddings.stopGradient();
@@ -212,7 +235,7 @@ final class Trainer<T> {
                 if (m.runsIn(stage)) {
                     double v = m.metric().compute(sample(batch, detached));
                     double[] acc = metricSums.computeIfAbsent(m.key(stage), k -> new double[2]);
-                    int size = records(batch).size();
+                    int size = size(batch);
                     acc[0] += v * size;
                     acc[1] += size;
                 }

@@ -1,0 +1,230 @@
+package org.quaterion.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.quaterion.cache.CacheConfig;
+import org.quaterion.cache.CacheType;
+import org.quaterion.cache.EncoderCache;
+import org.quaterion.cache.KeyExtractor;
+import org.quaterion.dataset.GroupBatch;
+import org.quaterion.dataset.PairBatch;
+import org.quaterion.dataset.SimilarityDataLoader;
+import org.quaterion.dataset.SimilarityGroupSample;
+import org.quaterion.dataset.SimilarityPairSample;
+import org.quaterion.models.SimilarityModel;
+import org.quaterion.models.encoders.Encoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The frozen-encoder cache of one fit: caches filled (or loaded) before training from every row of the training and
+ * validation datasets, then the model's forward pass reads cached encoder outputs and runs only the trainable
+ * encoders and the head. When every encoder is cached and keys are dataset rows, batches are rebuilt from the labels
+ * captured during the fill and the datasets are not read again.
+ */
+final class ModelCache<T> implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
+
+    /** What a loader's rows are called in keys, and their labels (for batches that skip reading records). */
+    private record Split(String name, long[] groups, double[] scores, long[] subgroups) {}
+
+    private final SimilarityModel<T> model;
+    private final CacheConfig<T> config;
+    private final Map<String, EncoderCache> caches = new LinkedHashMap<>();
+    private final Map<SimilarityDataLoader<?, ?>, Split> splits = new IdentityHashMap<>();
+    private final boolean skipRead;
+
+    private ModelCache(SimilarityModel<T> model, CacheConfig<T> config, boolean skipRead) {
+        this.model = model;
+        this.config = config;
+        this.skipRead = skipRead;
+    }
+
+    /** Fills or loads the caches; null when nothing is cached. */
+    static <T> ModelCache<T> setup(SimilarityModel<T> model, CacheConfig<T> config, SimilarityDataLoader<?, ?> train,
+            SimilarityDataLoader<?, ?> validation) throws IOException {
+        List<String> cached = new ArrayList<>();
+        for (Map.Entry<String, Encoder<T>> e : model.encoders().entrySet()) {
+            CacheType type = config.typeOf(e.getKey());
+            if (e.getValue().trainable()) {
+                if (config.mapping().containsKey(e.getKey()) && type != CacheType.NONE) {
+                    throw new IllegalArgumentException("encoder '" + e.getKey() + "' is trainable and cannot be "
+                            + "cached; remove it from the cache mapping");
+                }
+            } else if (type != CacheType.NONE) {
+                cached.add(e.getKey());
+            }
+        }
+        for (String key : config.keyExtractors().keySet()) {
+            if (!model.encoders().containsKey(key)) {
+                throw new IllegalArgumentException("key extractor for unknown encoder '" + key + "'; encoders are "
+                        + model.encoders().keySet());
+            }
+        }
+        if (cached.isEmpty()) {
+            return null;
+        }
+        boolean skipRead = cached.size() == model.encoders().size() && config.keyExtractors().isEmpty();
+        ModelCache<T> cache = new ModelCache<>(model, config, skipRead);
+        try {
+            cache.fill(cached, train, validation);
+        } catch (IOException | RuntimeException e) {
+            cache.close();
+            throw e;
+        }
+        return cache;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void fill(List<String> cached, SimilarityDataLoader<?, ?> train, SimilarityDataLoader<?, ?> validation)
+            throws IOException {
+        Map<String, Map<String, T>> unique = new LinkedHashMap<>();
+        cached.forEach(name -> unique.put(name, new LinkedHashMap<>()));
+        for (SimilarityDataLoader<?, ?> loader : validation == null ? List.of(train) : List.of(train, validation)) {
+            String split = loader == train ? "train" : "val";
+            List<?> data = loader.dataset();
+            int n = data.size();
+            long[] groups = null;
+            double[] scores = null;
+            long[] subgroups = null;
+            for (int row = 0; row < n; row++) {
+                Object sample = data.get(row);
+                if (sample instanceof SimilarityGroupSample<?> g) {
+                    groups = groups == null ? new long[n] : groups;
+                    groups[row] = g.group();
+                    for (String name : cached) {
+                        unique.get(name).putIfAbsent(key(name, (T) g.obj(), split + ":" + row), (T) g.obj());
+                    }
+                } else {
+                    SimilarityPairSample<?> p = (SimilarityPairSample<?>) sample;
+                    scores = scores == null ? new double[n] : scores;
+                    subgroups = subgroups == null ? new long[n] : subgroups;
+                    scores[row] = p.score();
+                    subgroups[row] = p.subgroup();
+                    for (String name : cached) {
+                        unique.get(name).putIfAbsent(key(name, (T) p.objA(), split + ":" + row + ":a"), (T) p.objA());
+                        unique.get(name).putIfAbsent(key(name, (T) p.objB(), split + ":" + row + ":b"), (T) p.objB());
+                    }
+                }
+            }
+            splits.put(loader, new Split(split, groups, scores, subgroups));
+        }
+        for (String name : cached) {
+            Map<String, T> records = unique.get(name);
+            long start = System.nanoTime();
+            long[] lastLog = {start};
+            EncoderCache cache = EncoderCache.build(name, model.encoders().get(name), new ArrayList<>(records.keySet()),
+                    new ArrayList<>(records.values()), config, config.typeOf(name), model.manager(), (done, total) -> {
+                        long now = System.nanoTime();
+                        if (now - lastLog[0] > 10_000_000_000L || done.equals(total)) {
+                            lastLog[0] = now;
+                            LOG.info("caching '{}': {}/{} records, {} records/s", name, done, total,
+                                    String.format("%.0f", done / ((now - start) / 1e9)));
+                        }
+                    });
+            caches.put(name, cache);
+        }
+    }
+
+    private String key(String encoder, T record, String rowKey) {
+        KeyExtractor<T> extractor = config.keyExtractors().get(encoder);
+        return extractor == null ? rowKey : extractor.key(record);
+    }
+
+    /** Whether batches are rebuilt from labels without reading records. */
+    boolean skipsRecords() {
+        return skipRead;
+    }
+
+    /** The batches of an epoch: label-only when records are not needed, else the loader's own. */
+    Iterator<?> batches(SimilarityDataLoader<?, ?> loader, int epoch) {
+        if (!skipRead) {
+            return loader.epoch(epoch);
+        }
+        Split split = splits.get(loader);
+        Iterator<int[]> rows = loader.batchRows(epoch).iterator();
+        return new Iterator<Object>() {
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public Object next() {
+                int[] r = rows.next();
+                if (split.groups() != null) {
+                    long[] g = new long[r.length];
+                    for (int i = 0; i < r.length; i++) {
+                        g[i] = split.groups()[r[i]];
+                    }
+                    return new GroupBatch<T>(null, g, r);
+                }
+                int n = r.length;
+                long[][] pairs = new long[n][];
+                double[] labels = new double[n];
+                long[] subgroups = new long[2 * n];
+                for (int i = 0; i < n; i++) {
+                    pairs[i] = new long[] {i, i + n};
+                    labels[i] = split.scores()[r[i]];
+                    subgroups[i] = split.subgroups()[r[i]];
+                    subgroups[i + n] = subgroups[i];
+                }
+                return new PairBatch<T>(null, pairs, labels, subgroups, r);
+            }
+        };
+    }
+
+    /** The model's forward pass with cached encoder outputs. */
+    @SuppressWarnings("unchecked")
+    NDArray forward(Object batch, SimilarityDataLoader<?, ?> loader, NDManager manager, boolean training) {
+        String split = splits.get(loader).name();
+        List<T> records = batch instanceof GroupBatch<?> g ? (List<T>) g.records() : (List<T>) ((PairBatch<?>) batch)
+                .records();
+        int[] rows = batch instanceof GroupBatch<?> g ? g.rows() : ((PairBatch<?>) batch).rows();
+        NDList outputs = new NDList();
+        for (Map.Entry<String, Encoder<T>> e : model.encoders().entrySet()) {
+            EncoderCache cache = caches.get(e.getKey());
+            if (cache == null) {
+                outputs.add(e.getValue().forward(e.getValue().collate(records, manager), training));
+                continue;
+            }
+            List<String> keys = new ArrayList<>();
+            KeyExtractor<T> extractor = config.keyExtractors().get(e.getKey());
+            if (extractor != null) {
+                records.forEach(r -> keys.add(extractor.key(r)));
+            } else if (batch instanceof GroupBatch<?>) {
+                for (int r : rows) {
+                    keys.add(split + ":" + r);
+                }
+            } else {
+                for (int r : rows) {
+                    keys.add(split + ":" + r + ":a");
+                }
+                for (int r : rows) {
+                    keys.add(split + ":" + r + ":b");
+                }
+            }
+            NDArray out = cache.lookup(keys, manager);
+            outputs.add(out.getDevice().equals(manager.getDevice()) ? out : out.toDevice(manager.getDevice(), false));
+        }
+        NDArray joined = outputs.size() == 1 ? outputs.head() : NDArrays.concat(outputs, 1);
+        List<String> routes = records == null ? null : model.encoders().values().iterator().next().routes(records);
+        return model.applyHead(joined, routes, training);
+    }
+
+    @Override
+    public void close() {
+        caches.values().forEach(EncoderCache::close);
+        caches.clear();
+    }
+}
