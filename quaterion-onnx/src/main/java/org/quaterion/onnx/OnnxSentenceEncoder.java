@@ -1,0 +1,239 @@
+package org.quaterion.onnx;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.ParameterList;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+import org.quaterion.models.encoders.Encoder;
+import org.quaterion.models.encoders.EncoderFactory;
+import org.quaterion.models.io.JsonFiles;
+
+/**
+ * A frozen pretrained transformer sentence encoder: an ONNX model run by DJL's ONNX Runtime engine, a HuggingFace
+ * {@code tokenizer.json}, then mean or CLS pooling and optional L2 normalisation. The result is an array of the
+ * caller's engine (PyTorch), so heads train on top of it directly. {@link #save} copies the model and tokenizer into
+ * the servable, so a service needs only this module (not the jar the model came from). Forward passes are
+ * serialised (one ONNX Runtime session); the encoder is never trainable.
+ */
+public final class OnnxSentenceEncoder implements Encoder<String> {
+
+    /** The type name in saved models. */
+    public static final String TYPE = "onnx-sentence";
+
+    private static final String MODEL_FILE = "model.onnx";
+    private static final String TOKENIZER_FILE = "tokenizer.json";
+    private static final String CONFIG_FILE = "config.json";
+
+    /** How token states become one sentence embedding. */
+    public enum Pooling {
+        /** The mean of the token states under the attention mask (sentence-transformers' default). */
+        MEAN,
+        /** The first token's state. */
+        CLS
+    }
+
+    private final Path modelFile;
+    private final Path tokenizerFile;
+    private final int embeddingSize;
+    private final Pooling pooling;
+    private final boolean normalize;
+    private final int maxLength;
+    private Model model;
+    private Predictor<NDList, NDList> predictor;
+    private HuggingFaceTokenizer tokenizer;
+    private DataType dataType = DataType.FLOAT32;
+
+    /**
+     * Creates the encoder (files are read by {@link #initialize}).
+     *
+     * @param modelFile the {@code .onnx} file; inputs {@code input_ids}, {@code attention_mask},
+     *     {@code token_type_ids}; output 0 the token states {@code (B, L, embeddingSize)}
+     * @param tokenizerFile the HuggingFace {@code tokenizer.json}
+     * @param embeddingSize the hidden size
+     * @param pooling MEAN or CLS
+     * @param normalize whether to L2-normalise the sentence embedding
+     * @param maxLength tokens kept per sentence (longer ones are truncated)
+     */
+    public OnnxSentenceEncoder(Path modelFile, Path tokenizerFile, int embeddingSize, Pooling pooling,
+            boolean normalize, int maxLength) {
+        if (!Files.isRegularFile(modelFile) || !Files.isRegularFile(tokenizerFile)) {
+            throw new IllegalArgumentException("ONNX model or tokenizer not found: " + modelFile + ", "
+                    + tokenizerFile);
+        }
+        if (embeddingSize < 1 || maxLength < 2) {
+            throw new IllegalArgumentException("embeddingSize must be >= 1 and maxLength >= 2");
+        }
+        this.modelFile = modelFile;
+        this.tokenizerFile = tokenizerFile;
+        this.embeddingSize = embeddingSize;
+        this.pooling = pooling;
+        this.normalize = normalize;
+        this.maxLength = maxLength;
+    }
+
+    @Override
+    public String typeName() {
+        return TYPE;
+    }
+
+    @Override
+    public boolean trainable() {
+        return false;
+    }
+
+    @Override
+    public int embeddingSize() {
+        return embeddingSize;
+    }
+
+    @Override
+    public synchronized void initialize(NDManager manager, DataType type) {
+        this.dataType = type;
+        if (model != null) {
+            return;
+        }
+        try {
+            tokenizer = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerFile).optPadding(true)
+                    .optTruncation(true).optMaxLength(maxLength).build();
+            model = Model.newInstance("onnx-sentence", Device.cpu(), "OnnxRuntime");
+            model.load(modelFile);
+            predictor = model.newPredictor(new NoopTranslator());
+        } catch (IOException | MalformedModelException e) {
+            close();
+            throw new IllegalArgumentException("cannot load the ONNX model " + modelFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public NDList collate(List<String> records, NDManager manager) {
+        if (tokenizer == null) {
+            throw new IllegalStateException("initialize the encoder (SimilarityModel does) before collating");
+        }
+        for (int i = 0; i < records.size(); i++) {
+            if (records.get(i) == null) {
+                throw new IllegalArgumentException("text " + i + " is null");
+            }
+        }
+        Encoding[] encodings = tokenizer.batchEncode(records);
+        return Encoding.toNDList(encodings, manager, true, false);
+    }
+
+    @Override
+    public NDArray forward(NDList batch, boolean training) {
+        NDManager target = batch.head().getManager();
+        NDArray states;
+        synchronized (this) {
+            try (NDManager ort = model.getNDManager().newSubManager()) {
+                NDList in = new NDList(batch.size());
+                for (NDArray a : batch) {
+                    in.add(ort.from(a));
+                }
+                NDArray out = predictor.predict(in).get(0);
+                states = target.from(out);
+                if (states == out) {
+                    states = out.duplicate();
+                }
+                states.attach(target);
+            } catch (TranslateException e) {
+                throw new IllegalStateException("ONNX Runtime failed on a batch of " + batch.head().getShape().get(0)
+                        + " texts: " + e.getMessage(), e);
+            }
+        }
+        NDArray pooled;
+        if (pooling == Pooling.CLS) {
+            pooled = states.get(":, 0, :");
+        } else {
+            NDArray mask = batch.get(1).toType(DataType.FLOAT32, false).expandDims(2);
+            pooled = states.mul(mask).sum(new int[] {1}).div(mask.sum(new int[] {1}).maximum(1e-9f));
+        }
+        if (normalize) {
+            pooled = pooled.normalize(2, 1, 1e-12);
+        }
+        return pooled.toType(dataType, false).stopGradient();
+    }
+
+    @Override
+    public ParameterList parameters() {
+        return new ParameterList();
+    }
+
+    @Override
+    public void save(Path dir) throws IOException {
+        Files.copy(modelFile, dir.resolve(MODEL_FILE), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(tokenizerFile, dir.resolve(TOKENIZER_FILE), StandardCopyOption.REPLACE_EXISTING);
+        JsonObject config = new JsonObject();
+        config.addProperty("embedding_size", embeddingSize);
+        config.addProperty("pooling", pooling.name().toLowerCase(Locale.ROOT));
+        config.addProperty("normalize", normalize);
+        config.addProperty("max_length", maxLength);
+        JsonFiles.write(dir.resolve(CONFIG_FILE), config);
+    }
+
+    /**
+     * The factory that restores saved encoders (registered through {@code META-INF/services}).
+     *
+     * @return the factory
+     */
+    public static EncoderFactory factory() {
+        return new Factory();
+    }
+
+    /** Loads {@link OnnxSentenceEncoder}s from a servable. */
+    public static final class Factory implements EncoderFactory {
+        @Override
+        public String typeName() {
+            return TYPE;
+        }
+
+        @Override
+        public Encoder<?> load(Path dir, org.quaterion.models.encoders.LoadContext context) throws IOException {
+            Path configFile = dir.resolve(CONFIG_FILE);
+            JsonObject config = JsonFiles.read(configFile);
+            int size = JsonFiles.requireInt(config, "embedding_size", configFile.toString());
+            String pooling = JsonFiles.requireString(config, "pooling", configFile.toString());
+            Pooling p;
+            try {
+                p = Pooling.valueOf(pooling.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(configFile + ": pooling must be mean or cls, got " + pooling, e);
+            }
+            OnnxSentenceEncoder encoder = new OnnxSentenceEncoder(dir.resolve(MODEL_FILE), dir.resolve(TOKENIZER_FILE),
+                    size, p, config.get("normalize").getAsBoolean(),
+                    JsonFiles.requireInt(config, "max_length", configFile.toString()));
+            encoder.initialize(context.manager(), context.dataType());
+            return encoder;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (predictor != null) {
+            predictor.close();
+            predictor = null;
+        }
+        if (model != null) {
+            model.close();
+            model = null;
+        }
+        if (tokenizer != null) {
+            tokenizer.close();
+            tokenizer = null;
+        }
+    }
+}
