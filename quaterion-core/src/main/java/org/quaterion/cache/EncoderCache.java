@@ -128,7 +128,8 @@ public final class EncoderCache implements AutoCloseable {
         } finally {
             AtomicDirectory.deleteRecursively(saved);
         }
-        ContentHash.update(digest, "precision:" + config.precision());
+        // the fill batch matters for models whose output depends on the batch (int8 quantised transformers)
+        ContentHash.update(digest, "precision:" + config.precision() + ":batch:" + config.batchSize());
         for (int i = 0; i < keys.size(); i++) {
             ContentHash.update(digest, keys.get(i));
             ContentHash.update(digest, records.get(i));

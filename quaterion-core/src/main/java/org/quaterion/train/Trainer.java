@@ -83,6 +83,7 @@ final class Trainer<T> {
         try {
             while (config.maxEpochs() < 0 || epoch < config.maxEpochs()) {
                 Engine.getInstance().setRandomSeed((int) (config.seed() + epoch));
+                long epochStart = System.nanoTime();
                 Map<String, Double> row = new LinkedHashMap<>();
                 row.put("epoch", (double) epoch);
                 Map<String, double[]> sums = new LinkedHashMap<>();
@@ -94,6 +95,7 @@ final class Trainer<T> {
                     row.put("validation_loss", runEpoch(validation, false, sums));
                 }
                 sums.forEach((k, v) -> row.put(k, v[0] / v[1]));
+                row.put("epoch_seconds", (System.nanoTime() - epochStart) / 1e9);
                 history.add(row);
                 progress.endEpoch(epoch, row);
                 if (log != null) {
@@ -132,6 +134,7 @@ final class Trainer<T> {
                 }
             }
         }
+        c.add("epoch_seconds");
         return c;
     }
 

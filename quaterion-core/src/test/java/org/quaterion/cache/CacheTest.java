@@ -171,6 +171,11 @@ class CacheTest {
         }
         assertEquals(3, calls.get(), "another encoder rebuilds the cache");
 
+        calls.set(0);
+        fit(config.withBatchSize(12), new TripletLoss(), train, null, calls);
+        assertEquals(4, calls.get(), "another fill batch size rebuilds the cache (int8 models depend on it)");
+        fit(config, new TripletLoss(), train, null, calls);
+
         Path data32 = tmp.resolve("encoders/frozen/embeddings.bin");
         long bytes32 = Files.size(data32);
         calls.set(0);
