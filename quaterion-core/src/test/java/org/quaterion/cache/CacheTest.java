@@ -224,6 +224,35 @@ class CacheTest {
                 CacheConfig.<float[]>of(CacheType.AUTO).withKeyExtractors(Map.of("nope", r -> "k")),
                 new TripletLoss(), train, null, new AtomicInteger()));
         assertTrue(e.getMessage().contains("unknown encoder 'nope'"), e.getMessage());
+        IllegalArgumentException trainable = assertThrows(IllegalArgumentException.class, () -> {
+            try (TrainableModel<float[]> model = new TrainableModel<>() {
+                @Override
+                protected Map<String, Encoder<float[]>> configureEncoders() {
+                    return Map.of("mlp", org.quaterion.models.encoders.BlockEncoder.<float[]>builder()
+                            .setTypeName("mlp").setBlock(ai.djl.nn.core.Linear.builder().setUnits(DIM).build())
+                            .setCollator(org.quaterion.models.encoders.Collators.floatVectors()).setEmbeddingSize(DIM)
+                            .optTrainable(true).optInputShapes(new ai.djl.ndarray.types.Shape(1, DIM)).build());
+                }
+
+                @Override
+                protected EncoderHead configureHead(int inputSize) {
+                    return new LinearHead(inputSize, 6);
+                }
+
+                @Override
+                protected SimilarityLoss configureLoss() {
+                    return new TripletLoss();
+                }
+
+                @Override
+                protected CacheConfig<float[]> configureCaches() {
+                    return CacheConfig.<float[]>of(CacheType.AUTO).withMapping(Map.of("mlp", CacheType.CPU));
+                }
+            }) {
+                Quaterion.fit(model, config(), train, null);
+            }
+        });
+        assertTrue(trainable.getMessage().contains("'mlp' is trainable and cannot be cached"), trainable.getMessage());
         IllegalArgumentException gpu = assertThrows(IllegalArgumentException.class, () -> fit(
                 CacheConfig.of(CacheType.GPU), new TripletLoss(), train, null, new AtomicInteger()));
         assertTrue(gpu.getMessage().contains("use AUTO or CPU"), gpu.getMessage());
