@@ -1,0 +1,123 @@
+package org.quaterion.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * A {@code quaterion train} configuration, read strictly from YAML (unknown keys and values are rejected with the
+ * valid ones). Relative paths are resolved against the config file's directory.
+ *
+ * @param encoder {@code minilm-int8}, {@code minilm-fp32}, or {@code onnx}
+ * @param onnxModel the ONNX file (encoder {@code onnx})
+ * @param onnxTokenizer the tokenizer.json (encoder {@code onnx})
+ * @param onnxDim the hidden size (encoder {@code onnx})
+ * @param head head type
+ * @param headOutput output size (linear, stacked_projection)
+ * @param loss loss name
+ * @param lossScale MNR / CoSENT scale, or triplet / contrastive margin
+ * @param symmetric symmetric MNR
+ * @param kind {@code pairs} or {@code groups}
+ * @param train training data (JSONL)
+ * @param validation validation data (JSONL) or null
+ * @param epochs epochs
+ * @param batchSize batch size (pairs for pair data)
+ * @param learningRate Adam's learning rate
+ * @param seed the seed
+ * @param sampler {@code random} or {@code balance} (groups)
+ * @param labelsPerBatch P of a balance sampler
+ * @param cacheDir where the frozen-encoder cache persists, or null
+ * @param output the output directory (servable, metrics, checkpoints)
+ */
+record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxDim, String head, int headOutput,
+        String loss, double lossScale, boolean symmetric, String kind, Path train, Path validation, int epochs,
+        int batchSize, double learningRate, long seed, String sampler, int labelsPerBatch, Path cacheDir,
+        Path output) {
+
+    static final List<String> ENCODERS = List.of("minilm-int8", "minilm-fp32", "onnx");
+    static final List<String> HEADS = List.of("skip_connection", "linear", "gated", "widening", "normalize", "empty");
+    static final List<String> PAIR_LOSSES = List.of("multiple_negatives_ranking", "contrastive", "cosent");
+    static final List<String> GROUP_LOSSES = List.of("triplet", "multi_similarity");
+
+    /**
+     * Reads a config file.
+     *
+     * @param file the YAML file
+     * @return the config
+     * @throws IOException when reading fails
+     */
+    static TrainConfig read(Path file) throws IOException {
+        Object yaml;
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            yaml = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+        } catch (org.yaml.snakeyaml.error.YAMLException e) {
+            throw new IllegalArgumentException(file + " is not valid YAML: " + e.getMessage(), e);
+        }
+        Path base = file.toAbsolutePath().getParent();
+        ConfigNode root = ConfigNode.of(yaml, "");
+
+        ConfigNode model = root.node("model");
+        String encoder = model.choice("encoder", "minilm-int8", ENCODERS);
+        Path onnxModel = null;
+        Path onnxTokenizer = null;
+        int onnxDim = 0;
+        if (encoder.equals("onnx")) {
+            ConfigNode onnx = model.node("onnx");
+            onnxModel = base.resolve(onnx.string("model"));
+            onnxTokenizer = base.resolve(onnx.string("tokenizer"));
+            onnxDim = onnx.integer("dim", 384, 1);
+            onnx.finish();
+        } else {
+            model.has("onnx");
+        }
+        String head = model.choice("head", "skip_connection", HEADS);
+        int headOutput = model.integer("output_size", 0, 0);
+        if (head.equals("linear") && headOutput == 0) {
+            throw new IllegalArgumentException("model.head linear needs model.output_size");
+        }
+        model.finish();
+
+        ConfigNode data = root.node("data");
+        String kind = data.choice("kind", "pairs", List.of("pairs", "groups"));
+        Path train = base.resolve(data.string("train"));
+        Path validation = data.has("validation") ? base.resolve(data.string("validation")) : null;
+        data.finish();
+
+        ConfigNode lossNode = root.node("loss");
+        List<String> losses = kind.equals("pairs") ? PAIR_LOSSES : GROUP_LOSSES;
+        String loss = lossNode.choice("name", losses.get(0), losses);
+        double scale = lossNode.number(loss.equals("triplet") || loss.equals("contrastive") ? "margin" : "scale",
+                loss.equals("triplet") ? 0.5 : loss.equals("contrastive") ? 0.5 : 20.0);
+        boolean symmetric = lossNode.flag("symmetric", false);
+        lossNode.finish();
+
+        ConfigNode trainer = root.has("trainer") ? root.node("trainer") : ConfigNode.of(java.util.Map.of(), "trainer");
+        int epochs = trainer.integer("epochs", 10, 1);
+        int batch = trainer.integer("batch_size", 64, 2);
+        double lr = trainer.number("learning_rate", 1e-3);
+        int seed = trainer.integer("seed", 42, 0);
+        String sampler = trainer.choice("sampler", "random", List.of("random", "balance"));
+        int labels = trainer.integer("labels_per_batch", 8, 2);
+        if (sampler.equals("balance") && kind.equals("pairs")) {
+            throw new IllegalArgumentException("trainer.sampler balance needs group data (data.kind: groups)");
+        }
+        trainer.finish();
+
+        Path cache = null;
+        if (root.has("cache")) {
+            ConfigNode c = root.node("cache");
+            cache = base.resolve(c.string("dir"));
+            c.finish();
+        }
+        Path output = base.resolve(root.string("output"));
+        root.finish();
+        return new TrainConfig(encoder, onnxModel, onnxTokenizer, onnxDim, head, headOutput, loss, scale, symmetric,
+                kind, train, validation, epochs, batch, lr, seed, sampler, labels, cache, output);
+    }
+}

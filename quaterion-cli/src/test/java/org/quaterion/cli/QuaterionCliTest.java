@@ -1,0 +1,111 @@
+package org.quaterion.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command-line tool: strict configs, and train → encode → index → search → evaluate on a small text set. */
+class QuaterionCliTest {
+
+    @TempDir
+    Path tmp;
+
+    private static final String[][] PAIRS = {
+        {"a domesticated carnivorous mammal that barks", "dog"}, {"a small domesticated feline", "cat"},
+        {"a large natural stream of water", "river"}, {"a building where books are kept", "library"},
+        {"a vehicle with four wheels", "car"}, {"the season after spring", "summer"},
+        {"a tool for cutting paper", "scissors"}, {"frozen water", "ice"},
+        {"a device that tells the time", "clock"}, {"a place where planes land", "airport"},
+        {"the natural satellite of the earth", "moon"}, {"a hot drink made from roasted beans", "coffee"},
+        {"a musical instrument with strings and frets", "guitar"}, {"a person who teaches", "teacher"},
+        {"a sweet food made from sugar and cocoa", "chocolate"}, {"a room for cooking", "kitchen"}};
+
+    private Path config(String body) throws Exception {
+        Path file = tmp.resolve("train.yaml");
+        Files.writeString(file, body);
+        return file;
+    }
+
+    @Test
+    void configsAreStrict() throws Exception {
+        String ok = "model:\n  encoder: minilm-int8\n  head: skip_connection\nloss:\n  name: multiple_negatives_ranking\n"
+                + "data:\n  kind: pairs\n  train: pairs.jsonl\ntrainer:\n  epochs: 2\noutput: out\n";
+        TrainConfig c = TrainConfig.read(config(ok));
+        assertEquals(tmp.resolve("pairs.jsonl"), c.train());
+        assertEquals(20.0, c.lossScale());
+        assertMessage("unknown key [trainer.epoch]; valid keys of trainer are [epochs, batch_size",
+                () -> TrainConfig.read(config(ok.replace("epochs: 2", "epoch: 2"))));
+        assertMessage("loss.name is 'triplet'; valid values: [multiple_negatives_ranking, contrastive, cosent]",
+                () -> TrainConfig.read(config(ok.replace("name: multiple_negatives_ranking", "name: triplet"))));
+        assertMessage("model.head is 'mlp'; valid values: [skip_connection",
+                () -> TrainConfig.read(config(ok.replace("head: skip_connection", "head: mlp"))));
+        assertMessage("missing output", () -> TrainConfig.read(config(ok.replace("output: out\n", ""))));
+        assertMessage("trainer.epochs must be an integer >= 1",
+                () -> TrainConfig.read(config(ok.replace("epochs: 2", "epochs: zero"))));
+        assertMessage("unknown key [extra]", () -> TrainConfig.read(config(ok + "extra: 1\n")));
+        assertMessage("not valid YAML", () -> TrainConfig.read(config("model: [unclosed\n")));
+    }
+
+    private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable action) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, action);
+        assertTrue(e.getMessage().contains(expected), "message: " + e.getMessage());
+    }
+
+    @Test
+    void trainEncodeIndexSearchEvaluate() throws Exception {
+        List<String> lines = new ArrayList<>();
+        List<String> words = new ArrayList<>();
+        for (String[] p : PAIRS) {
+            lines.add("{\"obj_a\": \"" + p[0] + "\", \"obj_b\": \"" + p[1] + "\"}");
+            words.add(p[1]);
+        }
+        Files.write(tmp.resolve("pairs.jsonl"), lines);
+        Files.write(tmp.resolve("words.txt"), words);
+        Path cfg = config("model:\n  encoder: minilm-int8\n  head: skip_connection\n"
+                + "loss:\n  name: multiple_negatives_ranking\n  symmetric: true\n"
+                + "data:\n  kind: pairs\n  train: pairs.jsonl\n  validation: pairs.jsonl\n"
+                + "trainer:\n  epochs: 2\n  batch_size: 8\ncache:\n  dir: cache\noutput: out\n");
+        assertEquals(0, QuaterionCli.run("train", "--config", cfg.toString()));
+        Path servable = tmp.resolve("out/servable");
+        assertTrue(Files.isRegularFile(servable.resolve("encoders/text/model.onnx")));
+        assertTrue(Files.isRegularFile(tmp.resolve("out/metrics.csv")));
+
+        Path vectors = tmp.resolve("vectors.jsonl");
+        assertEquals(0, QuaterionCli.run("encode", "--model", servable.toString(), "--input",
+                tmp.resolve("words.txt").toString(), "--output", vectors.toString()));
+        assertEquals(PAIRS.length, Files.readAllLines(vectors).size());
+        assertTrue(Files.readAllLines(vectors).get(0).startsWith("{\"text\":\"dog\",\"vector\":["));
+
+        Path index = tmp.resolve("index");
+        assertEquals(0, QuaterionCli.run("index", "--model", servable.toString(), "--input",
+                tmp.resolve("words.txt").toString(), "--index", index.toString()));
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, QuaterionCli.run("search", "--model", servable.toString(), "--index", index.toString(),
+                    "-k", "3", "frozen water"));
+            assertEquals(0, QuaterionCli.run("evaluate", "--model", servable.toString(), "--data",
+                    tmp.resolve("pairs.jsonl").toString()));
+        } finally {
+            System.setOut(stdout);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("frozen water\n  1. ice"), out);
+        assertTrue(out.contains("p@1\t") && out.contains("mrr\t"), out);
+
+        assertEquals(2, QuaterionCli.run("search", "--model", tmp.resolve("nope").toString(), "--index",
+                index.toString(), "x"), "a missing model is a clear error, status 2");
+        assertEquals(2, QuaterionCli.run("train", "--config", config("model: {}\n").toString()));
+    }
+}
