@@ -113,6 +113,9 @@ final class Trainer<T> {
                     break;
                 }
             }
+            if (config.outputDir() != null) {
+                writeReport();
+            }
         } finally {
             if (xbm != null) {
                 xbm.close();
@@ -120,6 +123,44 @@ final class Trainer<T> {
             }
         }
         return new FitResult(List.copyOf(history), List.copyOf(stepLosses), stopped, lastCheckpoint);
+    }
+
+    /** {@code report.html} in the output directory: curves, the epoch table, a PCA map of ≤ 1,000 samples. */
+    private void writeReport() throws IOException {
+        SimilarityDataLoader<?, ?> loader = validation != null ? validation : train;
+        List<float[]> rows = new ArrayList<>();
+        List<Long> colours = new ArrayList<>();
+        Iterator<?> batches = cache == null ? loader.epoch(0) : cache.batches(loader, 0);
+        try {
+            while (batches.hasNext() && rows.size() < 1000) {
+                Object batch = batches.next();
+                try (NDManager manager = model.manager().newSubManager(); NDScope scope = new NDScope()) {
+                    float[] flat = forward(batch, loader, manager, false).toType(DataType.FLOAT32, false)
+                            .toFloatArray();
+                    int n = size(batch);
+                    int d = flat.length / n;
+                    for (int i = 0; i < n; i++) {
+                        float[] row = new float[d];
+                        System.arraycopy(flat, i * d, row, 0, d);
+                        rows.add(row);
+                        // groups by group; pairs by pair, so both sides of a pair share a colour
+                        colours.add(batch instanceof GroupBatch<?> g ? g.groups()[i]
+                                : (long) (((PairBatch<?>) batch).rows()[i % (n / 2)]));
+                    }
+                }
+            }
+        } finally {
+            if (batches instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.warn("closing the batch stream failed", e);
+                }
+            }
+        }
+        TrainingReport.write(config.outputDir().resolve("report.html"), history, rows.toArray(new float[0][]),
+                colours.stream().mapToLong(Long::longValue).toArray(), "Training report: "
+                        + trainable.getClass().getSimpleName());
     }
 
     private List<String> columns() {
