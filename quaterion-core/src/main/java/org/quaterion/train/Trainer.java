@@ -114,7 +114,12 @@ final class Trainer<T> {
                 }
             }
             if (config.outputDir() != null) {
-                writeReport();
+                try {
+                    writeReport();
+                } catch (RuntimeException e) {
+                    // the report is a convenience: it never fails a finished training run
+                    LOG.warn("could not write report.html: {}", e.toString());
+                }
             }
         } finally {
             if (xbm != null) {

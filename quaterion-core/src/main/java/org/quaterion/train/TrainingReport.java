@@ -11,9 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.EigenDecomposition;
-import org.apache.commons.math3.linear.RealMatrix;
 
 /**
  * A self-contained {@code report.html} (inline SVG, no scripts, no network): loss and metric curves per epoch, the
@@ -133,7 +130,7 @@ public final class TrainingReport {
                 cov[a][b] = cov[b][a];
             }
         }
-        RealMatrix vectors = new EigenDecomposition(new Array2DRowRealMatrix(cov, false)).getV();
+        double[][] axes = topComponents(cov, 2);
         double[][] xy = new double[n][2];
         double[] lo = {Double.MAX_VALUE, Double.MAX_VALUE};
         double[] hi = {-Double.MAX_VALUE, -Double.MAX_VALUE};
@@ -141,7 +138,7 @@ public final class TrainingReport {
             for (int c = 0; c < 2; c++) {
                 double s = 0;
                 for (int j = 0; j < d; j++) {
-                    s += (embeddings[i][j] - mean[j]) * vectors.getEntry(j, Math.min(c, d - 1));
+                    s += (embeddings[i][j] - mean[j]) * axes[c][j];
                 }
                 xy[i][c] = s;
                 lo[c] = Math.min(lo[c], s);
@@ -159,6 +156,55 @@ public final class TrainingReport {
                     + "fill-opacity=\"0.7\"><title>group %d</title></circle>", x, y, colour, groups[i]));
         }
         return svg.append("</svg><p>Colour = group (10 colours, repeating).</p>").toString();
+    }
+
+    /**
+     * The leading eigenvectors of a symmetric positive semi-definite matrix by power iteration with deflation: no
+     * convergence failure on degenerate spectra (few samples in many dimensions), deterministic start.
+     */
+    static double[][] topComponents(double[][] matrix, int count) {
+        int d = matrix.length;
+        double[][] a = new double[d][];
+        for (int i = 0; i < d; i++) {
+            a[i] = matrix[i].clone();
+        }
+        double[][] out = new double[count][d];
+        for (int c = 0; c < count; c++) {
+            double[] v = new double[d];
+            for (int j = 0; j < d; j++) {
+                v[j] = 1.0 / Math.sqrt(d) + 1e-3 * ((j * 7919 + c * 104729) % 97) / 97.0;
+            }
+            double lambda = 0;
+            for (int it = 0; it < 200; it++) {
+                double[] w = new double[d];
+                for (int r = 0; r < d; r++) {
+                    double sum = 0;
+                    for (int k = 0; k < d; k++) {
+                        sum += a[r][k] * v[k];
+                    }
+                    w[r] = sum;
+                }
+                double norm = 0;
+                for (double x : w) {
+                    norm += x * x;
+                }
+                norm = Math.sqrt(norm);
+                if (norm < 1e-300) {
+                    break;
+                }
+                for (int j = 0; j < d; j++) {
+                    v[j] = w[j] / norm;
+                }
+                lambda = norm;
+            }
+            out[c] = v;
+            for (int r = 0; r < d; r++) {
+                for (int k = 0; k < d; k++) {
+                    a[r][k] -= lambda * v[r] * v[k];
+                }
+            }
+        }
+        return out;
     }
 
     private static String escape(String s) {
