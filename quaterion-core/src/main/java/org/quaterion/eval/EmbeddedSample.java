@@ -154,11 +154,10 @@ public final class EmbeddedSample {
         }
         long[] gallery = distinguish ? Arrays.stream(pairs).mapToLong(p -> p[1]).toArray() : null;
         long[] galleryPosition = new long[n];
-        Arrays.fill(galleryPosition, -1);
-        for (int i = 0; i < n; i++) {
-            galleryPosition[i] = gallery == null ? i : -1;
-        }
-        if (gallery != null) {
+        if (gallery == null) {
+            Arrays.setAll(galleryPosition, i -> i);
+        } else {
+            Arrays.fill(galleryPosition, -1);
             for (int g = 0; g < gallery.length; g++) {
                 galleryPosition[(int) gallery[g]] = g;
             }

@@ -114,8 +114,7 @@ public final class PairScoreMetrics {
      * @return accuracy and threshold
      */
     public Best bestAccuracy() {
-        binaryCounts("accuracy");
-        return sweep(false);
+        return sweep(false, binaryCounts("accuracy")[0]);
     }
 
     /**
@@ -128,21 +127,20 @@ public final class PairScoreMetrics {
         if (counts[0] == 0) {
             throw new IllegalArgumentException("F1 needs at least one similar pair (target 1)");
         }
-        return sweep(true);
+        return sweep(true, counts[0]);
     }
 
     /**
      * Sweeps thresholds from above the largest similarity downwards; at each distinct similarity every pair with
      * that similarity turns positive at once.
      */
-    private Best sweep(boolean f1) {
+    private Best sweep(boolean f1, int positives) {
         int n = similarity.length;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
         Arrays.sort(order, (x, y) -> Double.compare(similarity[y], similarity[x]));
-        int positives = binaryCounts("threshold")[0];
         int tp = 0;
         int fp = 0;
         double best = f1 ? 0 : (double) (n - positives) / n;

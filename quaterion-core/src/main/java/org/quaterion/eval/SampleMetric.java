@@ -93,11 +93,7 @@ public interface SampleMetric {
      * @return the metric
      */
     static SampleMetric nmi(long seed) {
-        return sample -> {
-            long[] groups = sample.groups();
-            long[] clusters = clustering(groups, seed).assign(sample.embeddings());
-            return ClusteringMetrics.nmi(groups, clusters);
-        };
+        return clusteringMetric(seed, ClusteringMetrics::nmi);
     }
 
     /**
@@ -107,10 +103,15 @@ public interface SampleMetric {
      * @return the metric
      */
     static SampleMetric ami(long seed) {
+        return clusteringMetric(seed, ClusteringMetrics::ami);
+    }
+
+    /** k-means with k = number of groups, then a score of (groups, clusters). */
+    private static SampleMetric clusteringMetric(long seed,
+            java.util.function.ToDoubleBiFunction<long[], long[]> score) {
         return sample -> {
             long[] groups = sample.groups();
-            long[] clusters = clustering(groups, seed).assign(sample.embeddings());
-            return ClusteringMetrics.ami(groups, clusters);
+            return score.applyAsDouble(groups, clustering(groups, seed).assign(sample.embeddings()));
         };
     }
 

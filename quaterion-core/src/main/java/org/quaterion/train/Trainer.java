@@ -135,7 +135,7 @@ final class Trainer<T> {
         SimilarityDataLoader<?, ?> loader = validation != null ? validation : train;
         List<float[]> rows = new ArrayList<>();
         List<Long> colours = new ArrayList<>();
-        Iterator<?> batches = cache == null ? loader.epoch(0) : cache.batches(loader, 0);
+        Iterator<?> batches = batches(loader, 0);
         try {
             while (batches.hasNext() && rows.size() < 1000) {
                 Object batch = batches.next();
@@ -155,13 +155,7 @@ final class Trainer<T> {
                 }
             }
         } finally {
-            if (batches instanceof AutoCloseable closeable) {
-                try {
-                    closeable.close();
-                } catch (Exception e) {
-                    LOG.warn("closing the batch stream failed", e);
-                }
-            }
+            close(batches);
         }
         TrainingReport.write(config.outputDir().resolve("report.html"), history, rows.toArray(new float[0][]),
                 colours.stream().mapToLong(Long::longValue).toArray(), "Training report: "
@@ -214,7 +208,7 @@ final class Trainer<T> {
         double lossSum = 0;
         long samples = 0;
         progress.startEpoch();
-        Iterator<?> batches = cache == null ? loader.epoch(epoch) : cache.batches(loader, epoch);
+        Iterator<?> batches = batches(loader, epoch);
         try {
             int index = 0;
             while (batches.hasNext()) {
@@ -227,19 +221,29 @@ final class Trainer<T> {
                 progress.step(stage.key(), epoch, index, total, lossSum / samples);
             }
         } finally {
-            if (batches instanceof AutoCloseable closeable) {
-                try {
-                    closeable.close();
-                } catch (Exception e) {
-                    LOG.warn("closing the batch stream failed", e);
-                }
-            }
+            close(batches);
         }
         if (samples == 0) {
             throw new IllegalArgumentException("the " + stage.key() + " loader produced no batch in epoch " + epoch
                     + "; check its batch size, dropLast and batch sampler");
         }
         return lossSum / samples;
+    }
+
+    /** An epoch's batches: label-only ones from the cache when it skips records, else the loader's. */
+    private Iterator<?> batches(SimilarityDataLoader<?, ?> loader, int epoch) {
+        return cache == null ? loader.epoch(epoch) : cache.batches(loader, epoch);
+    }
+
+    /** Stops a batch stream's prefetch thread, if it has one. */
+    private static void close(Iterator<?> batches) {
+        if (batches instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("closing the batch stream failed", e);
+            }
+        }
     }
 
     /** Embedded rows of a batch (2 per pair). */
