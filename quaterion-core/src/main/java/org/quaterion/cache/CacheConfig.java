@@ -13,10 +13,13 @@ import java.util.Map;
  * @param batchSize records per forward pass while filling, at least 1
  * @param saveDir where caches persist between runs, or null for this run only
  * @param precision storage precision of the cached embeddings
+ * @param prebuilt per-encoder caches built elsewhere (a Spark job, {@code quaterion cache}), opened instead of filled;
+ *     each needs a key extractor returning the keys the cache was built with
  * @param <T> record type
  */
 public record CacheConfig<T>(CacheType cacheType, Map<String, CacheType> mapping,
-        Map<String, KeyExtractor<T>> keyExtractors, int batchSize, Path saveDir, Precision precision) {
+        Map<String, KeyExtractor<T>> keyExtractors, int batchSize, Path saveDir, Precision precision,
+        Map<String, Path> prebuilt) {
 
     /** Storage precision. */
     public enum Precision {
@@ -36,6 +39,7 @@ public record CacheConfig<T>(CacheType cacheType, Map<String, CacheType> mapping
         }
         mapping = Map.copyOf(mapping == null ? Map.of() : mapping);
         keyExtractors = Map.copyOf(keyExtractors == null ? Map.of() : keyExtractors);
+        prebuilt = Map.copyOf(prebuilt == null ? Map.of() : prebuilt);
     }
 
     /**
@@ -46,7 +50,7 @@ public record CacheConfig<T>(CacheType cacheType, Map<String, CacheType> mapping
      * @return the config
      */
     public static <T> CacheConfig<T> of(CacheType type) {
-        return new CacheConfig<>(type, Map.of(), Map.of(), 32, null, Precision.FLOAT32);
+        return new CacheConfig<>(type, Map.of(), Map.of(), 32, null, Precision.FLOAT32, Map.of());
     }
 
     /**
@@ -56,7 +60,7 @@ public record CacheConfig<T>(CacheType cacheType, Map<String, CacheType> mapping
      * @return a new config
      */
     public CacheConfig<T> withSaveDir(Path dir) {
-        return new CacheConfig<>(cacheType, mapping, keyExtractors, batchSize, dir, precision);
+        return new CacheConfig<>(cacheType, mapping, keyExtractors, batchSize, dir, precision, prebuilt);
     }
 
     /**
@@ -66,7 +70,7 @@ public record CacheConfig<T>(CacheType cacheType, Map<String, CacheType> mapping
      * @return a new config
      */
     public CacheConfig<T> withBatchSize(int size) {
-        return new CacheConfig<>(cacheType, mapping, keyExtractors, size, saveDir, precision);
+        return new CacheConfig<>(cacheType, mapping, keyExtractors, size, saveDir, precision, prebuilt);
     }
 
     /**
@@ -76,7 +80,7 @@ public record CacheConfig<T>(CacheType cacheType, Map<String, CacheType> mapping
      * @return a new config
      */
     public CacheConfig<T> withPrecision(Precision p) {
-        return new CacheConfig<>(cacheType, mapping, keyExtractors, batchSize, saveDir, p);
+        return new CacheConfig<>(cacheType, mapping, keyExtractors, batchSize, saveDir, p, prebuilt);
     }
 
     /**
@@ -86,7 +90,7 @@ public record CacheConfig<T>(CacheType cacheType, Map<String, CacheType> mapping
      * @return a new config
      */
     public CacheConfig<T> withMapping(Map<String, CacheType> types) {
-        return new CacheConfig<>(cacheType, types, keyExtractors, batchSize, saveDir, precision);
+        return new CacheConfig<>(cacheType, types, keyExtractors, batchSize, saveDir, precision, prebuilt);
     }
 
     /**
@@ -96,7 +100,18 @@ public record CacheConfig<T>(CacheType cacheType, Map<String, CacheType> mapping
      * @return a new config
      */
     public CacheConfig<T> withKeyExtractors(Map<String, KeyExtractor<T>> extractors) {
-        return new CacheConfig<>(cacheType, mapping, extractors, batchSize, saveDir, precision);
+        return new CacheConfig<>(cacheType, mapping, extractors, batchSize, saveDir, precision, prebuilt);
+    }
+
+    /**
+     * With caches built elsewhere: each named encoder's cache is opened from its directory (a Spark job's output) and
+     * checked against the records the fit reads, instead of being filled.
+     *
+     * @param dirs encoder name → cache directory
+     * @return a new config
+     */
+    public CacheConfig<T> withPrebuilt(Map<String, Path> dirs) {
+        return new CacheConfig<>(cacheType, mapping, keyExtractors, batchSize, saveDir, precision, dirs);
     }
 
     /**

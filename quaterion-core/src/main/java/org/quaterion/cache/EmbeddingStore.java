@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonObject;
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -15,60 +15,58 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.quaterion.models.io.AtomicDirectory;
-import org.quaterion.models.io.Checksums;
-import org.quaterion.models.io.JsonFiles;
 
 /**
- * One encoder's cached embeddings on disk, memory-mapped for reading (a cache larger than the Java heap works):
- * <ul>
- *   <li>{@code embeddings.bin}: a 32-byte header (magic {@code QCACHE01}, format version, dtype 0 = float32 /
- *       1 = float16, rows, dim; little-endian) then {@code rows × dim} values, row-major;</li>
- *   <li>{@code keys.txt}: one key per row, UTF-8;</li>
- *   <li>{@code cache.json}: the fingerprint of encoder, data and config, and the SHA-256 of both files.</li>
- * </ul>
- * The directory is written to a temporary sibling and renamed. Opening checks the header, the length and the
- * checksums, so a truncated or corrupt cache is detected (and rebuilt by the caller).
+ * One encoder's cached embeddings on disk: a {@link CacheManifest} ({@code cache.json}) and one or more
+ * {@link CacheShard}s, memory-mapped for reading (a cache larger than the Java heap works; only keys and record
+ * hashes live in the heap). A single-machine fill writes one shard; a Spark job writes one per partition, in the same
+ * format. {@link #problem} verifies the manifest, every header and every checksum; {@link #open} maps the shards.
  */
 public final class EmbeddingStore implements AutoCloseable {
 
-    /** The on-disk format version. */
-    public static final int FORMAT = 1;
+    /** The name of the single shard a local fill writes. */
+    static final String LOCAL_SHARD = "part-00000";
 
-    private static final byte[] MAGIC = "QCACHE01".getBytes(StandardCharsets.US_ASCII);
-    private static final int HEADER = 32;
-    private static final String DATA = "embeddings.bin";
-    private static final String KEYS = "keys.txt";
-    private static final String META = "cache.json";
+    /** One mapped shard. */
+    private static final class Mapped {
+        final FileChannel channel;
+        final List<MappedByteBuffer> segments = new ArrayList<>();
+        final int rowsPerSegment;
 
-    private final FileChannel channel;
-    private final List<MappedByteBuffer> segments;
-    private final long rows;
-    private final int dim;
-    private final CacheConfig.Precision precision;
-    private final int rowsPerSegment;
-    private final List<String> keys;
-
-    private EmbeddingStore(FileChannel channel, long rows, int dim, CacheConfig.Precision precision, List<String> keys)
-            throws IOException {
-        this.channel = channel;
-        this.rows = rows;
-        this.dim = dim;
-        this.precision = precision;
-        this.keys = keys;
-        int rowBytes = rowBytes(dim, precision);
-        this.rowsPerSegment = Math.max(1, Integer.MAX_VALUE / rowBytes);
-        this.segments = new ArrayList<>();
-        for (long start = 0; start < rows; start += rowsPerSegment) {
-            long count = Math.min(rowsPerSegment, rows - start);
-            segments.add(channel.map(FileChannel.MapMode.READ_ONLY, HEADER + start * rowBytes, count * rowBytes));
+        Mapped(FileChannel channel, long rows, int rowBytes) throws IOException {
+            this.channel = channel;
+            this.rowsPerSegment = Math.max(1, Integer.MAX_VALUE / rowBytes);
+            for (long start = 0; start < rows; start += rowsPerSegment) {
+                long count = Math.min(rowsPerSegment, rows - start);
+                segments.add(channel.map(FileChannel.MapMode.READ_ONLY, CacheShard.HEADER + start * rowBytes,
+                        count * rowBytes));
+            }
         }
     }
 
-    private static int rowBytes(int dim, CacheConfig.Precision precision) {
-        return dim * (precision == CacheConfig.Precision.FLOAT16 ? 2 : 4);
+    private final CacheManifest manifest;
+    private final List<Mapped> shards;
+    private final long[] firstRow;
+    private final int rowBytes;
+    private final List<String> keys;
+    private final long[] hashes;
+    private Map<String, Integer> rowOf;
+
+    private EmbeddingStore(CacheManifest manifest, List<Mapped> shards, long[] firstRow, List<String> keys,
+            long[] hashes) {
+        this.manifest = manifest;
+        this.shards = shards;
+        this.firstRow = firstRow;
+        this.rowBytes = CacheShard.rowBytes(manifest.dim(), manifest.precision());
+        this.keys = keys;
+        this.hashes = hashes;
     }
 
     /** Receives embeddings, in key order, while a store is written. */
@@ -94,139 +92,194 @@ public final class EmbeddingStore implements AutoCloseable {
     }
 
     /**
-     * Writes a store atomically.
+     * Writes a single-shard store atomically (the directory appears complete or not at all).
      *
      * @param dir the store directory (replaced)
      * @param keys one key per row
-     * @param dim embedding size
-     * @param precision storage precision
-     * @param fingerprint what the rows were computed from
+     * @param recordHashes one {@link RecordHash} per row
+     * @param template the manifest's encoder, settings and builder (its data fingerprint, rows and shards are
+     *     computed here)
      * @param filler produces the rows
      * @throws IOException when writing fails
      */
-    public static void write(Path dir, List<String> keys, int dim, CacheConfig.Precision precision,
-            String fingerprint, Filler filler) throws IOException {
-        for (String k : keys) {
-            if (k.indexOf('\n') >= 0 || k.indexOf('\r') >= 0) {
-                throw new IllegalArgumentException("cache key contains a line break: " + k);
-            }
-        }
+    public static void write(Path dir, List<String> keys, List<String> recordHashes, CacheManifest template,
+            Filler filler) throws IOException {
+        keys.forEach(CacheShard::checkKey);
         AtomicDirectory.write(dir, tmp -> {
-            Path data = tmp.resolve(DATA);
-            long[] written = {0};
-            try (FileChannel out = FileChannel.open(data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                out.write(header(0, dim, precision));
+            CacheShard.Info info;
+            int[] next = {0};
+            try (CacheShard.Writer writer = new CacheShard.Writer(tmp.resolve(LOCAL_SHARD + CacheShard.DATA),
+                    tmp.resolve(LOCAL_SHARD + CacheShard.KEYS), template.dim(), template.precision())) {
                 filler.fill(embeddings -> {
-                    if (embeddings.getShape().dimension() != 2 || embeddings.getShape().get(1) != dim) {
-                        throw new IllegalArgumentException("cache rows must be (b, " + dim + "), got "
-                                + embeddings.getShape());
+                    int b = Math.toIntExact(embeddings.getShape().get(0));
+                    if (next[0] + b > keys.size()) {
+                        throw new IllegalStateException("the cache fill wrote more rows than the " + keys.size()
+                                + " keys");
                     }
-                    DataType type = precision == CacheConfig.Precision.FLOAT16 ? DataType.FLOAT16 : DataType.FLOAT32;
-                    ByteBuffer bytes = embeddings.toType(type, false).toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
                     try {
-                        while (bytes.hasRemaining()) {
-                            out.write(bytes);
-                        }
+                        writer.append(keys.subList(next[0], next[0] + b), recordHashes.subList(next[0], next[0] + b),
+                                embeddings);
                     } catch (IOException e) {
-                        throw new UncheckedIOException(e);
+                        throw new java.io.UncheckedIOException(e);
                     }
-                    written[0] += embeddings.getShape().get(0);
+                    next[0] += b;
                 });
-                if (written[0] != keys.size()) {
-                    throw new IllegalStateException("the cache fill wrote " + written[0] + " rows for " + keys.size()
+                if (next[0] != keys.size()) {
+                    throw new IllegalStateException("the cache fill wrote " + next[0] + " rows for " + keys.size()
                             + " keys");
                 }
-                out.write(header(written[0], dim, precision), 0);
+                info = writer.finish(LOCAL_SHARD);
             }
-            Files.write(tmp.resolve(KEYS), keys, StandardCharsets.UTF_8);
-            JsonObject meta = new JsonObject();
-            meta.addProperty("format", FORMAT);
-            meta.addProperty("fingerprint", fingerprint);
-            meta.addProperty("rows", keys.size());
-            meta.addProperty("dim", dim);
-            meta.addProperty("precision", precision.name());
-            meta.addProperty(DATA, Checksums.sha256(data));
-            meta.addProperty(KEYS, Checksums.sha256(tmp.resolve(KEYS)));
-            JsonFiles.write(tmp.resolve(META), meta);
+            new CacheManifest(CacheShard.FORMAT, template.encoder(), template.encoderFingerprint(),
+                    template.precision(), template.batchSize(), DataFingerprint.of(keys, recordHashes), keys.size(),
+                    template.dim(), template.builtBy(), List.of(info)).write(tmp);
         });
     }
 
-    private static ByteBuffer header(long rows, int dim, CacheConfig.Precision precision) {
-        ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-        h.put(MAGIC).putInt(FORMAT).putInt(precision == CacheConfig.Precision.FLOAT16 ? 1 : 0).putLong(rows)
-                .putInt(dim).putInt(0);
-        h.flip();
-        return h;
-    }
-
     /**
-     * Why a store cannot be used, or null when it can.
+     * Why a store cannot be used, or null when it is intact: a missing or malformed manifest, another format, or a
+     * shard whose header, length or checksum does not match (reads every byte once).
      *
      * @param dir the store directory
-     * @param fingerprint the expected fingerprint
      * @return a reason, or null
      */
-    public static String problem(Path dir, String fingerprint) {
-        Path meta = dir.resolve(META);
-        if (!Files.isRegularFile(meta)) {
+    public static String problem(Path dir) {
+        if (!Files.isRegularFile(dir.resolve(CacheManifest.FILE))) {
             return "no cache at " + dir;
         }
+        CacheManifest m;
         try {
-            JsonObject m = JsonFiles.read(meta);
-            if (m.get("format").getAsInt() != FORMAT) {
-                return "cache format " + m.get("format") + " is not " + FORMAT;
-            }
-            if (!fingerprint.equals(m.get("fingerprint").getAsString())) {
-                return "the encoder, the data or the cache config changed (fingerprint mismatch)";
-            }
-            for (String file : new String[] {DATA, KEYS}) {
-                Path p = dir.resolve(file);
-                if (!Files.isRegularFile(p) || !Checksums.sha256(p).equals(m.get(file).getAsString())) {
-                    return file + " is missing, truncated or corrupt (checksum mismatch)";
-                }
-            }
-            return null;
-        } catch (IOException | RuntimeException e) {
-            return "cache.json is unreadable (" + e.getMessage() + ")";
+            m = CacheManifest.read(dir);
+        } catch (RuntimeException e) {
+            return CacheManifest.FILE + " is unusable (" + e.getMessage() + ")";
         }
+        long rows = 0;
+        for (CacheShard.Info shard : m.shards()) {
+            Path data = dir.resolve(shard.name() + CacheShard.DATA);
+            Path keyFile = dir.resolve(shard.name() + CacheShard.KEYS);
+            try (FileChannel channel = FileChannel.open(data, StandardOpenOption.READ)) {
+                CacheShard.Header h = CacheShard.readHeader(data, channel);
+                if (h.rows() != shard.rows() || h.dim() != m.dim() || h.precision() != m.precision()) {
+                    return data + " holds " + h + ", the manifest says " + shard.rows() + " rows of " + m.dim() + " "
+                            + m.precision();
+                }
+                if (!sha256(channel, CacheShard.HEADER).equals(shard.dataSha256())) {
+                    return data + " is corrupt (checksum mismatch)";
+                }
+                try (InputStream in = Files.newInputStream(keyFile)) {
+                    if (!sha256(in).equals(shard.keysSha256())) {
+                        return keyFile + " is corrupt (checksum mismatch)";
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return "shard " + shard.name() + " is missing, truncated or unreadable (" + e.getMessage() + ")";
+            }
+            rows += shard.rows();
+        }
+        return rows == m.rows() ? null : "the shards hold " + rows + " rows, the manifest says " + m.rows();
+    }
+
+    private static String sha256(FileChannel channel, long from) throws IOException {
+        MessageDigest digest = ContentHash.sha256();
+        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+        long position = from;
+        while (true) {
+            buffer.clear();
+            int n = channel.read(buffer, position);
+            if (n < 0) {
+                break;
+            }
+            position += n;
+            buffer.flip();
+            digest.update(buffer);
+        }
+        return ContentHash.hex(digest.digest());
+    }
+
+    private static String sha256(InputStream in) throws IOException {
+        MessageDigest digest = ContentHash.sha256();
+        byte[] buffer = new byte[1 << 16];
+        for (int n; (n = in.read(buffer)) > 0;) {
+            digest.update(buffer, 0, n);
+        }
+        return ContentHash.hex(digest.digest());
     }
 
     /**
-     * Opens a valid store (check {@link #problem} first).
+     * Opens a store (check {@link #problem} first): maps every shard and reads the keys and record hashes.
      *
      * @param dir the store directory
      * @return the memory-mapped store
      * @throws IOException when reading fails
      */
     public static EmbeddingStore open(Path dir) throws IOException {
-        FileChannel channel = FileChannel.open(dir.resolve(DATA), StandardOpenOption.READ);
+        CacheManifest m = CacheManifest.read(dir);
+        List<Mapped> mapped = new ArrayList<>();
+        long[] firstRow = new long[m.shards().size() + 1];
+        if (m.rows() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a cache of " + m.rows() + " rows exceeds the 2^31 rows one store "
+                    + "can address; split the corpus into several caches");
+        }
+        List<String> keys = new ArrayList<>((int) m.rows());
+        long[] hashes = new long[2 * (int) m.rows()];
         try {
-            ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-            channel.read(h, 0);
-            h.flip();
-            byte[] magic = new byte[MAGIC.length];
-            h.get(magic);
-            if (!java.util.Arrays.equals(magic, MAGIC) || h.getInt() != FORMAT) {
-                throw new IllegalArgumentException(dir.resolve(DATA) + " is not a cache file of format " + FORMAT);
+            for (int s = 0; s < m.shards().size(); s++) {
+                CacheShard.Info shard = m.shards().get(s);
+                Path data = dir.resolve(shard.name() + CacheShard.DATA);
+                FileChannel channel = FileChannel.open(data, StandardOpenOption.READ);
+                try {
+                    CacheShard.Header h = CacheShard.readHeader(data, channel);
+                    if (h.rows() != shard.rows() || h.dim() != m.dim() || h.precision() != m.precision()) {
+                        throw new IllegalArgumentException(data + " does not match " + CacheManifest.FILE);
+                    }
+                    mapped.add(new Mapped(channel, h.rows(), CacheShard.rowBytes(m.dim(), m.precision())));
+                } catch (IOException | RuntimeException e) {
+                    channel.close();
+                    throw e;
+                }
+                firstRow[s + 1] = firstRow[s] + shard.rows();
+                readKeys(dir.resolve(shard.name() + CacheShard.KEYS), keys, hashes, shard.rows());
             }
-            CacheConfig.Precision precision = h.getInt() == 1 ? CacheConfig.Precision.FLOAT16
-                    : CacheConfig.Precision.FLOAT32;
-            long rows = h.getLong();
-            int dim = h.getInt();
-            if (channel.size() != HEADER + rows * rowBytes(dim, precision)) {
-                throw new IllegalArgumentException(dir.resolve(DATA) + " has " + channel.size() + " bytes, expected "
-                        + (HEADER + rows * rowBytes(dim, precision)));
-            }
-            List<String> keys = Files.readAllLines(dir.resolve(KEYS), StandardCharsets.UTF_8);
-            if (keys.size() != rows) {
-                throw new IllegalArgumentException(dir.resolve(KEYS) + " has " + keys.size() + " keys for " + rows
-                        + " rows");
-            }
-            return new EmbeddingStore(channel, rows, dim, precision, keys);
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            for (Mapped x : mapped) {
+                x.channel.close();
+            }
             throw e;
         }
+        return new EmbeddingStore(m, mapped, firstRow, keys, hashes);
+    }
+
+    private static void readKeys(Path file, List<String> keys, long[] hashes, long expected) throws IOException {
+        long before = keys.size();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line; (line = in.readLine()) != null;) {
+                int tab = line.lastIndexOf('\t');
+                if (tab < 0 || line.length() - tab - 1 != 32) {
+                    throw new IllegalArgumentException(file + " line " + (keys.size() - before + 1)
+                            + " is not 'key<TAB>record hash'");
+                }
+                int row = keys.size();
+                if (row >= hashes.length / 2) {
+                    throw new IllegalArgumentException(file + " has more keys than its shard's rows");
+                }
+                hashes[2 * row] = Long.parseUnsignedLong(line, tab + 1, tab + 17, 16);
+                hashes[2 * row + 1] = Long.parseUnsignedLong(line, tab + 17, tab + 33, 16);
+                keys.add(line.substring(0, tab));
+            }
+        }
+        if (keys.size() - before != expected) {
+            throw new IllegalArgumentException(file + " has " + (keys.size() - before) + " keys for " + expected
+                    + " rows");
+        }
+    }
+
+    /**
+     * The manifest.
+     *
+     * @return what the store was built from
+     */
+    public CacheManifest manifest() {
+        return manifest;
     }
 
     /**
@@ -239,12 +292,48 @@ public final class EmbeddingStore implements AutoCloseable {
     }
 
     /**
+     * Whether a row was computed from a record with this {@link RecordHash}.
+     *
+     * @param row the row
+     * @param recordHash the expected hash
+     * @return true when equal
+     */
+    public boolean hashMatches(int row, String recordHash) {
+        return recordHash.length() == 32
+                && hashes[2 * row] == Long.parseUnsignedLong(recordHash, 0, 16, 16)
+                && hashes[2 * row + 1] == Long.parseUnsignedLong(recordHash, 16, 32, 16);
+    }
+
+    /**
+     * The row of a key (the key → row map is built on first use).
+     *
+     * @param key the key
+     * @return the row, or -1 when the store lacks it
+     * @throws IllegalArgumentException when the store holds the key twice
+     */
+    public synchronized int row(String key) {
+        if (rowOf == null) {
+            Map<String, Integer> map = new HashMap<>(Math.max(16, keys.size() * 4 / 3 + 1));
+            for (int i = 0; i < keys.size(); i++) {
+                Integer previous = map.put(keys.get(i), i);
+                if (previous != null) {
+                    throw new IllegalArgumentException("the cache holds key '" + keys.get(i) + "' twice (rows "
+                            + previous + " and " + i + "); keys must be unique: deduplicate the data and rebuild");
+                }
+            }
+            rowOf = map;
+        }
+        Integer r = rowOf.get(key);
+        return r == null ? -1 : r;
+    }
+
+    /**
      * Rows stored.
      *
      * @return the count
      */
     public long rows() {
-        return rows;
+        return manifest.rows();
     }
 
     /**
@@ -253,55 +342,50 @@ public final class EmbeddingStore implements AutoCloseable {
      * @return the dimension
      */
     public int dim() {
-        return dim;
+        return manifest.dim();
     }
 
     /**
-     * Copies rows out of the mapped file into a float32 array.
+     * Copies rows out of the mapped shards into a float32 array.
      *
      * @param indices row numbers
      * @param manager owns the result
      * @return {@code (indices.length, dim)} FLOAT32
      */
     public NDArray rows(int[] indices, NDManager manager) {
-        int rowBytes = rowBytes(dim, precision);
         ByteBuffer out = ByteBuffer.allocateDirect(indices.length * rowBytes).order(ByteOrder.LITTLE_ENDIAN);
         for (int r : indices) {
-            if (r < 0 || r >= rows) {
-                throw new IllegalArgumentException("cache row " + r + " out of range [0, " + rows + ")");
+            if (r < 0 || r >= manifest.rows()) {
+                throw new IllegalArgumentException("cache row " + r + " out of range [0, " + manifest.rows() + ")");
             }
-            MappedByteBuffer segment = segments.get(r / rowsPerSegment);
-            int offset = (r % rowsPerSegment) * rowBytes;
-            out.put(segment.slice(offset, rowBytes));
+            int s = Arrays.binarySearch(firstRow, r);
+            s = s >= 0 ? s : -s - 2;
+            while (firstRow[s + 1] == firstRow[s]) {
+                s++; // skip empty shards
+            }
+            Mapped shard = shards.get(s);
+            int local = (int) (r - firstRow[s]);
+            out.put(shard.segments.get(local / shard.rowsPerSegment).slice((local % shard.rowsPerSegment) * rowBytes,
+                    rowBytes));
         }
         out.flip();
-        return toFloat32(manager.create(out, new Shape(indices.length, dim), dataType()));
-    }
-
-    /**
-     * Every row, as one float32 array (for caches kept on the training device).
-     *
-     * @param manager owns the result
-     * @return {@code (rows, dim)} FLOAT32
-     */
-    public NDArray all(NDManager manager) {
-        int[] all = new int[(int) rows];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
-        return rows(all, manager);
-    }
-
-    private DataType dataType() {
-        return precision == CacheConfig.Precision.FLOAT16 ? DataType.FLOAT16 : DataType.FLOAT32;
-    }
-
-    private static NDArray toFloat32(NDArray a) {
-        return a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
+        DataType type = manifest.precision() == CacheConfig.Precision.FLOAT16 ? DataType.FLOAT16 : DataType.FLOAT32;
+        NDArray a = manager.create(out, new Shape(indices.length, manifest.dim()), type);
+        return type == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
     }
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        IOException first = null;
+        for (Mapped m : shards) {
+            try {
+                m.channel.close();
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 }

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cached outputs of one frozen encoder: filled once (or loaded from {@code saveDir} when its fingerprint still
- * matches), then looked up by key. {@link CacheType#CPU} reads rows from the memory-mapped file; AUTO and GPU keep
- * the whole table as one array on the training device and gather from it.
+ * The cached outputs of one frozen encoder: filled once (or loaded from {@code saveDir} when encoder, settings and
+ * data still match, or opened from a prebuilt, e.g. Spark-built, cache), then looked up by key. {@link CacheType#CPU}
+ * reads rows from the memory-mapped shards; AUTO and GPU copy the rows this fit uses into one array on the training
+ * device and gather from it.
  */
 public final class EncoderCache implements AutoCloseable {
 
@@ -31,26 +33,35 @@ public final class EncoderCache implements AutoCloseable {
 
     private final String name;
     private final EmbeddingStore store;
-    private final Map<String, Integer> rowOf;
+    private final Map<String, Integer> index;
+    private final int[] storeRows;
     private final NDArray table;
     private final NDManager tableManager;
     private final Path temporary;
 
-    private EncoderCache(String name, EmbeddingStore store, NDArray table, NDManager tableManager, Path temporary) {
+    private EncoderCache(String name, EmbeddingStore store, List<String> keys, NDManager device, CacheType type,
+            Path temporary) {
         this.name = name;
         this.store = store;
-        this.rowOf = new HashMap<>();
-        List<String> keys = store.keys();
+        this.index = new HashMap<>(keys.size() * 4 / 3 + 1);
+        this.storeRows = new int[keys.size()];
         for (int i = 0; i < keys.size(); i++) {
-            rowOf.put(keys.get(i), i);
+            index.put(keys.get(i), i);
+            storeRows[i] = store.row(keys.get(i));
         }
-        this.table = table;
-        this.tableManager = tableManager;
         this.temporary = temporary;
+        if (type == CacheType.CPU) {
+            this.tableManager = null;
+            this.table = null;
+        } else {
+            this.tableManager = device.newSubManager();
+            this.table = store.rows(storeRows, tableManager);
+        }
     }
 
     /**
-     * Loads a matching persisted cache or fills a new one.
+     * Loads a matching persisted cache, fills a new one, or opens the prebuilt one named in the config (a Spark-built
+     * cache, checked against the records: a changed encoder or record is refused).
      *
      * @param name the encoder name
      * @param encoder the frozen encoder
@@ -75,48 +86,88 @@ public final class EncoderCache implements AutoCloseable {
             throw new IllegalArgumentException("cache type GPU for encoder '" + name + "' but training runs on "
                     + device.getDevice() + "; use AUTO or CPU");
         }
-        String fingerprint = fingerprint(name, encoder, keys, records, config);
+        String encoderFingerprint = encoderFingerprint(name, encoder);
+        List<String> hashes = new ArrayList<>(records.size());
+        records.forEach(r -> hashes.add(RecordHash.of(r)));
+        Path prebuilt = config.prebuilt().get(name);
+        if (prebuilt != null) {
+            EmbeddingStore store = PrebuiltCheck.open(prebuilt, name, encoderFingerprint, keys, hashes);
+            return create(name, store, keys, device, type, null);
+        }
         Path temporary = config.saveDir() == null ? Files.createTempDirectory("quaterion-cache-") : null;
         Path dir = temporary != null ? temporary.resolve(name) : config.saveDir().resolve("encoders").resolve(name);
-        String problem = EmbeddingStore.problem(dir, fingerprint);
+        CacheManifest wanted = new CacheManifest(CacheShard.FORMAT, name, encoderFingerprint, config.precision(),
+                config.batchSize(), DataFingerprint.of(keys, hashes), keys.size(), encoder.embeddingSize(), "local",
+                List.of());
+        String problem = temporary != null ? "new" : staleness(dir, wanted);
         if (problem == null) {
             LOG.info("cache of encoder '{}' loaded from {} ({} rows)", name, dir, keys.size());
         } else {
             if (temporary == null) {
                 LOG.info("filling the cache of encoder '{}' ({} records): {}", name, keys.size(), problem);
             }
-            fill(dir, encoder, keys, records, config, fingerprint, progress);
+            fill(dir, encoder, keys, hashes, records, wanted, progress);
         }
-        EmbeddingStore store = EmbeddingStore.open(dir);
-        NDManager tableManager = null;
-        NDArray table = null;
-        if (type != CacheType.CPU) {
-            tableManager = device.newSubManager();
-            table = store.all(tableManager);
-        }
-        return new EncoderCache(name, store, table, tableManager, temporary);
+        return create(name, EmbeddingStore.open(dir), keys, device, type, temporary);
     }
 
-    private static <T> void fill(Path dir, Encoder<T> encoder, List<String> keys, List<T> records,
-            CacheConfig<T> config, String fingerprint, java.util.function.BiConsumer<Integer, Integer> progress)
+    private static EncoderCache create(String name, EmbeddingStore store, List<String> keys, NDManager device,
+            CacheType type, Path temporary) throws IOException {
+        try {
+            return new EncoderCache(name, store, keys, device, type, temporary);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Why a persisted local cache cannot serve {@code wanted}, or null. */
+    private static String staleness(Path dir, CacheManifest wanted) {
+        String problem = EmbeddingStore.problem(dir);
+        if (problem != null) {
+            return problem;
+        }
+        CacheManifest m = CacheManifest.read(dir);
+        if (!m.encoderFingerprint().equals(wanted.encoderFingerprint())) {
+            return "the encoder changed (fingerprint mismatch)";
+        }
+        if (m.precision() != wanted.precision() || m.batchSize() != wanted.batchSize()) {
+            return "the cache config changed (precision or fill batch size)";
+        }
+        if (!m.dataFingerprint().equals(wanted.dataFingerprint())) {
+            return "the data changed (fingerprint mismatch)";
+        }
+        return null;
+    }
+
+    static <T> void fill(Path dir, Encoder<T> encoder, List<String> keys, List<String> hashes,
+            List<T> records, CacheManifest template, java.util.function.BiConsumer<Integer, Integer> progress)
             throws IOException {
-        EmbeddingStore.write(dir, keys, encoder.embeddingSize(), config.precision(), fingerprint, sink -> {
+        int batchSize = template.batchSize();
+        EmbeddingStore.write(dir, keys, hashes, template, sink -> {
             try (NDManager manager = NDManager.newBaseManager()) {
-                for (int start = 0; start < records.size(); start += config.batchSize()) {
-                    List<T> batch = records.subList(start, Math.min(records.size(), start + config.batchSize()));
+                for (int start = 0; start < records.size(); start += batchSize) {
+                    List<T> batch = records.subList(start, Math.min(records.size(), start + batchSize));
                     try (NDScope scope = new NDScope(); NDManager step = manager.newSubManager()) {
                         NDList collated = encoder.collate(batch, step);
                         sink.append(encoder.forward(collated, false));
                     }
-                    progress.accept(Math.min(records.size(), start + config.batchSize()), records.size());
+                    progress.accept(Math.min(records.size(), start + batchSize), records.size());
                 }
             }
         });
     }
 
-    /** SHA-256 over the encoder (name, type, size, saved files), the keys and records, and the storage config. */
-    private static <T> String fingerprint(String name, Encoder<T> encoder, List<String> keys, List<T> records,
-            CacheConfig<T> config) throws IOException {
+    /**
+     * SHA-256 over an encoder's name, type, embedding size and saved files: what a cache's rows depend on besides the
+     * records (and, for batch-dependent models, the fill batch size).
+     *
+     * @param name the encoder's name in its model
+     * @param encoder the encoder
+     * @return the fingerprint in hex
+     * @throws IOException when the encoder cannot be saved to a temporary directory
+     */
+    public static String encoderFingerprint(String name, Encoder<?> encoder) throws IOException {
         MessageDigest digest = ContentHash.sha256();
         ContentHash.update(digest, "encoder:" + name + ":" + encoder.typeName() + ":" + encoder.embeddingSize());
         Path saved = Files.createTempDirectory("quaterion-fingerprint-");
@@ -127,12 +178,6 @@ public final class EncoderCache implements AutoCloseable {
             }
         } finally {
             AtomicDirectory.deleteRecursively(saved);
-        }
-        // the fill batch matters for models whose output depends on the batch (int8 quantised transformers)
-        ContentHash.update(digest, "precision:" + config.precision() + ":batch:" + config.batchSize());
-        for (int i = 0; i < keys.size(); i++) {
-            ContentHash.update(digest, keys.get(i));
-            ContentHash.update(digest, records.get(i));
         }
         return ContentHash.hex(digest.digest());
     }
@@ -147,18 +192,17 @@ public final class EncoderCache implements AutoCloseable {
     public NDArray lookup(List<String> keys, NDManager manager) {
         int[] rows = new int[keys.size()];
         for (int i = 0; i < rows.length; i++) {
-            Integer r = rowOf.get(keys.get(i));
+            Integer r = index.get(keys.get(i));
             if (r == null) {
                 throw new IllegalArgumentException("key '" + keys.get(i) + "' is not in the cache of encoder '" + name
                         + "'; the cache was filled from other data");
             }
-            rows[i] = r;
+            rows[i] = table == null ? storeRows[r] : r;
         }
         if (table == null) {
             return store.rows(rows, manager);
         }
-        NDArray out = table.get(manager.create(rows).toType(ai.djl.ndarray.types.DataType.INT64, false));
-        return out;
+        return table.get(manager.create(rows).toType(ai.djl.ndarray.types.DataType.INT64, false));
     }
 
     /**

@@ -71,6 +71,17 @@ final class ModelCache<T> implements AutoCloseable {
                         + model.encoders().keySet());
             }
         }
+        for (String name : config.prebuilt().keySet()) {
+            if (!cached.contains(name)) {
+                throw new IllegalArgumentException("prebuilt cache for encoder '" + name + "', which is "
+                        + (model.encoders().containsKey(name) ? "trainable or not cached" : "not in the model")
+                        + "; cached encoders are " + cached);
+            }
+            if (!config.keyExtractors().containsKey(name)) {
+                throw new IllegalArgumentException("the prebuilt cache of encoder '" + name + "' needs a key extractor"
+                        + " returning the keys it was built with (CacheConfig.withKeyExtractors)");
+            }
+        }
         if (cached.isEmpty()) {
             return null;
         }

@@ -176,7 +176,7 @@ class CacheTest {
         assertEquals(4, calls.get(), "another fill batch size rebuilds the cache (int8 models depend on it)");
         fit(config, new TripletLoss(), train, null, calls);
 
-        Path data32 = tmp.resolve("encoders/frozen/embeddings.bin");
+        Path data32 = tmp.resolve("encoders/frozen/part-00000.bin");
         long bytes32 = Files.size(data32);
         calls.set(0);
         fit(config.withPrecision(CacheConfig.Precision.FLOAT16), new TripletLoss(), train, null, calls);

@@ -1,0 +1,97 @@
+package org.quaterion.cache;
+
+import java.io.Serializable;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+
+/**
+ * An order-independent fingerprint of a set of (key, record hash) rows: the sum, modulo 2<sup>128</sup>, of each
+ * row's 128-bit SHA-256. Partitions computed apart (Spark tasks) {@link #merge} into the fingerprint of the whole, and
+ * equal sets give equal fingerprints whatever the row order.
+ */
+public final class DataFingerprint implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    private static final BigInteger MODULUS = BigInteger.ONE.shiftLeft(128);
+
+    private BigInteger sum = BigInteger.ZERO;
+    private long rows;
+
+    /**
+     * The fingerprint of rows.
+     *
+     * @param keys the keys
+     * @param recordHashes one {@link RecordHash} per key
+     * @return the fingerprint in hex
+     */
+    public static String of(List<String> keys, List<String> recordHashes) {
+        DataFingerprint f = new DataFingerprint();
+        for (int i = 0; i < keys.size(); i++) {
+            f.add(keys.get(i), recordHashes.get(i));
+        }
+        return f.hex();
+    }
+
+    /**
+     * Parses {@link #hex()}.
+     *
+     * @param text {@code rows:hex}
+     * @return the fingerprint
+     */
+    public static DataFingerprint parse(String text) {
+        int colon = text.indexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("not a data fingerprint: " + text);
+        }
+        DataFingerprint f = new DataFingerprint();
+        f.rows = Long.parseLong(text.substring(0, colon));
+        f.sum = new BigInteger(text.substring(colon + 1), 16);
+        return f;
+    }
+
+    /**
+     * Adds one row.
+     *
+     * @param key the key
+     * @param recordHash its record's {@link RecordHash}
+     */
+    public void add(String key, String recordHash) {
+        MessageDigest digest = ContentHash.sha256();
+        digest.update(key.getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+        digest.update(recordHash.getBytes(StandardCharsets.US_ASCII));
+        byte[] h = digest.digest();
+        sum = sum.add(new BigInteger(1, java.util.Arrays.copyOf(h, 16))).mod(MODULUS);
+        rows++;
+    }
+
+    /**
+     * Adds the rows of another fingerprint (a disjoint part of the same set).
+     *
+     * @param other the part
+     */
+    public void merge(DataFingerprint other) {
+        sum = sum.add(other.sum).mod(MODULUS);
+        rows += other.rows;
+    }
+
+    /**
+     * Rows added.
+     *
+     * @return the count
+     */
+    public long rows() {
+        return rows;
+    }
+
+    /**
+     * The fingerprint.
+     *
+     * @return {@code rows:hex}
+     */
+    public String hex() {
+        return rows + ":" + String.format("%032x", sum);
+    }
+}
