@@ -38,13 +38,14 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The {@code quaterion} command-line tool: {@code train} from a YAML config, {@code evaluate}, {@code encode},
- * {@code index} and {@code search} with a saved model. Text records. Bad input exits with status 2 and a message
+ * {@code index} and {@code search} with a saved model, {@code cache} (precompute a frozen encoder's cache, in this
+ * JVM or on Spark). Text records. Bad input exits with status 2 and a message
  * saying what to fix.
  */
 @Command(name = "quaterion", mixinStandardHelpOptions = true, version = "quaterion 0.1.0",
         description = "Fine-tune, evaluate and serve similarity models.",
         subcommands = {QuaterionCli.Train.class, QuaterionCli.Evaluate.class, QuaterionCli.Encode.class,
-            QuaterionCli.Index.class, QuaterionCli.Search.class})
+            QuaterionCli.Index.class, QuaterionCli.Search.class, CacheCommand.class})
 public final class QuaterionCli implements Callable<Integer> {
 
     @Override
@@ -75,7 +76,8 @@ public final class QuaterionCli implements Callable<Integer> {
                 cmd.getErr().println("error: file not found: " + missing.getFile());
                 return 2;
             }
-            if (e instanceof IllegalArgumentException || e instanceof IOException) {
+            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                    || e instanceof IOException) {
                 cmd.getErr().println("error: " + e.getMessage());
                 return 2;
             }

@@ -104,6 +104,22 @@ class QuaterionCliTest {
         assertTrue(out.contains("frozen water\n  1. ice"), out);
         assertTrue(out.contains("p@1\t") && out.contains("mrr\t"), out);
 
+        List<String> keyed = new ArrayList<>();
+        for (int i = 0; i < words.size(); i++) {
+            keyed.add("{\"id\": \"w" + i + "\", \"text\": \"" + words.get(i) + "\"}");
+        }
+        Files.write(tmp.resolve("keyed.jsonl"), keyed);
+        Path cache = tmp.resolve("word-cache");
+        assertEquals(0, QuaterionCli.run("cache", "--model", servable.toString(), "--input",
+                tmp.resolve("keyed.jsonl").toString(), "--key-column", "id", "--record-column", "text", "--output",
+                cache.toString()));
+        org.quaterion.cache.CacheManifest manifest = org.quaterion.cache.CacheManifest.read(cache);
+        assertEquals(words.size(), manifest.rows());
+        assertEquals("text", manifest.encoder());
+        assertEquals(2, QuaterionCli.run("cache", "--spark", "--model", servable.toString(), "--input",
+                tmp.resolve("keyed.jsonl").toString(), "--output", tmp.resolve("c2").toString()),
+                "without Spark on the class path, --spark is a clear error");
+
         assertEquals(2, QuaterionCli.run("search", "--model", tmp.resolve("nope").toString(), "--index",
                 index.toString(), "x"), "a missing model is a clear error, status 2");
         assertEquals(2, QuaterionCli.run("train", "--config", config("model: {}\n").toString()));

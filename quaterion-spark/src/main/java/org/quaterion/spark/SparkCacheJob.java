@@ -134,6 +134,30 @@ public final class SparkCacheJob {
         return new SparkCacheResult(options.output(), totals[0], totals[1], examples, shardCount[0], seconds);
     }
 
+    /**
+     * Runs the job in a session of its own: the one {@code spark-submit} configured, else {@code master} (or
+     * {@code local[*]} when neither gives one); the session is stopped afterwards.
+     *
+     * @param options what to encode and where to write
+     * @param master a master URL, or null
+     * @return what was written
+     * @throws IOException when writing fails
+     */
+    public static SparkCacheResult runStandalone(SparkCacheOptions options, String master) throws IOException {
+        SparkSession.Builder builder = SparkSession.builder().appName("quaterion-cache");
+        if (master != null) {
+            builder.master(master);
+        } else if (!new org.apache.spark.SparkConf().contains("spark.master")) {
+            builder.master("local[*]").config("spark.ui.enabled", "false");
+        }
+        SparkSession spark = builder.getOrCreate();
+        try {
+            return run(spark, options);
+        } finally {
+            spark.stop();
+        }
+    }
+
     /** The input as two columns, {@code key} (text) and {@code record} (text or an array of numbers). */
     private static Dataset<Row> read(SparkSession spark, SparkCacheOptions options) {
         Dataset<Row> raw = spark.read().format(options.requireFormat()).option("header", "true").load(options.input());
