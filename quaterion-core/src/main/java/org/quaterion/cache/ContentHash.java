@@ -47,11 +47,26 @@ final class ContentHash {
         digest.update((byte) 0);
     }
 
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(ContentHash::sha256);
+
+    /** A reset SHA-256 digest of this thread (hashing a record per row must not pay for a lookup). */
+    static MessageDigest threadDigest() {
+        MessageDigest d = DIGEST.get();
+        d.reset();
+        return d;
+    }
+
     static String hex(byte[] bytes) {
-        StringBuilder s = new StringBuilder();
-        for (byte b : bytes) {
-            s.append(String.format("%02x", b));
+        return hex(bytes, bytes.length);
+    }
+
+    static String hex(byte[] bytes, int length) {
+        char[] out = new char[2 * length];
+        for (int i = 0; i < length; i++) {
+            out[2 * i] = HEX[(bytes[i] >> 4) & 15];
+            out[2 * i + 1] = HEX[bytes[i] & 15];
         }
-        return s.toString();
+        return new String(out);
     }
 }

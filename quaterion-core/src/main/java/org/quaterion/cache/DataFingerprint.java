@@ -1,7 +1,7 @@
 package org.quaterion.cache;
 
 import java.io.Serializable;
-import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
@@ -14,9 +14,9 @@ import java.util.List;
 public final class DataFingerprint implements Serializable {
 
     private static final long serialVersionUID = 1L;
-    private static final BigInteger MODULUS = BigInteger.ONE.shiftLeft(128);
 
-    private BigInteger sum = BigInteger.ZERO;
+    private long high;
+    private long low;
     private long rows;
 
     /**
@@ -46,8 +46,13 @@ public final class DataFingerprint implements Serializable {
             throw new IllegalArgumentException("not a data fingerprint: " + text);
         }
         DataFingerprint f = new DataFingerprint();
+        String hex = text.substring(colon + 1);
+        if (hex.length() != 32) {
+            throw new IllegalArgumentException("not a data fingerprint: " + text);
+        }
         f.rows = Long.parseLong(text.substring(0, colon));
-        f.sum = new BigInteger(text.substring(colon + 1), 16);
+        f.high = Long.parseUnsignedLong(hex, 0, 16, 16);
+        f.low = Long.parseUnsignedLong(hex, 16, 32, 16);
         return f;
     }
 
@@ -58,13 +63,21 @@ public final class DataFingerprint implements Serializable {
      * @param recordHash its record's {@link RecordHash}
      */
     public void add(String key, String recordHash) {
-        MessageDigest digest = ContentHash.sha256();
+        MessageDigest digest = ContentHash.threadDigest();
         digest.update(key.getBytes(StandardCharsets.UTF_8));
         digest.update((byte) 0);
         digest.update(recordHash.getBytes(StandardCharsets.US_ASCII));
-        byte[] h = digest.digest();
-        sum = sum.add(new BigInteger(1, java.util.Arrays.copyOf(h, 16))).mod(MODULUS);
+        ByteBuffer h = ByteBuffer.wrap(digest.digest());
+        add(h.getLong(0), h.getLong(8));
         rows++;
+    }
+
+    /** Adds a 128-bit value (high, low), modulo 2^128. */
+    private void add(long addHigh, long addLow) {
+        long sumLow = low + addLow;
+        long carry = Long.compareUnsigned(sumLow, low) < 0 ? 1 : 0;
+        low = sumLow;
+        high = high + addHigh + carry;
     }
 
     /**
@@ -73,7 +86,7 @@ public final class DataFingerprint implements Serializable {
      * @param other the part
      */
     public void merge(DataFingerprint other) {
-        sum = sum.add(other.sum).mod(MODULUS);
+        add(other.high, other.low);
         rows += other.rows;
     }
 
@@ -92,6 +105,6 @@ public final class DataFingerprint implements Serializable {
      * @return {@code rows:hex}
      */
     public String hex() {
-        return rows + ":" + String.format("%032x", sum);
+        return rows + ":" + String.format("%016x%016x", high, low);
     }
 }

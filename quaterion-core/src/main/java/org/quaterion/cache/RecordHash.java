@@ -18,8 +18,8 @@ public final class RecordHash {
      * @return 32 lowercase hex digits
      */
     public static String of(Object record) {
-        MessageDigest digest = ContentHash.sha256();
+        MessageDigest digest = ContentHash.threadDigest();
         ContentHash.update(digest, record);
-        return ContentHash.hex(digest.digest()).substring(0, 32);
+        return ContentHash.hex(digest.digest(), 16);
     }
 }

@@ -60,6 +60,12 @@ public final class OnnxSentenceEncoder implements Encoder<String> {
     private DataType dataType = DataType.FLOAT32;
 
     /**
+     * System property: ONNX Runtime intra-op threads per encoder (unset: ONNX Runtime's default, every core). The
+     * Spark cache job sets it to 1, one thread per task.
+     */
+    public static final String THREADS_PROPERTY = "quaterion.onnx.threads";
+
+    /**
      * Creates the encoder (files are read by {@link #initialize}).
      *
      * @param modelFile the {@code .onnx} file; inputs {@code input_ids}, {@code attention_mask},
@@ -112,7 +118,12 @@ public final class OnnxSentenceEncoder implements Encoder<String> {
             tokenizer = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerFile).optPadding(true)
                     .optTruncation(true).optMaxLength(maxLength).build();
             model = Model.newInstance("onnx-sentence", Device.cpu(), "OnnxRuntime");
-            model.load(modelFile);
+            String threads = System.getProperty(THREADS_PROPERTY);
+            if (threads != null) {
+                model.load(modelFile, null, java.util.Map.of("intraOpNumThreads", threads, "interOpNumThreads", "1"));
+            } else {
+                model.load(modelFile);
+            }
             predictor = model.newPredictor(new NoopTranslator());
         } catch (IOException | MalformedModelException e) {
             close();

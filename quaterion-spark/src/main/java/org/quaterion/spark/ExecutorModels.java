@@ -18,10 +18,16 @@ final class ExecutorModels {
 
     private ExecutorModels() {}
 
-    /** One libtorch thread per task (Spark runs one task per core), unless the user configured otherwise. */
+    /**
+     * One libtorch (and ONNX Runtime) thread per task, since Spark runs one task per core, unless the user
+     * configured otherwise.
+     */
     static void configureThreads() {
         if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_threads", "1");
+        }
+        if (System.getProperty("quaterion.onnx.threads") == null) {
+            System.setProperty("quaterion.onnx.threads", "1");
         }
         if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");

@@ -28,7 +28,7 @@ public final class MlpEncoders implements EncoderFactory {
                 .add(Linear.builder().setUnits(MlpEncoders.OUT).build());
     }
 
-    static final int OUT = 32;
+    static final int OUT = 64;
 
     /**
      * Saves a model with one frozen, randomly initialised MLP encoder named {@code vec}.
