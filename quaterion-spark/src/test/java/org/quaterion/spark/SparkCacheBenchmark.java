@@ -72,10 +72,11 @@ public final class SparkCacheBenchmark {
                 .write().parquet(input.toString());
         String workload = String.format(Locale.ROOT, "%,d × MLP %d→64", n, IN);
         Path sparkCache = work.resolve("mlp-spark");
-        for (int partitions : new int[] {8, 8, 64}) {
+        for (int partitions : new int[] {8, 8, 64, 0}) {
             SparkCacheResult r = SparkCacheJob.run(spark, SparkCacheOptions.of(model, "vec", input.toString(),
                     sparkCache).withBatchSize(256).withPartitions(partitions).withCheckDuplicateKeys(false));
-            row(workload, "Spark local[2], " + partitions + " shards", r.seconds(), r.rows());
+            row(workload, "Spark local[2], " + (partitions == 0 ? "input's " + r.shards() + " partitions, no "
+                    + "shuffle" : partitions + " shards"), r.seconds(), r.rows());
         }
         SparkCacheResult checked = SparkCacheJob.run(spark, SparkCacheOptions.of(model, "vec", input.toString(),
                 sparkCache).withBatchSize(256).withPartitions(8));
@@ -95,7 +96,7 @@ public final class SparkCacheBenchmark {
             long t = System.nanoTime();
             LocalCacheBuilder.build(work.resolve("mlp-local"), "vec", m.encoders().get("vec"), keys, records, 256,
                     CacheConfig.Precision.FLOAT32);
-            row(workload, "single JVM, 1 thread", (System.nanoTime() - t) / 1e9, n);
+            row(workload, "single JVM, 1 thread, records in memory", (System.nanoTime() - t) / 1e9, n);
         }
         records.clear();
 
@@ -156,11 +157,14 @@ public final class SparkCacheBenchmark {
         SparkCacheResult r = SparkCacheJob.run(spark, SparkCacheOptions.of(model, "text", input.toString(),
                 work.resolve("minilm-spark")).withPartitions(8));
         row(workload, "Spark local[2], 8 shards", r.seconds(), r.rows());
-        try (SimilarityModel<String> m = SimilarityModel.load(model)) {
-            long t = System.nanoTime();
-            LocalCacheBuilder.build(work.resolve("minilm-local"), "text", m.encoders().get("text"), keys, texts, 32,
-                    CacheConfig.Precision.FLOAT32);
-            row(workload, "single JVM, 1 thread", (System.nanoTime() - t) / 1e9, n);
+        for (String threads : new String[] {"1", "2"}) {
+            System.setProperty(org.quaterion.onnx.OnnxSentenceEncoder.THREADS_PROPERTY, threads);
+            try (SimilarityModel<String> m = SimilarityModel.load(model)) {
+                long t = System.nanoTime();
+                LocalCacheBuilder.build(work.resolve("minilm-local"), "text", m.encoders().get("text"), keys, texts,
+                        32, CacheConfig.Precision.FLOAT32);
+                row(workload, "single JVM, " + threads + " ONNX Runtime thread(s)", (System.nanoTime() - t) / 1e9, n);
+            }
         }
     }
 }
