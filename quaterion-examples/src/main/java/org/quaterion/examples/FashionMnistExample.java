@@ -27,6 +27,10 @@ import org.quaterion.eval.ExactKnn;
 import org.quaterion.eval.RetrievalMetrics;
 import org.quaterion.eval.RetrievalProtocol;
 import org.quaterion.loss.SimilarityLoss;
+import org.quaterion.loss.ArcFaceLoss;
+import org.quaterion.loss.ContrastiveLoss;
+import org.quaterion.loss.MultiSimilarityLoss;
+import org.quaterion.loss.SupConLoss;
 import org.quaterion.loss.TripletLoss;
 import org.quaterion.models.encoders.BlockEncoder;
 import org.quaterion.models.encoders.Collators;
@@ -47,12 +51,21 @@ import org.quaterion.train.TrainableModel;
 public final class FashionMnistExample {
 
     private static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
-    private static final long[] SEEN = {1, 3, 5, 7, 9};
+    /** The classes trained on by default: trouser, dress, sandal, sneaker, ankle boot. */
+    static final long[] DEFAULT_SEEN = {1, 3, 5, 7, 9};
 
     private FashionMnistExample() {}
 
-    /** CNN: two 3 × 3 convolutions with max pooling, 64 dimensions, L2-normalised. */
+    /** CNN: two 3 × 3 convolutions with max pooling, a linear embedding, L2-normalised. */
     static final class Cnn extends TrainableModel<float[]> {
+        private final String loss;
+        private final int dim;
+
+        Cnn(String loss, int dim) {
+            this.loss = loss;
+            this.dim = dim;
+        }
+
         @Override
         protected Map<String, Encoder<float[]>> configureEncoders() {
             SequentialBlock block = new SequentialBlock()
@@ -63,9 +76,9 @@ public final class FashionMnistExample {
                     .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(64).optPadding(new Shape(1, 1))
                             .build())
                     .add(Activation::relu).add(Pool.maxPool2dBlock(new Shape(2, 2)))
-                    .add(Blocks.batchFlattenBlock()).add(Linear.builder().setUnits(64).build());
+                    .add(Blocks.batchFlattenBlock()).add(Linear.builder().setUnits(dim).build());
             return Map.of("cnn", BlockEncoder.<float[]>builder().setTypeName("fashion-cnn").setBlock(block)
-                    .setCollator(Collators.floatVectors()).setEmbeddingSize(64).optTrainable(true)
+                    .setCollator(Collators.floatVectors()).setEmbeddingSize(dim).optTrainable(true)
                     .optInputShapes(new Shape(1, 784)).build());
         }
 
@@ -76,7 +89,15 @@ public final class FashionMnistExample {
 
         @Override
         protected SimilarityLoss configureLoss() {
-            return new TripletLoss();
+            return switch (loss) {
+                case "triplet" -> new TripletLoss();
+                case "supcon" -> new SupConLoss(0.1, Distance.cosine());
+                case "ms" -> new MultiSimilarityLoss();
+                case "contrastive" -> new ContrastiveLoss();
+                case "arcface" -> new ArcFaceLoss(10, dim, 30, 0.3);
+                default -> throw new IllegalArgumentException("unknown loss " + loss
+                        + ": use triplet, supcon, ms, contrastive or arcface");
+            };
         }
     }
 
@@ -89,15 +110,22 @@ public final class FashionMnistExample {
     public static void main(String[] args) throws IOException {
         int epochs = 6;
         int images = 60_000;
+        String loss = "triplet";
+        int dim = 64;
+        long[] seen = DEFAULT_SEEN;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--epochs" -> epochs = Integer.parseInt(args[++i]);
                 case "--train-images" -> images = Integer.parseInt(args[++i]);
+                case "--loss" -> loss = args[++i];
+                case "--dim" -> dim = Integer.parseInt(args[++i]);
+                case "--seen" -> seen = java.util.Arrays.stream(args[++i].split(",")).mapToLong(Long::parseLong)
+                        .toArray();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
                         + ": use --epochs E, --train-images N");
             }
         }
-        run(epochs, images, System.out);
+        run(epochs, images, loss, dim, seen, System.out);
     }
 
     /**
@@ -109,21 +137,22 @@ public final class FashionMnistExample {
      * @return {raw-pixel MAP@R, tuned MAP@R} on the unseen classes
      * @throws IOException when the data cannot be read
      */
-    public static double[] run(int epochs, int trainImages, PrintStream print) throws IOException {
+    public static double[] run(int epochs, int trainImages, String loss, int dim, long[] seen, PrintStream print)
+            throws IOException {
         float[][] x = IdxFiles.images(DIR.resolve("train-images-idx3-ubyte.gz"), trainImages);
         long[] y = IdxFiles.labels(DIR.resolve("train-labels-idx1-ubyte.gz"), trainImages);
         float[][] tx = IdxFiles.images(DIR.resolve("t10k-images-idx3-ubyte.gz"), -1);
         long[] ty = IdxFiles.labels(DIR.resolve("t10k-labels-idx1-ubyte.gz"), -1);
         List<SimilarityGroupSample<float[]>> train = new ArrayList<>();
         for (int i = 0; i < x.length; i++) {
-            if (seen(y[i])) {
+            if (contains(seen, y[i])) {
                 train.add(new SimilarityGroupSample<>(x[i], y[i]));
             }
         }
         List<float[]> unseen = new ArrayList<>();
         List<Long> unseenLabels = new ArrayList<>();
         for (int i = 0; i < tx.length; i++) {
-            if (!seen(ty[i])) {
+            if (!contains(seen, ty[i])) {
                 unseen.add(tx[i]);
                 unseenLabels.add(ty[i]);
             }
@@ -131,7 +160,7 @@ public final class FashionMnistExample {
         long[] labels = unseenLabels.stream().mapToLong(Long::longValue).toArray();
         print.printf(Locale.ROOT, "Fashion-MNIST: %d training images of 5 classes; %d test images of 5 unseen "
                 + "classes%n", train.size(), unseen.size());
-        try (Cnn model = new Cnn(); NDManager manager = NDManager.newBaseManager()) {
+        try (Cnn model = new Cnn(loss, dim); NDManager manager = NDManager.newBaseManager()) {
             RetrievalMetrics raw = metrics(manager.create(unseen.toArray(new float[0][])), labels);
             report(print, "raw pixels", raw);
             report(print, "untrained CNN", metrics(model.model().encodeToArray(unseen, 512, manager), labels));
@@ -148,8 +177,8 @@ public final class FashionMnistExample {
         }
     }
 
-    private static boolean seen(long label) {
-        for (long s : SEEN) {
+    private static boolean contains(long[] classes, long label) {
+        for (long s : classes) {
             if (s == label) {
                 return true;
             }

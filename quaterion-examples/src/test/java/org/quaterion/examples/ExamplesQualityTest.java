@@ -1,0 +1,56 @@
+package org.quaterion.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.quaterion.models.SimilarityModel;
+
+/**
+ * Shortened runs of the two training examples, asserting what they achieve (docs/examples.md has the full runs and
+ * why the issue's 1.5x targets are out of reach for a head on a frozen encoder and for a CNN trained on five classes).
+ */
+class ExamplesQualityTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void wordNetDefinitionsTunedHeadBeatsFrozenMiniLm() throws Exception {
+        ByteArrayOutputStream report = new ByteArrayOutputStream();
+        double[] r = WordNetDefinitionsExample.run(4000, 500, 10, 1e-3, tmp.resolve("model"), tmp.resolve("cache"),
+                new PrintStream(report, true, StandardCharsets.UTF_8));
+        String text = report.toString(StandardCharsets.UTF_8);
+        System.out.print(text);
+        assertTrue(r[1] > r[0], "tuned P@1 " + r[1] + " must beat the frozen MiniLM's " + r[0]);
+        assertTrue(text.contains("P@1 0.438 -> 0.450"), "the shortened run is deterministic: " + text);
+        try (SimilarityModel<String> served = SimilarityModel.load(tmp.resolve("model"))) {
+            float[][] v = served.encode(List.of("a domesticated carnivorous mammal", "dog"), 2);
+            assertEquals(384, v[0].length, "the servable reloads and encodes");
+        }
+    }
+
+    @Test
+    void fashionMnistTrainedCnnBeatsRawPixelsOnUnseenClasses() throws Exception {
+        boolean present = Files.isRegularFile(Path.of("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"));
+        if (!present && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("Fashion-MNIST is missing under CI: .ci/run must apt-get install "
+                    + "dataset-fashion-mnist");
+        }
+        assumeTrue(present, "Fashion-MNIST not installed: apt-get install -y dataset-fashion-mnist");
+        ByteArrayOutputStream report = new ByteArrayOutputStream();
+        double[] r = FashionMnistExample.run(2, 60_000, "triplet", 64, FashionMnistExample.DEFAULT_SEEN,
+                new PrintStream(report, true, StandardCharsets.UTF_8));
+        System.out.print(report.toString(StandardCharsets.UTF_8));
+        assertEquals(0.262, r[0], 0.0005, "raw-pixel MAP@R on the unseen classes (numpy gives 0.262 too)");
+        assertTrue(r[1] > r[0], "trained MAP@R " + r[1] + " must beat raw pixels' " + r[0]);
+    }
+}
