@@ -28,6 +28,8 @@ import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.heads.EncoderHead;
 import org.quaterion.models.heads.SkipConnectionHead;
 import org.quaterion.onnx.MiniLm;
+import org.quaterion.onnx.TrainableMiniLm;
+import org.quaterion.train.LearningRateSchedule;
 import org.quaterion.train.Quaterion;
 import org.quaterion.train.TrainableModel;
 import org.quaterion.train.optim.Adam;
@@ -81,6 +83,35 @@ public final class WordNetDefinitionsExample {
         }
     }
 
+    /** The whole MiniLM (fp32, trainable, on libtorch) + SkipConnectionHead + symmetric MNR: no cache. */
+    static final class FineTunedModel extends TrainableModel<String> {
+        private final double learningRate;
+
+        FineTunedModel(double learningRate) {
+            this.learningRate = learningRate;
+        }
+
+        @Override
+        protected Map<String, Encoder<String>> configureEncoders() {
+            return Map.of("minilm", TrainableMiniLm.pretrained(64));
+        }
+
+        @Override
+        protected EncoderHead configureHead(int inputSize) {
+            return new SkipConnectionHead(inputSize);
+        }
+
+        @Override
+        protected SimilarityLoss configureLoss() {
+            return new MultipleNegativesRankingLoss(20, Distance.cosine(), true);
+        }
+
+        @Override
+        protected Optimizer configureOptimizer() {
+            return Adam.of(learningRate);
+        }
+    }
+
     /**
      * Runs the example.
      *
@@ -94,6 +125,8 @@ public final class WordNetDefinitionsExample {
         Path out = Path.of("target/wordnet-definitions-model");
         Path cache = Path.of("target/wordnet-cache");
         double lr = 1e-3;
+        boolean fineTune = false;
+        int batch = 256;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--train" -> train = Integer.parseInt(args[++i]);
@@ -102,11 +135,18 @@ public final class WordNetDefinitionsExample {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--cache" -> cache = Path.of(args[++i]);
                 case "--lr" -> lr = Double.parseDouble(args[++i]);
+                case "--fine-tune" -> fineTune = true;
+                case "--batch" -> batch = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + ": use --train N, --test M, --epochs E, --lr R, --out DIR, --cache DIR");
+                        + ": use --train N, --test M, --epochs E, --lr R, --out DIR, --cache DIR, --fine-tune, "
+                        + "--batch B");
             }
         }
-        run(train, test, epochs, lr, out, cache, System.out);
+        if (fineTune) {
+            runFineTune(train, test, epochs, lr, batch, out, System.out);
+        } else {
+            run(train, test, epochs, lr, out, cache, System.out);
+        }
     }
 
     /**
@@ -125,16 +165,9 @@ public final class WordNetDefinitionsExample {
     public static double[] run(int trainPairs, int testPairs, int epochs, double learningRate, Path out,
             Path cacheDir, PrintStream print)
             throws IOException {
-        List<SimilarityPairSample<String>> all = WordNetPairs.nouns(trainPairs + testPairs);
-        // every other synset-block: interleave so both splits cover WordNet's whole noun hierarchy
-        List<SimilarityPairSample<String>> trainSet = new ArrayList<>();
-        List<SimilarityPairSample<String>> testSet = new ArrayList<>();
-        int stride = Math.max(2, (trainPairs + testPairs) / testPairs);
-        for (int i = 0; i < all.size(); i++) {
-            (i % stride == stride - 1 && testSet.size() < testPairs ? testSet : trainSet).add(all.get(i));
-        }
-        print.printf(Locale.ROOT, "WordNet 3.1 nouns: %d training pairs, %d test pairs (unseen synsets)%n",
-                trainSet.size(), testSet.size());
+        List<List<SimilarityPairSample<String>>> split = split(trainPairs, testPairs, print);
+        List<SimilarityPairSample<String>> trainSet = split.get(0);
+        List<SimilarityPairSample<String>> testSet = split.get(1);
         try (DefinitionsModel model = new DefinitionsModel(cacheDir, learningRate)) {
             PairsSimilarityDataLoader<String> loader = new PairsSimilarityDataLoader<>(trainSet,
                     LoaderOptions.batchSize(256).withShuffle(42).withDropLast());
@@ -158,6 +191,85 @@ public final class WordNetDefinitionsExample {
                 return new double[] {before[0], after[0]};
             }
         }
+    }
+
+    /** Train and test pairs from interleaved synset blocks, so both cover WordNet's whole noun hierarchy. */
+    private static List<List<SimilarityPairSample<String>>> split(int trainPairs, int testPairs, PrintStream print) {
+        List<SimilarityPairSample<String>> all = WordNetPairs.nouns(trainPairs + testPairs);
+        List<SimilarityPairSample<String>> trainSet = new ArrayList<>();
+        List<SimilarityPairSample<String>> testSet = new ArrayList<>();
+        int stride = Math.max(2, (trainPairs + testPairs) / testPairs);
+        for (int i = 0; i < all.size(); i++) {
+            (i % stride == stride - 1 && testSet.size() < testPairs ? testSet : trainSet).add(all.get(i));
+        }
+        print.printf(Locale.ROOT, "WordNet 3.1 nouns: %d training pairs, %d test pairs (unseen synsets)%n",
+                trainSet.size(), testSet.size());
+        return List.of(trainSet, testSet);
+    }
+
+    /**
+     * Fine-tunes the whole MiniLM (fp32, on libtorch) with the head, then evaluates as {@link #run} does; the base is
+     * the same fp32 MiniLM before training.
+     *
+     * @param trainPairs training pairs
+     * @param testPairs test pairs (other synsets)
+     * @param epochs training epochs
+     * @param learningRate Adam's learning rate (2e-5 suits a transformer)
+     * @param batchSize pairs per step (in-batch negatives)
+     * @param out where the servable goes
+     * @param print where the report goes
+     * @return {base P@1, tuned P@1}
+     * @throws IOException when saving fails
+     */
+    public static double[] runFineTune(int trainPairs, int testPairs, int epochs, double learningRate, int batchSize,
+            Path out, PrintStream print) throws IOException {
+        List<List<SimilarityPairSample<String>>> split = split(trainPairs, testPairs, print);
+        List<String> definitions = split.get(1).stream().map(SimilarityPairSample::objA).toList();
+        List<String> words = split.get(1).stream().map(SimilarityPairSample::objB).toList();
+        List<String> texts = new ArrayList<>(definitions);
+        texts.addAll(words);
+        try (FineTunedModel model = new FineTunedModel(learningRate); NDManager manager = NDManager.newBaseManager()) {
+            long t0 = System.nanoTime();
+            SimilarityModel<String> similarity = model.model();
+            // batches of 32: a transformer's activations grow with the batch (attention is B × 12 × L × L)
+            NDArray base = encodeInBatches(similarity, texts, manager, false);
+            double[] before = metrics(base, words, print, "base  (MiniLM fp32)");
+            PairsSimilarityDataLoader<String> loader = new PairsSimilarityDataLoader<>(split.get(0),
+                    LoaderOptions.batchSize(batchSize).withShuffle(42).withDropLast());
+            // the usual transformer fine-tuning recipe: warm-up, cosine decay, gradient norm clipped at 1
+            Quaterion.fit(model, Quaterion.trainerDefaults().withMaxEpochs(epochs).withEarlyStopping(null)
+                    .withGradientClipNorm(1.0).withSchedule(LearningRateSchedule.warmupCosine(10, 0.0)), loader, null);
+            NDArray tuned = encodeInBatches(similarity, texts, manager, true);
+            double[] after = metrics(tuned, words, print, "fine-tuned (MiniLM + head)");
+            print.printf(Locale.ROOT, "P@1 %.3f -> %.3f (%.2fx), %.0f s in all%n", before[0], after[0],
+                    after[0] / before[0], (System.nanoTime() - t0) / 1e9);
+            model.saveServable(out);
+            print.println("servable saved to " + out.toAbsolutePath() + " (SimilarityModel.load)");
+            return new double[] {before[0], after[0]};
+        }
+    }
+
+    /** Encoder only (base) or encoder + head (tuned), 32 texts per forward pass, each pass in its own scope. */
+    private static NDArray encodeInBatches(SimilarityModel<String> model, List<String> texts, NDManager target,
+            boolean withHead) {
+        Encoder<String> encoder = model.encoders().get("minilm");
+        float[][] rows = new float[texts.size()][];
+        for (int s = 0; s < texts.size(); s += 32) {
+            List<String> part = texts.subList(s, Math.min(texts.size(), s + 32));
+            try (NDManager step = model.manager().newSubManager(); ai.djl.ndarray.NDScope scope =
+                    new ai.djl.ndarray.NDScope()) {
+                NDArray e = encoder.forward(encoder.collate(part, step), false);
+                if (withHead) {
+                    e = model.applyHead(e, null, false);
+                }
+                float[] flat = e.toFloatArray();
+                int dim = (int) e.getShape().get(1);
+                for (int i = 0; i < part.size(); i++) {
+                    rows[s + i] = java.util.Arrays.copyOfRange(flat, i * dim, (i + 1) * dim);
+                }
+            }
+        }
+        return target.create(rows);
     }
 
     private static NDArray encode(Encoder<String> encoder, List<String> definitions, List<String> words,

@@ -93,6 +93,24 @@ public final class OnnxSentenceEncoder implements Encoder<String> {
         this.maxLength = maxLength;
     }
 
+    /**
+     * The ONNX model file.
+     *
+     * @return its path
+     */
+    public Path modelFile() {
+        return modelFile;
+    }
+
+    /**
+     * The tokenizer file.
+     *
+     * @return its path
+     */
+    public Path tokenizerFile() {
+        return tokenizerFile;
+    }
+
     @Override
     public String typeName() {
         return TYPE;

@@ -1,0 +1,183 @@
+package org.quaterion.onnx;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import com.google.gson.JsonObject;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import org.quaterion.models.encoders.Encoder;
+import org.quaterion.models.encoders.EncoderFactory;
+import org.quaterion.models.encoders.LoadContext;
+import org.quaterion.models.io.JsonFiles;
+
+/**
+ * all-MiniLM-L6-v2 as a trainable encoder on the PyTorch engine ({@link MiniLmBlock}): the whole transformer is
+ * fine-tuned with the head, except the token embedding table (half the weights, and the costliest gradient), unlike
+ * the frozen ONNX Runtime {@link OnnxSentenceEncoder}. Starts from the fp32 ONNX weights; a saved servable holds {@code tokenizer.json}, {@code parameters.params} and {@code config.json}.
+ */
+public final class TrainableMiniLm implements Encoder<String> {
+
+    /** The type name in saved models. */
+    public static final String TYPE = "minilm-trainable";
+
+    private static final String TOKENIZER_FILE = "tokenizer.json";
+    private static final String PARAMS_FILE = "parameters.params";
+    private static final String CONFIG_FILE = "config.json";
+
+    private final Path tokenizerFile;
+    private final Path onnxWeights;
+    private final Path savedParams;
+    private final boolean trainable;
+    private final int maxLength;
+    private final MiniLmBlock block = MiniLmBlock.allMiniLmL6();
+    private HuggingFaceTokenizer tokenizer;
+
+    private TrainableMiniLm(Path tokenizerFile, Path onnxWeights, Path savedParams, boolean trainable,
+            int maxLength) {
+        this.tokenizerFile = tokenizerFile;
+        this.onnxWeights = onnxWeights;
+        this.savedParams = savedParams;
+        this.trainable = trainable;
+        this.maxLength = maxLength;
+    }
+
+    /**
+     * The pretrained fp32 all-MiniLM-L6-v2 (from the langchain4j jar), trainable.
+     *
+     * @param maxLength tokens kept per text
+     * @return a new encoder (initialised by the SimilarityModel that takes it)
+     */
+    public static TrainableMiniLm pretrained(int maxLength) {
+        OnnxSentenceEncoder source = MiniLm.fp32();
+        return new TrainableMiniLm(source.tokenizerFile(), source.modelFile(), null, true, maxLength);
+    }
+
+    @Override
+    public String typeName() {
+        return TYPE;
+    }
+
+    @Override
+    public boolean trainable() {
+        return trainable;
+    }
+
+    @Override
+    public int embeddingSize() {
+        return MiniLm.DIM;
+    }
+
+    @Override
+    public synchronized void initialize(NDManager manager, DataType dataType) {
+        if (tokenizer != null) {
+            return;
+        }
+        try {
+            tokenizer = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerFile).optPadding(true)
+                    .optTruncation(true).optMaxLength(maxLength).build();
+            Shape s = new Shape(1, 8);
+            block.initialize(manager, DataType.FLOAT32, s, s, s);
+            if (savedParams != null) {
+                try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(
+                        savedParams)))) {
+                    block.loadParameters(manager, in);
+                }
+            } else {
+                block.loadOnnx(onnxWeights);
+            }
+            block.freezeParameters(!trainable);
+            if (trainable) {
+                block.freezeTokenEmbeddings(true);
+            }
+        } catch (IOException | MalformedModelException e) {
+            throw new IllegalArgumentException("cannot load the MiniLM weights: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public NDList collate(List<String> records, NDManager manager) {
+        if (tokenizer == null) {
+            throw new IllegalStateException("initialize the encoder (SimilarityModel does) before collating");
+        }
+        for (int i = 0; i < records.size(); i++) {
+            if (records.get(i) == null) {
+                throw new IllegalArgumentException("text " + i + " is null");
+            }
+        }
+        Encoding[] encodings = tokenizer.batchEncode(records);
+        return Encoding.toNDList(encodings, manager, true, false);
+    }
+
+    @Override
+    public NDArray forward(NDList batch, boolean training) {
+        ParameterStore ps = new ParameterStore(batch.head().getManager(), false);
+        return block.forward(ps, batch, training && trainable).head();
+    }
+
+    @Override
+    public ParameterList parameters() {
+        ParameterList out = new ParameterList();
+        if (trainable) {
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                if (!block.isTokenEmbeddings(p.getValue())) {
+                    out.add(p);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void save(Path dir) throws IOException {
+        Files.copy(tokenizerFile, dir.resolve(TOKENIZER_FILE), StandardCopyOption.REPLACE_EXISTING);
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(
+                dir.resolve(PARAMS_FILE))))) {
+            block.saveParameters(out);
+        }
+        JsonObject config = new JsonObject();
+        config.addProperty("trainable", trainable);
+        config.addProperty("max_length", maxLength);
+        JsonFiles.write(dir.resolve(CONFIG_FILE), config);
+    }
+
+    @Override
+    public void close() {
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
+    }
+
+    /** Restores saved encoders (registered through {@code META-INF/services}). */
+    public static final class Factory implements EncoderFactory {
+        @Override
+        public String typeName() {
+            return TYPE;
+        }
+
+        @Override
+        public Encoder<?> load(Path dir, LoadContext context) {
+            JsonObject config = JsonFiles.read(dir.resolve(CONFIG_FILE));
+            TrainableMiniLm encoder = new TrainableMiniLm(dir.resolve(TOKENIZER_FILE), null, dir.resolve(PARAMS_FILE),
+                    config.get("trainable").getAsBoolean(), config.get("max_length").getAsInt());
+            encoder.initialize(context.manager(), context.dataType());
+            return encoder;
+        }
+    }
+}
