@@ -43,6 +43,7 @@ final class Trainer<T> {
     private final List<Map<String, Double>> history = new ArrayList<>();
     private XbmBuffer xbm;
     private long globalStep;
+    private long skippedSteps;
     private int epoch;
     private double best = Double.NaN;
     private int badEpochs;
@@ -274,9 +275,16 @@ final class Trainer<T> {
                     value = checkFinite(loss, stage);
                     collector.backward(loss);
                 }
-                clipGradients();
-                trainable.optimizer().step(parameters, trainable.optimizer().learningRate() * factor(globalStep));
-                zeroGradients();
+                boolean finite = clipGradients();
+                if (finite) {
+                    trainable.optimizer().step(parameters, trainable.optimizer().learningRate() * factor(globalStep));
+                } else {
+                    skippedSteps++;
+                    LOG.warn("step {}: non-finite gradients (loss {}); the update is skipped ({} so far). Lower the "
+                            + "learning rate or clip gradients (withGradientClipNorm) if this repeats", globalStep,
+                            value, skippedSteps);
+                }
+                zeroGradients(finite);
                 stepLosses.add(value);
                 globalStep++;
             } else {
@@ -346,11 +354,11 @@ final class Trainer<T> {
                 manager.create(p.subgroups()));
     }
 
-    private void clipGradients() {
-        double max = config.gradientClipNorm();
-        if (max <= 0) {
-            return;
-        }
+    /**
+     * Clips the global gradient norm when configured; returns false (no update) when a gradient is NaN or infinite,
+     * which one overflowing batch can cause and which would otherwise poison every weight.
+     */
+    private boolean clipGradients() {
         double squared = 0;
         for (NDArray p : parameters.values()) {
             try (NDScope scope = new NDScope()) {
@@ -358,7 +366,11 @@ final class Trainer<T> {
             }
         }
         double norm = Math.sqrt(squared);
-        if (norm > max) {
+        if (!Double.isFinite(norm)) {
+            return false;
+        }
+        double max = config.gradientClipNorm();
+        if (max > 0 && norm > max) {
             double scale = max / (norm + 1e-6);
             for (NDArray p : parameters.values()) {
                 try (NDScope scope = new NDScope()) {
@@ -366,13 +378,18 @@ final class Trainer<T> {
                 }
             }
         }
+        return true;
     }
 
-    private void zeroGradients() {
+    private void zeroGradients(boolean finite) {
         for (NDArray p : parameters.values()) {
             try (NDScope scope = new NDScope()) {
                 NDArray g = p.getGradient();
-                g.subi(g);
+                if (finite) {
+                    g.subi(g);
+                } else {
+                    g.set(new ai.djl.ndarray.index.NDIndex("..."), 0); // subi(g) would keep NaN or ∞
+                }
             }
         }
     }

@@ -39,6 +39,19 @@ class ExamplesQualityTest {
     }
 
     @Test
+    void fineTuningMiniLmItselfBeatsTheFrozenModel() throws Exception {
+        ByteArrayOutputStream report = new ByteArrayOutputStream();
+        double[] r = WordNetDefinitionsExample.runFineTune(640, 300, 1, 5e-5, 32, tmp.resolve("fine-tuned"),
+                new PrintStream(report, true, StandardCharsets.UTF_8));
+        String text = report.toString(StandardCharsets.UTF_8);
+        System.out.print(text);
+        assertTrue(r[1] > r[0], "fine-tuned P@1 " + r[1] + " must beat the pretrained MiniLM's " + r[0]);
+        try (SimilarityModel<String> served = SimilarityModel.load(tmp.resolve("fine-tuned"))) {
+            assertEquals(384, served.encode(List.of("frozen water"), 1)[0].length, "the fine-tuned servable reloads");
+        }
+    }
+
+    @Test
     void fashionMnistTrainedCnnBeatsRawPixelsOnUnseenClasses() throws Exception {
         boolean present = Files.isRegularFile(Path.of("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"));
         if (!present && "true".equals(System.getenv("CI"))) {
