@@ -251,6 +251,46 @@ class TrainingTest {
         }
     }
 
+    /** Triplet loss plus, on one training call, sqrt(x − x) of one embedding value: loss + 0, gradient +∞. */
+    static final class SpikyLoss extends org.quaterion.loss.GroupLoss {
+        private final TripletLoss inner = new TripletLoss();
+        private final int spikeAt;
+        private int calls;
+
+        SpikyLoss(int spikeAt) {
+            this.spikeAt = spikeAt;
+        }
+
+        @Override
+        protected NDArray compute(org.quaterion.loss.LossInputs in) {
+            NDArray loss = inner.forward(in.embeddings(), in.labels());
+            if (++calls == spikeAt) {
+                NDArray x = in.embeddings().get(0, 0);
+                loss = loss.add(x.sub(x.stopGradient()).sqrt());
+            }
+            return loss;
+        }
+
+        @Override
+        public com.google.gson.JsonObject config() {
+            return inner.config();
+        }
+    }
+
+    @Test
+    void aStepWithNonFiniteGradientsIsSkippedNotWrittenIntoTheWeights() throws Exception {
+        List<SimilarityGroupSample<float[]>> train = groups(20, 2);
+        try (Model model = new Model(new SpikyLoss(3), null)) {
+            FitResult result = Quaterion.fit(model, config(2, tmp), balanced(train), null);
+            assertTrue(result.stepLosses().size() > 3, "training went on after the spike");
+            result.stepLosses().forEach(l -> assertTrue(Double.isFinite(l), "step losses " + result.stepLosses()));
+            float[] v = model.model().encode(List.of(train.get(0).obj()), 1)[0];
+            for (float x : v) {
+                assertTrue(Float.isFinite(x), "the weights stayed finite");
+            }
+        }
+    }
+
     @Test
     void badConfigurationIsRejected() {
         List<SimilarityGroupSample<float[]>> data = groups(4, 2);
