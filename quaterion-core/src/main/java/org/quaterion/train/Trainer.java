@@ -359,11 +359,14 @@ final class Trainer<T> {
      * which one overflowing batch can cause and which would otherwise poison every weight.
      */
     private boolean clipGradients() {
-        double squared = 0;
-        for (NDArray p : parameters.values()) {
-            try (NDScope scope = new NDScope()) {
-                squared += p.getGradient().square().sum().toType(DataType.FLOAT64, false).getDouble();
+        double squared;
+        try (NDScope scope = new NDScope()) {
+            NDArray total = null; // summed on the device: one host sync per step, not one per parameter
+            for (NDArray p : parameters.values()) {
+                NDArray part = p.getGradient().square().sum().toType(DataType.FLOAT64, false);
+                total = total == null ? part : total.add(part);
             }
+            squared = total == null ? 0 : total.getDouble();
         }
         double norm = Math.sqrt(squared);
         if (!Double.isFinite(norm)) {

@@ -47,7 +47,10 @@ public final class WordNetDefinitionsExample {
 
     private WordNetDefinitionsExample() {}
 
-    /** MiniLM int8 (frozen, cached) + SkipConnectionHead + symmetric MNR. */
+    /**
+     * SkipConnectionHead + symmetric MNR on MiniLM: frozen int8 with its outputs cached under {@code cacheDir}, or,
+     * when {@code cacheDir} is null, the whole fp32 MiniLM trainable on libtorch (nothing cached).
+     */
     static final class DefinitionsModel extends TrainableModel<String> {
         private final Path cacheDir;
         private final double learningRate;
@@ -59,7 +62,7 @@ public final class WordNetDefinitionsExample {
 
         @Override
         protected Map<String, Encoder<String>> configureEncoders() {
-            return Map.of("minilm", MiniLm.int8());
+            return Map.of("minilm", cacheDir == null ? TrainableMiniLm.pretrained(64) : MiniLm.int8());
         }
 
         @Override
@@ -79,36 +82,8 @@ public final class WordNetDefinitionsExample {
 
         @Override
         protected CacheConfig<String> configureCaches() {
-            return CacheConfig.<String>of(CacheType.AUTO).withBatchSize(256).withSaveDir(cacheDir);
-        }
-    }
-
-    /** The whole MiniLM (fp32, trainable, on libtorch) + SkipConnectionHead + symmetric MNR: no cache. */
-    static final class FineTunedModel extends TrainableModel<String> {
-        private final double learningRate;
-
-        FineTunedModel(double learningRate) {
-            this.learningRate = learningRate;
-        }
-
-        @Override
-        protected Map<String, Encoder<String>> configureEncoders() {
-            return Map.of("minilm", TrainableMiniLm.pretrained(64));
-        }
-
-        @Override
-        protected EncoderHead configureHead(int inputSize) {
-            return new SkipConnectionHead(inputSize);
-        }
-
-        @Override
-        protected SimilarityLoss configureLoss() {
-            return new MultipleNegativesRankingLoss(20, Distance.cosine(), true);
-        }
-
-        @Override
-        protected Optimizer configureOptimizer() {
-            return Adam.of(learningRate);
+            return cacheDir == null ? null
+                    : CacheConfig.<String>of(CacheType.AUTO).withBatchSize(256).withSaveDir(cacheDir);
         }
     }
 
@@ -165,6 +140,7 @@ public final class WordNetDefinitionsExample {
     public static double[] run(int trainPairs, int testPairs, int epochs, double learningRate, Path out,
             Path cacheDir, PrintStream print)
             throws IOException {
+        java.util.Objects.requireNonNull(cacheDir, "cacheDir (the frozen MiniLM's cache)");
         List<List<SimilarityPairSample<String>>> split = split(trainPairs, testPairs, print);
         List<SimilarityPairSample<String>> trainSet = split.get(0);
         List<SimilarityPairSample<String>> testSet = split.get(1);
@@ -228,7 +204,8 @@ public final class WordNetDefinitionsExample {
         List<String> words = split.get(1).stream().map(SimilarityPairSample::objB).toList();
         List<String> texts = new ArrayList<>(definitions);
         texts.addAll(words);
-        try (FineTunedModel model = new FineTunedModel(learningRate); NDManager manager = NDManager.newBaseManager()) {
+        try (DefinitionsModel model = new DefinitionsModel(null, learningRate);
+                NDManager manager = NDManager.newBaseManager()) {
             long t0 = System.nanoTime();
             SimilarityModel<String> similarity = model.model();
             // batches of 32: a transformer's activations grow with the batch (attention is B × 12 × L × L)

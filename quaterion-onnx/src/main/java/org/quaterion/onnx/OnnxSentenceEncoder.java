@@ -3,7 +3,6 @@ package org.quaterion.onnx;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
@@ -151,16 +150,7 @@ public final class OnnxSentenceEncoder implements Encoder<String> {
 
     @Override
     public NDList collate(List<String> records, NDManager manager) {
-        if (tokenizer == null) {
-            throw new IllegalStateException("initialize the encoder (SimilarityModel does) before collating");
-        }
-        for (int i = 0; i < records.size(); i++) {
-            if (records.get(i) == null) {
-                throw new IllegalArgumentException("text " + i + " is null");
-            }
-        }
-        Encoding[] encodings = tokenizer.batchEncode(records);
-        return Encoding.toNDList(encodings, manager, true, false);
+        return TextCollation.collate(tokenizer, records, manager);
     }
 
     @Override
