@@ -72,6 +72,7 @@ final class CacheCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        org.quaterion.models.io.AtomicDirectory.checkReplaceable(output, org.quaterion.cache.EmbeddingStore.KIND);
         String name = encoder != null ? encoder : onlyEncoder();
         if (spark) {
             return runSpark(name);

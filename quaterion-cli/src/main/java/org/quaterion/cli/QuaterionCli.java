@@ -29,6 +29,7 @@ import org.quaterion.eval.SampleMetric;
 import org.quaterion.models.ModelRegistry;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.sampler.BalanceSampler;
+import org.quaterion.train.EarlyStopping;
 import org.quaterion.train.FitResult;
 import org.quaterion.train.Quaterion;
 import picocli.CommandLine;
@@ -144,13 +145,17 @@ public final class QuaterionCli implements Callable<Integer> {
                 }
             }
             try (ConfiguredModel model = new ConfiguredModel(c)) {
+                // every configured epoch runs; the servable holds the best epoch's weights by this monitor
+                String monitor = validation != null ? "validation_loss" : "train_loss";
                 FitResult result = Quaterion.fit(model, Quaterion.trainerDefaults().withMaxEpochs(c.epochs())
-                        .withSeed(c.seed()).withOutputDir(c.output()).withEarlyStopping(null), train, validation);
+                        .withSeed(c.seed()).withOutputDir(c.output())
+                        .withEarlyStopping(new EarlyStopping(monitor, true, Integer.MAX_VALUE, 0))
+                        .withRestoreBest(true), train, validation);
                 Path servable = c.output().resolve("servable");
                 model.saveServable(servable);
-                Map<String, Double> last = result.epochs().get(result.epochs().size() - 1);
-                System.out.printf(Locale.ROOT, "trained %d epochs; last epoch: %s%nservable: %s%n",
-                        result.epochs().size(), last, servable);
+                System.out.printf(Locale.ROOT, "trained %d epochs; best epoch %d (%s %.6g): %s%nservable (best "
+                        + "epoch's weights): %s%n", result.epochs().size(), result.bestEpoch(), monitor,
+                        result.bestValues().get(monitor), result.bestValues(), servable);
             }
             return 0;
         }
@@ -239,6 +244,9 @@ public final class QuaterionCli implements Callable<Integer> {
     /** {@code quaterion index --model DIR --input FILE --index DIR}. */
     @Command(name = "index", description = "Build a Lucene HNSW index of texts with a model.")
     static final class Index implements Callable<Integer> {
+        /** The artifact kind of an index directory (texts + HNSW graph). */
+        static final String TEXT_INDEX_KIND = "text-index";
+
         @Option(names = "--model", required = true, description = "the servable directory")
         Path model;
 
@@ -250,10 +258,11 @@ public final class QuaterionCli implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
+            org.quaterion.models.io.AtomicDirectory.checkReplaceable(index, TEXT_INDEX_KIND);
             List<String> texts = texts(input);
             try (SimilarityModel<String> m = load(model)) {
                 float[][] vectors = m.encode(texts, 64);
-                org.quaterion.models.io.AtomicDirectory.write(index, dir -> {
+                org.quaterion.models.io.AtomicDirectory.write(index, TEXT_INDEX_KIND, dir -> {
                     Files.write(dir.resolve("texts.txt"), texts, StandardCharsets.UTF_8);
                     HnswIndex.build(dir.resolve("hnsw"), vectors, Distance.cosine(), HnswIndex.Config.defaults())
                             .close();

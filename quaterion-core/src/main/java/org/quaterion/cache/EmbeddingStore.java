@@ -31,6 +31,9 @@ import org.quaterion.models.io.AtomicDirectory;
  */
 public final class EmbeddingStore implements AutoCloseable {
 
+    /** The artifact kind in a store's marker: a write replaces only an empty directory or another store. */
+    public static final String KIND = "embedding-cache";
+
     /** The name of the single shard a local fill writes. */
     static final String LOCAL_SHARD = "part-00000";
 
@@ -105,7 +108,7 @@ public final class EmbeddingStore implements AutoCloseable {
     public static void write(Path dir, List<String> keys, List<String> recordHashes, CacheManifest template,
             Filler filler) throws IOException {
         keys.forEach(CacheShard::checkKey);
-        AtomicDirectory.write(dir, tmp -> {
+        AtomicDirectory.write(dir, KIND, tmp -> {
             CacheShard.Info info;
             int[] next = {0};
             try (CacheShard.Writer writer = new CacheShard.Writer(tmp.resolve(LOCAL_SHARD + CacheShard.DATA),

@@ -35,6 +35,9 @@ import org.quaterion.models.io.AtomicDirectory;
  */
 public final class HnswIndex implements AutoCloseable {
 
+    /** The artifact kind in an index's marker: {@link #build} replaces only an empty directory or another index. */
+    public static final String KIND = "hnsw-index";
+
     private static final String VECTOR = "vector";
     private static final String ROW = "row";
     private static final String DISTANCE_KEY = "quaterion.distance";
@@ -97,7 +100,7 @@ public final class HnswIndex implements AutoCloseable {
         if (d < 1 || d > 1024) {
             throw new IllegalArgumentException("Lucene indexes 1 to 1024 dimensions, got " + d);
         }
-        AtomicDirectory.write(dir, tmp -> {
+        AtomicDirectory.write(dir, KIND, tmp -> {
             IndexWriterConfig iwc = new IndexWriterConfig().setCodec(new Lucene912Codec() {
                 @Override
                 public KnnVectorsFormat getKnnVectorsFormatForField(String field) {

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,8 @@ import org.quaterion.models.io.JsonFiles;
  * @param seed the run's seed
  * @param best the best monitored value so far (NaN when none)
  * @param badEpochs epochs since the last improvement
+ * @param bestEpoch completed epochs at the best monitored value (0 when none): the checkpoint {@code epoch-<bestEpoch>}
+ *     holds the best weights and is never pruned
  * @param history per-epoch values so far
  * @param parameters name → parameter values
  * @param optimizer name → optimizer state
@@ -38,12 +41,15 @@ import org.quaterion.models.io.JsonFiles;
  * @param xbmPointer the memory's write position
  * @param xbmFull whether the memory has wrapped around
  */
-public record Checkpoint(int completedEpochs, long globalStep, long seed, double best, int badEpochs,
+public record Checkpoint(int completedEpochs, long globalStep, long seed, double best, int badEpochs, int bestEpoch,
         List<Map<String, Double>> history, Map<String, NDArray> parameters, Map<String, NDArray> optimizer,
         NDArray[] xbm, int xbmPointer, boolean xbmFull) {
 
     /** The format version written into {@code state.json}. */
     public static final int FORMAT = 1;
+
+    /** The artifact kind in a checkpoint's marker. */
+    static final String KIND = "checkpoint";
 
     private static final String STATE = "state.json";
     private static final String PARAMETERS = "parameters.ndlist";
@@ -57,7 +63,7 @@ public record Checkpoint(int completedEpochs, long globalStep, long seed, double
      * @throws IOException when writing fails (the previous content of {@code dir} is left as it was)
      */
     public void write(Path dir) throws IOException {
-        AtomicDirectory.write(dir, tmp -> {
+        AtomicDirectory.write(dir, KIND, tmp -> {
             JsonObject state = new JsonObject();
             state.addProperty("format", FORMAT);
             state.addProperty("completed_epochs", completedEpochs);
@@ -65,6 +71,7 @@ public record Checkpoint(int completedEpochs, long globalStep, long seed, double
             state.addProperty("seed", seed);
             state.addProperty("best", Double.isNaN(best) ? "NaN" : Double.toString(best));
             state.addProperty("bad_epochs", badEpochs);
+            state.addProperty("best_epoch", bestEpoch);
             state.addProperty("xbm_pointer", xbmPointer);
             state.addProperty("xbm_full", xbmFull);
             JsonArray epochs = new JsonArray();
@@ -126,6 +133,11 @@ public record Checkpoint(int completedEpochs, long globalStep, long seed, double
             throw new IllegalArgumentException(stateFile + " has checkpoint format " + format + ", newer than this "
                     + "library's " + FORMAT + "; upgrade quaterion-core");
         }
+        if (!state.has("sha256") || !state.get("sha256").isJsonObject()) {
+            throw new IllegalArgumentException(stateFile + " has no \"sha256\" object, so its files cannot be "
+                    + "verified: the checkpoint was not written by Quaterion.fit or was edited; resume from another "
+                    + "checkpoint");
+        }
         JsonObject sums = state.getAsJsonObject("sha256");
         for (String file : sums.keySet()) {
             Path path = dir.resolve(file);
@@ -148,7 +160,8 @@ public record Checkpoint(int completedEpochs, long globalStep, long seed, double
         }
         return new Checkpoint(state.get("completed_epochs").getAsInt(), state.get("global_step").getAsLong(),
                 state.get("seed").getAsLong(), Double.parseDouble(state.get("best").getAsString()),
-                state.get("bad_epochs").getAsInt(), history, readArrays(dir.resolve(PARAMETERS), manager),
+                state.get("bad_epochs").getAsInt(), state.has("best_epoch") ? state.get("best_epoch").getAsInt() : 0,
+                history, readArrays(dir.resolve(PARAMETERS), manager),
                 sums.has(OPTIMIZER) ? readArrays(dir.resolve(OPTIMIZER), manager) : Map.of(), xbm, state.get("xbm_pointer").getAsInt(),
                 state.get("xbm_full").getAsBoolean());
     }
@@ -175,15 +188,23 @@ public record Checkpoint(int completedEpochs, long globalStep, long seed, double
         return all.isEmpty() ? null : all.get(all.size() - 1);
     }
 
+    /** The complete checkpoints under an output directory, oldest first (by epoch number, not by name). */
     static List<Path> list(Path outputDir) throws IOException {
         Path root = outputDir.resolve("checkpoints");
         if (!Files.isDirectory(root)) {
             return List.of();
         }
+        AtomicDirectory.removeLeftoversIn(root);
         try (Stream<Path> s = Files.list(root)) {
-            return s.filter(p -> p.getFileName().toString().matches("epoch-\\d{4,}"))
-                    .filter(p -> Files.isRegularFile(p.resolve(STATE))).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().matches("epoch-\\d{4,9}"))
+                    .filter(p -> Files.isRegularFile(p.resolve(STATE)))
+                    .sorted(Comparator.comparingInt(Checkpoint::epochOf)).toList();
         }
+    }
+
+    /** The completed-epoch number in a checkpoint directory's name {@code epoch-NNNN}. */
+    static int epochOf(Path dir) {
+        return Integer.parseInt(dir.getFileName().toString().substring("epoch-".length()));
     }
 
     static Path directory(Path outputDir, int completedEpochs) {

@@ -12,6 +12,20 @@ import java.util.Map;
  * @param stepLosses the training loss of every step this call ran, in order
  * @param stoppedEarly whether early stopping ended the run
  * @param lastCheckpoint the newest checkpoint written, or null
+ * @param bestEpoch the epoch (0-based, the {@code epoch} column) with the best monitored value, or -1 without early
+ *     stopping
+ * @param bestCheckpoint the checkpoint holding the best epoch's weights (never pruned), or null
+ * @param restoredBest whether the model now holds the best epoch's weights ({@link TrainerConfig#restoresBest()})
  */
 public record FitResult(List<Map<String, Double>> epochs, List<Double> stepLosses, boolean stoppedEarly,
-        Path lastCheckpoint) {}
+        Path lastCheckpoint, int bestEpoch, Path bestCheckpoint, boolean restoredBest) {
+
+    /**
+     * The values of the best epoch.
+     *
+     * @return the best epoch's row of {@link #epochs()}, or an empty map without early stopping
+     */
+    public Map<String, Double> bestValues() {
+        return bestEpoch < 0 || bestEpoch >= epochs.size() ? Map.of() : epochs.get(bestEpoch);
+    }
+}

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
@@ -25,33 +26,57 @@ final class MetricsLog {
     }
 
     void append(Map<String, Double> row) {
-        StringBuilder line = new StringBuilder();
+        StringBuilder text = new StringBuilder();
         try {
             Files.createDirectories(file.getParent());
-            if (format == TrainerConfig.MetricsFormat.CSV) {
-                if (!Files.exists(file)) {
-                    line.append(String.join(",", columns)).append('\n');
-                }
-                for (int i = 0; i < columns.size(); i++) {
-                    Double v = row.get(columns.get(i));
-                    line.append(i == 0 ? "" : ",").append(v == null ? "" : format(v));
-                }
-            } else {
-                JsonObject json = new JsonObject();
-                for (String c : columns) {
-                    Double v = row.get(c);
-                    if (v != null && Double.isFinite(v)) {
-                        json.addProperty(c, v);
-                    }
-                }
-                line.append(json);
+            if (format == TrainerConfig.MetricsFormat.CSV && !Files.exists(file)) {
+                text.append(String.join(",", columns)).append('\n');
             }
-            line.append('\n');
-            Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+            line(row, text);
+            Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write metrics to " + file, e);
         }
+    }
+
+    /**
+     * Replaces the file with exactly {@code rows} (a resume's history), written to a temporary name and renamed, so
+     * that rows of epochs after the resumed checkpoint are dropped instead of duplicated.
+     */
+    void rewrite(List<Map<String, Double>> rows) {
+        StringBuilder text = new StringBuilder();
+        if (format == TrainerConfig.MetricsFormat.CSV) {
+            text.append(String.join(",", columns)).append('\n');
+        }
+        rows.forEach(r -> line(r, text));
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite metrics in " + file, e);
+        }
+    }
+
+    private void line(Map<String, Double> row, StringBuilder line) {
+        if (format == TrainerConfig.MetricsFormat.CSV) {
+            for (int i = 0; i < columns.size(); i++) {
+                Double v = row.get(columns.get(i));
+                line.append(i == 0 ? "" : ",").append(v == null ? "" : format(v));
+            }
+        } else {
+            JsonObject json = new JsonObject();
+            for (String c : columns) {
+                Double v = row.get(c);
+                if (v != null && Double.isFinite(v)) {
+                    json.addProperty(c, v);
+                }
+            }
+            line.append(json);
+        }
+        line.append('\n');
     }
 
     private static String format(double v) {

@@ -47,6 +47,10 @@ final class Trainer<T> {
     private int epoch;
     private double best = Double.NaN;
     private int badEpochs;
+    /** Completed epochs at the best monitored value; 0 when none yet. */
+    private int bestEpoch;
+    /** The best epoch's weights, kept when {@link TrainerConfig#restoresBest()}. */
+    private BestWeights bestWeights;
 
     Trainer(TrainableModel<T> trainable, TrainerConfig config, SimilarityDataLoader<?, ?> train,
             SimilarityDataLoader<?, ?> validation, ModelCache<T> cache) {
@@ -70,6 +74,9 @@ final class Trainer<T> {
     }
 
     FitResult run(Path resumeFrom) throws IOException {
+        if (config.restoresBest()) {
+            bestWeights = new BestWeights(model.manager());
+        }
         if (resumeFrom != null) {
             resume(resumeFrom);
         }
@@ -79,6 +86,9 @@ final class Trainer<T> {
         }
         MetricsLog log = config.outputDir() == null ? null
                 : new MetricsLog(config.outputDir(), config.metricsFormat(), columns());
+        if (log != null && resumeFrom != null) {
+            log.rewrite(history); // rows of epochs after the checkpoint are dropped, not duplicated
+        }
         boolean stopped = false;
         Path lastCheckpoint = null;
         try {
@@ -104,7 +114,11 @@ final class Trainer<T> {
                 }
                 epoch++;
                 stopped = earlyStop(row);
-                if (config.checkpointEvery() > 0 && (epoch % config.checkpointEvery() == 0 || stopped
+                boolean improved = bestEpoch == epoch;
+                if (improved && bestWeights != null) {
+                    bestWeights.capture(parameters);
+                }
+                if (config.checkpointEvery() > 0 && (epoch % config.checkpointEvery() == 0 || stopped || improved
                         || epoch == config.maxEpochs())) {
                     lastCheckpoint = checkpoint();
                 }
@@ -122,13 +136,24 @@ final class Trainer<T> {
                     LOG.warn("could not write report.html: {}", e.toString());
                 }
             }
+            restoreBest();
         } finally {
             if (xbm != null) {
                 xbm.close();
                 xbm = null;
             }
+            if (bestWeights != null) {
+                bestWeights.close();
+                bestWeights = null;
+            }
         }
-        return new FitResult(List.copyOf(history), List.copyOf(stepLosses), stopped, lastCheckpoint);
+        Path bestCheckpoint = bestEpoch == 0 || config.checkpointEvery() == 0 ? null
+                : Checkpoint.directory(config.outputDir(), bestEpoch);
+        if (bestCheckpoint != null && !java.nio.file.Files.isDirectory(bestCheckpoint)) {
+            bestCheckpoint = null;
+        }
+        return new FitResult(List.copyOf(history), List.copyOf(stepLosses), stopped, lastCheckpoint, bestEpoch - 1,
+                bestCheckpoint, config.restoresBest() && bestEpoch > 0);
     }
 
     /** {@code report.html} in the output directory: curves, the epoch table, a PCA map of ≤ 1,000 samples. */
@@ -192,6 +217,7 @@ final class Trainer<T> {
         if (rule.improves(value, best)) {
             best = value;
             badEpochs = 0;
+            bestEpoch = epoch;
             return false;
         }
         badEpochs++;
@@ -200,7 +226,12 @@ final class Trainer<T> {
 
     private double factor(long step) {
         long total = config.maxEpochs() < 0 ? -1 : (long) config.maxEpochs() * train.batchesPerEpoch();
-        return config.schedule().factor(step, total);
+        double f = config.schedule().factor(step, total);
+        if (!(f >= 0) || Double.isInfinite(f)) {
+            throw new IllegalStateException("the learning-rate schedule returned factor " + f + " at step " + step
+                    + "; a schedule must return a finite factor >= 0 (1 = the base rate)");
+        }
+        return f;
     }
 
     private double runEpoch(SimilarityDataLoader<?, ?> loader, boolean training, Map<String, double[]> metricSums) {
@@ -397,6 +428,16 @@ final class Trainer<T> {
         }
     }
 
+    /** Puts the best epoch's weights back into the model when configured and a later epoch was worse. */
+    private void restoreBest() {
+        if (bestWeights == null || bestEpoch == 0 || bestEpoch == epoch) {
+            return;
+        }
+        bestWeights.restoreInto(parameters);
+        LOG.info("restored the weights of epoch {} ({} = {}), the best of {} epochs", bestEpoch - 1,
+                config.earlyStopping().monitor(), best, epoch);
+    }
+
     private Path checkpoint() throws IOException {
         Path dir = Checkpoint.directory(config.outputDir(), epoch);
         try (NDManager manager = model.manager().newSubManager()) {
@@ -412,13 +453,15 @@ final class Trainer<T> {
                 memory[0].attach(manager);
                 memory[1].attach(manager);
             }
-            new Checkpoint(epoch, globalStep, config.seed(), best, badEpochs, history, params,
+            new Checkpoint(epoch, globalStep, config.seed(), best, badEpochs, bestEpoch, history, params,
                     trainable.optimizer().state(manager), memory, xbm == null ? 0 : xbm.pointer(),
                     xbm != null && xbm.isFull()).write(dir);
         }
         List<Path> all = Checkpoint.list(config.outputDir());
         for (int i = 0; i < all.size() - config.keepCheckpoints(); i++) {
-            org.quaterion.models.io.AtomicDirectory.deleteRecursively(all.get(i));
+            if (Checkpoint.epochOf(all.get(i)) != bestEpoch) { // the best is never pruned
+                org.quaterion.models.io.AtomicDirectory.deleteRecursively(all.get(i));
+            }
         }
         LOG.info("checkpoint written: {}", dir);
         return dir;
@@ -453,7 +496,20 @@ final class Trainer<T> {
             globalStep = c.globalStep();
             best = c.best();
             badEpochs = c.badEpochs();
+            bestEpoch = c.bestEpoch();
             history.addAll(c.history());
+            if (bestWeights != null && bestEpoch > 0) {
+                Path bestDir = Checkpoint.directory(config.outputDir(), bestEpoch);
+                if (bestEpoch == epoch) {
+                    bestWeights.capture(parameters);
+                } else if (java.nio.file.Files.isDirectory(bestDir)) {
+                    bestWeights.capture(Checkpoint.read(bestDir, manager).parameters());
+                } else {
+                    LOG.warn("the best epoch's checkpoint {} is gone: the weights at the end of this fit are restored "
+                            + "only if a later epoch improves", bestDir);
+                    bestEpoch = 0;
+                }
+            }
             if (c.seed() != config.seed()) {
                 LOG.warn("resuming a run seeded {} with seed {}: the continuation will not reproduce the original",
                         c.seed(), config.seed());

@@ -18,10 +18,12 @@ import java.nio.file.Path;
  * @param checkpointEvery write a checkpoint every N epochs (0 = never; needs an output directory)
  * @param keepCheckpoints how many of the newest checkpoints to keep, at least 1
  * @param progressBar show a progress bar on stderr (log lines when stderr is not a terminal)
+ * @param restoreBest load the weights of the best epoch (by the early-stopping monitor) when {@code fit} ends; null
+ *     means the default: on when early stopping is on
  */
 public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStopping earlyStopping,
         double gradientClipNorm, LearningRateSchedule schedule, Path outputDir, MetricsFormat metricsFormat,
-        int checkpointEvery, int keepCheckpoints, boolean progressBar) {
+        int checkpointEvery, int keepCheckpoints, boolean progressBar, Boolean restoreBest) {
 
     /** The format of the per-epoch metrics file. */
     public enum MetricsFormat {
@@ -47,6 +49,10 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
             throw new IllegalArgumentException("checkpoints need an output directory: call withOutputDir, or "
                     + "withCheckpointEvery(0)");
         }
+        if (Boolean.TRUE.equals(restoreBest) && earlyStopping == null) {
+            throw new IllegalArgumentException("restoreBest needs a monitored value to know which epoch is best: "
+                    + "call withEarlyStopping(...) too, or withRestoreBest(false)");
+        }
         if (schedule == null || metricsFormat == null) {
             throw new IllegalArgumentException("schedule and metricsFormat must not be null");
         }
@@ -60,7 +66,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withMaxEpochs(int epochs) {
         return new TrainerConfig(epochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest);
     }
 
     /**
@@ -71,7 +77,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withSeed(long newSeed) {
         return new TrainerConfig(maxEpochs, newSeed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest);
     }
 
     /**
@@ -82,7 +88,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withDevice(Device newDevice) {
         return new TrainerConfig(maxEpochs, seed, newDevice, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest);
     }
 
     /**
@@ -93,7 +99,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withEarlyStopping(EarlyStopping rule) {
         return new TrainerConfig(maxEpochs, seed, device, rule, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest);
     }
 
     /**
@@ -104,7 +110,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withGradientClipNorm(double maxNorm) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, maxNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest);
     }
 
     /**
@@ -115,7 +121,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withSchedule(LearningRateSchedule newSchedule) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, newSchedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest);
     }
 
     /**
@@ -126,7 +132,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withOutputDir(Path dir) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, dir,
-                metricsFormat, dir == null ? 0 : Math.max(checkpointEvery, 1), keepCheckpoints, progressBar);
+                metricsFormat, dir == null ? 0 : Math.max(checkpointEvery, 1), keepCheckpoints, progressBar, restoreBest);
     }
 
     /**
@@ -137,7 +143,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withMetricsFormat(MetricsFormat format) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                format, checkpointEvery, keepCheckpoints, progressBar);
+                format, checkpointEvery, keepCheckpoints, progressBar, restoreBest);
     }
 
     /**
@@ -149,7 +155,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withCheckpoints(int everyEpochs, int keep) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, everyEpochs, keep, progressBar);
+                metricsFormat, everyEpochs, keep, progressBar, restoreBest);
     }
 
     /**
@@ -160,6 +166,28 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withProgressBar(boolean show) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, show);
+                metricsFormat, checkpointEvery, keepCheckpoints, show, restoreBest);
+    }
+
+    /**
+     * With or without restoring the best epoch's weights at the end of {@code fit} (default: on when early stopping
+     * is on). The best checkpoint is never pruned either way.
+     *
+     * @param restore whether to restore
+     * @return a new config
+     */
+    public TrainerConfig withRestoreBest(boolean restore) {
+        return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restore);
+    }
+
+    /**
+     * Whether {@code fit} restores the best epoch's weights: {@link #restoreBest()} when set, else whether early
+     * stopping is on.
+     *
+     * @return the effective setting
+     */
+    public boolean restoresBest() {
+        return restoreBest != null ? restoreBest && earlyStopping != null : earlyStopping != null;
     }
 }

@@ -64,6 +64,8 @@ public final class SimilarityModel<T> implements AutoCloseable {
     public static final int SCHEMA_VERSION = 1;
     /** The {@code format} marker of {@code config.json}. */
     public static final String FORMAT = "quaterion-similarity-model";
+    /** The artifact kind in a saved model's marker: {@link #save} replaces only an empty directory or a saved model. */
+    public static final String KIND = "similarity-model";
 
     static final String CONFIG_FILE = "config.json";
     static final String HEAD_PARAMETERS = "head/parameters.params";
@@ -299,11 +301,13 @@ public final class SimilarityModel<T> implements AutoCloseable {
      * (schema version, type names, head config, file checksums), {@code head/parameters.params} and
      * {@code encoders/<key>/}.
      *
-     * @param dir the directory to create or replace
+     * @param dir the directory to create, or to replace when it is empty or a model saved by this method; any other
+     *     existing directory is refused (never deleted)
      * @throws IOException when writing fails; an existing model at {@code dir} is then left untouched
+     * @throws IllegalArgumentException when {@code dir} is a file or a directory that is not a saved model
      */
     public void save(Path dir) throws IOException {
-        AtomicDirectory.write(dir, tmp -> {
+        AtomicDirectory.write(dir, KIND, tmp -> {
             Files.createDirectories(tmp.resolve("head"));
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp.resolve(HEAD_PARAMETERS)));
                     DataOutputStream data = new DataOutputStream(out)) {
@@ -366,6 +370,7 @@ public final class SimilarityModel<T> implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             throw new ModelFormatException(dir, "is not a directory: give the directory SimilarityModel.save wrote");
         }
+        AtomicDirectory.removeLeftovers(dir); // of crashed saves; best effort
         Path configFile = dir.resolve(CONFIG_FILE);
         JsonObject config = JsonFiles.read(configFile);
         checkHeader(configFile, config);

@@ -83,6 +83,18 @@ class SaveLoadTest {
     }
 
     @Test
+    void savingOverAFolderThatIsNotAModelIsRefusedAndDeletesNothing(@TempDir Path tmp) throws IOException {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Files.writeString(work.resolve("notes.txt"), "keep me");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> saveModel(work));
+        assertTrue(e.getMessage().contains(work.toString()), e.getMessage());
+        assertEquals("keep me", Files.readString(work.resolve("notes.txt")));
+        try (Stream<Path> siblings = Files.list(tmp)) {
+            assertEquals(List.of(work), siblings.toList(), "nothing written beside it");
+        }
+    }
+
+    @Test
     void customHeadsLoadThroughServiceLoader(@TempDir Path tmp) throws IOException {
         List<float[]> records = List.of(new float[] {1, -2, 3});
         try (SimilarityModel<float[]> model = SimilarityModel.<float[]>builder()
@@ -184,7 +196,7 @@ class SaveLoadTest {
         Path dir = tmp.resolve("model");
         saveModel(dir);
         String before = Files.readString(dir.resolve("config.json"), StandardCharsets.UTF_8);
-        assertThrows(IOException.class, () -> org.quaterion.models.io.AtomicDirectory.write(dir, d -> {
+        assertThrows(IOException.class, () -> org.quaterion.models.io.AtomicDirectory.write(dir, SimilarityModel.KIND, d -> {
             Files.writeString(d.resolve("config.json"), "{");
             throw new IOException("disk full");
         }));

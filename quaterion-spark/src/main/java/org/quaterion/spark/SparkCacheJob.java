@@ -24,6 +24,7 @@ import org.apache.spark.sql.types.NumericType;
 import org.quaterion.cache.CacheManifest;
 import org.quaterion.cache.CacheShard;
 import org.quaterion.cache.DataFingerprint;
+import org.quaterion.cache.EmbeddingStore;
 import org.quaterion.cache.EncoderCache;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.encoders.Encoder;
@@ -86,7 +87,7 @@ public final class SparkCacheJob {
         long[] totals = new long[2];
         List<RecordFailure> examples = new ArrayList<>();
         int[] shardCount = {0};
-        AtomicDirectory.write(options.output(), staging -> {
+        AtomicDirectory.write(options.output(), EmbeddingStore.KIND, staging -> {
             ShardTask task = new ShardTask(options.modelDir().toAbsolutePath().toString(), options.encoder(),
                     staging.toAbsolutePath().toString(), vectors, options.batchSize(), options.precision());
             List<String> reports = new ArrayList<>(

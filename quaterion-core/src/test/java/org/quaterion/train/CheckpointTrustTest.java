@@ -1,0 +1,168 @@
+package org.quaterion.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.quaterion.dataset.GroupSimilarityDataLoader;
+import org.quaterion.dataset.LoaderOptions;
+import org.quaterion.dataset.SimilarityGroupSample;
+import org.quaterion.loss.LossInputs;
+import org.quaterion.loss.TripletLoss;
+
+/** Checkpoints keep the best, sort by number, reject unverifiable state, and resume without duplicate rows. */
+class CheckpointTrustTest {
+
+    @TempDir
+    Path tmp;
+
+    private static final List<SimilarityGroupSample<float[]>> TRAIN = TrainingTest.groups(20, 2);
+    private static final List<SimilarityGroupSample<float[]>> VAL = TrainingTest.groups(10, 3);
+
+    private static GroupSimilarityDataLoader<float[]> trainLoader() {
+        return new GroupSimilarityDataLoader<>(TRAIN, LoaderOptions.batchSize(20).withShuffle(9));
+    }
+
+    private static GroupSimilarityDataLoader<float[]> valLoader() {
+        return new GroupSimilarityDataLoader<>(VAL, LoaderOptions.batchSize(40));
+    }
+
+    private static TrainerConfig config(int epochs, Path out) {
+        TrainerConfig c = Quaterion.trainerDefaults().withMaxEpochs(epochs).withProgressBar(false).withOutputDir(out)
+                .withEarlyStopping(new EarlyStopping("validation_loss", true, 100, 0));
+        return out == null ? c : c.withCheckpoints(1, 2);
+    }
+
+    @Test
+    void aDivergedRunKeepsAndRestoresTheBestCheckpoint() throws Exception {
+        // the learning rate jumps x1e6 from epoch 4 on (8 steps per epoch): validation loss explodes
+        TrainerConfig cfg = config(7, tmp).withSchedule((step, total) -> step >= 4 * 8 ? 1e6 : 1.0)
+                .withGradientClipNorm(0);
+        try (TrainingTest.Model model = new TrainingTest.Model(new TripletLoss(), null)) {
+            FitResult result = Quaterion.fit(model, cfg, trainLoader(), valLoader());
+            double bestValue = result.epochs().stream().mapToDouble(r -> r.get("validation_loss")).min()
+                    .orElseThrow();
+            assertTrue(result.bestEpoch() >= 0 && result.bestEpoch() <= 4, "best epoch " + result.bestEpoch()
+                    + " in " + result.epochs());
+            assertEquals(bestValue, result.bestValues().get("validation_loss"));
+            double last = result.epochs().get(6).get("validation_loss");
+            assertTrue(last > bestValue * 1.2, "the run diverged: " + bestValue + " -> " + last);
+            assertNotNull(result.bestCheckpoint(), "the best checkpoint survives pruning");
+            assertEquals(tmp.resolve("checkpoints").resolve(String.format("epoch-%04d", result.bestEpoch() + 1)),
+                    result.bestCheckpoint());
+            assertTrue(Files.isDirectory(result.bestCheckpoint()));
+            assertEquals(3, Checkpoint.list(tmp).size(), "the 2 newest plus the best");
+            assertTrue(result.restoredBest());
+            try (NDManager m = NDManager.newBaseManager()) {
+                Map<String, NDArray> best = Checkpoint.read(result.bestCheckpoint(), m).parameters();
+                model.trainableParameters().forEach((k, v) -> assertArrayEquals(best.get(k).toFloatArray(),
+                        v.toFloatArray(), "parameter " + k + " is the best epoch's"));
+            }
+        }
+    }
+
+    @Test
+    void withoutRestoreBestTheLastWeightsStay() throws Exception {
+        TrainerConfig cfg = config(3, tmp).withSchedule((step, total) -> step >= 2 * 8 ? 1e6 : 1.0)
+                .withGradientClipNorm(0).withRestoreBest(false);
+        try (TrainingTest.Model model = new TrainingTest.Model(new TripletLoss(), null)) {
+            FitResult result = Quaterion.fit(model, cfg, trainLoader(), valLoader());
+            assertFalse(result.restoredBest());
+            try (NDManager m = NDManager.newBaseManager()) {
+                Map<String, NDArray> last = Checkpoint.read(Checkpoint.latest(tmp), m).parameters();
+                model.trainableParameters().forEach((k, v) -> assertArrayEquals(last.get(k).toFloatArray(),
+                        v.toFloatArray()));
+            }
+        }
+    }
+
+    @Test
+    void aNanLossNamesEpochAndStepAndKeepsTheLastGoodCheckpoint() throws Exception {
+        org.quaterion.loss.GroupLoss nanAtCall20 = new org.quaterion.loss.GroupLoss() {
+            private final TripletLoss inner = new TripletLoss();
+            private int calls;
+
+            @Override
+            protected NDArray compute(LossInputs in) {
+                NDArray loss = inner.forward(in.embeddings(), in.labels());
+                return ++calls == 20 ? loss.mul(Float.NaN) : loss;
+            }
+
+            @Override
+            public com.google.gson.JsonObject config() {
+                return inner.config();
+            }
+        };
+        try (TrainingTest.Model model = new TrainingTest.Model(nanAtCall20, null)) {
+            // 8 training steps per epoch, no validation: call 20 is step 19, in epoch 2
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Quaterion.fit(model,
+                    config(5, tmp).withEarlyStopping(null), trainLoader(), null));
+            assertTrue(e.getMessage().contains("NaN") && e.getMessage().contains("epoch 2")
+                    && e.getMessage().contains("step 19"), e.getMessage());
+        }
+        assertEquals(tmp.resolve("checkpoints/epoch-0002"), Checkpoint.latest(tmp));
+    }
+
+    @Test
+    void checkpointsSortByEpochNumberNotByName() throws Exception {
+        for (int epoch : new int[] {9998, 9999, 10000, 10001}) {
+            Path dir = Files.createDirectories(Checkpoint.directory(tmp, epoch));
+            Files.writeString(dir.resolve("state.json"), "{}");
+        }
+        List<Path> all = Checkpoint.list(tmp);
+        assertEquals(List.of(9998, 9999, 10000, 10001), all.stream().map(Checkpoint::epochOf).toList());
+        assertEquals(Checkpoint.directory(tmp, 10001), Checkpoint.latest(tmp));
+    }
+
+    @Test
+    void aStateWithoutChecksumsIsAClearError() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("ckpt"));
+        Files.writeString(dir.resolve("state.json"), "{\"format\": 1, \"completed_epochs\": 1}");
+        try (NDManager m = NDManager.newBaseManager()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.read(dir, m));
+            assertTrue(e.getMessage().contains("no \"sha256\"") && e.getMessage().contains(dir.toString()),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void resumingFromAnOlderCheckpointRewritesMetricsWithoutDuplicates() throws Exception {
+        TrainerConfig cfg = config(4, tmp).withCheckpoints(1, 5).withRestoreBest(false);
+        try (TrainingTest.Model model = new TrainingTest.Model(new TripletLoss(), null)) {
+            Quaterion.fit(model, cfg, trainLoader(), valLoader());
+        }
+        try (TrainingTest.Model model = new TrainingTest.Model(new TripletLoss(), null)) {
+            Quaterion.fit(model, cfg, trainLoader(), valLoader(), Checkpoint.directory(tmp, 2));
+        }
+        List<String> csv = Files.readAllLines(tmp.resolve("metrics.csv"));
+        assertEquals(5, csv.size(), "header + 4 epochs: " + csv);
+        for (int i = 0; i < 4; i++) {
+            assertTrue(csv.get(i + 1).startsWith(i + ","), csv.toString());
+        }
+    }
+
+    @Test
+    void aScheduleReturningNanOrANegativeFactorIsRejected() throws Exception {
+        try (TrainingTest.Model model = new TrainingTest.Model(new TripletLoss(), null)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Quaterion.fit(model,
+                    config(1, null).withSchedule((s, t) -> s == 3 ? Double.NaN : 1.0),
+                    trainLoader(), valLoader()));
+            assertTrue(e.getMessage().contains("factor NaN at step 3"), e.getMessage());
+        }
+        try (TrainingTest.Model model = new TrainingTest.Model(new TripletLoss(), null)) {
+            assertThrows(IllegalStateException.class, () -> Quaterion.fit(model, config(1, null)
+                    .withSchedule((s, t) -> -0.5), trainLoader(), valLoader()));
+        }
+    }
+}
