@@ -159,8 +159,8 @@ public final class EncoderCache implements AutoCloseable {
     }
 
     /**
-     * SHA-256 over an encoder's name, type, embedding size and saved files: what a cache's rows depend on besides the
-     * records (and, for batch-dependent models, the fill batch size).
+     * SHA-256 over an encoder's name, type, embedding size, {@link Encoder#fingerprint()} (e.g. its collator) and
+     * saved files: what a cache's rows depend on besides the records (and, for batch-dependent models, the fill batch size).
      *
      * @param name the encoder's name in its model
      * @param encoder the encoder
@@ -170,6 +170,7 @@ public final class EncoderCache implements AutoCloseable {
     public static String encoderFingerprint(String name, Encoder<?> encoder) throws IOException {
         MessageDigest digest = ContentHash.sha256();
         ContentHash.update(digest, "encoder:" + name + ":" + encoder.typeName() + ":" + encoder.embeddingSize());
+        ContentHash.update(digest, "behaviour:" + encoder.fingerprint());
         Path saved = Files.createTempDirectory("quaterion-fingerprint-");
         try {
             encoder.save(saved);

@@ -15,6 +15,7 @@ import org.quaterion.cache.CacheConfig;
 import org.quaterion.cache.CacheType;
 import org.quaterion.cache.EncoderCache;
 import org.quaterion.cache.KeyExtractor;
+import org.quaterion.cache.RecordHash;
 import org.quaterion.dataset.GroupBatch;
 import org.quaterion.dataset.PairBatch;
 import org.quaterion.dataset.SimilarityDataLoader;
@@ -33,6 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ModelCache<T> implements AutoCloseable {
 
+    private static final int MAX_CONFLICTS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
 
     /** What a loader's rows are called in keys, and their labels (for batches that skip reading records). */
@@ -101,6 +103,7 @@ final class ModelCache<T> implements AutoCloseable {
             throws IOException {
         Map<String, Map<String, T>> unique = new LinkedHashMap<>();
         cached.forEach(name -> unique.put(name, new LinkedHashMap<>()));
+        List<String> conflicts = new ArrayList<>();
         for (SimilarityDataLoader<?, ?> loader : validation == null ? List.of(train) : List.of(train, validation)) {
             String split = loader == train ? "train" : "val";
             List<?> data = loader.dataset();
@@ -114,7 +117,7 @@ final class ModelCache<T> implements AutoCloseable {
                     groups = groups == null ? new long[n] : groups;
                     groups[row] = g.group();
                     for (String name : cached) {
-                        unique.get(name).putIfAbsent(key(name, (T) g.obj(), split + ":" + row), (T) g.obj());
+                        add(unique.get(name), name, (T) g.obj(), split + ":" + row, conflicts);
                     }
                 } else {
                     SimilarityPairSample<?> p = (SimilarityPairSample<?>) sample;
@@ -123,12 +126,18 @@ final class ModelCache<T> implements AutoCloseable {
                     scores[row] = p.score();
                     subgroups[row] = p.subgroup();
                     for (String name : cached) {
-                        unique.get(name).putIfAbsent(key(name, (T) p.objA(), split + ":" + row + ":a"), (T) p.objA());
-                        unique.get(name).putIfAbsent(key(name, (T) p.objB(), split + ":" + row + ":b"), (T) p.objB());
+                        add(unique.get(name), name, (T) p.objA(), split + ":" + row + ":a", conflicts);
+                        add(unique.get(name), name, (T) p.objB(), split + ":" + row + ":b", conflicts);
                     }
                 }
             }
             splits.put(loader, new Split(split, groups, scores, subgroups));
+        }
+        if (!conflicts.isEmpty()) {
+            throw new IllegalArgumentException("the key extractor gives one key to different records, which would "
+                    + "share one cached embedding; make keys unique per record content (e.g. a content hash or id). "
+                    + conflicts.size() + (conflicts.size() == MAX_CONFLICTS ? "+" : "") + " conflicts, e.g. "
+                    + conflicts);
         }
         for (String name : cached) {
             Map<String, T> records = unique.get(name);
@@ -147,9 +156,29 @@ final class ModelCache<T> implements AutoCloseable {
         }
     }
 
-    private String key(String encoder, T record, String rowKey) {
+    /** Adds a record under its key; a key already taken by a different record is a conflict (never shared). */
+    private void add(Map<String, T> unique, String encoder, T record, String rowKey, List<String> conflicts) {
         KeyExtractor<T> extractor = config.keyExtractors().get(encoder);
-        return extractor == null ? rowKey : extractor.key(record);
+        if (extractor == null) {
+            unique.put(rowKey, record);
+            return;
+        }
+        String key = extractor.key(record);
+        if (key == null) {
+            throw new IllegalArgumentException("the key extractor of encoder '" + encoder + "' returned null for "
+                    + "row " + rowKey + " (" + abbreviate(record) + "); every record needs a non-null key");
+        }
+        T existing = unique.putIfAbsent(key, record);
+        if (existing != null && existing != record && !existing.equals(record) && conflicts.size() < MAX_CONFLICTS
+                && !RecordHash.of(existing).equals(RecordHash.of(record))) {
+            conflicts.add("encoder '" + encoder + "' key '" + key + "': " + abbreviate(existing) + " vs "
+                    + abbreviate(record) + " (row " + rowKey + ")");
+        }
+    }
+
+    private static String abbreviate(Object record) {
+        String text = record instanceof float[] f ? java.util.Arrays.toString(f) : String.valueOf(record);
+        return text.length() > 60 ? text.substring(0, 57) + "..." : text;
     }
 
     /** Whether batches are rebuilt from labels without reading records. */

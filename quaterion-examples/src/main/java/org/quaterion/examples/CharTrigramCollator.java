@@ -27,6 +27,12 @@ public final class CharTrigramCollator implements Collator<String> {
         this.buckets = buckets;
     }
 
+    /** Class, version and bucket count: a different bucket count collates differently. */
+    @Override
+    public String fingerprint() {
+        return "CharTrigramCollator/v1/buckets=" + buckets;
+    }
+
     @Override
     public NDList collate(List<String> records, NDManager manager) {
         float[] counts = new float[records.size() * buckets];

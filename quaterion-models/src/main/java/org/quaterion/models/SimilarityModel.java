@@ -392,6 +392,7 @@ public final class SimilarityModel<T> implements AutoCloseable {
                 throw new ModelFormatException(headParams, "cannot be loaded into the " + head.typeName()
                         + " head: " + e.getMessage(), e);
             }
+            checkHeadShapes(headParams, head, registry.createHead(config.getAsJsonObject("head")), dataType);
             LoadContext context = new LoadContext(manager, dataType, registry);
             Map<String, Encoder<T>> encoders = new TreeMap<>();
             for (JsonElement element : config.getAsJsonArray("encoders")) {
@@ -443,7 +444,11 @@ public final class SimilarityModel<T> implements AutoCloseable {
     }
 
     private static void verifyFiles(Path dir, Path configFile, JsonObject config) {
+        if (!config.has("files") || !config.get("files").isJsonObject()) {
+            throw new ModelFormatException(configFile, "has no \"files\" object with checksums: save the model again");
+        }
         JsonObject files = config.getAsJsonObject("files");
+        checkOnlyListedFiles(dir, configFile, files);
         for (String rel : files.keySet()) {
             Path file = dir.resolve(rel).normalize();
             if (!file.startsWith(dir.normalize())) {
@@ -462,6 +467,58 @@ public final class SimilarityModel<T> implements AutoCloseable {
                 throw new ModelFormatException(file, "is truncated or corrupt (SHA-256 differs from config.json); "
                         + "save the model again");
             }
+        }
+    }
+
+    /**
+     * Compares every loaded head parameter with the shape a freshly built head of the same config declares, so that a
+     * weight file that disagrees with config.json (a (6, 8) weight in a 4-wide head) is refused instead of giving
+     * misaligned rows.
+     */
+    private static void checkHeadShapes(Path headParams, EncoderHead loaded, EncoderHead declared, DataType dataType) {
+        try (NDManager scratch = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+            declared.initialize(scratch, dataType);
+            Map<String, ai.djl.ndarray.types.Shape> expected = new LinkedHashMap<>();
+            declared.getParameters().forEach(p -> expected.put(p.getKey(), p.getValue().getArray().getShape()));
+            Map<String, ai.djl.ndarray.types.Shape> actual = new LinkedHashMap<>();
+            loaded.getParameters().forEach(p -> actual.put(p.getKey(),
+                    p.getValue().isInitialized() ? p.getValue().getArray().getShape() : null));
+            if (!expected.equals(actual)) {
+                throw new ModelFormatException(headParams, "holds parameters " + actual + " but the " + loaded
+                        .typeName() + " head declared in config.json needs " + expected + "; the files do not "
+                        + "belong together: save the model again");
+            }
+        }
+    }
+
+    /**
+     * Every entry of the model directory is a plain directory or a regular file listed in {@code files{}} (besides
+     * config.json and the artifact marker): no symbolic links (which could point at system files or another model),
+     * no devices or pipes, no unlisted file that an encoder might read unverified.
+     */
+    private static void checkOnlyListedFiles(Path dir, Path configFile, JsonObject files) {
+        Path root = dir.toAbsolutePath().normalize();
+        try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                if (p.equals(root)) {
+                    continue;
+                }
+                String rel = root.relativize(p).toString().replace('\\', '/');
+                if (Files.isSymbolicLink(p)) {
+                    throw new ModelFormatException(p, "is a symbolic link; a saved model holds only its own files "
+                            + "(copy the target in and save the model again)");
+                }
+                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                boolean ours = rel.equals(CONFIG_FILE) || rel.equals(AtomicDirectory.MARKER);
+                if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) || (!ours && !files.has(rel))) {
+                    throw new ModelFormatException(p, "is not one of the files config.json lists; a saved model "
+                            + "holds only the files its config lists (remove it, or save the model again)");
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new ModelFormatException(dir, "cannot be listed: " + e.getMessage(), e);
         }
     }
 

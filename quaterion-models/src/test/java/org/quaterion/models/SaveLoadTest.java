@@ -94,6 +94,70 @@ class SaveLoadTest {
         }
     }
 
+    private static void saveLinear(Path dir, int out) throws IOException {
+        try (SimilarityModel<float[]> model = SimilarityModel.<float[]>builder()
+                .setEncoder(SimilarityModelTest.mlpEncoder(16, 12, true)).setHead(new LinearHead(12, out)).build()) {
+            model.save(dir);
+        }
+    }
+
+    /** Rewrites config.json's checksum of one file, as someone editing a model by hand could. */
+    private static void rewriteChecksum(Path dir, String rel) throws IOException {
+        JsonObject config = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
+        config.getAsJsonObject("files").addProperty(rel, org.quaterion.models.io.Checksums.sha256(dir.resolve(rel)));
+        Files.writeString(dir.resolve("config.json"), config.toString());
+    }
+
+    @Test
+    void headWeightsThatDisagreeWithTheDeclaredShapesAreRefused(@TempDir Path tmp) throws IOException {
+        Path four = tmp.resolve("four");
+        Path six = tmp.resolve("six");
+        saveLinear(four, 4);
+        saveLinear(six, 6);
+        Files.copy(six.resolve("head/parameters.params"), four.resolve("head/parameters.params"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        rewriteChecksum(four, "head/parameters.params");
+        assertLoadFails(four, "head declared in config.json needs");
+    }
+
+    @Test
+    void symbolicLinksAndUnlistedFilesInsideAModelAreRefused(@TempDir Path tmp) throws IOException {
+        Path linked = tmp.resolve("linked");
+        saveModel(linked);
+        Path encoderJson;
+        try (Stream<Path> found = Files.walk(linked.resolve("encoders"))) {
+            encoderJson = found.filter(p -> p.getFileName().toString().equals("encoder.json")).findFirst()
+                    .orElseThrow();
+        }
+        assertTrue(Files.exists(encoderJson), "the test model has an encoder.json");
+        Path outside = Files.writeString(tmp.resolve("outside.json"), Files.readString(encoderJson));
+        Files.delete(encoderJson);
+        Files.createSymbolicLink(encoderJson, outside);
+        assertLoadFails(linked, "is a symbolic link");
+
+        Path extra = tmp.resolve("extra");
+        saveModel(extra);
+        Files.writeString(extra.resolve("head/unlisted.bin"), "x");
+        assertLoadFails(extra, "is not one of the files config.json lists");
+
+        Path dirLink = tmp.resolve("dirlink");
+        saveModel(dirLink);
+        Path encoders = dirLink.resolve("encoders");
+        Files.move(encoders, tmp.resolve("elsewhere"));
+        Files.createSymbolicLink(encoders, tmp.resolve("elsewhere"));
+        assertLoadFails(dirLink, "is a symbolic link");
+    }
+
+    @Test
+    void anOversizedConfigIsRefusedBeforeItIsRead(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("big");
+        saveModel(dir);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(dir.resolve("config.json").toFile(), "rw")) {
+            f.setLength(org.quaterion.models.io.JsonFiles.MAX_BYTES + 1); // sparse: no disk or heap used
+        }
+        assertLoadFails(dir, "more than the");
+    }
+
     @Test
     void customHeadsLoadThroughServiceLoader(@TempDir Path tmp) throws IOException {
         List<float[]> records = List.of(new float[] {1, -2, 3});

@@ -86,6 +86,17 @@ public interface Encoder<T> extends AutoCloseable {
     void save(Path dir) throws IOException;
 
     /**
+     * What, besides the files {@link #save} writes, changes this encoder's output, for the frozen-encoder cache's
+     * fingerprint (a change refills the cache): typically the collator's {@link Collator#fingerprint()} and any
+     * setting not saved with the weights. Custom encoders with such settings override it.
+     *
+     * @return a stable string; empty by default
+     */
+    default String fingerprint() {
+        return "";
+    }
+
+    /**
      * The name of the sub-encoder (or route) each record is sent to, for heads that switch on it.
      *
      * @param records the records of the batch

@@ -217,6 +217,12 @@ public final class TorchScriptEncoder<T> implements Encoder<T> {
         return collator.collate(records, manager);
     }
 
+    /** The collator's fingerprint: a changed collator refills a frozen-encoder cache. */
+    @Override
+    public String fingerprint() {
+        return "collator=" + collator.fingerprint();
+    }
+
     @Override
     public NDArray forward(NDList batch, boolean training) {
         return BlockForward.run(block(), batch, training && trainable, dataType, embeddingSize,

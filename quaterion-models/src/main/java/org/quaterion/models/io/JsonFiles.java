@@ -15,6 +15,9 @@ import org.quaterion.models.ModelFormatException;
 /** Reads and writes the JSON files of a saved model, turning every failure into a message that names the file. */
 public final class JsonFiles {
 
+    /** The largest JSON file read (16 MiB): configs are kilobytes; a huge one is not ours and could exhaust the heap. */
+    public static final long MAX_BYTES = 16L << 20;
+
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
     private JsonFiles() {}
@@ -35,11 +38,19 @@ public final class JsonFiles {
      *
      * @param file the file to read
      * @return the object
-     * @throws ModelFormatException when the file is missing, unreadable, not JSON or not an object
+     * @throws ModelFormatException when the file is missing, unreadable, a symbolic link, over {@link #MAX_BYTES}, not
+     *     JSON or not an object
      */
     public static JsonObject read(Path file) {
         String text;
         try {
+            if (Files.isSymbolicLink(file)) {
+                throw new ModelFormatException(file, "is a symbolic link; a saved model's JSON files are its own");
+            }
+            if (Files.isRegularFile(file) && Files.size(file) > MAX_BYTES) {
+                throw new ModelFormatException(file, "is " + Files.size(file) + " bytes, more than the " + MAX_BYTES
+                        + " a Quaterion JSON file may have; it is not a file this library wrote");
+            }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new ModelFormatException(file, "is missing: the directory is not a saved model or was not fully written");
