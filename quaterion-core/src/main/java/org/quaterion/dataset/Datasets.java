@@ -78,7 +78,7 @@ public final class Datasets {
     public static <T> List<SimilarityGroupSample<T>> groupsFromJsonl(Path file,
             Function<com.google.gson.JsonElement, T> object) throws IOException {
         return readJsonl(file, o -> new SimilarityGroupSample<>(object.apply(require(o, "obj")),
-                require(o, "group").getAsLong()));
+                integer(require(o, "group"), "group")));
     }
 
     /**
@@ -94,8 +94,31 @@ public final class Datasets {
     public static <T> List<SimilarityPairSample<T>> pairsFromJsonl(Path file,
             Function<com.google.gson.JsonElement, T> object) throws IOException {
         return readJsonl(file, o -> new SimilarityPairSample<>(object.apply(require(o, "obj_a")),
-                object.apply(require(o, "obj_b")), o.has("score") ? o.get("score").getAsDouble() : 1.0,
-                o.has("subgroup") ? o.get("subgroup").getAsLong() : 0));
+                object.apply(require(o, "obj_b")), o.has("score") ? finite(o.get("score"), "score") : 1.0,
+                o.has("subgroup") ? integer(o.get("subgroup"), "subgroup") : 0));
+    }
+
+    /** A JSON integer in the long range: 1.7, 1e30, "3" or true are refused, never rounded or wrapped. */
+    private static long integer(com.google.gson.JsonElement e, String key) {
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+            try {
+                return e.getAsJsonPrimitive().getAsBigDecimal().longValueExact();
+            } catch (ArithmeticException | NumberFormatException ex) {
+                // not an integer, or outside the long range
+            }
+        }
+        throw new IllegalArgumentException("\"" + key + "\" must be an integer in the 64-bit range, got " + e);
+    }
+
+    /** A finite JSON number. */
+    private static double finite(com.google.gson.JsonElement e, String key) {
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+            double v = e.getAsDouble();
+            if (Double.isFinite(v)) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("\"" + key + "\" must be a finite number, got " + e);
     }
 
     private static com.google.gson.JsonElement require(JsonObject o, String key) {

@@ -10,8 +10,10 @@ import java.util.Map;
  *
  * <p>A gallery item is relevant to a query when their labels are equal and it is not the query itself;
  * {@code R_i} is the number of relevant items of query i. PML's metrics average over queries with {@code R > 0}
- * (lone labels are left out, as PML does); OML's average over all queries; Quaterion's R-precision is
- * {@code Σ hits / Σ R}. Definitions per metric are in docs/metrics.md. Immutable.
+ * (lone labels are left out, as PML does); OML's average over all queries, a query without relevant items scoring 0;
+ * Quaterion's R-precision is
+ * {@code Σ hits / Σ R}. When no query has a relevant item, every metric is NaN (nothing to measure), never 0 or 1.
+ * Definitions per metric are in docs/metrics.md. Immutable.
  */
 public final class RetrievalMetrics {
 
@@ -189,7 +191,7 @@ public final class RetrievalMetrics {
      * OML {@code cmc@k}: fraction of queries with a relevant item among the top k (DML "Recall@k").
      *
      * @param k the cut-off, at least 1
-     * @return the value over all queries
+     * @return the value over all queries (0 for a query without relevant items); NaN when no query has one
      */
     public double cmcAt(int k) {
         checkK(k);
@@ -197,24 +199,34 @@ public final class RetrievalMetrics {
         for (int i = 0; i < relevant.length; i++) {
             sum += hits(i, k) > 0 ? 1 : 0;
         }
-        return relevant.length == 0 ? Double.NaN : sum / relevant.length;
+        return anyRelevant() ? sum / relevant.length : Double.NaN;
     }
 
     /**
-     * OML {@code precision@k}: {@code n_k / min(k, n)} (an ideal ranking scores 1 even when n &lt; k); 1 for a query
-     * with no relevant item and nothing retrieved.
+     * OML {@code precision@k}: {@code n_k / min(k, n)} (an ideal ranking scores 1 even when n &lt; k); a query with no
+     * relevant item scores 0, as in {@link #cmcAt} and {@link #mapAt}.
      *
      * @param k the cut-off
-     * @return the mean over all queries
+     * @return the mean over all queries; NaN when no query has a relevant item (like every metric here)
      */
     public double precisionAt(int k) {
         checkK(k);
         double sum = 0;
         for (int i = 0; i < relevant.length; i++) {
             int denom = Math.min(Math.min(k, relevant[i].length), relevantCount[i]);
-            sum += denom == 0 ? (relevantCount[i] == 0 ? 1 : 0) : (double) hits(i, k) / denom;
+            sum += denom == 0 ? 0 : (double) hits(i, k) / denom;
         }
-        return relevant.length == 0 ? Double.NaN : sum / relevant.length;
+        return anyRelevant() ? sum / relevant.length : Double.NaN;
+    }
+
+    /** Whether some query has a relevant item: without one, no metric has anything to measure (NaN). */
+    private boolean anyRelevant() {
+        for (int r : relevantCount) {
+            if (r > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -231,7 +243,7 @@ public final class RetrievalMetrics {
             int found = hits(i, k);
             sum += found == 0 ? 0 : averagePrecision(i, k, found);
         }
-        return relevant.length == 0 ? Double.NaN : sum / relevant.length;
+        return anyRelevant() ? sum / relevant.length : Double.NaN;
     }
 
     /**

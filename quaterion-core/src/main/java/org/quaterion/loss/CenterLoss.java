@@ -22,6 +22,7 @@ public final class CenterLoss extends ClassWeightLoss {
      */
     public CenterLoss(int numClasses, int embeddingSize, double lambda) {
         super(numClasses, embeddingSize, "centers", new XavierInitializer());
+        Args.positive("CenterLoss", "lambda", lambda);
         this.lambda = lambda;
     }
 

@@ -31,8 +31,9 @@ public final class CircleLoss extends GroupLoss {
      * @param distance the distance (similarities are its {@code toSimilarity})
      */
     public CircleLoss(double m, double gamma, Distance distance) {
-        if (!(gamma > 0)) {
-            throw new IllegalArgumentException("gamma must be > 0, got " + gamma);
+        Args.positive("CircleLoss", "gamma", gamma);
+        if (!(m >= 0 && m < 1)) {
+            throw new IllegalArgumentException("CircleLoss needs the relaxation m in [0, 1), got " + m);
         }
         this.m = m;
         this.gamma = gamma;

@@ -32,6 +32,12 @@ public final class ContrastiveLoss extends GroupLoss {
      * @param reducer reducer applied to each of the two sub-losses
      */
     public ContrastiveLoss(double posMargin, double negMargin, Distance distance, Reducer reducer) {
+        // distances are >= 0, so a negative margin is meaningless, except for the (negated) dot product
+        double min = distance.kind() == Distance.Kind.DOT_PRODUCT ? Double.NEGATIVE_INFINITY : 0;
+        Args.finite("ContrastiveLoss", "posMargin", posMargin);
+        Args.finite("ContrastiveLoss", "negMargin", negMargin);
+        Args.atLeast("ContrastiveLoss", "posMargin", posMargin, min);
+        Args.atLeast("ContrastiveLoss", "negMargin", negMargin, min);
         this.posMargin = posMargin;
         this.negMargin = negMargin;
         this.distance = distance;

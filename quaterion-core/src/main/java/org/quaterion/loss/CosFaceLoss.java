@@ -23,9 +23,8 @@ public final class CosFaceLoss extends ClassWeightLoss {
      */
     public CosFaceLoss(int numClasses, int embeddingSize, double scale, double margin) {
         super(numClasses, embeddingSize, "class_weights");
-        if (!(scale > 0)) {
-            throw new IllegalArgumentException("CosFaceLoss needs scale > 0, got " + scale);
-        }
+        Args.positive("CosFaceLoss", "scale", scale);
+        Args.atLeast("CosFaceLoss", "margin", margin, 0);
         this.scale = scale;
         this.margin = margin;
     }

@@ -41,6 +41,9 @@ public final class MarginLoss extends GroupLoss {
      * @param distance the distance
      */
     public MarginLoss(double margin, double nu, double beta, boolean learnBeta, Distance distance) {
+        Args.atLeast("MarginLoss", "margin", margin, 0);
+        Args.atLeast("MarginLoss", "nu", nu, 0);
+        Args.finite("MarginLoss", "beta", beta);
         this.margin = margin;
         this.nu = nu;
         this.initialBeta = beta;

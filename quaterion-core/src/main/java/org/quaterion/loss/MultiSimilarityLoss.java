@@ -26,9 +26,9 @@ public final class MultiSimilarityLoss extends GroupLoss {
      * @param distance the distance (similarities are its {@code toSimilarity})
      */
     public MultiSimilarityLoss(double alpha, double beta, double base, Distance distance) {
-        if (!(alpha > 0) || !(beta > 0)) {
-            throw new IllegalArgumentException("alpha and beta must be > 0, got " + alpha + " and " + beta);
-        }
+        Args.positive("MultiSimilarityLoss", "alpha", alpha);
+        Args.positive("MultiSimilarityLoss", "beta", beta);
+        Args.finite("MultiSimilarityLoss", "base", base);
         this.alpha = alpha;
         this.beta = beta;
         this.base = base;

@@ -42,6 +42,7 @@ public final class OnlineContrastiveLoss extends GroupLoss {
      * @param mining the mining strategy (default HARD)
      */
     public OnlineContrastiveLoss(double margin, Distance distance, Mining mining) {
+        Args.atLeast("OnlineContrastiveLoss", "margin", margin, 0);
         this.margin = margin;
         this.distance = distance;
         this.mining = mining;

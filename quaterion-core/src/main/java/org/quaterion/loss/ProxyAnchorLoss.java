@@ -25,6 +25,8 @@ public final class ProxyAnchorLoss extends ClassWeightLoss {
      */
     public ProxyAnchorLoss(int numClasses, int embeddingSize, double margin, double alpha) {
         super(numClasses, embeddingSize, "proxies", new ai.djl.training.initializer.XavierInitializer());
+        Args.atLeast("ProxyAnchorLoss", "margin", margin, 0);
+        Args.positive("ProxyAnchorLoss", "alpha", alpha);
         this.margin = margin;
         this.alpha = alpha;
     }

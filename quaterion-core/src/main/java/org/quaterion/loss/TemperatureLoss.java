@@ -17,9 +17,7 @@ public abstract class TemperatureLoss extends GroupLoss {
      * @param distance the distance whose similarity is scaled (cosine in the papers)
      */
     protected TemperatureLoss(double temperature, Distance distance) {
-        if (!(temperature > 0)) {
-            throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
-        }
+        Args.positive(getClass().getSimpleName(), "temperature", temperature);
         this.temperature = temperature;
         this.distance = distance;
     }

@@ -56,9 +56,7 @@ public final class TripletLoss extends GroupLoss {
      * @param soft use {@code softplus(hp − hn)} in HARD mode
      */
     public TripletLoss(double margin, Distance distance, Mining mining, boolean soft) {
-        if (!Double.isFinite(margin)) {
-            throw new IllegalArgumentException("margin must be finite, got " + margin);
-        }
+        Args.atLeast("TripletLoss", "margin", margin, 0);
         if (soft && mining != Mining.HARD) {
             throw new IllegalArgumentException("soft=true applies to mining HARD only, got " + mining);
         }

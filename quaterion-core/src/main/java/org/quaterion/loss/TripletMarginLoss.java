@@ -33,9 +33,7 @@ public final class TripletMarginLoss extends GroupLoss {
      * @param reducer the reducer
      */
     public TripletMarginLoss(double margin, boolean smooth, Distance distance, Reducer reducer) {
-        if (!Double.isFinite(margin)) {
-            throw new IllegalArgumentException("margin must be finite, got " + margin);
-        }
+        Args.atLeast("TripletMarginLoss", "margin", margin, 0);
         this.margin = margin;
         this.smooth = smooth;
         this.distance = distance;

@@ -76,6 +76,7 @@ public final class Quaterion {
             org.slf4j.LoggerFactory.getLogger(Quaterion.class).info("no validation loader: early stopping on {} is "
                     + "off", rule.monitor());
         }
+        checkLearnable(trainLoader);
         model.build(config.device(), config.seed());
         checkLoaderFitsLoss(trainLoader, model);
         if (validationLoader != null) {
@@ -85,6 +86,20 @@ public final class Quaterion {
         try (ModelCache<T> cache = cacheConfig == null ? null
                 : ModelCache.setup(model.model(), cacheConfig, trainLoader, validationLoader)) {
             return new Trainer<>(model, config, trainLoader, validationLoader, cache).run(resumeFrom);
+        }
+    }
+
+    /** A training set must hold something to learn from: two samples at least, and for groups two groups. */
+    private static void checkLearnable(SimilarityDataLoader<?, ?> loader) {
+        List<?> data = loader.dataset();
+        if (data.size() < 2) {
+            throw new IllegalArgumentException("the training set has " + data.size() + " sample(s): nothing can be "
+                    + "learned from it; give at least two samples (pairs, or records of two or more groups)");
+        }
+        if (loader instanceof GroupSimilarityDataLoader<?> && data.stream()
+                .map(o -> ((org.quaterion.dataset.SimilarityGroupSample<?>) o).group()).distinct().count() < 2) {
+            org.slf4j.LoggerFactory.getLogger(Quaterion.class).warn("the training set has a single group: losses "
+                    + "that need negatives (triplet, contrastive, NT-Xent, ...) are 0 and learn nothing");
         }
     }
 

@@ -165,6 +165,17 @@ class LoadersAndSamplersTest {
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                 () -> Datasets.groupsFromJsonl(jsonl, e -> e.getAsString()));
         assertTrue(bad.getMessage().contains("line 2") && bad.getMessage().contains("\"group\""), bad.getMessage());
+        for (String group : new String[] {"1.7", "1e30", "\"3\"", "true", "9223372036854775808"}) {
+            Files.writeString(jsonl, "{\"obj\": \"a\", \"group\": 1}\n{\"obj\": \"b\", \"group\": " + group + "}\n");
+            IllegalArgumentException notInteger = assertThrows(IllegalArgumentException.class,
+                    () -> Datasets.groupsFromJsonl(jsonl, e -> e.getAsString()), group);
+            assertTrue(notInteger.getMessage().contains("line 2") && notInteger.getMessage().contains(
+                    "must be an integer in the 64-bit range"), notInteger.getMessage());
+        }
+        Files.writeString(jsonl, "{\"obj\": \"a\", \"group\": 3.0}\n");
+        assertEquals(3L, Datasets.groupsFromJsonl(jsonl, e -> e.getAsString()).get(0).group(), "3.0 is an integer");
+        Files.writeString(jsonl, "{\"obj_a\": \"a\", \"obj_b\": \"b\", \"subgroup\": 0.5}\n");
+        assertThrows(IllegalArgumentException.class, () -> Datasets.pairsFromJsonl(jsonl, e -> e.getAsString()));
 
         Path csv = tmp.resolve("df.csv");
         Files.writeString(csv, "label,path,split,is_query,is_gallery,category,x_1\n"

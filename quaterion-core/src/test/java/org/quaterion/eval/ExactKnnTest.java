@@ -158,6 +158,12 @@ class ExactKnnTest {
             RetrievalMetrics lone = RetrievalMetrics.of(manhattan(m, 3), new long[] {1, 2, 3, 4},
                     new long[] {1, 2, 3, 4}, SELF);
             assertTrue(Double.isNaN(lone.precisionAt1()), "no query has a relevant item");
+            // the whole family agrees: nothing to measure is NaN, never a perfect 1.0 (precision@k did that)
+            for (double v : new double[] {lone.precisionAt(1), lone.precisionAt(3), lone.cmcAt(1), lone.mapAt(2),
+                    lone.rPrecision(), lone.meanAveragePrecisionAtR(), lone.quaterionRPrecision()}) {
+                assertTrue(Double.isNaN(v), "every metric is NaN without relevant items, got " + v);
+            }
+            assertEquals(0.25, metrics.precisionAt(1), 1e-12, "a lone query scores 0 in OML's all-query mean");
         }
     }
 

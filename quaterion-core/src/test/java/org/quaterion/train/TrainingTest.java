@@ -310,6 +310,9 @@ class TrainingTest {
         assertMessage("cannot use a memory", () -> Quaterion.fit(new Model(
                 new org.quaterion.loss.ArcFaceLoss(8, 8, 64, 0.5), XbmConfig.defaults()), cfg, loader, null));
         assertMessage("checkpoints need an output directory", () -> cfg.withCheckpoints(1, 1));
+        assertMessage("the training set has 1 sample(s): nothing can be learned", () -> Quaterion.fit(
+                new Model(new TripletLoss(), null), cfg, new GroupSimilarityDataLoader<>(data.subList(0, 1),
+                        LoaderOptions.batchSize(1)), null));
     }
 
     @Test

@@ -32,6 +32,9 @@ public final class ContrastiveLoss extends PairwiseLoss {
      * @param sizeAverage mean (true) or sum (false) over pairs
      */
     public ContrastiveLoss(Distance distance, double margin, boolean sizeAverage) {
+        if (!Double.isFinite(margin) || margin < 0) {
+            throw new IllegalArgumentException("ContrastiveLoss needs margin >= 0 (finite), got " + margin);
+        }
         this.distance = distance;
         this.margin = margin;
         this.sizeAverage = sizeAverage;
@@ -46,6 +49,12 @@ public final class ContrastiveLoss extends PairwiseLoss {
     protected NDArray compute(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups, NDArray zero) {
         if (pairs.getShape().get(0) == 0) {
             return zero;
+        }
+        if (!labels.gte(0).logicalAnd(labels.lte(1)).all().getBoolean()) { // NaN fails both comparisons
+            throw new IllegalArgumentException("ContrastiveLoss takes pair scores in [0, 1] (1 = similar, 0 = "
+                    + "dissimilar), got values in [" + labels.min().toType(DataType.FLOAT64, false).getDouble() + ", "
+                    + labels.max().toType(DataType.FLOAT64, false).getDouble()
+                    + "]; rescale the scores or use CoSENTLoss for graded similarity");
         }
         NDArray d = distance.rowwise(left(embeddings, pairs), right(embeddings, pairs));
         NDArray losses = labels.mul(d.square()).add(labels.neg().add(1).mul(Activation.relu(d.neg().add(margin))

@@ -22,7 +22,7 @@ public final class Sgd implements Optimizer {
      * @param momentum momentum in [0, 1)
      */
     public Sgd(double learningRate, double momentum) {
-        if (!(learningRate > 0) || momentum < 0 || momentum >= 1) {
+        if (!(learningRate > 0) || Double.isInfinite(learningRate) || !(momentum >= 0) || momentum >= 1) {
             throw new IllegalArgumentException("SGD needs learningRate > 0 and momentum in [0, 1), got "
                     + learningRate + " and " + momentum);
         }
