@@ -33,6 +33,7 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.encoders.LoadContext;
 import org.quaterion.models.heads.EncoderHead;
@@ -73,6 +74,7 @@ public final class SimilarityModel<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimilarityModel.class);
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
 
+    private final CloseGate gate = new CloseGate("SimilarityModel");
     private final NDManager manager;
     private final SortedMap<String, Encoder<T>> encoders;
     private final EncoderHead head;
@@ -200,21 +202,23 @@ public final class SimilarityModel<T> implements AutoCloseable {
      * @return one {@code float[embeddingSize()]} row per record, in input order
      */
     public float[][] encode(List<T> records, int batchSize) {
-        checkRecords(records, batchSize);
-        float[][] out = new float[records.size()][];
-        int width = embeddingSize();
-        for (int start = 0; start < records.size(); start += batchSize) {
-            List<T> batch = records.subList(start, Math.min(records.size(), start + batchSize));
-            try (NDScope scope = new NDScope(); NDManager batchManager = manager.newSubManager()) {
-                float[] flat = forward(batch, batchManager, false).toType(DataType.FLOAT32, false).toFloatArray();
-                for (int i = 0; i < batch.size(); i++) {
-                    float[] row = new float[width];
-                    System.arraycopy(flat, i * width, row, 0, width);
-                    out[start + i] = row;
+        try (CloseGate.Pass pass = gate.enter()) {
+            checkRecords(records, batchSize);
+            float[][] out = new float[records.size()][];
+            int width = embeddingSize();
+            for (int start = 0; start < records.size(); start += batchSize) {
+                List<T> batch = records.subList(start, Math.min(records.size(), start + batchSize));
+                try (NDScope scope = new NDScope(); NDManager batchManager = manager.newSubManager()) {
+                    float[] flat = forward(batch, batchManager, false).toType(DataType.FLOAT32, false).toFloatArray();
+                    for (int i = 0; i < batch.size(); i++) {
+                        float[] row = new float[width];
+                        System.arraycopy(flat, i * width, row, 0, width);
+                        out[start + i] = row;
+                    }
                 }
             }
+            return out;
         }
-        return out;
     }
 
     /**
@@ -226,23 +230,25 @@ public final class SimilarityModel<T> implements AutoCloseable {
      * @return the embeddings in the model's data type
      */
     public NDArray encodeToArray(List<T> records, int batchSize, NDManager target) {
-        checkRecords(records, batchSize);
-        NDArray result;
-        try (NDScope scope = new NDScope(); NDManager batchManager = manager.newSubManager()) {
-            NDList parts = new NDList();
-            for (int start = 0; start < records.size(); start += batchSize) {
-                List<T> batch = records.subList(start, Math.min(records.size(), start + batchSize));
-                parts.add(forward(batch, batchManager, false));
+        try (CloseGate.Pass pass = gate.enter()) {
+            checkRecords(records, batchSize);
+            NDArray result;
+            try (NDScope scope = new NDScope(); NDManager batchManager = manager.newSubManager()) {
+                NDList parts = new NDList();
+                for (int start = 0; start < records.size(); start += batchSize) {
+                    List<T> batch = records.subList(start, Math.min(records.size(), start + batchSize));
+                    parts.add(forward(batch, batchManager, false));
+                }
+                NDArray joined = parts.size() == 1 ? parts.head() : NDArrays.concat(parts, 0);
+                result = target.from(joined);
+                if (result == joined) {
+                    result = joined.duplicate();
+                    result.attach(target);
+                }
+                NDScope.unregister(result);
             }
-            NDArray joined = parts.size() == 1 ? parts.head() : NDArrays.concat(parts, 0);
-            result = target.from(joined);
-            if (result == joined) {
-                result = joined.duplicate();
-                result.attach(target);
-            }
-            NDScope.unregister(result);
+            return result;
         }
-        return result;
     }
 
     /**
@@ -257,16 +263,18 @@ public final class SimilarityModel<T> implements AutoCloseable {
      * @return the {@code (B, embeddingSize())} embeddings
      */
     public NDArray forward(List<T> records, NDManager callManager, boolean training) {
-        NDList outputs = new NDList(encoders.size());
-        List<String> routes = null;
-        for (Encoder<T> encoder : encoders.values()) {
-            outputs.add(encoder.forward(encoder.collate(records, callManager), training));
-            if (routes == null) {
-                routes = encoder.routes(records);
+        try (CloseGate.Pass pass = gate.enter()) {
+            NDList outputs = new NDList(encoders.size());
+            List<String> routes = null;
+            for (Encoder<T> encoder : encoders.values()) {
+                outputs.add(encoder.forward(encoder.collate(records, callManager), training));
+                if (routes == null) {
+                    routes = encoder.routes(records);
+                }
             }
+            NDArray joined = outputs.size() == 1 ? outputs.head() : NDArrays.concat(outputs, 1);
+            return applyHead(joined, routes, training);
         }
-        NDArray joined = outputs.size() == 1 ? outputs.head() : NDArrays.concat(outputs, 1);
-        return applyHead(joined, routes, training);
     }
 
     /**
@@ -278,8 +286,10 @@ public final class SimilarityModel<T> implements AutoCloseable {
      * @return the {@code (B, embeddingSize())} embeddings
      */
     public NDArray applyHead(NDArray joined, List<String> routes, boolean training) {
-        NDArray x = joined.getDataType() == dataType ? joined : joined.toType(dataType, false);
-        return head.apply(new ParameterStore(joined.getManager(), false), x, routes, training);
+        try (CloseGate.Pass pass = gate.enter()) {
+            NDArray x = joined.getDataType() == dataType ? joined : joined.toType(dataType, false);
+            return head.apply(new ParameterStore(joined.getManager(), false), x, routes, training);
+        }
     }
 
     private static <T> void checkRecords(List<T> records, int batchSize) {
@@ -307,37 +317,39 @@ public final class SimilarityModel<T> implements AutoCloseable {
      * @throws IllegalArgumentException when {@code dir} is a file or a directory that is not a saved model
      */
     public void save(Path dir) throws IOException {
-        AtomicDirectory.write(dir, KIND, tmp -> {
-            Files.createDirectories(tmp.resolve("head"));
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp.resolve(HEAD_PARAMETERS)));
-                    DataOutputStream data = new DataOutputStream(out)) {
-                head.saveParameters(data);
-            }
-            JsonArray encoderList = new JsonArray();
-            for (Map.Entry<String, Encoder<T>> e : encoders.entrySet()) {
-                Path encoderDir = Files.createDirectories(tmp.resolve("encoders").resolve(e.getKey()));
-                e.getValue().save(encoderDir);
-                JsonObject entry = new JsonObject();
-                entry.addProperty("key", e.getKey());
-                entry.addProperty("type", e.getValue().typeName());
-                entry.addProperty("trainable", e.getValue().trainable());
-                entry.addProperty("embedding_size", e.getValue().embeddingSize());
-                encoderList.add(entry);
-            }
-            JsonObject config = new JsonObject();
-            config.addProperty("format", FORMAT);
-            config.addProperty("schema_version", SCHEMA_VERSION);
-            config.addProperty("library_version", LibraryVersion.get());
-            config.addProperty("data_type", dataType.name().toLowerCase(Locale.ROOT));
-            config.addProperty("embedding_size", embeddingSize());
-            config.add("encoders", encoderList);
-            config.add("head", HeadFactory.describe(head));
-            JsonObject files = new JsonObject();
-            Checksums.ofTree(tmp, List.of(CONFIG_FILE)).forEach(files::addProperty);
-            config.add("files", files);
-            JsonFiles.write(tmp.resolve(CONFIG_FILE), config);
-        });
-        LOG.info("saved similarity model to {}", dir);
+        try (CloseGate.Pass pass = gate.enter()) {
+            AtomicDirectory.write(dir, KIND, tmp -> {
+                Files.createDirectories(tmp.resolve("head"));
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp.resolve(HEAD_PARAMETERS)));
+                        DataOutputStream data = new DataOutputStream(out)) {
+                    head.saveParameters(data);
+                }
+                JsonArray encoderList = new JsonArray();
+                for (Map.Entry<String, Encoder<T>> e : encoders.entrySet()) {
+                    Path encoderDir = Files.createDirectories(tmp.resolve("encoders").resolve(e.getKey()));
+                    e.getValue().save(encoderDir);
+                    JsonObject entry = new JsonObject();
+                    entry.addProperty("key", e.getKey());
+                    entry.addProperty("type", e.getValue().typeName());
+                    entry.addProperty("trainable", e.getValue().trainable());
+                    entry.addProperty("embedding_size", e.getValue().embeddingSize());
+                    encoderList.add(entry);
+                }
+                JsonObject config = new JsonObject();
+                config.addProperty("format", FORMAT);
+                config.addProperty("schema_version", SCHEMA_VERSION);
+                config.addProperty("library_version", LibraryVersion.get());
+                config.addProperty("data_type", dataType.name().toLowerCase(Locale.ROOT));
+                config.addProperty("embedding_size", embeddingSize());
+                config.add("encoders", encoderList);
+                config.add("head", HeadFactory.describe(head));
+                JsonObject files = new JsonObject();
+                Checksums.ofTree(tmp, List.of(CONFIG_FILE)).forEach(files::addProperty);
+                config.add("files", files);
+                JsonFiles.write(tmp.resolve(CONFIG_FILE), config);
+            });
+            LOG.info("saved similarity model to {}", dir);
+        }
     }
 
     /**
@@ -545,8 +557,10 @@ public final class SimilarityModel<T> implements AutoCloseable {
 
     @Override
     public void close() {
-        encoders.values().forEach(Encoder::close);
-        manager.close();
+        gate.close(() -> {
+            encoders.values().forEach(Encoder::close);
+            manager.close();
+        });
     }
 
     @Override

@@ -211,6 +211,45 @@ class SimilarityModelTest {
         });
     }
 
+    @Test
+    void closeWhileOtherThreadsEncodeWaitsForThemAndLaterCallsThrow() throws Exception {
+        List<float[]> records = TestModels.rows(64, 16, 3);
+        SimilarityModel<float[]> model = SimilarityModel.<float[]>builder().setEncoder(mlpEncoder(16, 12, true))
+                .setHead(new StackedProjectionHead(12, List.of(24, 8), "gelu", 0.0)).build();
+        float[][] expected = model.encode(records, 16);
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(6);
+        List<Future<Integer>> futures = new ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+            futures.add(pool.submit(() -> {
+                started.countDown();
+                int done = 0;
+                while (true) {
+                    float[][] got;
+                    try {
+                        got = model.encode(records, 8);
+                    } catch (IllegalStateException e) {
+                        assertTrue(e.getMessage().contains("SimilarityModel is closed"), e.getMessage());
+                        return done;
+                    }
+                    assertArrayEquals(expected[63], got[63], 1e-5f, "a call that ran completed correctly");
+                    done++;
+                }
+            }));
+        }
+        started.await();
+        model.encode(records, 8);
+        model.close();
+        for (Future<Integer> f : futures) {
+            f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThrows(IllegalStateException.class, () -> model.encode(records, 8));
+        assertThrows(IllegalStateException.class, () -> model.save(java.nio.file.Files.createTempDirectory("q")
+                .resolve("m")));
+        model.close();
+    }
+
     static BlockEncoder<float[]> mlpEncoder(int in, int out, boolean trainable) {
         SequentialBlock block = new SequentialBlock().add(Linear.builder().setUnits(out).build())
                 .add(ai.djl.nn.Activation::tanh);

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
+import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.encoders.EncoderFactory;
 import org.quaterion.models.io.JsonFiles;
@@ -57,6 +58,8 @@ public final class OnnxSentenceEncoder implements Encoder<String> {
     private Predictor<NDList, NDList> predictor;
     private HuggingFaceTokenizer tokenizer;
     private DataType dataType = DataType.FLOAT32;
+    private final int maxChars;
+    private final CloseGate gate = new CloseGate("OnnxSentenceEncoder");
 
     /**
      * System property: ONNX Runtime intra-op threads per encoder (unset: ONNX Runtime's default, every core). The
@@ -77,6 +80,25 @@ public final class OnnxSentenceEncoder implements Encoder<String> {
      */
     public OnnxSentenceEncoder(Path modelFile, Path tokenizerFile, int embeddingSize, Pooling pooling,
             boolean normalize, int maxLength) {
+        this(modelFile, tokenizerFile, embeddingSize, pooling, normalize, maxLength,
+                TextCollation.defaultMaxChars(maxLength));
+    }
+
+    /**
+     * Creates the encoder with a limit on the characters tokenised per text.
+     *
+     * @param modelFile the {@code .onnx} file (see the other constructor)
+     * @param tokenizerFile the HuggingFace {@code tokenizer.json}
+     * @param embeddingSize the hidden size
+     * @param pooling MEAN or CLS
+     * @param normalize whether to L2-normalise the sentence embedding
+     * @param maxLength tokens kept per sentence (longer ones are truncated)
+     * @param maxChars characters of each text that reach the tokenizer (a text is cut before tokenising, so a huge
+     *     request costs no more than this); at least {@code maxLength}. The default, {@code 32 × maxLength}, keeps
+     *     every token of ordinary text that fits in {@code maxLength}
+     */
+    public OnnxSentenceEncoder(Path modelFile, Path tokenizerFile, int embeddingSize, Pooling pooling,
+            boolean normalize, int maxLength, int maxChars) {
         if (!Files.isRegularFile(modelFile) || !Files.isRegularFile(tokenizerFile)) {
             throw new IllegalArgumentException("ONNX model or tokenizer not found: " + modelFile + ", "
                     + tokenizerFile);
@@ -90,6 +112,10 @@ public final class OnnxSentenceEncoder implements Encoder<String> {
         this.pooling = pooling;
         this.normalize = normalize;
         this.maxLength = maxLength;
+        if (maxChars < maxLength) {
+            throw new IllegalArgumentException("maxChars must be >= maxLength (" + maxLength + "), got " + maxChars);
+        }
+        this.maxChars = maxChars;
     }
 
     /**
@@ -143,18 +169,27 @@ public final class OnnxSentenceEncoder implements Encoder<String> {
             }
             predictor = model.newPredictor(new NoopTranslator());
         } catch (IOException | MalformedModelException e) {
-            close();
+            release();
             throw new IllegalArgumentException("cannot load the ONNX model " + modelFile + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public NDList collate(List<String> records, NDManager manager) {
-        return TextCollation.collate(tokenizer, records, manager);
+        try (CloseGate.Pass pass = gate.enter()) {
+            return TextCollation.collate(tokenizer, records, manager, maxChars);
+        }
     }
 
     @Override
     public NDArray forward(NDList batch, boolean training) {
+        try (CloseGate.Pass pass = gate.enter()) {
+            return pool(batch, runSession(batch));
+        }
+    }
+
+    /** Token states of a batch from the ONNX Runtime session (serialised: one session). */
+    private NDArray runSession(NDList batch) {
         NDManager target = batch.head().getManager();
         NDArray states;
         synchronized (this) {
@@ -174,6 +209,10 @@ public final class OnnxSentenceEncoder implements Encoder<String> {
                         + " texts: " + e.getMessage(), e);
             }
         }
+        return states;
+    }
+
+    private NDArray pool(NDList batch, NDArray states) {
         NDArray pooled;
         if (pooling == Pooling.CLS) {
             pooled = states.get(":, 0, :");
@@ -201,6 +240,7 @@ public final class OnnxSentenceEncoder implements Encoder<String> {
         config.addProperty("pooling", pooling.name().toLowerCase(Locale.ROOT));
         config.addProperty("normalize", normalize);
         config.addProperty("max_length", maxLength);
+        config.addProperty("max_chars", maxChars);
         JsonFiles.write(dir.resolve(CONFIG_FILE), config);
     }
 
@@ -234,14 +274,21 @@ public final class OnnxSentenceEncoder implements Encoder<String> {
             }
             OnnxSentenceEncoder encoder = new OnnxSentenceEncoder(dir.resolve(MODEL_FILE), dir.resolve(TOKENIZER_FILE),
                     size, p, config.get("normalize").getAsBoolean(),
-                    JsonFiles.requireInt(config, "max_length", configFile.toString()));
+                    JsonFiles.requireInt(config, "max_length", configFile.toString()),
+                    config.has("max_chars") ? JsonFiles.requireInt(config, "max_chars", configFile.toString())
+                            : TextCollation.defaultMaxChars(JsonFiles.requireInt(config, "max_length",
+                                    configFile.toString())));
             encoder.initialize(context.manager(), context.dataType());
             return encoder;
         }
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        gate.close(this::release); // waits for tokenizing and session calls in flight
+    }
+
+    private synchronized void release() {
         if (predictor != null) {
             predictor.close();
             predictor = null;

@@ -11,7 +11,40 @@ final class TextCollation {
 
     private TextCollation() {}
 
-    static NDList collate(HuggingFaceTokenizer tokenizer, List<String> records, NDManager manager) {
+    /** Characters per token budget: WordPiece tokens of ordinary text are far shorter than this. */
+    private static final int CHARS_PER_TOKEN = 32;
+
+    /**
+     * The default number of characters tokenised per text: {@code 32 × maxLength}.
+     *
+     * @param maxLength the token limit
+     * @return the character limit
+     */
+    static int defaultMaxChars(int maxLength) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) CHARS_PER_TOKEN * maxLength);
+    }
+
+    /**
+     * Tokenises texts cut to {@code maxChars} characters first (never inside a surrogate pair), so that a 10 MiB
+     * request costs what a {@code maxChars} one does; an empty or blank text encodes as {@code [CLS] [SEP]}.
+     */
+    static NDList collate(HuggingFaceTokenizer tokenizer, List<String> records, NDManager manager, int maxChars) {
+        List<String> cut = new java.util.ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            String text = records.get(i);
+            if (text == null) {
+                throw new IllegalArgumentException("text " + i + " is null");
+            }
+            if (text.length() > maxChars) {
+                int end = Character.isHighSurrogate(text.charAt(maxChars - 1)) ? maxChars - 1 : maxChars;
+                text = text.substring(0, end);
+            }
+            cut.add(text);
+        }
+        return collate(tokenizer, cut, manager);
+    }
+
+    private static NDList collate(HuggingFaceTokenizer tokenizer, List<String> records, NDManager manager) {
         if (tokenizer == null) {
             throw new IllegalStateException("initialize the encoder (SimilarityModel does) before collating");
         }

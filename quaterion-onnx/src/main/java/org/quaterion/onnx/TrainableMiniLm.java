@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.encoders.EncoderFactory;
 import org.quaterion.models.encoders.LoadContext;
@@ -47,6 +48,7 @@ public final class TrainableMiniLm implements Encoder<String> {
     private final int maxLength;
     private final MiniLmBlock block = MiniLmBlock.allMiniLmL6();
     private HuggingFaceTokenizer tokenizer;
+    private final CloseGate gate = new CloseGate("TrainableMiniLm");
 
     private TrainableMiniLm(Path tokenizerFile, Path onnxWeights, Path savedParams, boolean trainable,
             int maxLength) {
@@ -112,13 +114,17 @@ public final class TrainableMiniLm implements Encoder<String> {
 
     @Override
     public NDList collate(List<String> records, NDManager manager) {
-        return TextCollation.collate(tokenizer, records, manager);
+        try (CloseGate.Pass pass = gate.enter()) {
+            return TextCollation.collate(tokenizer, records, manager, TextCollation.defaultMaxChars(maxLength));
+        }
     }
 
     @Override
     public NDArray forward(NDList batch, boolean training) {
-        ParameterStore ps = new ParameterStore(batch.head().getManager(), false);
-        return block.forward(ps, batch, training && trainable).head();
+        try (CloseGate.Pass pass = gate.enter()) {
+            ParameterStore ps = new ParameterStore(batch.head().getManager(), false);
+            return block.forward(ps, batch, training && trainable).head();
+        }
     }
 
     @Override
@@ -149,9 +155,11 @@ public final class TrainableMiniLm implements Encoder<String> {
 
     @Override
     public void close() {
-        if (tokenizer != null) {
-            tokenizer.close();
-        }
+        gate.close(() -> { // waits for tokenizing and forward passes in flight
+            if (tokenizer != null) {
+                tokenizer.close();
+            }
+        });
     }
 
     /** Restores saved encoders (registered through {@code META-INF/services}). */

@@ -1,5 +1,7 @@
 package org.quaterion.models.encoders;
 
+import org.quaterion.models.concurrent.CloseGate;
+
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -42,6 +44,7 @@ public class BlockEncoder<T> implements Encoder<T> {
     private final String typeName;
     private final Block block;
     private final Collator<T> collator;
+    private final CloseGate gate = new CloseGate("BlockEncoder");
     private final int embeddingSize;
     private final boolean trainable;
     private final Shape[] inputShapes;
@@ -164,8 +167,10 @@ public class BlockEncoder<T> implements Encoder<T> {
 
     @Override
     public NDArray forward(NDList batch, boolean training) {
-        return BlockForward.run(block, batch, training && trainable, dataType, embeddingSize,
-                "BlockEncoder '" + typeName + "'");
+        try (CloseGate.Pass pass = gate.enter()) {
+            return BlockForward.run(block, batch, training && trainable, dataType, embeddingSize,
+                    "BlockEncoder '" + typeName + "'");
+        }
     }
 
     @Override
@@ -187,7 +192,7 @@ public class BlockEncoder<T> implements Encoder<T> {
 
     @Override
     public void close() {
-        block.clear();
+        gate.close(block::clear); // waits for forward passes in flight
     }
 
     @Override

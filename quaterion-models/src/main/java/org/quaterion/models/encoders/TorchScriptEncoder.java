@@ -1,5 +1,7 @@
 package org.quaterion.models.encoders;
 
+import org.quaterion.models.concurrent.CloseGate;
+
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -43,6 +45,7 @@ public final class TorchScriptEncoder<T> implements Encoder<T> {
     private final String typeName;
     private final byte[] moduleBytes;
     private final Collator<T> collator;
+    private final CloseGate gate = new CloseGate("TorchScriptEncoder");
     private final int embeddingSize;
     private final boolean trainable;
     private Model model;
@@ -225,8 +228,10 @@ public final class TorchScriptEncoder<T> implements Encoder<T> {
 
     @Override
     public NDArray forward(NDList batch, boolean training) {
-        return BlockForward.run(block(), batch, training && trainable, dataType, embeddingSize,
-                "TorchScriptEncoder '" + typeName + "'");
+        try (CloseGate.Pass pass = gate.enter()) {
+            return BlockForward.run(block(), batch, training && trainable, dataType, embeddingSize,
+                    "TorchScriptEncoder '" + typeName + "'");
+        }
     }
 
     @Override
@@ -253,11 +258,15 @@ public final class TorchScriptEncoder<T> implements Encoder<T> {
     }
 
     @Override
-    public synchronized void close() {
-        if (model != null) {
-            model.close();
-            model = null;
-        }
+    public void close() {
+        gate.close(() -> { // waits for forward passes in flight
+            synchronized (this) {
+                if (model != null) {
+                    model.close();
+                    model = null;
+                }
+            }
+        });
     }
 
     @Override
