@@ -28,6 +28,12 @@ final class ConfigNode {
             throw new IllegalArgumentException((path.isEmpty() ? "the config" : path) + " must be a mapping "
                     + "(key: value lines), got " + (yaml == null ? "nothing" : yaml.getClass().getSimpleName()));
         }
+        for (Object key : map.keySet()) {
+            if (!(key instanceof String)) {
+                throw new IllegalArgumentException("key " + key + (path.isEmpty() ? "" : " under " + path) + " is not "
+                        + "a name: config keys are words such as 'epochs' (see docs/cli.md)");
+            }
+        }
         return new ConfigNode((Map<String, Object>) map, path);
     }
 

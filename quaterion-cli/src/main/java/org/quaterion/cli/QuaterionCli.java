@@ -46,7 +46,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "quaterion", mixinStandardHelpOptions = true, version = "quaterion 0.1.0",
         description = "Fine-tune, evaluate and serve similarity models.",
         subcommands = {QuaterionCli.Train.class, QuaterionCli.Evaluate.class, QuaterionCli.Encode.class,
-            QuaterionCli.Index.class, QuaterionCli.Search.class, CacheCommand.class})
+            QuaterionCli.Index.class, QuaterionCli.Search.class, CacheCommand.class, CommandLine.HelpCommand.class})
 public final class QuaterionCli implements Callable<Integer> {
 
     @Override
@@ -77,14 +77,61 @@ public final class QuaterionCli implements Callable<Integer> {
                 cmd.getErr().println("error: file not found: " + missing.getFile());
                 return 2;
             }
+            if (e instanceof java.nio.file.AccessDeniedException denied) {
+                cmd.getErr().println("error: permission denied: " + denied.getFile());
+                return 2;
+            }
+            Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
             if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                    || e instanceof IOException) {
-                cmd.getErr().println("error: " + e.getMessage());
+                    || cause instanceof IOException) {
+                // bad input or an environment problem the user can fix: one line, exit 2; library bugs
+                // (anything else) keep their stack trace and exit 1
+                String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+                cmd.getErr().println("error: " + message.lines().findFirst().orElse(message)
+                        + (cause != e && cause.getMessage() != null ? " (" + cause.getMessage() + ")" : ""));
                 return 2;
             }
             throw e;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * Checks an input file before any work: it exists, is a regular file and is readable.
+     *
+     * @param file the file
+     * @param what what it is, for the message
+     */
+    static void requireFile(Path file, String what) {
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(what + " " + file + " is a directory; give a file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no " + what + " file " + file);
+        }
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException(what + " file " + file + " is not readable");
+        }
+    }
+
+    /**
+     * Checks, before any work, that a directory exists or can be created and is writable.
+     *
+     * @param dir the directory
+     * @param what what goes there, for the message
+     */
+    static void requireWritableDirectory(Path dir, String what) {
+        Path absolute = dir.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(absolute);
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IllegalArgumentException("cannot create the " + what + " directory " + absolute + " ("
+                    + e.getClass().getSimpleName() + "); choose a writable path");
+        }
+        if (!Files.isWritable(absolute)) {
+            throw new IllegalArgumentException("the " + what + " directory " + absolute + " is not writable; choose "
+                    + "a writable path");
+        }
     }
 
     private static SimilarityModel<String> load(Path dir) {
@@ -96,14 +143,13 @@ public final class QuaterionCli implements Callable<Integer> {
     }
 
     private static List<String> texts(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("no input file " + file);
-        }
+        requireFile(file, "input");
         List<String> out = new ArrayList<>();
+        int number = 0;
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            number++;
             if (!line.isBlank()) {
-                out.add(line.startsWith("{") ? com.google.gson.JsonParser.parseString(line).getAsJsonObject()
-                        .get("text").getAsString() : line);
+                out.add(line.startsWith("{") ? jsonText(file, number, line) : line);
             }
         }
         if (out.isEmpty()) {
@@ -112,8 +158,34 @@ public final class QuaterionCli implements Callable<Integer> {
         return out;
     }
 
+    private static String jsonText(Path file, int number, String line) {
+        com.google.gson.JsonElement text;
+        try {
+            text = com.google.gson.JsonParser.parseString(line).getAsJsonObject().get("text");
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(file + " line " + number + " is not a JSON object: " + e.getMessage());
+        }
+        if (text == null || !text.isJsonPrimitive() || !text.getAsJsonPrimitive().isString()) {
+            throw new IllegalArgumentException(file + " line " + number + " has no string \"text\" (a JSON line "
+                    + "needs {\"text\": \"...\"}; plain lines are texts as they are)");
+        }
+        return text.getAsString();
+    }
+
     /** {@code quaterion train --config train.yaml}. */
-    @Command(name = "train", description = "Fine-tune a head on a frozen text encoder from a YAML config.")
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Fine-tune a head on a frozen text encoder from a YAML config.",
+            footer = {"", "YAML config keys (paths relative to the file; see docs/cli.md):",
+                "  model:   encoder (minilm-int8|minilm-fp32|onnx), onnx {model,",
+                "           tokenizer, dim}, head (skip_connection|linear|gated|",
+                "           widening|normalize|empty), output_size",
+                "  data:    kind (pairs|groups), train, validation (JSONL files)",
+                "  loss:    name (multiple_negatives_ranking|contrastive|cosent|",
+                "           triplet|multi_similarity), scale or margin, symmetric",
+                "  trainer: epochs, batch_size, learning_rate, seed,",
+                "           sampler (random|balance), labels_per_batch",
+                "  cache:   dir (optional: keep the frozen encoder's cache)",
+                "  output:  directory for servable/, metrics.csv, checkpoints/"})
     static final class Train implements Callable<Integer> {
         @Option(names = "--config", required = true, description = "the YAML config")
         Path config;
@@ -121,6 +193,17 @@ public final class QuaterionCli implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             TrainConfig c = TrainConfig.read(config);
+            // every output is checked before the cache fill and the first epoch
+            requireWritableDirectory(c.output(), "output");
+            org.quaterion.models.io.AtomicDirectory.checkReplaceable(c.output().resolve("servable"),
+                    SimilarityModel.KIND);
+            requireFile(c.train(), "training data");
+            if (c.validation() != null) {
+                requireFile(c.validation(), "validation data");
+            }
+            if (c.cacheDir() != null) {
+                requireWritableDirectory(c.cacheDir(), "cache");
+            }
             SimilarityDataLoader<?, ?> train;
             SimilarityDataLoader<?, ?> validation = null;
             if (c.kind().equals("pairs")) {
@@ -162,7 +245,7 @@ public final class QuaterionCli implements Callable<Integer> {
     }
 
     /** {@code quaterion evaluate --model DIR --data FILE --kind pairs|groups}. */
-    @Command(name = "evaluate", description = "Retrieval metrics of a model on JSONL pairs or groups.")
+    @Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Retrieval metrics of a model on JSONL pairs or groups.")
     static final class Evaluate implements Callable<Integer> {
         @Option(names = "--model", required = true, description = "the servable directory")
         Path model;
@@ -200,7 +283,7 @@ public final class QuaterionCli implements Callable<Integer> {
     }
 
     /** {@code quaterion encode --model DIR --input FILE --output FILE}. */
-    @Command(name = "encode", description = "Encode texts (one per line, or JSONL {text}) to JSONL vectors.")
+    @Command(name = "encode", mixinStandardHelpOptions = true, description = "Encode texts (one per line, or JSONL {text}) to JSONL vectors.")
     static final class Encode implements Callable<Integer> {
         @Option(names = "--model", required = true, description = "the servable directory")
         Path model;
@@ -216,6 +299,10 @@ public final class QuaterionCli implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
+            requireWritableDirectory(output.toAbsolutePath().getParent(), "output");
+            if (Files.isDirectory(output)) {
+                throw new IllegalArgumentException("output " + output + " is a directory; give a file name");
+            }
             List<String> texts = texts(input);
             try (SimilarityModel<String> m = load(model)) {
                 float[][] vectors = m.encode(texts, batchSize);
@@ -242,7 +329,7 @@ public final class QuaterionCli implements Callable<Integer> {
     }
 
     /** {@code quaterion index --model DIR --input FILE --index DIR}. */
-    @Command(name = "index", description = "Build a Lucene HNSW index of texts with a model.")
+    @Command(name = "index", mixinStandardHelpOptions = true, description = "Build a Lucene HNSW index of texts with a model.")
     static final class Index implements Callable<Integer> {
         /** The artifact kind of an index directory (texts + HNSW graph). */
         static final String TEXT_INDEX_KIND = "text-index";
@@ -259,6 +346,7 @@ public final class QuaterionCli implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             org.quaterion.models.io.AtomicDirectory.checkReplaceable(index, TEXT_INDEX_KIND);
+            requireWritableDirectory(index.toAbsolutePath().getParent(), "index parent");
             List<String> texts = texts(input);
             try (SimilarityModel<String> m = load(model)) {
                 float[][] vectors = m.encode(texts, 64);
@@ -274,7 +362,7 @@ public final class QuaterionCli implements Callable<Integer> {
     }
 
     /** {@code quaterion search --model DIR --index DIR [-k 5] QUERY...}. */
-    @Command(name = "search", description = "Top-k texts of an index for each query.")
+    @Command(name = "search", mixinStandardHelpOptions = true, description = "Top-k texts of an index for each query.")
     static final class Search implements Callable<Integer> {
         @Option(names = "--model", required = true, description = "the servable directory")
         Path model;

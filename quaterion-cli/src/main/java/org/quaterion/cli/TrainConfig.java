@@ -53,6 +53,7 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
      * @throws IOException when reading fails
      */
     static TrainConfig read(Path file) throws IOException {
+        QuaterionCli.requireFile(file, "config");
         Object yaml;
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             yaml = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
@@ -73,8 +74,9 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
             onnxTokenizer = base.resolve(onnx.string("tokenizer"));
             onnxDim = onnx.integer("dim", 384, 1);
             onnx.finish();
-        } else {
-            model.has("onnx");
+        } else if (model.has("onnx")) {
+            throw new IllegalArgumentException("model.onnx is read only with model.encoder: onnx, but the encoder is "
+                    + encoder + "; remove model.onnx or set the encoder to onnx");
         }
         String head = model.choice("head", "skip_connection", HEADS);
         int headOutput = model.integer("output_size", 0, 0);

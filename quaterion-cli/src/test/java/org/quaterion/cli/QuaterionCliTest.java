@@ -56,6 +56,81 @@ class QuaterionCliTest {
         assertMessage("not valid YAML", () -> TrainConfig.read(config("model: [unclosed\n")));
     }
 
+    /** Runs the tool, returning the exit status and what it printed to stderr and stdout. */
+    private static String[] runCaptured(String... args) {
+        PrintStream err = System.err;
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
+        System.setErr(both);
+        System.setOut(both);
+        try {
+            int status = QuaterionCli.run(args);
+            return new String[] {String.valueOf(status), captured.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setErr(err);
+            System.setOut(out);
+        }
+    }
+
+    private static void assertOneLineError(String expected, String... args) {
+        String[] r = runCaptured(args);
+        assertEquals("2", r[0], "exit status 2 for " + List.of(args) + ": " + r[1]);
+        assertTrue(r[1].contains(expected), "output should contain '" + expected + "': " + r[1]);
+        assertTrue(!r[1].contains("\tat org.") && r[1].strip().lines().count() == 1, "one line, no stack trace: "
+                + r[1]);
+    }
+
+    @Test
+    void helpWorksForEveryCommand() {
+        for (String cmd : new String[] {"train", "evaluate", "encode", "index", "search", "cache"}) {
+            String[] r = runCaptured(cmd, "--help");
+            assertEquals("0", r[0], cmd + " --help: " + r[1]);
+            assertTrue(r[1].contains("Usage: quaterion " + cmd), r[1]);
+        }
+        String[] train = runCaptured("help", "train");
+        assertEquals("0", train[0], train[1]);
+        assertTrue(train[1].contains("docs/cli.md") && train[1].contains("batch_size"), "train's help shows the YAML "
+                + "keys: " + train[1]);
+        assertEquals("0", runCaptured("help")[0]);
+    }
+
+    @Test
+    void badInputIsOneLineWithExitTwoBeforeAnyWork() throws Exception {
+        Files.writeString(tmp.resolve("pairs.jsonl"), "{\"obj_a\": \"a\", \"obj_b\": \"b\"}\n".repeat(4));
+        Files.writeString(tmp.resolve("a-file"), "not a directory");
+        String ok = "model:\n  encoder: minilm-int8\ndata:\n  kind: pairs\n  train: missing.jsonl\nloss: {}\n";
+        // the output is checked first: no cache fill, no epoch, not even the missing data is reached
+        assertOneLineError("cannot create the output directory", "train", "--config",
+                config(ok + "output: a-file/out\n").toString());
+        assertOneLineError("no training data file", "train", "--config", config(ok + "output: out\n").toString());
+        assertOneLineError("key 1 under model is not a name", "train", "--config",
+                config(ok.replace("model:\n", "model:\n  1: x\n") + "output: out\n").toString());
+        assertOneLineError("model.onnx is read only with model.encoder: onnx", "train", "--config",
+                config(ok.replace("model:\n", "model:\n  onnx: {model: m.onnx}\n") + "output: out\n").toString());
+        Files.writeString(tmp.resolve("m.onnx"), "garbage");
+        Files.writeString(tmp.resolve("tok.json"), "{\"not\": \"a tokenizer\"}");
+        assertOneLineError("tokenizer file", "train", "--config", config("model:\n  encoder: onnx\n  onnx:\n"
+                + "    model: m.onnx\n    tokenizer: tok.json\ndata:\n  kind: pairs\n  train: pairs.jsonl\n"
+                + "loss: {}\ntrainer:\n  epochs: 1\n  batch_size: 2\noutput: out2\n").toString());
+        assertOneLineError("is a directory", "encode", "--model", tmp.toString(), "--input", tmp.toString(),
+                "--output", tmp.resolve("v.jsonl").toString());
+        Files.writeString(tmp.resolve("texts.jsonl"), "{\"text\": \"ok\"}\n{\"title\": \"no text\"}\n");
+        Path model = tmp.resolve("model");
+        try (org.quaterion.models.SimilarityModel<String> m = org.quaterion.models.SimilarityModel.<String>builder()
+                .addEncoder("text", org.quaterion.onnx.MiniLm.int8())
+                .setHead(new org.quaterion.models.heads.EmptyHead(384)).build()) {
+            m.save(model);
+        }
+        assertOneLineError("texts.jsonl line 2 has no string \"text\"", "encode", "--model", model.toString(),
+                "--input", tmp.resolve("texts.jsonl").toString(), "--output", tmp.resolve("v.jsonl").toString());
+        Path mydocs = Files.createDirectories(tmp.resolve("mydocs"));
+        Files.writeString(mydocs.resolve("thesis.tex"), "precious");
+        assertOneLineError("was not written by Quaterion", "index", "--model", model.toString(), "--input",
+                tmp.resolve("texts.jsonl").toString(), "--index", mydocs.toString());
+        assertEquals("precious", Files.readString(mydocs.resolve("thesis.tex")), "the user's folder is untouched");
+    }
+
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable action) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, action);
         assertTrue(e.getMessage().contains(expected), "message: " + e.getMessage());

@@ -160,6 +160,12 @@ public final class OnnxSentenceEncoder implements Encoder<String> {
         try {
             tokenizer = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerFile).optPadding(true)
                     .optTruncation(true).optMaxLength(maxLength).build();
+        } catch (IOException | RuntimeException e) {
+            release();
+            throw new IllegalArgumentException("tokenizer file " + tokenizerFile + " cannot be loaded (is it a "
+                    + "HuggingFace tokenizer.json?): " + e.getMessage(), e);
+        }
+        try {
             model = Model.newInstance("onnx-sentence", Device.cpu(), "OnnxRuntime");
             String threads = System.getProperty(THREADS_PROPERTY);
             if (threads != null) {
@@ -168,7 +174,7 @@ public final class OnnxSentenceEncoder implements Encoder<String> {
                 model.load(modelFile);
             }
             predictor = model.newPredictor(new NoopTranslator());
-        } catch (IOException | MalformedModelException e) {
+        } catch (IOException | MalformedModelException | RuntimeException e) {
             release();
             throw new IllegalArgumentException("cannot load the ONNX model " + modelFile + ": " + e.getMessage(), e);
         }
