@@ -147,7 +147,14 @@ final class CacheCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("the model has no encoder '" + name + "'; its encoders are "
                         + m.encoders().keySet());
             }
-            CacheManifest written = LocalCacheBuilder.build(output, name, e, keys, records, batchSize, precision);
+            CacheManifest written;
+            try (StopOnSignal signal = new StopOnSignal(() -> { })) {
+                written = LocalCacheBuilder.build(output, name, e, keys, records, batchSize, precision,
+                        signal::requested);
+            } catch (java.util.concurrent.CancellationException stopped) {
+                System.err.println("interrupted: " + stopped.getMessage() + "; " + output + " is as it was");
+                return 130; // the model closes first (waiting for encoder calls in flight), then the JVM exits
+            }
             System.out.printf(Locale.ROOT, "cached %d records of encoder '%s' to %s in %.1f s%n", written.rows(),
                     name, output, (System.nanoTime() - start) / 1e9);
         }

@@ -190,6 +190,10 @@ public final class QuaterionCli implements Callable<Integer> {
         @Option(names = "--config", required = true, description = "the YAML config")
         Path config;
 
+        @Option(names = "--resume", description = "continue from a checkpoint directory, or 'latest' for the newest "
+                + "under <output>/checkpoints")
+        String resume;
+
         @Override
         public Integer call() throws IOException {
             TrainConfig c = TrainConfig.read(config);
@@ -227,13 +231,29 @@ public final class QuaterionCli implements Callable<Integer> {
                             e -> e.getAsString()), LoaderOptions.batchSize(c.batchSize()));
                 }
             }
-            try (ConfiguredModel model = new ConfiguredModel(c)) {
+            Path resumeFrom = resumePath(c.output());
+            try (ConfiguredModel model = new ConfiguredModel(c); StopOnSignal signal = new StopOnSignal(
+                    model::requestStop)) {
                 // every configured epoch runs; the servable holds the best epoch's weights by this monitor
                 String monitor = validation != null ? "validation_loss" : "train_loss";
-                FitResult result = Quaterion.fit(model, Quaterion.trainerDefaults().withMaxEpochs(c.epochs())
-                        .withSeed(c.seed()).withOutputDir(c.output())
-                        .withEarlyStopping(new EarlyStopping(monitor, true, Integer.MAX_VALUE, 0))
-                        .withRestoreBest(true), train, validation);
+                FitResult result;
+                try {
+                    result = Quaterion.fit(model, Quaterion.trainerDefaults().withMaxEpochs(c.epochs())
+                            .withSeed(c.seed()).withOutputDir(c.output())
+                            .withEarlyStopping(new EarlyStopping(monitor, true, Integer.MAX_VALUE, 0))
+                            .withRestoreBest(true), train, validation, resumeFrom);
+                } catch (java.util.concurrent.CancellationException e) {
+                    System.err.println("interrupted while filling the cache: nothing partial was kept; run the same "
+                            + "command again to start over");
+                    return 130;
+                }
+                if (result.interrupted()) {
+                    Path latest = org.quaterion.train.Checkpoint.latest(c.output());
+                    System.err.println("interrupted after epoch " + (result.epochs().size() - 1) + "; latest "
+                            + "checkpoint " + (latest == null ? "none (no epoch completed)" : latest) + "; resume "
+                            + "with: quaterion train --config " + config + (latest == null ? "" : " --resume latest"));
+                    return 130; // the model closes first (waiting for encoder calls in flight), then the JVM exits
+                }
                 Path servable = c.output().resolve("servable");
                 model.saveServable(servable);
                 System.out.printf(Locale.ROOT, "trained %d epochs; best epoch %d (%s %.6g): %s%nservable (best "
@@ -241,6 +261,18 @@ public final class QuaterionCli implements Callable<Integer> {
                         result.bestValues().get(monitor), result.bestValues(), servable);
             }
             return 0;
+        }
+
+        private Path resumePath(Path output) throws IOException {
+            if (resume == null) {
+                return null;
+            }
+            Path dir = resume.equals("latest") ? org.quaterion.train.Checkpoint.latest(output) : Path.of(resume);
+            if (dir == null) {
+                throw new IllegalArgumentException("--resume latest: no checkpoint under " + output.resolve(
+                        "checkpoints") + "; start without --resume");
+            }
+            return dir;
         }
     }
 

@@ -99,16 +99,23 @@ public final class EncoderCache implements AutoCloseable {
         CacheManifest wanted = new CacheManifest(CacheShard.FORMAT, name, encoderFingerprint, config.precision(),
                 config.batchSize(), DataFingerprint.of(keys, hashes), keys.size(), encoder.embeddingSize(), "local",
                 List.of());
-        String problem = temporary != null ? "new" : staleness(dir, wanted);
-        if (problem == null) {
-            LOG.info("cache of encoder '{}' loaded from {} ({} rows)", name, dir, keys.size());
-        } else {
-            if (temporary == null) {
-                LOG.info("filling the cache of encoder '{}' ({} records): {}", name, keys.size(), problem);
+        try {
+            String problem = temporary != null ? "new" : staleness(dir, wanted);
+            if (problem == null) {
+                LOG.info("cache of encoder '{}' loaded from {} ({} rows)", name, dir, keys.size());
+            } else {
+                if (temporary == null) {
+                    LOG.info("filling the cache of encoder '{}' ({} records): {}", name, keys.size(), problem);
+                }
+                fill(dir, encoder, keys, hashes, records, wanted, progress);
             }
-            fill(dir, encoder, keys, hashes, records, wanted, progress);
+            return create(name, EmbeddingStore.open(dir), keys, device, type, temporary);
+        } catch (IOException | RuntimeException e) {
+            if (temporary != null) {
+                AtomicDirectory.deleteRecursively(temporary); // a failed or stopped fill leaves nothing behind
+            }
+            throw e;
         }
-        return create(name, EmbeddingStore.open(dir), keys, device, type, temporary);
     }
 
     private static EncoderCache create(String name, EmbeddingStore store, List<String> keys, NDManager device,

@@ -36,6 +36,29 @@ public final class LocalCacheBuilder {
      */
     public static <T> CacheManifest build(Path dir, String name, Encoder<T> encoder, List<String> keys,
             List<T> records, int batchSize, CacheConfig.Precision precision) throws IOException {
+        return build(dir, name, encoder, keys, records, batchSize, precision, () -> false);
+    }
+
+    /**
+     * Encodes every record and writes the cache atomically, abandoning the fill (nothing partial is kept) when
+     * {@code stop} turns true.
+     *
+     * @param dir the cache directory (replaced)
+     * @param name the encoder's name in its model
+     * @param encoder the frozen encoder
+     * @param keys unique keys, one per record
+     * @param records the records
+     * @param batchSize records per forward pass
+     * @param precision storage precision
+     * @param stop polled after every batch
+     * @param <T> record type
+     * @return the written manifest
+     * @throws IOException when writing fails
+     * @throws java.util.concurrent.CancellationException when stopped
+     */
+    public static <T> CacheManifest build(Path dir, String name, Encoder<T> encoder, List<String> keys,
+            List<T> records, int batchSize, CacheConfig.Precision precision, java.util.function.BooleanSupplier stop)
+            throws IOException {
         if (keys.size() != records.size()) {
             throw new IllegalArgumentException(keys.size() + " keys for " + records.size() + " records");
         }
@@ -54,7 +77,12 @@ public final class LocalCacheBuilder {
         CacheManifest template = new CacheManifest(CacheShard.FORMAT, name, EncoderCache.encoderFingerprint(name,
                 encoder), precision, batchSize, "", keys.size(), encoder.embeddingSize(), "local", List.of());
         long start = System.nanoTime();
-        EncoderCache.fill(dir, encoder, keys, hashes, records, template, (done, total) -> { });
+        EncoderCache.fill(dir, encoder, keys, hashes, records, template, (done, total) -> {
+            if (stop.getAsBoolean()) {
+                throw new java.util.concurrent.CancellationException("stop requested after " + done + " of " + total
+                        + " records; nothing partial was kept");
+            }
+        });
         LOG.info("cache of encoder '{}' written to {}: {} records in {} ms", name, dir, keys.size(),
                 (System.nanoTime() - start) / 1000000);
         return CacheManifest.read(dir);

@@ -16,9 +16,11 @@ import java.util.Map;
  *     stopping
  * @param bestCheckpoint the checkpoint holding the best epoch's weights (never pruned), or null
  * @param restoredBest whether the model now holds the best epoch's weights ({@link TrainerConfig#restoresBest()})
+ * @param interrupted whether {@link TrainableModel#requestStop()} ended the run early (the last epoch in
+ *     {@link #epochs()} is the last completed one)
  */
 public record FitResult(List<Map<String, Double>> epochs, List<Double> stepLosses, boolean stoppedEarly,
-        Path lastCheckpoint, int bestEpoch, Path bestCheckpoint, boolean restoredBest) {
+        Path lastCheckpoint, int bestEpoch, Path bestCheckpoint, boolean restoredBest, boolean interrupted) {
 
     /**
      * The values of the best epoch.

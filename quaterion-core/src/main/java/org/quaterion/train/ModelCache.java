@@ -54,7 +54,7 @@ final class ModelCache<T> implements AutoCloseable {
 
     /** Fills or loads the caches; null when nothing is cached. */
     static <T> ModelCache<T> setup(SimilarityModel<T> model, CacheConfig<T> config, SimilarityDataLoader<?, ?> train,
-            SimilarityDataLoader<?, ?> validation) throws IOException {
+            SimilarityDataLoader<?, ?> validation, java.util.function.BooleanSupplier stop) throws IOException {
         List<String> cached = new ArrayList<>();
         for (Map.Entry<String, Encoder<T>> e : model.encoders().entrySet()) {
             CacheType type = config.typeOf(e.getKey());
@@ -90,7 +90,7 @@ final class ModelCache<T> implements AutoCloseable {
         boolean skipRead = cached.size() == model.encoders().size() && config.keyExtractors().isEmpty();
         ModelCache<T> cache = new ModelCache<>(model, config, skipRead);
         try {
-            cache.fill(cached, train, validation);
+            cache.fill(cached, train, validation, stop);
         } catch (IOException | RuntimeException e) {
             cache.close();
             throw e;
@@ -99,8 +99,8 @@ final class ModelCache<T> implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private void fill(List<String> cached, SimilarityDataLoader<?, ?> train, SimilarityDataLoader<?, ?> validation)
-            throws IOException {
+    private void fill(List<String> cached, SimilarityDataLoader<?, ?> train, SimilarityDataLoader<?, ?> validation,
+            java.util.function.BooleanSupplier stop) throws IOException {
         Map<String, Map<String, T>> unique = new LinkedHashMap<>();
         cached.forEach(name -> unique.put(name, new LinkedHashMap<>()));
         List<String> conflicts = new ArrayList<>();
@@ -145,6 +145,11 @@ final class ModelCache<T> implements AutoCloseable {
             long[] lastLog = {start};
             EncoderCache cache = EncoderCache.build(name, model.encoders().get(name), new ArrayList<>(records.keySet()),
                     new ArrayList<>(records.values()), config, config.typeOf(name), model.manager(), (done, total) -> {
+                        if (stop.getAsBoolean()) {
+                            throw new java.util.concurrent.CancellationException("stop requested while filling the "
+                                    + "cache of encoder '" + name + "' (" + done + "/" + total + " records); nothing "
+                                    + "partial was kept");
+                        }
                         long now = System.nanoTime();
                         if (now - lastLog[0] > 10_000_000_000L || done.equals(total)) {
                             lastLog[0] = now;

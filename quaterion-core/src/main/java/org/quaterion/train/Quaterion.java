@@ -84,7 +84,8 @@ public final class Quaterion {
         }
         CacheConfig<T> cacheConfig = model.cacheConfig();
         try (ModelCache<T> cache = cacheConfig == null ? null
-                : ModelCache.setup(model.model(), cacheConfig, trainLoader, validationLoader)) {
+                : ModelCache.setup(model.model(), cacheConfig, trainLoader, validationLoader,
+                        model::stopRequested)) {
             return new Trainer<>(model, config, trainLoader, validationLoader, cache).run(resumeFrom);
         }
     }

@@ -40,6 +40,26 @@ public abstract class TrainableModel<T> implements AutoCloseable {
     private List<AttachedMetric> metrics;
     private XbmConfig xbm;
     private CacheConfig<T> cache;
+    private volatile boolean stopRequested;
+
+    /**
+     * Asks a running {@link Quaterion#fit} to stop: safe from any thread (a signal handler, a service's shutdown
+     * path). Training ends after the current step and {@link FitResult#interrupted()} is true; the checkpoints of
+     * completed epochs stay, so the run resumes from the latest one. A cache fill in progress is abandoned (nothing
+     * partial is kept) with a {@link java.util.concurrent.CancellationException}.
+     */
+    public final void requestStop() {
+        stopRequested = true;
+    }
+
+    /**
+     * Whether {@link #requestStop()} was called (it stays set; a new model trains again).
+     *
+     * @return true after a stop request
+     */
+    public final boolean stopRequested() {
+        return stopRequested;
+    }
 
     /**
      * The encoders, by name (concatenated in name order).

@@ -47,6 +47,7 @@ final class Trainer<T> {
     private int epoch;
     private double best = Double.NaN;
     private int badEpochs;
+    private boolean interrupted;
     /** Completed epochs at the best monitored value; 0 when none yet. */
     private int bestEpoch;
     /** The best epoch's weights, kept when {@link TrainerConfig#restoresBest()}. */
@@ -92,13 +93,18 @@ final class Trainer<T> {
         boolean stopped = false;
         Path lastCheckpoint = null;
         try {
-            while (config.maxEpochs() < 0 || epoch < config.maxEpochs()) {
+            while ((config.maxEpochs() < 0 || epoch < config.maxEpochs()) && !interrupted) {
                 Engine.getInstance().setRandomSeed((int) (config.seed() + epoch));
                 long epochStart = System.nanoTime();
                 Map<String, Double> row = new LinkedHashMap<>();
                 row.put("epoch", (double) epoch);
                 Map<String, double[]> sums = new LinkedHashMap<>();
                 double trainLoss = runEpoch(train, true, sums);
+                if (interrupted) {
+                    LOG.info("stop requested: epoch {} ended after step {}, not recorded; the latest checkpoint is "
+                            + "of epoch {}", epoch, globalStep, epoch - 1);
+                    break;
+                }
                 row.put("global_step", (double) globalStep);
                 row.put("lr", trainable.optimizer().learningRate() * factor(Math.max(0, globalStep - 1)));
                 row.put("train_loss", trainLoss);
@@ -153,7 +159,7 @@ final class Trainer<T> {
             bestCheckpoint = null;
         }
         return new FitResult(List.copyOf(history), List.copyOf(stepLosses), stopped, lastCheckpoint, bestEpoch - 1,
-                bestCheckpoint, config.restoresBest() && bestEpoch > 0);
+                bestCheckpoint, config.restoresBest() && bestEpoch > 0, interrupted);
     }
 
     /** {@code report.html} in the output directory: curves, the epoch table, a PCA map of ≤ 1,000 samples. */
@@ -251,6 +257,10 @@ final class Trainer<T> {
                 samples += size;
                 index++;
                 progress.step(stage.key(), epoch, index, total, lossSum / samples);
+                if (training && trainable.stopRequested()) {
+                    interrupted = true;
+                    break;
+                }
             }
         } finally {
             close(batches);

@@ -1,0 +1,69 @@
+package org.quaterion.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Ctrl-C during `quaterion train` in a real process: a clean stop, one line, exit 130, resumable. */
+class CliInterruptTest {
+
+    @TempDir
+    Path tmp;
+
+    private static Process start(Path dir, String... args) throws Exception {
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx1g", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.log.ai.djl=error",
+                "-cp", classPath, QuaterionCli.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    }
+
+    @Test
+    void ctrlCDuringTrainingStopsCleanlyWithExit130AndResumes() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            lines.add("{\"obj_a\": \"definition number " + i + " of a word\", \"obj_b\": \"word" + i + "\"}");
+        }
+        Files.write(tmp.resolve("pairs.jsonl"), lines);
+        Path cfg = tmp.resolve("train.yaml");
+        Files.writeString(cfg, "model:\n  encoder: minilm-int8\ndata:\n  kind: pairs\n  train: pairs.jsonl\n"
+                + "loss: {}\ntrainer:\n  epochs: 100000\n  batch_size: 8\ncache:\n  dir: cache\noutput: out\n");
+        Process p = start(tmp, "train", "--config", cfg.toString());
+        StringBuilder output = new StringBuilder();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            boolean signalled = false;
+            while ((line = out.readLine()) != null) {
+                output.append(line).append('\n');
+                if (!signalled && line.contains("checkpoint written") && line.contains("epoch-0002")) {
+                    new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+                    signalled = true;
+                }
+            }
+        }
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the process ends");
+        String text = output.toString();
+        assertEquals(130, p.exitValue(), text);
+        assertTrue(text.contains("interrupted after epoch") && text.contains("resume with: quaterion train --config")
+                && text.contains("--resume latest"), text);
+        assertTrue(!text.contains("SIGSEGV") && !text.contains("hs_err"), text);
+        Path latest = org.quaterion.train.Checkpoint.latest(tmp.resolve("out"));
+        assertTrue(latest != null && Files.isRegularFile(latest.resolve("state.json")), "a loadable checkpoint");
+        try (var siblings = Files.list(tmp.resolve("out/checkpoints"))) {
+            assertTrue(siblings.noneMatch(s -> s.getFileName().toString().startsWith(".")), "no temporary leftovers");
+        }
+    }
+}
