@@ -3,6 +3,7 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
@@ -79,18 +80,20 @@ final class TripletBlocks {
         double counted = 0;
         double contributing = 0;
         for (long start = 0; start < total; start += block) {
-            String range = start + ":" + Math.min(total, start + block);
-            NDArray a = pairs[0].get(range);
-            NDArray dap = LossMath.pick(d, a, pairs[1].get(range));
-            NDArray v = dap.expandDims(1).sub(d.get(a)).add(margin);
-            NDArray keep = reducer.keep(Activation.relu(v));
-            NDArray valid = neg.get(a);
-            NDArray kept = keep == null ? valid : valid.logicalAnd(keep);
-            NDArray contrib = kept.logicalAnd(v.gt(0)).toType(d.getDataType(), false);
-            counted += kept.toType(DataType.FLOAT64, false).sum().getDouble();
-            contributing += contrib.toType(DataType.FLOAT64, false).sum().getDouble();
-            apCounts.add(contrib.sum(new int[] {1}));
-            addSegmentSums(anCounts, a, contrib);
+            try (NDScope scope = new NDScope()) { // a block's (pairs, m) temporaries die with the block
+                String range = start + ":" + Math.min(total, start + block);
+                NDArray a = pairs[0].get(range);
+                NDArray dap = LossMath.pick(d, a, pairs[1].get(range));
+                NDArray v = dap.expandDims(1).sub(d.get(a)).add(margin);
+                NDArray keep = reducer.keep(Activation.relu(v));
+                NDArray valid = neg.get(a);
+                NDArray kept = keep == null ? valid : valid.logicalAnd(keep);
+                NDArray contrib = kept.logicalAnd(v.gt(0)).toType(d.getDataType(), false);
+                counted += kept.toType(DataType.FLOAT64, false).sum().getDouble();
+                contributing += contrib.toType(DataType.FLOAT64, false).sum().getDouble();
+                apCounts.add(survive(contrib.sum(new int[] {1})));
+                addSegmentSums(anCounts, a, contrib);
+            }
         }
         if (counted == 0) {
             return zero;
@@ -100,6 +103,21 @@ final class TripletBlocks {
         cAp = cAp.scatter(pairs[0].mul(m).add(pairs[1]), apFlat, 0).reshape(n, m);
         NDArray sum = mat.mul(cAp.sub(anCounts)).sum().add(margin * contributing).add(zero);
         return reducer.finish(new Aggregate(sum, counted), zero);
+    }
+
+    /**
+     * Keeps arrays made inside a block's {@link NDScope} alive after it closes (they stay attached to their manager).
+     *
+     * @param arrays the arrays to keep (nulls ignored)
+     * @return the first array
+     */
+    static NDArray survive(NDArray... arrays) {
+        for (NDArray a : arrays) {
+            if (a != null) {
+                NDScope.unregister(a);
+            }
+        }
+        return arrays[0];
     }
 
     /**
@@ -143,15 +161,19 @@ final class TripletBlocks {
         long block = pairBlock(mat.getShape().get(1));
         Aggregate sum = null;
         for (long start = 0; start < total; start += block) {
-            String range = start + ":" + Math.min(total, start + block);
-            NDArray a = pairs[0].get(range);
-            NDArray dap = LossMath.pick(mat, a, pairs[1].get(range)).expandDims(1);
-            NDArray losses = perTriplet.apply(dap, mat.get(a)).booleanMask(neg.get(a));
-            if (losses.size() == 0) {
-                continue;
+            // the block's Java handles are closed at its end: autograd keeps only what the backward pass needs
+            try (NDScope scope = new NDScope()) {
+                String range = start + ":" + Math.min(total, start + block);
+                NDArray a = pairs[0].get(range);
+                NDArray dap = LossMath.pick(mat, a, pairs[1].get(range)).expandDims(1);
+                NDArray losses = perTriplet.apply(dap, mat.get(a)).booleanMask(neg.get(a));
+                if (losses.size() == 0) {
+                    continue;
+                }
+                Aggregate part = reducer.accumulate(losses);
+                sum = sum == null ? part : sum.plus(part);
+                survive(sum.sum());
             }
-            Aggregate part = reducer.accumulate(losses);
-            sum = sum == null ? part : sum.plus(part);
         }
         return reducer.finish(sum, zero);
     }

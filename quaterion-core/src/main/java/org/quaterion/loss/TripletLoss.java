@@ -123,10 +123,13 @@ public final class TripletLoss extends GroupLoss {
         long block = TripletBlocks.pairBlock(d.getShape().get(1));
         NDList ranks = new NDList();
         for (long start = 0; start < total; start += block) {
-            String range = start + ":" + Math.min(total, start + block);
-            NDArray a = pairs[0].get(range);
-            NDArray dap = LossMath.pick(d, a, pairs[1].get(range)).expandDims(1);
-            ranks.add(negOnly.get(a).lte(dap).toType(DataType.INT64, false).sum(new int[] {1}));
+            try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) { // frees the block's (pairs, m) rows
+                String range = start + ":" + Math.min(total, start + block);
+                NDArray a = pairs[0].get(range);
+                NDArray dap = LossMath.pick(d, a, pairs[1].get(range)).expandDims(1);
+                ranks.add(TripletBlocks.survive(negOnly.get(a).lte(dap).toType(DataType.INT64, false)
+                        .sum(new int[] {1})));
+            }
         }
         NDArray rank = ranks.size() == 1 ? ranks.head() : NDArrays.concat(ranks, 0);
         NDArray last = negCount.get(pairs[0]).sub(1);

@@ -1,6 +1,7 @@
 package org.quaterion.miner;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,33 +72,37 @@ public final class TripletMarginMiner implements Miner {
         long m = mat.getShape().get(1);
         long block = Math.max(1, BLOCK_ELEMENTS / Math.max(1, m));
         for (long start = 0; start < total; start += block) {
-            String range = start + ":" + Math.min(total, start + block);
-            NDArray a = idx.get(range + ", 0").toType(DataType.INT64, false);
-            NDArray p = idx.get(range + ", 1").toType(DataType.INT64, false);
-            NDArray rowsD = mat.get(a);
-            NDArray dap = LossMath.pick(mat, a, p).expandDims(1);
-            NDArray t = rowsD.sub(dap);
-            NDArray keep;
-            switch (type) {
-                case EASY:
-                    keep = t.gt(margin);
-                    break;
-                case HARD:
-                    keep = t.lte(margin).logicalAnd(t.lte(0));
-                    break;
-                case SEMIHARD:
-                    keep = t.lte(margin).logicalAnd(t.gt(0));
-                    break;
-                default:
-                    keep = t.lte(margin);
+            try (NDScope scope = new NDScope()) { // frees the block's (pairs, m) rows
+                String range = start + ":" + Math.min(total, start + block);
+                NDArray a = idx.get(range + ", 0").toType(DataType.INT64, false);
+                NDArray p = idx.get(range + ", 1").toType(DataType.INT64, false);
+                NDArray rowsD = mat.get(a);
+                NDArray dap = LossMath.pick(mat, a, p).expandDims(1);
+                NDArray t = rowsD.sub(dap);
+                NDArray keep;
+                switch (type) {
+                    case EASY:
+                        keep = t.gt(margin);
+                        break;
+                    case HARD:
+                        keep = t.lte(margin).logicalAnd(t.lte(0));
+                        break;
+                    case SEMIHARD:
+                        keep = t.lte(margin).logicalAnd(t.gt(0));
+                        break;
+                    default:
+                        keep = t.lte(margin);
+                }
+                NDArray found = neg.get(a).logicalAnd(keep).nonzero();
+                if (found.getShape().get(0) == 0) {
+                    continue;
+                }
+                NDArray pair = found.get(":, 0").toType(DataType.INT64, false);
+                IndexTuples.Triplets part = new IndexTuples.Triplets(a.get(pair), p.get(pair), found.get(":, 1")
+                        .toType(DataType.INT64, false));
+                NDScope.unregister(part.a(), part.p(), part.n());
+                parts.add(part);
             }
-            NDArray found = neg.get(a).logicalAnd(keep).nonzero();
-            if (found.getShape().get(0) == 0) {
-                continue;
-            }
-            NDArray pair = found.get(":, 0").toType(DataType.INT64, false);
-            parts.add(new IndexTuples.Triplets(a.get(pair), p.get(pair), found.get(":, 1")
-                    .toType(DataType.INT64, false)));
         }
         if (parts.isEmpty()) {
             NDArray empty = labels.getManager().create(new long[0]);
