@@ -41,6 +41,7 @@ import org.quaterion.models.heads.HeadFactory;
 import org.quaterion.models.io.AtomicDirectory;
 import org.quaterion.models.io.Checksums;
 import org.quaterion.models.io.JsonFiles;
+import org.quaterion.models.io.ParameterShapes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -408,7 +409,8 @@ public final class SimilarityModel<T> implements AutoCloseable {
                 throw new ModelFormatException(headParams, "cannot be loaded into the " + head.typeName()
                         + " head: " + e.getMessage(), e);
             }
-            checkHeadShapes(headParams, head, registry.createHead(config.getAsJsonObject("head")), dataType);
+            ParameterShapes.check(headParams, head, registry.createHead(config.getAsJsonObject("head")), dataType,
+                    new ai.djl.ndarray.types.Shape(1, head.inputSize()));
             LoadContext context = new LoadContext(manager, dataType, registry);
             Map<String, Encoder<T>> encoders = new TreeMap<>();
             for (JsonElement element : config.getAsJsonArray("encoders")) {
@@ -482,27 +484,6 @@ public final class SimilarityModel<T> implements AutoCloseable {
             if (!actual.equals(files.get(rel).getAsString())) {
                 throw new ModelFormatException(file, "is truncated or corrupt (SHA-256 differs from config.json); "
                         + "save the model again");
-            }
-        }
-    }
-
-    /**
-     * Compares every loaded head parameter with the shape a freshly built head of the same config declares, so that a
-     * weight file that disagrees with config.json (a (6, 8) weight in a 4-wide head) is refused instead of giving
-     * misaligned rows.
-     */
-    private static void checkHeadShapes(Path headParams, EncoderHead loaded, EncoderHead declared, DataType dataType) {
-        try (NDManager scratch = NDManager.newBaseManager(ai.djl.Device.cpu())) {
-            declared.initialize(scratch, dataType);
-            Map<String, ai.djl.ndarray.types.Shape> expected = new LinkedHashMap<>();
-            declared.getParameters().forEach(p -> expected.put(p.getKey(), p.getValue().getArray().getShape()));
-            Map<String, ai.djl.ndarray.types.Shape> actual = new LinkedHashMap<>();
-            loaded.getParameters().forEach(p -> actual.put(p.getKey(),
-                    p.getValue().isInitialized() ? p.getValue().getArray().getShape() : null));
-            if (!expected.equals(actual)) {
-                throw new ModelFormatException(headParams, "holds parameters " + actual + " but the " + loaded
-                        .typeName() + " head declared in config.json needs " + expected + "; the files do not "
-                        + "belong together: save the model again");
             }
         }
     }

@@ -117,7 +117,28 @@ class SaveLoadTest {
         Files.copy(six.resolve("head/parameters.params"), four.resolve("head/parameters.params"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         rewriteChecksum(four, "head/parameters.params");
-        assertLoadFails(four, "head declared in config.json needs");
+        assertLoadFails(four, "the architecture declared in its config needs");
+    }
+
+    @Test
+    void encoderWeightsThatDisagreeWithTheDeclaredBlockAreRefused(@TempDir Path tmp) throws IOException {
+        Path wide = tmp.resolve("wide");
+        Path narrow = tmp.resolve("narrow");
+        for (Path dir : List.of(wide, narrow)) {
+            try (SimilarityModel<float[]> model = SimilarityModel.<float[]>builder()
+                    .setEncoder(SimilarityModelTest.mlpEncoder(16, dir == wide ? 12 : 8, true))
+                    .setHead(new LinearHead(dir == wide ? 12 : 8, 4)).build()) {
+                model.save(dir);
+            }
+        }
+        String rel;
+        try (Stream<Path> found = Files.walk(wide.resolve("encoders"))) {
+            rel = wide.relativize(found.filter(p -> p.getFileName().toString().equals("parameters.params"))
+                    .findFirst().orElseThrow()).toString();
+        }
+        Files.copy(narrow.resolve(rel), wide.resolve(rel), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        rewriteChecksum(wide, rel);
+        assertLoadFails(wide, "the architecture declared in its config needs");
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.io.JsonFiles;
+import org.quaterion.models.io.ParameterShapes;
 
 /**
  * An encoder around any DJL {@link Block}, trainable or frozen.
@@ -108,6 +109,10 @@ public class BlockEncoder<T> implements Encoder<T> {
                 } catch (MalformedModelException | IOException | RuntimeException e) {
                     throw new ModelFormatException(params, "cannot be loaded into the block of type '" + typeName
                             + "' (truncated, corrupt, or the block architecture changed): " + e.getMessage(), e);
+                }
+                if (!block.getParameters().isEmpty()) {
+                    ParameterShapes.check(params, block, blockSupplier.get(), block.getParameters().get(0)
+                            .getValue().getArray().getDataType(), block.getInputShapes());
                 }
                 BlockEncoder<T> encoder = BlockEncoder.<T>builder().setTypeName(typeName).setBlock(block)
                         .setCollator(collator).setEmbeddingSize(size).optTrainable(train).build();
