@@ -249,9 +249,10 @@ public final class QuaterionCli implements Callable<Integer> {
                 }
                 if (result.interrupted()) {
                     Path latest = org.quaterion.train.Checkpoint.latest(c.output());
-                    System.err.println("interrupted after epoch " + (result.epochs().size() - 1) + "; latest "
-                            + "checkpoint " + (latest == null ? "none (no epoch completed)" : latest) + "; resume "
-                            + "with: quaterion train --config " + config + (latest == null ? "" : " --resume latest"));
+                    System.err.println((result.epochs().isEmpty() ? "interrupted during the first epoch"
+                            : "interrupted after epoch " + (result.epochs().size() - 1)) + "; latest checkpoint "
+                            + (latest == null ? "none" : latest) + "; resume with: quaterion train --config " + config
+                            + (latest == null ? "" : " --resume latest"));
                     return 130; // the model closes first (waiting for encoder calls in flight), then the JVM exits
                 }
                 Path servable = c.output().resolve("servable");

@@ -90,17 +90,15 @@ public final class Quaterion {
         }
     }
 
-    /** A training set must hold something to learn from: two samples at least, and for groups two groups. */
+    /**
+     * A training set must hold something to learn from: two samples at least. (Records are not read here: a fully
+     * cached fit reads each record once, for the fill. The trainer warns when a whole epoch's losses are 0.)
+     */
     private static void checkLearnable(SimilarityDataLoader<?, ?> loader) {
-        List<?> data = loader.dataset();
-        if (data.size() < 2) {
-            throw new IllegalArgumentException("the training set has " + data.size() + " sample(s): nothing can be "
+        int size = loader.dataset().size();
+        if (size < 2) {
+            throw new IllegalArgumentException("the training set has " + size + " sample(s): nothing can be "
                     + "learned from it; give at least two samples (pairs, or records of two or more groups)");
-        }
-        if (loader instanceof GroupSimilarityDataLoader<?> && data.stream()
-                .map(o -> ((org.quaterion.dataset.SimilarityGroupSample<?>) o).group()).distinct().count() < 2) {
-            org.slf4j.LoggerFactory.getLogger(Quaterion.class).warn("the training set has a single group: losses "
-                    + "that need negatives (triplet, contrastive, NT-Xent, ...) are 0 and learn nothing");
         }
     }
 

@@ -48,6 +48,7 @@ final class Trainer<T> {
     private double best = Double.NaN;
     private int badEpochs;
     private boolean interrupted;
+    private boolean warnedNothingLearned;
     /** Completed epochs at the best monitored value; 0 when none yet. */
     private int bestEpoch;
     /** The best epoch's weights, kept when {@link TrainerConfig#restoresBest()}. */
@@ -99,7 +100,9 @@ final class Trainer<T> {
                 Map<String, Double> row = new LinkedHashMap<>();
                 row.put("epoch", (double) epoch);
                 Map<String, double[]> sums = new LinkedHashMap<>();
+                int firstStep = stepLosses.size();
                 double trainLoss = runEpoch(train, true, sums);
+                warnIfNothingLearned(firstStep);
                 if (interrupted) {
                     LOG.info("stop requested: epoch {} ended after step {}, not recorded; the latest checkpoint is "
                             + "of epoch {}", epoch, globalStep, epoch - 1);
@@ -438,9 +441,25 @@ final class Trainer<T> {
         }
     }
 
+    /** Warns once when every step of an epoch had a loss of exactly 0: nothing is being learned. */
+    private void warnIfNothingLearned(int firstStep) {
+        if (warnedNothingLearned || stepLosses.size() == firstStep) {
+            return;
+        }
+        for (int i = firstStep; i < stepLosses.size(); i++) {
+            if (stepLosses.get(i) != 0.0) {
+                return;
+            }
+        }
+        warnedNothingLearned = true;
+        LOG.warn("every training step of epoch {} had a loss of exactly 0: nothing is being learned. Typical causes: "
+                + "a single group or class (no negatives), batches without positive pairs (use a BalanceSampler), or "
+                + "a margin of 0 that every tuple already satisfies", epoch);
+    }
+
     /** Puts the best epoch's weights back into the model when configured and a later epoch was worse. */
     private void restoreBest() {
-        if (bestWeights == null || bestEpoch == 0 || bestEpoch == epoch) {
+        if (bestWeights == null || bestEpoch == 0 || (bestEpoch == epoch && !interrupted)) {
             return;
         }
         bestWeights.restoreInto(parameters);

@@ -1,14 +1,10 @@
 package org.quaterion.loss;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,17 +39,8 @@ class FreshJvmEdgeCaseTest {
 
     @Test
     void ntXentWithOneClassHasAZeroGradientInEveryFreshJvm() throws Exception {
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         for (int fork = 0; fork < FORKS; fork++) {
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
-                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=error", "-cp", classPath, getClass().getName())
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-            assertEquals(0, p.exitValue(), out);
-            String result = out.lines().filter(l -> l.startsWith("RESULT ")).findFirst().orElseThrow(() ->
-                    new AssertionError("no result from the child: " + out));
+            String result = org.quaterion.ForkedJvm.resultLine(getClass(), "RESULT ");
             List<String> parts = List.of(result.split(" "));
             assertEquals(0.0, Double.parseDouble(parts.get(1)), 0.0, "fork " + fork + ": value");
             assertEquals(0.0, Double.parseDouble(parts.get(2)), 0.0, "fork " + fork + ": largest |gradient|");

@@ -1,17 +1,13 @@
 package org.quaterion.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.quaterion.dataset.Datasets;
 import org.quaterion.dataset.GroupSimilarityDataLoader;
@@ -84,18 +80,9 @@ class ReproducibilityTest {
 
     @Test
     void theSameSeededFitIsBitIdenticalInFreshJvms() throws Exception {
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> runs = new ArrayList<>();
         for (int fork = 0; fork < FORKS; fork++) {
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
-                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=error", "-cp", classPath, getClass().getName())
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(180, TimeUnit.SECONDS));
-            assertEquals(0, p.exitValue(), out);
-            runs.add(out.lines().filter(l -> l.startsWith("STEPS ")).findFirst().orElseThrow(() ->
-                    new AssertionError("no step losses from the child: " + out)));
+            runs.add(org.quaterion.ForkedJvm.resultLine(getClass(), "STEPS "));
         }
         assertEquals(79, runs.get(0).split(" ").length - 1, "one epoch of 79 steps");
         for (int fork = 1; fork < FORKS; fork++) {

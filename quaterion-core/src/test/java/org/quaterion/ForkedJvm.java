@@ -1,0 +1,36 @@
+package org.quaterion;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a test class's {@code main} in a fresh JVM (one libtorch intra-op thread, nothing else set). */
+public final class ForkedJvm {
+
+    private ForkedJvm() {}
+
+    /**
+     * Runs {@code main} of a class on the test class path in a new JVM and returns the line of its output that
+     * starts with {@code prefix}.
+     *
+     * @param main the class
+     * @param prefix the result line's prefix
+     * @return that line
+     * @throws Exception when the process cannot be run
+     */
+    public static String resultLine(Class<?> main, String prefix) throws Exception {
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=error", "-cp", classPath, main.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the child ends");
+        assertEquals(0, p.exitValue(), out);
+        return out.lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow(() ->
+                new AssertionError("no '" + prefix + "' line from " + main.getSimpleName() + ": " + out));
+    }
+}
