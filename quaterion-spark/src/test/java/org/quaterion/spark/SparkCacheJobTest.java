@@ -229,7 +229,8 @@ class SparkCacheJobTest {
 
     @Test
     void aRetriedTaskLeavesNoDuplicateOrPartialShard() throws Exception {
-        List<String> expected = new ArrayList<>(List.of("cache.json", "failures.jsonl"));
+        List<String> expected = new ArrayList<>(List.of(org.quaterion.models.io.AtomicDirectory.MARKER,
+                "cache.json", "failures.jsonl"));
         for (int p = 0; p < FILES; p++) {
             expected.add(String.format("part-%05d.bin", p));
             expected.add(String.format("part-%05d.keys", p));
