@@ -124,6 +124,29 @@ public final class Distance {
     }
 
     /**
+     * Rebuilds a distance from its {@link #config()} ({@code name}, {@code normalize}, {@code scale}); the result
+     * equals the original. A bare name (the format before configs) gives the unnormalised, unscaled distance.
+     *
+     * @param config the config object
+     * @return the distance
+     * @throws IllegalArgumentException when the name is unknown or the scale is not a finite positive number
+     */
+    public static Distance fromConfig(com.google.gson.JsonObject config) {
+        if (config == null || !config.has("name") || !config.get("name").isJsonPrimitive()) {
+            throw new IllegalArgumentException("a distance config needs a \"name\", got " + config);
+        }
+        Distance d = byName(config.get("name").getAsString());
+        if (config.has("normalize") && config.get("normalize").getAsBoolean()) {
+            d = d.normalized();
+        }
+        double scale = config.has("scale") ? config.get("scale").getAsDouble() : 1.0;
+        if (!(scale > 0) || Double.isInfinite(scale)) {
+            throw new IllegalArgumentException("a distance's scale must be a finite number > 0, got " + scale);
+        }
+        return scale == 1.0 ? d : d.scaled(scale);
+    }
+
+    /**
      * The same distance computed on L2-normalised embeddings (PML's {@code normalize_embeddings=True}).
      *
      * @return a new distance

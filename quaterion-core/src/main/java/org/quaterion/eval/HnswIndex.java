@@ -114,11 +114,12 @@ public final class HnswIndex implements AutoCloseable {
                                 + " dimensions, row 0 has " + d);
                     }
                     Document doc = new Document();
-                    doc.add(new KnnFloatVectorField(VECTOR, gallery[i], function));
+                    doc.add(new KnnFloatVectorField(VECTOR, prepare(distance, gallery[i]), function));
                     doc.add(new NumericDocValuesField(ROW, i));
                     writer.addDocument(doc);
                 }
-                writer.setLiveCommitData(Map.of(DISTANCE_KEY, distance.kind().name().toLowerCase(java.util.Locale.ROOT)).entrySet());
+                // the full config: a normalised Euclidean index must reopen normalised, not as plain Euclidean
+                writer.setLiveCommitData(Map.of(DISTANCE_KEY, distance.config().toString()).entrySet());
                 writer.commit();
             }
         });
@@ -145,14 +146,25 @@ public final class HnswIndex implements AutoCloseable {
             throw new IllegalArgumentException("the index at " + dir + " cannot be read (" + e.getMessage()
                     + "); rebuild it with HnswIndex.build", e);
         }
-        String kind = reader.getIndexCommit().getUserData().get(DISTANCE_KEY);
-        if (kind == null) {
+        String recorded = reader.getIndexCommit().getUserData().get(DISTANCE_KEY);
+        if (recorded == null) {
             reader.close();
             directory.close();
             throw new IllegalArgumentException("the index at " + dir + " was not built by HnswIndex (no distance "
                     + "recorded); rebuild it with HnswIndex.build");
         }
-        return new HnswIndex(directory, reader, Distance.byName(kind));
+        Distance distance;
+        try {
+            distance = recorded.startsWith("{")
+                    ? Distance.fromConfig(com.google.gson.JsonParser.parseString(recorded).getAsJsonObject())
+                    : Distance.byName(recorded); // indexes built before the full config was recorded
+        } catch (RuntimeException e) {
+            reader.close();
+            directory.close();
+            throw new IllegalArgumentException("the index at " + dir + " records an unreadable distance '" + recorded
+                    + "'; rebuild it with HnswIndex.build", e);
+        }
+        return new HnswIndex(directory, reader, distance);
     }
 
     /**
@@ -206,7 +218,8 @@ public final class HnswIndex implements AutoCloseable {
         double[][] distances = new double[queries.length][k];
         List<LeafReaderContext> leaves = reader.leaves();
         for (int q = 0; q < queries.length; q++) {
-            TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, queries[q], candidates), k);
+            TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, prepare(distance, queries[q]), candidates),
+                    k);
             java.util.Arrays.fill(indices[q], -1);
             java.util.Arrays.fill(distances[q], Double.POSITIVE_INFINITY);
             ScoreDoc[] docs = top.scoreDocs;
@@ -250,6 +263,18 @@ public final class HnswIndex implements AutoCloseable {
             }
         }
         return total == 0 ? Double.NaN : (double) found / total;
+    }
+
+    /**
+     * The vector Lucene sees: L2-normalised (a copy) for a normalised Euclidean or dot-product distance, so that the
+     * index ranks exactly as {@link ExactKnn} with the same distance; as given otherwise (Lucene's cosine normalises
+     * by itself). A zero vector stays zero.
+     */
+    private static float[] prepare(Distance distance, float[] vector) {
+        if (!distance.isNormalized() || distance.kind() == Distance.Kind.COSINE) {
+            return vector;
+        }
+        return org.apache.lucene.util.VectorUtil.l2normalize(vector.clone(), false);
     }
 
     /** Lucene's score (larger = closer) back to our distance. */

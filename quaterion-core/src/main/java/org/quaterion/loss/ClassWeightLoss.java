@@ -113,6 +113,17 @@ public abstract class ClassWeightLoss extends GroupLoss {
     }
 
     @Override
+    public final boolean usesMinedTuples() {
+        return false; // PML turns mined pairs into per-sample weights for these losses; not implemented here yet
+    }
+
+    @Override
+    public final String minedTuplesIgnoredBecause() {
+        return "it compares embeddings with class weights, not with each other (PML's miner weights are not "
+                + "implemented)";
+    }
+
+    @Override
     protected final NDArray compute(LossInputs in) {
         if (!weights.isInitialized()) {
             initialize(in.embeddings().getManager(), in.embeddings().getDataType());

@@ -53,8 +53,32 @@ public abstract class GroupLoss implements SimilarityLoss {
      */
     public NDArray forward(NDArray embeddings, NDArray groups, IndexTuples tuples, NDArray refEmbeddings,
             NDArray refGroups) {
+        if (tuples != null && !usesMinedTuples()) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " cannot use mined tuples: "
+                    + minedTuplesIgnoredBecause() + "; call forward without tuples");
+        }
         return compute(LossInputs.of(embeddings, groups, tuples, refEmbeddings, refGroups,
                 getClass().getSimpleName()));
+    }
+
+    /**
+     * Whether {@link #compute} honours mined tuples. A loss that does not (its mining is internal, or it compares
+     * embeddings with class weights) rejects them, in {@code forward} and when a model configures a miner, instead of
+     * ignoring them silently.
+     *
+     * @return true by default
+     */
+    public boolean usesMinedTuples() {
+        return true;
+    }
+
+    /**
+     * Why this loss cannot use mined tuples, for the message (only when {@link #usesMinedTuples()} is false).
+     *
+     * @return a short reason
+     */
+    public String minedTuplesIgnoredBecause() {
+        return "it does not take mined tuples";
     }
 
     /**

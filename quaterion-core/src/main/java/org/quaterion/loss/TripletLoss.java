@@ -71,6 +71,18 @@ public final class TripletLoss extends GroupLoss {
         this(0.5, Distance.cosine().scaled(0.5), Mining.HARD, false);
     }
 
+    /** Quaterion's TripletLoss mines inside the loss ({@code mining}); it takes no external tuples. */
+    @Override
+    public boolean usesMinedTuples() {
+        return false;
+    }
+
+    @Override
+    public String minedTuplesIgnoredBecause() {
+        return "it mines internally (mining = " + mining.name().toLowerCase(Locale.ROOT) + "); for a miner, use "
+                + "TripletMarginLoss";
+    }
+
     @Override
     protected NDArray compute(LossInputs in) {
         NDArray mat = in.distances(distance);

@@ -185,6 +185,13 @@ public abstract class TrainableModel<T> implements AutoCloseable {
             throw new IllegalArgumentException("cross-batch memory needs a group loss that compares embeddings with "
                     + "each other; " + l.getClass().getSimpleName() + " cannot use a memory");
         }
+        Miner mi = configureMiner();
+        if (mi != null && !(l instanceof GroupLoss g && g.usesMinedTuples())) {
+            throw new IllegalArgumentException("configureMiner returned a " + mi.getClass().getSimpleName() + " but "
+                    + l.getClass().getSimpleName() + " would ignore its tuples: " + (l instanceof GroupLoss g
+                    ? g.minedTuplesIgnoredBecause() : "miners select tuples of group batches, not pairs")
+                    + "; remove the miner (configureMiner returns null) or use a loss that takes mined tuples");
+        }
         SimilarityModel.Builder<T> builder = SimilarityModel.<T>builder().setHead(head)
                 .optDataType(configureDataType());
         encoders.forEach(builder::addEncoder);
@@ -196,7 +203,7 @@ public abstract class TrainableModel<T> implements AutoCloseable {
             g.initialize(built.manager(), configureDataType());
         }
         List<AttachedMetric> m = configureMetrics();
-        this.miner = configureMiner();
+        this.miner = mi;
         this.optimizer = configureOptimizer();
         this.metrics = m == null ? List.of() : List.copyOf(m);
         this.xbm = x;

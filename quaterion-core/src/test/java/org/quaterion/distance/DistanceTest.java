@@ -89,6 +89,23 @@ class DistanceTest {
     }
 
     @Test
+    void everyDistanceRebuildsFromItsConfig() {
+        int checked = 0;
+        for (Distance.Kind kind : Distance.Kind.values()) {
+            Distance base = Distance.byName(kind.name().toLowerCase(java.util.Locale.ROOT));
+            for (Distance d : new Distance[] {base, base.normalized(), base.scaled(0.5), base.normalized().scaled(3)}) {
+                assertEquals(d, Distance.fromConfig(d.config()), "round trip of " + d);
+                checked++;
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Distance.fromConfig(new JsonObject()));
+        JsonObject badScale = Distance.cosine().config();
+        badScale.addProperty("scale", -1);
+        assertThrows(IllegalArgumentException.class, () -> Distance.fromConfig(badScale));
+        System.out.println("DistanceTest: " + checked + " distance configs round-tripped");
+    }
+
+    @Test
     void euclideanHasAFiniteGradientAtZeroDistance() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.create(new double[][] {{1, 2, 3}, {1, 2, 3}, {0, 0, 1}});

@@ -40,10 +40,12 @@ class HnswIndexTest {
         float[][] gallery = clustered(3000, 16, 1);
         float[][] queries = clustered(200, 16, 2);
         try (NDManager m = NDManager.newBaseManager()) {
-            for (Distance distance : new Distance[] {Distance.euclidean(), Distance.cosine(), Distance.dotProduct()}) {
+            int built = 0;
+            for (Distance distance : new Distance[] {Distance.euclidean(), Distance.cosine(), Distance.dotProduct(),
+                Distance.euclidean().normalized(), Distance.dotProduct().normalized()}) {
                 KnnResult exact = new ExactKnn(distance).search(m.create(queries), m.create(gallery), 10, null);
-                try (HnswIndex index = HnswIndex.build(tmp.resolve(distance.kind().name()), gallery, distance,
-                        HnswIndex.Config.defaults())) {
+                Path dir = tmp.resolve("index-" + built++);
+                try (HnswIndex index = HnswIndex.build(dir, gallery, distance, HnswIndex.Config.defaults())) {
                     assertEquals(3000, index.size());
                     KnnResult approx = index.search(queries, 10);
                     double recall = HnswIndex.recall(approx, exact, 10);
@@ -55,6 +57,9 @@ class HnswIndexTest {
                                     1e-4 * (1 + Math.abs(exact.distances()[q][0])), "same neighbour, same distance");
                         }
                     }
+                }
+                try (HnswIndex reopened = HnswIndex.open(dir)) {
+                    assertEquals(distance, reopened.distance(), "the index reopens with the distance it was built with");
                 }
             }
         }

@@ -310,6 +310,16 @@ class TrainingTest {
         assertMessage("cannot use a memory", () -> Quaterion.fit(new Model(
                 new org.quaterion.loss.ArcFaceLoss(8, 8, 64, 0.5), XbmConfig.defaults()), cfg, loader, null));
         assertMessage("checkpoints need an output directory", () -> cfg.withCheckpoints(1, 1));
+        for (SimilarityLoss ignoring : List.of(new TripletLoss(), new org.quaterion.loss.ArcFaceLoss(8, 8, 64, 0.5),
+                new MultipleNegativesRankingLoss())) {
+            Model withMiner = new Model(ignoring, null) {
+                @Override
+                protected org.quaterion.miner.Miner configureMiner() {
+                    return new org.quaterion.miner.BatchHardMiner();
+                }
+            };
+            assertMessage("would ignore its tuples", () -> Quaterion.fit(withMiner, cfg, loader, null));
+        }
         assertMessage("the training set has 1 sample(s): nothing can be learned", () -> Quaterion.fit(
                 new Model(new TripletLoss(), null), cfg, new GroupSimilarityDataLoader<>(data.subList(0, 1),
                         LoaderOptions.batchSize(1)), null));
