@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
  * {@code CacheConfig.withPrebuilt} trains from. With {@code --spark} the work runs as a Spark job (JSON lines, CSV or
  * Parquet; Spark must be on the class path, e.g. under {@code spark-submit}); without it, in this JVM (JSON lines).
  */
-@Command(name = "cache", mixinStandardHelpOptions = true, description = "Precompute a frozen encoder's embedding cache (in this JVM or on Spark).")
+@Command(name = "cache", mixinStandardHelpOptions = true,
+        description = "Precompute a frozen encoder's embedding cache (in this JVM or on Spark).")
 final class CacheCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "the saved model (servable directory)")

@@ -278,7 +278,8 @@ public final class QuaterionCli implements Callable<Integer> {
     }
 
     /** {@code quaterion evaluate --model DIR --data FILE --kind pairs|groups}. */
-    @Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Retrieval metrics of a model on JSONL pairs or groups.")
+    @Command(name = "evaluate", mixinStandardHelpOptions = true,
+            description = "Retrieval metrics of a model on JSONL pairs or groups.")
     static final class Evaluate implements Callable<Integer> {
         @Option(names = "--model", required = true, description = "the servable directory")
         Path model;
@@ -316,7 +317,8 @@ public final class QuaterionCli implements Callable<Integer> {
     }
 
     /** {@code quaterion encode --model DIR --input FILE --output FILE}. */
-    @Command(name = "encode", mixinStandardHelpOptions = true, description = "Encode texts (one per line, or JSONL {text}) to JSONL vectors.")
+    @Command(name = "encode", mixinStandardHelpOptions = true,
+            description = "Encode texts (one per line, or JSONL {text}) to JSONL vectors.")
     static final class Encode implements Callable<Integer> {
         @Option(names = "--model", required = true, description = "the servable directory")
         Path model;
@@ -362,7 +364,8 @@ public final class QuaterionCli implements Callable<Integer> {
     }
 
     /** {@code quaterion index --model DIR --input FILE --index DIR}. */
-    @Command(name = "index", mixinStandardHelpOptions = true, description = "Build a Lucene HNSW index of texts with a model.")
+    @Command(name = "index", mixinStandardHelpOptions = true,
+            description = "Build a Lucene HNSW index of texts with a model.")
     static final class Index implements Callable<Integer> {
         /** The artifact kind of an index directory (texts + HNSW graph). */
         static final String TEXT_INDEX_KIND = "text-index";

@@ -167,7 +167,8 @@ public final class EncoderCache implements AutoCloseable {
 
     /**
      * SHA-256 over an encoder's name, type, embedding size, {@link Encoder#fingerprint()} (e.g. its collator) and
-     * saved files: what a cache's rows depend on besides the records (and, for batch-dependent models, the fill batch size).
+     * saved files: what a cache's rows depend on besides the records (and, for batch-dependent models, the fill
+     * batch size).
      *
      * @param name the encoder's name in its model
      * @param encoder the encoder

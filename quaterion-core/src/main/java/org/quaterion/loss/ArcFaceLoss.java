@@ -27,7 +27,8 @@ public final class ArcFaceLoss extends ClassWeightLoss {
     public ArcFaceLoss(int numClasses, int embeddingSize, double scale, double marginRadians) {
         super(numClasses, embeddingSize, "class_weights");
         if (!(scale > 0) || Double.isInfinite(scale) || !(marginRadians >= 0 && marginRadians < Math.PI)) {
-            throw new IllegalArgumentException("ArcFaceLoss needs a finite scale > 0 and margin in [0, π) radians, got "
+            throw new IllegalArgumentException("ArcFaceLoss needs a finite scale > 0 and margin in [0, π) radians, "
+                    + "got "
                     + scale + " and " + marginRadians);
         }
         this.scale = scale;

@@ -132,7 +132,8 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withOutputDir(Path dir) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, dir,
-                metricsFormat, dir == null ? 0 : Math.max(checkpointEvery, 1), keepCheckpoints, progressBar, restoreBest);
+                metricsFormat, dir == null ? 0 : Math.max(checkpointEvery, 1), keepCheckpoints, progressBar,
+                restoreBest);
     }
 
     /**

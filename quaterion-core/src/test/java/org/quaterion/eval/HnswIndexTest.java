@@ -59,7 +59,7 @@ class HnswIndexTest {
                     }
                 }
                 try (HnswIndex reopened = HnswIndex.open(dir)) {
-                    assertEquals(distance, reopened.distance(), "the index reopens with the distance it was built with");
+                    assertEquals(distance, reopened.distance(), "reopens with the distance it was built with");
                 }
             }
         }

@@ -281,10 +281,11 @@ class SaveLoadTest {
         Path dir = tmp.resolve("model");
         saveModel(dir);
         String before = Files.readString(dir.resolve("config.json"), StandardCharsets.UTF_8);
-        assertThrows(IOException.class, () -> org.quaterion.models.io.AtomicDirectory.write(dir, SimilarityModel.KIND, d -> {
-            Files.writeString(d.resolve("config.json"), "{");
-            throw new IOException("disk full");
-        }));
+        assertThrows(IOException.class, () -> org.quaterion.models.io.AtomicDirectory.write(dir, SimilarityModel.KIND,
+                d -> {
+                    Files.writeString(d.resolve("config.json"), "{");
+                    throw new IOException("disk full");
+                }));
         assertEquals(before, Files.readString(dir.resolve("config.json"), StandardCharsets.UTF_8));
         try (Stream<Path> siblings = Files.list(tmp)) {
             assertEquals(1, siblings.count(), "the temporary directory is removed");

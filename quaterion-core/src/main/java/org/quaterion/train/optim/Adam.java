@@ -34,7 +34,8 @@ public final class Adam implements Optimizer {
      * @param weightDecay decoupled weight decay (0 = plain Adam)
      */
     public Adam(double learningRate, double beta1, double beta2, double epsilon, double weightDecay) {
-        if (!(learningRate > 0) || Double.isInfinite(learningRate) || beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1 || !(epsilon > 0)
+        if (!(learningRate > 0) || Double.isInfinite(learningRate) || beta1 < 0 || beta1 >= 1 || beta2 < 0
+                || beta2 >= 1 || !(epsilon > 0)
                 || !(weightDecay >= 0) || Double.isInfinite(epsilon) || Double.isInfinite(weightDecay)) {
             throw new IllegalArgumentException("Adam needs a finite learningRate > 0, betas in [0, 1), epsilon > 0 and "
                     + "weightDecay >= 0; got " + learningRate + ", " + beta1 + ", " + beta2 + ", " + epsilon + ", "

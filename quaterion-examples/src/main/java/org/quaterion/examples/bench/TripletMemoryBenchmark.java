@@ -102,8 +102,8 @@ public final class TripletMemoryBenchmark {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf(Locale.ROOT, "| %d | %d | %s | %.2f | %.1f |%n", b, classes, lossName, peakRssKib() / 1048576.0,
-                seconds);
+        System.out.printf(Locale.ROOT, "| %d | %d | %s | %.2f | %.1f |%n", b, classes, lossName,
+                peakRssKib() / 1048576.0, seconds);
     }
 
     private static long peakRssKib() throws IOException {

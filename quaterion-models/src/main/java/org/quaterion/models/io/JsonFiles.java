@@ -15,7 +15,7 @@ import org.quaterion.models.ModelFormatException;
 /** Reads and writes the JSON files of a saved model, turning every failure into a message that names the file. */
 public final class JsonFiles {
 
-    /** The largest JSON file read (16 MiB): configs are kilobytes; a huge one is not ours and could exhaust the heap. */
+    /** The largest JSON file read (16 MiB): configs are kilobytes; a huge one is not ours and could fill the heap. */
     public static final long MAX_BYTES = 16L << 20;
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
