@@ -42,4 +42,11 @@ public final class BatchHardMiner implements Miner {
         NDArray anchors = keep.nonzero().squeeze(1);
         return new IndexTuples.Triplets(anchors, hardPos.get(anchors), hardNeg.get(anchors));
     }
+
+    @Override
+    public com.google.gson.JsonObject config() {
+        com.google.gson.JsonObject json = Miner.super.config();
+        json.add("distance", distance.config());
+        return json;
+    }
 }

@@ -1,6 +1,7 @@
 package org.quaterion.miner;
 
 import ai.djl.ndarray.NDArray;
+import com.google.gson.JsonObject;
 import org.quaterion.loss.LossInputs;
 
 /**
@@ -30,5 +31,16 @@ public interface Miner {
     default IndexTuples mine(NDArray embeddings, NDArray labels) {
         LossInputs.check(embeddings, labels, "miner");
         return mine(embeddings, labels, embeddings, labels);
+    }
+
+    /**
+     * The miner's settings, recorded with the model's training history.
+     *
+     * @return {@code type} plus the settings (miners with settings add them)
+     */
+    default JsonObject config() {
+        JsonObject json = new JsonObject();
+        json.addProperty("type", getClass().getSimpleName());
+        return json;
     }
 }

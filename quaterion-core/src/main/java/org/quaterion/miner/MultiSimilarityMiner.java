@@ -51,4 +51,12 @@ public final class MultiSimilarityMiner implements Miner {
         NDArray hardNeg = neg.logicalAnd(mat.sub(epsilon).lt(maxPos));
         return IndexTuples.pairsFromMasks(hardPos, hardNeg);
     }
+
+    @Override
+    public com.google.gson.JsonObject config() {
+        com.google.gson.JsonObject json = Miner.super.config();
+        json.addProperty("epsilon", epsilon);
+        json.add("distance", distance.config());
+        return json;
+    }
 }

@@ -42,4 +42,13 @@ public final class PairMarginMiner implements Miner {
         NDArray neg = ctx.negatives().logicalAnd(mat.lt(negMargin));
         return IndexTuples.pairsFromMasks(pos, neg);
     }
+
+    @Override
+    public com.google.gson.JsonObject config() {
+        com.google.gson.JsonObject json = Miner.super.config();
+        json.addProperty("pos_margin", posMargin);
+        json.addProperty("neg_margin", negMargin);
+        json.add("distance", distance.config());
+        return json;
+    }
 }

@@ -110,4 +110,13 @@ public final class TripletMarginMiner implements Miner {
         }
         return IndexTuples.concat(parts);
     }
+
+    @Override
+    public com.google.gson.JsonObject config() {
+        com.google.gson.JsonObject json = Miner.super.config();
+        json.addProperty("margin", margin);
+        json.addProperty("type_of_triplets", type.name().toLowerCase(java.util.Locale.ROOT));
+        json.add("distance", distance.config());
+        return json;
+    }
 }

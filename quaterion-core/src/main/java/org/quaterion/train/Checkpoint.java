@@ -40,10 +40,12 @@ import org.quaterion.models.io.JsonFiles;
  * @param xbm {@code [embeddings, groups]} of the memory, or null
  * @param xbmPointer the memory's write position
  * @param xbmFull whether the memory has wrapped around
+ * @param training how the run was set up (provenance, see {@code TrainingRecord}), or null for checkpoints written
+ *     before it was recorded
  */
 public record Checkpoint(int completedEpochs, long globalStep, long seed, double best, int badEpochs, int bestEpoch,
         List<Map<String, Double>> history, Map<String, NDArray> parameters, Map<String, NDArray> optimizer,
-        NDArray[] xbm, int xbmPointer, boolean xbmFull) {
+        NDArray[] xbm, int xbmPointer, boolean xbmFull, JsonObject training) {
 
     /** The format version written into {@code state.json}. */
     public static final int FORMAT = 1;
@@ -94,6 +96,9 @@ public record Checkpoint(int completedEpochs, long globalStep, long seed, double
                 sums.addProperty(XBM, Checksums.sha256(tmp.resolve(XBM)));
             }
             state.add("sha256", sums);
+            if (training != null) {
+                state.add("training", training);
+            }
             JsonFiles.write(tmp.resolve(STATE), state);
         });
     }
@@ -163,7 +168,8 @@ public record Checkpoint(int completedEpochs, long globalStep, long seed, double
                 state.get("bad_epochs").getAsInt(), state.has("best_epoch") ? state.get("best_epoch").getAsInt() : 0,
                 history, readArrays(dir.resolve(PARAMETERS), manager),
                 sums.has(OPTIMIZER) ? readArrays(dir.resolve(OPTIMIZER), manager) : Map.of(), xbm, state.get("xbm_pointer").getAsInt(),
-                state.get("xbm_full").getAsBoolean());
+                state.get("xbm_full").getAsBoolean(), state.has("training") && state.get("training").isJsonObject()
+                        ? state.getAsJsonObject("training") : null);
     }
 
     private static Map<String, NDArray> readArrays(Path file, NDManager manager) throws IOException {

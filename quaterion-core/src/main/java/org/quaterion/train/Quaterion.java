@@ -27,7 +27,7 @@ public final class Quaterion {
      */
     public static TrainerConfig trainerDefaults() {
         return new TrainerConfig(-1, 42, null, EarlyStopping.defaults(), 0, LearningRateSchedule.constant(), null,
-                TrainerConfig.MetricsFormat.CSV, 0, 2, true, null);
+                TrainerConfig.MetricsFormat.CSV, 0, 2, true, null, false);
     }
 
     /**

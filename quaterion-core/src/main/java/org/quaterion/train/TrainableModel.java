@@ -45,6 +45,7 @@ public abstract class TrainableModel<T> implements AutoCloseable {
     private XbmConfig xbm;
     private CacheConfig<T> cache;
     private volatile boolean stopRequested;
+    private com.google.gson.JsonObject training;
 
     /**
      * Asks a running {@link Quaterion#fit} to stop: safe from any thread (a signal handler, a service's shutdown
@@ -279,7 +280,21 @@ public abstract class TrainableModel<T> implements AutoCloseable {
      * @throws IOException when writing fails
      */
     public void saveServable(Path dir) throws IOException {
-        model().save(dir);
+        model().save(dir, training);
+    }
+
+    /**
+     * How the model was last trained ({@code fit}'s provenance record: library version, loss, miner, optimizer,
+     * trainer settings, seed, data sizes, times, epochs, best epoch), saved with the servable.
+     *
+     * @return a copy of the record, or null before the first fit
+     */
+    public final com.google.gson.JsonObject trainingRecord() {
+        return training == null ? null : training.deepCopy();
+    }
+
+    final void recordTraining(com.google.gson.JsonObject record) {
+        this.training = record;
     }
 
     @Override

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,6 +54,8 @@ final class Trainer<T> {
     private int bestEpoch;
     /** The best epoch's weights, kept when {@link TrainerConfig#restoresBest()}. */
     private BestWeights bestWeights;
+    /** How this run is set up, recorded in checkpoints and the servable. */
+    private JsonObject record;
 
     Trainer(TrainableModel<T> trainable, TrainerConfig config, SimilarityDataLoader<?, ?> train,
             SimilarityDataLoader<?, ?> validation, ModelCache<T> cache) {
@@ -79,6 +82,7 @@ final class Trainer<T> {
         if (config.restoresBest()) {
             bestWeights = new BestWeights(model.manager());
         }
+        record = TrainingRecord.start(trainable, config, train, validation);
         if (resumeFrom != null) {
             resume(resumeFrom);
         }
@@ -161,8 +165,11 @@ final class Trainer<T> {
         if (bestCheckpoint != null && !java.nio.file.Files.isDirectory(bestCheckpoint)) {
             bestCheckpoint = null;
         }
-        return new FitResult(List.copyOf(history), List.copyOf(stepLosses), stopped, lastCheckpoint, bestEpoch - 1,
-                bestCheckpoint, config.restoresBest() && bestEpoch > 0, interrupted);
+        FitResult result = new FitResult(List.copyOf(history), List.copyOf(stepLosses), stopped, lastCheckpoint,
+                bestEpoch - 1, bestCheckpoint, config.restoresBest() && bestEpoch > 0, interrupted);
+        trainable.recordTraining(TrainingRecord.finish(record, history.size(), interrupted ? "interrupted"
+                : stopped ? "early_stopping" : "max_epochs", result.bestEpoch(), result.bestValues()));
+        return result;
     }
 
     /** {@code report.html} in the output directory: curves, the epoch table, a PCA map of ≤ 1,000 samples. */
@@ -484,7 +491,7 @@ final class Trainer<T> {
             }
             new Checkpoint(epoch, globalStep, config.seed(), best, badEpochs, bestEpoch, history, params,
                     trainable.optimizer().state(manager), memory, xbm == null ? 0 : xbm.pointer(),
-                    xbm != null && xbm.isFull()).write(dir);
+                    xbm != null && xbm.isFull(), record).write(dir);
         }
         List<Path> all = Checkpoint.list(config.outputDir());
         for (int i = 0; i < all.size() - config.keepCheckpoints(); i++) {
@@ -499,6 +506,15 @@ final class Trainer<T> {
     private void resume(Path dir) throws IOException {
         try (NDManager manager = model.manager().newSubManager()) {
             Checkpoint c = Checkpoint.read(dir, manager);
+            List<String> differences = TrainingRecord.differences(c.training(), record);
+            if (!differences.isEmpty()) {
+                if (!config.allowResumeMismatch()) {
+                    throw new IllegalArgumentException("checkpoint " + dir + " was written by a run set up "
+                            + "differently: " + String.join("; ", differences) + ". Resume with the same settings, or "
+                            + "allow it with TrainerConfig.withResumeMismatchAllowed(true)");
+                }
+                LOG.warn("resuming from {} with different settings (allowed): {}", dir, differences);
+            }
             if (!c.parameters().keySet().equals(parameters.keySet())) {
                 throw new IllegalArgumentException("checkpoint " + dir + " holds parameters " + c.parameters().keySet()
                         + " but the model has " + parameters.keySet() + "; resume with the same TrainableModel");
@@ -539,7 +555,7 @@ final class Trainer<T> {
                     bestEpoch = 0;
                 }
             }
-            if (c.seed() != config.seed()) {
+            if (c.seed() != config.seed()) { // checkpoints without a training record
                 LOG.warn("resuming a run seeded {} with seed {}: the continuation will not reproduce the original",
                         c.seed(), config.seed());
             }

@@ -20,10 +20,13 @@ import java.nio.file.Path;
  * @param progressBar show a progress bar on stderr (log lines when stderr is not a terminal)
  * @param restoreBest load the weights of the best epoch (by the early-stopping monitor) when {@code fit} ends; null
  *     means the default: on when early stopping is on
+ * @param allowResumeMismatch resume from a checkpoint written with another loss, miner, optimizer, seed or data size
+ *     (refused by default)
  */
 public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStopping earlyStopping,
         double gradientClipNorm, LearningRateSchedule schedule, Path outputDir, MetricsFormat metricsFormat,
-        int checkpointEvery, int keepCheckpoints, boolean progressBar, Boolean restoreBest) {
+        int checkpointEvery, int keepCheckpoints, boolean progressBar, Boolean restoreBest,
+        boolean allowResumeMismatch) {
 
     /** The format of the per-epoch metrics file. */
     public enum MetricsFormat {
@@ -66,7 +69,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withMaxEpochs(int epochs) {
         return new TrainerConfig(epochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch);
     }
 
     /**
@@ -77,7 +80,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withSeed(long newSeed) {
         return new TrainerConfig(maxEpochs, newSeed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch);
     }
 
     /**
@@ -88,7 +91,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withDevice(Device newDevice) {
         return new TrainerConfig(maxEpochs, seed, newDevice, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch);
     }
 
     /**
@@ -99,7 +102,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withEarlyStopping(EarlyStopping rule) {
         return new TrainerConfig(maxEpochs, seed, device, rule, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch);
     }
 
     /**
@@ -110,7 +113,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withGradientClipNorm(double maxNorm) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, maxNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch);
     }
 
     /**
@@ -121,7 +124,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withSchedule(LearningRateSchedule newSchedule) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, newSchedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch);
     }
 
     /**
@@ -133,7 +136,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
     public TrainerConfig withOutputDir(Path dir) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, dir,
                 metricsFormat, dir == null ? 0 : Math.max(checkpointEvery, 1), keepCheckpoints, progressBar,
-                restoreBest);
+                restoreBest, allowResumeMismatch);
     }
 
     /**
@@ -144,7 +147,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withMetricsFormat(MetricsFormat format) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                format, checkpointEvery, keepCheckpoints, progressBar, restoreBest);
+                format, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch);
     }
 
     /**
@@ -156,7 +159,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withCheckpoints(int everyEpochs, int keep) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, everyEpochs, keep, progressBar, restoreBest);
+                metricsFormat, everyEpochs, keep, progressBar, restoreBest, allowResumeMismatch);
     }
 
     /**
@@ -167,7 +170,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withProgressBar(boolean show) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, show, restoreBest);
+                metricsFormat, checkpointEvery, keepCheckpoints, show, restoreBest, allowResumeMismatch);
     }
 
     /**
@@ -179,7 +182,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withRestoreBest(boolean restore) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restore);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restore, allowResumeMismatch);
     }
 
     /**
@@ -190,5 +193,17 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public boolean restoresBest() {
         return restoreBest != null ? restoreBest && earlyStopping != null : earlyStopping != null;
+    }
+
+    /**
+     * Whether a resume may continue from a checkpoint written with another loss, miner, optimizer, seed or data size
+     * (default: refused with the differences listed, since the continuation would not be the run it claims to be).
+     *
+     * @param allow true to allow, with a warning
+     * @return a new config
+     */
+    public TrainerConfig withResumeMismatchAllowed(boolean allow) {
+        return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allow);
     }
 }

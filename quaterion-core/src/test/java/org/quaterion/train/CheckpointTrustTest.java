@@ -153,6 +153,52 @@ class CheckpointTrustTest {
     }
 
     @Test
+    void checkpointsAndServablesRecordHowTheModelWasTrainedAndResumeRefusesOtherSettings() throws Exception {
+        TrainerConfig cfg = config(3, tmp).withCheckpoints(1, 5);
+        try (TrainingTest.Model model = new TrainingTest.Model(new TripletLoss(), null)) {
+            FitResult result = Quaterion.fit(model, cfg, trainLoader(), valLoader());
+            Path servable = tmp.resolve("servable");
+            model.saveServable(servable);
+            try (org.quaterion.models.SimilarityModel<float[]> loaded = org.quaterion.models.SimilarityModel.load(
+                    servable, org.quaterion.models.ModelRegistry.discover().register(
+                            org.quaterion.models.TestModels.lambdaFactory("identity", x -> x)), null)) {
+                com.google.gson.JsonObject training = loaded.training();
+                assertEquals("TripletLoss", training.getAsJsonObject("loss").get("type").getAsString());
+                assertEquals("Adam", training.getAsJsonObject("optimizer").get("type").getAsString());
+                assertEquals(42, training.get("seed").getAsLong());
+                assertEquals(TRAIN.size(), training.getAsJsonObject("data").get("train_samples").getAsInt());
+                assertEquals(3, training.get("epochs_run").getAsInt());
+                assertEquals("max_epochs", training.get("stopped_by").getAsString());
+                assertEquals(result.bestEpoch(), training.get("best_epoch").getAsInt());
+                assertTrue(training.has("started") && training.has("ended") && training.has("library_version"));
+            }
+        }
+        Path ckpt = Checkpoint.directory(tmp, 2);
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertEquals("TripletLoss", Checkpoint.read(ckpt, m).training().getAsJsonObject("loss").get("type")
+                    .getAsString());
+        }
+        try (TrainingTest.Model model = new TrainingTest.Model(new TripletLoss(0.9,
+                org.quaterion.distance.Distance.cosine(), TripletLoss.Mining.HARD, false), null)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Quaterion.fit(model,
+                    cfg, trainLoader(), valLoader(), ckpt));
+            assertTrue(e.getMessage().contains("set up differently: loss:") && e.getMessage().contains(
+                    "withResumeMismatchAllowed"), e.getMessage());
+        }
+        try (TrainingTest.Model model = new TrainingTest.Model(new TripletLoss(), null)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Quaterion.fit(model,
+                    cfg.withSeed(7), trainLoader(), valLoader(), ckpt));
+            assertTrue(e.getMessage().contains("seed: 42 in the checkpoint, 7 now"), e.getMessage());
+        }
+        try (TrainingTest.Model model = new TrainingTest.Model(new TripletLoss(0.9,
+                org.quaterion.distance.Distance.cosine(), TripletLoss.Mining.HARD, false), null)) {
+            FitResult allowed = Quaterion.fit(model, cfg.withResumeMismatchAllowed(true), trainLoader(), valLoader(),
+                    ckpt);
+            assertEquals(3, allowed.epochs().size(), "the opt-in resumes");
+        }
+    }
+
+    @Test
     void aScheduleReturningNanOrANegativeFactorIsRejected() throws Exception {
         try (TrainingTest.Model model = new TrainingTest.Model(new TripletLoss(), null)) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> Quaterion.fit(model,

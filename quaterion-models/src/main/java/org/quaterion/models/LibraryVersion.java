@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /** The version of this library, as recorded in saved models. */
-final class LibraryVersion {
+public final class LibraryVersion {
 
     private static final String VERSION = read();
 
@@ -16,7 +16,7 @@ final class LibraryVersion {
      *
      * @return the version, or {@code "unknown"}
      */
-    static String get() {
+    public static String get() {
         return VERSION;
     }
 

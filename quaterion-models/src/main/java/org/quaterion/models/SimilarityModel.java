@@ -81,12 +81,14 @@ public final class SimilarityModel<T> implements AutoCloseable {
 
     private final CloseGate gate = new CloseGate("SimilarityModel");
     private final NDManager manager;
+    private final JsonObject training;
     private final SortedMap<String, Encoder<T>> encoders;
     private final EncoderHead head;
     private final DataType dataType;
 
     private SimilarityModel(NDManager manager, Map<String, Encoder<T>> encoders, EncoderHead head,
-            DataType dataType) {
+            DataType dataType, JsonObject training) {
+        this.training = training;
         this.manager = manager;
         this.encoders = Collections.unmodifiableSortedMap(new TreeMap<>(encoders));
         this.head = head;
@@ -322,6 +324,28 @@ public final class SimilarityModel<T> implements AutoCloseable {
      * @throws IllegalArgumentException when {@code dir} is a file or a directory that is not a saved model
      */
     public void save(Path dir) throws IOException {
+        save(dir, training);
+    }
+
+    /**
+     * How this model was trained, as recorded in its {@code config.json} (library version, loss, optimizer, trainer
+     * settings, seed, data sizes, times, best epoch), when it was saved by {@code TrainableModel.saveServable}.
+     *
+     * @return a copy of the record, or null when none was saved
+     */
+    public JsonObject training() {
+        return training == null ? null : training.deepCopy();
+    }
+
+    /**
+     * Saves the model as {@link #save(Path)} does, recording how it was trained under {@code "training"} in
+     * {@code config.json} (what {@code quaterion info} prints).
+     *
+     * @param dir the directory to create, or to replace when it is empty or a model saved by this method
+     * @param trainingRecord the provenance record, or null for none
+     * @throws IOException when writing fails; an existing model at {@code dir} is then left untouched
+     */
+    public void save(Path dir, JsonObject trainingRecord) throws IOException {
         try (CloseGate.Pass pass = gate.enter()) {
             AtomicDirectory.write(dir, KIND, tmp -> {
                 Files.createDirectories(tmp.resolve("head"));
@@ -351,6 +375,9 @@ public final class SimilarityModel<T> implements AutoCloseable {
                 JsonObject files = new JsonObject();
                 Checksums.ofTree(tmp, List.of(CONFIG_FILE)).forEach(files::addProperty);
                 config.add("files", files);
+                if (trainingRecord != null) {
+                    config.add("training", trainingRecord);
+                }
                 JsonFiles.write(tmp.resolve(CONFIG_FILE), config);
             });
             LOG.info("saved similarity model to {}", dir);
@@ -427,7 +454,9 @@ public final class SimilarityModel<T> implements AutoCloseable {
                             + "') cannot be loaded: " + e.getMessage(), e);
                 }
             }
-            SimilarityModel<T> model = new SimilarityModel<>(manager, encoders, head, dataType);
+            SimilarityModel<T> model = new SimilarityModel<>(manager, encoders, head, dataType,
+                    config.has("training") && config.get("training").isJsonObject()
+                            ? config.getAsJsonObject("training") : null);
             LOG.info("loaded similarity model from {} (encoders {}, head {})", dir, encoders.keySet(),
                     head.typeName());
             return model;
@@ -644,7 +673,7 @@ public final class SimilarityModel<T> implements AutoCloseable {
             }
             NDManager manager = device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device);
             try {
-                return new SimilarityModel<>(manager, encoders, head, dataType);
+                return new SimilarityModel<>(manager, encoders, head, dataType, null);
             } catch (RuntimeException e) {
                 manager.close();
                 throw e;

@@ -136,4 +136,14 @@ public final class Adam implements Optimizer {
         return "Adam(lr=" + learningRate + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + epsilon
                 + ", weightDecay=" + weightDecay + ")";
     }
+
+    @Override
+    public com.google.gson.JsonObject config() {
+        com.google.gson.JsonObject json = Optimizer.super.config();
+        json.addProperty("beta1", beta1);
+        json.addProperty("beta2", beta2);
+        json.addProperty("epsilon", epsilon);
+        json.addProperty("weight_decay", weightDecay);
+        return json;
+    }
 }

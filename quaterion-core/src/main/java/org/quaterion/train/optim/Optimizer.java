@@ -2,6 +2,7 @@ package org.quaterion.train.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
 import java.util.Map;
 
 /**
@@ -40,4 +41,16 @@ public interface Optimizer {
      * @param stateManager the manager that will own the restored arrays
      */
     void restore(Map<String, NDArray> state, NDManager stateManager);
+
+    /**
+     * The optimizer's settings, recorded in checkpoints and servables (a resume with other settings is refused).
+     *
+     * @return {@code type} plus the settings
+     */
+    default JsonObject config() {
+        JsonObject json = new JsonObject();
+        json.addProperty("type", getClass().getSimpleName());
+        json.addProperty("learning_rate", learningRate());
+        return json;
+    }
 }

@@ -91,4 +91,11 @@ public final class Sgd implements Optimizer {
     public String toString() {
         return "Sgd(lr=" + learningRate + ", momentum=" + momentum + ")";
     }
+
+    @Override
+    public com.google.gson.JsonObject config() {
+        com.google.gson.JsonObject json = Optimizer.super.config();
+        json.addProperty("momentum", momentum);
+        return json;
+    }
 }

@@ -1,0 +1,106 @@
+package org.quaterion.train;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.quaterion.dataset.SimilarityDataLoader;
+import org.quaterion.models.LibraryVersion;
+
+/**
+ * How a model was trained (provenance), recorded in every checkpoint's {@code state.json} and in the servable's
+ * {@code config.json} under {@code "training"}: library version, loss, miner, optimizer, trainer settings, seed, data
+ * sizes, start and end time, epochs run, why the run stopped, and the best epoch with its values.
+ */
+final class TrainingRecord {
+
+    /** The parts a resumed run must share with the run that wrote the checkpoint. */
+    private static final List<String> MUST_MATCH = List.of("loss", "miner", "optimizer", "seed", "data");
+
+    private TrainingRecord() {}
+
+    /** The record of a run about to start. */
+    static JsonObject start(TrainableModel<?> model, TrainerConfig config, SimilarityDataLoader<?, ?> train,
+            SimilarityDataLoader<?, ?> validation) {
+        JsonObject json = new JsonObject();
+        json.addProperty("library_version", LibraryVersion.get());
+        json.addProperty("started", Instant.now().toString());
+        json.addProperty("seed", config.seed());
+        json.add("loss", typed(model.loss().getClass().getSimpleName(), model.loss().config()));
+        json.add("miner", model.miner() == null ? null : model.miner().config());
+        json.add("optimizer", model.optimizer().config());
+        JsonObject trainer = new JsonObject();
+        trainer.addProperty("max_epochs", config.maxEpochs());
+        trainer.addProperty("gradient_clip_norm", config.gradientClipNorm());
+        if (config.earlyStopping() != null) {
+            JsonObject es = new JsonObject();
+            es.addProperty("monitor", config.earlyStopping().monitor());
+            es.addProperty("minimize", config.earlyStopping().minimize());
+            es.addProperty("patience", config.earlyStopping().patience());
+            es.addProperty("min_delta", config.earlyStopping().minDelta());
+            trainer.add("early_stopping", es);
+        }
+        trainer.addProperty("checkpoint_every", config.checkpointEvery());
+        trainer.addProperty("keep_checkpoints", config.keepCheckpoints());
+        trainer.addProperty("restore_best", config.restoresBest());
+        trainer.addProperty("xbm", model.xbm() != null);
+        trainer.addProperty("cache", model.cacheConfig() != null);
+        json.add("trainer", trainer);
+        JsonObject data = new JsonObject();
+        data.addProperty("train_samples", train.dataset().size());
+        data.addProperty("train_batch_size", train.options().batchSize());
+        data.addProperty("validation_samples", validation == null ? 0 : validation.dataset().size());
+        json.add("data", data);
+        return json;
+    }
+
+    private static JsonObject typed(String type, JsonObject config) {
+        JsonObject json = new JsonObject();
+        json.addProperty("type", type);
+        json.add("config", config);
+        return json;
+    }
+
+    /** Completes a record at the end of a run. */
+    static JsonObject finish(JsonObject record, int epochsRun, String stoppedBy, int bestEpoch,
+            Map<String, Double> best) {
+        JsonObject json = record.deepCopy();
+        json.addProperty("ended", Instant.now().toString());
+        json.addProperty("epochs_run", epochsRun);
+        json.addProperty("stopped_by", stoppedBy);
+        if (bestEpoch >= 0) {
+            json.addProperty("best_epoch", bestEpoch);
+            JsonObject values = new JsonObject();
+            best.forEach((k, v) -> {
+                if (Double.isFinite(v)) {
+                    values.addProperty(k, v);
+                }
+            });
+            json.add("best", values);
+        }
+        return json;
+    }
+
+    /**
+     * What differs between the run that wrote a checkpoint and this one, in the parts that must match.
+     *
+     * @return one line per difference; empty when they match or the checkpoint predates the record
+     */
+    static List<String> differences(JsonObject checkpoint, JsonObject current) {
+        List<String> out = new ArrayList<>();
+        if (checkpoint == null) {
+            return out;
+        }
+        for (String key : MUST_MATCH) {
+            JsonElement then = checkpoint.get(key);
+            JsonElement now = current.get(key);
+            if (!java.util.Objects.equals(then == null || then.isJsonNull() ? null : then,
+                    now == null || now.isJsonNull() ? null : now)) {
+                out.add(key + ": " + then + " in the checkpoint, " + now + " now");
+            }
+        }
+        return out;
+    }
+}
