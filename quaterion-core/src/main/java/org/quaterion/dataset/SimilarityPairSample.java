@@ -24,6 +24,18 @@ public record SimilarityPairSample<T>(T objA, T objB, double score, long subgrou
     }
 
     /**
+     * A similar pair with Quaterion's defaults: score 1.0, subgroup 0.
+     *
+     * @param objA the first object
+     * @param objB the second object
+     * @param <T> the record type
+     * @return the sample
+     */
+    public static <T> SimilarityPairSample<T> of(T objA, T objB) {
+        return of(objA, objB, 1.0);
+    }
+
+    /**
      * A pair in subgroup 0.
      *
      * @param objA the first record

@@ -205,7 +205,9 @@ class TrainingTest {
         for (int i = 0; i < resumed.size(); i++) {
             assertEquals(uninterrupted.get(2 * perEpoch + i), resumed.get(i), 1e-6, "step " + (2 * perEpoch + i));
         }
-        assertTrue(uninterrupted.get(0) != uninterrupted.get(2 * perEpoch), "the steps differ from each other");
+        // (compared by value: boxed Doubles compared with != are always different objects, a check that cannot fail)
+        assertTrue(uninterrupted.get(0).doubleValue() != uninterrupted.get(2 * perEpoch).doubleValue(),
+                "the steps differ from each other");
     }
 
     @Test
