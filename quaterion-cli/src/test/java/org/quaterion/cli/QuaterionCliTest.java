@@ -179,7 +179,7 @@ class QuaterionCliTest {
         assertTrue(out.contains("frozen water\n  1. ice"), out);
         String[] info = runCaptured("info", servable.toString());
         assertEquals("0", info[0], info[1]);
-        assertTrue(info[1].contains("MultipleNegativesRankingLoss") && info[1].contains("\"best_epoch\"")
+        assertTrue(info[1].contains("multiple_negatives_ranking") && info[1].contains("\"best_epoch\"")
                 && info[1].contains("\"epochs_run\": 2"), "info shows how the servable was trained: " + info[1]);
         String[] checkpointInfo = runCaptured("info", tmp.resolve("out/checkpoints/epoch-0002").toString());
         assertEquals("0", checkpointInfo[0], checkpointInfo[1]);

@@ -19,6 +19,9 @@ final class TrainingRecord {
     /** The parts a resumed run must share with the run that wrote the checkpoint. */
     private static final List<String> MUST_MATCH = List.of("loss", "miner", "optimizer", "seed", "data");
 
+    private static final org.quaterion.registry.ComponentRegistry REGISTRY =
+            org.quaterion.registry.ComponentRegistry.discover();
+
     private TrainingRecord() {}
 
     /** The record of a run about to start. */
@@ -28,8 +31,8 @@ final class TrainingRecord {
         json.addProperty("library_version", LibraryVersion.get());
         json.addProperty("started", Instant.now().toString());
         json.addProperty("seed", config.seed());
-        json.add("loss", typed(model.loss().getClass().getSimpleName(), model.loss().config()));
-        json.add("miner", model.miner() == null ? null : model.miner().config());
+        json.add("loss", describe(model.loss(), model.loss().config()));
+        json.add("miner", model.miner() == null ? null : describe(model.miner(), model.miner().config()));
         json.add("optimizer", model.optimizer().config());
         JsonObject trainer = new JsonObject();
         trainer.addProperty("max_epochs", config.maxEpochs());
@@ -56,11 +59,16 @@ final class TrainingRecord {
         return json;
     }
 
-    private static JsonObject typed(String type, JsonObject config) {
-        JsonObject json = new JsonObject();
-        json.addProperty("type", type);
-        json.add("config", config);
-        return json;
+    /** The registry's {@code {type, config}} (rebuildable), or the class name for a component it does not know. */
+    private static JsonObject describe(Object component, JsonObject config) {
+        try {
+            return REGISTRY.describe(component);
+        } catch (IllegalArgumentException unregistered) {
+            JsonObject json = new JsonObject();
+            json.addProperty("type", component.getClass().getName());
+            json.add("config", config);
+            return json;
+        }
     }
 
     /** Completes a record at the end of a run. */

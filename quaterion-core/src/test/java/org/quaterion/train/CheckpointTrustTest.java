@@ -163,7 +163,9 @@ class CheckpointTrustTest {
                     servable, org.quaterion.models.ModelRegistry.discover().register(
                             org.quaterion.models.TestModels.lambdaFactory("identity", x -> x)), null)) {
                 com.google.gson.JsonObject training = loaded.training();
-                assertEquals("TripletLoss", training.getAsJsonObject("loss").get("type").getAsString());
+                assertEquals("triplet", training.getAsJsonObject("loss").get("type").getAsString());
+                assertEquals(new TripletLoss().config(), org.quaterion.registry.ComponentRegistry.discover()
+                        .loss(training.getAsJsonObject("loss")).config(), "the recorded loss rebuilds");
                 assertEquals("Adam", training.getAsJsonObject("optimizer").get("type").getAsString());
                 assertEquals(42, training.get("seed").getAsLong());
                 assertEquals(TRAIN.size(), training.getAsJsonObject("data").get("train_samples").getAsInt());
@@ -175,7 +177,7 @@ class CheckpointTrustTest {
         }
         Path ckpt = Checkpoint.directory(tmp, 2);
         try (NDManager m = NDManager.newBaseManager()) {
-            assertEquals("TripletLoss", Checkpoint.read(ckpt, m).training().getAsJsonObject("loss").get("type")
+            assertEquals("triplet", Checkpoint.read(ckpt, m).training().getAsJsonObject("loss").get("type")
                     .getAsString());
         }
         try (TrainingTest.Model model = new TrainingTest.Model(new TripletLoss(0.9,

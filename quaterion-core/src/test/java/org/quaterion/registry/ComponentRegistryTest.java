@@ -1,0 +1,156 @@
+package org.quaterion.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.google.gson.JsonObject;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.quaterion.distance.Distance;
+import org.quaterion.loss.ArcFaceLoss;
+import org.quaterion.loss.CenterLoss;
+import org.quaterion.loss.CircleLoss;
+import org.quaterion.loss.ClassWeightLoss;
+import org.quaterion.loss.ContrastiveLoss;
+import org.quaterion.loss.CosFaceLoss;
+import org.quaterion.loss.FastAPLoss;
+import org.quaterion.loss.GroupLoss;
+import org.quaterion.loss.LiftedStructureLoss;
+import org.quaterion.loss.MarginLoss;
+import org.quaterion.loss.MultiSimilarityLoss;
+import org.quaterion.loss.NTXentLoss;
+import org.quaterion.loss.OnlineContrastiveLoss;
+import org.quaterion.loss.PairwiseLoss;
+import org.quaterion.loss.ProxyAnchorLoss;
+import org.quaterion.loss.SimilarityLoss;
+import org.quaterion.loss.SoftmaxLoss;
+import org.quaterion.loss.SupConLoss;
+import org.quaterion.loss.TripletLoss;
+import org.quaterion.loss.TripletMarginLoss;
+import org.quaterion.loss.pair.CoSENTLoss;
+import org.quaterion.loss.pair.MultipleNegativesRankingLoss;
+import org.quaterion.miner.BatchHardMiner;
+import org.quaterion.miner.IndexTuples;
+import org.quaterion.miner.Miner;
+import org.quaterion.miner.MultiSimilarityMiner;
+import org.quaterion.miner.PairMarginMiner;
+import org.quaterion.miner.TripletMarginMiner;
+import org.quaterion.reducer.MeanReducer;
+import org.quaterion.reducer.ThresholdReducer;
+
+/** Every registered loss and miner rebuilds from its description with equal settings and equal results. */
+class ComponentRegistryTest {
+
+    private static final ComponentRegistry REGISTRY = ComponentRegistry.discover();
+
+    private static List<SimilarityLoss> losses() {
+        return List.of(new TripletLoss(), new TripletLoss(0.3, Distance.euclidean().normalized(),
+                TripletLoss.Mining.SEMI_HARD, false), new TripletMarginLoss(), new TripletMarginLoss(0.1, true,
+                Distance.dotProduct(), new MeanReducer()), new ContrastiveLoss(), new ContrastiveLoss(0.1, 0.9,
+                Distance.cosine(), new ThresholdReducer(0.01, null)), new OnlineContrastiveLoss(),
+                new MultiSimilarityLoss(), new NTXentLoss(0.1), new SupConLoss(0.2, Distance.cosine().scaled(2)),
+                new CircleLoss(), new FastAPLoss(), new LiftedStructureLoss(), new MarginLoss(),
+                new ArcFaceLoss(3, 4, 64, 0.5), new CosFaceLoss(3, 4, 30, 0.2), new SoftmaxLoss(3, 4, 0.05),
+                new ProxyAnchorLoss(3, 4, 0.1, 32), new CenterLoss(3, 4, 0.5), new MultipleNegativesRankingLoss(),
+                new MultipleNegativesRankingLoss(10, Distance.dotProduct(), true), new CoSENTLoss(),
+                new org.quaterion.loss.pair.ContrastiveLoss());
+    }
+
+    private static List<Miner> miners() {
+        return List.of(new BatchHardMiner(), new MultiSimilarityMiner(0.1), new PairMarginMiner(),
+                new TripletMarginMiner(0.2, TripletMarginMiner.Type.SEMIHARD, Distance.cosine()));
+    }
+
+    private static double value(SimilarityLoss loss, NDManager m, double[][] emb, long[] labels, double[][] weights) {
+        if (loss instanceof ClassWeightLoss c) {
+            c.setWeights(m, weights, DataType.FLOAT64);
+        } else if (loss instanceof GroupLoss g) {
+            g.initialize(m, DataType.FLOAT64);
+        }
+        NDArray e = m.create(emb);
+        if (loss instanceof GroupLoss g) {
+            return g.forward(e, m.create(labels)).getDouble();
+        }
+        int n = emb.length / 2;
+        long[][] pairs = new long[n][];
+        double[] scores = new double[n];
+        for (int i = 0; i < n; i++) {
+            pairs[i] = new long[] {i, i + n};
+            scores[i] = loss instanceof MultipleNegativesRankingLoss ? 1 : i % 2;
+        }
+        long[] subgroups = new long[emb.length];
+        return ((PairwiseLoss) loss).forward(e, m.create(pairs), m.create(scores), m.create(subgroups)).getDouble();
+    }
+
+    @Test
+    void everyRegisteredLossRebuildsWithEqualConfigAndValues() {
+        Random random = new Random(3);
+        double[][] emb = new double[12][4];
+        for (double[] row : emb) {
+            for (int j = 0; j < 4; j++) {
+                row[j] = random.nextGaussian();
+            }
+        }
+        long[] labels = {0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2};
+        double[][] weights = new double[3][4];
+        for (double[] row : weights) {
+            for (int j = 0; j < 4; j++) {
+                row[j] = random.nextGaussian();
+            }
+        }
+        Set<String> covered = new TreeSet<>();
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (SimilarityLoss loss : losses()) {
+                JsonObject description = REGISTRY.describe(loss);
+                SimilarityLoss rebuilt = REGISTRY.loss(description);
+                assertEquals(loss.getClass(), rebuilt.getClass());
+                assertEquals(loss.config(), rebuilt.config(), "config round trip of " + description);
+                double a = value(loss, m, emb, labels, weights);
+                double b = value(rebuilt, m, emb, labels, weights);
+                assertEquals(a, b, 1e-12 * Math.max(1, Math.abs(a)), "same value: " + description);
+                covered.add(description.get("type").getAsString());
+            }
+        }
+        assertEquals(new TreeSet<>(REGISTRY.names(SimilarityLoss.class)), covered, "every registered loss is checked");
+        System.out.println("ComponentRegistryTest: " + covered.size() + " loss types round-tripped");
+    }
+
+    @Test
+    void everyRegisteredMinerRebuildsAndMinesTheSameTuples() {
+        Set<String> covered = new TreeSet<>();
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray emb = m.randomNormal(new ai.djl.ndarray.types.Shape(16, 4));
+            NDArray labels = m.create(new long[] {0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3});
+            for (Miner miner : miners()) {
+                JsonObject description = REGISTRY.describe(miner);
+                Miner rebuilt = REGISTRY.miner(description);
+                assertEquals(miner.config(), rebuilt.config());
+                IndexTuples.Pairs a = miner.mine(emb, labels).toPairs();
+                IndexTuples.Pairs b = rebuilt.mine(emb, labels).toPairs();
+                assertEquals(java.util.Arrays.toString(a.sizes()), java.util.Arrays.toString(b.sizes()),
+                        "same tuples: " + description);
+                covered.add(description.get("type").getAsString());
+            }
+        }
+        assertEquals(new TreeSet<>(REGISTRY.names(Miner.class)), covered, "every registered miner is checked");
+    }
+
+    @Test
+    void unknownNamesListTheValidOnes() {
+        JsonObject unknown = new JsonObject();
+        unknown.addProperty("type", "tripletz");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> REGISTRY.loss(unknown));
+        assertTrue(e.getMessage().contains("unknown SimilarityLoss type 'tripletz'") && e.getMessage().contains(
+                "triplet_margin"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> REGISTRY.miner(unknown));
+        assertEquals("threshold(0.1,null)", REGISTRY.reducer("threshold(0.1,null)").name());
+        assertThrows(IllegalArgumentException.class, () -> REGISTRY.reducer("median"));
+    }
+}
