@@ -118,6 +118,22 @@ final class ConfigNode {
         return b;
     }
 
+    /**
+     * Every key not read yet, as JSON (numbers, strings, booleans, nested mappings), marked as read: settings that
+     * a registry checks by name.
+     *
+     * @return the remaining keys and values
+     */
+    com.google.gson.JsonObject rest() {
+        com.google.gson.JsonObject json = new com.google.gson.JsonObject();
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            if (known.add(e.getKey())) {
+                json.add(e.getKey(), new com.google.gson.Gson().toJsonTree(e.getValue()));
+            }
+        }
+        return json;
+    }
+
     /** Rejects keys that were never read. */
     void finish() {
         Set<String> unknown = new TreeSet<>(values.keySet());

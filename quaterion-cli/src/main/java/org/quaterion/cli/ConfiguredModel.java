@@ -3,13 +3,7 @@ package org.quaterion.cli;
 import java.util.Map;
 import org.quaterion.cache.CacheConfig;
 import org.quaterion.cache.CacheType;
-import org.quaterion.distance.Distance;
-import org.quaterion.loss.MultiSimilarityLoss;
 import org.quaterion.loss.SimilarityLoss;
-import org.quaterion.loss.TripletLoss;
-import org.quaterion.loss.pair.CoSENTLoss;
-import org.quaterion.loss.pair.ContrastiveLoss;
-import org.quaterion.loss.pair.MultipleNegativesRankingLoss;
 import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.heads.EmptyHead;
 import org.quaterion.models.heads.EncoderHead;
@@ -28,9 +22,12 @@ import org.quaterion.train.optim.Optimizer;
 final class ConfiguredModel extends TrainableModel<String> {
 
     private final TrainConfig config;
+    private final int numClasses;
+    private int headOutput;
 
-    ConfiguredModel(TrainConfig config) {
+    ConfiguredModel(TrainConfig config, int numClasses) {
         this.config = config;
+        this.numClasses = numClasses;
     }
 
     @Override
@@ -46,7 +43,7 @@ final class ConfiguredModel extends TrainableModel<String> {
 
     @Override
     protected EncoderHead configureHead(int inputSize) {
-        return switch (config.head()) {
+        EncoderHead head = switch (config.head()) {
             case "linear" -> new LinearHead(inputSize, config.headOutput());
             case "gated" -> new GatedHead(inputSize);
             case "widening" -> new WideningHead(inputSize);
@@ -54,18 +51,23 @@ final class ConfiguredModel extends TrainableModel<String> {
             case "empty" -> new EmptyHead(inputSize);
             default -> new SkipConnectionHead(inputSize);
         };
+        headOutput = head.outputSize();
+        return head;
     }
 
     @Override
     protected SimilarityLoss configureLoss() {
-        return switch (config.loss()) {
-            case "contrastive" -> new ContrastiveLoss(Distance.cosine(), config.lossScale(), true);
-            case "cosent" -> new CoSENTLoss(config.lossScale(), Distance.cosine());
-            case "triplet" -> new TripletLoss(config.lossScale(), Distance.cosine().scaled(0.5),
-                    TripletLoss.Mining.HARD, false);
-            case "multi_similarity" -> new MultiSimilarityLoss();
-            default -> new MultipleNegativesRankingLoss(config.lossScale(), Distance.cosine(), config.symmetric());
-        };
+        com.google.gson.JsonObject settings = config.lossSettings().deepCopy();
+        if (TrainConfig.REGISTRY.isLoss(config.loss(), org.quaterion.loss.ClassWeightLoss.class)) {
+            settings.addProperty("num_classes", numClasses); // class weights: one row per group of the data
+            settings.addProperty("embedding_size", headOutput);
+        }
+        return TrainConfig.REGISTRY.loss(config.loss(), settings);
+    }
+
+    @Override
+    protected org.quaterion.miner.Miner configureMiner() {
+        return config.miner() == null ? null : TrainConfig.REGISTRY.miner(config.miner(), config.minerSettings());
     }
 
     @Override

@@ -211,6 +211,7 @@ public final class QuaterionCli implements Callable<Integer> {
             }
             SimilarityDataLoader<?, ?> train;
             SimilarityDataLoader<?, ?> validation = null;
+            int numClasses = 0;
             if (c.kind().equals("pairs")) {
                 List<SimilarityPairSample<String>> data = Datasets.pairsFromJsonl(c.train(), e -> e.getAsString());
                 train = new PairsSimilarityDataLoader<>(data, LoaderOptions.batchSize(c.batchSize())
@@ -227,13 +228,14 @@ public final class QuaterionCli implements Callable<Integer> {
                             c.labelsPerBatch(), Math.max(2, c.batchSize() / c.labelsPerBatch()), c.seed()));
                 }
                 train = new GroupSimilarityDataLoader<>(data, options);
+                numClasses = classCount(data, c);
                 if (c.validation() != null) {
                     validation = new GroupSimilarityDataLoader<>(Datasets.groupsFromJsonl(c.validation(),
                             e -> e.getAsString()), LoaderOptions.batchSize(c.batchSize()));
                 }
             }
             Path resumeFrom = resumePath(c.output());
-            try (ConfiguredModel model = new ConfiguredModel(c); StopOnSignal signal = new StopOnSignal(
+            try (ConfiguredModel model = new ConfiguredModel(c, numClasses); StopOnSignal signal = new StopOnSignal(
                     model::requestStop)) {
                 // every configured epoch runs; the servable holds the best epoch's weights by this monitor
                 String monitor = validation != null ? "validation_loss" : "train_loss";
@@ -263,6 +265,18 @@ public final class QuaterionCli implements Callable<Integer> {
                         result.bestValues().get(monitor), result.bestValues(), servable);
             }
             return 0;
+        }
+
+        /** Class-weight losses (ArcFace, …) need groups numbered 0..C-1: C is the largest group + 1. */
+        private static int classCount(List<SimilarityGroupSample<String>> data, TrainConfig c) {
+            long max = data.stream().mapToLong(SimilarityGroupSample::group).max().orElse(0);
+            long min = data.stream().mapToLong(SimilarityGroupSample::group).min().orElse(0);
+            boolean classWeights = TrainConfig.REGISTRY.isLoss(c.loss(), org.quaterion.loss.ClassWeightLoss.class);
+            if (classWeights && (min < 0 || max >= 1_000_000)) {
+                throw new IllegalArgumentException("loss " + c.loss() + " keeps one weight row per group, so groups "
+                        + "must be numbered 0..C-1; " + c.train() + " has groups from " + min + " to " + max);
+            }
+            return (int) Math.min(max + 1, Integer.MAX_VALUE);
         }
 
         private Path resumePath(Path output) throws IOException {

@@ -1,11 +1,19 @@
 package org.quaterion.cli;
 
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import org.quaterion.loss.ClassWeightLoss;
+import org.quaterion.loss.GroupLoss;
+import org.quaterion.loss.PairwiseLoss;
+import org.quaterion.loss.SimilarityLoss;
+import org.quaterion.miner.Miner;
+import org.quaterion.registry.ComponentRegistry;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -20,9 +28,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * @param onnxDim the hidden size (encoder {@code onnx})
  * @param head head type
  * @param headOutput output size (linear, stacked_projection)
- * @param loss loss name
- * @param lossScale MNR / CoSENT scale, or triplet / contrastive margin
- * @param symmetric symmetric MNR
+ * @param loss the loss's registry type name ({@code ComponentRegistry})
+ * @param lossSettings the loss settings given in the YAML (the rest are the reference defaults)
+ * @param miner the miner's registry type name, or null for none
+ * @param minerSettings the miner settings given in the YAML
  * @param kind {@code pairs} or {@code groups}
  * @param train training data (JSONL)
  * @param validation validation data (JSONL) or null
@@ -36,14 +45,13 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * @param output the output directory (servable, metrics, checkpoints)
  */
 record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxDim, String head, int headOutput,
-        String loss, double lossScale, boolean symmetric, String kind, Path train, Path validation, int epochs,
+        String loss, JsonObject lossSettings, String miner, JsonObject minerSettings, String kind, Path train, Path validation, int epochs,
         int batchSize, double learningRate, long seed, String sampler, int labelsPerBatch, Path cacheDir,
         Path output) {
 
     static final List<String> ENCODERS = List.of("minilm-int8", "minilm-fp32", "onnx");
     static final List<String> HEADS = List.of("skip_connection", "linear", "gated", "widening", "normalize", "empty");
-    static final List<String> PAIR_LOSSES = List.of("multiple_negatives_ranking", "contrastive", "cosent");
-    static final List<String> GROUP_LOSSES = List.of("triplet", "multi_similarity");
+    static final ComponentRegistry REGISTRY = ComponentRegistry.discover();
 
     /**
      * Reads a config file.
@@ -91,13 +99,35 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
         Path validation = data.has("validation") ? base.resolve(data.string("validation")) : null;
         data.finish();
 
+        // every registered loss (and miner) by name; its other keys are its settings, checked by the registry
         ConfigNode lossNode = root.node("loss");
-        List<String> losses = kind.equals("pairs") ? PAIR_LOSSES : GROUP_LOSSES;
-        String loss = lossNode.choice("name", losses.get(0), losses);
-        double scale = lossNode.number(loss.equals("triplet") || loss.equals("contrastive") ? "margin" : "scale",
-                loss.equals("triplet") ? 0.5 : loss.equals("contrastive") ? 0.5 : 20.0);
-        boolean symmetric = lossNode.flag("symmetric", false);
+        boolean pairs = kind.equals("pairs");
+        List<String> losses = new ArrayList<>();
+        for (String name : REGISTRY.names(SimilarityLoss.class)) {
+            if (REGISTRY.isLoss(name, pairs ? PairwiseLoss.class : GroupLoss.class)) {
+                losses.add(name.equals("pair_contrastive") ? "contrastive" : name);
+            }
+        }
+        String chosenLoss = lossNode.choice("name", pairs ? "multiple_negatives_ranking" : "triplet", losses.stream()
+                .sorted().toList());
+        String loss = pairs && chosenLoss.equals("contrastive") ? "pair_contrastive" : chosenLoss;
+        JsonObject lossSettings = lossNode.rest();
+        check("loss", () -> REGISTRY.loss(loss, withPlaceholders(loss, lossSettings)));
         lossNode.finish();
+        String miner = null;
+        JsonObject minerSettings = new JsonObject();
+        if (root.has("miner")) {
+            if (pairs) {
+                throw new IllegalArgumentException("miner is for group data (data.kind: groups); remove it");
+            }
+            ConfigNode minerNode = root.node("miner");
+            miner = minerNode.choice("name", "batch_hard", REGISTRY.names(Miner.class));
+            JsonObject settings = minerNode.rest();
+            String chosen = miner;
+            check("miner", () -> REGISTRY.miner(chosen, settings));
+            minerSettings = settings;
+            minerNode.finish();
+        }
 
         ConfigNode trainer = root.has("trainer") ? root.node("trainer") : ConfigNode.of(java.util.Map.of(), "trainer");
         int epochs = trainer.integer("epochs", 10, 1);
@@ -119,7 +149,26 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
         }
         Path output = base.resolve(root.string("output"));
         root.finish();
-        return new TrainConfig(encoder, onnxModel, onnxTokenizer, onnxDim, head, headOutput, loss, scale, symmetric,
+        return new TrainConfig(encoder, onnxModel, onnxTokenizer, onnxDim, head, headOutput, loss, lossSettings,
+                miner, minerSettings,
                 kind, train, validation, epochs, batch, lr, seed, sampler, labels, cache, output);
+    }
+
+    /** Class-weight losses need a class count and a width, known only from the data and the head; any will do here. */
+    static JsonObject withPlaceholders(String loss, JsonObject settings) {
+        JsonObject json = settings.deepCopy();
+        if (REGISTRY.isLoss(loss, ClassWeightLoss.class)) {
+            json.addProperty("num_classes", 2);
+            json.addProperty("embedding_size", 2);
+        }
+        return json;
+    }
+
+    private static void check(String where, Runnable build) {
+        try {
+            build.run();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -42,11 +42,26 @@ class QuaterionCliTest {
                 + "data:\n  kind: pairs\n  train: pairs.jsonl\ntrainer:\n  epochs: 2\noutput: out\n";
         TrainConfig c = TrainConfig.read(config(ok));
         assertEquals(tmp.resolve("pairs.jsonl"), c.train());
-        assertEquals(20.0, c.lossScale());
+        assertEquals("multiple_negatives_ranking", c.loss());
+        assertEquals(20.0, TrainConfig.REGISTRY.loss(c.loss(), c.lossSettings()).config().get("scale").getAsDouble(),
+                "the reference default");
         assertMessage("unknown key [trainer.epoch]; valid keys of trainer are [epochs, batch_size",
                 () -> TrainConfig.read(config(ok.replace("epochs: 2", "epoch: 2"))));
-        assertMessage("loss.name is 'triplet'; valid values: [multiple_negatives_ranking, contrastive, cosent]",
+        assertMessage("loss.name is 'triplet'; valid values: [contrastive, cosent, multiple_negatives_ranking]",
                 () -> TrainConfig.read(config(ok.replace("name: multiple_negatives_ranking", "name: triplet"))));
+        // every registered loss and miner by name, with its own settings, checked by the registry
+        String groups = ok.replace("kind: pairs", "kind: groups").replace("name: multiple_negatives_ranking",
+                "name: triplet_margin\n  margin: 0.1\n  distance: cosine") + "miner:\n  name: batch_hard\n";
+        TrainConfig g = TrainConfig.read(config(groups));
+        assertEquals("triplet_margin", g.loss());
+        assertEquals("batch_hard", g.miner());
+        assertEquals(0.1, g.lossSettings().get("margin").getAsDouble());
+        assertMessage("loss: triplet_margin has no setting 'margn'",
+                () -> TrainConfig.read(config(groups.replace("margin: 0.1", "margn: 0.1"))));
+        assertMessage("miner is for group data", () -> TrainConfig.read(config(ok + "miner:\n  name: batch_hard\n")));
+        assertEquals("arcface", TrainConfig.read(config(groups.replace("name: triplet_margin\n  margin: 0.1\n"
+                + "  distance: cosine", "name: arcface\n  scale: 30").replace("miner:\n  name: batch_hard\n", "")))
+                .loss());
         assertMessage("model.head is 'mlp'; valid values: [skip_connection",
                 () -> TrainConfig.read(config(ok.replace("head: skip_connection", "head: mlp"))));
         assertMessage("missing output", () -> TrainConfig.read(config(ok.replace("output: out\n", ""))));

@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.quaterion.distance.Distance;
 import org.quaterion.loss.ArcFaceLoss;
 import org.quaterion.loss.CenterLoss;
@@ -38,45 +39,45 @@ final class BuiltinComponents {
 
     static List<ComponentFactory<?>> all() {
         return List.of(
-                loss("triplet", TripletLoss.class, c -> new TripletLoss(num(c, "margin"), dist(c),
+                loss("triplet", TripletLoss.class, TripletLoss::new, c -> new TripletLoss(num(c, "margin"), dist(c),
                         TripletLoss.Mining.valueOf(upper(c, "mining")), c.get("soft").getAsBoolean())),
-                loss("triplet_margin", TripletMarginLoss.class, c -> new TripletMarginLoss(num(c, "margin"),
+                loss("triplet_margin", TripletMarginLoss.class, TripletMarginLoss::new, c -> new TripletMarginLoss(num(c, "margin"),
                         c.get("smooth").getAsBoolean(), dist(c), Reducers.byName(c.get("reducer").getAsString()))),
-                loss("contrastive", ContrastiveLoss.class, c -> new ContrastiveLoss(num(c, "pos_margin"),
+                loss("contrastive", ContrastiveLoss.class, ContrastiveLoss::new, c -> new ContrastiveLoss(num(c, "pos_margin"),
                         num(c, "neg_margin"), dist(c), Reducers.byName(c.get("reducer").getAsString()))),
-                loss("online_contrastive", OnlineContrastiveLoss.class, c -> new OnlineContrastiveLoss(
+                loss("online_contrastive", OnlineContrastiveLoss.class, OnlineContrastiveLoss::new, c -> new OnlineContrastiveLoss(
                         num(c, "margin"), dist(c), OnlineContrastiveLoss.Mining.valueOf(upper(c, "mining")))),
-                loss("multi_similarity", MultiSimilarityLoss.class, c -> new MultiSimilarityLoss(num(c, "alpha"),
+                loss("multi_similarity", MultiSimilarityLoss.class, MultiSimilarityLoss::new, c -> new MultiSimilarityLoss(num(c, "alpha"),
                         num(c, "beta"), num(c, "base"), dist(c))),
-                loss("ntxent", NTXentLoss.class, c -> new NTXentLoss(num(c, "temperature"), dist(c))),
-                loss("supcon", SupConLoss.class, c -> new SupConLoss(num(c, "temperature"), dist(c))),
-                loss("circle", CircleLoss.class, c -> new CircleLoss(num(c, "m"), num(c, "gamma"), dist(c))),
-                loss("fast_ap", FastAPLoss.class, c -> new FastAPLoss(c.get("num_bins").getAsInt())),
-                loss("lifted_structure", LiftedStructureLoss.class, c -> new LiftedStructureLoss(
+                loss("ntxent", NTXentLoss.class, () -> new NTXentLoss(0.07), c -> new NTXentLoss(num(c, "temperature"), dist(c))),
+                loss("supcon", SupConLoss.class, () -> new SupConLoss(0.1), c -> new SupConLoss(num(c, "temperature"), dist(c))),
+                loss("circle", CircleLoss.class, CircleLoss::new, c -> new CircleLoss(num(c, "m"), num(c, "gamma"), dist(c))),
+                loss("fast_ap", FastAPLoss.class, FastAPLoss::new, c -> new FastAPLoss(c.get("num_bins").getAsInt())),
+                loss("lifted_structure", LiftedStructureLoss.class, LiftedStructureLoss::new, c -> new LiftedStructureLoss(
                         num(c, "neg_margin"), num(c, "pos_margin"), dist(c))),
-                loss("margin", MarginLoss.class, c -> new MarginLoss(num(c, "margin"), num(c, "nu"), num(c, "beta"),
+                loss("margin", MarginLoss.class, MarginLoss::new, c -> new MarginLoss(num(c, "margin"), num(c, "nu"), num(c, "beta"),
                         c.get("learn_beta").getAsBoolean(), dist(c))),
-                loss("arcface", ArcFaceLoss.class, c -> new ArcFaceLoss(classes(c), size(c), num(c, "scale"),
+                loss("arcface", ArcFaceLoss.class, () -> new ArcFaceLoss(1, 1, 64, 0.5), c -> new ArcFaceLoss(classes(c), size(c), num(c, "scale"),
                         num(c, "margin"))),
-                loss("cosface", CosFaceLoss.class, c -> new CosFaceLoss(classes(c), size(c), num(c, "scale"),
+                loss("cosface", CosFaceLoss.class, () -> new CosFaceLoss(1, 1, 64, 0.35), c -> new CosFaceLoss(classes(c), size(c), num(c, "scale"),
                         num(c, "margin"))),
-                loss("softmax", SoftmaxLoss.class, c -> new SoftmaxLoss(classes(c), size(c),
+                loss("softmax", SoftmaxLoss.class, () -> new SoftmaxLoss(1, 1, 0.05), c -> new SoftmaxLoss(classes(c), size(c),
                         num(c, "temperature"))),
-                loss("proxy_anchor", ProxyAnchorLoss.class, c -> new ProxyAnchorLoss(classes(c), size(c),
+                loss("proxy_anchor", ProxyAnchorLoss.class, () -> new ProxyAnchorLoss(1, 1, 0.1, 32), c -> new ProxyAnchorLoss(classes(c), size(c),
                         num(c, "margin"), num(c, "alpha"))),
-                loss("center", CenterLoss.class, c -> new CenterLoss(classes(c), size(c), num(c, "lambda_c"))),
-                loss("multiple_negatives_ranking", MultipleNegativesRankingLoss.class, c ->
+                loss("center", CenterLoss.class, () -> new CenterLoss(1, 1, 1.0), c -> new CenterLoss(classes(c), size(c), num(c, "lambda_c"))),
+                loss("multiple_negatives_ranking", MultipleNegativesRankingLoss.class, MultipleNegativesRankingLoss::new, c ->
                         new MultipleNegativesRankingLoss(num(c, "scale"), dist(c), c.get("symmetric").getAsBoolean())),
-                loss("cosent", CoSENTLoss.class, c -> new CoSENTLoss(num(c, "scale"), dist(c))),
-                loss("pair_contrastive", org.quaterion.loss.pair.ContrastiveLoss.class, c ->
+                loss("cosent", CoSENTLoss.class, CoSENTLoss::new, c -> new CoSENTLoss(num(c, "scale"), dist(c))),
+                loss("pair_contrastive", org.quaterion.loss.pair.ContrastiveLoss.class, org.quaterion.loss.pair.ContrastiveLoss::new, c ->
                         new org.quaterion.loss.pair.ContrastiveLoss(dist(c), num(c, "margin"),
                                 c.get("size_average").getAsBoolean())),
-                miner("batch_hard", BatchHardMiner.class, c -> new BatchHardMiner(dist(c))),
-                miner("multi_similarity", MultiSimilarityMiner.class, c -> new MultiSimilarityMiner(
+                miner("batch_hard", BatchHardMiner.class, BatchHardMiner::new, c -> new BatchHardMiner(dist(c))),
+                miner("multi_similarity", MultiSimilarityMiner.class, () -> new MultiSimilarityMiner(0.1), c -> new MultiSimilarityMiner(
                         num(c, "epsilon"), dist(c))),
-                miner("pair_margin", PairMarginMiner.class, c -> new PairMarginMiner(num(c, "pos_margin"),
+                miner("pair_margin", PairMarginMiner.class, PairMarginMiner::new, c -> new PairMarginMiner(num(c, "pos_margin"),
                         num(c, "neg_margin"), dist(c))),
-                miner("triplet_margin", TripletMarginMiner.class, c -> new TripletMarginMiner(num(c, "margin"),
+                miner("triplet_margin", TripletMarginMiner.class, () -> new TripletMarginMiner(0.05, TripletMarginMiner.Type.ALL), c -> new TripletMarginMiner(num(c, "margin"),
                         TripletMarginMiner.Type.valueOf(upper(c, "type_of_triplets")), dist(c))));
     }
 
@@ -104,17 +105,22 @@ final class BuiltinComponents {
     }
 
     private static <C extends SimilarityLoss> ComponentFactory<SimilarityLoss> loss(String name, Class<C> type,
-            Function<JsonObject, C> create) {
-        return factory(name, type, SimilarityLoss.class, create);
+            Supplier<C> defaults, Function<JsonObject, C> create) {
+        return factory(name, type, SimilarityLoss.class, () -> {
+            JsonObject config = defaults.get().config();
+            config.remove("num_classes"); // no default: the data decides
+            config.remove("embedding_size");
+            return config;
+        }, create);
     }
 
-    private static <C extends Miner> ComponentFactory<Miner> miner(String name, Class<C> type,
+    private static <C extends Miner> ComponentFactory<Miner> miner(String name, Class<C> type, Supplier<C> defaults,
             Function<JsonObject, C> create) {
-        return factory(name, type, Miner.class, create);
+        return factory(name, type, Miner.class, () -> defaults.get().config(), create);
     }
 
     private static <K, C extends K> ComponentFactory<K> factory(String name, Class<C> type, Class<K> kind,
-            Function<JsonObject, C> create) {
+            Supplier<JsonObject> defaults, Function<JsonObject, C> create) {
         return new ComponentFactory<>() {
             @Override
             public String typeName() {
@@ -134,6 +140,11 @@ final class BuiltinComponents {
             @Override
             public K create(JsonObject config) {
                 return create.apply(config);
+            }
+
+            @Override
+            public JsonObject defaultConfig() {
+                return defaults.get();
             }
         };
     }

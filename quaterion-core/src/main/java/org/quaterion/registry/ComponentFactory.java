@@ -38,4 +38,14 @@ public interface ComponentFactory<C> {
      * @return a new component
      */
     C create(JsonObject config);
+
+    /**
+     * The config of the component with its reference-library defaults, which named settings override (see
+     * {@link ComponentRegistry#loss(String, JsonObject)}); keys without a default (a class count) are absent.
+     *
+     * @return the default config, or null when every setting must be given
+     */
+    default JsonObject defaultConfig() {
+        return null;
+    }
 }

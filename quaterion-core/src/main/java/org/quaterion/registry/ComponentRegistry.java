@@ -110,6 +110,69 @@ public final class ComponentRegistry {
     }
 
     /**
+     * A loss of a type with its reference defaults, some settings overridden by name (what the CLI's YAML gives):
+     * {@code loss("triplet_margin", {"margin": 0.1, "distance": "cosine"})}. A {@code distance} may be a name or a
+     * distance config. Class-weight losses need {@code num_classes} and {@code embedding_size}.
+     *
+     * @param type the type name
+     * @param overrides settings to change; a key the loss does not have is an error listing the valid ones
+     * @return the loss
+     */
+    public SimilarityLoss loss(String type, JsonObject overrides) {
+        return create(withDefaults(SimilarityLoss.class, type, overrides), SimilarityLoss.class);
+    }
+
+    /**
+     * A miner of a type with its defaults, some settings overridden by name (see {@link #loss(String, JsonObject)}).
+     *
+     * @param type the type name
+     * @param overrides settings to change
+     * @return the miner
+     */
+    public Miner miner(String type, JsonObject overrides) {
+        return create(withDefaults(Miner.class, type, overrides), Miner.class);
+    }
+
+    /**
+     * Whether a registered loss type builds a loss of a given class, e.g. to keep pair losses for pair data.
+     *
+     * @param type the loss type name
+     * @param expected {@code GroupLoss.class} or {@code PairwiseLoss.class}
+     * @return true when it does
+     */
+    public boolean isLoss(String type, Class<?> expected) {
+        ComponentFactory<?> f = byName.get(key(SimilarityLoss.class, type));
+        return f != null && expected.isAssignableFrom(f.type());
+    }
+
+    private JsonObject withDefaults(Class<?> kind, String type, JsonObject overrides) {
+        ComponentFactory<?> f = byName.get(key(kind, type));
+        if (f == null) {
+            throw new IllegalArgumentException("unknown " + kind.getSimpleName() + " type '" + type + "'; known: "
+                    + names(kind));
+        }
+        JsonObject config = f.defaultConfig() == null ? new JsonObject() : f.defaultConfig().deepCopy();
+        java.util.Set<String> known = new TreeSet<>(config.keySet());
+        known.add("num_classes");
+        known.add("embedding_size");
+        for (Map.Entry<String, JsonElement> e : (overrides == null ? new JsonObject() : overrides).entrySet()) {
+            if (f.defaultConfig() != null && !known.contains(e.getKey())) {
+                throw new IllegalArgumentException(type + " has no setting '" + e.getKey() + "'; its settings are "
+                        + config.keySet());
+            }
+            JsonElement value = e.getValue();
+            if (e.getKey().equals("distance") && value.isJsonPrimitive()) {
+                value = Distance.byName(value.getAsString()).config();
+            }
+            config.add(e.getKey(), value);
+        }
+        JsonObject description = new JsonObject();
+        description.addProperty("type", type);
+        description.add("config", config);
+        return description;
+    }
+
+    /**
      * A distance from its config ({@link Distance#fromConfig}).
      *
      * @param config the config

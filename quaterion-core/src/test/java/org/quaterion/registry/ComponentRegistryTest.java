@@ -143,6 +143,30 @@ class ComponentRegistryTest {
     }
 
     @Test
+    void namedSettingsOverrideTheReferenceDefaults() {
+        JsonObject overrides = new JsonObject();
+        overrides.addProperty("margin", 0.1);
+        overrides.addProperty("distance", "cosine");
+        SimilarityLoss loss = REGISTRY.loss("triplet_margin", overrides);
+        JsonObject expected = new TripletMarginLoss(0.1, false, Distance.cosine(),
+                new org.quaterion.reducer.AvgNonZeroReducer()).config();
+        assertEquals(expected, loss.config());
+        assertEquals(new MultipleNegativesRankingLoss().config(), REGISTRY.loss("multiple_negatives_ranking",
+                new JsonObject()).config(), "no overrides: the reference defaults");
+        JsonObject classes = new JsonObject();
+        classes.addProperty("num_classes", 5);
+        classes.addProperty("embedding_size", 8);
+        assertEquals(new ArcFaceLoss(5, 8, 64, 0.5).config(), REGISTRY.loss("arcface", classes).config());
+        JsonObject typo = new JsonObject();
+        typo.addProperty("margn", 0.1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> REGISTRY.loss("triplet_margin", typo));
+        assertTrue(e.getMessage().contains("has no setting 'margn'") && e.getMessage().contains("margin"),
+                e.getMessage());
+        assertTrue(REGISTRY.isLoss("cosent", PairwiseLoss.class) && !REGISTRY.isLoss("cosent", GroupLoss.class));
+    }
+
+    @Test
     void unknownNamesListTheValidOnes() {
         JsonObject unknown = new JsonObject();
         unknown.addProperty("type", "tripletz");
