@@ -69,8 +69,8 @@ final class BuiltinComponents {
                 loss("multiple_negatives_ranking", MultipleNegativesRankingLoss.class, MultipleNegativesRankingLoss::new, c ->
                         new MultipleNegativesRankingLoss(num(c, "scale"), dist(c), c.get("symmetric").getAsBoolean())),
                 loss("cosent", CoSENTLoss.class, CoSENTLoss::new, c -> new CoSENTLoss(num(c, "scale"), dist(c))),
-                loss("pair_contrastive", org.quaterion.loss.pair.ContrastiveLoss.class, org.quaterion.loss.pair.ContrastiveLoss::new, c ->
-                        new org.quaterion.loss.pair.ContrastiveLoss(dist(c), num(c, "margin"),
+                loss("pair_contrastive", org.quaterion.loss.pair.PairContrastiveLoss.class, org.quaterion.loss.pair.PairContrastiveLoss::new, c ->
+                        new org.quaterion.loss.pair.PairContrastiveLoss(dist(c), num(c, "margin"),
                                 c.get("size_average").getAsBoolean())),
                 miner("batch_hard", BatchHardMiner.class, BatchHardMiner::new, c -> new BatchHardMiner(dist(c))),
                 miner("multi_similarity", MultiSimilarityMiner.class, () -> new MultiSimilarityMiner(0.1), c -> new MultiSimilarityMiner(

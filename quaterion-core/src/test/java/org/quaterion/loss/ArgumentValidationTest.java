@@ -32,7 +32,7 @@ class ArgumentValidationTest {
             bad.put("ContrastiveLoss needs|neg " + v, () -> new ContrastiveLoss(0, v));
             bad.put("OnlineContrastiveLoss needs margin >= 0|" + v, () -> new OnlineContrastiveLoss(v,
                     Distance.cosine(), OnlineContrastiveLoss.Mining.HARD));
-            bad.put("ContrastiveLoss needs margin >= 0|pair " + v, () -> new org.quaterion.loss.pair.ContrastiveLoss(
+            bad.put("ContrastiveLoss needs margin >= 0|pair " + v, () -> new org.quaterion.loss.pair.PairContrastiveLoss(
                     Distance.cosine(), v, true));
             bad.put("CosFaceLoss needs margin >= 0|" + v, () -> new CosFaceLoss(3, 4, 64, v));
             bad.put("CircleLoss needs the relaxation m in [0, 1)|" + v, () -> new CircleLoss(v, 80));
@@ -88,10 +88,10 @@ class ArgumentValidationTest {
             NDArray emb = m.create(new float[][] {{1, 0}, {0, 1}, {1, 1}, {-1, 0}});
             NDArray pairs = m.create(new long[][] {{0, 1}, {2, 3}});
             for (double[] labels : new double[][] {{5, 0}, {1, -2}, {1, Double.POSITIVE_INFINITY}}) {
-                assertRejected("takes pair scores in [0, 1]", () -> new org.quaterion.loss.pair.ContrastiveLoss()
+                assertRejected("takes pair scores in [0, 1]", () -> new org.quaterion.loss.pair.PairContrastiveLoss()
                         .forward(emb, pairs, m.create(labels), null));
             }
-            new org.quaterion.loss.pair.ContrastiveLoss().forward(emb, pairs, m.create(new double[] {1, 0.5}), null);
+            new org.quaterion.loss.pair.PairContrastiveLoss().forward(emb, pairs, m.create(new double[] {1, 0.5}), null);
         }
     }
 }

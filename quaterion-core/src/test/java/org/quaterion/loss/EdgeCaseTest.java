@@ -105,8 +105,8 @@ class EdgeCaseTest {
     void pairLossesHandleDegenerateBatches() {
         double[][] identical = {{1, 2, 3, 4}, {1, 2, 3, 4}, {1, 2, 3, 4}, {1, 2, 3, 4}};
         long[][] pairs = {{0, 2}, {1, 3}};
-        for (PairwiseLoss loss : new PairwiseLoss[] {new org.quaterion.loss.pair.ContrastiveLoss(),
-                new org.quaterion.loss.pair.ContrastiveLoss(Distance.euclidean(), 0.5, false), new MultipleNegativesRankingLoss(), new CoSENTLoss()}) {
+        for (PairwiseLoss loss : new PairwiseLoss[] {new org.quaterion.loss.pair.PairContrastiveLoss(),
+                new org.quaterion.loss.pair.PairContrastiveLoss(Distance.euclidean(), 0.5, false), new MultipleNegativesRankingLoss(), new CoSENTLoss()}) {
             double[] scores = loss instanceof MultipleNegativesRankingLoss ? new double[] {1, 1} : new double[] {1, 0};
             try (NDManager m = NDManager.newBaseManager()) {
                 LossHarness.Result r = LossHarness.run(m, identical, e -> loss.forward(e, m.create(pairs),
@@ -155,9 +155,9 @@ class EdgeCaseTest {
                     m.create(new long[] {-1, 1, 0, 1})));
             assertMessage("expects embeddings of size 5", () -> new CenterLoss(2, 5, 0.5).forward(emb,
                     m.create(new long[] {0, 1, 0, 1})));
-            assertMessage("pair indices must be in [0, 4)", () -> new org.quaterion.loss.pair.ContrastiveLoss().forward(emb,
+            assertMessage("pair indices must be in [0, 4)", () -> new org.quaterion.loss.pair.PairContrastiveLoss().forward(emb,
                     m.create(new long[][] {{0, 4}}), m.create(new double[] {1}), null));
-            assertMessage("labels must be (n) = (1)", () -> new org.quaterion.loss.pair.ContrastiveLoss().forward(emb,
+            assertMessage("labels must be (n) = (1)", () -> new org.quaterion.loss.pair.PairContrastiveLoss().forward(emb,
                     m.create(new long[][] {{0, 1}}), m.create(new double[] {1, 0}), null));
             assertMessage("positive pairs only", () -> new MultipleNegativesRankingLoss().forward(emb,
                     m.create(new long[][] {{0, 1}, {2, 3}}), m.create(new double[] {1, 0}), null));

@@ -180,7 +180,7 @@ class FixedLossesTest {
             total += 0.5 * (scores[k] * d * d + (1 - scores[k]) * Math.pow(Brute.relu(m - d), 2))
                     + Math.pow(Brute.relu(m - nearest[a]), 2) + Math.pow(Brute.relu(m - nearest[b]), 2);
         }
-        org.quaterion.loss.pair.ContrastiveLoss loss = new org.quaterion.loss.pair.ContrastiveLoss(
+        org.quaterion.loss.pair.PairContrastiveLoss loss = new org.quaterion.loss.pair.PairContrastiveLoss(
                 Distance.cosine(), m, true);
         check("pair contrastive", e, x -> loss.forward(x, x.getManager().create(pairs),
                 x.getManager().create(scores), x.getManager().create(subgroups)), total / 4);

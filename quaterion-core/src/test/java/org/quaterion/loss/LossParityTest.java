@@ -138,7 +138,7 @@ class LossParityTest {
                             + "negatives); ours uses one — tested in FixedLossesTest");
                 }
                 Distance d = name.equals("cosine") ? Distance.cosine() : Distance.euclidean();
-                Built b = pair(new org.quaterion.loss.pair.ContrastiveLoss(d, p.get("margin").getAsDouble(),
+                Built b = pair(new org.quaterion.loss.pair.PairContrastiveLoss(d, p.get("margin").getAsDouble(),
                         p.get("size_average").getAsBoolean()), data, manager);
                 return name.equals("cosine") ? b : new Built(b.loss(), null, null, PAIRWISE_EPS_TOLERANCE);
             }

@@ -60,7 +60,7 @@ class ComponentRegistryTest {
                 new ArcFaceLoss(3, 4, 64, 0.5), new CosFaceLoss(3, 4, 30, 0.2), new SoftmaxLoss(3, 4, 0.05),
                 new ProxyAnchorLoss(3, 4, 0.1, 32), new CenterLoss(3, 4, 0.5), new MultipleNegativesRankingLoss(),
                 new MultipleNegativesRankingLoss(10, Distance.dotProduct(), true), new CoSENTLoss(),
-                new org.quaterion.loss.pair.ContrastiveLoss());
+                new org.quaterion.loss.pair.PairContrastiveLoss());
     }
 
     private static List<Miner> miners() {

@@ -104,7 +104,7 @@ public final class LossBenchmark {
         c.put("q.TripletLoss(semi_hard,cos)*", group(() -> new TripletLoss(0.5, qCos, TripletLoss.Mining.SEMI_HARD,
                 false), null));
         c.put("q.OnlineContrastiveLoss(hard,cos)*", group(OnlineContrastiveLoss::new, null));
-        c.put("q.ContrastiveLoss(cos,pairs)", pairs(org.quaterion.loss.pair.ContrastiveLoss::new, false));
+        c.put("q.ContrastiveLoss(cos,pairs)", pairs(org.quaterion.loss.pair.PairContrastiveLoss::new, false));
         c.put("q.MultipleNegativesRankingLoss", pairs(() -> new MultipleNegativesRankingLoss(20, qCos, false),
                 true));
         c.put("q.SoftmaxLoss", weighted((cl, d) -> new SoftmaxLoss(cl, d, 0.05)));

@@ -9,7 +9,8 @@ import org.quaterion.distance.Distance;
 import org.quaterion.loss.PairwiseLoss;
 
 /**
- * Quaterion's pair {@code ContrastiveLoss} (Hadsell, Chopra, LeCun 2006) with subgroup hard negatives: with
+ * Quaterion's pair {@code ContrastiveLoss}, named {@code PairContrastiveLoss} here so that it cannot be confused with
+ * PML's group {@code ContrastiveLoss} (Hadsell, Chopra, LeCun 2006) with subgroup hard negatives: with
  * {@code d_k = distance.rowwise} of pair k and score {@code y_k},
  * {@code ℓ_k = ½(y_k d_k² + (1 − y_k)[m − d_k]_+²) + neg_k}, where, when the batch has more than one subgroup,
  * {@code neg_k = [m − n_a]_+² + [m − n_b]_+²} and {@code n_i} is row i's distance to the nearest row of another
@@ -18,7 +19,7 @@ import org.quaterion.loss.PairwiseLoss;
  * <p><b>Fixed</b>: Quaterion takes {@code d_k} on the row-wise cosine scale (1 − cos) but {@code n_i} on its
  * matrix scale ((1 − cos)/2), so one margin means two things; we use one distance for both.
  */
-public final class ContrastiveLoss extends PairwiseLoss {
+public final class PairContrastiveLoss extends PairwiseLoss {
 
     private final Distance distance;
     private final double margin;
@@ -31,9 +32,9 @@ public final class ContrastiveLoss extends PairwiseLoss {
      * @param margin the margin m
      * @param sizeAverage mean (true) or sum (false) over pairs
      */
-    public ContrastiveLoss(Distance distance, double margin, boolean sizeAverage) {
+    public PairContrastiveLoss(Distance distance, double margin, boolean sizeAverage) {
         if (!Double.isFinite(margin) || margin < 0) {
-            throw new IllegalArgumentException("ContrastiveLoss needs margin >= 0 (finite), got " + margin);
+            throw new IllegalArgumentException("PairContrastiveLoss needs margin >= 0 (finite), got " + margin);
         }
         this.distance = distance;
         this.margin = margin;
@@ -41,7 +42,7 @@ public final class ContrastiveLoss extends PairwiseLoss {
     }
 
     /** Creates the loss with Quaterion's defaults: cosine, 0.5, mean. */
-    public ContrastiveLoss() {
+    public PairContrastiveLoss() {
         this(Distance.cosine(), 0.5, true);
     }
 
@@ -51,7 +52,7 @@ public final class ContrastiveLoss extends PairwiseLoss {
             return zero;
         }
         if (!labels.gte(0).logicalAnd(labels.lte(1)).all().getBoolean()) { // NaN fails both comparisons
-            throw new IllegalArgumentException("ContrastiveLoss takes pair scores in [0, 1] (1 = similar, 0 = "
+            throw new IllegalArgumentException("PairContrastiveLoss takes pair scores in [0, 1] (1 = similar, 0 = "
                     + "dissimilar), got values in [" + labels.min().toType(DataType.FLOAT64, false).getDouble() + ", "
                     + labels.max().toType(DataType.FLOAT64, false).getDouble()
                     + "]; rescale the scores or use CoSENTLoss for graded similarity");
