@@ -208,26 +208,13 @@ public final class Distance {
         checkShapes(x, y, false);
         NDArray a = prepare(x);
         NDArray b = y == x ? a : prepare(y);
-        NDArray d;
-        switch (kind) {
-            case COSINE:
-                d = gram(a, b).neg().add(1);
-                break;
-            case DOT_PRODUCT:
-                d = gram(a, b).neg();
-                break;
-            case EUCLIDEAN:
-                d = safeSqrt(squaredMatrix(a, b));
-                break;
-            case SQUARED_EUCLIDEAN:
-                d = squaredMatrix(a, b);
-                break;
-            case MANHATTAN:
-                d = a.expandDims(1).sub(b.expandDims(0)).abs().sum(new int[] {2});
-                break;
-            default:
-                throw new IllegalStateException(kind.name());
-        }
+        NDArray d = switch (kind) {
+            case COSINE -> gram(a, b).neg().add(1);
+            case DOT_PRODUCT -> gram(a, b).neg();
+            case EUCLIDEAN -> safeSqrt(squaredMatrix(a, b));
+            case SQUARED_EUCLIDEAN -> squaredMatrix(a, b);
+            case MANHATTAN -> a.expandDims(1).sub(b.expandDims(0)).abs().sum(new int[] {2});
+        };
         return scale == 1.0 ? d : d.mul(scale);
     }
 
@@ -252,26 +239,13 @@ public final class Distance {
         checkShapes(x, y, true);
         NDArray a = prepare(x);
         NDArray b = prepare(y);
-        NDArray d;
-        switch (kind) {
-            case COSINE:
-                d = a.mul(b).sum(new int[] {1}).neg().add(1);
-                break;
-            case DOT_PRODUCT:
-                d = a.mul(b).sum(new int[] {1}).neg();
-                break;
-            case EUCLIDEAN:
-                d = safeSqrt(a.sub(b).square().sum(new int[] {1}));
-                break;
-            case SQUARED_EUCLIDEAN:
-                d = a.sub(b).square().sum(new int[] {1});
-                break;
-            case MANHATTAN:
-                d = a.sub(b).abs().sum(new int[] {1});
-                break;
-            default:
-                throw new IllegalStateException(kind.name());
-        }
+        NDArray d = switch (kind) {
+            case COSINE -> a.mul(b).sum(new int[] {1}).neg().add(1);
+            case DOT_PRODUCT -> a.mul(b).sum(new int[] {1}).neg();
+            case EUCLIDEAN -> safeSqrt(a.sub(b).square().sum(new int[] {1}));
+            case SQUARED_EUCLIDEAN -> a.sub(b).square().sum(new int[] {1});
+            case MANHATTAN -> a.sub(b).abs().sum(new int[] {1});
+        };
         return scale == 1.0 ? d : d.mul(scale);
     }
 
@@ -282,14 +256,11 @@ public final class Distance {
      * @return similarities, larger = more similar
      */
     public NDArray toSimilarity(NDArray distances) {
-        switch (kind) {
-            case COSINE:
-                return distances.neg().add(1);
-            case DOT_PRODUCT:
-                return distances.neg();
-            default:
-                return distances.add(1).pow(-1);
-        }
+        return switch (kind) {
+            case COSINE -> distances.neg().add(1);
+            case DOT_PRODUCT -> distances.neg();
+            case EUCLIDEAN, SQUARED_EUCLIDEAN, MANHATTAN -> distances.add(1).pow(-1);
+        };
     }
 
     /**
@@ -320,16 +291,6 @@ public final class Distance {
      */
     public NDArray similarityRowwise(NDArray x, NDArray y) {
         return toSimilarity(rowwise(x, y));
-    }
-
-    /**
-     * Whether smaller values of {@link #matrix} mean closer embeddings: always true (this class always returns
-     * distances; similarities come from {@link #toSimilarity}).
-     *
-     * @return true
-     */
-    public boolean smallerIsCloser() {
-        return true;
     }
 
     /**

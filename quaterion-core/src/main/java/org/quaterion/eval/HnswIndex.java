@@ -279,32 +279,26 @@ public final class HnswIndex implements AutoCloseable {
 
     /** Lucene's score (larger = closer) back to our distance. */
     private double toDistance(float score) {
-        switch (distance.kind()) {
-            case COSINE:
-                return 2.0 - 2.0 * score;
-            case DOT_PRODUCT:
-                // MAXIMUM_INNER_PRODUCT: score = 1 / (1 − dot) for dot < 0, dot + 1 otherwise
-                return score < 1 ? -(1 - 1.0 / score) : -(score - 1.0);
-            default:
-                return Math.sqrt(Math.max(0, 1.0 / score - 1.0));
-        }
+        return switch (distance.kind()) {
+            case COSINE -> 2.0 - 2.0 * score;
+            // MAXIMUM_INNER_PRODUCT: score = 1 / (1 − dot) for dot < 0, dot + 1 otherwise
+            case DOT_PRODUCT -> score < 1 ? -(1 - 1.0 / score) : -(score - 1.0);
+            case EUCLIDEAN -> Math.sqrt(Math.max(0, 1.0 / score - 1.0));
+            case SQUARED_EUCLIDEAN, MANHATTAN -> throw new IllegalStateException("not indexed: " + distance);
+        };
     }
 
     private static VectorSimilarityFunction similarity(Distance distance) {
         if (distance.scale() != 1.0) {
             throw new IllegalArgumentException("index an unscaled distance; scaling does not change the ranking");
         }
-        switch (distance.kind()) {
-            case COSINE:
-                return VectorSimilarityFunction.COSINE;
-            case DOT_PRODUCT:
-                return VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
-            case EUCLIDEAN:
-                return VectorSimilarityFunction.EUCLIDEAN;
-            default:
-                throw new IllegalArgumentException("Lucene's HNSW supports cosine, dot product and Euclidean "
-                        + "distances, not " + distance + "; use ExactKnn for it");
-        }
+        return switch (distance.kind()) {
+            case COSINE -> VectorSimilarityFunction.COSINE;
+            case DOT_PRODUCT -> VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
+            case EUCLIDEAN -> VectorSimilarityFunction.EUCLIDEAN;
+            case SQUARED_EUCLIDEAN, MANHATTAN -> throw new IllegalArgumentException("Lucene's HNSW supports "
+                    + "cosine, dot product and Euclidean distances, not " + distance + "; use ExactKnn for it");
+        };
     }
 
     @Override

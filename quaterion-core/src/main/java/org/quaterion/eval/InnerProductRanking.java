@@ -80,20 +80,17 @@ final class InnerProductRanking {
      * @return {@code (n, k)} distances of the distance this form was made from
      */
     NDArray distances(NDArray scores, NDArray preparedQueries) {
-        NDArray d;
-        switch (distance.kind()) {
-            case COSINE:
-                d = scores.neg().add(1);
-                break;
-            case DOT_PRODUCT:
-                d = scores.neg();
-                break;
-            default:
+        NDArray d = switch (distance.kind()) {
+            case COSINE -> scores.neg().add(1);
+            case DOT_PRODUCT -> scores.neg();
+            case EUCLIDEAN, SQUARED_EUCLIDEAN -> {
                 long dim = preparedQueries.getShape().get(1) - 1;
                 NDArray q = preparedQueries.get(":, :" + dim);
                 NDArray squared = q.square().sum(new int[] {1}, true).sub(scores.mul(2)).maximum(0);
-                d = distance.kind() == Distance.Kind.EUCLIDEAN ? squared.sqrt() : squared;
-        }
+                yield distance.kind() == Distance.Kind.EUCLIDEAN ? squared.sqrt() : squared;
+            }
+            case MANHATTAN -> throw new IllegalStateException("no inner-product form of the Manhattan distance");
+        };
         return distance.scale() == 1.0 ? d : d.mul(distance.scale());
     }
 }

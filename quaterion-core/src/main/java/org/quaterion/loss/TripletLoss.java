@@ -88,15 +88,12 @@ public final class TripletLoss extends GroupLoss {
         NDArray mat = in.distances(distance);
         NDArray pos = Masks.positives(in.labels(), in.refLabels(), in.selfRef());
         NDArray neg = Masks.negatives(in.labels(), in.refLabels());
-        switch (mining) {
-            case ALL:
-                return TripletBlocks.reduceHinge(mat, pos, neg, margin, new ThresholdReducer(1e-16, null),
-                        in.zero());
-            case HARD:
-                return hard(mat, pos, neg, in);
-            default:
-                return semiHard(mat, pos, neg, in);
-        }
+        return switch (mining) {
+            case ALL -> TripletBlocks.reduceHinge(mat, pos, neg, margin, new ThresholdReducer(1e-16, null),
+                    in.zero());
+            case HARD -> hard(mat, pos, neg, in);
+            case SEMI_HARD -> semiHard(mat, pos, neg, in);
+        };
     }
 
     private NDArray hard(NDArray mat, NDArray pos, NDArray neg, LossInputs in) {

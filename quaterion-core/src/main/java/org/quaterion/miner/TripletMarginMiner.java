@@ -79,20 +79,12 @@ public final class TripletMarginMiner implements Miner {
                 NDArray rowsD = mat.get(a);
                 NDArray dap = LossMath.pick(mat, a, p).expandDims(1);
                 NDArray t = rowsD.sub(dap);
-                NDArray keep;
-                switch (type) {
-                    case EASY:
-                        keep = t.gt(margin);
-                        break;
-                    case HARD:
-                        keep = t.lte(margin).logicalAnd(t.lte(0));
-                        break;
-                    case SEMIHARD:
-                        keep = t.lte(margin).logicalAnd(t.gt(0));
-                        break;
-                    default:
-                        keep = t.lte(margin);
-                }
+                NDArray keep = switch (type) {
+                    case EASY -> t.gt(margin);
+                    case HARD -> t.lte(margin).logicalAnd(t.lte(0));
+                    case SEMIHARD -> t.lte(margin).logicalAnd(t.gt(0));
+                    case ALL -> t.lte(margin);
+                };
                 NDArray found = neg.get(a).logicalAnd(keep).nonzero();
                 if (found.getShape().get(0) == 0) {
                     continue;
