@@ -66,7 +66,8 @@ public final class QuaterionCli implements Callable<Integer> {
     }
 
     /**
-     * Runs the tool and returns the exit status (0 ok, 2 bad input or configuration).
+     * Runs the tool and returns the exit status (0 ok, 2 bad input or configuration, 3 a damaged model or
+     * checkpoint file, 130 interrupted, 1 a bug).
      *
      * @param args the command line
      * @return the status
@@ -77,6 +78,10 @@ public final class QuaterionCli implements Callable<Integer> {
             if (e instanceof java.nio.file.NoSuchFileException missing) {
                 cmd.getErr().println("error: file not found: " + missing.getFile());
                 return 2;
+            }
+            if (e instanceof org.quaterion.models.CorruptArtifactException corrupt) {
+                cmd.getErr().println("error: damaged file: " + corrupt.getMessage());
+                return 3; // not a usage error: restore the artifact or write it again
             }
             if (e instanceof java.nio.file.AccessDeniedException denied) {
                 cmd.getErr().println("error: permission denied: " + denied.getFile());

@@ -139,6 +139,23 @@ class QuaterionCliTest {
         }
         assertOneLineError("texts.jsonl line 2 has no string \"text\"", "encode", "--model", model.toString(),
                 "--input", tmp.resolve("texts.jsonl").toString(), "--output", tmp.resolve("v.jsonl").toString());
+        Path damaged = tmp.resolve("damaged");
+        try (var files = Files.walk(model)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = damaged.resolve(model.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        Files.writeString(damaged.resolve("config.json"), "{\"format\": \"quaterion-similarity-model\", tru");
+        Files.writeString(tmp.resolve("ok.txt"), "a text\n");
+        String[] corrupt = runCaptured("encode", "--model", damaged.toString(), "--input",
+                tmp.resolve("ok.txt").toString(), "--output", tmp.resolve("v2.jsonl").toString());
+        assertEquals("3", corrupt[0], "a damaged model exits 3: " + corrupt[1]);
+        assertTrue(corrupt[1].contains("error: damaged file:"), corrupt[1]);
         Path mydocs = Files.createDirectories(tmp.resolve("mydocs"));
         Files.writeString(mydocs.resolve("thesis.tex"), "precious");
         assertOneLineError("was not written by Quaterion", "index", "--model", model.toString(), "--input",

@@ -511,7 +511,7 @@ public final class SimilarityModel<T> implements AutoCloseable {
                 throw new ModelFormatException(file, "cannot be read: " + e.getMessage(), e);
             }
             if (!actual.equals(files.get(rel).getAsString())) {
-                throw new ModelFormatException(file, "is truncated or corrupt (SHA-256 differs from config.json); "
+                throw new CorruptArtifactException(file, "is truncated or corrupt (SHA-256 differs from config.json); "
                         + "save the model again");
             }
         }

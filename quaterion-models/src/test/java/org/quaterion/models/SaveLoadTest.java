@@ -230,6 +230,8 @@ class SaveLoadTest {
         bytes[bytes.length / 2] ^= 0x5a;
         Files.write(params, bytes);
         assertLoadFails(dir, "head/parameters.params is truncated or corrupt");
+        assertThrows(CorruptArtifactException.class, () -> SimilarityModel.load(dir, registry(), null).close(),
+                "damage has its own exception type, apart from user errors");
 
         bytes[bytes.length / 2] ^= 0x5a;
         Files.write(params, java.util.Arrays.copyOf(bytes, bytes.length / 3));

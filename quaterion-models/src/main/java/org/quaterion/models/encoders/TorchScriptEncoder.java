@@ -194,7 +194,8 @@ public final class TorchScriptEncoder<T> implements Encoder<T> {
             try {
                 saved = NDList.decode(tmp, Files.readAllBytes(file));
             } catch (RuntimeException e) {
-                throw new ModelFormatException(file, "is truncated or corrupt: " + e.getMessage(), e);
+                throw new org.quaterion.models.CorruptArtifactException(file, "is truncated or corrupt: "
+                        + e.getMessage(), e);
             }
             for (NDArray value : saved) {
                 Parameter target = byName.get(value.getName());

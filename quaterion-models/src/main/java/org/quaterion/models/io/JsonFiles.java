@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.quaterion.models.CorruptArtifactException;
 import org.quaterion.models.ModelFormatException;
 
 /** Reads and writes the JSON files of a saved model, turning every failure into a message that names the file. */
@@ -60,11 +61,12 @@ public final class JsonFiles {
         try {
             JsonElement element = GSON.fromJson(text, JsonElement.class);
             if (element == null || !element.isJsonObject()) {
-                throw new ModelFormatException(file, "is not a JSON object: the file is empty, truncated or corrupt");
+                throw new CorruptArtifactException(file, "is not a JSON object: the file is empty, truncated or "
+                        + "corrupt");
             }
             return element.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw new ModelFormatException(file, "is not valid JSON (truncated or corrupt): " + e.getMessage(), e);
+            throw new CorruptArtifactException(file, "is not valid JSON (truncated or corrupt): " + e.getMessage(), e);
         }
     }
 
