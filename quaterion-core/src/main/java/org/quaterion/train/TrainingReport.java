@@ -16,7 +16,7 @@ import java.util.Set;
  * A self-contained {@code report.html} (inline SVG, no scripts, no network): loss and metric curves per epoch, the
  * per-epoch table, and a PCA map of sample embeddings coloured by group. Written atomically.
  */
-public final class TrainingReport {
+final class TrainingReport {
 
     private static final String[] PALETTE = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
         "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};

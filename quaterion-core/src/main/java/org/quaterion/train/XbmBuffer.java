@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.Shape;
  * The ring buffer of a cross-batch memory: detached embeddings and their groups, on the training device. A batch
  * larger than the buffer keeps its last {@code size} rows. Not thread-safe (one trainer).
  */
-public final class XbmBuffer implements AutoCloseable {
+final class XbmBuffer implements AutoCloseable {
 
     private final NDManager manager;
     private final NDArray embeddings;
