@@ -374,10 +374,7 @@ public final class EmbeddingStore implements AutoCloseable {
         out.flip();
         DataType type = manifest.precision() == CacheConfig.Precision.FLOAT16 ? DataType.FLOAT16 : DataType.FLOAT32;
         NDArray a = manager.create(out, new Shape(indices.length, manifest.dim()), type);
-        // FLOAT16 is converted into a new engine array anyway; FLOAT32 is copied out of the JVM buffer, whose
-        // alignment would otherwise change the head's results from run to run
-        return type == DataType.FLOAT32 ? org.quaterion.models.encoders.Collators.ownedByEngine(a)
-                : a.toType(DataType.FLOAT32, false);
+        return type == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
     }
 
     @Override

@@ -33,10 +33,6 @@ import org.quaterion.train.optim.Optimizer;
  */
 public abstract class TrainableModel<T> implements AutoCloseable {
 
-    static {
-        org.quaterion.models.EngineDefaults.apply(); // reproducible seeded fits: see EngineDefaults
-    }
-
     private SimilarityModel<T> model;
     private SimilarityLoss loss;
     private Miner miner;

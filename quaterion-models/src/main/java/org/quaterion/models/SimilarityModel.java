@@ -73,10 +73,6 @@ public final class SimilarityModel<T> implements AutoCloseable {
     static final String HEAD_PARAMETERS = "head/parameters.params";
 
     private static final Logger LOG = LoggerFactory.getLogger(SimilarityModel.class);
-
-    static {
-        EngineDefaults.apply(); // before the first NDManager of a model starts libtorch
-    }
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
 
     private final CloseGate gate = new CloseGate("SimilarityModel");

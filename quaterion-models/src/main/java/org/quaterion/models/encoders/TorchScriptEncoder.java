@@ -218,8 +218,7 @@ public final class TorchScriptEncoder<T> implements Encoder<T> {
 
     @Override
     public NDList collate(List<T> records, NDManager manager) {
-        // engine-owned memory: results must not depend on where the JVM put the collated buffer
-        return Collators.ownedByEngine(collator.collate(records, manager));
+        return collator.collate(records, manager);
     }
 
     /** The collator's fingerprint: a changed collator refills a frozen-encoder cache. */
