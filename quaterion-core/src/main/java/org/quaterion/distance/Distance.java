@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import com.google.gson.JsonObject;
 import java.util.Locale;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * A distance between embeddings, in matrix form ({@code (n, m)} for two sets) and row-wise form ({@code (n)} for
@@ -215,7 +216,7 @@ public final class Distance {
             case SQUARED_EUCLIDEAN -> squaredMatrix(a, b);
             case MANHATTAN -> a.expandDims(1).sub(b.expandDims(0)).abs().sum(new int[] {2});
         };
-        return scale == 1.0 ? d : d.mul(scale);
+        return scale == 1.0 ? d : Scalars.mul(d, scale);
     }
 
     /**
@@ -246,7 +247,7 @@ public final class Distance {
             case SQUARED_EUCLIDEAN -> a.sub(b).square().sum(new int[] {1});
             case MANHATTAN -> a.sub(b).abs().sum(new int[] {1});
         };
-        return scale == 1.0 ? d : d.mul(scale);
+        return scale == 1.0 ? d : Scalars.mul(d, scale);
     }
 
     /**
@@ -259,7 +260,7 @@ public final class Distance {
         return switch (kind) {
             case COSINE -> distances.neg().add(1);
             case DOT_PRODUCT -> distances.neg();
-            case EUCLIDEAN, SQUARED_EUCLIDEAN, MANHATTAN -> distances.add(1).pow(-1);
+            case EUCLIDEAN, SQUARED_EUCLIDEAN, MANHATTAN -> Scalars.pow(distances.add(1), -1);
         };
     }
 
@@ -276,7 +277,7 @@ public final class Distance {
             NDArray a = prepare(x);
             NDArray g = gram(a, y == x ? a : prepare(y));
             // cosine: 1 − scale·(1 − g); dot product: scale·g — without building the distance first
-            NDArray scaledG = scale == 1.0 ? g : g.mul(scale);
+            NDArray scaledG = scale == 1.0 ? g : Scalars.mul(g, scale);
             return kind == Kind.COSINE && scale != 1.0 ? scaledG.add(1 - scale) : scaledG;
         }
         return toSimilarity(matrix(x, y));
@@ -309,7 +310,7 @@ public final class Distance {
     private static NDArray squaredMatrix(NDArray a, NDArray b) {
         NDArray aa = a.square().sum(new int[] {1}, true);
         NDArray bb = a == b ? aa.transpose() : b.square().sum(new int[] {1}, true).transpose();
-        return aa.add(bb).sub(gram(a, b).mul(2)).maximum(0);
+        return Scalars.max(aa.add(bb).sub(Scalars.mul(gram(a, b), 2)), 0);
     }
 
     /** sqrt with value 0 and gradient 0 where the argument is 0 (no NaN, no infinity). */

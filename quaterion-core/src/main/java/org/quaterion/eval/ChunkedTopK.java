@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * Exact row-wise top-k (largest) of a wide score block, faster than one {@code topK} over every column when
@@ -60,7 +61,7 @@ final class ChunkedTopK {
         }
         NDArray best = maxima.topK(k, 1, true, false).get(1).toType(DataType.INT64, false);
         NDArray columns = best.expandDims(2)
-                .add(manager.arange(0L, (long) c, 1L, DataType.INT64).mul(stride).reshape(1, 1, c))
+                .add(Scalars.mul(manager.arange(0L, (long) c, 1L, DataType.INT64), stride).reshape(1, 1, c))
                 .reshape(b, (long) k * c);
         NDList top = padded.gather(columns, 1).topK(k, 1, true, true);
         NDArray picked = columns.gather(top.get(1).toType(DataType.INT64, false), 1);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import org.quaterion.distance.Distance;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * Rewrites a distance as one inner product for ranking: {@code score(q, g) = q'·g'} with larger = closer, so a
@@ -51,7 +52,7 @@ final class InnerProductRanking {
         NDArray halfNorms;
         try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
             // the (n, d) square is freed before the (n, d + 1) copy is made
-            halfNorms = g.square().sum(new int[] {1}, true).mul(-0.5);
+            halfNorms = Scalars.mul(g.square().sum(new int[] {1}, true), -0.5);
             ai.djl.ndarray.NDScope.unregister(halfNorms);
         }
         return NDArrays.concat(new NDList(g, halfNorms), 1);
@@ -86,11 +87,11 @@ final class InnerProductRanking {
             case EUCLIDEAN, SQUARED_EUCLIDEAN -> {
                 long dim = preparedQueries.getShape().get(1) - 1;
                 NDArray q = preparedQueries.get(":, :" + dim);
-                NDArray squared = q.square().sum(new int[] {1}, true).sub(scores.mul(2)).maximum(0);
+                NDArray squared = Scalars.max(q.square().sum(new int[] {1}, true).sub(Scalars.mul(scores, 2)), 0);
                 yield distance.kind() == Distance.Kind.EUCLIDEAN ? squared.sqrt() : squared;
             }
             case MANHATTAN -> throw new IllegalStateException("no inner-product form of the Manhattan distance");
         };
-        return distance.scale() == 1.0 ? d : d.mul(distance.scale());
+        return distance.scale() == 1.0 ? d : Scalars.mul(d, distance.scale());
     }
 }

@@ -3,6 +3,7 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import com.google.gson.JsonObject;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * Additive angular margin (ArcFace, Deng et al., arXiv 1801.07698), as PML's {@code ArcFaceLoss}: with
@@ -56,7 +57,7 @@ public final class ArcFaceLoss extends ClassWeightLoss {
         NDArray theta = target.clip(-1 + 1e-7, 1 - 1e-7).acos();
         NDArray modified = NDArrays.where(theta.lte(Math.PI - margin), theta.add(margin).cos(),
                 theta.cos().sub(margin * Math.sin(margin)));
-        NDArray logits = cos.add(oneHot.mul(modified.sub(target).expandDims(1))).mul(scale);
+        NDArray logits = Scalars.mul(cos.add(oneHot.mul(modified.sub(target).expandDims(1))), scale);
         return LossMath.crossEntropy(logits, in.labels()).mean();
     }
 

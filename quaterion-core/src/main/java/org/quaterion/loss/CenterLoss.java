@@ -3,6 +3,7 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import com.google.gson.JsonObject;
 import ai.djl.training.initializer.XavierInitializer;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * Quaterion's {@code CenterLoss} (Wen et al. 2016): {@code λ · mean((normalize(E) − C[y])²)} over all
@@ -29,7 +30,7 @@ public final class CenterLoss extends ClassWeightLoss {
     @Override
     protected NDArray computeWithWeights(LossInputs in, NDArray centers) {
         NDArray assigned = centers.get(in.labels());
-        return in.embeddings().normalize(2, 1, 1e-12).sub(assigned).square().mean().mul(lambda);
+        return Scalars.mul(in.embeddings().normalize(2, 1, 1e-12).sub(assigned).square().mean(), lambda);
     }
 
     @Override

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.nn.Activation;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
+import org.quaterion.models.internal.Scalars;
 import org.quaterion.reducer.AvgNonZeroReducer;
 
 /**
@@ -60,8 +61,8 @@ public final class CircleLoss extends GroupLoss {
         NDArray s = in.similarities(distance);
         PairMasks masks = PairMasks.of(in);
         NDArray detached = s.stopGradient();
-        NDArray posLogits = Activation.relu(detached.neg().add(1 + m)).mul(s.sub(1 - m)).mul(-gamma);
-        NDArray negLogits = Activation.relu(detached.add(m)).mul(s.sub(m)).mul(gamma);
+        NDArray posLogits = Scalars.mul(Activation.relu(detached.neg().add(1 + m)).mul(s.sub(1 - m)), -gamma);
+        NDArray negLogits = Scalars.mul(Activation.relu(detached.add(m)).mul(s.sub(m)), gamma);
         NDArray lsePos = LossMath.logSumExp(posLogits, masks.positives(), false, 1);
         NDArray lseNeg = LossMath.logSumExp(negLogits, masks.negatives(), false, 1);
         NDArray both = Masks.rowCounts(masks.positives()).gt(0).logicalAnd(Masks.rowCounts(masks.negatives()).gt(0));

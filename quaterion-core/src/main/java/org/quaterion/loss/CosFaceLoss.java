@@ -2,6 +2,7 @@ package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
 import com.google.gson.JsonObject;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * Large margin cosine loss (CosFace, Wang et al., arXiv 1801.09414): logits {@code s·(cos θ_ic − m·1[c = y_i])},
@@ -33,7 +34,7 @@ public final class CosFaceLoss extends ClassWeightLoss {
     protected NDArray computeWithWeights(LossInputs in, NDArray weights) {
         NDArray cos = cosines(in.embeddings(), weights);
         NDArray oneHot = targets(in, cos);
-        NDArray logits = cos.sub(oneHot.mul(margin)).mul(scale);
+        NDArray logits = Scalars.mul(cos.sub(Scalars.mul(oneHot, margin)), scale);
         return LossMath.crossEntropy(logits, in.labels()).mean();
     }
 

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * FastAP (Cakir et al. 2019, arXiv 1906.07589) as PML's and Quaterion's {@code FastAPLoss} (identical values):
@@ -52,9 +53,9 @@ public final class FastAPLoss extends GroupLoss {
         for (int b = 0; b <= numBins; b++) {
             points[b] = b < (numBins + 1) / 2 ? b * step : max - (numBins - b) * step;
         }
-        NDArray mids = d.getManager().create(points).toType(d.getDataType(), false);
-        NDArray pulse = Activation.relu(d.expandDims(0).sub(mids.reshape(new Shape(numBins + 1, 1, 1))).abs()
-                .div(delta).neg().add(1));
+        NDArray mids = d.getManager().create(points).toType(d.getDataType(), true); // engine-owned memory
+        NDArray pulse = Activation.relu(Scalars.div(d.expandDims(0).sub(mids.reshape(new Shape(numBins + 1, 1, 1))).abs(),
+                delta).neg().add(1));
         NDArray posF = masks.positives().toType(d.getDataType(), false);
         NDArray negF = masks.negatives().toType(d.getDataType(), false);
         NDArray posHist = pulse.mul(posF).sum(new int[] {2}).transpose();

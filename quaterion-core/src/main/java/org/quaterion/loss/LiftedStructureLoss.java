@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.nn.Activation;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * PML's {@code LiftedStructureLoss} (Oh Song et al. 2016, arXiv 1511.06452): per ordered positive pair (i, j),
@@ -58,7 +59,7 @@ public final class LiftedStructureLoss extends GroupLoss {
             anyNeg = hasNeg.expandDims(1).logicalAnd(masks.positives());
         }
         NDArray combined = NDArrays.where(anyNeg, pairLse, pairLse.zerosLike());
-        NDArray losses = Activation.relu(combined.add(mat).sub(posMargin)).square().div(2)
+        NDArray losses = Scalars.div(Activation.relu(combined.add(mat).sub(posMargin)).square(), 2)
                 .booleanMask(masks.positives());
         return losses.size() == 0 ? in.zero() : losses.mean();
     }

@@ -3,6 +3,7 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import org.quaterion.miner.IndexTuples;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * The validated inputs of one group-loss call.
@@ -80,7 +81,7 @@ public record LossInputs(NDArray embeddings, NDArray labels, NDArray refEmbeddin
         if (!Double.isFinite(sum.toType(DataType.FLOAT64, false).getDouble())) {
             checkFinite(embeddings, who);
         }
-        return sum.mul(0);
+        return Scalars.mul(sum, 0);
     }
 
     /**

@@ -3,6 +3,7 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
+import org.quaterion.models.internal.Scalars;
 
 /** Numerically careful building blocks shared by the losses: masked log-sum-exp, softplus, picking entries. */
 public final class LossMath {
@@ -35,7 +36,7 @@ public final class LossMath {
         NDArray filled = mask == null ? x : NDArrays.where(mask, x, x.zerosLike().add(veryNegative(x)));
         NDArray max = filled.max(new int[] {axis}, true);
         if (addOne) {
-            max = max.maximum(0);
+            max = Scalars.max(max, 0);
         }
         max = max.stopGradient();
         NDArray sum = filled.sub(max).exp().sum(new int[] {axis}, true);
@@ -70,7 +71,7 @@ public final class LossMath {
      * @return softplus of x
      */
     public static NDArray softplusExact(NDArray x) {
-        return x.maximum(0).add(x.abs().neg().exp().add(1).log());
+        return Scalars.max(x, 0).add(x.abs().neg().exp().add(1).log());
     }
 
     /**
@@ -83,7 +84,7 @@ public final class LossMath {
      */
     public static NDArray pick(NDArray mat, NDArray rows, NDArray cols) {
         long m = mat.getShape().get(1);
-        return mat.reshape(-1).get(rows.mul(m).add(cols));
+        return mat.reshape(-1).get(Scalars.mul(rows, m).add(cols));
     }
 
     /**

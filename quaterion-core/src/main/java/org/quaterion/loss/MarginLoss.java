@@ -13,6 +13,7 @@ import ai.djl.training.initializer.ConstantInitializer;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.miner.IndexTuples;
+import org.quaterion.models.internal.Scalars;
 import org.quaterion.reducer.AvgNonZeroReducer;
 
 /**
@@ -100,9 +101,9 @@ public final class MarginLoss extends GroupLoss {
             double count = posTerms.gt(0).toType(mat.getDataType(), false).mul(posF).sum()
                     .add(negTerms.gt(0).toType(mat.getDataType(), false).mul(negF).sum())
                     .toType(DataType.FLOAT64, false).getDouble();
-            loss = count == 0 ? in.zero() : posTerms.mul(posF).sum().add(negTerms.mul(negF).sum()).div(count);
+            loss = count == 0 ? in.zero() : Scalars.div(posTerms.mul(posF).sum().add(negTerms.mul(negF).sum()), count);
         }
-        return nu == 0 ? loss : loss.add(b.sum().mul(nu));
+        return nu == 0 ? loss : loss.add(Scalars.mul(b.sum(), nu));
     }
 
     @Override

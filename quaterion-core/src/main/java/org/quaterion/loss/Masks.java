@@ -3,6 +3,7 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * Label masks shared by losses and miners. All return BOOLEAN {@code (n, m)} arrays for anchor labels {@code (n)}
@@ -84,7 +85,7 @@ public final class Masks {
         NDArray flat = manager.zeros(new ai.djl.ndarray.types.Shape(n * m), DataType.FLOAT32);
         if (rows.size() > 0) {
             NDArray ones = manager.ones(new ai.djl.ndarray.types.Shape(rows.size()), DataType.FLOAT32);
-            flat = flat.scatter(rows.mul(m).add(cols), ones, 0);
+            flat = flat.scatter(Scalars.mul(rows, m).add(cols), ones, 0);
         }
         return flat.reshape(n, m).gt(0);
     }

@@ -3,6 +3,7 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * PML's {@code MultiSimilarityLoss} (Wang et al. 2019, arXiv 1904.06627): per anchor i with similarities S,
@@ -44,8 +45,8 @@ public final class MultiSimilarityLoss extends GroupLoss {
     protected NDArray compute(LossInputs in) {
         NDArray sim = in.similarities(distance);
         PairMasks masks = PairMasks.of(in);
-        NDArray posTerm = LossMath.logSumExp(sim.sub(base).mul(-alpha), masks.positives(), true, 1).div(alpha);
-        NDArray negTerm = LossMath.logSumExp(sim.sub(base).mul(beta), masks.negatives(), true, 1).div(beta);
+        NDArray posTerm = Scalars.div(LossMath.logSumExp(Scalars.mul(sim.sub(base), -alpha), masks.positives(), true, 1), alpha);
+        NDArray negTerm = Scalars.div(LossMath.logSumExp(Scalars.mul(sim.sub(base), beta), masks.negatives(), true, 1), beta);
         return posTerm.add(negTerm).mean();
     }
 

@@ -7,6 +7,7 @@ import ai.djl.nn.Activation;
 import com.google.gson.JsonObject;
 import java.util.Locale;
 import org.quaterion.distance.Distance;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * Quaterion's {@code OnlineContrastiveLoss}, with its self-pair bug fixed: D = {@code distance.matrix}, positives
@@ -67,13 +68,13 @@ public final class OnlineContrastiveLoss extends GroupLoss {
         } else {
             NDArray hp = NDArrays.where(pos, mat, mat.zerosLike()).max(new int[] {1});
             double nonZero = hp.stopGradient().neq(0).toType(DataType.FLOAT64, false).sum().getDouble();
-            posTerm = nonZero > 0 ? hp.sum().div(nonZero) : in.zero();
+            posTerm = nonZero > 0 ? Scalars.div(hp.sum(), nonZero) : in.zero();
             NDArray hasNeg = Masks.rowCounts(neg).gt(0);
             NDArray hn = NDArrays.where(neg, mat, mat.zerosLike().add(Double.POSITIVE_INFINITY)).min(new int[] {1});
             NDArray safeHn = NDArrays.where(hasNeg, hn, hn.zerosLike().add(margin));
             negTerm = mean(Activation.relu(safeHn.neg().add(margin)).booleanMask(hasNeg), in.zero());
         }
-        return posTerm.add(negTerm).mul(0.5);
+        return Scalars.mul(posTerm.add(negTerm), 0.5);
     }
 
     private static NDArray mean(NDArray x, NDArray zero) {

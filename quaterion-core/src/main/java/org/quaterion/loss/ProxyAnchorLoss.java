@@ -3,6 +3,7 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonObject;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * Proxy Anchor (Kim et al. 2020, arXiv 2003.13911) as PML's {@code ProxyAnchorLoss}: with cosine s(x, c) to the
@@ -36,11 +37,11 @@ public final class ProxyAnchorLoss extends ClassWeightLoss {
         NDArray cos = cosines(in.embeddings(), proxies);
         NDArray pos = in.labels().oneHot(numClasses()).gt(0);
         NDArray neg = pos.logicalNot();
-        NDArray posTerm = LossMath.logSumExp(cos.neg().add(margin).mul(alpha), pos, true, 0);
-        NDArray negTerm = LossMath.logSumExp(cos.add(margin).mul(alpha), neg, true, 0);
+        NDArray posTerm = LossMath.logSumExp(Scalars.mul(cos.neg().add(margin), alpha), pos, true, 0);
+        NDArray negTerm = LossMath.logSumExp(Scalars.mul(cos.add(margin), alpha), neg, true, 0);
         double withPos = Masks.any(pos, 0).toType(DataType.INT64, false).sum().getLong();
-        NDArray posPart = withPos == 0 ? in.zero() : posTerm.sum().div(withPos);
-        return posPart.add(negTerm.sum().div(numClasses()));
+        NDArray posPart = withPos == 0 ? in.zero() : Scalars.div(posTerm.sum(), withPos);
+        return posPart.add(Scalars.div(negTerm.sum(), numClasses()));
     }
 
     @Override

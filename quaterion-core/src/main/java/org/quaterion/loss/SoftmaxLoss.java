@@ -2,6 +2,7 @@ package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
 import com.google.gson.JsonObject;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * Quaterion's {@code SoftmaxLoss}: cross-entropy of {@code E·Wᵀ / T} (embeddings not normalised), mean;
@@ -28,7 +29,7 @@ public final class SoftmaxLoss extends ClassWeightLoss {
 
     @Override
     protected NDArray computeWithWeights(LossInputs in, NDArray weights) {
-        NDArray logits = in.embeddings().matMul(weights.transpose()).div(temperature);
+        NDArray logits = Scalars.div(in.embeddings().matMul(weights.transpose()), temperature);
         return LossMath.crossEntropy(logits, in.labels()).mean();
     }
 

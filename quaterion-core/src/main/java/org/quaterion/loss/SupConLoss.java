@@ -2,6 +2,7 @@ package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
 import org.quaterion.distance.Distance;
+import org.quaterion.models.internal.Scalars;
 import org.quaterion.reducer.AvgNonZeroReducer;
 
 /**
@@ -39,7 +40,7 @@ public final class SupConLoss extends TemperatureLoss {
         NDArray logProb = logits.sub(LossMath.logSumExp(logits, all, false, 1).expandDims(1));
         NDArray posF = masks.positives().toType(logits.getDataType(), false);
         NDArray count = posF.sum(new int[] {1});
-        NDArray mean = logProb.mul(posF).sum(new int[] {1}).div(count.maximum(1));
+        NDArray mean = logProb.mul(posF).sum(new int[] {1}).div(Scalars.max(count, 1));
         return new AvgNonZeroReducer().reduce(mean.neg(), in.zero());
     }
 }

@@ -3,6 +3,7 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
+import org.quaterion.models.internal.Scalars;
 
 /** Base of the contrastive losses on temperature-scaled similarities {@code s/τ} (NT-Xent, SupCon). */
 public abstract class TemperatureLoss extends GroupLoss {
@@ -29,7 +30,7 @@ public abstract class TemperatureLoss extends GroupLoss {
      * @return {@code (n, m)} logits
      */
     protected final NDArray logits(LossInputs in) {
-        return in.similarities(distance).div(temperature);
+        return Scalars.div(in.similarities(distance), temperature);
     }
 
     @Override

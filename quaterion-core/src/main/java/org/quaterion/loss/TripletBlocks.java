@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import java.util.function.BinaryOperator;
+import org.quaterion.models.internal.Scalars;
 import org.quaterion.reducer.Aggregate;
 import org.quaterion.reducer.Reducer;
 
@@ -100,7 +101,7 @@ final class TripletBlocks {
         }
         NDArray cAp = d.zerosLike().reshape(-1);
         NDArray apFlat = apCounts.size() == 1 ? apCounts.head() : NDArrays.concat(apCounts, 0);
-        cAp = cAp.scatter(pairs[0].mul(m).add(pairs[1]), apFlat, 0).reshape(n, m);
+        cAp = cAp.scatter(Scalars.mul(pairs[0], m).add(pairs[1]), apFlat, 0).reshape(n, m);
         NDArray sum = mat.mul(cAp.sub(anCounts)).sum().add(margin * contributing).add(zero);
         return reducer.finish(new Aggregate(sum, counted), zero);
     }

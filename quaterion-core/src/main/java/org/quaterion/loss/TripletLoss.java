@@ -8,6 +8,7 @@ import ai.djl.nn.Activation;
 import com.google.gson.JsonObject;
 import java.util.Locale;
 import org.quaterion.distance.Distance;
+import org.quaterion.models.internal.Scalars;
 import org.quaterion.reducer.ThresholdReducer;
 
 /**
@@ -107,7 +108,7 @@ public final class TripletLoss extends GroupLoss {
         hp = hp.booleanMask(hasNeg);
         hn = hn.booleanMask(hasNeg);
         NDArray losses = soft ? LossMath.softplus(hp.sub(hn))
-                : Activation.relu(hp.sub(hn).div(hn.mean().maximum(1e-12)).add(margin));
+                : Activation.relu(hp.sub(hn).div(Scalars.max(hn.mean(), 1e-12)).add(margin));
         return losses.mean();
     }
 

@@ -3,6 +3,7 @@ package org.quaterion.reducer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * Turns unreduced losses (per element, pair or triplet) into one scalar, with pytorch-metric-learning's semantics.
@@ -75,7 +76,7 @@ public interface Reducer {
         if (total == null || total.sum() == null || total.count() <= 0) {
             return zero;
         }
-        return total.sum().div(total.count());
+        return Scalars.div(total.sum(), total.count());
     }
 
     /**

@@ -24,6 +24,7 @@ import org.quaterion.loss.GroupLoss;
 import org.quaterion.loss.PairwiseLoss;
 import org.quaterion.miner.IndexTuples;
 import org.quaterion.models.SimilarityModel;
+import org.quaterion.models.internal.Scalars;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -388,8 +389,8 @@ final class Trainer<T> {
                 if (globalStep >= trainable.xbm().startIteration()) {
                     NDArray[] memory = xbm.get(manager);
                     if (memory != null) {
-                        value = value.add(loss.forward(embeddings, groups, null, memory[0], memory[1])
-                                .mul(trainable.xbm().weight()));
+                        value = value.add(Scalars.mul(loss.forward(embeddings, groups, null, memory[0],
+                                memory[1]), trainable.xbm().weight()));
                     }
                 }
                 xbm.queue(embeddings.stopGradient(), groups);

@@ -51,16 +51,7 @@ class ComponentRegistryTest {
     private static final ComponentRegistry REGISTRY = ComponentRegistry.discover();
 
     private static List<SimilarityLoss> losses() {
-        return List.of(new TripletLoss(), new TripletLoss(0.3, Distance.euclidean().normalized(),
-                TripletLoss.Mining.SEMI_HARD, false), new TripletMarginLoss(), new TripletMarginLoss(0.1, true,
-                Distance.dotProduct(), new MeanReducer()), new ContrastiveLoss(), new ContrastiveLoss(0.1, 0.9,
-                Distance.cosine(), new ThresholdReducer(0.01, null)), new OnlineContrastiveLoss(),
-                new MultiSimilarityLoss(), new NTXentLoss(0.1), new SupConLoss(0.2, Distance.cosine().scaled(2)),
-                new CircleLoss(), new FastAPLoss(), new LiftedStructureLoss(), new MarginLoss(),
-                new ArcFaceLoss(3, 4, 64, 0.5), new CosFaceLoss(3, 4, 30, 0.2), new SoftmaxLoss(3, 4, 0.05),
-                new ProxyAnchorLoss(3, 4, 0.1, 32), new CenterLoss(3, 4, 0.5), new MultipleNegativesRankingLoss(),
-                new MultipleNegativesRankingLoss(10, Distance.dotProduct(), true), new CoSENTLoss(),
-                new org.quaterion.loss.pair.PairContrastiveLoss());
+        return AllLosses.variants();
     }
 
     private static List<Miner> miners() {

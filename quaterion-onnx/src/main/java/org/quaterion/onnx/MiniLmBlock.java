@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * A BERT encoder (all-MiniLM-L6-v2's shape by default) written with DJL operations, so that it trains on the PyTorch
@@ -148,12 +149,12 @@ public final class MiniLmBlock extends AbstractBlock {
                 .add(Embedding.embedding(types, ps.getValue(typeEmbeddings, ids.getDevice(), training),
                         SparseFormat.DENSE).head());
         x = layerNorm(ps, x, embeddingNorm, training);
-        NDArray maskBias = mask.sub(1).mul(1e4f).reshape(mask.getShape().get(0), 1, 1, length);
+        NDArray maskBias = Scalars.mul(mask.sub(1), 1e4f).reshape(mask.getShape().get(0), 1, 1, length);
         for (Parameter[] p : layerParams) {
             x = layer(ps, x, maskBias, p, training);
         }
         NDArray m = mask.expandDims(2);
-        NDArray pooled = x.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}).maximum(1e-9f));
+        NDArray pooled = x.mul(m).sum(new int[] {1}).div(Scalars.max(m.sum(new int[] {1}), 1e-9f));
         return new NDList(normalize ? pooled.normalize(2, 1, 1e-12) : pooled);
     }
 
@@ -164,7 +165,7 @@ public final class MiniLmBlock extends AbstractBlock {
         NDArray q = split(dense(ps, x, p[0], p[1], training), b, l, headSize);
         NDArray k = split(dense(ps, x, p[2], p[3], training), b, l, headSize);
         NDArray v = split(dense(ps, x, p[4], p[5], training), b, l, headSize);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(headSize)).add(maskBias);
+        NDArray scores = Scalars.div(q.matMul(k.transpose(0, 1, 3, 2)), (float) Math.sqrt(headSize)).add(maskBias);
         NDArray context = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, l, hidden);
         NDArray attended = layerNorm(ps, dense(ps, context, p[6], p[7], training).add(x),
                 new Parameter[] {p[8], p[9]}, training);

@@ -22,6 +22,7 @@ import java.util.Locale;
 import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.encoders.EncoderFactory;
+import org.quaterion.models.internal.Scalars;
 import org.quaterion.models.io.JsonFiles;
 
 /**
@@ -224,7 +225,7 @@ public final class OnnxSentenceEncoder implements Encoder<String> {
             pooled = states.get(":, 0, :");
         } else {
             NDArray mask = batch.get(1).toType(DataType.FLOAT32, false).expandDims(2);
-            pooled = states.mul(mask).sum(new int[] {1}).div(mask.sum(new int[] {1}).maximum(1e-9f));
+            pooled = states.mul(mask).sum(new int[] {1}).div(Scalars.max(mask.sum(new int[] {1}), 1e-9f));
         }
         if (normalize) {
             pooled = pooled.normalize(2, 1, 1e-12);

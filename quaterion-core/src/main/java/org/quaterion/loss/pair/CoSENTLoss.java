@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.loss.LossMath;
 import org.quaterion.loss.PairwiseLoss;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * CoSENT, a ranking loss for graded pair scores (Su 2022; sentence-transformers' {@code CoSENTLoss}):
@@ -41,7 +42,7 @@ public final class CoSENTLoss extends PairwiseLoss {
         if (pairs.getShape().get(0) < 2) {
             return zero;
         }
-        NDArray s = distance.similarityRowwise(left(embeddings, pairs), right(embeddings, pairs)).mul(scale);
+        NDArray s = Scalars.mul(distance.similarityRowwise(left(embeddings, pairs), right(embeddings, pairs)), scale);
         NDArray diff = s.expandDims(0).sub(s.expandDims(1));
         NDArray ordered = labels.expandDims(1).gt(labels.expandDims(0));
         NDArray flat = diff.reshape(1, -1);

@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.loss.LossMath;
 import org.quaterion.loss.PairwiseLoss;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * Multiple negatives ranking loss (Henderson et al., arXiv 1705.00652): for positive pairs (a_k, b_k), logits
@@ -51,11 +52,11 @@ public final class MultipleNegativesRankingLoss extends PairwiseLoss {
         if (n == 0) {
             return zero;
         }
-        NDArray logits = distance.similarityMatrix(left(embeddings, pairs), right(embeddings, pairs)).mul(scale);
+        NDArray logits = Scalars.mul(distance.similarityMatrix(left(embeddings, pairs), right(embeddings, pairs)), scale);
         NDArray targets = embeddings.getManager().arange(0L, n, 1L, ai.djl.ndarray.types.DataType.INT64);
         NDArray loss = LossMath.crossEntropy(logits, targets).mean();
         if (symmetric) {
-            loss = loss.add(LossMath.crossEntropy(logits.transpose(), targets).mean()).div(2);
+            loss = Scalars.div(loss.add(LossMath.crossEntropy(logits.transpose(), targets).mean()), 2);
         }
         return loss;
     }

@@ -7,6 +7,7 @@ import ai.djl.nn.Activation;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.loss.PairwiseLoss;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * Quaterion's pair {@code ContrastiveLoss}, named {@code PairContrastiveLoss} here so that it cannot be confused with
@@ -58,8 +59,8 @@ public final class PairContrastiveLoss extends PairwiseLoss {
                     + "]; rescale the scores or use CoSENTLoss for graded similarity");
         }
         NDArray d = distance.rowwise(left(embeddings, pairs), right(embeddings, pairs));
-        NDArray losses = labels.mul(d.square()).add(labels.neg().add(1).mul(Activation.relu(d.neg().add(margin))
-                .square())).mul(0.5);
+        NDArray losses = Scalars.mul(labels.mul(d.square()).add(labels.neg().add(1).mul(Activation.relu(d.neg()
+                .add(margin)).square())), 0.5);
         if (subgroups != null && subgroups.max().getLong() != subgroups.min().getLong()) {
             NDArray mat = distance.matrix(embeddings, embeddings);
             NDArray other = subgroups.expandDims(1).neq(subgroups.expandDims(0));

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * Adam (Kingma and Ba), with optional decoupled weight decay (AdamW, Loshchilov and Hutter) — the update of
@@ -75,14 +76,14 @@ public final class Adam implements Optimizer {
                 NDArray m = means.computeIfAbsent(e.getKey(), k -> keep(w.zerosLike()));
                 NDArray v = variances.computeIfAbsent(e.getKey(), k -> keep(w.zerosLike()));
                 long t = steps.merge(e.getKey(), 1L, Long::sum);
-                m.muli(beta1).addi(g.mul(1 - beta1));
-                v.muli(beta2).addi(g.square().mul(1 - beta2));
+                m.muli(beta1).addi(Scalars.mul(g, 1 - beta1));
+                v.muli(beta2).addi(Scalars.mul(g.square(), 1 - beta2));
                 if (weightDecay > 0) {
-                    w.subi(w.mul(lr * weightDecay));
+                    w.subi(Scalars.mul(w, lr * weightDecay));
                 }
                 double c1 = 1 - Math.pow(beta1, t);
                 double c2 = 1 - Math.pow(beta2, t);
-                w.subi(m.div(c1).div(v.div(c2).sqrt().add(epsilon)).mul(lr));
+                w.subi(Scalars.mul(Scalars.div(m, c1).div(Scalars.div(v, c2).sqrt().add(epsilon)), lr));
             }
         }
     }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.quaterion.models.internal.Scalars;
 
 /** Stochastic gradient descent with optional momentum, as {@code torch.optim.SGD}: {@code b ← μb + g; w ← w − lr·b}. */
 public final class Sgd implements Optimizer {
@@ -45,7 +46,7 @@ public final class Sgd implements Optimizer {
             try (NDScope scope = new NDScope()) {
                 NDArray g = w.getGradient();
                 if (momentum == 0) {
-                    w.subi(g.mul(lr));
+                    w.subi(Scalars.mul(g, lr));
                     continue;
                 }
                 NDArray b = buffers.get(e.getKey());
@@ -57,7 +58,7 @@ public final class Sgd implements Optimizer {
                 } else {
                     b.muli(momentum).addi(g);
                 }
-                w.subi(b.mul(lr));
+                w.subi(Scalars.mul(b, lr));
             }
         }
     }
