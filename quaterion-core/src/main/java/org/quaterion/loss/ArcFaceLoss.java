@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import com.google.gson.JsonObject;
 import org.quaterion.models.internal.Scalars;
+import org.quaterion.reducer.MeanReducer;
+import org.quaterion.reducer.Reducer;
 
 /**
  * Additive angular margin (ArcFace, Deng et al., arXiv 1801.07698), as PML's {@code ArcFaceLoss}: with
@@ -24,9 +26,10 @@ public final class ArcFaceLoss extends ClassWeightLoss {
      * @param embeddingSize D
      * @param scale s (default 64)
      * @param marginRadians m in radians (Quaterion default 0.5)
+     * @param reducer the reducer of the per-sample losses, or null for the mean
      */
-    public ArcFaceLoss(int numClasses, int embeddingSize, double scale, double marginRadians) {
-        super(numClasses, embeddingSize, "class_weights");
+    public ArcFaceLoss(int numClasses, int embeddingSize, double scale, double marginRadians, Reducer reducer) {
+        super(numClasses, embeddingSize, "class_weights", reducer);
         if (!(scale > 0) || Double.isInfinite(scale) || !(marginRadians >= 0 && marginRadians < Math.PI)) {
             throw new IllegalArgumentException("ArcFaceLoss needs a finite scale > 0 and margin in [0, π) radians, "
                     + "got "
@@ -49,8 +52,25 @@ public final class ArcFaceLoss extends ClassWeightLoss {
         return new ArcFaceLoss(numClasses, embeddingSize, scale, Math.toRadians(marginDegrees));
     }
 
+    /**
+     * Creates the loss with the mean over samples.
+     *
+     * @param numClasses C
+     * @param embeddingSize D
+     * @param scale s (default 64)
+     * @param marginRadians m in radians (Quaterion default 0.5)
+     */
+    public ArcFaceLoss(int numClasses, int embeddingSize, double scale, double marginRadians) {
+        this(numClasses, embeddingSize, scale, marginRadians, null);
+    }
+
     @Override
-    protected NDArray computeWithWeights(LossInputs in, NDArray weights) {
+    protected Reducer defaultReducer() {
+        return new MeanReducer();
+    }
+
+    @Override
+    protected LossTerms computeWithWeights(LossInputs in, NDArray weights) {
         NDArray cos = cosines(in.embeddings(), weights);
         NDArray oneHot = targets(in, cos);
         NDArray target = cos.mul(oneHot).sum(new int[] {1});
@@ -58,12 +78,12 @@ public final class ArcFaceLoss extends ClassWeightLoss {
         NDArray modified = NDArrays.where(theta.lte(Math.PI - margin), theta.add(margin).cos(),
                 theta.cos().sub(margin * Math.sin(margin)));
         NDArray logits = Scalars.mul(cos.add(oneHot.mul(modified.sub(target).expandDims(1))), scale);
-        return LossMath.crossEntropy(logits, in.labels()).mean();
+        return LossTerms.of(LossMath.crossEntropy(logits, in.labels()));
     }
 
     @Override
     public JsonObject config() {
-        JsonObject json = baseConfig();
+        JsonObject json = super.config();
         json.addProperty("scale", scale);
         json.addProperty("margin", margin);
         return json;

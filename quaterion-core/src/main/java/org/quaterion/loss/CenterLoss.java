@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import com.google.gson.JsonObject;
 import ai.djl.training.initializer.XavierInitializer;
 import org.quaterion.models.internal.Scalars;
+import org.quaterion.reducer.MeanReducer;
+import org.quaterion.reducer.Reducer;
 
 /**
  * Quaterion's {@code CenterLoss} (Wen et al. 2016): {@code λ · mean((normalize(E) − C[y])²)} over all
@@ -20,22 +22,41 @@ public final class CenterLoss extends ClassWeightLoss {
      * @param numClasses G
      * @param embeddingSize D
      * @param lambda weight λ
+     * @param reducer the reducer of the per-sample losses, or null for the mean
      */
-    public CenterLoss(int numClasses, int embeddingSize, double lambda) {
-        super(numClasses, embeddingSize, "centers", new XavierInitializer());
+    public CenterLoss(int numClasses, int embeddingSize, double lambda, Reducer reducer) {
+        super(numClasses, embeddingSize, "centers", new XavierInitializer(), reducer);
         Args.positive("CenterLoss", "lambda", lambda);
         this.lambda = lambda;
     }
 
+    /**
+     * Creates the loss with the mean over samples.
+     *
+     * @param numClasses G
+     * @param embeddingSize D
+     * @param lambda weight λ
+     */
+    public CenterLoss(int numClasses, int embeddingSize, double lambda) {
+        this(numClasses, embeddingSize, lambda, null);
+    }
+
     @Override
-    protected NDArray computeWithWeights(LossInputs in, NDArray centers) {
+    protected Reducer defaultReducer() {
+        return new MeanReducer();
+    }
+
+    @Override
+    protected LossTerms computeWithWeights(LossInputs in, NDArray centers) {
         NDArray assigned = centers.get(in.labels());
-        return Scalars.mul(in.embeddings().normalize(2, 1, 1e-12).sub(assigned).square().mean(), lambda);
+        // per sample: the mean squared difference over the D dimensions, so that the mean over samples is the old value
+        return LossTerms.of(Scalars.mul(in.embeddings().normalize(2, 1, 1e-12).sub(assigned).square()
+                .mean(new int[] {1}), lambda));
     }
 
     @Override
     public JsonObject config() {
-        JsonObject json = baseConfig();
+        JsonObject json = super.config();
         json.addProperty("lambda_c", lambda);
         return json;
     }

@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.models.internal.Scalars;
 import org.quaterion.reducer.AvgNonZeroReducer;
+import org.quaterion.reducer.Reducer;
 
 /**
  * Circle loss (Sun et al. 2020, arXiv 2002.10857) as the paper and PML's {@code CircleLoss} define it: with
@@ -22,33 +23,44 @@ public final class CircleLoss extends GroupLoss {
 
     private final double m;
     private final double gamma;
-    private final Distance distance;
 
     /**
      * Creates the loss.
      *
      * @param m relaxation margin
      * @param gamma scale γ
-     * @param distance the distance (similarities are its {@code toSimilarity})
+     * @param distance the distance (similarities are its {@code toSimilarity}), or null for cosine
+     * @param reducer the reducer of the per-anchor losses, or null for the mean over non-zero ones (PML's default)
      */
-    public CircleLoss(double m, double gamma, Distance distance) {
+    public CircleLoss(double m, double gamma, Distance distance, Reducer reducer) {
+        super(distance, reducer);
         Args.positive("CircleLoss", "gamma", gamma);
         if (!(m >= 0 && m < 1)) {
             throw new IllegalArgumentException("CircleLoss needs the relaxation m in [0, 1), got " + m);
         }
         this.m = m;
         this.gamma = gamma;
-        this.distance = distance;
     }
 
     /**
-     * Creates the loss with cosine similarity.
+     * Creates the loss with the mean over anchors with a non-zero loss.
      *
      * @param m relaxation margin
      * @param gamma scale γ
+     * @param distance the distance, or null for cosine
+     */
+    public CircleLoss(double m, double gamma, Distance distance) {
+        this(m, gamma, distance, null);
+    }
+
+    /**
+     * Creates the loss with cosine similarity and the mean over anchors with a non-zero loss.
+     *
+     * @param m relaxation
+     * @param gamma scale
      */
     public CircleLoss(double m, double gamma) {
-        this(m, gamma, Distance.cosine());
+        this(m, gamma, null, null);
     }
 
     /** Creates the loss with PML's defaults (0.4, 80). */
@@ -57,8 +69,8 @@ public final class CircleLoss extends GroupLoss {
     }
 
     @Override
-    protected NDArray compute(LossInputs in) {
-        NDArray s = in.similarities(distance);
+    protected LossTerms compute(LossInputs in) {
+        NDArray s = in.similarities(distance());
         PairMasks masks = PairMasks.of(in);
         NDArray detached = s.stopGradient();
         NDArray posLogits = Scalars.mul(Activation.relu(detached.neg().add(1 + m)).mul(s.sub(1 - m)), -gamma);
@@ -67,12 +79,22 @@ public final class CircleLoss extends GroupLoss {
         NDArray lseNeg = LossMath.logSumExp(negLogits, masks.negatives(), false, 1);
         NDArray both = Masks.rowCounts(masks.positives()).gt(0).logicalAnd(Masks.rowCounts(masks.negatives()).gt(0));
         NDArray losses = LossMath.softplus(lsePos.add(lseNeg));
-        return new AvgNonZeroReducer().reduce(NDArrays.where(both, losses, losses.zerosLike()), in.zero());
+        return LossTerms.of(NDArrays.where(both, losses, losses.zerosLike())); // PML: zero for the others
+    }
+
+    @Override
+    protected Distance defaultDistance() {
+        return Distance.cosine();
+    }
+
+    @Override
+    protected Reducer defaultReducer() {
+        return new AvgNonZeroReducer();
     }
 
     @Override
     public JsonObject config() {
-        JsonObject json = configWith(distance);
+        JsonObject json = super.config();
         json.addProperty("m", m);
         json.addProperty("gamma", gamma);
         return json;

@@ -8,6 +8,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
+import org.quaterion.distance.Distance;
+import org.quaterion.reducer.Reducer;
 
 /**
  * Base of the losses that own one {@code (numClasses, embeddingSize)} weight matrix (class weights, proxies or
@@ -28,8 +30,11 @@ public abstract class ClassWeightLoss extends GroupLoss {
      * @param embeddingSize D, at least 1
      * @param name the parameter name
      * @param initializer the initial distribution (Quaterion: N(0, 0.01²))
+     * @param reducer the reducer of the per-sample losses, or null for {@link #defaultReducer()}
      */
-    protected ClassWeightLoss(int numClasses, int embeddingSize, String name, Initializer initializer) {
+    protected ClassWeightLoss(int numClasses, int embeddingSize, String name, Initializer initializer,
+            Reducer reducer) {
+        super(null, reducer);
         if (numClasses < 1 || embeddingSize < 1) {
             throw new IllegalArgumentException(getClass().getSimpleName() + " needs numClasses >= 1 and "
                     + "embeddingSize >= 1, got " + numClasses + " and " + embeddingSize);
@@ -46,9 +51,10 @@ public abstract class ClassWeightLoss extends GroupLoss {
      * @param numClasses C
      * @param embeddingSize D
      * @param name the parameter name
+     * @param reducer the reducer of the per-sample losses, or null for {@link #defaultReducer()}
      */
-    protected ClassWeightLoss(int numClasses, int embeddingSize, String name) {
-        this(numClasses, embeddingSize, name, new NormalInitializer(0.01f));
+    protected ClassWeightLoss(int numClasses, int embeddingSize, String name, Reducer reducer) {
+        this(numClasses, embeddingSize, name, new NormalInitializer(0.01f), reducer);
     }
 
     /**
@@ -124,7 +130,7 @@ public abstract class ClassWeightLoss extends GroupLoss {
     }
 
     @Override
-    protected final NDArray compute(LossInputs in) {
+    protected final LossTerms compute(LossInputs in) {
         if (!weights.isInitialized()) {
             initialize(in.embeddings().getManager(), in.embeddings().getDataType());
         }
@@ -149,17 +155,28 @@ public abstract class ClassWeightLoss extends GroupLoss {
      *
      * @param in the inputs
      * @param weights {@code (C, D)}
-     * @return the scalar loss
+     * @return the per-sample losses, or the reduced scalar for a loss without a reducer
      */
-    protected abstract NDArray computeWithWeights(LossInputs in, NDArray weights);
+    protected abstract LossTerms computeWithWeights(LossInputs in, NDArray weights);
 
     /**
-     * The config with the sizes.
+     * No distance: these losses compare embeddings with the weight rows (cosine, dot product or L2, by loss).
+     *
+     * @return null
+     */
+    @Override
+    protected final Distance defaultDistance() {
+        return null;
+    }
+
+    /**
+     * The config with the sizes (and the reducer, when the loss has one); subclasses add their settings.
      *
      * @return a new object to extend
      */
-    protected com.google.gson.JsonObject baseConfig() {
-        com.google.gson.JsonObject json = new com.google.gson.JsonObject();
+    @Override
+    public com.google.gson.JsonObject config() {
+        com.google.gson.JsonObject json = super.config();
         json.addProperty("num_classes", numClasses);
         json.addProperty("embedding_size", embeddingSize);
         return json;

@@ -20,8 +20,6 @@ public final class ContrastiveLoss extends GroupLoss {
 
     private final double posMargin;
     private final double negMargin;
-    private final Distance distance;
-    private final Reducer reducer;
 
     /**
      * Creates the loss.
@@ -32,16 +30,15 @@ public final class ContrastiveLoss extends GroupLoss {
      * @param reducer reducer applied to each of the two sub-losses
      */
     public ContrastiveLoss(double posMargin, double negMargin, Distance distance, Reducer reducer) {
+        super(distance, reducer);
         // distances are >= 0, so a negative margin is meaningless, except for the (negated) dot product
-        double min = distance.kind() == Distance.Kind.DOT_PRODUCT ? Double.NEGATIVE_INFINITY : 0;
+        double min = distance().kind() == Distance.Kind.DOT_PRODUCT ? Double.NEGATIVE_INFINITY : 0;
         Args.finite("ContrastiveLoss", "posMargin", posMargin);
         Args.finite("ContrastiveLoss", "negMargin", negMargin);
         Args.atLeast("ContrastiveLoss", "posMargin", posMargin, min);
         Args.atLeast("ContrastiveLoss", "negMargin", negMargin, min);
         this.posMargin = posMargin;
         this.negMargin = negMargin;
-        this.distance = distance;
-        this.reducer = reducer;
     }
 
     /**
@@ -51,7 +48,7 @@ public final class ContrastiveLoss extends GroupLoss {
      * @param negMargin negative margin
      */
     public ContrastiveLoss(double posMargin, double negMargin) {
-        this(posMargin, negMargin, Distance.euclidean().normalized(), new AvgNonZeroReducer());
+        this(posMargin, negMargin, null, null);
     }
 
     /** Creates the loss with PML's defaults (0, 1). */
@@ -60,21 +57,24 @@ public final class ContrastiveLoss extends GroupLoss {
     }
 
     @Override
-    protected NDArray compute(LossInputs in) {
-        NDArray mat = in.distances(distance);
+    protected LossTerms compute(LossInputs in) {
+        NDArray mat = in.distances(distance());
         PairMasks masks = PairMasks.of(in);
         NDArray pos = Activation.relu(mat.sub(posMargin));
         NDArray neg = Activation.relu(mat.neg().add(negMargin));
-        return reducer.reduce(pos, masks.positives(), in.zero()).add(reducer.reduce(neg, masks.negatives(),
-                in.zero()));
+        return LossTerms.sum(LossTerms.masked(pos, masks.positives()), LossTerms.masked(neg, masks.negatives()));
+    }
+
+    @Override
+    protected Reducer defaultReducer() {
+        return new AvgNonZeroReducer();
     }
 
     @Override
     public JsonObject config() {
-        JsonObject json = configWith(distance);
+        JsonObject json = super.config();
         json.addProperty("pos_margin", posMargin);
         json.addProperty("neg_margin", negMargin);
-        json.addProperty("reducer", reducer.name());
         return json;
     }
 }

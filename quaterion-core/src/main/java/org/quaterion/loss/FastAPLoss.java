@@ -7,6 +7,8 @@ import ai.djl.nn.Activation;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.models.internal.Scalars;
+import org.quaterion.reducer.MeanReducer;
+import org.quaterion.reducer.Reducer;
 
 /**
  * FastAP (Cakir et al. 2019, arXiv 1906.07589) as PML's and Quaterion's {@code FastAPLoss} (identical values):
@@ -18,34 +20,44 @@ import org.quaterion.models.internal.Scalars;
 public final class FastAPLoss extends GroupLoss {
 
     private final int numBins;
-    private final Distance distance = Distance.squaredEuclidean().normalized();
 
     /**
      * Creates the loss.
      *
      * @param numBins number of histogram bins, at least 1 (default 10)
+     * @param reducer the reducer of the per-anchor losses, or null for the mean (PML's default)
      */
-    public FastAPLoss(int numBins) {
+    public FastAPLoss(int numBins, Reducer reducer) {
+        super(Distance.squaredEuclidean().normalized(), reducer);
         if (numBins < 1) {
             throw new IllegalArgumentException("numBins must be >= 1, got " + numBins);
         }
         this.numBins = numBins;
     }
 
-    /** Creates the loss with 10 bins. */
+    /**
+     * Creates the loss with the mean over anchors.
+     *
+     * @param numBins number of histogram bins, at least 1
+     */
+    public FastAPLoss(int numBins) {
+        this(numBins, null);
+    }
+
+    /** Creates the loss with PML's 10 bins and the mean over anchors. */
     public FastAPLoss() {
         this(10);
     }
 
     @Override
-    protected NDArray compute(LossInputs in) {
+    protected LossTerms compute(LossInputs in) {
         PairMasks masks = PairMasks.of(in);
         NDArray posCount = Masks.rowCounts(masks.positives());
         NDArray safeN = posCount.gt(0);
         if (!safeN.any().getBoolean()) {
-            return in.zero();
+            return LossTerms.reduced(in.zero());
         }
-        NDArray d = in.distances(distance);
+        NDArray d = in.distances(distance());
         double max = 4.0;
         double delta = max / numBins;
         double[] points = new double[numBins + 1];
@@ -68,12 +80,17 @@ public final class FastAPLoss extends GroupLoss {
                 product.zerosLike());
         NDArray ap = ratio.sum(new int[] {1}).booleanMask(safeN)
                 .div(posCount.booleanMask(safeN).toType(d.getDataType(), false));
-        return ap.neg().add(1).mean();
+        return LossTerms.of(ap.neg().add(1));
+    }
+
+    @Override
+    protected Reducer defaultReducer() {
+        return new MeanReducer();
     }
 
     @Override
     public JsonObject config() {
-        JsonObject json = configWith(distance);
+        JsonObject json = super.config();
         json.addProperty("num_bins", numBins);
         return json;
     }

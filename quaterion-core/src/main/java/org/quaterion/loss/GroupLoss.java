@@ -5,11 +5,19 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.ParameterList;
 import com.google.gson.JsonObject;
+import org.quaterion.distance.Distance;
 import org.quaterion.miner.IndexTuples;
+import org.quaterion.reducer.Reducer;
 
 /**
  * A loss over embeddings with group (class) labels, Quaterion's {@code GroupLoss}; the base runs PML's pipeline:
- * validate, (optionally) take mined tuples and reference embeddings, compute, reduce.
+ * validate, (optionally) take mined tuples and reference embeddings, compute the unreduced {@link LossTerms}, reduce
+ * them with the loss's {@link Reducer}.
+ *
+ * <p>As in PML the base holds the {@link Distance} and the {@link Reducer}; a subclass passes what the user gave
+ * (null for "the default") and states its defaults by overriding {@link #defaultDistance()} and
+ * {@link #defaultReducer()}. A loss whose reference defines its own reduction (Quaterion's {@code TripletLoss},
+ * {@code ProxyAnchorLoss}, …) has no reducer and returns {@link LossTerms#reduced}.
  *
  * <p>Inputs: embeddings {@code (n, d)}, groups {@code (n)} integers. Output: a scalar that never scales with the
  * batch size and is a graph-connected 0 (finite gradient) when nothing can be learned. Bad input (wrong shapes,
@@ -17,6 +25,63 @@ import org.quaterion.miner.IndexTuples;
  * proxies, centres) expose them through {@link #parameters()} so a trainer optimises them automatically.
  */
 public abstract class GroupLoss implements SimilarityLoss {
+
+    private final Distance distance;
+    private final Reducer reducer;
+
+    /** Creates the loss with {@link #defaultDistance()} and {@link #defaultReducer()}. */
+    protected GroupLoss() {
+        this(null, null);
+    }
+
+    /**
+     * Creates the loss with its distance and reducer.
+     *
+     * @param distance the distance, or null for {@link #defaultDistance()}
+     * @param reducer the reducer, or null for {@link #defaultReducer()}
+     */
+    protected GroupLoss(Distance distance, Reducer reducer) {
+        this.distance = distance != null ? distance : defaultDistance();
+        this.reducer = reducer != null ? reducer : defaultReducer();
+    }
+
+    /**
+     * The distance used when none is given (PML's {@code get_default_distance}). Called from the constructor: it must
+     * not read the subclass's fields.
+     *
+     * @return normalised L2, PML's default; null for a loss that compares with class weights instead
+     */
+    protected Distance defaultDistance() {
+        return Distance.euclidean().normalized();
+    }
+
+    /**
+     * The reducer used when none is given (PML's {@code get_default_reducer}). Called from the constructor: it must
+     * not read the subclass's fields.
+     *
+     * @return null: by default a loss has no reducer and reduces as its reference does
+     */
+    protected Reducer defaultReducer() {
+        return null;
+    }
+
+    /**
+     * The distance between embeddings.
+     *
+     * @return the distance, or null for a loss that compares embeddings with class weights
+     */
+    public final Distance distance() {
+        return distance;
+    }
+
+    /**
+     * The reducer that turns the per-element losses into the scalar.
+     *
+     * @return the reducer, or null for a loss that reduces as its reference does
+     */
+    public final Reducer reducer() {
+        return reducer;
+    }
 
     /**
      * Computes the loss over all tuples of the batch.
@@ -57,8 +122,9 @@ public abstract class GroupLoss implements SimilarityLoss {
             throw new IllegalArgumentException(getClass().getSimpleName() + " cannot use mined tuples: "
                     + minedTuplesIgnoredBecause() + "; call forward without tuples");
         }
-        return compute(LossInputs.of(embeddings, groups, tuples, refEmbeddings, refGroups,
-                getClass().getSimpleName()));
+        String who = getClass().getSimpleName();
+        LossInputs inputs = LossInputs.of(embeddings, groups, tuples, refEmbeddings, refGroups, who);
+        return compute(inputs).reduce(reducer, inputs.zero(), who);
     }
 
     /**
@@ -82,12 +148,12 @@ public abstract class GroupLoss implements SimilarityLoss {
     }
 
     /**
-     * The loss itself, on validated inputs.
+     * The loss itself, on validated inputs, before reduction.
      *
      * @param in the inputs
-     * @return the scalar loss
+     * @return the per-element losses (reduced by the base with {@link #reducer()}), or an already reduced scalar
      */
-    protected abstract NDArray compute(LossInputs in);
+    protected abstract LossTerms compute(LossInputs in);
 
     /**
      * The loss's own trainable parameters (empty unless it has class weights, proxies, centres, …).
@@ -112,14 +178,19 @@ public abstract class GroupLoss implements SimilarityLoss {
     }
 
     /**
-     * A JSON object with a {@code distance} member.
+     * The settings: {@code distance} and {@code reducer} when the loss has them; subclasses add their own to it.
      *
-     * @param distance the distance
-     * @return the config to extend
+     * @return a new object
      */
-    protected static JsonObject configWith(org.quaterion.distance.Distance distance) {
+    @Override
+    public JsonObject config() {
         JsonObject json = new JsonObject();
-        json.add("distance", distance.config());
+        if (distance != null) {
+            json.add("distance", distance.config());
+        }
+        if (reducer != null) {
+            json.addProperty("reducer", reducer.name());
+        }
         return json;
     }
 }

@@ -6,6 +6,8 @@ import ai.djl.nn.Activation;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.models.internal.Scalars;
+import org.quaterion.reducer.MeanReducer;
+import org.quaterion.reducer.Reducer;
 
 /**
  * PML's {@code LiftedStructureLoss} (Oh Song et al. 2016, arXiv 1511.06452): per ordered positive pair (i, j),
@@ -18,29 +20,40 @@ public final class LiftedStructureLoss extends GroupLoss {
 
     private final double negMargin;
     private final double posMargin;
-    private final Distance distance;
 
     /**
      * Creates the loss.
      *
      * @param negMargin negative margin
      * @param posMargin positive margin
-     * @param distance the distance
+     * @param distance the distance, or null for normalised L2
+     * @param reducer the reducer of the per-pair losses, or null for the mean (PML's default)
      */
-    public LiftedStructureLoss(double negMargin, double posMargin, Distance distance) {
+    public LiftedStructureLoss(double negMargin, double posMargin, Distance distance, Reducer reducer) {
+        super(distance, reducer);
         this.negMargin = negMargin;
         this.posMargin = posMargin;
-        this.distance = distance;
+    }
+
+    /**
+     * Creates the loss with the mean over positive pairs.
+     *
+     * @param negMargin the negative margin
+     * @param posMargin the positive margin
+     * @param distance the distance, or null for normalised L2
+     */
+    public LiftedStructureLoss(double negMargin, double posMargin, Distance distance) {
+        this(negMargin, posMargin, distance, null);
     }
 
     /** Creates the loss with PML's defaults (1, 0, normalised L2). */
     public LiftedStructureLoss() {
-        this(1, 0, Distance.euclidean().normalized());
+        this(1, 0, null, null);
     }
 
     @Override
-    protected NDArray compute(LossInputs in) {
-        NDArray mat = in.distances(distance);
+    protected LossTerms compute(LossInputs in) {
+        NDArray mat = in.distances(distance());
         PairMasks masks = PairMasks.of(in);
         NDArray negLogits = mat.neg().add(negMargin);
         NDArray hasNeg = Masks.rowCounts(masks.negatives()).gt(0);
@@ -61,12 +74,17 @@ public final class LiftedStructureLoss extends GroupLoss {
         NDArray combined = NDArrays.where(anyNeg, pairLse, pairLse.zerosLike());
         NDArray losses = Scalars.div(Activation.relu(combined.add(mat).sub(posMargin)).square(), 2)
                 .booleanMask(masks.positives());
-        return losses.size() == 0 ? in.zero() : losses.mean();
+        return LossTerms.of(losses);
+    }
+
+    @Override
+    protected Reducer defaultReducer() {
+        return new MeanReducer();
     }
 
     @Override
     public JsonObject config() {
-        JsonObject json = configWith(distance);
+        JsonObject json = super.config();
         json.addProperty("neg_margin", negMargin);
         json.addProperty("pos_margin", posMargin);
         return json;

@@ -2,6 +2,7 @@ package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import org.quaterion.distance.Distance;
 import org.quaterion.miner.IndexTuples;
 import org.quaterion.models.internal.Scalars;
 

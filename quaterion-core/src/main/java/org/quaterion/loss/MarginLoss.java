@@ -29,7 +29,6 @@ public final class MarginLoss extends GroupLoss {
     private final double nu;
     private final double initialBeta;
     private final boolean learnBeta;
-    private final Distance distance;
     private final Parameter beta;
 
     /**
@@ -42,6 +41,7 @@ public final class MarginLoss extends GroupLoss {
      * @param distance the distance
      */
     public MarginLoss(double margin, double nu, double beta, boolean learnBeta, Distance distance) {
+        super(distance, null);
         Args.atLeast("MarginLoss", "margin", margin, 0);
         Args.atLeast("MarginLoss", "nu", nu, 0);
         Args.finite("MarginLoss", "beta", beta);
@@ -49,14 +49,13 @@ public final class MarginLoss extends GroupLoss {
         this.nu = nu;
         this.initialBeta = beta;
         this.learnBeta = learnBeta;
-        this.distance = distance;
         this.beta = Parameter.builder().setName("beta").setType(Parameter.Type.OTHER).optShape(new Shape(1))
                 .optInitializer(new ConstantInitializer((float) beta)).optRequiresGrad(learnBeta).build();
     }
 
     /** Creates the loss with PML's defaults (0.2, 0, 1.2, fixed β, normalised L2). */
     public MarginLoss() {
-        this(0.2, 0, 1.2, false, Distance.euclidean().normalized());
+        this(0.2, 0, 1.2, false, null);
     }
 
     @Override
@@ -78,10 +77,10 @@ public final class MarginLoss extends GroupLoss {
     }
 
     @Override
-    protected NDArray compute(LossInputs in) {
+    protected LossTerms compute(LossInputs in) {
         initialize(in.embeddings().getManager(), in.embeddings().getDataType());
         NDArray b = beta.getArray().toType(in.embeddings().getDataType(), false);
-        NDArray mat = in.distances(distance);
+        NDArray mat = in.distances(distance());
         NDArray loss;
         if (in.tuples() != null) {
             IndexTuples.Triplets t = in.tuples().toTriplets();
@@ -103,12 +102,12 @@ public final class MarginLoss extends GroupLoss {
                     .toType(DataType.FLOAT64, false).getDouble();
             loss = count == 0 ? in.zero() : Scalars.div(posTerms.mul(posF).sum().add(negTerms.mul(negF).sum()), count);
         }
-        return nu == 0 ? loss : loss.add(Scalars.mul(b.sum(), nu));
+        return LossTerms.reduced(nu == 0 ? loss : loss.add(Scalars.mul(b.sum(), nu)));
     }
 
     @Override
     public JsonObject config() {
-        JsonObject json = configWith(distance);
+        JsonObject json = super.config();
         json.addProperty("margin", margin);
         json.addProperty("nu", nu);
         json.addProperty("beta", initialBeta);

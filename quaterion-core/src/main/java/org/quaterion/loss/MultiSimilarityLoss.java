@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.models.internal.Scalars;
+import org.quaterion.reducer.MeanReducer;
+import org.quaterion.reducer.Reducer;
 
 /**
  * PML's {@code MultiSimilarityLoss} (Wang et al. 2019, arXiv 1904.06627): per anchor i with similarities S,
@@ -16,7 +18,6 @@ public final class MultiSimilarityLoss extends GroupLoss {
     private final double alpha;
     private final double beta;
     private final double base;
-    private final Distance distance;
 
     /**
      * Creates the loss.
@@ -24,35 +25,58 @@ public final class MultiSimilarityLoss extends GroupLoss {
      * @param alpha positive scale α
      * @param beta negative scale β
      * @param base similarity offset λ
-     * @param distance the distance (similarities are its {@code toSimilarity})
+     * @param distance the distance (similarities are its {@code toSimilarity}), or null for cosine
+     * @param reducer the reducer of the per-anchor losses, or null for the mean (PML's default)
      */
-    public MultiSimilarityLoss(double alpha, double beta, double base, Distance distance) {
+    public MultiSimilarityLoss(double alpha, double beta, double base, Distance distance, Reducer reducer) {
+        super(distance, reducer);
         Args.positive("MultiSimilarityLoss", "alpha", alpha);
         Args.positive("MultiSimilarityLoss", "beta", beta);
         Args.finite("MultiSimilarityLoss", "base", base);
         this.alpha = alpha;
         this.beta = beta;
         this.base = base;
-        this.distance = distance;
     }
 
-    /** Creates the loss with PML's defaults (2, 50, 0.5, cosine). */
+    /**
+     * Creates the loss with the mean over anchors.
+     *
+     * @param alpha positive scale α
+     * @param beta negative scale β
+     * @param base similarity offset λ
+     * @param distance the distance, or null for cosine
+     */
+    public MultiSimilarityLoss(double alpha, double beta, double base, Distance distance) {
+        this(alpha, beta, base, distance, null);
+    }
+
+    /** Creates the loss with PML's defaults (2, 50, 0.5, cosine, mean over anchors). */
     public MultiSimilarityLoss() {
-        this(2, 50, 0.5, Distance.cosine());
+        this(2, 50, 0.5, null);
     }
 
     @Override
-    protected NDArray compute(LossInputs in) {
-        NDArray sim = in.similarities(distance);
+    protected LossTerms compute(LossInputs in) {
+        NDArray sim = in.similarities(distance());
         PairMasks masks = PairMasks.of(in);
         NDArray posTerm = Scalars.div(LossMath.logSumExp(Scalars.mul(sim.sub(base), -alpha), masks.positives(), true, 1), alpha);
         NDArray negTerm = Scalars.div(LossMath.logSumExp(Scalars.mul(sim.sub(base), beta), masks.negatives(), true, 1), beta);
-        return posTerm.add(negTerm).mean();
+        return LossTerms.of(posTerm.add(negTerm));
+    }
+
+    @Override
+    protected Distance defaultDistance() {
+        return Distance.cosine();
+    }
+
+    @Override
+    protected Reducer defaultReducer() {
+        return new MeanReducer();
     }
 
     @Override
     public JsonObject config() {
-        JsonObject json = configWith(distance);
+        JsonObject json = super.config();
         json.addProperty("alpha", alpha);
         json.addProperty("beta", beta);
         json.addProperty("base", base);

@@ -3,6 +3,8 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import org.quaterion.distance.Distance;
+import org.quaterion.reducer.MeanReducer;
+import org.quaterion.reducer.Reducer;
 
 /**
  * PML's {@code NTXentLoss} / InfoNCE: per positive pair (a, p),
@@ -16,10 +18,21 @@ public final class NTXentLoss extends TemperatureLoss {
      * Creates the loss.
      *
      * @param temperature τ &gt; 0
-     * @param distance the distance (similarities are its {@code toSimilarity})
+     * @param distance the distance (similarities are its {@code toSimilarity}), or null for cosine
+     * @param reducer the reducer, or null for the mean over positive pairs (PML's default)
+     */
+    public NTXentLoss(double temperature, Distance distance, Reducer reducer) {
+        super(temperature, distance, reducer);
+    }
+
+    /**
+     * Creates the loss with the mean over positive pairs.
+     *
+     * @param temperature τ &gt; 0
+     * @param distance the distance, or null for cosine
      */
     public NTXentLoss(double temperature, Distance distance) {
-        super(temperature, distance);
+        this(temperature, distance, null);
     }
 
     /**
@@ -28,11 +41,16 @@ public final class NTXentLoss extends TemperatureLoss {
      * @param temperature τ
      */
     public NTXentLoss(double temperature) {
-        this(temperature, Distance.cosine());
+        this(temperature, null, null);
     }
 
     @Override
-    protected NDArray compute(LossInputs in) {
+    protected Reducer defaultReducer() {
+        return new MeanReducer();
+    }
+
+    @Override
+    protected LossTerms compute(LossInputs in) {
         NDArray logits = logits(in);
         PairMasks masks = PairMasks.of(in);
         NDArray negLse = LossMath.logSumExp(logits, masks.negatives(), false, 1);
@@ -40,9 +58,6 @@ public final class NTXentLoss extends TemperatureLoss {
         NDArray hasNeg = Masks.rowCounts(masks.negatives()).gt(0).expandDims(1).broadcast(z.getShape());
         NDArray perPair = NDArrays.where(hasNeg, LossMath.softplusExact(z), z.zerosLike());
         NDArray losses = perPair.booleanMask(masks.positives());
-        if (losses.size() == 0) {
-            return in.zero();
-        }
-        return losses.mean();
+        return LossTerms.of(losses);
     }
 }

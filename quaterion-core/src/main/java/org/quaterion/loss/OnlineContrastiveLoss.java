@@ -32,7 +32,6 @@ public final class OnlineContrastiveLoss extends GroupLoss {
     }
 
     private final double margin;
-    private final Distance distance;
     private final Mining mining;
 
     /**
@@ -43,20 +42,20 @@ public final class OnlineContrastiveLoss extends GroupLoss {
      * @param mining the mining strategy (default HARD)
      */
     public OnlineContrastiveLoss(double margin, Distance distance, Mining mining) {
+        super(distance, null);
         Args.atLeast("OnlineContrastiveLoss", "margin", margin, 0);
         this.margin = margin;
-        this.distance = distance;
         this.mining = mining;
     }
 
     /** Creates the loss with Quaterion's defaults (0.5, cosine matrix scale, HARD). */
     public OnlineContrastiveLoss() {
-        this(0.5, Distance.cosine().scaled(0.5), Mining.HARD);
+        this(0.5, null, Mining.HARD);
     }
 
     @Override
-    protected NDArray compute(LossInputs in) {
-        NDArray mat = in.distances(distance);
+    protected LossTerms compute(LossInputs in) {
+        NDArray mat = in.distances(distance());
         PairMasks masks = PairMasks.of(in);
         NDArray pos = masks.positives();
         NDArray neg = masks.negatives();
@@ -74,16 +73,26 @@ public final class OnlineContrastiveLoss extends GroupLoss {
             NDArray safeHn = NDArrays.where(hasNeg, hn, hn.zerosLike().add(margin));
             negTerm = mean(Activation.relu(safeHn.neg().add(margin)).booleanMask(hasNeg), in.zero());
         }
-        return Scalars.mul(posTerm.add(negTerm), 0.5);
+        return LossTerms.reduced(Scalars.mul(posTerm.add(negTerm), 0.5));
     }
 
     private static NDArray mean(NDArray x, NDArray zero) {
         return x.size() == 0 ? zero : x.mean();
     }
 
+    /**
+     * Quaterion's default: cosine distance scaled by ½, i.e. {@code (1 − cos) / 2}.
+     *
+     * @return the distance
+     */
+    @Override
+    protected Distance defaultDistance() {
+        return Distance.cosine().scaled(0.5);
+    }
+
     @Override
     public JsonObject config() {
-        JsonObject json = configWith(distance);
+        JsonObject json = super.config();
         json.addProperty("margin", margin);
         json.addProperty("mining", mining.name().toLowerCase(Locale.ROOT));
         return json;

@@ -2,6 +2,8 @@ package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import com.google.gson.JsonObject;
+import org.quaterion.distance.Distance;
 
 /**
  * A loss over scored pairs in Quaterion's layout: embeddings {@code (2n, d)} (rows of both sides of the batch's
@@ -10,6 +12,47 @@ import ai.djl.ndarray.types.DataType;
  * Output: a scalar; bad input raises {@link IllegalArgumentException}.
  */
 public abstract class PairwiseLoss implements SimilarityLoss {
+
+    private final Distance distance;
+
+    /**
+     * Creates the loss.
+     *
+     * @param distance the distance between the two sides of a pair, or null for {@link #defaultDistance()}
+     */
+    protected PairwiseLoss(Distance distance) {
+        this.distance = distance != null ? distance : defaultDistance();
+    }
+
+    /**
+     * The distance used when none is given. Called from the constructor: it must not read the subclass's fields.
+     *
+     * @return cosine, sentence-transformers' and Quaterion's default
+     */
+    protected Distance defaultDistance() {
+        return Distance.cosine();
+    }
+
+    /**
+     * The distance between the two sides of a pair.
+     *
+     * @return the distance
+     */
+    public final Distance distance() {
+        return distance;
+    }
+
+    /**
+     * The settings: {@code distance}; subclasses add their own to it.
+     *
+     * @return a new object
+     */
+    @Override
+    public JsonObject config() {
+        JsonObject json = new JsonObject();
+        json.add("distance", distance.config());
+        return json;
+    }
 
     /**
      * Computes the loss.

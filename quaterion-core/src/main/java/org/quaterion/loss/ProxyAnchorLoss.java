@@ -25,7 +25,7 @@ public final class ProxyAnchorLoss extends ClassWeightLoss {
      * @param alpha α
      */
     public ProxyAnchorLoss(int numClasses, int embeddingSize, double margin, double alpha) {
-        super(numClasses, embeddingSize, "proxies", new ai.djl.training.initializer.XavierInitializer());
+        super(numClasses, embeddingSize, "proxies", new ai.djl.training.initializer.XavierInitializer(), null);
         Args.atLeast("ProxyAnchorLoss", "margin", margin, 0);
         Args.positive("ProxyAnchorLoss", "alpha", alpha);
         this.margin = margin;
@@ -33,7 +33,7 @@ public final class ProxyAnchorLoss extends ClassWeightLoss {
     }
 
     @Override
-    protected NDArray computeWithWeights(LossInputs in, NDArray proxies) {
+    protected LossTerms computeWithWeights(LossInputs in, NDArray proxies) {
         NDArray cos = cosines(in.embeddings(), proxies);
         NDArray pos = in.labels().oneHot(numClasses()).gt(0);
         NDArray neg = pos.logicalNot();
@@ -41,12 +41,12 @@ public final class ProxyAnchorLoss extends ClassWeightLoss {
         NDArray negTerm = LossMath.logSumExp(Scalars.mul(cos.add(margin), alpha), neg, true, 0);
         double withPos = Masks.any(pos, 0).toType(DataType.INT64, false).sum().getLong();
         NDArray posPart = withPos == 0 ? in.zero() : Scalars.div(posTerm.sum(), withPos);
-        return posPart.add(Scalars.div(negTerm.sum(), numClasses()));
+        return LossTerms.reduced(posPart.add(Scalars.div(negTerm.sum(), numClasses()))); // PML: already reduced
     }
 
     @Override
     public JsonObject config() {
-        JsonObject json = baseConfig();
+        JsonObject json = super.config();
         json.addProperty("margin", margin);
         json.addProperty("alpha", alpha);
         return json;

@@ -2,6 +2,8 @@ package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
 import org.quaterion.distance.Distance;
+import org.quaterion.reducer.AvgNonZeroReducer;
+import org.quaterion.reducer.Reducer;
 import org.quaterion.models.internal.Scalars;
 import org.quaterion.reducer.AvgNonZeroReducer;
 
@@ -17,10 +19,21 @@ public final class SupConLoss extends TemperatureLoss {
      * Creates the loss.
      *
      * @param temperature τ &gt; 0
-     * @param distance the distance (similarities are its {@code toSimilarity})
+     * @param distance the distance (similarities are its {@code toSimilarity}), or null for cosine
+     * @param reducer the reducer, or null for the mean over anchors with a non-zero loss (PML's default)
+     */
+    public SupConLoss(double temperature, Distance distance, Reducer reducer) {
+        super(temperature, distance, reducer);
+    }
+
+    /**
+     * Creates the loss with the mean over anchors with a non-zero loss.
+     *
+     * @param temperature τ &gt; 0
+     * @param distance the distance, or null for cosine
      */
     public SupConLoss(double temperature, Distance distance) {
-        super(temperature, distance);
+        this(temperature, distance, null);
     }
 
     /**
@@ -29,11 +42,16 @@ public final class SupConLoss extends TemperatureLoss {
      * @param temperature τ
      */
     public SupConLoss(double temperature) {
-        this(temperature, Distance.cosine());
+        this(temperature, null, null);
     }
 
     @Override
-    protected NDArray compute(LossInputs in) {
+    protected Reducer defaultReducer() {
+        return new AvgNonZeroReducer();
+    }
+
+    @Override
+    protected LossTerms compute(LossInputs in) {
         NDArray logits = logits(in);
         PairMasks masks = PairMasks.of(in);
         NDArray all = masks.positives().logicalOr(masks.negatives());
@@ -41,6 +59,6 @@ public final class SupConLoss extends TemperatureLoss {
         NDArray posF = masks.positives().toType(logits.getDataType(), false);
         NDArray count = posF.sum(new int[] {1});
         NDArray mean = logProb.mul(posF).sum(new int[] {1}).div(Scalars.max(count, 1));
-        return new AvgNonZeroReducer().reduce(mean.neg(), in.zero());
+        return LossTerms.of(mean.neg());
     }
 }

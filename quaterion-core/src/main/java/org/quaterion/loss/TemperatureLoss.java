@@ -4,23 +4,24 @@ import ai.djl.ndarray.NDArray;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.models.internal.Scalars;
+import org.quaterion.reducer.Reducer;
 
 /** Base of the contrastive losses on temperature-scaled similarities {@code s/τ} (NT-Xent, SupCon). */
 public abstract class TemperatureLoss extends GroupLoss {
 
     private final double temperature;
-    private final Distance distance;
 
     /**
      * Creates the loss.
      *
      * @param temperature τ &gt; 0
-     * @param distance the distance whose similarity is scaled (cosine in the papers)
+     * @param distance the distance whose similarity is scaled, or null for cosine (the papers' choice)
+     * @param reducer the reducer, or null for the subclass's default
      */
-    protected TemperatureLoss(double temperature, Distance distance) {
+    protected TemperatureLoss(double temperature, Distance distance, Reducer reducer) {
+        super(distance, reducer);
         Args.positive(getClass().getSimpleName(), "temperature", temperature);
         this.temperature = temperature;
-        this.distance = distance;
     }
 
     /**
@@ -30,12 +31,17 @@ public abstract class TemperatureLoss extends GroupLoss {
      * @return {@code (n, m)} logits
      */
     protected final NDArray logits(LossInputs in) {
-        return Scalars.div(in.similarities(distance), temperature);
+        return Scalars.div(in.similarities(distance()), temperature);
+    }
+
+    @Override
+    protected Distance defaultDistance() {
+        return Distance.cosine();
     }
 
     @Override
     public JsonObject config() {
-        JsonObject json = configWith(distance);
+        JsonObject json = super.config();
         json.addProperty("temperature", temperature);
         return json;
     }

@@ -44,7 +44,6 @@ public final class TripletLoss extends GroupLoss {
     private static final long BLOCK_ELEMENTS = 1L << 24;
 
     private final double margin;
-    private final Distance distance;
     private final Mining mining;
     private final boolean soft;
 
@@ -57,19 +56,19 @@ public final class TripletLoss extends GroupLoss {
      * @param soft use {@code softplus(hp − hn)} in HARD mode
      */
     public TripletLoss(double margin, Distance distance, Mining mining, boolean soft) {
+        super(distance, null);
         Args.atLeast("TripletLoss", "margin", margin, 0);
         if (soft && mining != Mining.HARD) {
             throw new IllegalArgumentException("soft=true applies to mining HARD only, got " + mining);
         }
         this.margin = margin;
-        this.distance = distance;
         this.mining = mining;
         this.soft = soft;
     }
 
     /** Creates the loss with Quaterion's defaults: margin 0.5, cosine (matrix scale), HARD, not soft. */
     public TripletLoss() {
-        this(0.5, Distance.cosine().scaled(0.5), Mining.HARD, false);
+        this(0.5, null, Mining.HARD, false);
     }
 
     /** Quaterion's TripletLoss mines inside the loss ({@code mining}); it takes no external tuples. */
@@ -85,16 +84,16 @@ public final class TripletLoss extends GroupLoss {
     }
 
     @Override
-    protected NDArray compute(LossInputs in) {
-        NDArray mat = in.distances(distance);
+    protected LossTerms compute(LossInputs in) {
+        NDArray mat = in.distances(distance());
         NDArray pos = Masks.positives(in.labels(), in.refLabels(), in.selfRef());
         NDArray neg = Masks.negatives(in.labels(), in.refLabels());
-        return switch (mining) {
+        return LossTerms.reduced(switch (mining) {
             case ALL -> TripletBlocks.reduceHinge(mat, pos, neg, margin, new ThresholdReducer(1e-16, null),
                     in.zero());
             case HARD -> hard(mat, pos, neg, in);
             case SEMI_HARD -> semiHard(mat, pos, neg, in);
-        };
+        });
     }
 
     private NDArray hard(NDArray mat, NDArray pos, NDArray neg, LossInputs in) {
@@ -149,9 +148,19 @@ public final class TripletLoss extends GroupLoss {
         return losses.mean();
     }
 
+    /**
+     * Quaterion's default: cosine distance scaled by ½, i.e. {@code (1 − cos) / 2}.
+     *
+     * @return the distance
+     */
+    @Override
+    protected Distance defaultDistance() {
+        return Distance.cosine().scaled(0.5);
+    }
+
     @Override
     public JsonObject config() {
-        JsonObject json = configWith(distance);
+        JsonObject json = super.config();
         json.addProperty("margin", margin);
         json.addProperty("mining", mining.name().toLowerCase(Locale.ROOT));
         json.addProperty("soft", soft);

@@ -21,8 +21,6 @@ public final class TripletMarginLoss extends GroupLoss {
 
     private final double margin;
     private final boolean smooth;
-    private final Distance distance;
-    private final Reducer reducer;
 
     /**
      * Creates the loss.
@@ -33,11 +31,10 @@ public final class TripletMarginLoss extends GroupLoss {
      * @param reducer the reducer
      */
     public TripletMarginLoss(double margin, boolean smooth, Distance distance, Reducer reducer) {
+        super(distance, reducer);
         Args.atLeast("TripletMarginLoss", "margin", margin, 0);
         this.margin = margin;
         this.smooth = smooth;
-        this.distance = distance;
-        this.reducer = reducer;
     }
 
     /**
@@ -46,7 +43,7 @@ public final class TripletMarginLoss extends GroupLoss {
      * @param margin the margin
      */
     public TripletMarginLoss(double margin) {
-        this(margin, false, Distance.euclidean().normalized(), new AvgNonZeroReducer());
+        this(margin, false, null, null);
     }
 
     /** Creates the loss with PML's defaults (margin 0.05). */
@@ -59,29 +56,35 @@ public final class TripletMarginLoss extends GroupLoss {
     }
 
     @Override
-    protected NDArray compute(LossInputs in) {
-        NDArray mat = in.distances(distance);
+    protected LossTerms compute(LossInputs in) {
+        NDArray mat = in.distances(distance());
         if (in.tuples() == null) {
             NDArray pos = Masks.positives(in.labels(), in.refLabels(), in.selfRef());
             NDArray neg = Masks.negatives(in.labels(), in.refLabels());
-            return smooth ? TripletBlocks.reduce(mat, pos, neg, (ap, an) -> hinge(ap.sub(an).add(margin)), reducer,
-                    in.zero()) : TripletBlocks.reduceHinge(mat, pos, neg, margin, reducer, in.zero());
+            // the blocks reduce as they go, so that the B³ triplet terms never exist at once
+            return LossTerms.reduced(smooth ? TripletBlocks.reduce(mat, pos, neg, (ap, an) -> hinge(ap.sub(an)
+                    .add(margin)), reducer(), in.zero()) : TripletBlocks.reduceHinge(mat, pos, neg, margin, reducer(),
+                    in.zero()));
         }
         IndexTuples.Triplets t = in.tuples().toTriplets();
         if (t.size() == 0) {
-            return in.zero();
+            return LossTerms.reduced(in.zero());
         }
         NDArray ap = LossMath.pick(mat, t.a(), t.p());
         NDArray an = LossMath.pick(mat, t.a(), t.n());
-        return reducer.reduce(hinge(ap.sub(an).add(margin)), in.zero());
+        return LossTerms.of(hinge(ap.sub(an).add(margin)));
+    }
+
+    @Override
+    protected Reducer defaultReducer() {
+        return new AvgNonZeroReducer();
     }
 
     @Override
     public JsonObject config() {
-        JsonObject json = configWith(distance);
+        JsonObject json = super.config();
         json.addProperty("margin", margin);
         json.addProperty("smooth", smooth);
-        json.addProperty("reducer", reducer.name());
         return json;
     }
 }

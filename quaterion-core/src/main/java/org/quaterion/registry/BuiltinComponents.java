@@ -30,6 +30,7 @@ import org.quaterion.miner.Miner;
 import org.quaterion.miner.MultiSimilarityMiner;
 import org.quaterion.miner.PairMarginMiner;
 import org.quaterion.miner.TripletMarginMiner;
+import org.quaterion.reducer.Reducer;
 import org.quaterion.reducer.Reducers;
 
 /** The library's own losses and miners, each rebuilt from the keys its {@code config()} writes. */
@@ -42,30 +43,30 @@ final class BuiltinComponents {
                 loss("triplet", TripletLoss.class, TripletLoss::new, c -> new TripletLoss(num(c, "margin"), dist(c),
                         TripletLoss.Mining.valueOf(upper(c, "mining")), c.get("soft").getAsBoolean())),
                 loss("triplet_margin", TripletMarginLoss.class, TripletMarginLoss::new, c -> new TripletMarginLoss(num(c, "margin"),
-                        c.get("smooth").getAsBoolean(), dist(c), Reducers.byName(c.get("reducer").getAsString()))),
+                        c.get("smooth").getAsBoolean(), dist(c), reducer(c))),
                 loss("contrastive", ContrastiveLoss.class, ContrastiveLoss::new, c -> new ContrastiveLoss(num(c, "pos_margin"),
-                        num(c, "neg_margin"), dist(c), Reducers.byName(c.get("reducer").getAsString()))),
+                        num(c, "neg_margin"), dist(c), reducer(c))),
                 loss("online_contrastive", OnlineContrastiveLoss.class, OnlineContrastiveLoss::new, c -> new OnlineContrastiveLoss(
                         num(c, "margin"), dist(c), OnlineContrastiveLoss.Mining.valueOf(upper(c, "mining")))),
                 loss("multi_similarity", MultiSimilarityLoss.class, MultiSimilarityLoss::new, c -> new MultiSimilarityLoss(num(c, "alpha"),
-                        num(c, "beta"), num(c, "base"), dist(c))),
-                loss("ntxent", NTXentLoss.class, () -> new NTXentLoss(0.07), c -> new NTXentLoss(num(c, "temperature"), dist(c))),
-                loss("supcon", SupConLoss.class, () -> new SupConLoss(0.1), c -> new SupConLoss(num(c, "temperature"), dist(c))),
-                loss("circle", CircleLoss.class, CircleLoss::new, c -> new CircleLoss(num(c, "m"), num(c, "gamma"), dist(c))),
-                loss("fast_ap", FastAPLoss.class, FastAPLoss::new, c -> new FastAPLoss(c.get("num_bins").getAsInt())),
+                        num(c, "beta"), num(c, "base"), dist(c), reducer(c))),
+                loss("ntxent", NTXentLoss.class, () -> new NTXentLoss(0.07), c -> new NTXentLoss(num(c, "temperature"), dist(c), reducer(c))),
+                loss("supcon", SupConLoss.class, () -> new SupConLoss(0.1), c -> new SupConLoss(num(c, "temperature"), dist(c), reducer(c))),
+                loss("circle", CircleLoss.class, CircleLoss::new, c -> new CircleLoss(num(c, "m"), num(c, "gamma"), dist(c), reducer(c))),
+                loss("fast_ap", FastAPLoss.class, FastAPLoss::new, c -> new FastAPLoss(c.get("num_bins").getAsInt(), reducer(c))),
                 loss("lifted_structure", LiftedStructureLoss.class, LiftedStructureLoss::new, c -> new LiftedStructureLoss(
-                        num(c, "neg_margin"), num(c, "pos_margin"), dist(c))),
+                        num(c, "neg_margin"), num(c, "pos_margin"), dist(c), reducer(c))),
                 loss("margin", MarginLoss.class, MarginLoss::new, c -> new MarginLoss(num(c, "margin"), num(c, "nu"), num(c, "beta"),
                         c.get("learn_beta").getAsBoolean(), dist(c))),
                 loss("arcface", ArcFaceLoss.class, () -> new ArcFaceLoss(1, 1, 64, 0.5), c -> new ArcFaceLoss(classes(c), size(c), num(c, "scale"),
-                        num(c, "margin"))),
+                        num(c, "margin"), reducer(c))),
                 loss("cosface", CosFaceLoss.class, () -> new CosFaceLoss(1, 1, 64, 0.35), c -> new CosFaceLoss(classes(c), size(c), num(c, "scale"),
-                        num(c, "margin"))),
+                        num(c, "margin"), reducer(c))),
                 loss("softmax", SoftmaxLoss.class, () -> new SoftmaxLoss(1, 1, 0.05), c -> new SoftmaxLoss(classes(c), size(c),
-                        num(c, "temperature"))),
+                        num(c, "temperature"), reducer(c))),
                 loss("proxy_anchor", ProxyAnchorLoss.class, () -> new ProxyAnchorLoss(1, 1, 0.1, 32), c -> new ProxyAnchorLoss(classes(c), size(c),
                         num(c, "margin"), num(c, "alpha"))),
-                loss("center", CenterLoss.class, () -> new CenterLoss(1, 1, 1.0), c -> new CenterLoss(classes(c), size(c), num(c, "lambda_c"))),
+                loss("center", CenterLoss.class, () -> new CenterLoss(1, 1, 1.0), c -> new CenterLoss(classes(c), size(c), num(c, "lambda_c"), reducer(c))),
                 loss("multiple_negatives_ranking", MultipleNegativesRankingLoss.class, MultipleNegativesRankingLoss::new, c ->
                         new MultipleNegativesRankingLoss(num(c, "scale"), dist(c), c.get("symmetric").getAsBoolean())),
                 loss("cosent", CoSENTLoss.class, CoSENTLoss::new, c -> new CoSENTLoss(num(c, "scale"), dist(c))),
@@ -94,6 +95,11 @@ final class BuiltinComponents {
 
     private static Distance dist(JsonObject c) {
         return Distance.fromConfig(c.getAsJsonObject("distance"));
+    }
+
+    /** The reducer named in the config; null (the loss's default) when the config has none. */
+    private static Reducer reducer(JsonObject c) {
+        return c.has("reducer") ? Reducers.byName(c.get("reducer").getAsString()) : null;
     }
 
     private static int classes(JsonObject c) {

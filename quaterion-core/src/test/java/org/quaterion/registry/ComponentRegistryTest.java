@@ -59,7 +59,7 @@ class ComponentRegistryTest {
                 new TripletMarginMiner(0.2, TripletMarginMiner.Type.SEMIHARD, Distance.cosine()));
     }
 
-    private static double value(SimilarityLoss loss, NDManager m, double[][] emb, long[] labels, double[][] weights) {
+    static double value(SimilarityLoss loss, NDManager m, double[][] emb, long[] labels, double[][] weights) {
         if (loss instanceof ClassWeightLoss c) {
             c.setWeights(m, weights, DataType.FLOAT64);
         } else if (loss instanceof GroupLoss g) {

@@ -13,6 +13,7 @@ import org.quaterion.dataset.GroupSimilarityDataLoader;
 import org.quaterion.dataset.LoaderOptions;
 import org.quaterion.loss.GroupLoss;
 import org.quaterion.loss.LossInputs;
+import org.quaterion.loss.LossTerms;
 import org.quaterion.loss.TripletLoss;
 
 /**
@@ -29,7 +30,7 @@ class ReproducibilityTest {
         private final TripletLoss inner = new TripletLoss();
 
         @Override
-        protected NDArray compute(LossInputs in) {
+        protected LossTerms compute(LossInputs in) {
             NDArray value = inner.forward(in.embeddings(), in.labels(), in.tuples());
             try {
                 GarbageCollection.collectAndFreeDirectBuffers();
@@ -37,7 +38,7 @@ class ReproducibilityTest {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            return value;
+            return LossTerms.reduced(value);
         }
 
         @Override

@@ -16,7 +16,6 @@ import org.quaterion.models.internal.Scalars;
 public final class CoSENTLoss extends PairwiseLoss {
 
     private final double scale;
-    private final Distance distance;
 
     /**
      * Creates the loss.
@@ -25,16 +24,16 @@ public final class CoSENTLoss extends PairwiseLoss {
      * @param distance the distance (similarities are its {@code toSimilarity})
      */
     public CoSENTLoss(double scale, Distance distance) {
+        super(distance);
         if (!(scale > 0)) {
             throw new IllegalArgumentException("scale must be > 0, got " + scale);
         }
         this.scale = scale;
-        this.distance = distance;
     }
 
     /** Creates the loss with λ = 20 and cosine. */
     public CoSENTLoss() {
-        this(20, Distance.cosine());
+        this(20, null);
     }
 
     @Override
@@ -42,7 +41,7 @@ public final class CoSENTLoss extends PairwiseLoss {
         if (pairs.getShape().get(0) < 2) {
             return zero;
         }
-        NDArray s = Scalars.mul(distance.similarityRowwise(left(embeddings, pairs), right(embeddings, pairs)), scale);
+        NDArray s = Scalars.mul(distance().similarityRowwise(left(embeddings, pairs), right(embeddings, pairs)), scale);
         NDArray diff = s.expandDims(0).sub(s.expandDims(1));
         NDArray ordered = labels.expandDims(1).gt(labels.expandDims(0));
         NDArray flat = diff.reshape(1, -1);
@@ -51,8 +50,7 @@ public final class CoSENTLoss extends PairwiseLoss {
 
     @Override
     public JsonObject config() {
-        JsonObject json = new JsonObject();
-        json.add("distance", distance.config());
+        JsonObject json = super.config();
         json.addProperty("scale", scale);
         return json;
     }

@@ -18,7 +18,6 @@ import org.quaterion.models.internal.Scalars;
 public final class MultipleNegativesRankingLoss extends PairwiseLoss {
 
     private final double scale;
-    private final Distance distance;
     private final boolean symmetric;
 
     /**
@@ -29,17 +28,17 @@ public final class MultipleNegativesRankingLoss extends PairwiseLoss {
      * @param symmetric also rank a's given b's
      */
     public MultipleNegativesRankingLoss(double scale, Distance distance, boolean symmetric) {
+        super(distance);
         if (!(scale > 0)) {
             throw new IllegalArgumentException("scale must be > 0, got " + scale);
         }
         this.scale = scale;
-        this.distance = distance;
         this.symmetric = symmetric;
     }
 
     /** Creates the loss with scale 20, cosine, not symmetric. */
     public MultipleNegativesRankingLoss() {
-        this(20, Distance.cosine(), false);
+        this(20, null, false);
     }
 
     @Override
@@ -52,7 +51,7 @@ public final class MultipleNegativesRankingLoss extends PairwiseLoss {
         if (n == 0) {
             return zero;
         }
-        NDArray logits = Scalars.mul(distance.similarityMatrix(left(embeddings, pairs), right(embeddings, pairs)), scale);
+        NDArray logits = Scalars.mul(distance().similarityMatrix(left(embeddings, pairs), right(embeddings, pairs)), scale);
         NDArray targets = embeddings.getManager().arange(0L, n, 1L, ai.djl.ndarray.types.DataType.INT64);
         NDArray loss = LossMath.crossEntropy(logits, targets).mean();
         if (symmetric) {
@@ -63,8 +62,7 @@ public final class MultipleNegativesRankingLoss extends PairwiseLoss {
 
     @Override
     public JsonObject config() {
-        JsonObject json = new JsonObject();
-        json.add("distance", distance.config());
+        JsonObject json = super.config();
         json.addProperty("scale", scale);
         json.addProperty("symmetric", symmetric);
         return json;

@@ -22,7 +22,6 @@ import org.quaterion.models.internal.Scalars;
  */
 public final class PairContrastiveLoss extends PairwiseLoss {
 
-    private final Distance distance;
     private final double margin;
     private final boolean sizeAverage;
 
@@ -34,17 +33,17 @@ public final class PairContrastiveLoss extends PairwiseLoss {
      * @param sizeAverage mean (true) or sum (false) over pairs
      */
     public PairContrastiveLoss(Distance distance, double margin, boolean sizeAverage) {
+        super(distance);
         if (!Double.isFinite(margin) || margin < 0) {
             throw new IllegalArgumentException("PairContrastiveLoss needs margin >= 0 (finite), got " + margin);
         }
-        this.distance = distance;
         this.margin = margin;
         this.sizeAverage = sizeAverage;
     }
 
     /** Creates the loss with Quaterion's defaults: cosine, 0.5, mean. */
     public PairContrastiveLoss() {
-        this(Distance.cosine(), 0.5, true);
+        this(null, 0.5, true);
     }
 
     @Override
@@ -58,11 +57,11 @@ public final class PairContrastiveLoss extends PairwiseLoss {
                     + labels.max().toType(DataType.FLOAT64, false).getDouble()
                     + "]; rescale the scores or use CoSENTLoss for graded similarity");
         }
-        NDArray d = distance.rowwise(left(embeddings, pairs), right(embeddings, pairs));
+        NDArray d = distance().rowwise(left(embeddings, pairs), right(embeddings, pairs));
         NDArray losses = Scalars.mul(labels.mul(d.square()).add(labels.neg().add(1).mul(Activation.relu(d.neg()
                 .add(margin)).square())), 0.5);
         if (subgroups != null && subgroups.max().getLong() != subgroups.min().getLong()) {
-            NDArray mat = distance.matrix(embeddings, embeddings);
+            NDArray mat = distance().matrix(embeddings, embeddings);
             NDArray other = subgroups.expandDims(1).neq(subgroups.expandDims(0));
             NDArray hasOther = other.toType(DataType.INT32, false).sum(new int[] {1}).gt(0);
             NDArray nearest = NDArrays.where(other, mat, mat.zerosLike().add(Double.POSITIVE_INFINITY))
@@ -76,8 +75,7 @@ public final class PairContrastiveLoss extends PairwiseLoss {
 
     @Override
     public JsonObject config() {
-        JsonObject json = new JsonObject();
-        json.add("distance", distance.config());
+        JsonObject json = super.config();
         json.addProperty("margin", margin);
         json.addProperty("size_average", sizeAverage);
         return json;
