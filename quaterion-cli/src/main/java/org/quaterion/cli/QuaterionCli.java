@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.quaterion.dataset.Batch;
 import org.quaterion.dataset.Datasets;
 import org.quaterion.dataset.GroupSimilarityDataLoader;
 import org.quaterion.dataset.LoaderOptions;
@@ -217,8 +218,8 @@ public final class QuaterionCli implements Callable<Integer> {
             if (c.cacheDir() != null) {
                 requireWritableDirectory(c.cacheDir(), "cache");
             }
-            SimilarityDataLoader<?, ?> train;
-            SimilarityDataLoader<?, ?> validation = null;
+            SimilarityDataLoader<?, ? extends Batch<String>> train;
+            SimilarityDataLoader<?, ? extends Batch<String>> validation = null;
             int numClasses = 0;
             if (c.kind().equals("pairs")) {
                 List<SimilarityPairSample<String>> data = Datasets.pairsFromJsonl(c.train(), e -> e.getAsString());

@@ -1,6 +1,7 @@
 package org.quaterion.dataset;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A batch of a {@link GroupSimilarityDataLoader}: records and their groups (Quaterion's {@code {"groups": …}}).
@@ -10,4 +11,10 @@ import java.util.List;
  * @param rows the dataset rows of the records
  * @param <T> record type
  */
-public record GroupBatch<T>(List<T> records, long[] groups, int[] rows) {}
+public record GroupBatch<T>(List<T> records, long[] groups, int[] rows) implements Batch<T> {
+
+    @Override
+    public <R> R match(Function<GroupBatch<T>, R> onGroups, Function<PairBatch<T>, R> onPairs) {
+        return onGroups.apply(this);
+    }
+}

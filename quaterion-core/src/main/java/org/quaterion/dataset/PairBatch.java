@@ -1,6 +1,7 @@
 package org.quaterion.dataset;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A batch of n pairs in Quaterion's layout: records {@code [a_0 … a_{n−1}, b_0 … b_{n−1}]} (2n), {@code pairs[i] =
@@ -13,4 +14,11 @@ import java.util.List;
  * @param rows the dataset rows of the n pairs
  * @param <T> record type
  */
-public record PairBatch<T>(List<T> records, long[][] pairs, double[] labels, long[] subgroups, int[] rows) {}
+public record PairBatch<T>(List<T> records, long[][] pairs, double[] labels, long[] subgroups, int[] rows)
+        implements Batch<T> {
+
+    @Override
+    public <R> R match(Function<GroupBatch<T>, R> onGroups, Function<PairBatch<T>, R> onPairs) {
+        return onPairs.apply(this);
+    }
+}

@@ -1,9 +1,6 @@
 package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.ParameterList;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.miner.IndexTuples;
@@ -154,23 +151,6 @@ public abstract class GroupLoss implements SimilarityLoss {
      * @return the per-element losses (reduced by the base with {@link #reducer()}), or an already reduced scalar
      */
     protected abstract LossTerms compute(LossInputs in);
-
-    /**
-     * The loss's own trainable parameters (empty unless it has class weights, proxies, centres, …).
-     *
-     * @return the parameters
-     */
-    public ParameterList parameters() {
-        return new ParameterList();
-    }
-
-    /**
-     * Creates the loss's parameters, if any, on the manager's device in the given type; idempotent.
-     *
-     * @param manager the owner of the parameters
-     * @param dataType FLOAT32 or FLOAT64
-     */
-    public void initialize(NDManager manager, DataType dataType) {}
 
     @Override
     public String toString() {

@@ -16,6 +16,7 @@ import org.quaterion.cache.CacheType;
 import org.quaterion.cache.EncoderCache;
 import org.quaterion.cache.KeyExtractor;
 import org.quaterion.cache.RecordHash;
+import org.quaterion.dataset.Batch;
 import org.quaterion.dataset.GroupBatch;
 import org.quaterion.dataset.PairBatch;
 import org.quaterion.dataset.SimilarityDataLoader;
@@ -229,13 +230,23 @@ final class ModelCache<T> implements AutoCloseable {
         };
     }
 
+    /** Cache keys by dataset row: one per record of a group batch, "a" and "b" sides for a pair batch. */
+    private static List<String> rowKeys(Batch<?> batch, String split) {
+        List<String> keys = new ArrayList<>();
+        boolean pairs = batch.match(g -> false, p -> true);
+        for (String side : pairs ? List.of(":a", ":b") : List.of("")) {
+            for (int r : batch.rows()) {
+                keys.add(split + ":" + r + side);
+            }
+        }
+        return keys;
+    }
+
     /** The model's forward pass with cached encoder outputs. */
-    @SuppressWarnings("unchecked")
-    NDArray forward(Object batch, SimilarityDataLoader<?, ?> loader, NDManager manager, boolean training) {
+    NDArray forward(Batch<T> batch, SimilarityDataLoader<?, ?> loader, NDManager manager, boolean training) {
         String split = splits.get(loader).name();
-        List<T> records = batch instanceof GroupBatch<?> g ? (List<T>) g.records() : (List<T>) ((PairBatch<?>) batch)
-                .records();
-        int[] rows = batch instanceof GroupBatch<?> g ? g.rows() : ((PairBatch<?>) batch).rows();
+        List<T> records = batch.records();
+        int[] rows = batch.rows();
         NDList outputs = new NDList();
         for (Map.Entry<String, Encoder<T>> e : model.encoders().entrySet()) {
             EncoderCache cache = caches.get(e.getKey());
@@ -247,17 +258,8 @@ final class ModelCache<T> implements AutoCloseable {
             KeyExtractor<T> extractor = config.keyExtractors().get(e.getKey());
             if (extractor != null) {
                 records.forEach(r -> keys.add(extractor.key(r)));
-            } else if (batch instanceof GroupBatch<?>) {
-                for (int r : rows) {
-                    keys.add(split + ":" + r);
-                }
             } else {
-                for (int r : rows) {
-                    keys.add(split + ":" + r + ":a");
-                }
-                for (int r : rows) {
-                    keys.add(split + ":" + r + ":b");
-                }
+                keys.addAll(rowKeys(batch, split));
             }
             NDArray out = cache.lookup(keys, manager);
             outputs.add(out.getDevice().equals(manager.getDevice()) ? out : out.toDevice(manager.getDevice(), false));

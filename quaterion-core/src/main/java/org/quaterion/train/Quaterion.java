@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.quaterion.cache.CacheConfig;
+import org.quaterion.dataset.Batch;
 import org.quaterion.dataset.GroupSimilarityDataLoader;
 import org.quaterion.dataset.PairsSimilarityDataLoader;
 import org.quaterion.dataset.SimilarityDataLoader;
@@ -42,7 +43,8 @@ public final class Quaterion {
      * @throws IOException when writing metrics or checkpoints fails
      */
     public static <T> FitResult fit(TrainableModel<T> model, TrainerConfig config,
-            SimilarityDataLoader<?, ?> trainLoader, SimilarityDataLoader<?, ?> validationLoader) throws IOException {
+            SimilarityDataLoader<?, ? extends Batch<T>> trainLoader,
+            SimilarityDataLoader<?, ? extends Batch<T>> validationLoader) throws IOException {
         return fit(model, config, trainLoader, validationLoader, null);
     }
 
@@ -61,8 +63,8 @@ public final class Quaterion {
      * @throws IOException when reading or writing fails
      */
     public static <T> FitResult fit(TrainableModel<T> model, TrainerConfig config,
-            SimilarityDataLoader<?, ?> trainLoader, SimilarityDataLoader<?, ?> validationLoader, Path resumeFrom)
-            throws IOException {
+            SimilarityDataLoader<?, ? extends Batch<T>> trainLoader,
+            SimilarityDataLoader<?, ? extends Batch<T>> validationLoader, Path resumeFrom) throws IOException {
         if (model == null || config == null || trainLoader == null) {
             throw new IllegalArgumentException("fit needs a model, a config and a training loader");
         }

@@ -148,7 +148,8 @@ public abstract class TrainableModel<T> implements AutoCloseable {
      * @param batchIndex the batch's index in its epoch
      * @param stage training or validation
      */
-    protected void processResults(NDArray embeddings, Object batch, int batchIndex, AttachedMetric.Stage stage) {}
+    protected void processResults(NDArray embeddings, org.quaterion.dataset.Batch<T> batch, int batchIndex,
+            AttachedMetric.Stage stage) {}
 
     /** Builds every part on a device with libtorch seeded; a second call does nothing. */
     final synchronized void build(Device device, long seed) {
@@ -196,9 +197,7 @@ public abstract class TrainableModel<T> implements AutoCloseable {
             builder.optDevice(device);
         }
         SimilarityModel<T> built = builder.build();
-        if (l instanceof GroupLoss g) {
-            g.initialize(built.manager(), configureDataType());
-        }
+        l.initialize(built.manager(), configureDataType());
         List<AttachedMetric> m = configureMetrics();
         this.miner = mi;
         this.optimizer = configureOptimizer();
@@ -260,10 +259,8 @@ public abstract class TrainableModel<T> implements AutoCloseable {
         for (Pair<String, Parameter> p : model().trainableParameters()) {
             out.put(p.getKey(), p.getValue().getArray());
         }
-        if (loss instanceof GroupLoss g) {
-            for (Pair<String, Parameter> p : g.parameters()) {
-                out.put("loss." + p.getKey(), p.getValue().getArray());
-            }
+        for (Pair<String, Parameter> p : loss.parameters()) {
+            out.put("loss." + p.getKey(), p.getValue().getArray());
         }
         return out;
     }

@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.quaterion.dataset.Batch;
 import org.quaterion.dataset.GroupBatch;
 import org.quaterion.dataset.PairBatch;
 import org.quaterion.dataset.SimilarityDataLoader;
@@ -181,19 +182,19 @@ final class Trainer<T> {
         Iterator<?> batches = batches(loader, 0);
         try {
             while (batches.hasNext() && rows.size() < 1000) {
-                Object batch = batches.next();
+                Batch<T> batch = next(batches);
                 try (NDManager manager = model.manager().newSubManager(); NDScope scope = new NDScope()) {
                     float[] flat = forward(batch, loader, manager, false).toType(DataType.FLOAT32, false)
                             .toFloatArray();
-                    int n = size(batch);
+                    int n = batch.size();
                     int d = flat.length / n;
                     for (int i = 0; i < n; i++) {
                         float[] row = new float[d];
                         System.arraycopy(flat, i * d, row, 0, d);
                         rows.add(row);
                         // groups by group; pairs by pair, so both sides of a pair share a colour
-                        colours.add(batch instanceof GroupBatch<?> g ? g.groups()[i]
-                                : (long) (((PairBatch<?>) batch).rows()[i % (n / 2)]));
+                        int k = i;
+                        colours.add(batch.match(g -> g.groups()[k], p -> (long) p.rows()[k % (n / 2)]));
                     }
                 }
             }
@@ -261,8 +262,8 @@ final class Trainer<T> {
         try {
             int index = 0;
             while (batches.hasNext()) {
-                Object batch = batches.next();
-                int size = size(batch);
+                Batch<T> batch = next(batches);
+                int size = batch.size();
                 double loss = step(batch, loader, index, stage, metricSums);
                 lossSum += loss * size;
                 samples += size;
@@ -300,21 +301,18 @@ final class Trainer<T> {
     }
 
     /** Embedded rows of a batch (2 per pair). */
-    private static int size(Object batch) {
-        return batch instanceof GroupBatch<?> g ? g.rows().length : 2 * ((PairBatch<?>) batch).rows().length;
+    /** The next batch; the loaders' batch type is tied to the model's record type by {@code Quaterion.fit}. */
+    @SuppressWarnings("unchecked")
+    private static <T> Batch<T> next(Iterator<?> batches) {
+        return (Batch<T>) batches.next();
     }
 
-    private NDArray forward(Object batch, SimilarityDataLoader<?, ?> loader, NDManager manager, boolean training) {
-        return cache == null ? model.forward(records(batch), manager, training)
+    private NDArray forward(Batch<T> batch, SimilarityDataLoader<?, ?> loader, NDManager manager, boolean training) {
+        return cache == null ? model.forward(batch.records(), manager, training)
                 : cache.forward(batch, loader, manager, training);
     }
 
-    @SuppressWarnings("unchecked")
-    private List<T> records(Object batch) {
-        return batch instanceof GroupBatch<?> g ? (List<T>) g.records() : (List<T>) ((PairBatch<?>) batch).records();
-    }
-
-    private double step(Object batch, SimilarityDataLoader<?, ?> loader, int index, Stage stage,
+    private double step(Batch<T> batch, SimilarityDataLoader<?, ?> loader, int index, Stage stage,
             Map<String, double[]> metricSums) {
         boolean training = stage == Stage.TRAIN;
         try (NDManager manager = model.manager().newSubManager(); NDScope scope = new NDScope()) {
@@ -348,7 +346,7 @@ final class Trainer<T> {
                 if (m.runsIn(stage)) {
                     double v = m.metric().compute(sample(batch, detached));
                     double[] acc = metricSums.computeIfAbsent(m.key(stage), k -> new double[2]);
-                    int size = size(batch);
+                    int size = batch.size();
                     acc[0] += v * size;
                     acc[1] += size;
                 }
@@ -368,36 +366,37 @@ final class Trainer<T> {
         return value;
     }
 
-    private static EmbeddedSample sample(Object batch, NDArray embeddings) {
-        if (batch instanceof GroupBatch<?> g) {
-            return EmbeddedSample.ofGroups(embeddings, g.groups(), null);
-        }
-        PairBatch<?> p = (PairBatch<?>) batch;
-        return EmbeddedSample.ofPairs(embeddings, p.pairs(), p.labels(), null, false);
+    private static <T> EmbeddedSample sample(Batch<T> batch, NDArray embeddings) {
+        return batch.match(g -> EmbeddedSample.ofGroups(embeddings, g.groups(), null),
+                p -> EmbeddedSample.ofPairs(embeddings, p.pairs(), p.labels(), null, false));
     }
 
-    private NDArray loss(Object batch, NDArray embeddings, NDManager manager, boolean training) {
-        if (batch instanceof GroupBatch<?> g) {
-            if (!(trainable.loss() instanceof GroupLoss loss)) {
-                throw new IllegalArgumentException("a group loader needs a GroupLoss, but configureLoss returned "
-                        + trainable.loss().getClass().getSimpleName() + "; use a PairsSimilarityDataLoader for it");
-            }
-            NDArray groups = manager.create(g.groups());
-            IndexTuples tuples = trainable.miner() == null ? null : trainable.miner().mine(embeddings, groups);
-            NDArray value = loss.forward(embeddings, groups, tuples);
-            if (training && xbm != null) {
-                if (globalStep >= trainable.xbm().startIteration()) {
-                    NDArray[] memory = xbm.get(manager);
-                    if (memory != null) {
-                        value = value.add(Scalars.mul(loss.forward(embeddings, groups, null, memory[0],
-                                memory[1]), trainable.xbm().weight()));
-                    }
-                }
-                xbm.queue(embeddings.stopGradient(), groups);
-            }
-            return value;
+    private NDArray loss(Batch<T> batch, NDArray embeddings, NDManager manager, boolean training) {
+        return batch.match(g -> groupLoss(g, embeddings, manager, training), p -> pairLoss(p, embeddings, manager));
+    }
+
+    private NDArray groupLoss(GroupBatch<T> g, NDArray embeddings, NDManager manager, boolean training) {
+        if (!(trainable.loss() instanceof GroupLoss loss)) {
+            throw new IllegalArgumentException("a group loader needs a GroupLoss, but configureLoss returned "
+                    + trainable.loss().getClass().getSimpleName() + "; use a PairsSimilarityDataLoader for it");
         }
-        PairBatch<?> p = (PairBatch<?>) batch;
+        NDArray groups = manager.create(g.groups());
+        IndexTuples tuples = trainable.miner() == null ? null : trainable.miner().mine(embeddings, groups);
+        NDArray value = loss.forward(embeddings, groups, tuples);
+        if (training && xbm != null) {
+            if (globalStep >= trainable.xbm().startIteration()) {
+                NDArray[] memory = xbm.get(manager);
+                if (memory != null) {
+                    value = value.add(Scalars.mul(loss.forward(embeddings, groups, null, memory[0],
+                            memory[1]), trainable.xbm().weight()));
+                }
+            }
+            xbm.queue(embeddings.stopGradient(), groups);
+        }
+        return value;
+    }
+
+    private NDArray pairLoss(PairBatch<T> p, NDArray embeddings, NDManager manager) {
         if (!(trainable.loss() instanceof PairwiseLoss loss)) {
             throw new IllegalArgumentException("a pair loader needs a PairwiseLoss, but configureLoss returned "
                     + trainable.loss().getClass().getSimpleName() + "; use a GroupSimilarityDataLoader for it");

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.quaterion.dataset.SimilarityDataLoader;
+import org.quaterion.dataset.SimilarityGroupSample;
+import org.quaterion.dataset.SimilarityPairSample;
 import org.quaterion.models.LibraryVersion;
 
 /**
@@ -31,6 +33,10 @@ final class TrainingRecord {
         json.addProperty("library_version", LibraryVersion.get());
         json.addProperty("started", Instant.now().toString());
         json.addProperty("seed", config.seed());
+        String recordType = recordType(train);
+        if (recordType != null) {
+            json.addProperty("record_type", recordType); // SimilarityModel.load(dir, Class) checks it
+        }
         json.add("loss", describe(model.loss(), model.loss().config()));
         json.add("miner", model.miner() == null ? null : describe(model.miner(), model.miner().config()));
         json.add("optimizer", model.optimizer().config());
@@ -57,6 +63,14 @@ final class TrainingRecord {
         data.addProperty("validation_samples", validation == null ? 0 : validation.dataset().size());
         json.add("data", data);
         return json;
+    }
+
+    /** The class of the training records (what the servable's encoders accept), or null for an empty loader. */
+    private static String recordType(SimilarityDataLoader<?, ?> train) {
+        Object first = train.dataset().isEmpty() ? null : train.dataset().get(0);
+        Object record = first instanceof SimilarityGroupSample<?> g ? g.obj()
+                : first instanceof SimilarityPairSample<?> p ? p.objA() : null;
+        return record == null ? null : record.getClass().getName();
     }
 
     /** The registry's {@code {type, config}} (rebuildable), or the class name for a component it does not know. */

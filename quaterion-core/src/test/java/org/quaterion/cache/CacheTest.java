@@ -100,8 +100,8 @@ class CacheTest {
         return Quaterion.trainerDefaults().withMaxEpochs(3).withProgressBar(false).withEarlyStopping(null);
     }
 
-    private static List<Double> fit(CacheConfig<float[]> cache, SimilarityLoss loss, SimilarityDataLoader<?, ?> train,
-            SimilarityDataLoader<?, ?> val, AtomicInteger calls) throws Exception {
+    private static List<Double> fit(CacheConfig<float[]> cache, SimilarityLoss loss, SimilarityDataLoader<?, ? extends org.quaterion.dataset.Batch<float[]>> train,
+            SimilarityDataLoader<?, ? extends org.quaterion.dataset.Batch<float[]>> val, AtomicInteger calls) throws Exception {
         try (Model model = new Model(calls, cache, loss, "tanh2")) {
             FitResult result = Quaterion.fit(model, config(), train, val);
             List<Double> out = new ArrayList<>(result.stepLosses());

@@ -68,7 +68,8 @@ class TrainingTest {
         private int steps;
 
         @Override
-        protected void processResults(NDArray embeddings, Object batch, int batchIndex, AttachedMetric.Stage stage) {
+        protected void processResults(NDArray embeddings, org.quaterion.dataset.Batch<float[]> batch, int batchIndex,
+                AttachedMetric.Stage stage) {
             if (stage == AttachedMetric.Stage.TRAIN && ++steps == crashAfterSteps) {
                 throw new IllegalStateException("simulated crash after " + steps + " steps");
             }

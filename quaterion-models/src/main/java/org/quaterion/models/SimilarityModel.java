@@ -373,6 +373,9 @@ public final class SimilarityModel<T> implements AutoCloseable {
                 config.add("files", files);
                 if (trainingRecord != null) {
                     config.add("training", trainingRecord);
+                    if (trainingRecord.has("record_type")) { // what load(dir, Class) checks
+                        config.add("record_type", trainingRecord.get("record_type"));
+                    }
                 }
                 JsonFiles.write(tmp.resolve(CONFIG_FILE), config);
             });
@@ -391,6 +394,76 @@ public final class SimilarityModel<T> implements AutoCloseable {
      */
     public static <T> SimilarityModel<T> load(Path dir) {
         return load(dir, ModelRegistry.discover(), null);
+    }
+
+    /**
+     * Loads a saved model and checks that it was trained on records of the given type, so that a wrong type fails
+     * here with a message instead of at the first {@code encode} (as an {@code ArrayStoreException}). The type is
+     * the one recorded by training ({@code record_type} in config.json); a model saved without one (built by hand, or
+     * by an older version) is loaded unchecked, with a warning.
+     *
+     * @param dir the directory {@link #save} wrote
+     * @param recordType the records the caller will encode, e.g. {@code String.class} or {@code float[].class}
+     * @param <T> the record type
+     * @return the model
+     * @throws ModelFormatException when the directory is not a loadable model
+     * @throws IllegalArgumentException when the model was trained on records of another type
+     */
+    public static <T> SimilarityModel<T> load(Path dir, Class<T> recordType) {
+        return load(dir, ModelRegistry.discover(), null, recordType);
+    }
+
+    /**
+     * Loads a saved model with a registry and device, checking the record type as {@link #load(Path, Class)} does.
+     *
+     * @param dir the directory {@link #save} wrote
+     * @param registry resolves encoder and head type names
+     * @param device the device to load onto, or null for the engine's default device
+     * @param recordType the records the caller will encode
+     * @param <T> the record type
+     * @return the model
+     * @throws ModelFormatException when the directory is not a loadable model
+     * @throws IllegalArgumentException when the model was trained on records of another type
+     */
+    public static <T> SimilarityModel<T> load(Path dir, ModelRegistry registry, Device device, Class<T> recordType) {
+        Objects.requireNonNull(recordType, "recordType");
+        SimilarityModel<T> model = load(dir, registry, device);
+        try {
+            checkRecordType(dir, model.recordType(), recordType);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
+    }
+
+    /**
+     * The class name of the records this model was trained on, as recorded by training.
+     *
+     * @return e.g. {@code "java.lang.String"} or {@code "[F"}; null when not recorded
+     */
+    public String recordType() {
+        return training != null && training.has("record_type") ? training.get("record_type").getAsString() : null;
+    }
+
+    private static void checkRecordType(Path dir, String recorded, Class<?> expected) {
+        if (recorded == null) {
+            LOG.warn("{} does not record the type of its training records (saved without training, or by an older "
+                    + "version); {} is not checked", dir, expected.getTypeName());
+            return;
+        }
+        Class<?> actual;
+        try {
+            actual = Class.forName(recorded, false, expected.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            actual = null;
+        }
+        if (actual == null || !expected.isAssignableFrom(actual)) {
+            String name = actual == null ? recorded : actual.getTypeName();
+            throw new IllegalArgumentException(dir + " was trained on records of type " + name + ", not "
+                    + expected.getTypeName() + ": encode " + name + " records with it (load(dir, "
+                    + (actual == null ? name : actual.getSimpleName()) + ".class))");
+        }
     }
 
     /**
