@@ -14,7 +14,7 @@ public sealed interface Batch<T> permits GroupBatch, PairBatch {
     /**
      * The objects to encode, in embedding-row order.
      *
-     * @return the records (2n for n pairs)
+     * @return the records (2n for n pairs); null when every encoder is cached and the trainer reads only the cache
      */
     List<T> records();
 
@@ -28,11 +28,9 @@ public sealed interface Batch<T> permits GroupBatch, PairBatch {
     /**
      * How many embedding rows the batch produces.
      *
-     * @return {@code records().size()}
+     * @return one per record of a group batch, two per pair of a pair batch
      */
-    default int size() {
-        return records().size();
-    }
+    int size();
 
     /**
      * Applies the function for this batch's kind (an exhaustive match: both kinds must be handled).

@@ -14,6 +14,11 @@ import java.util.function.Function;
 public record GroupBatch<T>(List<T> records, long[] groups, int[] rows) implements Batch<T> {
 
     @Override
+    public int size() {
+        return rows.length;
+    }
+
+    @Override
     public <R> R match(Function<GroupBatch<T>, R> onGroups, Function<PairBatch<T>, R> onPairs) {
         return onGroups.apply(this);
     }

@@ -18,6 +18,11 @@ public record PairBatch<T>(List<T> records, long[][] pairs, double[] labels, lon
         implements Batch<T> {
 
     @Override
+    public int size() {
+        return 2 * rows.length;
+    }
+
+    @Override
     public <R> R match(Function<GroupBatch<T>, R> onGroups, Function<PairBatch<T>, R> onPairs) {
         return onPairs.apply(this);
     }

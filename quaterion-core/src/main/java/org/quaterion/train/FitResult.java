@@ -7,8 +7,7 @@ import java.util.Map;
 /**
  * What a fit did.
  *
- * @param epochs per-epoch values ({@code epoch}, {@code global_step}, {@code lr}, {@code train_loss},
- *     {@code validation_loss}, attached metrics), one map per completed epoch, including epochs before a resume
+ * @param epochs one {@link EpochResult} per completed epoch, including epochs before a resume
  * @param stepLosses the training loss of every step this call ran, in order
  * @param stoppedEarly whether early stopping ended the run
  * @param lastCheckpoint the newest checkpoint written, or null
@@ -19,15 +18,15 @@ import java.util.Map;
  * @param interrupted whether {@link TrainableModel#requestStop()} ended the run early (the last epoch in
  *     {@link #epochs()} is the last completed one)
  */
-public record FitResult(List<Map<String, Double>> epochs, List<Double> stepLosses, boolean stoppedEarly,
+public record FitResult(List<EpochResult> epochs, List<Double> stepLosses, boolean stoppedEarly,
         Path lastCheckpoint, int bestEpoch, Path bestCheckpoint, boolean restoredBest, boolean interrupted) {
 
     /**
      * The values of the best epoch.
      *
-     * @return the best epoch's row of {@link #epochs()}, or an empty map without early stopping
+     * @return the best epoch's values ({@link EpochResult#values()}), or an empty map without early stopping
      */
     public Map<String, Double> bestValues() {
-        return bestEpoch < 0 || bestEpoch >= epochs.size() ? Map.of() : epochs.get(bestEpoch);
+        return bestEpoch < 0 || bestEpoch >= epochs.size() ? Map.of() : epochs.get(bestEpoch).values();
     }
 }

@@ -45,6 +45,8 @@ final class ModelCache<T> implements AutoCloseable {
     private final CacheConfig<T> config;
     private final Map<String, EncoderCache> caches = new LinkedHashMap<>();
     private final Map<SimilarityDataLoader<?, ?>, Split> splits = new IdentityHashMap<>();
+    /** The class of the records read by the fill, or null when nothing was filled. */
+    private String recordType;
     private final boolean skipRead;
 
     private ModelCache(SimilarityModel<T> model, CacheConfig<T> config, boolean skipRead) {
@@ -114,6 +116,11 @@ final class ModelCache<T> implements AutoCloseable {
             long[] subgroups = null;
             for (int row = 0; row < n; row++) {
                 Object sample = data.get(row);
+                if (recordType == null) {
+                    Object record = sample instanceof SimilarityGroupSample<?> g ? g.obj()
+                            : ((SimilarityPairSample<?>) sample).objA();
+                    recordType = record == null ? null : record.getClass().getName();
+                }
                 if (sample instanceof SimilarityGroupSample<?> g) {
                     groups = groups == null ? new long[n] : groups;
                     groups[row] = g.group();
@@ -228,6 +235,11 @@ final class ModelCache<T> implements AutoCloseable {
                 return new PairBatch<T>(null, pairs, labels, subgroups, r);
             }
         };
+    }
+
+    /** The class of the records the fill read, or null when the caches were reused without reading records. */
+    String recordType() {
+        return recordType;
     }
 
     /** Cache keys by dataset row: one per record of a group batch, "a" and "b" sides for a pair batch. */

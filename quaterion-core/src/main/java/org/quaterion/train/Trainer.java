@@ -44,6 +44,8 @@ final class Trainer<T> {
     private final ModelCache<T> cache;
     private final List<Double> stepLosses = new ArrayList<>();
     private final List<Map<String, Double>> history = new ArrayList<>();
+    /** The class of the records seen in batches (null while every encoder is cached). */
+    private String recordType;
     private XbmBuffer xbm;
     private long globalStep;
     private long skippedSteps;
@@ -167,10 +169,12 @@ final class Trainer<T> {
         if (bestCheckpoint != null && !java.nio.file.Files.isDirectory(bestCheckpoint)) {
             bestCheckpoint = null;
         }
-        FitResult result = new FitResult(List.copyOf(history), List.copyOf(stepLosses), stopped, lastCheckpoint,
-                bestEpoch - 1, bestCheckpoint, config.restoresBest() && bestEpoch > 0, interrupted);
+        FitResult result = new FitResult(history.stream().map(EpochResult::of).toList(), List.copyOf(stepLosses),
+                stopped, lastCheckpoint, bestEpoch - 1, bestCheckpoint, config.restoresBest() && bestEpoch > 0,
+                interrupted);
         trainable.recordTraining(TrainingRecord.finish(record, history.size(), interrupted ? "interrupted"
-                : stopped ? "early_stopping" : "max_epochs", result.bestEpoch(), result.bestValues()));
+                : stopped ? "early_stopping" : "max_epochs", result.bestEpoch(), result.bestValues(),
+                recordType != null ? recordType : cache != null ? cache.recordType() : null));
         return result;
     }
 
@@ -263,6 +267,9 @@ final class Trainer<T> {
             int index = 0;
             while (batches.hasNext()) {
                 Batch<T> batch = next(batches);
+                if (recordType == null && batch.records() != null && !batch.records().isEmpty()) {
+                    recordType = batch.records().get(0).getClass().getName();
+                }
                 int size = batch.size();
                 double loss = step(batch, loader, index, stage, metricSums);
                 lossSum += loss * size;

@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.quaterion.dataset.SimilarityDataLoader;
-import org.quaterion.dataset.SimilarityGroupSample;
-import org.quaterion.dataset.SimilarityPairSample;
 import org.quaterion.models.LibraryVersion;
 
 /**
@@ -33,10 +31,6 @@ final class TrainingRecord {
         json.addProperty("library_version", LibraryVersion.get());
         json.addProperty("started", Instant.now().toString());
         json.addProperty("seed", config.seed());
-        String recordType = recordType(train);
-        if (recordType != null) {
-            json.addProperty("record_type", recordType); // SimilarityModel.load(dir, Class) checks it
-        }
         json.add("loss", describe(model.loss(), model.loss().config()));
         json.add("miner", model.miner() == null ? null : describe(model.miner(), model.miner().config()));
         json.add("optimizer", model.optimizer().config());
@@ -65,14 +59,6 @@ final class TrainingRecord {
         return json;
     }
 
-    /** The class of the training records (what the servable's encoders accept), or null for an empty loader. */
-    private static String recordType(SimilarityDataLoader<?, ?> train) {
-        Object first = train.dataset().isEmpty() ? null : train.dataset().get(0);
-        Object record = first instanceof SimilarityGroupSample<?> g ? g.obj()
-                : first instanceof SimilarityPairSample<?> p ? p.objA() : null;
-        return record == null ? null : record.getClass().getName();
-    }
-
     /** The registry's {@code {type, config}} (rebuildable), or the class name for a component it does not know. */
     private static JsonObject describe(Object component, JsonObject config) {
         try {
@@ -87,8 +73,11 @@ final class TrainingRecord {
 
     /** Completes a record at the end of a run. */
     static JsonObject finish(JsonObject record, int epochsRun, String stoppedBy, int bestEpoch,
-            Map<String, Double> best) {
+            Map<String, Double> best, String recordType) {
         JsonObject json = record.deepCopy();
+        if (recordType != null) {
+            json.addProperty("record_type", recordType); // SimilarityModel.load(dir, Class) checks it
+        }
         json.addProperty("ended", Instant.now().toString());
         json.addProperty("epochs_run", epochsRun);
         json.addProperty("stopped_by", stoppedBy);

@@ -146,12 +146,14 @@ class TrainingTest {
         try (Model model = new Model(new TripletLoss(), null)) {
             FitResult result = Quaterion.fit(model, config(6, tmp), balanced(train),
                     new GroupSimilarityDataLoader<>(val, LoaderOptions.batchSize(40)));
-            List<Map<String, Double>> epochs = result.epochs();
+            List<EpochResult> epochs = result.epochs();
             assertEquals(6, epochs.size());
             double first = epochs.get(0).get("validation_loss");
             double last = epochs.get(5).get("validation_loss");
             assertTrue(last < first * 0.9, "validation loss " + first + " -> " + last);
-            assertTrue(epochs.get(5).containsKey("rrp_validation") && epochs.get(5).containsKey("rrp_train"));
+            assertTrue(epochs.get(5).values().containsKey("rrp_validation")
+                    && epochs.get(5).values().containsKey("rrp_train"));
+            assertEquals(5, epochs.get(5).epoch());
             List<String> csv = Files.readAllLines(tmp.resolve("metrics.csv"));
             assertEquals(7, csv.size(), "header + one row per epoch");
             assertTrue(csv.get(0).startsWith("epoch,global_step,lr,train_loss,validation_loss"), csv.get(0));
