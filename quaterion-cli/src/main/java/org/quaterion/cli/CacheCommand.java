@@ -74,7 +74,7 @@ final class CacheCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         org.quaterion.models.io.AtomicDirectory.checkReplaceable(output, org.quaterion.cache.EmbeddingStore.KIND);
-        QuaterionCli.requireWritableDirectory(output.toAbsolutePath().getParent(), "output parent");
+        QuaterionCli.requireWritableDirectory(QuaterionCli.parentOf(output), "output parent");
         String name = encoder != null ? encoder : onlyEncoder();
         if (spark) {
             return runSpark(name);

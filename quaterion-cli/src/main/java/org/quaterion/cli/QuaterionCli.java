@@ -127,6 +127,21 @@ public final class QuaterionCli implements Callable<Integer> {
      * @param dir the directory
      * @param what what goes there, for the message
      */
+    /**
+     * The directory an output is written into.
+     *
+     * @param output the output path
+     * @return its parent; the file-system root itself is refused
+     */
+    static Path parentOf(Path output) {
+        Path parent = output.toAbsolutePath().normalize().getParent();
+        if (parent == null) {
+            throw new IllegalArgumentException("cannot write an output to the file-system root " + output
+                    + "; choose a sub-directory");
+        }
+        return parent;
+    }
+
     static void requireWritableDirectory(Path dir, String what) {
         Path absolute = dir.toAbsolutePath().normalize();
         try {
@@ -395,7 +410,7 @@ public final class QuaterionCli implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            requireWritableDirectory(output.toAbsolutePath().getParent(), "output");
+            requireWritableDirectory(parentOf(output), "output");
             if (Files.isDirectory(output)) {
                 throw new IllegalArgumentException("output " + output + " is a directory; give a file name");
             }
@@ -443,7 +458,7 @@ public final class QuaterionCli implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             org.quaterion.models.io.AtomicDirectory.checkReplaceable(index, TEXT_INDEX_KIND);
-            requireWritableDirectory(index.toAbsolutePath().getParent(), "index parent");
+            requireWritableDirectory(parentOf(index), "index parent");
             List<String> texts = texts(input);
             try (SimilarityModel<String> m = load(model)) {
                 float[][] vectors = m.encode(texts, 64);

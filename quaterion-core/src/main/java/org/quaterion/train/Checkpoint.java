@@ -210,7 +210,7 @@ public record Checkpoint(int completedEpochs, long globalStep, long seed, double
 
     /** The completed-epoch number in a checkpoint directory's name {@code epoch-NNNN}. */
     static int epochOf(Path dir) {
-        return Integer.parseInt(dir.getFileName().toString().substring("epoch-".length()));
+        return Integer.parseInt(String.valueOf(dir.getFileName()).substring("epoch-".length()));
     }
 
     static Path directory(Path outputDir, int completedEpochs) {

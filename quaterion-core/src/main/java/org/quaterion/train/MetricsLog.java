@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /** Appends one row per epoch to {@code metrics.csv} or {@code metrics.jsonl} in the output directory. */
 final class MetricsLog {
@@ -28,7 +29,7 @@ final class MetricsLog {
     void append(Map<String, Double> row) {
         StringBuilder text = new StringBuilder();
         try {
-            Files.createDirectories(file.getParent());
+            Files.createDirectories(Objects.requireNonNull(file.toAbsolutePath().getParent())); // never the root
             if (format == TrainerConfig.MetricsFormat.CSV && !Files.exists(file)) {
                 text.append(String.join(",", columns)).append('\n');
             }
@@ -52,7 +53,7 @@ final class MetricsLog {
         rows.forEach(r -> line(r, text));
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try {
-            Files.createDirectories(file.getParent());
+            Files.createDirectories(Objects.requireNonNull(file.toAbsolutePath().getParent())); // never the root
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

@@ -258,7 +258,6 @@ final class ModelCache<T> implements AutoCloseable {
     NDArray forward(Batch<T> batch, SimilarityDataLoader<?, ?> loader, NDManager manager, boolean training) {
         String split = splits.get(loader).name();
         List<T> records = batch.records();
-        int[] rows = batch.rows();
         NDList outputs = new NDList();
         for (Map.Entry<String, Encoder<T>> e : model.encoders().entrySet()) {
             EncoderCache cache = caches.get(e.getKey());

@@ -55,9 +55,9 @@ public final class OnnxSentenceEncoder implements Encoder<String> {
     private final Pooling pooling;
     private final boolean normalize;
     private final int maxLength;
-    private Model model;
+    private volatile Model model; // set once by initialize (synchronized), read by every forward
     private Predictor<NDList, NDList> predictor;
-    private HuggingFaceTokenizer tokenizer;
+    private volatile HuggingFaceTokenizer tokenizer; // set by initialize, cleared by close (both synchronized)
     private DataType dataType = DataType.FLOAT32;
     private final int maxChars;
     private final CloseGate gate = new CloseGate("OnnxSentenceEncoder");

@@ -97,8 +97,9 @@ public final class Adam implements Optimizer {
     @Override
     public Map<String, NDArray> state(NDManager manager) {
         Map<String, NDArray> out = new LinkedHashMap<>();
-        for (String name : means.keySet()) {
-            out.put("m/" + name, copy(means.get(name), manager));
+        for (Map.Entry<String, NDArray> mean : means.entrySet()) {
+            String name = mean.getKey();
+            out.put("m/" + name, copy(mean.getValue(), manager));
             out.put("v/" + name, copy(variances.get(name), manager));
             out.put("t/" + name, manager.create(new long[] {steps.get(name)}));
         }

@@ -48,7 +48,7 @@ public final class TorchScriptEncoder<T> implements Encoder<T> {
     private final CloseGate gate = new CloseGate("TorchScriptEncoder");
     private final int embeddingSize;
     private final boolean trainable;
-    private Model model;
+    private volatile Model model; // set once by initialize (synchronized), read by every forward
     private Path loadedParameters;
     private volatile DataType dataType = DataType.FLOAT32;
 

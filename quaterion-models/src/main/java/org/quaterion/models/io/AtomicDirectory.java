@@ -79,13 +79,14 @@ public final class AtomicDirectory {
         }
         Path absolute = target.toAbsolutePath().normalize();
         Path parent = absolute.getParent();
-        if (parent == null) {
+        Path fileName = absolute.getFileName();
+        if (parent == null || fileName == null) {
             throw new IllegalArgumentException("cannot write to the file-system root: choose a sub-directory");
         }
         Files.createDirectories(parent);
         removeLeftovers(absolute);
         checkReplaceable(absolute, kind);
-        String name = absolute.getFileName().toString();
+        String name = fileName.toString();
         Path tmp = parent.resolve(leftoverName(name, "tmp"));
         IN_FLIGHT.add(tmp);
         Path old = null;
@@ -181,8 +182,10 @@ public final class AtomicDirectory {
      */
     public static void removeLeftovers(Path target) {
         Path absolute = target.toAbsolutePath().normalize();
-        if (absolute.getParent() != null && absolute.getFileName() != null) {
-            clean(absolute.getParent(), absolute.getFileName().toString());
+        Path parent = absolute.getParent();
+        Path fileName = absolute.getFileName();
+        if (parent != null && fileName != null) {
+            clean(parent, fileName.toString());
         }
     }
 
@@ -204,7 +207,7 @@ public final class AtomicDirectory {
         List<Path> olds = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, ".*")) {
             for (Path p : entries) {
-                Matcher m = LEFTOVER.matcher(p.getFileName().toString());
+                Matcher m = LEFTOVER.matcher(String.valueOf(p.getFileName()));
                 if (!m.matches() || (onlyName != null && !onlyName.equals(m.group(1))) || !stale(p, m.group(3))) {
                     continue;
                 }
@@ -216,7 +219,7 @@ public final class AtomicDirectory {
         }
         olds.sort(Comparator.comparing(AtomicDirectory::modified).reversed());
         for (Path old : olds) {
-            Matcher m = LEFTOVER.matcher(old.getFileName().toString());
+            Matcher m = LEFTOVER.matcher(String.valueOf(old.getFileName()));
             m.matches();
             Path target = parent.resolve(m.group(1));
             if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
