@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.nn.Activation;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
+import org.quaterion.internal.LossMath;
+import org.quaterion.internal.Masks;
 import org.quaterion.models.internal.Scalars;
 import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.Reducer;

@@ -3,6 +3,7 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import org.quaterion.distance.Distance;
+import org.quaterion.internal.Inputs;
 import org.quaterion.miner.IndexTuples;
 import org.quaterion.models.internal.Scalars;
 
@@ -53,7 +54,7 @@ public record LossInputs(NDArray embeddings, NDArray labels, NDArray refEmbeddin
      */
     public static LossInputs of(NDArray embeddings, NDArray labels, IndexTuples tuples, NDArray refEmbeddings,
             NDArray refLabels, String who) {
-        NDArray l = checkShapes(embeddings, labels, who);
+        NDArray l = Inputs.checkShapes(embeddings, labels, who);
         NDArray zero = finiteZero(embeddings, who);
         if ((refEmbeddings == null) != (refLabels == null)) {
             throw new IllegalArgumentException(who + ": give both refEmbeddings and refLabels, or neither");
@@ -61,7 +62,7 @@ public record LossInputs(NDArray embeddings, NDArray labels, NDArray refEmbeddin
         if (refEmbeddings == null) {
             return new LossInputs(embeddings, l, embeddings, l, true, tuples, zero);
         }
-        NDArray rl = check(refEmbeddings, refLabels, who + " (references)");
+        NDArray rl = Inputs.check(refEmbeddings, refLabels, who + " (references)");
         if (refEmbeddings.getShape().get(1) != embeddings.getShape().get(1)) {
             throw new IllegalArgumentException(who + ": reference embeddings have size " + refEmbeddings.getShape()
                     .get(1) + " but embeddings have " + embeddings.getShape().get(1));
@@ -80,65 +81,8 @@ public record LossInputs(NDArray embeddings, NDArray labels, NDArray refEmbeddin
     public static NDArray finiteZero(NDArray embeddings, String who) {
         NDArray sum = embeddings.sum();
         if (!Double.isFinite(sum.toType(DataType.FLOAT64, false).getDouble())) {
-            checkFinite(embeddings, who);
+            Inputs.checkFinite(embeddings, who);
         }
         return Scalars.mul(sum, 0);
-    }
-
-    /**
-     * Checks embeddings (2-d, floating, finite) and labels (1-d integers, same length).
-     *
-     * @param embeddings the embeddings
-     * @param labels the labels
-     * @param who the component name, for messages
-     * @return the labels as INT64
-     */
-    public static NDArray check(NDArray embeddings, NDArray labels, String who) {
-        NDArray l = checkShapes(embeddings, labels, who);
-        checkFinite(embeddings, who);
-        return l;
-    }
-
-    /**
-     * Checks shapes and types only.
-     *
-     * @param embeddings the embeddings
-     * @param labels the labels
-     * @param who the component name, for messages
-     * @return the labels as INT64
-     */
-    static NDArray checkShapes(NDArray embeddings, NDArray labels, String who) {
-        if (embeddings == null || labels == null) {
-            throw new IllegalArgumentException(who + ": embeddings and labels must not be null");
-        }
-        if (embeddings.getShape().dimension() != 2) {
-            throw new IllegalArgumentException(who + ": embeddings must be (n, d), got " + embeddings.getShape());
-        }
-        if (!embeddings.getDataType().isFloating()) {
-            throw new IllegalArgumentException(who + ": embeddings must be floating point, got "
-                    + embeddings.getDataType());
-        }
-        if (labels.getShape().dimension() != 1 || labels.size() != embeddings.getShape().get(0)) {
-            throw new IllegalArgumentException(who + ": labels must be (n) = (" + embeddings.getShape().get(0)
-                    + "), got " + labels.getShape());
-        }
-        if (!labels.getDataType().isInteger()) {
-            throw new IllegalArgumentException(who + ": labels must be integers, got " + labels.getDataType());
-        }
-        return labels.getDataType() == DataType.INT64 ? labels : labels.toType(DataType.INT64, false);
-    }
-
-    /**
-     * Rejects NaN or infinite values.
-     *
-     * @param x the array
-     * @param who the component name, for messages
-     */
-    public static void checkFinite(NDArray x, String who) {
-        NDArray s = x.stopGradient();
-        if (s.isNaN().any().getBoolean() || s.isInfinite().any().getBoolean()) {
-            throw new IllegalArgumentException(who + ": embeddings contain NaN or infinite values; check the encoder "
-                    + "output and the learning rate");
-        }
     }
 }

@@ -12,6 +12,8 @@ import ai.djl.nn.ParameterList;
 import ai.djl.training.initializer.ConstantInitializer;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
+import org.quaterion.internal.LossMath;
+import org.quaterion.internal.Masks;
 import org.quaterion.miner.IndexTuples;
 import org.quaterion.models.internal.Scalars;
 import org.quaterion.reducer.AvgNonZeroReducer;

@@ -3,6 +3,8 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import org.quaterion.distance.Distance;
+import org.quaterion.internal.LossMath;
+import org.quaterion.internal.Masks;
 import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.Reducer;
 

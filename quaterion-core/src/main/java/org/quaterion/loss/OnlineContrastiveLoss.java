@@ -7,6 +7,7 @@ import ai.djl.nn.Activation;
 import com.google.gson.JsonObject;
 import java.util.Locale;
 import org.quaterion.distance.Distance;
+import org.quaterion.internal.Masks;
 import org.quaterion.models.internal.Scalars;
 
 /**

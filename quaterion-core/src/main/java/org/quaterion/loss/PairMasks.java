@@ -1,6 +1,7 @@
 package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
+import org.quaterion.internal.Masks;
 import org.quaterion.miner.IndexTuples;
 
 /**

@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import java.util.function.BinaryOperator;
+import org.quaterion.internal.LossMath;
 import org.quaterion.models.internal.Scalars;
 import org.quaterion.reducer.Aggregate;
 import org.quaterion.reducer.Reducer;

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
+import org.quaterion.internal.LossMath;
+import org.quaterion.internal.Masks;
 import org.quaterion.miner.IndexTuples;
 import org.quaterion.reducer.AvgNonZeroReducer;
 import org.quaterion.reducer.Reducer;

@@ -3,7 +3,7 @@ package org.quaterion.miner;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import org.quaterion.distance.Distance;
-import org.quaterion.loss.Masks;
+import org.quaterion.internal.Masks;
 
 /**
  * For each anchor, the farthest positive and the closest negative (PML {@code BatchHardMiner}); anchors lacking a

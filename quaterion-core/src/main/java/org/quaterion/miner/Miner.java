@@ -2,7 +2,7 @@ package org.quaterion.miner;
 
 import ai.djl.ndarray.NDArray;
 import com.google.gson.JsonObject;
-import org.quaterion.loss.LossInputs;
+import org.quaterion.internal.Inputs;
 
 /**
  * Selects informative tuples from a batch. A miner returns indices only and computes no gradient; the loss it
@@ -29,7 +29,7 @@ public interface Miner {
      * @return the mined tuples
      */
     default IndexTuples mine(NDArray embeddings, NDArray labels) {
-        LossInputs.check(embeddings, labels, "miner");
+        Inputs.check(embeddings, labels, "miner");
         return mine(embeddings, labels, embeddings, labels);
     }
 

@@ -2,7 +2,7 @@ package org.quaterion.miner;
 
 import ai.djl.ndarray.NDArray;
 import org.quaterion.distance.Distance;
-import org.quaterion.loss.Masks;
+import org.quaterion.internal.Masks;
 
 /**
  * What every miner starts from: the distance matrix of the (gradient-free) embeddings against the references, and

@@ -3,7 +3,7 @@ package org.quaterion.miner;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import org.quaterion.distance.Distance;
-import org.quaterion.loss.Masks;
+import org.quaterion.internal.Masks;
 
 /**
  * PML's {@code MultiSimilarityMiner}: keeps a negative pair (a, n) if {@code d_an − ε < max_p d_ap} and a positive

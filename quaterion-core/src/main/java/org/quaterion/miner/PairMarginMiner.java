@@ -2,7 +2,7 @@ package org.quaterion.miner;
 
 import ai.djl.ndarray.NDArray;
 import org.quaterion.distance.Distance;
-import org.quaterion.loss.Masks;
+import org.quaterion.internal.Masks;
 
 /**
  * PML's {@code PairMarginMiner}: keeps positive pairs with {@code d > posMargin} and negative pairs with

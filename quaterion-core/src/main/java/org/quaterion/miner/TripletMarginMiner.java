@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 import org.quaterion.distance.Distance;
-import org.quaterion.loss.LossMath;
-import org.quaterion.loss.Masks;
+import org.quaterion.internal.LossMath;
+import org.quaterion.internal.Masks;
 
 /**
  * Triplets by how much they violate a margin (PML {@code TripletMarginMiner}): with {@code t = d_an − d_ap},

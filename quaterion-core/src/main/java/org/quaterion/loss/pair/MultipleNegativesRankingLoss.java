@@ -3,7 +3,7 @@ package org.quaterion.loss.pair;
 import ai.djl.ndarray.NDArray;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
-import org.quaterion.loss.LossMath;
+import org.quaterion.internal.LossMath;
 import org.quaterion.loss.PairwiseLoss;
 import org.quaterion.models.internal.Scalars;
 

@@ -1,4 +1,4 @@
-package org.quaterion.loss;
+package org.quaterion.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
