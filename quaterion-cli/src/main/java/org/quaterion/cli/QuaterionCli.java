@@ -33,6 +33,7 @@ import org.quaterion.sampler.BalanceSampler;
 import org.quaterion.train.EarlyStopping;
 import org.quaterion.train.FitResult;
 import org.quaterion.train.Quaterion;
+import org.quaterion.train.TrainerConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -265,7 +266,7 @@ public final class QuaterionCli implements Callable<Integer> {
                 String monitor = validation != null ? "validation_loss" : "train_loss";
                 FitResult result;
                 try {
-                    result = Quaterion.fit(model, Quaterion.trainerDefaults().withMaxEpochs(c.epochs())
+                    result = Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(c.epochs())
                             .withSeed(c.seed()).withOutputDir(c.output())
                             .withEarlyStopping(new EarlyStopping(monitor, true, Integer.MAX_VALUE, 0))
                             .withRestoreBest(true), train, validation, resumeFrom);

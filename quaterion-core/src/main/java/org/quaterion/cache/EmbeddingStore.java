@@ -344,7 +344,7 @@ public final class EmbeddingStore implements AutoCloseable {
      *
      * @return the dimension
      */
-    public int dim() {
+    public int embeddingSize() {
         return manifest.dim();
     }
 

@@ -20,7 +20,7 @@ import org.quaterion.reducer.ThresholdReducer;
  *   <li>HARD (batch-hard, Quaterion's "vector collapse" variant): per anchor the hardest positive
  *       {@code hp = max_p D_ap} (0 without positives) and hardest negative {@code hn = min_n D_an}; loss
  *       {@code mean_i [(hp_i − hn_i) / max(mean(hn), 1e-12) + m]_+} (Quaterion divides by {@code mean(hn)}
- *       alone: NaN when all embeddings coincide), or {@code mean_i softplus(hp_i − hn_i)} when soft; anchors
+ *       alone: NaN when all embeddings coincide), or {@code mean_i softplus(hp_i − hn_i)} when smooth; anchors
  *       without negatives are left out;</li>
  *   <li>SEMI_HARD, per anchor as the paper defines it (FaceNet, arXiv 1503.03832): for each positive pair the
  *       closest negative farther than the positive, else the farthest negative; loss mean over positive pairs of
@@ -47,7 +47,7 @@ public final class TripletLoss extends GroupLoss {
 
     private final double margin;
     private final Mining mining;
-    private final boolean soft;
+    private final boolean smooth;
 
     /**
      * Creates the loss.
@@ -55,20 +55,20 @@ public final class TripletLoss extends GroupLoss {
      * @param margin the margin m (Quaterion default 0.5)
      * @param distance the distance (Quaterion's cosine matrix is {@code Distance.cosine().scaled(0.5)})
      * @param mining the mining strategy (Quaterion default HARD)
-     * @param soft use {@code softplus(hp − hn)} in HARD mode
+     * @param smooth use {@code softplus(hp − hn)} in HARD mode
      */
-    public TripletLoss(double margin, Distance distance, Mining mining, boolean soft) {
+    public TripletLoss(double margin, Distance distance, Mining mining, boolean smooth) {
         super(distance, null);
         Args.atLeast("TripletLoss", "margin", margin, 0);
-        if (soft && mining != Mining.HARD) {
-            throw new IllegalArgumentException("soft=true applies to mining HARD only, got " + mining);
+        if (smooth && mining != Mining.HARD) {
+            throw new IllegalArgumentException("smooth=true applies to mining HARD only, got " + mining);
         }
         this.margin = margin;
         this.mining = mining;
-        this.soft = soft;
+        this.smooth = smooth;
     }
 
-    /** Creates the loss with Quaterion's defaults: margin 0.5, cosine (matrix scale), HARD, not soft. */
+    /** Creates the loss with Quaterion's defaults: margin 0.5, cosine (matrix scale), HARD, not smooth. */
     public TripletLoss() {
         this(0.5, null, Mining.HARD, false);
     }
@@ -108,7 +108,7 @@ public final class TripletLoss extends GroupLoss {
         NDArray hn = NDArrays.where(neg, mat, mat.add(rowMax)).min(new int[] {1});
         hp = hp.booleanMask(hasNeg);
         hn = hn.booleanMask(hasNeg);
-        NDArray losses = soft ? LossMath.softplus(hp.sub(hn))
+        NDArray losses = smooth ? LossMath.softplus(hp.sub(hn))
                 : Activation.relu(hp.sub(hn).div(Scalars.max(hn.mean(), 1e-12)).add(margin));
         return losses.mean();
     }
@@ -165,7 +165,7 @@ public final class TripletLoss extends GroupLoss {
         JsonObject json = super.config();
         json.addProperty("margin", margin);
         json.addProperty("mining", mining.name().toLowerCase(Locale.ROOT));
-        json.addProperty("soft", soft);
+        json.addProperty("smooth", smooth);
         return json;
     }
 }

@@ -11,7 +11,7 @@ import org.quaterion.internal.Masks;
 
 /**
  * Triplets by how much they violate a margin (PML {@code TripletMarginMiner}): with {@code t = d_an − d_ap},
- * ALL keeps {@code t ≤ m}, HARD {@code t ≤ 0}, SEMIHARD {@code 0 < t ≤ m}, EASY {@code t > m}. Computed over
+ * ALL keeps {@code t ≤ m}, HARD {@code t ≤ 0}, SEMI_HARD {@code 0 < t ≤ m}, EASY {@code t > m}. Computed over
  * (positive pair) × reference in blocks, so memory stays {@code O(block · m)}, never an {@code n·m·m} cube.
  */
 public final class TripletMarginMiner implements Miner {
@@ -23,9 +23,27 @@ public final class TripletMarginMiner implements Miner {
         /** Negative closer than the positive. */
         HARD,
         /** Negative farther than the positive but within the margin. */
-        SEMIHARD,
+        SEMI_HARD,
         /** Negative beyond the margin. */
-        EASY
+        EASY;
+
+        /**
+         * The type by name, in any case; PML's spelling {@code "semihard"} is accepted for {@link #SEMI_HARD}.
+         *
+         * @param name e.g. {@code "semi_hard"}, {@code "semihard"}, {@code "hard"}
+         * @return the type
+         * @throws IllegalArgumentException for an unknown name, listing the valid ones
+         */
+        public static Type of(String name) {
+            String upper = name.trim().toUpperCase(java.util.Locale.ROOT);
+            for (Type t : values()) {
+                if (t.name().equals(upper) || t.name().replace("_", "").equals(upper)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("unknown type of triplets '" + name + "'; use one of "
+                    + java.util.Arrays.toString(values()).toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
     private static final long BLOCK_ELEMENTS = 1L << 24;
@@ -82,7 +100,7 @@ public final class TripletMarginMiner implements Miner {
                 NDArray keep = switch (type) {
                     case EASY -> t.gt(margin);
                     case HARD -> t.lte(margin).logicalAnd(t.lte(0));
-                    case SEMIHARD -> t.lte(margin).logicalAnd(t.gt(0));
+                    case SEMI_HARD -> t.lte(margin).logicalAnd(t.gt(0));
                     case ALL -> t.lte(margin);
                 };
                 NDArray found = neg.get(a).logicalAnd(keep).nonzero();

@@ -41,7 +41,8 @@ final class BuiltinComponents {
     static List<ComponentFactory<?>> all() {
         return List.of(
                 loss("triplet", TripletLoss.class, TripletLoss::new, c -> new TripletLoss(num(c, "margin"), dist(c),
-                        TripletLoss.Mining.valueOf(upper(c, "mining")), c.get("soft").getAsBoolean())),
+                        TripletLoss.Mining.valueOf(upper(c, "mining")),
+                        (c.has("smooth") ? c.get("smooth") : c.get("soft")).getAsBoolean())),
                 loss("triplet_margin", TripletMarginLoss.class, TripletMarginLoss::new, c -> new TripletMarginLoss(num(c, "margin"),
                         c.get("smooth").getAsBoolean(), dist(c), reducer(c))),
                 loss("contrastive", ContrastiveLoss.class, ContrastiveLoss::new, c -> new ContrastiveLoss(num(c, "pos_margin"),
@@ -79,7 +80,7 @@ final class BuiltinComponents {
                 miner("pair_margin", PairMarginMiner.class, PairMarginMiner::new, c -> new PairMarginMiner(num(c, "pos_margin"),
                         num(c, "neg_margin"), dist(c))),
                 miner("triplet_margin", TripletMarginMiner.class, () -> new TripletMarginMiner(0.05, TripletMarginMiner.Type.ALL), c -> new TripletMarginMiner(num(c, "margin"),
-                        TripletMarginMiner.Type.valueOf(upper(c, "type_of_triplets")), dist(c))));
+                        TripletMarginMiner.Type.of(c.get("type_of_triplets").getAsString()), dist(c))));
     }
 
     private static double num(JsonObject c, String key) {

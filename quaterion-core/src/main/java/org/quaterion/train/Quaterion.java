@@ -20,18 +20,6 @@ public final class Quaterion {
     private Quaterion() {}
 
     /**
-     * Quaterion's trainer defaults: train until early stopping on {@code validation_loss} (patience 3), seed 42,
-     * the engine's default device, Adam from the model, no clipping, constant learning rate, progress bar on, no
-     * output directory (so no checkpoints).
-     *
-     * @return the config
-     */
-    public static TrainerConfig trainerDefaults() {
-        return new TrainerConfig(-1, 42, null, EarlyStopping.defaults(), 0, LearningRateSchedule.constant(), null,
-                TrainerConfig.MetricsFormat.CSV, 0, 2, true, null, false);
-    }
-
-    /**
      * Trains a model.
      *
      * @param model the trainable model (built here on the config's device with its seed, unless already built)

@@ -4,7 +4,7 @@ import ai.djl.Device;
 import java.nio.file.Path;
 
 /**
- * How {@link Quaterion#fit} trains. Immutable; build with {@link Quaterion#trainerDefaults()} and the
+ * How {@link Quaterion#fit} trains. Immutable; build with {@link #defaults()} and the
  * {@code with…} methods.
  *
  * @param maxEpochs epochs to run, or -1 for "until early stopping" (Quaterion's default; needs a validation loader)
@@ -27,6 +27,18 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
         double gradientClipNorm, LearningRateSchedule schedule, Path outputDir, MetricsFormat metricsFormat,
         int checkpointEvery, int keepCheckpoints, boolean progressBar, Boolean restoreBest,
         boolean allowResumeMismatch) {
+
+    /**
+     * Quaterion's trainer defaults: train until early stopping on {@code validation_loss} (patience 3), seed 42,
+     * the engine's default device, Adam from the model, no clipping, constant learning rate, progress bar on, no
+     * output directory (so no checkpoints).
+     *
+     * @return the config
+     */
+    public static TrainerConfig defaults() {
+        return new TrainerConfig(-1, 42, null, EarlyStopping.defaults(), 0, LearningRateSchedule.constant(), null,
+                MetricsFormat.CSV, 0, 2, true, null, false);
+    }
 
     /** The format of the per-epoch metrics file. */
     public enum MetricsFormat {

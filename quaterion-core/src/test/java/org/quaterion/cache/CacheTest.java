@@ -97,7 +97,7 @@ class CacheTest {
     }
 
     private static TrainerConfig config() {
-        return Quaterion.trainerDefaults().withMaxEpochs(3).withProgressBar(false).withEarlyStopping(null);
+        return TrainerConfig.defaults().withMaxEpochs(3).withProgressBar(false).withEarlyStopping(null);
     }
 
     private static List<Double> fit(CacheConfig<float[]> cache, SimilarityLoss loss, SimilarityDataLoader<?, ? extends org.quaterion.dataset.Batch<float[]>> train,

@@ -23,6 +23,7 @@ import org.quaterion.models.encoders.BlockEncoder;
 import org.quaterion.models.encoders.Collator;
 import org.quaterion.models.encoders.Collators;
 import org.quaterion.train.Quaterion;
+import org.quaterion.train.TrainerConfig;
 
 /** The cache never answers silently wrong: key collisions, null keys, a changed collator. */
 class CacheTrustTest {
@@ -44,7 +45,7 @@ class CacheTrustTest {
         CacheConfig<float[]> config = CacheConfig.<float[]>of(CacheType.AUTO).withKeyExtractors(Map.of("frozen", keys));
         return assertThrows(IllegalArgumentException.class, () -> {
             try (CacheTest.Model model = new CacheTest.Model(new AtomicInteger(), config, new TripletLoss(), "t")) {
-                Quaterion.fit(model, Quaterion.trainerDefaults().withMaxEpochs(1).withProgressBar(false)
+                Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(1).withProgressBar(false)
                         .withEarlyStopping(null), new GroupSimilarityDataLoader<>(data(), LoaderOptions.batchSize(8)),
                         null);
             }

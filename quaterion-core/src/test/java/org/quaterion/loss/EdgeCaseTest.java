@@ -162,7 +162,7 @@ class EdgeCaseTest {
             assertMessage("positive pairs only", () -> new MultipleNegativesRankingLoss().forward(emb,
                     m.create(new long[][] {{0, 1}, {2, 3}}), m.create(new double[] {1, 0}), null));
             assertMessage("NTXentLoss needs temperature > 0", () -> new NTXentLoss(0));
-            assertMessage("soft=true applies to mining HARD only", () -> new TripletLoss(0.5, Distance.cosine(),
+            assertMessage("smooth=true applies to mining HARD only", () -> new TripletLoss(0.5, Distance.cosine(),
                     TripletLoss.Mining.ALL, true));
             assertMessage("numBins must be >= 1", () -> new FastAPLoss(0));
         }

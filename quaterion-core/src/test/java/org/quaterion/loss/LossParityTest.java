@@ -229,8 +229,8 @@ class LossParityTest {
             case "BatchHardMiner":
                 return new BatchHardMiner();
             case "TripletMarginMiner":
-                return new TripletMarginMiner(mp.get("margin").getAsDouble(), TripletMarginMiner.Type.valueOf(
-                        mp.get("type_of_triplets").getAsString().toUpperCase(java.util.Locale.ROOT)));
+                return new TripletMarginMiner(mp.get("margin").getAsDouble(), TripletMarginMiner.Type.of(
+                        mp.get("type_of_triplets").getAsString()));
             case "MultiSimilarityMiner":
                 return new MultiSimilarityMiner(mp.get("epsilon").getAsDouble());
             default:

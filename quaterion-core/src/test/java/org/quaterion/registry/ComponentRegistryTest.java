@@ -56,7 +56,7 @@ class ComponentRegistryTest {
 
     private static List<Miner> miners() {
         return List.of(new BatchHardMiner(), new MultiSimilarityMiner(0.1), new PairMarginMiner(),
-                new TripletMarginMiner(0.2, TripletMarginMiner.Type.SEMIHARD, Distance.cosine()));
+                new TripletMarginMiner(0.2, TripletMarginMiner.Type.SEMI_HARD, Distance.cosine()));
     }
 
     static double value(SimilarityLoss loss, NDManager m, double[][] emb, long[] labels, double[][] weights) {
@@ -167,5 +167,19 @@ class ComponentRegistryTest {
         assertThrows(IllegalArgumentException.class, () -> REGISTRY.miner(unknown));
         assertEquals("threshold(0.1,null)", REGISTRY.reducer("threshold(0.1,null)").name());
         assertThrows(IllegalArgumentException.class, () -> REGISTRY.reducer("median"));
+    }
+
+    @Test
+    void configsWithTheOldSpellingsStillLoad() {
+        JsonObject triplet = REGISTRY.describe(new TripletLoss(0.5, Distance.cosine(), TripletLoss.Mining.HARD, true));
+        JsonObject config = triplet.getAsJsonObject("config");
+        config.add("soft", config.remove("smooth")); // written before "soft" became "smooth"
+        assertEquals(new TripletLoss(0.5, Distance.cosine(), TripletLoss.Mining.HARD, true).config(),
+                REGISTRY.loss(triplet).config());
+        JsonObject miner = REGISTRY.describe(new TripletMarginMiner(0.2, TripletMarginMiner.Type.SEMI_HARD,
+                Distance.cosine()));
+        miner.getAsJsonObject("config").addProperty("type_of_triplets", "semihard"); // PML's spelling
+        assertEquals("semi_hard", REGISTRY.miner(miner).config().get("type_of_triplets").getAsString());
+        assertThrows(IllegalArgumentException.class, () -> TripletMarginMiner.Type.of("medium"));
     }
 }

@@ -39,7 +39,7 @@ class CheckpointTrustTest {
     }
 
     private static TrainerConfig config(int epochs, Path out) {
-        TrainerConfig c = Quaterion.trainerDefaults().withMaxEpochs(epochs).withProgressBar(false).withOutputDir(out)
+        TrainerConfig c = TrainerConfig.defaults().withMaxEpochs(epochs).withProgressBar(false).withOutputDir(out)
                 .withEarlyStopping(new EarlyStopping("validation_loss", true, 100, 0));
         return out == null ? c : c.withCheckpoints(1, 2);
     }

@@ -110,7 +110,7 @@ class FashionMnistTrainingTest {
         long[] unseenL = unseenLabels.stream().mapToLong(Long::longValue).toArray();
         long[] heldOutL = heldOutLabels.stream().mapToLong(Long::longValue).toArray();
         try (Cnn model = new Cnn()) {
-            TrainerConfig config = Quaterion.trainerDefaults().withMaxEpochs(4).withProgressBar(false).withSeed(7);
+            TrainerConfig config = TrainerConfig.defaults().withMaxEpochs(4).withProgressBar(false).withSeed(7);
             model.build(config.device(), config.seed());
             RetrievalMetrics unseenBefore = metrics(model, unseen, unseenL);
             RetrievalMetrics heldOutBefore = metrics(model, heldOut, heldOutL);

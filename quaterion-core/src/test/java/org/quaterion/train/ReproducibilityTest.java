@@ -51,7 +51,7 @@ class ReproducibilityTest {
     static String stepLosses(boolean collectEveryStep) throws Exception {
         try (TrainingTest.Model model = new TrainingTest.Model(collectEveryStep ? new CollectingLoss()
                 : new TripletLoss(), null)) {
-            FitResult r = Quaterion.fit(model, Quaterion.trainerDefaults().withMaxEpochs(2).withProgressBar(false)
+            FitResult r = Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(2).withProgressBar(false)
                     .withSeed(11), new GroupSimilarityDataLoader<>(TrainingTest.groups(100, 3),
                     LoaderOptions.batchSize(32).withShuffle(5)), null);
             return r.stepLosses().stream().map(v -> Long.toHexString(Double.doubleToLongBits(v)))

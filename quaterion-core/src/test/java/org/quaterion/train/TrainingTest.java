@@ -135,7 +135,7 @@ class TrainingTest {
     }
 
     private static TrainerConfig config(int epochs, Path out) {
-        return Quaterion.trainerDefaults().withMaxEpochs(epochs).withProgressBar(false).withOutputDir(out)
+        return TrainerConfig.defaults().withMaxEpochs(epochs).withProgressBar(false).withOutputDir(out)
                 .withSchedule(LearningRateSchedule.warmupCosine(3, 0.1)).withGradientClipNorm(5);
     }
 
@@ -311,7 +311,7 @@ class TrainingTest {
         assertMessage("fewer than the 10 each batch needs", () -> new BalanceSampler(
                 GroupSimilarityDataLoader.groupsOf(data), 10, 2, 0));
         assertMessage("until early stopping", () -> Quaterion.fit(new Model(new TripletLoss(), null),
-                Quaterion.trainerDefaults(), loader, null));
+                TrainerConfig.defaults(), loader, null));
         assertMessage("cannot use a memory", () -> Quaterion.fit(new Model(
                 new org.quaterion.loss.ArcFaceLoss(8, 8, 64, 0.5), XbmConfig.defaults()), cfg, loader, null));
         assertMessage("checkpoints need an output directory", () -> cfg.withCheckpoints(1, 1));

@@ -45,7 +45,7 @@ class TypedApiTest {
                 class Wrong {
                     static void run(TrainableModel<String> model, List<SimilarityGroupSample<float[]>> data)
                             throws Exception {
-                        Quaterion.fit(model, Quaterion.trainerDefaults(),
+                        Quaterion.fit(model, TrainerConfig.defaults(),
                                 new GroupSimilarityDataLoader<>(data, LoaderOptions.batchSize(4)), null);
                     }
                 }
@@ -63,7 +63,7 @@ class TypedApiTest {
     void loadChecksTheRecordTypeTheModelWasTrainedOn() throws Exception {
         Path servable = tmp.resolve("servable");
         try (TrainingTest.Model model = new TrainingTest.Model(new TripletLoss(), null)) {
-            Quaterion.fit(model, Quaterion.trainerDefaults().withMaxEpochs(1).withProgressBar(false),
+            Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(1).withProgressBar(false),
                     new GroupSimilarityDataLoader<>(TrainingTest.groups(10, 1), LoaderOptions.batchSize(16)), null);
             model.saveServable(servable);
         }

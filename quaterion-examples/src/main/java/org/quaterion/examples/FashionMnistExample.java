@@ -40,6 +40,7 @@ import org.quaterion.models.heads.NormalizeHead;
 import org.quaterion.sampler.BalanceSampler;
 import org.quaterion.train.Quaterion;
 import org.quaterion.train.TrainableModel;
+import org.quaterion.train.TrainerConfig;
 
 /**
  * Image groups (the cars tutorial, on Fashion-MNIST from Debian's {@code dataset-fashion-mnist}): a small CNN trained
@@ -167,7 +168,7 @@ public final class FashionMnistExample {
             GroupSimilarityDataLoader<float[]> loader = new GroupSimilarityDataLoader<>(train,
                     LoaderOptions.batchSize(128).withBatchSampler(new BalanceSampler(
                             GroupSimilarityDataLoader.groupsOf(train), 4, 32, 7)));
-            Quaterion.fit(model, Quaterion.trainerDefaults().withMaxEpochs(epochs).withEarlyStopping(null), loader,
+            Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(epochs).withEarlyStopping(null), loader,
                     null);
             RetrievalMetrics tuned = metrics(model.model().encodeToArray(unseen, 512, manager), labels);
             report(print, "trained CNN", tuned);

@@ -32,6 +32,7 @@ import org.quaterion.onnx.TrainableMiniLm;
 import org.quaterion.train.LearningRateSchedule;
 import org.quaterion.train.Quaterion;
 import org.quaterion.train.TrainableModel;
+import org.quaterion.train.TrainerConfig;
 import org.quaterion.train.optim.Adam;
 import org.quaterion.train.optim.Optimizer;
 
@@ -156,7 +157,7 @@ public final class WordNetDefinitionsExample {
                 Encoder<String> minilm = similarity.encoders().get("minilm");
                 NDArray base = encode(minilm, definitions, words, manager);
                 double[] before = metrics(base, words, print, "base  (MiniLM int8)");
-                Quaterion.fit(model, Quaterion.trainerDefaults().withMaxEpochs(epochs).withEarlyStopping(null),
+                Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(epochs).withEarlyStopping(null),
                         loader, null);
                 NDArray tuned = similarity.applyHead(base, null, false);
                 double[] after = metrics(tuned, words, print, "tuned (+ SkipConnectionHead)");
@@ -214,7 +215,7 @@ public final class WordNetDefinitionsExample {
             PairsSimilarityDataLoader<String> loader = new PairsSimilarityDataLoader<>(split.get(0),
                     LoaderOptions.batchSize(batchSize).withShuffle(42).withDropLast());
             // the usual transformer fine-tuning recipe: warm-up, cosine decay, gradient norm clipped at 1
-            Quaterion.fit(model, Quaterion.trainerDefaults().withMaxEpochs(epochs).withEarlyStopping(null)
+            Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(epochs).withEarlyStopping(null)
                     .withGradientClipNorm(1.0).withSchedule(LearningRateSchedule.warmupCosine(10, 0.0)), loader, null);
             NDArray tuned = encodeInBatches(similarity, texts, manager, true);
             double[] after = metrics(tuned, words, print, "fine-tuned (MiniLM + head)");

@@ -120,7 +120,7 @@ public final class SparkCacheBenchmark {
             System.out.println();
             System.out.printf(Locale.ROOT, "open %,d cached rows (%d shards, %.0f MB): verify checksums %.2f s (%s), "
                     + "map + read keys %.2f s, key map %.2f s, 10,000 random lookups %.1f ms + copy %.1f ms%n", n,
-                    store.manifest().shards().size(), store.rows() * store.dim() * 4 / 1e6, (t1 - t0) / 1e9,
+                    store.manifest().shards().size(), store.rows() * store.embeddingSize() * 4 / 1e6, (t1 - t0) / 1e9,
                     problem == null ? "intact" : problem, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e6,
                     (t5 - t4) / 1e6);
             System.out.println();

@@ -42,6 +42,7 @@ import org.quaterion.models.heads.EncoderHead;
 import org.quaterion.models.heads.LinearHead;
 import org.quaterion.train.Quaterion;
 import org.quaterion.train.TrainableModel;
+import org.quaterion.train.TrainerConfig;
 
 /** The Spark cache job in local mode: equal to the local cache, retry-safe, refused when stale, failures counted. */
 class SparkCacheJobTest {
@@ -167,7 +168,7 @@ class SparkCacheJobTest {
         GroupSimilarityDataLoader<float[]> train = new GroupSimilarityDataLoader<>(samples,
                 LoaderOptions.batchSize(60));
         try (Model m = new Model(modelDir, cache)) {
-            return Quaterion.fit(m, Quaterion.trainerDefaults().withMaxEpochs(2).withProgressBar(false)
+            return Quaterion.fit(m, TrainerConfig.defaults().withMaxEpochs(2).withProgressBar(false)
                     .withEarlyStopping(null), train, null).stepLosses();
         }
     }

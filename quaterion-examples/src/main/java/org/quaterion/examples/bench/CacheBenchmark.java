@@ -96,7 +96,7 @@ public final class CacheBenchmark {
         double raw = rawThroughput(data);
         out.printf(Locale.ROOT, "raw encoder: %.0f texts/s (2,000 texts, batches of 256)%n", raw);
 
-        TrainerConfig config = Quaterion.trainerDefaults().withMaxEpochs(5).withEarlyStopping(null)
+        TrainerConfig config = TrainerConfig.defaults().withMaxEpochs(5).withEarlyStopping(null)
                 .withProgressBar(false);
         long t0 = System.nanoTime();
         FitResult cached;

@@ -113,7 +113,7 @@ public final class LossBenchmark {
         c.put("pml.TripletMarginLoss(all)", group(TripletMarginLoss::new, null));
         c.put("pml.TripletMarginLoss+BatchHardMiner", group(() -> new TripletMarginLoss(0.2), new BatchHardMiner()));
         c.put("pml.TripletMarginLoss+TripletMarginMiner(semihard)", group(() -> new TripletMarginLoss(0.2),
-                new TripletMarginMiner(0.2, TripletMarginMiner.Type.SEMIHARD)));
+                new TripletMarginMiner(0.2, TripletMarginMiner.Type.SEMI_HARD)));
         c.put("pml.ContrastiveLoss", group(ContrastiveLoss::new, null));
         c.put("pml.MultiSimilarityLoss", group(MultiSimilarityLoss::new, null));
         c.put("pml.MultiSimilarityLoss+MSMiner", group(MultiSimilarityLoss::new, new MultiSimilarityMiner(0.1)));

@@ -119,7 +119,7 @@ public final class TrainingBenchmark {
 
     private static double fitStep(List<SimilarityGroupSample<float[]>> data, int batch) throws IOException {
         try (HeadOnly model = new HeadOnly()) {
-            TrainerConfig config = Quaterion.trainerDefaults().withMaxEpochs(1).withProgressBar(false)
+            TrainerConfig config = TrainerConfig.defaults().withMaxEpochs(1).withProgressBar(false)
                     .withEarlyStopping(null);
             GroupSimilarityDataLoader<float[]> loader = new GroupSimilarityDataLoader<>(data,
                     LoaderOptions.batchSize(batch).withShuffle(1).withPrefetch(PREFETCH));
