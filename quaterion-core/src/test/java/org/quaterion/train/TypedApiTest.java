@@ -45,7 +45,7 @@ class TypedApiTest {
                 class Wrong {
                     static void run(TrainableModel<String> model, List<SimilarityGroupSample<float[]>> data)
                             throws Exception {
-                        Quaterion.fit(model, TrainerConfig.defaults(),
+                        Quaterion.fit(model, org.quaterion.train.TrainerConfig.defaults(),
                                 new GroupSimilarityDataLoader<>(data, LoaderOptions.batchSize(4)), null);
                     }
                 }
