@@ -3,10 +3,9 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
-import org.quaterion.reducer.AvgNonZeroReducer;
-import org.quaterion.reducer.Reducer;
 import org.quaterion.models.internal.Scalars;
 import org.quaterion.reducer.AvgNonZeroReducer;
+import org.quaterion.reducer.Reducer;
 
 /**
  * Supervised contrastive loss as PML's {@code SupConLoss} (Khosla et al. 2020, arXiv 2004.11362): per anchor i,

@@ -9,9 +9,9 @@ import org.quaterion.dataset.Batch;
 import org.quaterion.dataset.GroupSimilarityDataLoader;
 import org.quaterion.dataset.PairsSimilarityDataLoader;
 import org.quaterion.dataset.SimilarityDataLoader;
+import org.quaterion.eval.Evaluator;
 import org.quaterion.loss.GroupLoss;
 import org.quaterion.loss.PairwiseLoss;
-import org.quaterion.eval.Evaluator;
 import org.quaterion.models.SimilarityModel;
 
 /** The entry point: fit a {@link TrainableModel}, evaluate a model (Quaterion's {@code Quaterion} class). */

@@ -1,7 +1,5 @@
 package org.quaterion.models.encoders;
 
-import org.quaterion.models.concurrent.CloseGate;
-
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -24,6 +22,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.quaterion.models.ModelFormatException;
+import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.io.JsonFiles;
 import org.quaterion.models.io.ParameterShapes;
 

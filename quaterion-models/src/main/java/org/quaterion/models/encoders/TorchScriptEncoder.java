@@ -1,7 +1,5 @@
 package org.quaterion.models.encoders;
 
-import org.quaterion.models.concurrent.CloseGate;
-
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -21,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.quaterion.models.ModelFormatException;
+import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.io.JsonFiles;
 
 /**
