@@ -139,6 +139,8 @@ class QuaterionCliTest {
         }
         assertOneLineError("texts.jsonl line 2 has no string \"text\"", "encode", "--model", model.toString(),
                 "--input", tmp.resolve("texts.jsonl").toString(), "--output", tmp.resolve("v.jsonl").toString());
+        assertOneLineError("cannot write an output to the file-system root", "encode", "--model", model.toString(),
+                "--input", tmp.resolve("texts.jsonl").toString(), "--output", "/");
         Path damaged = tmp.resolve("damaged");
         try (var files = Files.walk(model)) {
             for (Path p : (Iterable<Path>) files::iterator) {
