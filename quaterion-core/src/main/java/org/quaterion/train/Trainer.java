@@ -307,7 +307,6 @@ final class Trainer<T> {
         }
     }
 
-    /** Embedded rows of a batch (2 per pair). */
     /** The next batch; the loaders' batch type is tied to the model's record type by {@code Quaterion.fit}. */
     @SuppressWarnings("unchecked")
     private static <T> Batch<T> next(Iterator<?> batches) {

@@ -31,6 +31,24 @@ public final class AllLosses {
     private AllLosses() {}
 
     /**
+     * A matrix of standard normal draws, row by row.
+     *
+     * @param random the source
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @return {@code rows × cols} values
+     */
+    public static double[][] gaussian(java.util.Random random, int rows, int cols) {
+        double[][] out = new double[rows][cols];
+        for (double[] row : out) {
+            for (int j = 0; j < cols; j++) {
+                row[j] = random.nextGaussian();
+            }
+        }
+        return out;
+    }
+
+    /**
      * Fresh instances; the class-weight losses are for 3 classes of 4-d embeddings.
      *
      * @return one or more variants of every registered loss

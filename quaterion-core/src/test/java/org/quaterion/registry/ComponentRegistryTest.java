@@ -83,19 +83,9 @@ class ComponentRegistryTest {
     @Test
     void everyRegisteredLossRebuildsWithEqualConfigAndValues() {
         Random random = new Random(3);
-        double[][] emb = new double[12][4];
-        for (double[] row : emb) {
-            for (int j = 0; j < 4; j++) {
-                row[j] = random.nextGaussian();
-            }
-        }
+        double[][] emb = AllLosses.gaussian(random, 12, 4);
         long[] labels = {0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2};
-        double[][] weights = new double[3][4];
-        for (double[] row : weights) {
-            for (int j = 0; j < 4; j++) {
-                row[j] = random.nextGaussian();
-            }
-        }
+        double[][] weights = AllLosses.gaussian(random, 3, 4);
         Set<String> covered = new TreeSet<>();
         try (NDManager m = NDManager.newBaseManager()) {
             for (SimilarityLoss loss : losses()) {

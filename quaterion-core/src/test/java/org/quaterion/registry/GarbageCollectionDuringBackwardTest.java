@@ -34,21 +34,10 @@ class GarbageCollectionDuringBackwardTest {
     private static float[] gradients(SimilarityLoss loss, DataType type, boolean collect) throws InterruptedException {
         Random random = new Random(5);
         int rows = 12;
-        double[][] emb = new double[rows][4];
-        for (double[] row : emb) {
-            for (int j = 0; j < 4; j++) {
-                row[j] = random.nextGaussian();
-            }
-        }
+        double[][] emb = AllLosses.gaussian(random, rows, 4);
         try (NDManager m = NDManager.newBaseManager()) {
             if (loss instanceof ClassWeightLoss c) {
-                double[][] weights = new double[c.numClasses()][c.embeddingSize()];
-                for (double[] row : weights) {
-                    for (int j = 0; j < row.length; j++) {
-                        row[j] = random.nextGaussian();
-                    }
-                }
-                c.setWeights(m, weights, type);
+                c.setWeights(m, AllLosses.gaussian(random, c.numClasses(), c.embeddingSize()), type);
             } else if (loss instanceof GroupLoss g) {
                 g.initialize(m, type);
             }

@@ -3,6 +3,7 @@ package org.quaterion.models.internal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.util.function.BinaryOperator;
 
 /**
  * Arithmetic between an array and a Java number that stays correct under autograd.
@@ -46,9 +47,7 @@ public final class Scalars {
      * @return a new array
      */
     public static NDArray mul(NDArray x, double value) {
-        try (NDArray s = of(x, value)) {
-            return x.mul(s);
-        }
+        return apply(x, value, NDArray::mul);
     }
 
     /**
@@ -59,9 +58,7 @@ public final class Scalars {
      * @return a new array
      */
     public static NDArray div(NDArray x, double value) {
-        try (NDArray s = of(x, value)) {
-            return x.div(s);
-        }
+        return apply(x, value, NDArray::div);
     }
 
     /**
@@ -72,9 +69,7 @@ public final class Scalars {
      * @return a new array
      */
     public static NDArray max(NDArray x, double value) {
-        try (NDArray s = of(x, value)) {
-            return x.maximum(s);
-        }
+        return apply(x, value, NDArray::maximum);
     }
 
     /**
@@ -85,9 +80,7 @@ public final class Scalars {
      * @return a new array
      */
     public static NDArray min(NDArray x, double value) {
-        try (NDArray s = of(x, value)) {
-            return x.minimum(s);
-        }
+        return apply(x, value, NDArray::minimum);
     }
 
     /**
@@ -98,8 +91,13 @@ public final class Scalars {
      * @return a new array
      */
     public static NDArray pow(NDArray x, double value) {
+        return apply(x, value, NDArray::pow);
+    }
+
+    /** Applies {@code op(x, scalar)} and frees the scalar's handle (autograd keeps its engine-owned storage). */
+    private static NDArray apply(NDArray x, double value, BinaryOperator<NDArray> op) {
         try (NDArray s = of(x, value)) {
-            return x.pow(s);
+            return op.apply(x, s);
         }
     }
 }
