@@ -79,7 +79,7 @@ public final class ArcFaceLoss extends ClassWeightLoss {
         NDArray modified = NDArrays.where(theta.lte(Math.PI - margin), theta.add(margin).cos(),
                 theta.cos().sub(margin * Math.sin(margin)));
         NDArray logits = Scalars.mul(cos.add(oneHot.mul(modified.sub(target).expandDims(1))), scale);
-        return LossTerms.of(LossMath.crossEntropy(logits, in.labels()));
+        return perSample(in, LossMath.crossEntropy(logits, in.labels()));
     }
 
     @Override

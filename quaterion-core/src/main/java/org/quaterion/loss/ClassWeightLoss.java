@@ -1,14 +1,19 @@
 package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
+import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
+import org.quaterion.miner.IndexTuples;
 import org.quaterion.reducer.Reducer;
 
 /**
@@ -16,8 +21,15 @@ import org.quaterion.reducer.Reducer;
  * centres; row c belongs to class c). The matrix is a trainable {@link Parameter} exposed by {@link #parameters()},
  * so the trainer optimises it without the user remembering to (a documented Quaterion/PML pitfall); it can be
  * set explicitly with {@link #setWeights}. Labels must lie in {@code [0, numClasses)}.
+ *
+ * <p>Mined tuples are honoured as in PML: they become per-sample weights ({@link #minerWeights}, PML's
+ * {@code convert_to_weights}) that scale each sample's loss (ArcFace, CosFace, Softmax, Center) or enter the
+ * exponents as {@code log}-offsets (ProxyAnchor).
  */
 public abstract class ClassWeightLoss extends GroupLoss {
+
+    /** Indices counted per one-hot block in {@link #minerWeights} (bounds its memory to this × batch size). */
+    private static final long COUNT_CHUNK = 4096;
 
     private final int numClasses;
     private final int embeddingSize;
@@ -119,17 +131,6 @@ public abstract class ClassWeightLoss extends GroupLoss {
     }
 
     @Override
-    public final boolean usesMinedTuples() {
-        return false; // PML turns mined pairs into per-sample weights for these losses; not implemented here yet
-    }
-
-    @Override
-    public final String minedTuplesIgnoredBecause() {
-        return "it compares embeddings with class weights, not with each other (PML's miner weights are not "
-                + "implemented)";
-    }
-
-    @Override
     protected final LossTerms compute(LossInputs in) {
         if (!weights.isInitialized()) {
             initialize(in.embeddings().getManager(), in.embeddings().getDataType());
@@ -151,7 +152,8 @@ public abstract class ClassWeightLoss extends GroupLoss {
     }
 
     /**
-     * The loss given validated inputs and the weight matrix.
+     * The loss given validated inputs and the weight matrix. A loss with per-sample losses returns them through
+     * {@link #perSample}, which applies the miner weights; one that reduces itself reads {@link #minerWeights}.
      *
      * @param in the inputs
      * @param weights {@code (C, D)}
@@ -175,11 +177,57 @@ public abstract class ClassWeightLoss extends GroupLoss {
      * @return a new object to extend
      */
     @Override
-    public com.google.gson.JsonObject config() {
-        com.google.gson.JsonObject json = super.config();
+    public JsonObject config() {
+        JsonObject json = super.config();
         json.addProperty("num_classes", numClasses);
         json.addProperty("embedding_size", embeddingSize);
         return json;
+    }
+
+    /**
+     * Per-sample losses weighted by the miner, as PML's classification losses do ({@code losses × miner_weights},
+     * reduced over all samples, so a sample no tuple mentions counts as 0).
+     *
+     * @param in the inputs
+     * @param losses {@code (n)} unweighted per-sample losses
+     * @return the terms for the reducer
+     */
+    protected static LossTerms perSample(LossInputs in, NDArray losses) {
+        return LossTerms.of(in.tuples() == null ? losses : losses.mul(minerWeights(in, losses.getDataType())));
+    }
+
+    /**
+     * PML's {@code convert_to_weights}: how often each sample occurs in the mined tuples, divided by the largest
+     * count, so the most mined sample weighs 1 and a sample no tuple mentions weighs 0. Without tuples, or with
+     * empty ones, every weight is 1. With reference embeddings (a memory) only the anchors index the batch, so only
+     * they count, as in PML 2.x.
+     *
+     * @param in the inputs
+     * @param dataType the type of the weights
+     * @return {@code (n)} weights in [0, 1]
+     */
+    protected static NDArray minerWeights(LossInputs in, DataType dataType) {
+        long n = in.labels().size();
+        NDManager manager = in.labels().getManager();
+        if (in.tuples() == null) {
+            return manager.ones(new Shape(n), dataType);
+        }
+        NDList indices = new NDList(); // the tuple's index arrays as given (a triplet counts its anchor once)
+        if (in.tuples() instanceof IndexTuples.Triplets t) {
+            indices.addAll(in.selfRef() ? new NDList(t.a(), t.p(), t.n()) : new NDList(t.a()));
+        } else if (in.tuples() instanceof IndexTuples.Pairs p) {
+            indices.addAll(in.selfRef() ? new NDList(p.a1(), p.p(), p.a2(), p.n()) : new NDList(p.a1(), p.a2()));
+        }
+        NDArray all = NDArrays.concat(indices);
+        if (all.size() == 0) {
+            return manager.ones(new Shape(n), dataType);
+        }
+        NDArray counts = manager.zeros(new Shape(n), DataType.FLOAT64);
+        for (long start = 0; start < all.size(); start += COUNT_CHUNK) {
+            NDArray chunk = all.get(new NDIndex().addSliceDim(start, Math.min(all.size(), start + COUNT_CHUNK)));
+            counts = counts.add(chunk.oneHot((int) n).toType(DataType.FLOAT64, false).sum(new int[] {0}));
+        }
+        return counts.div(counts.max()).toType(dataType, false);
     }
 
     /**

@@ -56,7 +56,7 @@ public final class CosFaceLoss extends ClassWeightLoss {
         NDArray cos = cosines(in.embeddings(), weights);
         NDArray oneHot = targets(in, cos);
         NDArray logits = Scalars.mul(cos.sub(Scalars.mul(oneHot, margin)), scale);
-        return LossTerms.of(LossMath.crossEntropy(logits, in.labels()));
+        return perSample(in, LossMath.crossEntropy(logits, in.labels()));
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.training.initializer.XavierInitializer;
 import com.google.gson.JsonObject;
 import org.quaterion.internal.LossMath;
 import org.quaterion.internal.Masks;
@@ -27,7 +28,7 @@ public final class ProxyAnchorLoss extends ClassWeightLoss {
      * @param alpha α
      */
     public ProxyAnchorLoss(int numClasses, int embeddingSize, double margin, double alpha) {
-        super(numClasses, embeddingSize, "proxies", new ai.djl.training.initializer.XavierInitializer(), null);
+        super(numClasses, embeddingSize, "proxies", new XavierInitializer(), null);
         Args.atLeast("ProxyAnchorLoss", "margin", margin, 0);
         Args.positive("ProxyAnchorLoss", "alpha", alpha);
         this.margin = margin;
@@ -39,8 +40,15 @@ public final class ProxyAnchorLoss extends ClassWeightLoss {
         NDArray cos = cosines(in.embeddings(), proxies);
         NDArray pos = in.labels().oneHot(numClasses()).gt(0);
         NDArray neg = pos.logicalNot();
-        NDArray posTerm = LossMath.logSumExp(Scalars.mul(cos.neg().add(margin), alpha), pos, true, 0);
-        NDArray negTerm = LossMath.logSumExp(Scalars.mul(cos.add(margin), alpha), neg, true, 0);
+        NDArray posExp = Scalars.mul(cos.neg().add(margin), alpha);
+        NDArray negExp = Scalars.mul(cos.add(margin), alpha);
+        if (in.tuples() != null) { // PML: the miner weights w enter every exponent as w - 1
+            NDArray offsets = minerWeights(in, cos.getDataType()).sub(1).expandDims(1);
+            posExp = posExp.add(offsets);
+            negExp = negExp.add(offsets);
+        }
+        NDArray posTerm = LossMath.logSumExp(posExp, pos, true, 0);
+        NDArray negTerm = LossMath.logSumExp(negExp, neg, true, 0);
         double withPos = Masks.any(pos, 0).toType(DataType.INT64, false).sum().getLong();
         NDArray posPart = withPos == 0 ? in.zero() : Scalars.div(posTerm.sum(), withPos);
         return LossTerms.reduced(posPart.add(Scalars.div(negTerm.sum(), numClasses()))); // PML: already reduced

@@ -50,7 +50,7 @@ public final class SoftmaxLoss extends ClassWeightLoss {
     @Override
     protected LossTerms computeWithWeights(LossInputs in, NDArray weights) {
         NDArray logits = Scalars.div(in.embeddings().matMul(weights.transpose()), temperature);
-        return LossTerms.of(LossMath.crossEntropy(logits, in.labels()));
+        return perSample(in, LossMath.crossEntropy(logits, in.labels()));
     }
 
     @Override

@@ -297,7 +297,7 @@ class TrainingTest {
     }
 
     @Test
-    void badConfigurationIsRejected() {
+    void badConfigurationIsRejected() throws Exception {
         List<SimilarityGroupSample<float[]>> data = groups(4, 2);
         GroupSimilarityDataLoader<float[]> loader = new GroupSimilarityDataLoader<>(data, LoaderOptions.batchSize(8));
         TrainerConfig cfg = config(1, null).withCheckpoints(0, 1);
@@ -315,8 +315,7 @@ class TrainingTest {
         assertMessage("cannot use a memory", () -> Quaterion.fit(new Model(
                 new org.quaterion.loss.ArcFaceLoss(8, 8, 64, 0.5), XbmConfig.defaults()), cfg, loader, null));
         assertMessage("checkpoints need an output directory", () -> cfg.withCheckpoints(1, 1));
-        for (SimilarityLoss ignoring : List.of(new TripletLoss(), new org.quaterion.loss.ArcFaceLoss(8, 8, 64, 0.5),
-                new MultipleNegativesRankingLoss())) {
+        for (SimilarityLoss ignoring : List.of(new TripletLoss(), new MultipleNegativesRankingLoss())) {
             Model withMiner = new Model(ignoring, null) {
                 @Override
                 protected org.quaterion.miner.Miner configureMiner() {
@@ -325,6 +324,13 @@ class TrainingTest {
             };
             assertMessage("would ignore its tuples", () -> Quaterion.fit(withMiner, cfg, loader, null));
         }
+        Model arcFaceWithMiner = new Model(new org.quaterion.loss.ArcFaceLoss(8, 8, 64, 0.5), null) {
+            @Override
+            protected org.quaterion.miner.Miner configureMiner() {
+                return new org.quaterion.miner.BatchHardMiner(); // PML's miner weights
+            }
+        };
+        assertEquals(1, Quaterion.fit(arcFaceWithMiner, config(1, null), loader, null).epochs().size());
         assertMessage("the training set has 1 sample(s): nothing can be learned", () -> Quaterion.fit(
                 new Model(new TripletLoss(), null), cfg, new GroupSimilarityDataLoader<>(data.subList(0, 1),
                         LoaderOptions.batchSize(1)), null));
