@@ -73,7 +73,7 @@ final class CacheCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        org.quaterion.models.io.AtomicDirectory.checkReplaceable(output, org.quaterion.cache.EmbeddingStore.KIND);
+        org.quaterion.models.internal.AtomicDirectory.checkReplaceable(output, org.quaterion.cache.EmbeddingStore.KIND);
         QuaterionCli.requireWritableDirectory(QuaterionCli.parentOf(output), "output parent");
         String name = encoder != null ? encoder : onlyEncoder();
         if (spark) {

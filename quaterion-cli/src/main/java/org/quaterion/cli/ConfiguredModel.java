@@ -16,7 +16,7 @@ import org.quaterion.onnx.MiniLm;
 import org.quaterion.onnx.OnnxSentenceEncoder;
 import org.quaterion.train.TrainableModel;
 import org.quaterion.train.optim.Adam;
-import org.quaterion.train.optim.Optimizer;
+import org.quaterion.train.optim.GradientOptimizer;
 
 /** The trainable model a {@link TrainConfig} describes: a frozen text encoder (always cached) and a head. */
 final class ConfiguredModel extends TrainableModel<String> {
@@ -71,7 +71,7 @@ final class ConfiguredModel extends TrainableModel<String> {
     }
 
     @Override
-    protected Optimizer configureOptimizer() {
+    protected GradientOptimizer configureOptimizer() {
         return Adam.of(config.learningRate());
     }
 

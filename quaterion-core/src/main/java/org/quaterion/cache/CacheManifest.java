@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.quaterion.models.io.JsonFiles;
+import org.quaterion.models.internal.JsonFiles;
 
 /**
  * A cache's {@code cache.json}: what the rows were computed from and which shards hold them. Written last, so a

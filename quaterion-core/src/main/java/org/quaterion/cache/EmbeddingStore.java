@@ -21,7 +21,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.quaterion.models.io.AtomicDirectory;
+import org.quaterion.models.internal.AtomicDirectory;
 
 /**
  * One encoder's cached embeddings on disk: a {@link CacheManifest} ({@code cache.json}) and one or more

@@ -24,7 +24,7 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.FSDirectory;
 import org.quaterion.distance.Distance;
-import org.quaterion.models.io.AtomicDirectory;
+import org.quaterion.models.internal.AtomicDirectory;
 
 /**
  * An approximate nearest-neighbour index (HNSW graph) on Apache Lucene, persisted to a directory: build it from

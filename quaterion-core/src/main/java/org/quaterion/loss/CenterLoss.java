@@ -24,21 +24,10 @@ public final class CenterLoss extends ClassWeightLoss {
      * @param lambda weight λ
      * @param reducer the reducer of the per-sample losses, or null for the mean
      */
-    public CenterLoss(int numClasses, int embeddingSize, double lambda, Reducer reducer) {
+    private CenterLoss(int numClasses, int embeddingSize, double lambda, Reducer reducer) {
         super(numClasses, embeddingSize, "centers", new XavierInitializer(), reducer);
         Args.positive("CenterLoss", "lambda", lambda);
         this.lambda = lambda;
-    }
-
-    /**
-     * Creates the loss with the mean over samples.
-     *
-     * @param numClasses G
-     * @param embeddingSize D
-     * @param lambda weight λ
-     */
-    public CenterLoss(int numClasses, int embeddingSize, double lambda) {
-        this(numClasses, embeddingSize, lambda, null);
     }
 
     @Override
@@ -59,5 +48,36 @@ public final class CenterLoss extends ClassWeightLoss {
         JsonObject json = super.config();
         json.addProperty("lambda_c", lambda);
         return json;
+    }
+
+    /**
+     * A builder that starts from the reference defaults; every setting is named.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+    /** Builds a {@link CenterLoss}: each setting by name, the reference defaults for the rest. */
+    public static final class Builder extends ClassWeightLoss.Builder<CenterLoss, Builder> {
+        private double lambda = 0.5;
+
+        private Builder() {}
+
+        /**
+         * Sets the weight λ (Quaterion lambda_c) (default 0.5).
+         *
+         * @param lambda the value
+         * @return this builder
+         */
+        public Builder optLambda(double lambda) {
+            this.lambda = lambda;
+            return this;
+        }
+
+        @Override
+        protected CenterLoss create() {
+            return new CenterLoss(numClasses(), embeddingSize(), lambda, reducer());
+        }
     }
 }

@@ -34,7 +34,7 @@ public final class CircleLoss extends GroupLoss {
      * @param distance the distance (similarities are its {@code toSimilarity}), or null for cosine
      * @param reducer the reducer of the per-anchor losses, or null for the mean over non-zero ones (PML's default)
      */
-    public CircleLoss(double m, double gamma, Distance distance, Reducer reducer) {
+    private CircleLoss(double m, double gamma, Distance distance, Reducer reducer) {
         super(distance, reducer);
         Args.positive("CircleLoss", "gamma", gamma);
         if (!(m >= 0 && m < 1)) {
@@ -44,30 +44,9 @@ public final class CircleLoss extends GroupLoss {
         this.gamma = gamma;
     }
 
-    /**
-     * Creates the loss with the mean over anchors with a non-zero loss.
-     *
-     * @param m relaxation margin
-     * @param gamma scale γ
-     * @param distance the distance, or null for cosine
-     */
-    public CircleLoss(double m, double gamma, Distance distance) {
-        this(m, gamma, distance, null);
-    }
-
-    /**
-     * Creates the loss with cosine similarity and the mean over anchors with a non-zero loss.
-     *
-     * @param m relaxation
-     * @param gamma scale
-     */
-    public CircleLoss(double m, double gamma) {
-        this(m, gamma, null, null);
-    }
-
     /** Creates the loss with PML's defaults (0.4, 80). */
     public CircleLoss() {
-        this(0.4, 80);
+        this(0.4, 80, null, null);
     }
 
     @Override
@@ -100,5 +79,48 @@ public final class CircleLoss extends GroupLoss {
         json.addProperty("m", m);
         json.addProperty("gamma", gamma);
         return json;
+    }
+
+    /**
+     * A builder that starts from the reference defaults; every setting is named.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+    /** Builds a {@link CircleLoss}: each setting by name, the reference defaults for the rest. */
+    public static final class Builder extends LossBuilder<CircleLoss, Builder> {
+        private double m = 0.4;
+        private double gamma = 80;
+
+        private Builder() {}
+
+        /**
+         * Sets the relaxation margin m, in [0, 1) (default 0.4).
+         *
+         * @param m the value
+         * @return this builder
+         */
+        public Builder optMargin(double m) {
+            this.m = m;
+            return this;
+        }
+
+        /**
+         * Sets the scale γ, positive (default 80).
+         *
+         * @param gamma the value
+         * @return this builder
+         */
+        public Builder optGamma(double gamma) {
+            this.gamma = gamma;
+            return this;
+        }
+
+        @Override
+        protected CircleLoss create() {
+            return new CircleLoss(m, gamma, distance(), reducer());
+        }
     }
 }

@@ -49,7 +49,8 @@ public abstract class ClassWeightLoss extends GroupLoss {
         super(null, reducer);
         if (numClasses < 1 || embeddingSize < 1) {
             throw new IllegalArgumentException(getClass().getSimpleName() + " needs numClasses >= 1 and "
-                    + "embeddingSize >= 1, got " + numClasses + " and " + embeddingSize);
+                    + "embeddingSize >= 1 (setNumClasses, setEmbeddingSize), got " + numClasses + " and "
+                    + embeddingSize);
         }
         this.numClasses = numClasses;
         this.embeddingSize = embeddingSize;
@@ -250,5 +251,60 @@ public abstract class ClassWeightLoss extends GroupLoss {
      */
     protected static NDArray cosines(NDArray embeddings, NDArray weights) {
         return embeddings.normalize(2, 1, 1e-12).matMul(weights.normalize(2, 1, 1e-12).transpose());
+    }
+
+    /**
+     * Base of the class-weight loss builders: the number of classes and the embedding size are required.
+     *
+     * @param <L> the loss
+     * @param <B> the concrete builder
+     */
+    public abstract static class Builder<L extends ClassWeightLoss, B extends Builder<L, B>> extends LossBuilder<L, B> {
+
+        private int numClasses;
+        private int embeddingSize;
+
+        /** Creates a builder without sizes. */
+        protected Builder() {}
+
+        /**
+         * Sets the number of classes C (labels lie in [0, C)); required.
+         *
+         * @param numClasses C
+         * @return this builder
+         */
+        public final B setNumClasses(int numClasses) {
+            this.numClasses = numClasses;
+            return self();
+        }
+
+        /**
+         * Sets the embedding size D; required.
+         *
+         * @param embeddingSize D
+         * @return this builder
+         */
+        public final B setEmbeddingSize(int embeddingSize) {
+            this.embeddingSize = embeddingSize;
+            return self();
+        }
+
+        /**
+         * The number of classes set (0 until set).
+         *
+         * @return C
+         */
+        protected final int numClasses() {
+            return numClasses;
+        }
+
+        /**
+         * The embedding size set (0 until set).
+         *
+         * @return D
+         */
+        protected final int embeddingSize() {
+            return embeddingSize;
+        }
     }
 }

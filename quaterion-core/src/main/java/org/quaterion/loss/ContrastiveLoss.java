@@ -29,7 +29,7 @@ public final class ContrastiveLoss extends GroupLoss {
      * @param distance the distance
      * @param reducer reducer applied to each of the two sub-losses
      */
-    public ContrastiveLoss(double posMargin, double negMargin, Distance distance, Reducer reducer) {
+    private ContrastiveLoss(double posMargin, double negMargin, Distance distance, Reducer reducer) {
         super(distance, reducer);
         // distances are >= 0, so a negative margin is meaningless, except for the (negated) dot product
         double min = distance().kind() == Distance.Kind.DOT_PRODUCT ? Double.NEGATIVE_INFINITY : 0;
@@ -41,19 +41,9 @@ public final class ContrastiveLoss extends GroupLoss {
         this.negMargin = negMargin;
     }
 
-    /**
-     * Creates the loss with the given margins, normalised L2 and AvgNonZero.
-     *
-     * @param posMargin positive margin
-     * @param negMargin negative margin
-     */
-    public ContrastiveLoss(double posMargin, double negMargin) {
-        this(posMargin, negMargin, null, null);
-    }
-
     /** Creates the loss with PML's defaults (0, 1). */
     public ContrastiveLoss() {
-        this(0, 1);
+        this(0, 1, null, null);
     }
 
     @Override
@@ -76,5 +66,48 @@ public final class ContrastiveLoss extends GroupLoss {
         json.addProperty("pos_margin", posMargin);
         json.addProperty("neg_margin", negMargin);
         return json;
+    }
+
+    /**
+     * A builder that starts from the reference defaults; every setting is named.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+    /** Builds a {@link ContrastiveLoss}: each setting by name, the reference defaults for the rest. */
+    public static final class Builder extends LossBuilder<ContrastiveLoss, Builder> {
+        private double posMargin = 0;
+        private double negMargin = 1;
+
+        private Builder() {}
+
+        /**
+         * Sets the distance below which a positive pair costs nothing (PML pos_margin) (default 0).
+         *
+         * @param posMargin the value
+         * @return this builder
+         */
+        public Builder optPosMargin(double posMargin) {
+            this.posMargin = posMargin;
+            return this;
+        }
+
+        /**
+         * Sets the distance above which a negative pair costs nothing (PML neg_margin) (default 1).
+         *
+         * @param negMargin the value
+         * @return this builder
+         */
+        public Builder optNegMargin(double negMargin) {
+            this.negMargin = negMargin;
+            return this;
+        }
+
+        @Override
+        protected ContrastiveLoss create() {
+            return new ContrastiveLoss(posMargin, negMargin, distance(), reducer());
+        }
     }
 }

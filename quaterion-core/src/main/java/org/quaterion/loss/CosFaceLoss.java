@@ -26,24 +26,12 @@ public final class CosFaceLoss extends ClassWeightLoss {
      * @param margin m
      * @param reducer the reducer of the per-sample losses, or null for the mean
      */
-    public CosFaceLoss(int numClasses, int embeddingSize, double scale, double margin, Reducer reducer) {
+    private CosFaceLoss(int numClasses, int embeddingSize, double scale, double margin, Reducer reducer) {
         super(numClasses, embeddingSize, "class_weights", reducer);
         Args.positive("CosFaceLoss", "scale", scale);
         Args.atLeast("CosFaceLoss", "margin", margin, 0);
         this.scale = scale;
         this.margin = margin;
-    }
-
-    /**
-     * Creates the loss with the mean over samples.
-     *
-     * @param numClasses C
-     * @param embeddingSize D
-     * @param scale s
-     * @param margin m
-     */
-    public CosFaceLoss(int numClasses, int embeddingSize, double scale, double margin) {
-        this(numClasses, embeddingSize, scale, margin, null);
     }
 
     @Override
@@ -65,5 +53,48 @@ public final class CosFaceLoss extends ClassWeightLoss {
         json.addProperty("scale", scale);
         json.addProperty("margin", margin);
         return json;
+    }
+
+    /**
+     * A builder that starts from the reference defaults; every setting is named.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+    /** Builds a {@link CosFaceLoss}: each setting by name, the reference defaults for the rest. */
+    public static final class Builder extends ClassWeightLoss.Builder<CosFaceLoss, Builder> {
+        private double scale = 64;
+        private double margin = 0.35;
+
+        private Builder() {}
+
+        /**
+         * Sets the logit scale s (default 64).
+         *
+         * @param scale the value
+         * @return this builder
+         */
+        public Builder optScale(double scale) {
+            this.scale = scale;
+            return this;
+        }
+
+        /**
+         * Sets the cosine margin m (default 0.35).
+         *
+         * @param margin the value
+         * @return this builder
+         */
+        public Builder optMargin(double margin) {
+            this.margin = margin;
+            return this;
+        }
+
+        @Override
+        protected CosFaceLoss create() {
+            return new CosFaceLoss(numClasses(), embeddingSize(), scale, margin, reducer());
+        }
     }
 }

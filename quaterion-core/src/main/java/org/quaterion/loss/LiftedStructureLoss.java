@@ -31,21 +31,10 @@ public final class LiftedStructureLoss extends GroupLoss {
      * @param distance the distance, or null for normalised L2
      * @param reducer the reducer of the per-pair losses, or null for the mean (PML's default)
      */
-    public LiftedStructureLoss(double negMargin, double posMargin, Distance distance, Reducer reducer) {
+    private LiftedStructureLoss(double negMargin, double posMargin, Distance distance, Reducer reducer) {
         super(distance, reducer);
         this.negMargin = negMargin;
         this.posMargin = posMargin;
-    }
-
-    /**
-     * Creates the loss with the mean over positive pairs.
-     *
-     * @param negMargin the negative margin
-     * @param posMargin the positive margin
-     * @param distance the distance, or null for normalised L2
-     */
-    public LiftedStructureLoss(double negMargin, double posMargin, Distance distance) {
-        this(negMargin, posMargin, distance, null);
     }
 
     /** Creates the loss with PML's defaults (1, 0, normalised L2). */
@@ -90,5 +79,48 @@ public final class LiftedStructureLoss extends GroupLoss {
         json.addProperty("neg_margin", negMargin);
         json.addProperty("pos_margin", posMargin);
         return json;
+    }
+
+    /**
+     * A builder that starts from the reference defaults; every setting is named.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+    /** Builds a {@link LiftedStructureLoss}: each setting by name, the reference defaults for the rest. */
+    public static final class Builder extends LossBuilder<LiftedStructureLoss, Builder> {
+        private double posMargin = 0;
+        private double negMargin = 1;
+
+        private Builder() {}
+
+        /**
+         * Sets the positive margin (PML pos_margin) (default 0).
+         *
+         * @param posMargin the value
+         * @return this builder
+         */
+        public Builder optPosMargin(double posMargin) {
+            this.posMargin = posMargin;
+            return this;
+        }
+
+        /**
+         * Sets the negative margin (PML neg_margin) (default 1).
+         *
+         * @param negMargin the value
+         * @return this builder
+         */
+        public Builder optNegMargin(double negMargin) {
+            this.negMargin = negMargin;
+            return this;
+        }
+
+        @Override
+        protected LiftedStructureLoss create() {
+            return new LiftedStructureLoss(negMargin, posMargin, distance(), reducer());
+        }
     }
 }

@@ -42,7 +42,7 @@ public final class MarginLoss extends GroupLoss {
      * @param learnBeta whether β is trained
      * @param distance the distance
      */
-    public MarginLoss(double margin, double nu, double beta, boolean learnBeta, Distance distance) {
+    private MarginLoss(double margin, double nu, double beta, boolean learnBeta, Distance distance) {
         super(distance, null);
         Args.atLeast("MarginLoss", "margin", margin, 0);
         Args.atLeast("MarginLoss", "nu", nu, 0);
@@ -115,5 +115,72 @@ public final class MarginLoss extends GroupLoss {
         json.addProperty("beta", initialBeta);
         json.addProperty("learn_beta", learnBeta);
         return json;
+    }
+
+    /**
+     * A builder that starts from the reference defaults; every setting is named.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+    /** Builds a {@link MarginLoss}: each setting by name, the reference defaults for the rest. */
+    public static final class Builder extends LossBuilder<MarginLoss, Builder> {
+        private double margin = 0.2;
+        private double nu = 0;
+        private double beta = 1.2;
+        private boolean learnBeta = false;
+
+        private Builder() {}
+
+        /**
+         * Sets the margin α around the boundary β (default 0.2).
+         *
+         * @param margin the value
+         * @return this builder
+         */
+        public Builder optMargin(double margin) {
+            this.margin = margin;
+            return this;
+        }
+
+        /**
+         * Sets the β regularisation weight ν (default 0).
+         *
+         * @param nu the value
+         * @return this builder
+         */
+        public Builder optNu(double nu) {
+            this.nu = nu;
+            return this;
+        }
+
+        /**
+         * Sets the (initial) boundary β (default 1.2).
+         *
+         * @param beta the value
+         * @return this builder
+         */
+        public Builder optBeta(double beta) {
+            this.beta = beta;
+            return this;
+        }
+
+        /**
+         * Sets whether β is a trainable parameter (default false).
+         *
+         * @param learnBeta the value
+         * @return this builder
+         */
+        public Builder optLearnBeta(boolean learnBeta) {
+            this.learnBeta = learnBeta;
+            return this;
+        }
+
+        @Override
+        protected MarginLoss create() {
+            return new MarginLoss(margin, nu, beta, learnBeta, distance());
+        }
     }
 }

@@ -29,7 +29,7 @@ public final class MultiSimilarityLoss extends GroupLoss {
      * @param distance the distance (similarities are its {@code toSimilarity}), or null for cosine
      * @param reducer the reducer of the per-anchor losses, or null for the mean (PML's default)
      */
-    public MultiSimilarityLoss(double alpha, double beta, double base, Distance distance, Reducer reducer) {
+    private MultiSimilarityLoss(double alpha, double beta, double base, Distance distance, Reducer reducer) {
         super(distance, reducer);
         Args.positive("MultiSimilarityLoss", "alpha", alpha);
         Args.positive("MultiSimilarityLoss", "beta", beta);
@@ -39,21 +39,9 @@ public final class MultiSimilarityLoss extends GroupLoss {
         this.base = base;
     }
 
-    /**
-     * Creates the loss with the mean over anchors.
-     *
-     * @param alpha positive scale α
-     * @param beta negative scale β
-     * @param base similarity offset λ
-     * @param distance the distance, or null for cosine
-     */
-    public MultiSimilarityLoss(double alpha, double beta, double base, Distance distance) {
-        this(alpha, beta, base, distance, null);
-    }
-
     /** Creates the loss with PML's defaults (2, 50, 0.5, cosine, mean over anchors). */
     public MultiSimilarityLoss() {
-        this(2, 50, 0.5, null);
+        this(2, 50, 0.5, null, null);
     }
 
     @Override
@@ -82,5 +70,60 @@ public final class MultiSimilarityLoss extends GroupLoss {
         json.addProperty("beta", beta);
         json.addProperty("base", base);
         return json;
+    }
+
+    /**
+     * A builder that starts from the reference defaults; every setting is named.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+    /** Builds a {@link MultiSimilarityLoss}: each setting by name, the reference defaults for the rest. */
+    public static final class Builder extends LossBuilder<MultiSimilarityLoss, Builder> {
+        private double alpha = 2;
+        private double beta = 50;
+        private double base = 0.5;
+
+        private Builder() {}
+
+        /**
+         * Sets the positive weight α (default 2).
+         *
+         * @param alpha the value
+         * @return this builder
+         */
+        public Builder optAlpha(double alpha) {
+            this.alpha = alpha;
+            return this;
+        }
+
+        /**
+         * Sets the negative weight β (default 50).
+         *
+         * @param beta the value
+         * @return this builder
+         */
+        public Builder optBeta(double beta) {
+            this.beta = beta;
+            return this;
+        }
+
+        /**
+         * Sets the similarity offset λ (PML base) (default 0.5).
+         *
+         * @param base the value
+         * @return this builder
+         */
+        public Builder optBase(double base) {
+            this.base = base;
+            return this;
+        }
+
+        @Override
+        protected MultiSimilarityLoss create() {
+            return new MultiSimilarityLoss(alpha, beta, base, distance(), reducer());
+        }
     }
 }

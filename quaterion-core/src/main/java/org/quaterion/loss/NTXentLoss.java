@@ -23,7 +23,7 @@ public final class NTXentLoss extends TemperatureLoss {
      * @param distance the distance (similarities are its {@code toSimilarity}), or null for cosine
      * @param reducer the reducer, or null for the mean over positive pairs (PML's default)
      */
-    public NTXentLoss(double temperature, Distance distance, Reducer reducer) {
+    private NTXentLoss(double temperature, Distance distance, Reducer reducer) {
         super(temperature, distance, reducer);
     }
 
@@ -61,5 +61,36 @@ public final class NTXentLoss extends TemperatureLoss {
         NDArray perPair = NDArrays.where(hasNeg, LossMath.softplusExact(z), z.zerosLike());
         NDArray losses = perPair.booleanMask(masks.positives());
         return LossTerms.of(losses);
+    }
+
+    /**
+     * A builder that starts from the reference defaults; every setting is named.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+    /** Builds a {@link NTXentLoss}: each setting by name, the reference defaults for the rest. */
+    public static final class Builder extends LossBuilder<NTXentLoss, Builder> {
+        private double temperature = 0.07;
+
+        private Builder() {}
+
+        /**
+         * Sets the temperature τ, positive (default 0.07).
+         *
+         * @param temperature the value
+         * @return this builder
+         */
+        public Builder optTemperature(double temperature) {
+            this.temperature = temperature;
+            return this;
+        }
+
+        @Override
+        protected NTXentLoss create() {
+            return new NTXentLoss(temperature, distance(), reducer());
+        }
     }
 }

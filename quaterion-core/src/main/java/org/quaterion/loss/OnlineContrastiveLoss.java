@@ -42,7 +42,7 @@ public final class OnlineContrastiveLoss extends GroupLoss {
      * @param distance the distance
      * @param mining the mining strategy (default HARD)
      */
-    public OnlineContrastiveLoss(double margin, Distance distance, Mining mining) {
+    private OnlineContrastiveLoss(double margin, Distance distance, Mining mining) {
         super(distance, null);
         Args.atLeast("OnlineContrastiveLoss", "margin", margin, 0);
         this.margin = margin;
@@ -97,5 +97,48 @@ public final class OnlineContrastiveLoss extends GroupLoss {
         json.addProperty("margin", margin);
         json.addProperty("mining", mining.name().toLowerCase(Locale.ROOT));
         return json;
+    }
+
+    /**
+     * A builder that starts from the reference defaults; every setting is named.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+    /** Builds a {@link OnlineContrastiveLoss}: each setting by name, the reference defaults for the rest. */
+    public static final class Builder extends LossBuilder<OnlineContrastiveLoss, Builder> {
+        private double margin = 0.5;
+        private Mining mining = Mining.HARD;
+
+        private Builder() {}
+
+        /**
+         * Sets the negative margin (default 0.5).
+         *
+         * @param margin the value
+         * @return this builder
+         */
+        public Builder optMargin(double margin) {
+            this.margin = margin;
+            return this;
+        }
+
+        /**
+         * Sets which pairs count (HARD or ALL) (default HARD).
+         *
+         * @param mining the value
+         * @return this builder
+         */
+        public Builder optMining(Mining mining) {
+            this.mining = mining;
+            return this;
+        }
+
+        @Override
+        protected OnlineContrastiveLoss create() {
+            return new OnlineContrastiveLoss(margin, distance(), mining);
+        }
     }
 }

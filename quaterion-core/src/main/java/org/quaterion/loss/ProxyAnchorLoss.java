@@ -27,7 +27,7 @@ public final class ProxyAnchorLoss extends ClassWeightLoss {
      * @param margin δ
      * @param alpha α
      */
-    public ProxyAnchorLoss(int numClasses, int embeddingSize, double margin, double alpha) {
+    private ProxyAnchorLoss(int numClasses, int embeddingSize, double margin, double alpha) {
         super(numClasses, embeddingSize, "proxies", new XavierInitializer(), null);
         Args.atLeast("ProxyAnchorLoss", "margin", margin, 0);
         Args.positive("ProxyAnchorLoss", "alpha", alpha);
@@ -60,5 +60,48 @@ public final class ProxyAnchorLoss extends ClassWeightLoss {
         json.addProperty("margin", margin);
         json.addProperty("alpha", alpha);
         return json;
+    }
+
+    /**
+     * A builder that starts from the reference defaults; every setting is named.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+    /** Builds a {@link ProxyAnchorLoss}: each setting by name, the reference defaults for the rest. */
+    public static final class Builder extends ClassWeightLoss.Builder<ProxyAnchorLoss, Builder> {
+        private double margin = 0.1;
+        private double alpha = 32;
+
+        private Builder() {}
+
+        /**
+         * Sets the margin δ (default 0.1).
+         *
+         * @param margin the value
+         * @return this builder
+         */
+        public Builder optMargin(double margin) {
+            this.margin = margin;
+            return this;
+        }
+
+        /**
+         * Sets the scale α (default 32).
+         *
+         * @param alpha the value
+         * @return this builder
+         */
+        public Builder optAlpha(double alpha) {
+            this.alpha = alpha;
+            return this;
+        }
+
+        @Override
+        protected ProxyAnchorLoss create() {
+            return new ProxyAnchorLoss(numClasses(), embeddingSize(), margin, alpha);
+        }
     }
 }

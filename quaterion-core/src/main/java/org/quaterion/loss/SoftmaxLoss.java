@@ -23,23 +23,12 @@ public final class SoftmaxLoss extends ClassWeightLoss {
      * @param temperature T &gt; 0
      * @param reducer the reducer of the per-sample losses, or null for the mean
      */
-    public SoftmaxLoss(int numClasses, int embeddingSize, double temperature, Reducer reducer) {
+    private SoftmaxLoss(int numClasses, int embeddingSize, double temperature, Reducer reducer) {
         super(numClasses, embeddingSize, "class_weights", reducer);
         if (!(temperature > 0)) {
             throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
         }
         this.temperature = temperature;
-    }
-
-    /**
-     * Creates the loss with the mean over samples.
-     *
-     * @param numClasses C
-     * @param embeddingSize D
-     * @param temperature T &gt; 0
-     */
-    public SoftmaxLoss(int numClasses, int embeddingSize, double temperature) {
-        this(numClasses, embeddingSize, temperature, null);
     }
 
     @Override
@@ -58,5 +47,36 @@ public final class SoftmaxLoss extends ClassWeightLoss {
         JsonObject json = super.config();
         json.addProperty("temperature", temperature);
         return json;
+    }
+
+    /**
+     * A builder that starts from the reference defaults; every setting is named.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+    /** Builds a {@link SoftmaxLoss}: each setting by name, the reference defaults for the rest. */
+    public static final class Builder extends ClassWeightLoss.Builder<SoftmaxLoss, Builder> {
+        private double temperature = 0.05;
+
+        private Builder() {}
+
+        /**
+         * Sets the temperature T, positive (default 0.05).
+         *
+         * @param temperature the value
+         * @return this builder
+         */
+        public Builder optTemperature(double temperature) {
+            this.temperature = temperature;
+            return this;
+        }
+
+        @Override
+        protected SoftmaxLoss create() {
+            return new SoftmaxLoss(numClasses(), embeddingSize(), temperature, reducer());
+        }
     }
 }

@@ -22,7 +22,7 @@ public final class SupConLoss extends TemperatureLoss {
      * @param distance the distance (similarities are its {@code toSimilarity}), or null for cosine
      * @param reducer the reducer, or null for the mean over anchors with a non-zero loss (PML's default)
      */
-    public SupConLoss(double temperature, Distance distance, Reducer reducer) {
+    private SupConLoss(double temperature, Distance distance, Reducer reducer) {
         super(temperature, distance, reducer);
     }
 
@@ -60,5 +60,36 @@ public final class SupConLoss extends TemperatureLoss {
         NDArray count = posF.sum(new int[] {1});
         NDArray mean = logProb.mul(posF).sum(new int[] {1}).div(Scalars.max(count, 1));
         return LossTerms.of(mean.neg());
+    }
+
+    /**
+     * A builder that starts from the reference defaults; every setting is named.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+    /** Builds a {@link SupConLoss}: each setting by name, the reference defaults for the rest. */
+    public static final class Builder extends LossBuilder<SupConLoss, Builder> {
+        private double temperature = 0.1;
+
+        private Builder() {}
+
+        /**
+         * Sets the temperature τ, positive (default 0.1).
+         *
+         * @param temperature the value
+         * @return this builder
+         */
+        public Builder optTemperature(double temperature) {
+            this.temperature = temperature;
+            return this;
+        }
+
+        @Override
+        protected SupConLoss create() {
+            return new SupConLoss(temperature, distance(), reducer());
+        }
     }
 }

@@ -3,19 +3,19 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import java.util.function.BinaryOperator;
 import org.quaterion.internal.LossMath;
+import org.quaterion.internal.PairBlocks;
 import org.quaterion.models.internal.Scalars;
 import org.quaterion.reducer.Aggregate;
 import org.quaterion.reducer.Reducer;
 
 /**
  * Reduces per-triplet losses over every valid triplet (a, p, n) without an {@code n·m·m} tensor: triplets are
- * enumerated as (positive pair) × (reference), in blocks of ~2^24 elements, so work and memory are
+ * enumerated as (positive pair) × (reference), in {@link PairBlocks} of ~2^24 elements, so work and memory are
  * {@code O(P·m)} for P positive pairs (B²/C·B for C balanced classes, not B³).
  *
  * <p>For the hinge {@code [d_ap − d_an + m]_+} ({@link #reduceHinge}) the sum over counted violating triplets is
@@ -26,34 +26,7 @@ import org.quaterion.reducer.Reducer;
  */
 final class TripletBlocks {
 
-    private static final long BLOCK_ELEMENTS = 1L << 24;
-
     private TripletBlocks() {}
-
-    /**
-     * The positive pairs (a, p) of a mask, sorted by anchor.
-     *
-     * @param pos positive mask {@code (n, m)}
-     * @return {@code [a, p]} INT64 vectors, or null when there are none
-     */
-    static NDArray[] positivePairs(NDArray pos) {
-        NDArray idx = pos.nonzero();
-        if (idx.getShape().get(0) == 0) {
-            return null;
-        }
-        return new NDArray[] {idx.get(":, 0").toType(DataType.INT64, false),
-            idx.get(":, 1").toType(DataType.INT64, false)};
-    }
-
-    /**
-     * Pairs per block so a block's {@code (pairs, m)} tensors hold about 2^24 elements.
-     *
-     * @param m the number of references
-     * @return the block size
-     */
-    static long pairBlock(long m) {
-        return Math.max(1, BLOCK_ELEMENTS / Math.max(1, m));
-    }
 
     /**
      * Reduces the hinge {@code [d_ap − d_an + margin]_+} over valid triplets with O(n·m) graph memory.
@@ -68,35 +41,30 @@ final class TripletBlocks {
      */
     static NDArray reduceHinge(NDArray mat, NDArray pos, NDArray neg, double margin, Reducer reducer,
             NDArray zero) {
-        NDArray[] pairs = positivePairs(pos);
+        NDArray[] pairs = PairBlocks.positivePairs(pos);
         if (pairs == null) {
             return zero;
         }
         NDArray d = mat.stopGradient();
         long n = d.getShape().get(0);
         long m = d.getShape().get(1);
-        long total = pairs[0].size();
-        long block = pairBlock(m);
         NDList apCounts = new NDList();
         NDArray anCounts = d.zerosLike();
-        double counted = 0;
-        double contributing = 0;
-        for (long start = 0; start < total; start += block) {
-            try (NDScope scope = new NDScope()) { // a block's (pairs, m) temporaries die with the block
-                String range = start + ":" + Math.min(total, start + block);
-                NDArray a = pairs[0].get(range);
-                NDArray dap = LossMath.pick(d, a, pairs[1].get(range));
-                NDArray v = dap.expandDims(1).sub(d.get(a)).add(margin);
-                NDArray keep = reducer.keep(Activation.relu(v));
-                NDArray valid = neg.get(a);
-                NDArray kept = keep == null ? valid : valid.logicalAnd(keep);
-                NDArray contrib = kept.logicalAnd(v.gt(0)).toType(d.getDataType(), false);
-                counted += kept.toType(DataType.FLOAT64, false).sum().getDouble();
-                contributing += contrib.toType(DataType.FLOAT64, false).sum().getDouble();
-                apCounts.add(survive(contrib.sum(new int[] {1})));
-                addSegmentSums(anCounts, a, contrib);
-            }
-        }
+        double[] totals = new double[2]; // counted, contributing
+        PairBlocks.forEach(pairs, m, (a, p) -> {
+            NDArray dap = LossMath.pick(d, a, p);
+            NDArray v = dap.expandDims(1).sub(d.get(a)).add(margin);
+            NDArray keep = reducer.keep(Activation.relu(v));
+            NDArray valid = neg.get(a);
+            NDArray kept = keep == null ? valid : valid.logicalAnd(keep);
+            NDArray contrib = kept.logicalAnd(v.gt(0)).toType(d.getDataType(), false);
+            totals[0] += kept.toType(DataType.FLOAT64, false).sum().getDouble();
+            totals[1] += contrib.toType(DataType.FLOAT64, false).sum().getDouble();
+            apCounts.add(PairBlocks.survive(contrib.sum(new int[] {1})));
+            addSegmentSums(anCounts, a, contrib);
+        });
+        double counted = totals[0];
+        double contributing = totals[1];
         if (counted == 0) {
             return zero;
         }
@@ -105,21 +73,6 @@ final class TripletBlocks {
         cAp = cAp.scatter(Scalars.mul(pairs[0], m).add(pairs[1]), apFlat, 0).reshape(n, m);
         NDArray sum = mat.mul(cAp.sub(anCounts)).sum().add(margin * contributing).add(zero);
         return reducer.finish(new Aggregate(sum, counted), zero);
-    }
-
-    /**
-     * Keeps arrays made inside a block's {@link NDScope} alive after it closes (they stay attached to their manager).
-     *
-     * @param arrays the arrays to keep (nulls ignored)
-     * @return the first array
-     */
-    static NDArray survive(NDArray... arrays) {
-        for (NDArray a : arrays) {
-            if (a != null) {
-                NDScope.unregister(a);
-            }
-        }
-        return arrays[0];
     }
 
     /**
@@ -155,28 +108,21 @@ final class TripletBlocks {
      */
     static NDArray reduce(NDArray mat, NDArray pos, NDArray neg, BinaryOperator<NDArray> perTriplet,
             Reducer reducer, NDArray zero) {
-        NDArray[] pairs = positivePairs(pos);
+        NDArray[] pairs = PairBlocks.positivePairs(pos);
         if (pairs == null) {
             return zero;
         }
-        long total = pairs[0].size();
-        long block = pairBlock(mat.getShape().get(1));
-        Aggregate sum = null;
-        for (long start = 0; start < total; start += block) {
-            // the block's Java handles are closed at its end: autograd keeps only what the backward pass needs
-            try (NDScope scope = new NDScope()) {
-                String range = start + ":" + Math.min(total, start + block);
-                NDArray a = pairs[0].get(range);
-                NDArray dap = LossMath.pick(mat, a, pairs[1].get(range)).expandDims(1);
-                NDArray losses = perTriplet.apply(dap, mat.get(a)).booleanMask(neg.get(a));
-                if (losses.size() == 0) {
-                    continue;
-                }
+        Aggregate[] sum = new Aggregate[1];
+        // the block's Java handles are closed at its end: autograd keeps only what the backward pass needs
+        PairBlocks.forEach(pairs, mat.getShape().get(1), (a, p) -> {
+            NDArray dap = LossMath.pick(mat, a, p).expandDims(1);
+            NDArray losses = perTriplet.apply(dap, mat.get(a)).booleanMask(neg.get(a));
+            if (losses.size() > 0) {
                 Aggregate part = reducer.accumulate(losses);
-                sum = sum == null ? part : sum.plus(part);
-                survive(sum.sum());
+                sum[0] = sum[0] == null ? part : sum[0].plus(part);
+                PairBlocks.survive(sum[0].sum());
             }
-        }
-        return reducer.finish(sum, zero);
+        });
+        return reducer.finish(sum[0], zero);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Locale;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
 import org.quaterion.internal.Masks;
+import org.quaterion.internal.PairBlocks;
 import org.quaterion.models.internal.Scalars;
 import org.quaterion.reducer.ThresholdReducer;
 
@@ -43,8 +44,6 @@ public final class TripletLoss extends GroupLoss {
         SEMI_HARD
     }
 
-    private static final long BLOCK_ELEMENTS = 1L << 24;
-
     private final double margin;
     private final Mining mining;
     private final boolean smooth;
@@ -57,7 +56,7 @@ public final class TripletLoss extends GroupLoss {
      * @param mining the mining strategy (Quaterion default HARD)
      * @param smooth use {@code softplus(hp − hn)} in HARD mode
      */
-    public TripletLoss(double margin, Distance distance, Mining mining, boolean smooth) {
+    private TripletLoss(double margin, Distance distance, Mining mining, boolean smooth) {
         super(distance, null);
         Args.atLeast("TripletLoss", "margin", margin, 0);
         if (smooth && mining != Mining.HARD) {
@@ -122,7 +121,7 @@ public final class TripletLoss extends GroupLoss {
      */
     private NDArray semiHard(NDArray mat, NDArray pos, NDArray neg, LossInputs in) {
         NDArray negCount = Masks.rowCounts(neg);
-        NDArray[] pairs = TripletBlocks.positivePairs(pos.logicalAnd(negCount.gt(0).expandDims(1)
+        NDArray[] pairs = PairBlocks.positivePairs(pos.logicalAnd(negCount.gt(0).expandDims(1)
                 .broadcast(pos.getShape())));
         if (pairs == null) {
             return in.zero();
@@ -130,18 +129,12 @@ public final class TripletLoss extends GroupLoss {
         NDArray d = mat.stopGradient();
         NDArray negOnly = NDArrays.where(neg, d, d.zerosLike().add(Double.POSITIVE_INFINITY));
         NDArray order = negOnly.argSort(1);
-        long total = pairs[0].size();
-        long block = TripletBlocks.pairBlock(d.getShape().get(1));
         NDList ranks = new NDList();
-        for (long start = 0; start < total; start += block) {
-            try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) { // frees the block's (pairs, m) rows
-                String range = start + ":" + Math.min(total, start + block);
-                NDArray a = pairs[0].get(range);
-                NDArray dap = LossMath.pick(d, a, pairs[1].get(range)).expandDims(1);
-                ranks.add(TripletBlocks.survive(negOnly.get(a).lte(dap).toType(DataType.INT64, false)
-                        .sum(new int[] {1})));
-            }
-        }
+        PairBlocks.forEach(pairs, d.getShape().get(1), (a, p) -> {
+            NDArray dap = LossMath.pick(d, a, p).expandDims(1);
+            ranks.add(PairBlocks.survive(negOnly.get(a).lte(dap).toType(DataType.INT64, false)
+                    .sum(new int[] {1})));
+        });
         NDArray rank = ranks.size() == 1 ? ranks.head() : NDArrays.concat(ranks, 0);
         NDArray last = negCount.get(pairs[0]).sub(1);
         NDArray negIdx = LossMath.pick(order, pairs[0], NDArrays.where(rank.lt(last), rank, last));
@@ -167,5 +160,60 @@ public final class TripletLoss extends GroupLoss {
         json.addProperty("mining", mining.name().toLowerCase(Locale.ROOT));
         json.addProperty("smooth", smooth);
         return json;
+    }
+
+    /**
+     * A builder that starts from the reference defaults; every setting is named.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+    /** Builds a {@link TripletLoss}: each setting by name, the reference defaults for the rest. */
+    public static final class Builder extends LossBuilder<TripletLoss, Builder> {
+        private double margin = 0.5;
+        private Mining mining = Mining.HARD;
+        private boolean smooth = false;
+
+        private Builder() {}
+
+        /**
+         * Sets the margin (default 0.5).
+         *
+         * @param margin the value
+         * @return this builder
+         */
+        public Builder optMargin(double margin) {
+            this.margin = margin;
+            return this;
+        }
+
+        /**
+         * Sets the internal mining (HARD or ALL) (default HARD).
+         *
+         * @param mining the value
+         * @return this builder
+         */
+        public Builder optMining(Mining mining) {
+            this.mining = mining;
+            return this;
+        }
+
+        /**
+         * Sets softplus instead of the hinge (HARD mining only; Quaterion's soft; default false).
+         *
+         * @param smooth the value
+         * @return this builder
+         */
+        public Builder optSmooth(boolean smooth) {
+            this.smooth = smooth;
+            return this;
+        }
+
+        @Override
+        protected TripletLoss create() {
+            return new TripletLoss(margin, distance(), mining, smooth);
+        }
     }
 }

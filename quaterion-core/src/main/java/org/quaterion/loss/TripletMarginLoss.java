@@ -32,7 +32,7 @@ public final class TripletMarginLoss extends GroupLoss {
      * @param distance the distance
      * @param reducer the reducer
      */
-    public TripletMarginLoss(double margin, boolean smooth, Distance distance, Reducer reducer) {
+    private TripletMarginLoss(double margin, boolean smooth, Distance distance, Reducer reducer) {
         super(distance, reducer);
         Args.atLeast("TripletMarginLoss", "margin", margin, 0);
         this.margin = margin;
@@ -88,5 +88,48 @@ public final class TripletMarginLoss extends GroupLoss {
         json.addProperty("margin", margin);
         json.addProperty("smooth", smooth);
         return json;
+    }
+
+    /**
+     * A builder that starts from the reference defaults; every setting is named.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+    /** Builds a {@link TripletMarginLoss}: each setting by name, the reference defaults for the rest. */
+    public static final class Builder extends LossBuilder<TripletMarginLoss, Builder> {
+        private double margin = 0.05;
+        private boolean smooth = false;
+
+        private Builder() {}
+
+        /**
+         * Sets the margin (default 0.05).
+         *
+         * @param margin the value
+         * @return this builder
+         */
+        public Builder optMargin(double margin) {
+            this.margin = margin;
+            return this;
+        }
+
+        /**
+         * Sets softplus instead of the hinge (PML smooth_loss) (default false).
+         *
+         * @param smooth the value
+         * @return this builder
+         */
+        public Builder optSmooth(boolean smooth) {
+            this.smooth = smooth;
+            return this;
+        }
+
+        @Override
+        protected TripletMarginLoss create() {
+            return new TripletMarginLoss(margin, smooth, distance(), reducer());
+        }
     }
 }

@@ -1,18 +1,18 @@
 package org.quaterion.miner;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
 import org.quaterion.internal.Masks;
+import org.quaterion.internal.PairBlocks;
 
 /**
  * Triplets by how much they violate a margin (PML {@code TripletMarginMiner}): with {@code t = d_an − d_ap},
  * ALL keeps {@code t ≤ m}, HARD {@code t ≤ 0}, SEMI_HARD {@code 0 < t ≤ m}, EASY {@code t > m}. Computed over
- * (positive pair) × reference in blocks, so memory stays {@code O(block · m)}, never an {@code n·m·m} cube.
+ * (positive pair) × reference in {@code PairBlocks}, so memory stays {@code O(block · m)}, never an {@code n·m·m} cube.
  */
 public final class TripletMarginMiner implements Miner {
 
@@ -45,8 +45,6 @@ public final class TripletMarginMiner implements Miner {
                     + java.util.Arrays.toString(values()).toLowerCase(java.util.Locale.ROOT));
         }
     }
-
-    private static final long BLOCK_ELEMENTS = 1L << 24;
 
     private final double margin;
     private final Type type;
@@ -84,19 +82,11 @@ public final class TripletMarginMiner implements Miner {
         NDArray mat = ctx.distances();
         NDArray pos = ctx.positives();
         NDArray neg = ctx.negatives();
-        NDArray idx = pos.nonzero();
         List<IndexTuples.Triplets> parts = new ArrayList<>();
-        long total = idx.getShape().get(0);
-        long m = mat.getShape().get(1);
-        long block = Math.max(1, BLOCK_ELEMENTS / Math.max(1, m));
-        for (long start = 0; start < total; start += block) {
-            try (NDScope scope = new NDScope()) { // frees the block's (pairs, m) rows
-                String range = start + ":" + Math.min(total, start + block);
-                NDArray a = idx.get(range + ", 0").toType(DataType.INT64, false);
-                NDArray p = idx.get(range + ", 1").toType(DataType.INT64, false);
-                NDArray rowsD = mat.get(a);
-                NDArray dap = LossMath.pick(mat, a, p).expandDims(1);
-                NDArray t = rowsD.sub(dap);
+        NDArray[] pairs = PairBlocks.positivePairs(pos);
+        if (pairs != null) {
+            PairBlocks.forEach(pairs, mat.getShape().get(1), (a, p) -> {
+                NDArray t = mat.get(a).sub(LossMath.pick(mat, a, p).expandDims(1));
                 NDArray keep = switch (type) {
                     case EASY -> t.gt(margin);
                     case HARD -> t.lte(margin).logicalAnd(t.lte(0));
@@ -104,15 +94,14 @@ public final class TripletMarginMiner implements Miner {
                     case ALL -> t.lte(margin);
                 };
                 NDArray found = neg.get(a).logicalAnd(keep).nonzero();
-                if (found.getShape().get(0) == 0) {
-                    continue;
+                if (found.getShape().get(0) > 0) {
+                    NDArray pair = found.get(":, 0").toType(DataType.INT64, false);
+                    IndexTuples.Triplets part = new IndexTuples.Triplets(a.get(pair), p.get(pair),
+                            found.get(":, 1").toType(DataType.INT64, false));
+                    PairBlocks.survive(part.a(), part.p(), part.n());
+                    parts.add(part);
                 }
-                NDArray pair = found.get(":, 0").toType(DataType.INT64, false);
-                IndexTuples.Triplets part = new IndexTuples.Triplets(a.get(pair), p.get(pair), found.get(":, 1")
-                        .toType(DataType.INT64, false));
-                NDScope.unregister(part.a(), part.p(), part.n());
-                parts.add(part);
-            }
+            });
         }
         if (parts.isEmpty()) {
             NDArray empty = labels.getManager().create(new long[0]);

@@ -40,40 +40,58 @@ final class BuiltinComponents {
 
     static List<ComponentFactory<?>> all() {
         return List.of(
-                loss("triplet", TripletLoss.class, TripletLoss::new, c -> new TripletLoss(num(c, "margin"), dist(c),
-                        TripletLoss.Mining.valueOf(upper(c, "mining")),
-                        (c.has("smooth") ? c.get("smooth") : c.get("soft")).getAsBoolean())),
-                loss("triplet_margin", TripletMarginLoss.class, TripletMarginLoss::new, c -> new TripletMarginLoss(num(c, "margin"),
-                        c.get("smooth").getAsBoolean(), dist(c), reducer(c))),
-                loss("contrastive", ContrastiveLoss.class, ContrastiveLoss::new, c -> new ContrastiveLoss(num(c, "pos_margin"),
-                        num(c, "neg_margin"), dist(c), reducer(c))),
-                loss("online_contrastive", OnlineContrastiveLoss.class, OnlineContrastiveLoss::new, c -> new OnlineContrastiveLoss(
-                        num(c, "margin"), dist(c), OnlineContrastiveLoss.Mining.valueOf(upper(c, "mining")))),
-                loss("multi_similarity", MultiSimilarityLoss.class, MultiSimilarityLoss::new, c -> new MultiSimilarityLoss(num(c, "alpha"),
-                        num(c, "beta"), num(c, "base"), dist(c), reducer(c))),
-                loss("ntxent", NTXentLoss.class, () -> new NTXentLoss(0.07), c -> new NTXentLoss(num(c, "temperature"), dist(c), reducer(c))),
-                loss("supcon", SupConLoss.class, () -> new SupConLoss(0.1), c -> new SupConLoss(num(c, "temperature"), dist(c), reducer(c))),
-                loss("circle", CircleLoss.class, CircleLoss::new, c -> new CircleLoss(num(c, "m"), num(c, "gamma"), dist(c), reducer(c))),
+                loss("triplet", TripletLoss.class, TripletLoss::new, c -> TripletLoss.builder()
+                        .optMargin(num(c, "margin")).optDistance(dist(c))
+                        .optMining(TripletLoss.Mining.valueOf(upper(c, "mining")))
+                        .optSmooth((c.has("smooth") ? c.get("smooth") : c.get("soft")).getAsBoolean()).build()),
+                loss("triplet_margin", TripletMarginLoss.class, TripletMarginLoss::new, c -> TripletMarginLoss.builder()
+                        .optMargin(num(c, "margin")).optSmooth(c.get("smooth").getAsBoolean()).optDistance(dist(c))
+                        .optReducer(reducer(c)).build()),
+                loss("contrastive", ContrastiveLoss.class, ContrastiveLoss::new, c -> ContrastiveLoss.builder()
+                        .optPosMargin(num(c, "pos_margin")).optNegMargin(num(c, "neg_margin")).optDistance(dist(c))
+                        .optReducer(reducer(c)).build()),
+                loss("online_contrastive", OnlineContrastiveLoss.class, OnlineContrastiveLoss::new, c -> OnlineContrastiveLoss.builder()
+                        .optMargin(num(c, "margin")).optDistance(dist(c))
+                        .optMining(OnlineContrastiveLoss.Mining.valueOf(upper(c, "mining"))).build()),
+                loss("multi_similarity", MultiSimilarityLoss.class, MultiSimilarityLoss::new, c -> MultiSimilarityLoss.builder()
+                        .optAlpha(num(c, "alpha")).optBeta(num(c, "beta")).optBase(num(c, "base")).optDistance(dist(c))
+                        .optReducer(reducer(c)).build()),
+                loss("ntxent", NTXentLoss.class, () -> new NTXentLoss(0.07), c -> NTXentLoss.builder()
+                        .optTemperature(num(c, "temperature")).optDistance(dist(c)).optReducer(reducer(c)).build()),
+                loss("supcon", SupConLoss.class, () -> new SupConLoss(0.1), c -> SupConLoss.builder()
+                        .optTemperature(num(c, "temperature")).optDistance(dist(c)).optReducer(reducer(c)).build()),
+                loss("circle", CircleLoss.class, CircleLoss::new, c -> CircleLoss.builder().optMargin(num(c, "m"))
+                        .optGamma(num(c, "gamma")).optDistance(dist(c)).optReducer(reducer(c)).build()),
                 loss("fast_ap", FastAPLoss.class, FastAPLoss::new, c -> new FastAPLoss(c.get("num_bins").getAsInt(), reducer(c))),
-                loss("lifted_structure", LiftedStructureLoss.class, LiftedStructureLoss::new, c -> new LiftedStructureLoss(
-                        num(c, "neg_margin"), num(c, "pos_margin"), dist(c), reducer(c))),
-                loss("margin", MarginLoss.class, MarginLoss::new, c -> new MarginLoss(num(c, "margin"), num(c, "nu"), num(c, "beta"),
-                        c.get("learn_beta").getAsBoolean(), dist(c))),
-                loss("arcface", ArcFaceLoss.class, () -> new ArcFaceLoss(1, 1, 64, 0.5), c -> new ArcFaceLoss(classes(c), size(c), num(c, "scale"),
-                        num(c, "margin"), reducer(c))),
-                loss("cosface", CosFaceLoss.class, () -> new CosFaceLoss(1, 1, 64, 0.35), c -> new CosFaceLoss(classes(c), size(c), num(c, "scale"),
-                        num(c, "margin"), reducer(c))),
-                loss("softmax", SoftmaxLoss.class, () -> new SoftmaxLoss(1, 1, 0.05), c -> new SoftmaxLoss(classes(c), size(c),
-                        num(c, "temperature"), reducer(c))),
-                loss("proxy_anchor", ProxyAnchorLoss.class, () -> new ProxyAnchorLoss(1, 1, 0.1, 32), c -> new ProxyAnchorLoss(classes(c), size(c),
-                        num(c, "margin"), num(c, "alpha"))),
-                loss("center", CenterLoss.class, () -> new CenterLoss(1, 1, 1.0), c -> new CenterLoss(classes(c), size(c), num(c, "lambda_c"), reducer(c))),
+                loss("lifted_structure", LiftedStructureLoss.class, LiftedStructureLoss::new, c -> LiftedStructureLoss.builder()
+                        .optNegMargin(num(c, "neg_margin")).optPosMargin(num(c, "pos_margin")).optDistance(dist(c))
+                        .optReducer(reducer(c)).build()),
+                loss("margin", MarginLoss.class, MarginLoss::new, c -> MarginLoss.builder().optMargin(num(c, "margin"))
+                        .optNu(num(c, "nu")).optBeta(num(c, "beta")).optLearnBeta(c.get("learn_beta").getAsBoolean())
+                        .optDistance(dist(c)).build()),
+                loss("arcface", ArcFaceLoss.class, () -> ArcFaceLoss.builder().setNumClasses(1).setEmbeddingSize(1)
+                        .build(), c -> ArcFaceLoss.builder().setNumClasses(classes(c)).setEmbeddingSize(size(c))
+                        .optScale(num(c, "scale")).optMargin(num(c, "margin")).optReducer(reducer(c)).build()),
+                loss("cosface", CosFaceLoss.class, () -> CosFaceLoss.builder().setNumClasses(1).setEmbeddingSize(1)
+                        .build(), c -> CosFaceLoss.builder().setNumClasses(classes(c)).setEmbeddingSize(size(c))
+                        .optScale(num(c, "scale")).optMargin(num(c, "margin")).optReducer(reducer(c)).build()),
+                loss("softmax", SoftmaxLoss.class, () -> SoftmaxLoss.builder().setNumClasses(1).setEmbeddingSize(1)
+                        .build(), c -> SoftmaxLoss.builder().setNumClasses(classes(c)).setEmbeddingSize(size(c))
+                        .optTemperature(num(c, "temperature")).optReducer(reducer(c)).build()),
+                loss("proxy_anchor", ProxyAnchorLoss.class, () -> ProxyAnchorLoss.builder().setNumClasses(1)
+                        .setEmbeddingSize(1).build(), c -> ProxyAnchorLoss.builder().setNumClasses(classes(c))
+                        .setEmbeddingSize(size(c)).optMargin(num(c, "margin")).optAlpha(num(c, "alpha")).build()),
+                loss("center", CenterLoss.class, () -> CenterLoss.builder().setNumClasses(1).setEmbeddingSize(1)
+                        .build(), c -> CenterLoss.builder().setNumClasses(classes(c)).setEmbeddingSize(size(c))
+                        .optLambda(num(c, "lambda_c")).optReducer(reducer(c)).build()),
                 loss("multiple_negatives_ranking", MultipleNegativesRankingLoss.class, MultipleNegativesRankingLoss::new, c ->
-                        new MultipleNegativesRankingLoss(num(c, "scale"), dist(c), c.get("symmetric").getAsBoolean())),
+                        MultipleNegativesRankingLoss.builder().optScale(num(c, "scale")).optDistance(dist(c))
+                                .optSymmetric(c.get("symmetric").getAsBoolean()).build()),
                 loss("cosent", CoSENTLoss.class, CoSENTLoss::new, c -> new CoSENTLoss(num(c, "scale"), dist(c))),
                 loss("pair_contrastive", org.quaterion.loss.pair.PairContrastiveLoss.class, org.quaterion.loss.pair.PairContrastiveLoss::new, c ->
-                        new org.quaterion.loss.pair.PairContrastiveLoss(dist(c), num(c, "margin"),
-                                c.get("size_average").getAsBoolean())),
+                        org.quaterion.loss.pair.PairContrastiveLoss.builder().optDistance(dist(c))
+                                .optMargin(num(c, "margin")).optSizeAverage(c.get("size_average").getAsBoolean())
+                                .build()),
                 miner("batch_hard", BatchHardMiner.class, BatchHardMiner::new, c -> new BatchHardMiner(dist(c))),
                 miner("multi_similarity", MultiSimilarityMiner.class, () -> new MultiSimilarityMiner(0.1), c -> new MultiSimilarityMiner(
                         num(c, "epsilon"), dist(c))),

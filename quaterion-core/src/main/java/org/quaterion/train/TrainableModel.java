@@ -21,7 +21,7 @@ import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.heads.EncoderHead;
 import org.quaterion.train.optim.Adam;
-import org.quaterion.train.optim.Optimizer;
+import org.quaterion.train.optim.GradientOptimizer;
 
 /**
  * What a user subclasses to fine-tune: the hooks say which encoders, head, loss, optimizer, metrics and memory to
@@ -36,7 +36,7 @@ public abstract class TrainableModel<T> implements AutoCloseable {
     private SimilarityModel<T> model;
     private SimilarityLoss loss;
     private Miner miner;
-    private Optimizer optimizer;
+    private GradientOptimizer optimizer;
     private List<AttachedMetric> metrics;
     private XbmConfig xbm;
     private CacheConfig<T> cache;
@@ -90,7 +90,7 @@ public abstract class TrainableModel<T> implements AutoCloseable {
      *
      * @return the optimizer
      */
-    protected Optimizer configureOptimizer() {
+    protected GradientOptimizer configureOptimizer() {
         return Adam.of(1e-3);
     }
 
@@ -232,7 +232,7 @@ public abstract class TrainableModel<T> implements AutoCloseable {
         return miner;
     }
 
-    final Optimizer optimizer() {
+    final GradientOptimizer optimizer() {
         return optimizer;
     }
 

@@ -502,7 +502,7 @@ final class Trainer<T> {
         List<Path> all = Checkpoint.list(config.outputDir());
         for (int i = 0; i < all.size() - config.keepCheckpoints(); i++) {
             if (Checkpoint.epochOf(all.get(i)) != bestEpoch) { // the best is never pruned
-                org.quaterion.models.io.AtomicDirectory.deleteRecursively(all.get(i));
+                org.quaterion.models.internal.AtomicDirectory.deleteRecursively(all.get(i));
             }
         }
         LOG.info("checkpoint written: {}", dir);

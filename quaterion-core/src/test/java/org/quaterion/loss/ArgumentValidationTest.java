@@ -25,26 +25,38 @@ class ArgumentValidationTest {
     void negativeNanAndInfiniteSettingsAreRejected() {
         Map<String, Executable> bad = new LinkedHashMap<>();
         for (double v : new double[] {-1, Double.NaN, Double.POSITIVE_INFINITY}) {
-            bad.put("TripletLoss needs margin >= 0|" + v, () -> new TripletLoss(v, Distance.cosine(),
-                    TripletLoss.Mining.HARD, false));
+            bad.put("TripletLoss needs margin >= 0|" + v, () -> TripletLoss.builder().optMargin(v)
+                    .optDistance(Distance.cosine()).optMining(TripletLoss.Mining.HARD).optSmooth(false).build());
             bad.put("TripletMarginLoss needs margin >= 0|" + v, () -> new TripletMarginLoss(v));
-            bad.put("ContrastiveLoss needs|" + v, () -> new ContrastiveLoss(v, 1));
-            bad.put("ContrastiveLoss needs|neg " + v, () -> new ContrastiveLoss(0, v));
-            bad.put("OnlineContrastiveLoss needs margin >= 0|" + v, () -> new OnlineContrastiveLoss(v,
-                    Distance.cosine(), OnlineContrastiveLoss.Mining.HARD));
-            bad.put("ContrastiveLoss needs margin >= 0|pair " + v, () -> new org.quaterion.loss.pair.PairContrastiveLoss(
-                    Distance.cosine(), v, true));
-            bad.put("CosFaceLoss needs margin >= 0|" + v, () -> new CosFaceLoss(3, 4, 64, v));
-            bad.put("CircleLoss needs the relaxation m in [0, 1)|" + v, () -> new CircleLoss(v, 80));
-            bad.put("ProxyAnchorLoss needs margin >= 0|" + v, () -> new ProxyAnchorLoss(3, 4, v, 32));
-            bad.put("CenterLoss needs lambda > 0|" + v, () -> new CenterLoss(3, 4, v));
-            bad.put("MarginLoss needs margin >= 0|" + v, () -> new MarginLoss(v, 0, 1.2, false, Distance.euclidean()));
-            bad.put("MarginLoss needs nu >= 0|" + v, () -> new MarginLoss(0.2, v, 1.2, false, Distance.euclidean()));
+            bad.put("ContrastiveLoss needs|" + v, () -> ContrastiveLoss.builder().optPosMargin(v).optNegMargin(1)
+                    .build());
+            bad.put("ContrastiveLoss needs|neg " + v, () -> ContrastiveLoss.builder().optPosMargin(0).optNegMargin(v)
+                    .build());
+            bad.put("OnlineContrastiveLoss needs margin >= 0|" + v, () -> OnlineContrastiveLoss.builder().optMargin(v)
+                    .optDistance(Distance.cosine()).optMining(OnlineContrastiveLoss.Mining.HARD).build());
+            bad.put("ContrastiveLoss needs margin >= 0|pair " + v, () -> org.quaterion.loss.pair.PairContrastiveLoss.builder()
+                    .optDistance(Distance.cosine()).optMargin(v).optSizeAverage(true).build());
+            bad.put("CosFaceLoss needs margin >= 0|" + v, () -> CosFaceLoss.builder().setNumClasses(3)
+                    .setEmbeddingSize(4).optScale(64).optMargin(v).build());
+            bad.put("CircleLoss needs the relaxation m in [0, 1)|" + v, () -> CircleLoss.builder().optMargin(v)
+                    .optGamma(80).build());
+            bad.put("ProxyAnchorLoss needs margin >= 0|" + v, () -> ProxyAnchorLoss.builder().setNumClasses(3)
+                    .setEmbeddingSize(4).optMargin(v).optAlpha(32).build());
+            bad.put("CenterLoss needs lambda > 0|" + v, () -> CenterLoss.builder().setNumClasses(3).setEmbeddingSize(4)
+                    .optLambda(v).build());
+            bad.put("MarginLoss needs margin >= 0|" + v, () -> MarginLoss.builder().optMargin(v).optNu(0).optBeta(1.2)
+                    .optLearnBeta(false).optDistance(Distance.euclidean()).build());
+            bad.put("MarginLoss needs nu >= 0|" + v, () -> MarginLoss.builder().optMargin(0.2).optNu(v).optBeta(1.2)
+                    .optLearnBeta(false).optDistance(Distance.euclidean()).build());
         }
-        bad.put("ProxyAnchorLoss needs alpha > 0|0", () -> new ProxyAnchorLoss(3, 4, 0.1, 0));
-        bad.put("CenterLoss needs lambda > 0|0", () -> new CenterLoss(3, 4, 0));
-        bad.put("ArcFaceLoss needs a finite scale > 0|inf", () -> new ArcFaceLoss(3, 4, Double.POSITIVE_INFINITY, 0.5));
-        bad.put("CosFaceLoss needs scale > 0|inf", () -> new CosFaceLoss(3, 4, Double.POSITIVE_INFINITY, 0.35));
+        bad.put("ProxyAnchorLoss needs alpha > 0|0", () -> ProxyAnchorLoss.builder().setNumClasses(3)
+                .setEmbeddingSize(4).optMargin(0.1).optAlpha(0).build());
+        bad.put("CenterLoss needs lambda > 0|0", () -> CenterLoss.builder().setNumClasses(3).setEmbeddingSize(4)
+                .optLambda(0).build());
+        bad.put("ArcFaceLoss needs a finite scale > 0|inf", () -> ArcFaceLoss.builder().setNumClasses(3)
+                .setEmbeddingSize(4).optScale(Double.POSITIVE_INFINITY).optMargin(0.5).build());
+        bad.put("CosFaceLoss needs scale > 0|inf", () -> CosFaceLoss.builder().setNumClasses(3).setEmbeddingSize(4)
+                .optScale(Double.POSITIVE_INFINITY).optMargin(0.35).build());
         bad.put("NTXentLoss needs temperature > 0|NaN", () -> new NTXentLoss(Double.NaN));
         bad.put("Adam needs a finite learningRate > 0|inf", () -> Adam.of(Double.POSITIVE_INFINITY));
         bad.put("Adam needs a finite learningRate > 0|NaN", () -> Adam.of(Double.NaN));
@@ -59,11 +71,14 @@ class ArgumentValidationTest {
 
     @Test
     void legitimateSettingsOfTheReferenceLibrariesStillBuild() {
-        new TripletLoss(0, Distance.cosine(), TripletLoss.Mining.HARD, false);
+        TripletLoss.builder().optMargin(0).optDistance(Distance.cosine()).optMining(TripletLoss.Mining.HARD)
+                .optSmooth(false).build();
         new TripletMarginLoss(0);
-        new ContrastiveLoss(-1, 0.5, Distance.dotProduct(), new org.quaterion.reducer.AvgNonZeroReducer()); // -a·b
-        new CircleLoss(0, 80);
-        new MarginLoss(0.2, 0, -1, false, Distance.euclidean());
+        ContrastiveLoss.builder().optPosMargin(-1).optNegMargin(0.5).optDistance(Distance.dotProduct())
+                .optReducer(new org.quaterion.reducer.AvgNonZeroReducer()).build(); // -a·b
+        CircleLoss.builder().optMargin(0).optGamma(80).build();
+        MarginLoss.builder().optMargin(0.2).optNu(0).optBeta(-1).optLearnBeta(false).optDistance(Distance.euclidean())
+                .build();
     }
 
     @Test
@@ -74,7 +89,8 @@ class ArgumentValidationTest {
             org.quaterion.miner.IndexTuples tuples = new org.quaterion.miner.BatchHardMiner().mine(emb, labels);
             assertRejected("cannot use mined tuples", () -> new TripletLoss().forward(emb, labels, tuples));
             new TripletMarginLoss().forward(emb, labels, tuples); // a loss that takes them still does
-            new ArcFaceLoss(3, 4, 64, 0.5).forward(emb, labels, tuples); // as weights, see MinerWeightsTest
+            ArcFaceLoss.builder().setNumClasses(3).setEmbeddingSize(4).optScale(64).optMargin(0.5)
+                    .build().forward(emb, labels, tuples); // as weights, see MinerWeightsTest
         }
     }
 

@@ -27,16 +27,18 @@ class EdgeCaseTest {
 
     private static Map<String, Supplier<GroupLoss>> groupLosses() {
         Map<String, Supplier<GroupLoss>> m = new LinkedHashMap<>();
-        m.put("TripletLoss.all", () -> new TripletLoss(0.5, Distance.euclidean(), TripletLoss.Mining.ALL, false));
+        m.put("TripletLoss.all", () -> TripletLoss.builder().optMargin(0.5).optDistance(Distance.euclidean())
+                .optMining(TripletLoss.Mining.ALL).optSmooth(false).build());
         m.put("TripletLoss.hard", TripletLoss::new);
-        m.put("TripletLoss.hard.soft", () -> new TripletLoss(0.5, Distance.cosine(), TripletLoss.Mining.HARD, true));
-        m.put("TripletLoss.semi_hard", () -> new TripletLoss(0.5, Distance.euclidean(),
-                TripletLoss.Mining.SEMI_HARD, false));
+        m.put("TripletLoss.hard.soft", () -> TripletLoss.builder().optMargin(0.5).optDistance(Distance.cosine())
+                .optMining(TripletLoss.Mining.HARD).optSmooth(true).build());
+        m.put("TripletLoss.semi_hard", () -> TripletLoss.builder().optMargin(0.5).optDistance(Distance.euclidean())
+                .optMining(TripletLoss.Mining.SEMI_HARD).optSmooth(false).build());
         m.put("TripletMarginLoss", TripletMarginLoss::new);
         m.put("ContrastiveLoss", ContrastiveLoss::new);
         m.put("OnlineContrastiveLoss.hard", OnlineContrastiveLoss::new);
-        m.put("OnlineContrastiveLoss.all", () -> new OnlineContrastiveLoss(0.5, Distance.euclidean(),
-                OnlineContrastiveLoss.Mining.ALL));
+        m.put("OnlineContrastiveLoss.all", () -> OnlineContrastiveLoss.builder().optMargin(0.5)
+                .optDistance(Distance.euclidean()).optMining(OnlineContrastiveLoss.Mining.ALL).build());
         m.put("MultiSimilarityLoss", MultiSimilarityLoss::new);
         m.put("NTXentLoss", () -> new NTXentLoss(0.07));
         m.put("SupConLoss", () -> new SupConLoss(0.1));
@@ -44,11 +46,15 @@ class EdgeCaseTest {
         m.put("FastAPLoss", FastAPLoss::new);
         m.put("LiftedStructureLoss", LiftedStructureLoss::new);
         m.put("MarginLoss", MarginLoss::new);
-        m.put("ArcFaceLoss", () -> new ArcFaceLoss(3, DIM, 64, 0.5));
-        m.put("CosFaceLoss", () -> new CosFaceLoss(3, DIM, 64, 0.35));
-        m.put("SoftmaxLoss", () -> new SoftmaxLoss(3, DIM, 0.05));
-        m.put("ProxyAnchorLoss", () -> new ProxyAnchorLoss(3, DIM, 0.1, 32));
-        m.put("CenterLoss", () -> new CenterLoss(3, DIM, 0.5));
+        m.put("ArcFaceLoss", () -> ArcFaceLoss.builder().setNumClasses(3).setEmbeddingSize(DIM).optScale(64)
+                .optMargin(0.5).build());
+        m.put("CosFaceLoss", () -> CosFaceLoss.builder().setNumClasses(3).setEmbeddingSize(DIM).optScale(64)
+                .optMargin(0.35).build());
+        m.put("SoftmaxLoss", () -> SoftmaxLoss.builder().setNumClasses(3).setEmbeddingSize(DIM).optTemperature(0.05)
+                .build());
+        m.put("ProxyAnchorLoss", () -> ProxyAnchorLoss.builder().setNumClasses(3).setEmbeddingSize(DIM).optMargin(0.1)
+                .optAlpha(32).build());
+        m.put("CenterLoss", () -> CenterLoss.builder().setNumClasses(3).setEmbeddingSize(DIM).optLambda(0.5).build());
         return m;
     }
 
@@ -106,7 +112,8 @@ class EdgeCaseTest {
         double[][] identical = {{1, 2, 3, 4}, {1, 2, 3, 4}, {1, 2, 3, 4}, {1, 2, 3, 4}};
         long[][] pairs = {{0, 2}, {1, 3}};
         for (PairwiseLoss loss : new PairwiseLoss[] {new org.quaterion.loss.pair.PairContrastiveLoss(),
-                new org.quaterion.loss.pair.PairContrastiveLoss(Distance.euclidean(), 0.5, false), new MultipleNegativesRankingLoss(), new CoSENTLoss()}) {
+                org.quaterion.loss.pair.PairContrastiveLoss.builder().optDistance(Distance.euclidean()).optMargin(0.5)
+                        .optSizeAverage(false).build(), new MultipleNegativesRankingLoss(), new CoSENTLoss()}) {
             double[] scores = loss instanceof MultipleNegativesRankingLoss ? new double[] {1, 1} : new double[] {1, 0};
             try (NDManager m = NDManager.newBaseManager()) {
                 LossHarness.Result r = LossHarness.run(m, identical, e -> loss.forward(e, m.create(pairs),
@@ -149,11 +156,14 @@ class EdgeCaseTest {
                         m.create(new long[] {0, 1})));
                 assertMessage("labels must be integers", () -> loss.forward(emb, m.create(new float[] {0, 1, 0, 1})));
             }
-            assertMessage("labels must be in [0, 3)", () -> new ArcFaceLoss(3, DIM, 64, 0.5).forward(emb,
+            assertMessage("labels must be in [0, 3)", () -> ArcFaceLoss.builder().setNumClasses(3).setEmbeddingSize(DIM)
+                    .optScale(64).optMargin(0.5).build().forward(emb,
                     m.create(new long[] {0, 1, 3, 1})));
-            assertMessage("labels must be in [0, 3)", () -> new SoftmaxLoss(3, DIM, 0.05).forward(emb,
+            assertMessage("labels must be in [0, 3)", () -> SoftmaxLoss.builder().setNumClasses(3).setEmbeddingSize(DIM)
+                    .optTemperature(0.05).build().forward(emb,
                     m.create(new long[] {-1, 1, 0, 1})));
-            assertMessage("expects embeddings of size 5", () -> new CenterLoss(2, 5, 0.5).forward(emb,
+            assertMessage("expects embeddings of size 5", () -> CenterLoss.builder().setNumClasses(2)
+                    .setEmbeddingSize(5).optLambda(0.5).build().forward(emb,
                     m.create(new long[] {0, 1, 0, 1})));
             assertMessage("pair indices must be in [0, 4)", () -> new org.quaterion.loss.pair.PairContrastiveLoss().forward(emb,
                     m.create(new long[][] {{0, 4}}), m.create(new double[] {1}), null));
@@ -162,8 +172,8 @@ class EdgeCaseTest {
             assertMessage("positive pairs only", () -> new MultipleNegativesRankingLoss().forward(emb,
                     m.create(new long[][] {{0, 1}, {2, 3}}), m.create(new double[] {1, 0}), null));
             assertMessage("NTXentLoss needs temperature > 0", () -> new NTXentLoss(0));
-            assertMessage("smooth=true applies to mining HARD only", () -> new TripletLoss(0.5, Distance.cosine(),
-                    TripletLoss.Mining.ALL, true));
+            assertMessage("smooth=true applies to mining HARD only", () -> TripletLoss.builder().optMargin(0.5)
+                    .optDistance(Distance.cosine()).optMining(TripletLoss.Mining.ALL).optSmooth(true).build());
             assertMessage("numBins must be >= 1", () -> new FastAPLoss(0));
         }
     }

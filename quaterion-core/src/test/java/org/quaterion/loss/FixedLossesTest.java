@@ -79,7 +79,8 @@ class FixedLossesTest {
                 }
             }
             Distance d = cosine ? Distance.cosine().scaled(0.5) : Distance.euclidean();
-            check("semi-hard " + d, e, group(new TripletLoss(margin, d, TripletLoss.Mining.SEMI_HARD, false)),
+            check("semi-hard " + d, e, group(TripletLoss.builder().optMargin(margin).optDistance(d)
+                    .optMining(TripletLoss.Mining.SEMI_HARD).optSmooth(false).build()),
                     sum / count);
         }
     }
@@ -123,10 +124,11 @@ class FixedLossesTest {
             hnN++;
         }
         Distance d = Distance.cosine().scaled(0.5);
-        check("online contrastive all", e, group(new OnlineContrastiveLoss(m, d, OnlineContrastiveLoss.Mining.ALL)),
+        check("online contrastive all", e, group(OnlineContrastiveLoss.builder().optMargin(m).optDistance(d)
+                .optMining(OnlineContrastiveLoss.Mining.ALL).build()),
                 0.5 * (posSum / posN + negSum / negN));
-        check("online contrastive hard", e, group(new OnlineContrastiveLoss(m, d,
-                OnlineContrastiveLoss.Mining.HARD)), 0.5 * (hpSum / hpN + hnSum / hnN));
+        check("online contrastive hard", e, group(OnlineContrastiveLoss.builder().optMargin(m).optDistance(d)
+                .optMining(OnlineContrastiveLoss.Mining.HARD).build()), 0.5 * (hpSum / hpN + hnSum / hnN));
     }
 
     @Test
@@ -149,7 +151,8 @@ class FixedLossesTest {
             }
             total += -(logits[(int) LABELS[i]] - max - Math.log(z));
         }
-        CosFaceLoss loss = new CosFaceLoss(3, DIM, s, m);
+        CosFaceLoss loss = CosFaceLoss.builder().setNumClasses(3).setEmbeddingSize(DIM).optScale(s).optMargin(m)
+                .build();
         try (NDManager manager = NDManager.newBaseManager()) {
             loss.setWeights(manager, w, DataType.FLOAT64);
             check("cosface", e, group(loss), total / N);
@@ -180,8 +183,8 @@ class FixedLossesTest {
             total += 0.5 * (scores[k] * d * d + (1 - scores[k]) * Math.pow(Brute.relu(m - d), 2))
                     + Math.pow(Brute.relu(m - nearest[a]), 2) + Math.pow(Brute.relu(m - nearest[b]), 2);
         }
-        org.quaterion.loss.pair.PairContrastiveLoss loss = new org.quaterion.loss.pair.PairContrastiveLoss(
-                Distance.cosine(), m, true);
+        org.quaterion.loss.pair.PairContrastiveLoss loss = org.quaterion.loss.pair.PairContrastiveLoss.builder()
+                .optDistance(Distance.cosine()).optMargin(m).optSizeAverage(true).build();
         check("pair contrastive", e, x -> loss.forward(x, x.getManager().create(pairs),
                 x.getManager().create(scores), x.getManager().create(subgroups)), total / 4);
     }
@@ -197,7 +200,7 @@ class FixedLossesTest {
                 total += Math.pow(u[k] - centers[(int) LABELS[i]][k], 2);
             }
         }
-        CenterLoss loss = new CenterLoss(3, DIM, 0.5);
+        CenterLoss loss = CenterLoss.builder().setNumClasses(3).setEmbeddingSize(DIM).optLambda(0.5).build();
         try (NDManager manager = NDManager.newBaseManager()) {
             loss.setWeights(manager, centers, DataType.FLOAT64);
             check("center", e, group(loss), 0.5 * total / (N * DIM));
@@ -320,13 +323,13 @@ class FixedLossesTest {
         // cosine distances: d01 = 0.2, d02 = 1, d03 = 2, d12 = 0.4, d13 = 1.8, d23 = 1
         // triplets (a,p,n): (0,1,2): 0.2-1+0.5<0; (0,1,3) <0; (1,0,2): 0.2-0.4+0.5=0.3; (1,0,3): <0;
         // (2,3,0): 1-1+0.5=0.5; (2,3,1): 1-0.4+0.5=1.1; (3,2,0): 1-2+0.5<0; (3,2,1): 1-1.8+0.5<0
-        TripletMarginLoss loss = new TripletMarginLoss(0.5, false, Distance.cosine(),
-                new org.quaterion.reducer.AvgNonZeroReducer());
+        TripletMarginLoss loss = TripletMarginLoss.builder().optMargin(0.5).optSmooth(false)
+                .optDistance(Distance.cosine()).optReducer(new org.quaterion.reducer.AvgNonZeroReducer()).build();
         try (NDManager m = NDManager.newBaseManager()) {
             double v = loss.forward(m.create(e), m.create(labels)).getDouble();
             assertEquals((0.3 + 0.5 + 1.1) / 3, v, 1e-12);
-            TripletMarginLoss mean = new TripletMarginLoss(0.5, false, Distance.cosine(),
-                    new org.quaterion.reducer.MeanReducer());
+            TripletMarginLoss mean = TripletMarginLoss.builder().optMargin(0.5).optSmooth(false)
+                    .optDistance(Distance.cosine()).optReducer(new org.quaterion.reducer.MeanReducer()).build();
             assertEquals((0.3 + 0.5 + 1.1) / 8, mean.forward(m.create(e), m.create(labels)).getDouble(), 1e-12);
         }
     }

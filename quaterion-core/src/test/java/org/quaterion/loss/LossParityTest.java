@@ -118,9 +118,10 @@ class LossParityTest {
                     return Built.skip("Quaterion's semi-hard pairs positives and negatives across anchors; ours is "
                             + "per anchor (FaceNet) — tested in FixedLossesTest");
                 }
-                return group(new TripletLoss(p.get("margin").getAsDouble(), quaterionMatrix(p),
-                        mining.equals("all") ? TripletLoss.Mining.ALL : TripletLoss.Mining.HARD,
-                        p.get("soft").getAsBoolean()), labels, null);
+                return group(TripletLoss.builder().optMargin(p.get("margin").getAsDouble())
+                        .optDistance(quaterionMatrix(p))
+                        .optMining(mining.equals("all") ? TripletLoss.Mining.ALL : TripletLoss.Mining.HARD)
+                        .optSmooth(p.get("soft").getAsBoolean()).build(), labels, null);
             }
             case "q.OnlineContrastiveLoss":
                 return Built.skip("Quaterion counts the self pair as a negative; fixed — tested in FixedLossesTest");
@@ -138,47 +139,57 @@ class LossParityTest {
                             + "negatives); ours uses one — tested in FixedLossesTest");
                 }
                 Distance d = name.equals("cosine") ? Distance.cosine() : Distance.euclidean();
-                Built b = pair(new org.quaterion.loss.pair.PairContrastiveLoss(d, p.get("margin").getAsDouble(),
-                        p.get("size_average").getAsBoolean()), data, manager);
+                Built b = pair(org.quaterion.loss.pair.PairContrastiveLoss.builder().optDistance(d)
+                        .optMargin(p.get("margin").getAsDouble()).optSizeAverage(p.get("size_average").getAsBoolean())
+                        .build(), data, manager);
                 return name.equals("cosine") ? b : new Built(b.loss(), null, null, PAIRWISE_EPS_TOLERANCE);
             }
             case "q.MultipleNegativesRankingLoss":
-                return pair(new MultipleNegativesRankingLoss(p.get("scale").getAsDouble(),
-                        Distance.cosine().scaled(0.5), p.get("symmetric").getAsBoolean()), data, manager);
+                return pair(MultipleNegativesRankingLoss.builder().optScale(p.get("scale").getAsDouble())
+                        .optDistance(Distance.cosine().scaled(0.5)).optSymmetric(p.get("symmetric").getAsBoolean())
+                        .build(), data, manager);
             case "q.SoftmaxLoss":
-                return weighted(new SoftmaxLoss(classes, dim, p.get("temperature").getAsDouble()), labels, data,
+                return weighted(SoftmaxLoss.builder().setNumClasses(classes).setEmbeddingSize(dim)
+                        .optTemperature(p.get("temperature").getAsDouble()).build(), labels, data,
                         manager);
             case "q.ArcFaceLoss":
-                return weighted(new ArcFaceLoss(classes, dim, p.get("scale").getAsDouble(),
-                        p.get("margin").getAsDouble()), labels, data, manager);
+                return weighted(ArcFaceLoss.builder().setNumClasses(classes).setEmbeddingSize(dim)
+                        .optScale(p.get("scale").getAsDouble()).optMargin(p.get("margin").getAsDouble())
+                        .build(), labels, data, manager);
             case "q.FastAPLoss":
             case "pml.FastAPLoss":
                 return group(new FastAPLoss(p.get("num_bins").getAsInt()), labels, null);
             case "pml.TripletMarginLoss":
-                return group(new TripletMarginLoss(p.get("margin").getAsDouble(), false, pmlDistance(p),
-                        new org.quaterion.reducer.AvgNonZeroReducer()), labels, miner(c));
+                return group(TripletMarginLoss.builder().optMargin(p.get("margin").getAsDouble()).optSmooth(false)
+                        .optDistance(pmlDistance(p)).optReducer(new org.quaterion.reducer.AvgNonZeroReducer())
+                        .build(), labels, miner(c));
             case "pml.ContrastiveLoss": {
                 double pos = p.get("pos_margin").getAsDouble();
                 double neg = p.get("neg_margin").getAsDouble();
                 boolean cosine = p.has("distance");
-                return group(cosine ? new ContrastiveLoss(1 - pos, 1 - neg, Distance.cosine(),
-                        new org.quaterion.reducer.AvgNonZeroReducer()) : new ContrastiveLoss(pos, neg), labels, null);
+                return group(cosine ? ContrastiveLoss.builder().optPosMargin(1 - pos).optNegMargin(1 - neg)
+                        .optDistance(Distance.cosine()).optReducer(new org.quaterion.reducer.AvgNonZeroReducer())
+                        .build() : ContrastiveLoss.builder().optPosMargin(pos).optNegMargin(neg).build(), labels, null);
             }
             case "pml.MultiSimilarityLoss":
-                return group(new MultiSimilarityLoss(p.get("alpha").getAsDouble(), p.get("beta").getAsDouble(),
-                        p.get("base").getAsDouble(), Distance.cosine()), labels, miner(c));
+                return group(MultiSimilarityLoss.builder().optAlpha(p.get("alpha").getAsDouble())
+                        .optBeta(p.get("beta").getAsDouble()).optBase(p.get("base").getAsDouble())
+                        .optDistance(Distance.cosine()).build(), labels, miner(c));
             case "pml.NTXentLoss":
                 return group(new NTXentLoss(p.get("temperature").getAsDouble()), labels, null);
             case "pml.SupConLoss":
                 return group(new SupConLoss(p.get("temperature").getAsDouble()), labels, null);
             case "pml.CircleLoss":
-                return group(new CircleLoss(p.get("m").getAsDouble(), p.get("gamma").getAsDouble()), labels, null);
+                return group(CircleLoss.builder().optMargin(p.get("m").getAsDouble())
+                        .optGamma(p.get("gamma").getAsDouble()).build(), labels, null);
             case "pml.ArcFaceLoss":
-                return weighted(ArcFaceLoss.ofDegrees(classes, dim, p.get("scale").getAsDouble(),
-                        p.get("margin").getAsDouble()), labels, data, manager);
+                return weighted(ArcFaceLoss.builder().setNumClasses(classes).setEmbeddingSize(dim)
+                        .optScale(p.get("scale").getAsDouble()).optMarginDegrees(p.get("margin").getAsDouble())
+                        .build(), labels, data, manager);
             case "pml.ProxyAnchorLoss":
-                return weighted(new ProxyAnchorLoss(classes, dim, p.get("margin").getAsDouble(),
-                        p.get("alpha").getAsDouble()), labels, data, manager);
+                return weighted(ProxyAnchorLoss.builder().setNumClasses(classes).setEmbeddingSize(dim)
+                        .optMargin(p.get("margin").getAsDouble()).optAlpha(p.get("alpha").getAsDouble())
+                        .build(), labels, data, manager);
             default:
                 return Built.skip("no implementation mapped for " + loss);
         }

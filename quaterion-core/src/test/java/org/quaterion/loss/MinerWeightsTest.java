@@ -48,8 +48,11 @@ class MinerWeightsTest {
         double[][] emb = embeddings();
         double[][] weights = AllLosses.gaussian(new Random(7), CLASSES, DIM);
         int checked = 0;
-        for (ClassWeightLoss loss : List.of(new ArcFaceLoss(CLASSES, DIM, 16, 0.3), new CosFaceLoss(CLASSES, DIM, 16,
-                0.2), new SoftmaxLoss(CLASSES, DIM, 0.5), new CenterLoss(CLASSES, DIM, 0.5))) {
+        for (ClassWeightLoss loss : List.of(ArcFaceLoss.builder().setNumClasses(CLASSES).setEmbeddingSize(DIM)
+                .optScale(16).optMargin(0.3).build(), CosFaceLoss.builder().setNumClasses(CLASSES).setEmbeddingSize(DIM)
+                .optScale(16).optMargin(0.2).build(), SoftmaxLoss.builder().setNumClasses(CLASSES).setEmbeddingSize(DIM)
+                .optTemperature(0.5).build(), CenterLoss.builder().setNumClasses(CLASSES).setEmbeddingSize(DIM)
+                .optLambda(0.5).build())) {
             try (NDManager m = NDManager.newBaseManager()) {
                 loss.setWeights(m, weights, DataType.FLOAT64);
                 NDArray labels = m.create(LABELS);
@@ -77,7 +80,8 @@ class MinerWeightsTest {
         double margin = 0.1;
         double alpha = 4;
         try (NDManager m = NDManager.newBaseManager()) {
-            ProxyAnchorLoss loss = new ProxyAnchorLoss(CLASSES, DIM, margin, alpha);
+            ProxyAnchorLoss loss = ProxyAnchorLoss.builder().setNumClasses(CLASSES).setEmbeddingSize(DIM)
+                    .optMargin(margin).optAlpha(alpha).build();
             loss.setWeights(m, proxies, DataType.FLOAT64);
             NDArray labels = m.create(LABELS);
             double value = loss.forward(m.create(emb), labels, triplets(m)).getDouble();

@@ -54,16 +54,27 @@ public final class AllLosses {
      * @return one or more variants of every registered loss
      */
     public static List<SimilarityLoss> variants() {
-        return List.of(new TripletLoss(), new TripletLoss(0.3, Distance.euclidean().normalized(),
-                TripletLoss.Mining.SEMI_HARD, false), new TripletLoss(0.2, Distance.euclidean(),
-                TripletLoss.Mining.ALL, false), new TripletLoss(0.2, Distance.cosine(), TripletLoss.Mining.HARD, true), new TripletMarginLoss(), new TripletMarginLoss(0.1, true,
-                Distance.dotProduct(), new MeanReducer()), new ContrastiveLoss(), new ContrastiveLoss(0.1, 0.9,
-                Distance.cosine(), new ThresholdReducer(0.01, null)), new OnlineContrastiveLoss(),
+        return List.of(new TripletLoss(), TripletLoss.builder().optMargin(0.3)
+                .optDistance(Distance.euclidean().normalized()).optMining(TripletLoss.Mining.SEMI_HARD).optSmooth(false)
+                .build(), TripletLoss.builder().optMargin(0.2).optDistance(Distance.euclidean())
+                .optMining(TripletLoss.Mining.ALL).optSmooth(false).build(), TripletLoss.builder().optMargin(0.2)
+                .optDistance(Distance.cosine()).optMining(TripletLoss.Mining.HARD).optSmooth(true)
+                .build(), new TripletMarginLoss(), TripletMarginLoss.builder().optMargin(0.1).optSmooth(true)
+                .optDistance(Distance.dotProduct()).optReducer(new MeanReducer())
+                .build(), new ContrastiveLoss(), ContrastiveLoss.builder().optPosMargin(0.1).optNegMargin(0.9)
+                .optDistance(Distance.cosine()).optReducer(new ThresholdReducer(0.01, null))
+                .build(), new OnlineContrastiveLoss(),
                 new MultiSimilarityLoss(), new NTXentLoss(0.1), new SupConLoss(0.2, Distance.cosine().scaled(2)),
                 new CircleLoss(), new FastAPLoss(), new LiftedStructureLoss(), new MarginLoss(),
-                new ArcFaceLoss(3, 4, 64, 0.5), new CosFaceLoss(3, 4, 30, 0.2), new SoftmaxLoss(3, 4, 0.05),
-                new ProxyAnchorLoss(3, 4, 0.1, 32), new CenterLoss(3, 4, 0.5), new MultipleNegativesRankingLoss(),
-                new MultipleNegativesRankingLoss(10, Distance.dotProduct(), true), new CoSENTLoss(),
+                ArcFaceLoss.builder().setNumClasses(3).setEmbeddingSize(4).optScale(64).optMargin(0.5)
+                        .build(), CosFaceLoss.builder().setNumClasses(3).setEmbeddingSize(4).optScale(30).optMargin(0.2)
+                        .build(), SoftmaxLoss.builder().setNumClasses(3).setEmbeddingSize(4).optTemperature(0.05)
+                        .build(),
+                ProxyAnchorLoss.builder().setNumClasses(3).setEmbeddingSize(4).optMargin(0.1).optAlpha(32)
+                        .build(), CenterLoss.builder().setNumClasses(3).setEmbeddingSize(4).optLambda(0.5)
+                        .build(), new MultipleNegativesRankingLoss(),
+                MultipleNegativesRankingLoss.builder().optScale(10).optDistance(Distance.dotProduct())
+                        .optSymmetric(true).build(), new CoSENTLoss(),
                 new PairContrastiveLoss());
     }
 }

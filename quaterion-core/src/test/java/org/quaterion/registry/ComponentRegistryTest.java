@@ -129,15 +129,16 @@ class ComponentRegistryTest {
         overrides.addProperty("margin", 0.1);
         overrides.addProperty("distance", "cosine");
         SimilarityLoss loss = REGISTRY.loss("triplet_margin", overrides);
-        JsonObject expected = new TripletMarginLoss(0.1, false, Distance.cosine(),
-                new org.quaterion.reducer.AvgNonZeroReducer()).config();
+        JsonObject expected = TripletMarginLoss.builder().optMargin(0.1).optSmooth(false).optDistance(Distance.cosine())
+                .optReducer(new org.quaterion.reducer.AvgNonZeroReducer()).build().config();
         assertEquals(expected, loss.config());
         assertEquals(new MultipleNegativesRankingLoss().config(), REGISTRY.loss("multiple_negatives_ranking",
                 new JsonObject()).config(), "no overrides: the reference defaults");
         JsonObject classes = new JsonObject();
         classes.addProperty("num_classes", 5);
         classes.addProperty("embedding_size", 8);
-        assertEquals(new ArcFaceLoss(5, 8, 64, 0.5).config(), REGISTRY.loss("arcface", classes).config());
+        assertEquals(ArcFaceLoss.builder().setNumClasses(5).setEmbeddingSize(8).optScale(64).optMargin(0.5)
+                .build().config(), REGISTRY.loss("arcface", classes).config());
         JsonObject typo = new JsonObject();
         typo.addProperty("margn", 0.1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -161,10 +162,12 @@ class ComponentRegistryTest {
 
     @Test
     void configsWithTheOldSpellingsStillLoad() {
-        JsonObject triplet = REGISTRY.describe(new TripletLoss(0.5, Distance.cosine(), TripletLoss.Mining.HARD, true));
+        JsonObject triplet = REGISTRY.describe(TripletLoss.builder().optMargin(0.5).optDistance(Distance.cosine())
+                .optMining(TripletLoss.Mining.HARD).optSmooth(true).build());
         JsonObject config = triplet.getAsJsonObject("config");
         config.add("soft", config.remove("smooth")); // written before "soft" became "smooth"
-        assertEquals(new TripletLoss(0.5, Distance.cosine(), TripletLoss.Mining.HARD, true).config(),
+        assertEquals(TripletLoss.builder().optMargin(0.5).optDistance(Distance.cosine())
+                .optMining(TripletLoss.Mining.HARD).optSmooth(true).build().config(),
                 REGISTRY.loss(triplet).config());
         JsonObject miner = REGISTRY.describe(new TripletMarginMiner(0.2, TripletMarginMiner.Type.SEMI_HARD,
                 Distance.cosine()));

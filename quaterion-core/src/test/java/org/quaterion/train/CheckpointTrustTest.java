@@ -180,8 +180,9 @@ class CheckpointTrustTest {
             assertEquals("triplet", Checkpoint.read(ckpt, m).training().getAsJsonObject("loss").get("type")
                     .getAsString());
         }
-        try (TrainingTest.Model model = new TrainingTest.Model(new TripletLoss(0.9,
-                org.quaterion.distance.Distance.cosine(), TripletLoss.Mining.HARD, false), null)) {
+        try (TrainingTest.Model model = new TrainingTest.Model(TripletLoss.builder().optMargin(0.9)
+                .optDistance(org.quaterion.distance.Distance.cosine()).optMining(TripletLoss.Mining.HARD)
+                .optSmooth(false).build(), null)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Quaterion.fit(model,
                     cfg, trainLoader(), valLoader(), ckpt));
             assertTrue(e.getMessage().contains("set up differently: loss:") && e.getMessage().contains(
@@ -192,8 +193,9 @@ class CheckpointTrustTest {
                     cfg.withSeed(7), trainLoader(), valLoader(), ckpt));
             assertTrue(e.getMessage().contains("seed: 42 in the checkpoint, 7 now"), e.getMessage());
         }
-        try (TrainingTest.Model model = new TrainingTest.Model(new TripletLoss(0.9,
-                org.quaterion.distance.Distance.cosine(), TripletLoss.Mining.HARD, false), null)) {
+        try (TrainingTest.Model model = new TrainingTest.Model(TripletLoss.builder().optMargin(0.9)
+                .optDistance(org.quaterion.distance.Distance.cosine()).optMining(TripletLoss.Mining.HARD)
+                .optSmooth(false).build(), null)) {
             FitResult allowed = Quaterion.fit(model, cfg.withResumeMismatchAllowed(true), trainLoader(), valLoader(),
                     ckpt);
             assertEquals(3, allowed.epochs().size(), "the opt-in resumes");

@@ -76,7 +76,7 @@ class TrainingTest {
         }
 
         @Override
-        protected org.quaterion.train.optim.Optimizer configureOptimizer() {
+        protected org.quaterion.train.optim.GradientOptimizer configureOptimizer() {
             return org.quaterion.train.optim.Adam.of(1e-2);
         }
 
@@ -313,7 +313,8 @@ class TrainingTest {
         assertMessage("until early stopping", () -> Quaterion.fit(new Model(new TripletLoss(), null),
                 TrainerConfig.defaults(), loader, null));
         assertMessage("cannot use a memory", () -> Quaterion.fit(new Model(
-                new org.quaterion.loss.ArcFaceLoss(8, 8, 64, 0.5), XbmConfig.defaults()), cfg, loader, null));
+                org.quaterion.loss.ArcFaceLoss.builder().setNumClasses(8).setEmbeddingSize(8).optScale(64)
+                        .optMargin(0.5).build(), XbmConfig.defaults()), cfg, loader, null));
         assertMessage("checkpoints need an output directory", () -> cfg.withCheckpoints(1, 1));
         for (SimilarityLoss ignoring : List.of(new TripletLoss(), new MultipleNegativesRankingLoss())) {
             Model withMiner = new Model(ignoring, null) {
@@ -324,7 +325,8 @@ class TrainingTest {
             };
             assertMessage("would ignore its tuples", () -> Quaterion.fit(withMiner, cfg, loader, null));
         }
-        Model arcFaceWithMiner = new Model(new org.quaterion.loss.ArcFaceLoss(8, 8, 64, 0.5), null) {
+        Model arcFaceWithMiner = new Model(org.quaterion.loss.ArcFaceLoss.builder().setNumClasses(8).setEmbeddingSize(8)
+                .optScale(64).optMargin(0.5).build(), null) {
             @Override
             protected org.quaterion.miner.Miner configureMiner() {
                 return new org.quaterion.miner.BatchHardMiner(); // PML's miner weights

@@ -95,7 +95,8 @@ public final class FashionMnistExample {
                 case "supcon" -> new SupConLoss(0.1, Distance.cosine());
                 case "ms" -> new MultiSimilarityLoss();
                 case "contrastive" -> new ContrastiveLoss();
-                case "arcface" -> new ArcFaceLoss(10, dim, 30, 0.3);
+                case "arcface" -> ArcFaceLoss.builder().setNumClasses(10).setEmbeddingSize(dim).optScale(30)
+                        .optMargin(0.3).build();
                 default -> throw new IllegalArgumentException("unknown loss " + loss
                         + ": use triplet, supcon, ms, contrastive or arcface");
             };

@@ -34,7 +34,7 @@ import org.quaterion.train.Quaterion;
 import org.quaterion.train.TrainableModel;
 import org.quaterion.train.TrainerConfig;
 import org.quaterion.train.optim.Adam;
-import org.quaterion.train.optim.Optimizer;
+import org.quaterion.train.optim.GradientOptimizer;
 
 /**
  * Fine-tunes a frozen all-MiniLM-L6-v2 (int8) with a {@code SkipConnectionHead} and a symmetric
@@ -73,11 +73,12 @@ public final class WordNetDefinitionsExample {
 
         @Override
         protected SimilarityLoss configureLoss() {
-            return new MultipleNegativesRankingLoss(20, Distance.cosine(), true);
+            return MultipleNegativesRankingLoss.builder().optScale(20).optDistance(Distance.cosine()).optSymmetric(true)
+                    .build();
         }
 
         @Override
-        protected Optimizer configureOptimizer() {
+        protected GradientOptimizer configureOptimizer() {
             return Adam.of(learningRate);
         }
 

@@ -7,7 +7,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.quaterion.models.encoders.EncoderFactory;
 import org.quaterion.models.encoders.TorchScriptEncoder;
-import org.quaterion.models.heads.BuiltinHeads;
 import org.quaterion.models.heads.EncoderHead;
 import org.quaterion.models.heads.HeadFactory;
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
+import org.quaterion.loss.LossBuilder;
 import org.quaterion.loss.PairwiseLoss;
 import org.quaterion.models.internal.Scalars;
 
@@ -27,7 +28,7 @@ public final class MultipleNegativesRankingLoss extends PairwiseLoss {
      * @param distance the distance (similarities are its {@code toSimilarity})
      * @param symmetric also rank a's given b's
      */
-    public MultipleNegativesRankingLoss(double scale, Distance distance, boolean symmetric) {
+    private MultipleNegativesRankingLoss(double scale, Distance distance, boolean symmetric) {
         super(distance);
         if (!(scale > 0)) {
             throw new IllegalArgumentException("scale must be > 0, got " + scale);
@@ -66,5 +67,49 @@ public final class MultipleNegativesRankingLoss extends PairwiseLoss {
         json.addProperty("scale", scale);
         json.addProperty("symmetric", symmetric);
         return json;
+    }
+
+    /**
+     * A builder that starts from the reference defaults; every setting is named.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+    /** Builds a {@link MultipleNegativesRankingLoss}: each setting by name, the reference defaults for the rest. */
+    public static final class Builder extends LossBuilder<MultipleNegativesRankingLoss, Builder> {
+        private double scale = 20;
+        private boolean symmetric = false;
+
+        private Builder() {}
+
+        /**
+         * Sets the similarity scale (1 / temperature), positive (default 20).
+         *
+         * @param scale the value
+         * @return this builder
+         */
+        public Builder optScale(double scale) {
+            this.scale = scale;
+            return this;
+        }
+
+        /**
+         * Sets whether the positive-to-anchor direction is added (sentence-transformers' symmetric loss;
+         * default false).
+         *
+         * @param symmetric the value
+         * @return this builder
+         */
+        public Builder optSymmetric(boolean symmetric) {
+            this.symmetric = symmetric;
+            return this;
+        }
+
+        @Override
+        protected MultipleNegativesRankingLoss create() {
+            return new MultipleNegativesRankingLoss(scale, distance(), symmetric);
+        }
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
+import org.quaterion.loss.LossBuilder;
 import org.quaterion.loss.PairwiseLoss;
 import org.quaterion.models.internal.Scalars;
 
@@ -32,7 +33,7 @@ public final class PairContrastiveLoss extends PairwiseLoss {
      * @param margin the margin m
      * @param sizeAverage mean (true) or sum (false) over pairs
      */
-    public PairContrastiveLoss(Distance distance, double margin, boolean sizeAverage) {
+    private PairContrastiveLoss(Distance distance, double margin, boolean sizeAverage) {
         super(distance);
         if (!Double.isFinite(margin) || margin < 0) {
             throw new IllegalArgumentException("PairContrastiveLoss needs margin >= 0 (finite), got " + margin);
@@ -79,5 +80,48 @@ public final class PairContrastiveLoss extends PairwiseLoss {
         json.addProperty("margin", margin);
         json.addProperty("size_average", sizeAverage);
         return json;
+    }
+
+    /**
+     * A builder that starts from the reference defaults; every setting is named.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+    /** Builds a {@link PairContrastiveLoss}: each setting by name, the reference defaults for the rest. */
+    public static final class Builder extends LossBuilder<PairContrastiveLoss, Builder> {
+        private double margin = 0.5;
+        private boolean sizeAverage = true;
+
+        private Builder() {}
+
+        /**
+         * Sets the negative margin (default 0.5).
+         *
+         * @param margin the value
+         * @return this builder
+         */
+        public Builder optMargin(double margin) {
+            this.margin = margin;
+            return this;
+        }
+
+        /**
+         * Sets the mean over pairs (false: the sum) (default true).
+         *
+         * @param sizeAverage the value
+         * @return this builder
+         */
+        public Builder optSizeAverage(boolean sizeAverage) {
+            this.sizeAverage = sizeAverage;
+            return this;
+        }
+
+        @Override
+        protected PairContrastiveLoss create() {
+            return new PairContrastiveLoss(distance(), margin, sizeAverage);
+        }
     }
 }

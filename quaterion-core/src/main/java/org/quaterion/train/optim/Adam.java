@@ -13,7 +13,7 @@ import org.quaterion.models.internal.Scalars;
  * {@code torch.optim.Adam} / {@code AdamW}: {@code m ← β₁m + (1−β₁)g}, {@code v ← β₂v + (1−β₂)g²},
  * {@code w ← w − lr·(m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε)} and, with weight decay λ, {@code w ← w − lr·λ·w} first.
  */
-public final class Adam implements Optimizer {
+public final class Adam implements GradientOptimizer {
 
     private final double learningRate;
     private final double beta1;
@@ -34,7 +34,7 @@ public final class Adam implements Optimizer {
      * @param epsilon denominator guard, positive
      * @param weightDecay decoupled weight decay (0 = plain Adam)
      */
-    public Adam(double learningRate, double beta1, double beta2, double epsilon, double weightDecay) {
+    private Adam(double learningRate, double beta1, double beta2, double epsilon, double weightDecay) {
         if (!(learningRate > 0) || Double.isInfinite(learningRate) || beta1 < 0 || beta1 >= 1 || beta2 < 0
                 || beta2 >= 1 || !(epsilon > 0)
                 || !(weightDecay >= 0) || Double.isInfinite(epsilon) || Double.isInfinite(weightDecay)) {
@@ -56,7 +56,16 @@ public final class Adam implements Optimizer {
      * @return the optimizer
      */
     public static Adam of(double learningRate) {
-        return new Adam(learningRate, 0.9, 0.999, 1e-8, 0);
+        return builder().optLearningRate(learningRate).build();
+    }
+
+    /**
+     * A builder that starts from PyTorch's defaults (lr 1e-3, β = 0.9, 0.999; ε = 1e-8; no weight decay).
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     @Override
@@ -141,11 +150,79 @@ public final class Adam implements Optimizer {
 
     @Override
     public com.google.gson.JsonObject config() {
-        com.google.gson.JsonObject json = Optimizer.super.config();
+        com.google.gson.JsonObject json = GradientOptimizer.super.config();
         json.addProperty("beta1", beta1);
         json.addProperty("beta2", beta2);
         json.addProperty("epsilon", epsilon);
         json.addProperty("weight_decay", weightDecay);
         return json;
+    }
+
+    /** Builds {@link Adam} (AdamW with a weight decay): each setting by name, PyTorch's defaults for the rest. */
+    public static final class Builder {
+
+        private double learningRate = 1e-3;
+        private double beta1 = 0.9;
+        private double beta2 = 0.999;
+        private double epsilon = 1e-8;
+        private double weightDecay;
+
+        private Builder() {}
+
+        /**
+         * Sets the base learning rate (default 1e-3).
+         *
+         * @param learningRate positive
+         * @return this builder
+         */
+        public Builder optLearningRate(double learningRate) {
+            this.learningRate = learningRate;
+            return this;
+        }
+
+        /**
+         * Sets the moment decays (default 0.9 and 0.999).
+         *
+         * @param beta1 first-moment decay in [0, 1)
+         * @param beta2 second-moment decay in [0, 1)
+         * @return this builder
+         */
+        public Builder optBetas(double beta1, double beta2) {
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            return this;
+        }
+
+        /**
+         * Sets the denominator guard ε (default 1e-8).
+         *
+         * @param epsilon positive
+         * @return this builder
+         */
+        public Builder optEpsilon(double epsilon) {
+            this.epsilon = epsilon;
+            return this;
+        }
+
+        /**
+         * Sets the decoupled weight decay λ, which makes this AdamW (default 0: plain Adam).
+         *
+         * @param weightDecay at least 0
+         * @return this builder
+         */
+        public Builder optWeightDecay(double weightDecay) {
+            this.weightDecay = weightDecay;
+            return this;
+        }
+
+        /**
+         * Builds the optimizer.
+         *
+         * @return Adam
+         * @throws IllegalArgumentException when a setting is out of range
+         */
+        public Adam build() {
+            return new Adam(learningRate, beta1, beta2, epsilon, weightDecay);
+        }
     }
 }

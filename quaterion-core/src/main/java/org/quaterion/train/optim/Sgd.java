@@ -9,7 +9,7 @@ import java.util.Map;
 import org.quaterion.models.internal.Scalars;
 
 /** Stochastic gradient descent with optional momentum, as {@code torch.optim.SGD}: {@code b ← μb + g; w ← w − lr·b}. */
-public final class Sgd implements Optimizer {
+public final class Sgd implements GradientOptimizer {
 
     private final double learningRate;
     private final double momentum;
@@ -95,7 +95,7 @@ public final class Sgd implements Optimizer {
 
     @Override
     public com.google.gson.JsonObject config() {
-        com.google.gson.JsonObject json = Optimizer.super.config();
+        com.google.gson.JsonObject json = GradientOptimizer.super.config();
         json.addProperty("momentum", momentum);
         return json;
     }

@@ -95,20 +95,24 @@ public final class LossBenchmark {
     private static Map<String, Bench> cases() {
         Map<String, Bench> c = new LinkedHashMap<>();
         Distance qCos = Distance.cosine().scaled(0.5);
-        c.put("q.TripletLoss(all,cos,m=0.5)", group(() -> new TripletLoss(0.5, qCos, TripletLoss.Mining.ALL, false),
+        c.put("q.TripletLoss(all,cos,m=0.5)", group(() -> TripletLoss.builder().optMargin(0.5).optDistance(qCos)
+                .optMining(TripletLoss.Mining.ALL).optSmooth(false).build(),
                 null));
-        c.put("q.TripletLoss(hard,cos,m=0.5)", group(() -> new TripletLoss(0.5, qCos, TripletLoss.Mining.HARD,
-                false), null));
-        c.put("q.TripletLoss(hard,euc,m=0.5)", group(() -> new TripletLoss(0.5, Distance.euclidean(),
-                TripletLoss.Mining.HARD, false), null));
-        c.put("q.TripletLoss(semi_hard,cos)*", group(() -> new TripletLoss(0.5, qCos, TripletLoss.Mining.SEMI_HARD,
-                false), null));
+        c.put("q.TripletLoss(hard,cos,m=0.5)", group(() -> TripletLoss.builder().optMargin(0.5).optDistance(qCos)
+                .optMining(TripletLoss.Mining.HARD).optSmooth(false).build(), null));
+        c.put("q.TripletLoss(hard,euc,m=0.5)", group(() -> TripletLoss.builder().optMargin(0.5)
+                .optDistance(Distance.euclidean()).optMining(TripletLoss.Mining.HARD).optSmooth(false).build(), null));
+        c.put("q.TripletLoss(semi_hard,cos)*", group(() -> TripletLoss.builder().optMargin(0.5).optDistance(qCos)
+                .optMining(TripletLoss.Mining.SEMI_HARD).optSmooth(false).build(), null));
         c.put("q.OnlineContrastiveLoss(hard,cos)*", group(OnlineContrastiveLoss::new, null));
         c.put("q.ContrastiveLoss(cos,pairs)", pairs(org.quaterion.loss.pair.PairContrastiveLoss::new, false));
-        c.put("q.MultipleNegativesRankingLoss", pairs(() -> new MultipleNegativesRankingLoss(20, qCos, false),
+        c.put("q.MultipleNegativesRankingLoss", pairs(() -> MultipleNegativesRankingLoss.builder().optScale(20)
+                .optDistance(qCos).optSymmetric(false).build(),
                 true));
-        c.put("q.SoftmaxLoss", weighted((cl, d) -> new SoftmaxLoss(cl, d, 0.05)));
-        c.put("q.ArcFaceLoss", weighted((cl, d) -> new ArcFaceLoss(cl, d, 64, 0.5)));
+        c.put("q.SoftmaxLoss", weighted((cl, d) -> SoftmaxLoss.builder().setNumClasses(cl).setEmbeddingSize(d)
+                .optTemperature(0.05).build()));
+        c.put("q.ArcFaceLoss", weighted((cl, d) -> ArcFaceLoss.builder().setNumClasses(cl).setEmbeddingSize(d)
+                .optScale(64).optMargin(0.5).build()));
         c.put("q.FastAPLoss", group(FastAPLoss::new, null));
         c.put("pml.TripletMarginLoss(all)", group(TripletMarginLoss::new, null));
         c.put("pml.TripletMarginLoss+BatchHardMiner", group(() -> new TripletMarginLoss(0.2), new BatchHardMiner()));
@@ -119,12 +123,14 @@ public final class LossBenchmark {
         c.put("pml.MultiSimilarityLoss+MSMiner", group(MultiSimilarityLoss::new, new MultiSimilarityMiner(0.1)));
         c.put("pml.NTXentLoss", group(() -> new NTXentLoss(0.07), null));
         c.put("pml.SupConLoss", group(() -> new SupConLoss(0.1), null));
-        c.put("pml.ArcFaceLoss", weighted((cl, d) -> ArcFaceLoss.ofDegrees(cl, d, 64, 28.6)));
+        c.put("pml.ArcFaceLoss", weighted((cl, d) -> ArcFaceLoss.builder().setNumClasses(cl).setEmbeddingSize(d)
+                .optScale(64).optMarginDegrees(28.6).build()));
         c.put("pml.CircleLoss", group(CircleLoss::new, null));
-        c.put("pml.ProxyAnchorLoss", weighted((cl, d) -> new ProxyAnchorLoss(cl, d, 0.1, 32)));
+        c.put("pml.ProxyAnchorLoss", weighted((cl, d) -> ProxyAnchorLoss.builder().setNumClasses(cl).setEmbeddingSize(d)
+                .optMargin(0.1).optAlpha(32).build()));
         c.put("pml.FastAPLoss", group(FastAPLoss::new, null));
-        c.put("TripletMarginLoss(all,avg-non-zero,cos)", group(() -> new TripletMarginLoss(0.2, false,
-                Distance.cosine(), new AvgNonZeroReducer()), null));
+        c.put("TripletMarginLoss(all,avg-non-zero,cos)", group(() -> TripletMarginLoss.builder().optMargin(0.2)
+                .optSmooth(false).optDistance(Distance.cosine()).optReducer(new AvgNonZeroReducer()).build(), null));
         return c;
     }
 

@@ -91,8 +91,9 @@ public final class TripletMemoryBenchmark {
             if (lossName.startsWith("TripletMarginMiner")) {
                 new TripletMarginMiner(0.2, TripletMarginMiner.Type.HARD).mine(e, y);
             } else {
-                GroupLoss loss = lossName.startsWith("TripletLoss") ? new TripletLoss(0.5,
-                        org.quaterion.distance.Distance.euclidean(), TripletLoss.Mining.ALL, false)
+                GroupLoss loss = lossName.startsWith("TripletLoss") ? TripletLoss.builder().optMargin(0.5)
+                        .optDistance(org.quaterion.distance.Distance.euclidean()).optMining(TripletLoss.Mining.ALL)
+                        .optSmooth(false).build()
                         : new TripletMarginLoss(0.2);
                 e.setRequiresGradient(true);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {

@@ -23,8 +23,8 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.concurrent.CloseGate;
-import org.quaterion.models.io.JsonFiles;
-import org.quaterion.models.io.ParameterShapes;
+import org.quaterion.models.internal.JsonFiles;
+import org.quaterion.models.internal.ParameterShapes;
 
 /**
  * An encoder around any DJL {@link Block}, trainable or frozen.

@@ -1,4 +1,4 @@
-package org.quaterion.models.io;
+package org.quaterion.models.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

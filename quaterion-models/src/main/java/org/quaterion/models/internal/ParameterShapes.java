@@ -1,4 +1,4 @@
-package org.quaterion.models.io;
+package org.quaterion.models.internal;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;

@@ -9,7 +9,7 @@ import java.util.Map;
  * Updates parameters from their gradients. Ours rather than DJL's so that its whole state (moments, step counts) can
  * be checkpointed and restored exactly, which resuming a run needs.
  */
-public interface Optimizer {
+public interface GradientOptimizer {
 
     /**
      * One update of every parameter, in place, outside any gradient recording.

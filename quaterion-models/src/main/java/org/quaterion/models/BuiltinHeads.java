@@ -1,4 +1,4 @@
-package org.quaterion.models.heads;
+package org.quaterion.models;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -7,11 +7,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
-import org.quaterion.models.ModelRegistry;
-import org.quaterion.models.io.JsonFiles;
+import org.quaterion.models.heads.EmptyHead;
+import org.quaterion.models.heads.EncoderHead;
+import org.quaterion.models.heads.GatedHead;
+import org.quaterion.models.heads.HeadFactory;
+import org.quaterion.models.heads.LinearHead;
+import org.quaterion.models.heads.NormalizeHead;
+import org.quaterion.models.heads.SequentialHead;
+import org.quaterion.models.heads.SkipConnectionHead;
+import org.quaterion.models.heads.SoftmaxEmbeddingsHead;
+import org.quaterion.models.heads.StackedProjectionHead;
+import org.quaterion.models.heads.SwitchHead;
+import org.quaterion.models.heads.WideningHead;
+import org.quaterion.models.internal.JsonFiles;
 
 /** The factories of the heads this package ships, keyed by their Quaterion config keys. */
-public final class BuiltinHeads {
+final class BuiltinHeads {
 
     private BuiltinHeads() {}
 
@@ -20,7 +31,7 @@ public final class BuiltinHeads {
      *
      * @return one factory per built-in type
      */
-    public static List<HeadFactory> factories() {
+    static List<HeadFactory> factories() {
         return List.of(
                 of(EmptyHead.TYPE, (c, r) -> new EmptyHead(in(c), dropout(c))),
                 of(NormalizeHead.TYPE, (c, r) -> new NormalizeHead(in(c))),

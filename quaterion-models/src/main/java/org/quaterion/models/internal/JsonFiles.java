@@ -1,4 +1,4 @@
-package org.quaterion.models.io;
+package org.quaterion.models.internal;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;

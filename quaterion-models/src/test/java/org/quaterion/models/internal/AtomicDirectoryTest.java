@@ -1,4 +1,4 @@
-package org.quaterion.models.io;
+package org.quaterion.models.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,2 +1,0 @@
-/** File helpers for saved models: atomic directory writes, checksums, JSON. */
-package org.quaterion.models.io;
