@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -137,7 +138,7 @@ public final class LossBenchmark {
     /**
      * Runs the benchmark.
      *
-     * @param args {@code --threads N}, {@code --only SUBSTRING}, {@code --max-seconds S}
+     * @param args {@code --threads N}, {@code --only SUBSTRING[;SUBSTRING…]}, {@code --max-seconds S}
      */
     public static void main(String[] args) {
         int threads = 1;
@@ -170,7 +171,7 @@ public final class LossBenchmark {
         out.println("| loss | B=256 D=128 | B=256 D=512 | B=1024 D=128 | B=1024 D=512 |");
         out.println("|---|---:|---:|---:|---:|");
         for (Map.Entry<String, Bench> e : cases().entrySet()) {
-            if (only != null && !e.getKey().contains(only)) {
+            if (only != null && Arrays.stream(only.split(";")).noneMatch(e.getKey()::contains)) {
                 continue;
             }
             StringBuilder row = new StringBuilder("| " + e.getKey() + " |");
