@@ -209,13 +209,16 @@ public final class Distance {
         checkShapes(x, y, false);
         NDArray a = prepare(x);
         NDArray b = y == x ? a : prepare(y);
-        NDArray d = switch (kind) {
-            case COSINE -> gram(a, b).neg().add(1);
-            case DOT_PRODUCT -> gram(a, b).neg();
-            case EUCLIDEAN -> safeSqrt(squaredMatrix(a, b));
-            case SQUARED_EUCLIDEAN -> squaredMatrix(a, b);
-            case MANHATTAN -> a.expandDims(1).sub(b.expandDims(0)).abs().sum(new int[] {2});
+        return switch (kind) { // scale folded into the cosine and dot-product formulas: one pass fewer
+            case COSINE -> scale == 1.0 ? gram(a, b).neg().add(1) : Scalars.mul(gram(a, b), -scale).add(scale);
+            case DOT_PRODUCT -> scale == 1.0 ? gram(a, b).neg() : Scalars.mul(gram(a, b), -scale);
+            case EUCLIDEAN -> scaled(safeSqrt(squaredMatrix(a, b)));
+            case SQUARED_EUCLIDEAN -> scaled(squaredMatrix(a, b));
+            case MANHATTAN -> scaled(a.expandDims(1).sub(b.expandDims(0)).abs().sum(new int[] {2}));
         };
+    }
+
+    private NDArray scaled(NDArray d) {
         return scale == 1.0 ? d : Scalars.mul(d, scale);
     }
 
@@ -247,7 +250,7 @@ public final class Distance {
             case SQUARED_EUCLIDEAN -> a.sub(b).square().sum(new int[] {1});
             case MANHATTAN -> a.sub(b).abs().sum(new int[] {1});
         };
-        return scale == 1.0 ? d : Scalars.mul(d, scale);
+        return scaled(d);
     }
 
     /**

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDScope;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.quaterion.models.internal.Scalars;
 
 /**
  * Adam (Kingma and Ba), with optional decoupled weight decay (AdamW, Loshchilov and Hutter) — the update of
@@ -73,6 +72,11 @@ public final class Adam implements GradientOptimizer {
         return learningRate;
     }
 
+    /**
+     * One update, in place and with as few libtorch calls as the formula allows (a step's cost on small heads is the
+     * calls, not the arithmetic): {@code m ← (m − g)·β₁ + g}, {@code v ← (v − g²)·β₂ + g²} (the same values as
+     * torch's {@code mul_(β).add_(g, 1 − β)}), then {@code w ← w − (lr/c₁)·m / (√v/√c₂ + ε)}.
+     */
     @Override
     public void step(Map<String, NDArray> parameters, double lr) {
         for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
@@ -85,14 +89,16 @@ public final class Adam implements GradientOptimizer {
                 NDArray m = means.computeIfAbsent(e.getKey(), k -> keep(w.zerosLike()));
                 NDArray v = variances.computeIfAbsent(e.getKey(), k -> keep(w.zerosLike()));
                 long t = steps.merge(e.getKey(), 1L, Long::sum);
-                m.muli(beta1).addi(Scalars.mul(g, 1 - beta1));
-                v.muli(beta2).addi(Scalars.mul(g.square(), 1 - beta2));
+                NDArray g2 = g.square();
+                m.subi(g).muli(beta1).addi(g);
+                v.subi(g2).muli(beta2).addi(g2);
                 if (weightDecay > 0) {
-                    w.subi(Scalars.mul(w, lr * weightDecay));
+                    w.muli(1 - lr * weightDecay);
                 }
                 double c1 = 1 - Math.pow(beta1, t);
                 double c2 = 1 - Math.pow(beta2, t);
-                w.subi(Scalars.mul(Scalars.div(m, c1).div(Scalars.div(v, c2).sqrt().add(epsilon)), lr));
+                NDArray denominator = v.sqrt().muli(1 / Math.sqrt(c2)).addi(epsilon);
+                w.subi(m.div(denominator).muli(lr / c1));
             }
         }
     }
