@@ -87,7 +87,8 @@ class TrainingTest {
 
         @Override
         protected EncoderHead configureHead(int inputSize) {
-            return new LinearHead(headInput, 8, true, dropout);
+            return LinearHead.builder().setInputSize(headInput).setOutputSize(8).optBias(true).optDropout(dropout)
+                    .build();
         }
 
         @Override

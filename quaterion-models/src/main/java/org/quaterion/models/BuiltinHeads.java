@@ -35,18 +35,22 @@ final class BuiltinHeads {
         return List.of(
                 of(EmptyHead.TYPE, (c, r) -> new EmptyHead(in(c), dropout(c))),
                 of(NormalizeHead.TYPE, (c, r) -> new NormalizeHead(in(c))),
-                of(LinearHead.TYPE, (c, r) -> new LinearHead(in(c), JsonFiles.requireInt(c, "output_size", "linear"),
-                        !c.has("bias") || c.get("bias").getAsBoolean(), dropout(c))),
+                of(LinearHead.TYPE, (c, r) -> LinearHead.builder().setInputSize(in(c))
+                        .setOutputSize(JsonFiles.requireInt(c, "output_size", "linear"))
+                        .optBias(!c.has("bias") || c.get("bias").getAsBoolean()).optDropout(dropout(c)).build()),
                 of(GatedHead.TYPE, (c, r) -> new GatedHead(in(c), dropout(c))),
-                of(SkipConnectionHead.TYPE, (c, r) -> new SkipConnectionHead(in(c), dropout(c),
-                        JsonFiles.optDouble(c, "skip_dropout", 0.0), (int) JsonFiles.optDouble(c, "n_layers", 1))),
-                of(StackedProjectionHead.TYPE, (c, r) -> new StackedProjectionHead(in(c), sizes(c),
-                        activation(c), dropout(c))),
-                of(WideningHead.TYPE, (c, r) -> new WideningHead(in(c), JsonFiles.optDouble(c, "expansion_factor", 4.0),
-                        activation(c), dropout(c))),
-                of(SoftmaxEmbeddingsHead.TYPE, (c, r) -> new SoftmaxEmbeddingsHead(in(c),
-                        JsonFiles.requireInt(c, "output_groups", "softmax_embeddings"),
-                        JsonFiles.requireInt(c, "output_size_per_group", "softmax_embeddings"), dropout(c))),
+                of(SkipConnectionHead.TYPE, (c, r) -> SkipConnectionHead.builder().setInputSize(in(c))
+                        .optDropout(dropout(c)).optSkipDropout(JsonFiles.optDouble(c, "skip_dropout", 0.0))
+                        .optNLayers((int) JsonFiles.optDouble(c, "n_layers", 1)).build()),
+                of(StackedProjectionHead.TYPE, (c, r) -> StackedProjectionHead.builder().setInputSize(in(c))
+                        .setOutputSizes(sizes(c)).optActivationFn(activation(c)).optDropout(dropout(c)).build()),
+                of(WideningHead.TYPE, (c, r) -> WideningHead.builder().setInputSize(in(c))
+                        .optExpansionFactor(JsonFiles.optDouble(c, "expansion_factor", 4.0))
+                        .optActivationFn(activation(c)).optDropout(dropout(c)).build()),
+                of(SoftmaxEmbeddingsHead.TYPE, (c, r) -> SoftmaxEmbeddingsHead.builder().setInputSize(in(c))
+                        .setOutputGroups(JsonFiles.requireInt(c, "output_groups", "softmax_embeddings"))
+                        .setOutputSizePerGroup(JsonFiles.requireInt(c, "output_size_per_group", "softmax_embeddings"))
+                        .optDropout(dropout(c)).build()),
                 of(SequentialHead.TYPE, (c, r) -> {
                     List<EncoderHead> parts = new ArrayList<>();
                     for (JsonElement e : c.getAsJsonArray("heads")) {

@@ -44,7 +44,8 @@ class SaveLoadTest {
     private static float[][] saveModel(Path dir) throws IOException {
         try (SimilarityModel<float[]> model = SimilarityModel.<float[]>builder()
                 .setEncoder(SimilarityModelTest.mlpEncoder(16, 12, true))
-                .setHead(SequentialHead.of(new SkipConnectionHead(12, 0.1, 0.0, 2), new WideningHead(12),
+                .setHead(SequentialHead.of(SkipConnectionHead.builder().setInputSize(12).optDropout(0.1)
+                        .optSkipDropout(0.0).optNLayers(2).build(), new WideningHead(12),
                         new LinearHead(12, 6), new GatedHead(6), new NormalizeHead(6)))
                 .build()) {
             model.save(dir);

@@ -52,7 +52,8 @@ class SimilarityModelTest {
                 "neg", TestModels.lambdaEncoder("negate", 2, NDArray::neg),
                 "pos", TestModels.lambdaEncoder("identity", 2, x -> x));
         SwitchEncoder<float[]> encoder = new SwitchEncoder<>("sign-switch", options, r -> r[0] < 0 ? "neg" : "pos");
-        LinearHead doubling = new LinearHead(2, 2, false, 0.0);
+        LinearHead doubling = LinearHead.builder().setInputSize(2).setOutputSize(2).optBias(false).optDropout(0.0)
+                .build();
         SwitchHead head = new SwitchHead(Map.of("neg", doubling, "pos", new EmptyHead(2)));
         try (SimilarityModel<float[]> model = SimilarityModel.<float[]>builder().setEncoder(encoder).setHead(head)
                 .build()) {
@@ -76,7 +77,8 @@ class SimilarityModelTest {
         List<float[]> records = TestModels.rows(300, 16, 11);
         try (SimilarityModel<float[]> model = SimilarityModel.<float[]>builder()
                 .setEncoder(mlpEncoder(16, 12, true))
-                .setHead(SequentialHead.of(new StackedProjectionHead(12, List.of(24, 8), "gelu", 0.2),
+                .setHead(SequentialHead.of(StackedProjectionHead.builder().setInputSize(12)
+                        .setOutputSizes(List.of(24, 8)).optActivationFn("gelu").optDropout(0.2).build(),
                         new NormalizeHead(8)))
                 .build()) {
             float[][] expected = model.encode(records, 17);
@@ -116,7 +118,8 @@ class SimilarityModelTest {
     void encodingLeavesNoArraysBehind() {
         List<float[]> records = TestModels.rows(4, 16, 5);
         try (SimilarityModel<float[]> model = SimilarityModel.<float[]>builder().setEncoder(mlpEncoder(16, 8, true))
-                .setHead(new org.quaterion.models.heads.SkipConnectionHead(8, 0.1, 0.1, 2)).build()) {
+                .setHead(org.quaterion.models.heads.SkipConnectionHead.builder().setInputSize(8).optDropout(0.1)
+                        .optSkipDropout(0.1).optNLayers(2).build()).build()) {
             model.encode(records, 4);
             int before = model.manager().getManagedArrays().size();
             for (int i = 0; i < 10_000; i++) {
@@ -195,7 +198,8 @@ class SimilarityModelTest {
         });
         assertMessage("needs a type name", () -> BlockEncoder.<float[]>builder().setBlock(new SequentialBlock())
                 .setCollator(Collators.floatVectors()).setEmbeddingSize(2).build());
-        assertMessage("unknown activation_fn 'swoosh'", () -> new StackedProjectionHead(4, List.of(2), "swoosh", 0));
+        assertMessage("unknown activation_fn 'swoosh'", () -> StackedProjectionHead.builder().setInputSize(4)
+                .setOutputSizes(List.of(2)).optActivationFn("swoosh").optDropout(0).build());
         assertMessage("dropout in [0, 1)", () -> new EmptyHead(4, 1.5));
         assertMessage("part 1 (linear) expects input size 5 but part 0 (empty) outputs 4",
                 () -> SequentialHead.of(new EmptyHead(4), new LinearHead(5, 2)));
@@ -215,7 +219,8 @@ class SimilarityModelTest {
     void closeWhileOtherThreadsEncodeWaitsForThemAndLaterCallsThrow() throws Exception {
         List<float[]> records = TestModels.rows(64, 16, 3);
         SimilarityModel<float[]> model = SimilarityModel.<float[]>builder().setEncoder(mlpEncoder(16, 12, true))
-                .setHead(new StackedProjectionHead(12, List.of(24, 8), "gelu", 0.0)).build();
+                .setHead(StackedProjectionHead.builder().setInputSize(12).setOutputSizes(List.of(24, 8))
+                        .optActivationFn("gelu").optDropout(0.0).build()).build();
         float[][] expected = model.encode(records, 16);
         ExecutorService pool = Executors.newFixedThreadPool(6);
         java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(6);

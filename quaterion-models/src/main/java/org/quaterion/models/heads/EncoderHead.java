@@ -40,7 +40,8 @@ public abstract class EncoderHead extends AbstractBlock {
     protected EncoderHead(int inputSize, double dropout) {
         super(VERSION);
         if (inputSize < 1) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + " needs inputSize >= 1, got " + inputSize);
+            throw new IllegalArgumentException(getClass().getSimpleName() + " needs inputSize >= 1 (setInputSize), got "
+                    + inputSize);
         }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException(getClass().getSimpleName() + " needs dropout in [0, 1), got "

@@ -27,8 +27,11 @@ public final class LinearHead extends EncoderHead {
      * @param bias whether to add a bias
      * @param dropout dropout applied in training
      */
-    public LinearHead(int inputSize, int outputSize, boolean bias, double dropout) {
+    private LinearHead(int inputSize, int outputSize, boolean bias, double dropout) {
         super(inputSize, dropout);
+        if (outputSize < 1) {
+            throw new IllegalArgumentException("LinearHead needs outputSize >= 1 (setOutputSize), got " + outputSize);
+        }
         this.outputSize = outputSize;
         this.bias = bias;
         this.layer = addChildBlock("layer", Layers.linear(inputSize, outputSize, bias));
@@ -63,5 +66,49 @@ public final class LinearHead extends EncoderHead {
     @Override
     protected NDArray transform(ParameterStore ps, NDArray x, NDArray routes, boolean training) {
         return layer.forward(ps, new NDList(x), training).head();
+    }
+
+    /**
+     * A builder that starts from Quaterion's defaults; every setting is named.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link LinearHead}: each setting by name, Quaterion's defaults for the rest. */
+    public static final class Builder extends HeadBuilder<LinearHead, Builder> {
+        private int outputSize = 0;
+        private boolean bias = true;
+
+        private Builder() {}
+
+        /**
+         * Sets the output size; required.
+         *
+         * @param outputSize the value
+         * @return this builder
+         */
+        public Builder setOutputSize(int outputSize) {
+            this.outputSize = outputSize;
+            return this;
+        }
+
+        /**
+         * Sets whether the layer has a bias (default true).
+         *
+         * @param bias the value
+         * @return this builder
+         */
+        public Builder optBias(boolean bias) {
+            this.bias = bias;
+            return this;
+        }
+
+        @Override
+        public LinearHead build() {
+            return new LinearHead(inputSize(), outputSize, bias, dropout());
+        }
     }
 }

@@ -34,7 +34,7 @@ public final class SkipConnectionHead extends EncoderHead {
      * @param skipDropout dropout before each layer's projection in training, in [0, 1)
      * @param nLayers number of residual layers, at least 1
      */
-    public SkipConnectionHead(int inputSize, double dropout, double skipDropout, int nLayers) {
+    private SkipConnectionHead(int inputSize, double dropout, double skipDropout, int nLayers) {
         super(inputSize, dropout);
         if (nLayers < 1) {
             throw new IllegalArgumentException("SkipConnectionHead needs n_layers >= 1, got " + nLayers);
@@ -83,5 +83,49 @@ public final class SkipConnectionHead extends EncoderHead {
             x = projected.mul(gate).add(x);
         }
         return x;
+    }
+
+    /**
+     * A builder that starts from Quaterion's defaults; every setting is named.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link SkipConnectionHead}: each setting by name, Quaterion's defaults for the rest. */
+    public static final class Builder extends HeadBuilder<SkipConnectionHead, Builder> {
+        private double skipDropout = 0.0;
+        private int nLayers = 1;
+
+        private Builder() {}
+
+        /**
+         * Sets the dropout inside the skip branch (Quaterion skip_dropout) (default 0.0).
+         *
+         * @param skipDropout the value
+         * @return this builder
+         */
+        public Builder optSkipDropout(double skipDropout) {
+            this.skipDropout = skipDropout;
+            return this;
+        }
+
+        /**
+         * Sets the number of gated layers (Quaterion n_layers) (default 1).
+         *
+         * @param nLayers the value
+         * @return this builder
+         */
+        public Builder optNLayers(int nLayers) {
+            this.nLayers = nLayers;
+            return this;
+        }
+
+        @Override
+        public SkipConnectionHead build() {
+            return new SkipConnectionHead(inputSize(), dropout(), skipDropout, nLayers);
+        }
     }
 }

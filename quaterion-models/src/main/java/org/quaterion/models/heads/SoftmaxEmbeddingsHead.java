@@ -28,7 +28,7 @@ public final class SoftmaxEmbeddingsHead extends EncoderHead {
      * @param outputSizePerGroup size of each group K
      * @param dropout dropout on the head input in training
      */
-    public SoftmaxEmbeddingsHead(int inputSize, int outputGroups, int outputSizePerGroup, double dropout) {
+    private SoftmaxEmbeddingsHead(int inputSize, int outputGroups, int outputSizePerGroup, double dropout) {
         super(inputSize, dropout);
         if (outputGroups < 1 || outputSizePerGroup < 1) {
             throw new IllegalArgumentException("SoftmaxEmbeddingsHead needs output_groups >= 1 and "
@@ -61,5 +61,49 @@ public final class SoftmaxEmbeddingsHead extends EncoderHead {
         NDArray p = projection.forward(ps, new NDList(x), training).head();
         long rows = p.getShape().get(0);
         return p.reshape(rows, outputGroups, outputSizePerGroup).softmax(-1).reshape(rows, outputSize());
+    }
+
+    /**
+     * A builder that starts from Quaterion's defaults; every setting is named.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link SoftmaxEmbeddingsHead}: each setting by name, Quaterion's defaults for the rest. */
+    public static final class Builder extends HeadBuilder<SoftmaxEmbeddingsHead, Builder> {
+        private int outputGroups = 0;
+        private int outputSizePerGroup = 0;
+
+        private Builder() {}
+
+        /**
+         * Sets the number of softmax groups; required.
+         *
+         * @param outputGroups the value
+         * @return this builder
+         */
+        public Builder setOutputGroups(int outputGroups) {
+            this.outputGroups = outputGroups;
+            return this;
+        }
+
+        /**
+         * Sets the size of each group; required.
+         *
+         * @param outputSizePerGroup the value
+         * @return this builder
+         */
+        public Builder setOutputSizePerGroup(int outputSizePerGroup) {
+            this.outputSizePerGroup = outputSizePerGroup;
+            return this;
+        }
+
+        @Override
+        public SoftmaxEmbeddingsHead build() {
+            return new SoftmaxEmbeddingsHead(inputSize(), outputGroups, outputSizePerGroup, dropout());
+        }
     }
 }

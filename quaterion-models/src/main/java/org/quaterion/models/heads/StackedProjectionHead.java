@@ -1,29 +1,16 @@
 package org.quaterion.models.heads;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.nn.core.Linear;
-import ai.djl.training.ParameterStore;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
 /**
  * A stack of linear layers with an activation between them (none after the last), as quaterion_models'
  * {@code StackedProjectionHead}: {@code Linear(in,o0) → act → Linear(o0,o1) → … → Linear(o_{n−2}, o_{n−1})}.
  * Parameters {@code _stack.{0,2,4,…}.weight/bias} (PyTorch's Sequential indices).
  */
-public class StackedProjectionHead extends EncoderHead {
+public final class StackedProjectionHead extends ProjectionStack {
 
     /** Registered type name. */
     public static final String TYPE = "stacked_projection";
-
-    private final List<Integer> outputSizes;
-    private final String activationName;
-    private final UnaryOperator<NDArray> activation;
-    private final List<Linear> layers = new ArrayList<>();
 
     /**
      * Creates the head.
@@ -33,19 +20,8 @@ public class StackedProjectionHead extends EncoderHead {
      * @param activationFn activation name ({@code torch.nn.functional}: relu, tanh, gelu, …)
      * @param dropout dropout on the head input in training
      */
-    public StackedProjectionHead(int inputSize, List<Integer> outputSizes, String activationFn, double dropout) {
-        super(inputSize, dropout);
-        if (outputSizes == null || outputSizes.isEmpty()) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + " needs at least one output size");
-        }
-        this.outputSizes = List.copyOf(outputSizes);
-        this.activationName = activationFn;
-        this.activation = Activations.byName(activationFn);
-        int in = inputSize;
-        for (int i = 0; i < outputSizes.size(); i++) {
-            layers.add(addChildBlock("_stack." + (2 * i), Layers.linear(in, outputSizes.get(i), true)));
-            in = outputSizes.get(i);
-        }
+    private StackedProjectionHead(int inputSize, List<Integer> outputSizes, String activationFn, double dropout) {
+        super(inputSize, outputSizes, activationFn, dropout);
     }
 
     /**
@@ -63,45 +39,47 @@ public class StackedProjectionHead extends EncoderHead {
         return TYPE;
     }
 
-    @Override
-    public int outputSize() {
-        return outputSizes.get(outputSizes.size() - 1);
-    }
-
     /**
-     * The layer widths.
+     * A builder that starts from Quaterion's defaults; every setting is named.
      *
-     * @return the output sizes
+     * @return a new builder
      */
-    public List<Integer> outputSizes() {
-        return outputSizes;
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /**
-     * The activation name.
-     *
-     * @return e.g. {@code "relu"}
-     */
-    public String activationFn() {
-        return activationName;
-    }
+    /** Builds a {@link StackedProjectionHead}: each setting by name, Quaterion's defaults for the rest. */
+    public static final class Builder extends HeadBuilder<StackedProjectionHead, Builder> {
+        private List<Integer> outputSizes = List.of();
+        private String activationFn = "relu";
 
-    @Override
-    protected void addConfig(JsonObject json) {
-        JsonArray sizes = new JsonArray();
-        outputSizes.forEach(sizes::add);
-        json.add("output_sizes", sizes);
-        json.addProperty("activation_fn", activationName);
-    }
+        private Builder() {}
 
-    @Override
-    protected NDArray transform(ParameterStore ps, NDArray x, NDArray routes, boolean training) {
-        for (int i = 0; i < layers.size(); i++) {
-            if (i > 0) {
-                x = activation.apply(x);
-            }
-            x = layers.get(i).forward(ps, new NDList(x), training).head();
+        /**
+         * Sets the output size of each layer; required.
+         *
+         * @param outputSizes the value
+         * @return this builder
+         */
+        public Builder setOutputSizes(List<Integer> outputSizes) {
+            this.outputSizes = outputSizes;
+            return this;
         }
-        return x;
+
+        /**
+         * Sets the activation between layers (default relu).
+         *
+         * @param activationFn the value
+         * @return this builder
+         */
+        public Builder optActivationFn(String activationFn) {
+            this.activationFn = activationFn;
+            return this;
+        }
+
+        @Override
+        public StackedProjectionHead build() {
+            return new StackedProjectionHead(inputSize(), outputSizes, activationFn, dropout());
+        }
     }
 }

@@ -7,7 +7,7 @@ import java.util.List;
  * Widen then project back, as quaterion_models' {@code WideningHead}:
  * {@code Linear(in, int(in·expansion_factor)) → act → Linear(·, in)}. Output size equals input size.
  */
-public final class WideningHead extends StackedProjectionHead {
+public final class WideningHead extends ProjectionStack {
 
     /** Registered type name. */
     public static final String TYPE = "widening";
@@ -22,7 +22,7 @@ public final class WideningHead extends StackedProjectionHead {
      * @param activationFn activation name
      * @param dropout dropout on the head input in training
      */
-    public WideningHead(int inputSize, double expansionFactor, String activationFn, double dropout) {
+    private WideningHead(int inputSize, double expansionFactor, String activationFn, double dropout) {
         super(inputSize, List.of(hidden(inputSize, expansionFactor), inputSize), activationFn, dropout);
         this.expansionFactor = expansionFactor;
     }
@@ -54,5 +54,49 @@ public final class WideningHead extends StackedProjectionHead {
     protected void addConfig(JsonObject json) {
         super.addConfig(json);
         json.addProperty("expansion_factor", expansionFactor);
+    }
+
+    /**
+     * A builder that starts from Quaterion's defaults; every setting is named.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link WideningHead}: each setting by name, Quaterion's defaults for the rest. */
+    public static final class Builder extends HeadBuilder<WideningHead, Builder> {
+        private double expansionFactor = 4.0;
+        private String activationFn = "relu";
+
+        private Builder() {}
+
+        /**
+         * Sets the width of the hidden layer over the input size (default 4.0).
+         *
+         * @param expansionFactor the value
+         * @return this builder
+         */
+        public Builder optExpansionFactor(double expansionFactor) {
+            this.expansionFactor = expansionFactor;
+            return this;
+        }
+
+        /**
+         * Sets the activation (default relu).
+         *
+         * @param activationFn the value
+         * @return this builder
+         */
+        public Builder optActivationFn(String activationFn) {
+            this.activationFn = activationFn;
+            return this;
+        }
+
+        @Override
+        public WideningHead build() {
+            return new WideningHead(inputSize(), expansionFactor, activationFn, dropout());
+        }
     }
 }
