@@ -65,14 +65,16 @@ def multi_similarity_mined(e, labels, state):
     en = F.normalize(e, dim=1)
     sim = en @ en.T
     pos, neg = masks(labels)
-    with torch.no_grad():  # the miner
+    with torch.no_grad():  # the miner: its own similarity matrix, as PML's MultiSimilarityMiner computes it
         eps = 0.1
-        pos_sorting = sim.masked_fill(~pos, float("inf"))
-        neg_sorting = sim.masked_fill(~neg, float("-inf"))
+        mined = F.normalize(e, dim=1)
+        sim_m = mined @ mined.T
+        pos_sorting = sim_m.masked_fill(~pos, float("inf"))
+        neg_sorting = sim_m.masked_fill(~neg, float("-inf"))
         hardest_pos = pos_sorting.min(dim=1, keepdim=True).values
         hardest_neg = neg_sorting.max(dim=1, keepdim=True).values
-        mined_pos = pos & (sim - eps < hardest_neg)
-        mined_neg = neg & (sim + eps > hardest_pos)
+        mined_pos = pos & (sim_m - eps < hardest_neg)
+        mined_neg = neg & (sim_m + eps > hardest_pos)
     pos_loss = masked_logsumexp(2 * (0.5 - sim), mined_pos, True) / 2
     neg_loss = masked_logsumexp(50 * (sim - 0.5), mined_neg, True) / 50
     return (pos_loss + neg_loss).mean()

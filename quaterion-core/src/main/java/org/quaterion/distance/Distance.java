@@ -303,7 +303,7 @@ public final class Distance {
      * the backward pass instead of two.
      */
     private static NDArray gram(NDArray a, NDArray b) {
-        if (a != b) {
+        if (a != b || !a.hasGradient()) { // without a graph (a miner, an evaluation) the plain product is cheaper
             return a.matMul(b.transpose());
         }
         NDArray half = a.matMul(a.stopGradient().transpose());

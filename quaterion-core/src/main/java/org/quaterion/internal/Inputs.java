@@ -59,6 +59,9 @@ public final class Inputs {
      */
     public static void checkFinite(NDArray x, String who) {
         NDArray s = x.stopGradient();
+        if (Double.isFinite(s.sum().toType(DataType.FLOAT64, false).getDouble())) {
+            return; // one reduction on the common path; NaN or ±Inf anywhere makes the sum non-finite
+        }
         if (s.isNaN().any().getBoolean() || s.isInfinite().any().getBoolean()) {
             throw new IllegalArgumentException(who + ": embeddings contain NaN or infinite values; check the encoder "
                     + "output and the learning rate");

@@ -2,7 +2,10 @@ package org.quaterion.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import org.quaterion.models.internal.Scalars;
 
 /** Numerically careful building blocks shared by the losses: masked log-sum-exp, softplus, picking entries. */
@@ -33,17 +36,20 @@ public final class LossMath {
      * @return the reduced values (axis removed)
      */
     public static NDArray logSumExp(NDArray x, NDArray mask, boolean addOne, int axis) {
-        NDArray filled = mask == null ? x : NDArrays.where(mask, x, x.zerosLike().add(veryNegative(x)));
-        NDArray max = filled.max(new int[] {axis}, true);
+        NDArray filled = mask == null ? x : NDArrays.where(mask, x, Scalars.of(x, veryNegative(x)));
+        NDArray out;
         if (addOne) {
-            max = Scalars.max(max, 0);
+            // log(1 + Σ e^x) = −logSoftmax([x, 0])[zero column]: libtorch's fused, max-shifted kernel in one call
+            long rows = x.getShape().get(1 - axis);
+            Shape one = axis == 0 ? new Shape(1, rows) : new Shape(rows, 1);
+            NDArray withZero = NDArrays.concat(new NDList(filled, x.getManager().zeros(one, x.getDataType())), axis);
+            long last = x.getShape().get(axis);
+            out = withZero.logSoftmax(axis).get(axis == 0 ? new NDIndex("{}, :", last) : new NDIndex(":, {}", last))
+                    .neg();
+        } else {
+            NDArray max = filled.max(new int[] {axis}, true).stopGradient();
+            out = filled.sub(max).exp().sum(new int[] {axis}, true).log().add(max).squeeze(axis);
         }
-        max = max.stopGradient();
-        NDArray sum = filled.sub(max).exp().sum(new int[] {axis}, true);
-        if (addOne) {
-            sum = sum.add(max.neg().exp());
-        }
-        NDArray out = sum.log().add(max).squeeze(axis);
         if (mask == null) {
             return out;
         }

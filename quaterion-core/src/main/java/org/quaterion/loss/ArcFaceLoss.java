@@ -74,6 +74,7 @@ public final class ArcFaceLoss extends ClassWeightLoss {
     public static Builder builder() {
         return new Builder();
     }
+
     /** Builds a {@link ArcFaceLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends ClassWeightLoss.Builder<ArcFaceLoss, Builder> {
         private double scale = 64;

@@ -58,6 +58,7 @@ public final class CenterLoss extends ClassWeightLoss {
     public static Builder builder() {
         return new Builder();
     }
+
     /** Builds a {@link CenterLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends ClassWeightLoss.Builder<CenterLoss, Builder> {
         private double lambda = 0.5;

@@ -89,6 +89,7 @@ public final class CircleLoss extends GroupLoss {
     public static Builder builder() {
         return new Builder();
     }
+
     /** Builds a {@link CircleLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<CircleLoss, Builder> {
         private double m = 0.4;

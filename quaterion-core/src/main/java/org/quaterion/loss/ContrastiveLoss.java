@@ -76,6 +76,7 @@ public final class ContrastiveLoss extends GroupLoss {
     public static Builder builder() {
         return new Builder();
     }
+
     /** Builds a {@link ContrastiveLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<ContrastiveLoss, Builder> {
         private double posMargin = 0;

@@ -63,6 +63,7 @@ public final class CosFaceLoss extends ClassWeightLoss {
     public static Builder builder() {
         return new Builder();
     }
+
     /** Builds a {@link CosFaceLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends ClassWeightLoss.Builder<CosFaceLoss, Builder> {
         private double scale = 64;

@@ -49,7 +49,7 @@ public final class LiftedStructureLoss extends GroupLoss {
         NDArray negLogits = mat.neg().add(negMargin);
         NDArray hasNeg = Masks.rowCounts(masks.negatives()).gt(0);
         NDArray lse = LossMath.logSumExp(negLogits, masks.negatives(), false, 1);
-        NDArray rowLse = NDArrays.where(hasNeg, lse, lse.zerosLike().add(LossMath.veryNegative(lse)));
+        NDArray rowLse = NDArrays.where(hasNeg, lse, Scalars.of(lse, LossMath.veryNegative(lse)));
         NDArray pairLse;
         NDArray anyNeg;
         if (in.selfRef()) {
@@ -89,6 +89,7 @@ public final class LiftedStructureLoss extends GroupLoss {
     public static Builder builder() {
         return new Builder();
     }
+
     /** Builds a {@link LiftedStructureLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<LiftedStructureLoss, Builder> {
         private double posMargin = 0;

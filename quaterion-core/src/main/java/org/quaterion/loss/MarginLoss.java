@@ -125,6 +125,7 @@ public final class MarginLoss extends GroupLoss {
     public static Builder builder() {
         return new Builder();
     }
+
     /** Builds a {@link MarginLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<MarginLoss, Builder> {
         private double margin = 0.2;

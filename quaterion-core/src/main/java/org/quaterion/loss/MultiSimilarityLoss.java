@@ -80,6 +80,7 @@ public final class MultiSimilarityLoss extends GroupLoss {
     public static Builder builder() {
         return new Builder();
     }
+
     /** Builds a {@link MultiSimilarityLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<MultiSimilarityLoss, Builder> {
         private double alpha = 2;

@@ -71,6 +71,7 @@ public final class NTXentLoss extends TemperatureLoss {
     public static Builder builder() {
         return new Builder();
     }
+
     /** Builds a {@link NTXentLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<NTXentLoss, Builder> {
         private double temperature = 0.07;

@@ -70,8 +70,8 @@ public final class OnlineContrastiveLoss extends GroupLoss {
             double nonZero = hp.stopGradient().neq(0).toType(DataType.FLOAT64, false).sum().getDouble();
             posTerm = nonZero > 0 ? Scalars.div(hp.sum(), nonZero) : in.zero();
             NDArray hasNeg = Masks.rowCounts(neg).gt(0);
-            NDArray hn = NDArrays.where(neg, mat, mat.zerosLike().add(Double.POSITIVE_INFINITY)).min(new int[] {1});
-            NDArray safeHn = NDArrays.where(hasNeg, hn, hn.zerosLike().add(margin));
+            NDArray hn = NDArrays.where(neg, mat, Scalars.of(mat, Double.POSITIVE_INFINITY)).min(new int[] {1});
+            NDArray safeHn = NDArrays.where(hasNeg, hn, Scalars.of(hn, margin));
             negTerm = mean(Activation.relu(safeHn.neg().add(margin)).booleanMask(hasNeg), in.zero());
         }
         return LossTerms.reduced(Scalars.mul(posTerm.add(negTerm), 0.5));
@@ -107,6 +107,7 @@ public final class OnlineContrastiveLoss extends GroupLoss {
     public static Builder builder() {
         return new Builder();
     }
+
     /** Builds a {@link OnlineContrastiveLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<OnlineContrastiveLoss, Builder> {
         private double margin = 0.5;

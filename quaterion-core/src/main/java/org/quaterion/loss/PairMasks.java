@@ -1,6 +1,7 @@
 package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import org.quaterion.internal.Masks;
 import org.quaterion.miner.IndexTuples;
 
@@ -27,6 +28,11 @@ public record PairMasks(NDArray positives, NDArray negatives) {
         IndexTuples.Pairs pairs = in.tuples().toPairs();
         long n = in.embeddings().getShape().get(0);
         long m = in.refEmbeddings().getShape().get(0);
+        if (pairs.positiveMask() != null && pairs.negativeMask() != null
+                && pairs.positiveMask().getShape().equals(new Shape(n, m))
+                && pairs.negativeMask().getShape().equals(new Shape(n, m))) {
+            return new PairMasks(pairs.positiveMask(), pairs.negativeMask()); // mined from masks: no scatter back
+        }
         return new PairMasks(Masks.fromIndices(in.labels().getManager(), n, m, pairs.a1(), pairs.p()),
                 Masks.fromIndices(in.labels().getManager(), n, m, pairs.a2(), pairs.n()));
     }

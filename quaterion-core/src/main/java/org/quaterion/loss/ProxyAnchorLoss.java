@@ -70,6 +70,7 @@ public final class ProxyAnchorLoss extends ClassWeightLoss {
     public static Builder builder() {
         return new Builder();
     }
+
     /** Builds a {@link ProxyAnchorLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends ClassWeightLoss.Builder<ProxyAnchorLoss, Builder> {
         private double margin = 0.1;

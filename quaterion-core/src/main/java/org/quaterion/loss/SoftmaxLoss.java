@@ -57,6 +57,7 @@ public final class SoftmaxLoss extends ClassWeightLoss {
     public static Builder builder() {
         return new Builder();
     }
+
     /** Builds a {@link SoftmaxLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends ClassWeightLoss.Builder<SoftmaxLoss, Builder> {
         private double temperature = 0.05;

@@ -70,6 +70,7 @@ public final class SupConLoss extends TemperatureLoss {
     public static Builder builder() {
         return new Builder();
     }
+
     /** Builds a {@link SupConLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<SupConLoss, Builder> {
         private double temperature = 0.1;

@@ -127,7 +127,7 @@ public final class TripletLoss extends GroupLoss {
             return in.zero();
         }
         NDArray d = mat.stopGradient();
-        NDArray negOnly = NDArrays.where(neg, d, d.zerosLike().add(Double.POSITIVE_INFINITY));
+        NDArray negOnly = NDArrays.where(neg, d, Scalars.of(d, Double.POSITIVE_INFINITY));
         NDArray order = negOnly.argSort(1);
         NDList ranks = new NDList();
         PairBlocks.forEach(pairs, d.getShape().get(1), (a, p) -> {
@@ -170,6 +170,7 @@ public final class TripletLoss extends GroupLoss {
     public static Builder builder() {
         return new Builder();
     }
+
     /** Builds a {@link TripletLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<TripletLoss, Builder> {
         private double margin = 0.5;

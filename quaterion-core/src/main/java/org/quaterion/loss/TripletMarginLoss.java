@@ -98,6 +98,7 @@ public final class TripletMarginLoss extends GroupLoss {
     public static Builder builder() {
         return new Builder();
     }
+
     /** Builds a {@link TripletMarginLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<TripletMarginLoss, Builder> {
         private double margin = 0.05;

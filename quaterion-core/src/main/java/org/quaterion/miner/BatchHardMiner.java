@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.Masks;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * For each anchor, the farthest positive and the closest negative (PML {@code BatchHardMiner}); anchors lacking a
@@ -34,8 +35,8 @@ public final class BatchHardMiner implements Miner {
         NDArray pos = ctx.positives();
         NDArray neg = ctx.negatives();
         double inf = Double.POSITIVE_INFINITY;
-        NDArray posDist = NDArrays.where(pos, mat, mat.zerosLike().sub(inf));
-        NDArray negDist = NDArrays.where(neg, mat, mat.zerosLike().add(inf));
+        NDArray posDist = NDArrays.where(pos, mat, Scalars.of(mat, -inf));
+        NDArray negDist = NDArrays.where(neg, mat, Scalars.of(mat, inf));
         NDArray hardPos = posDist.argMax(1);
         NDArray hardNeg = negDist.argMin(1);
         NDArray keep = Masks.rowCounts(pos).gt(0).logicalAnd(Masks.rowCounts(neg).gt(0));

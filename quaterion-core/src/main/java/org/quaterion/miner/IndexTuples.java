@@ -28,14 +28,30 @@ public sealed interface IndexTuples permits IndexTuples.Pairs, IndexTuples.Tripl
     Triplets toTriplets();
 
     /**
-     * Positive and negative pairs.
+     * Positive and negative pairs; a miner that selects pairs from {@code (n, m)} masks keeps them, so that a loss
+     * working on masks uses them directly instead of rebuilding them from the indices.
      *
      * @param a1 anchors of positive pairs
      * @param p positives
      * @param a2 anchors of negative pairs
      * @param n negatives
+     * @param positiveMask the boolean {@code (n, m)} mask the positive pairs came from, or null
+     * @param negativeMask the boolean {@code (n, m)} mask the negative pairs came from, or null
      */
-    record Pairs(NDArray a1, NDArray p, NDArray a2, NDArray n) implements IndexTuples {
+    record Pairs(NDArray a1, NDArray p, NDArray a2, NDArray n, NDArray positiveMask, NDArray negativeMask)
+            implements IndexTuples {
+
+        /**
+         * Pairs given by their indices only.
+         *
+         * @param a1 anchors of positive pairs
+         * @param p positives
+         * @param a2 anchors of negative pairs
+         * @param n negatives
+         */
+        public Pairs(NDArray a1, NDArray p, NDArray a2, NDArray n) {
+            this(a1, p, a2, n, null, null);
+        }
 
         @Override
         public Pairs toPairs() {
@@ -105,7 +121,7 @@ public sealed interface IndexTuples permits IndexTuples.Pairs, IndexTuples.Tripl
     static Pairs pairsFromMasks(NDArray positives, NDArray negatives) {
         NDArray pos = positives.nonzero();
         NDArray neg = negatives.nonzero();
-        return new Pairs(column(pos, 0), column(pos, 1), column(neg, 0), column(neg, 1));
+        return new Pairs(column(pos, 0), column(pos, 1), column(neg, 0), column(neg, 1), positives, negatives);
     }
 
     /**

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.Masks;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * PML's {@code MultiSimilarityMiner}: keeps a negative pair (a, n) if {@code d_an − ε < max_p d_ap} and a positive
@@ -45,8 +46,8 @@ public final class MultiSimilarityMiner implements Miner {
         NDArray pos = ctx.positives();
         NDArray neg = ctx.negatives();
         double inf = Double.POSITIVE_INFINITY;
-        NDArray maxPos = NDArrays.where(pos, mat, mat.zerosLike().sub(inf)).max(new int[] {1}, true);
-        NDArray minNeg = NDArrays.where(neg, mat, mat.zerosLike().add(inf)).min(new int[] {1}, true);
+        NDArray maxPos = NDArrays.where(pos, mat, Scalars.of(mat, -inf)).max(new int[] {1}, true);
+        NDArray minNeg = NDArrays.where(neg, mat, Scalars.of(mat, inf)).min(new int[] {1}, true);
         NDArray hardPos = pos.logicalAnd(mat.add(epsilon).gt(minNeg));
         NDArray hardNeg = neg.logicalAnd(mat.sub(epsilon).lt(maxPos));
         return IndexTuples.pairsFromMasks(hardPos, hardNeg);

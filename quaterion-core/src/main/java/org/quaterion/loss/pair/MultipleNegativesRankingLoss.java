@@ -77,6 +77,7 @@ public final class MultipleNegativesRankingLoss extends PairwiseLoss {
     public static Builder builder() {
         return new Builder();
     }
+
     /** Builds a {@link MultipleNegativesRankingLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<MultipleNegativesRankingLoss, Builder> {
         private double scale = 20;

@@ -65,9 +65,9 @@ public final class PairContrastiveLoss extends PairwiseLoss {
             NDArray mat = distance().matrix(embeddings, embeddings);
             NDArray other = subgroups.expandDims(1).neq(subgroups.expandDims(0));
             NDArray hasOther = other.toType(DataType.INT32, false).sum(new int[] {1}).gt(0);
-            NDArray nearest = NDArrays.where(other, mat, mat.zerosLike().add(Double.POSITIVE_INFINITY))
+            NDArray nearest = NDArrays.where(other, mat, Scalars.of(mat, Double.POSITIVE_INFINITY))
                     .min(new int[] {1});
-            NDArray safe = NDArrays.where(hasOther, nearest, nearest.zerosLike().add(margin));
+            NDArray safe = NDArrays.where(hasOther, nearest, Scalars.of(nearest, margin));
             NDArray rowTerm = Activation.relu(safe.neg().add(margin)).square();
             losses = losses.add(rowTerm.get(pairs.get(":, 0"))).add(rowTerm.get(pairs.get(":, 1")));
         }
@@ -90,6 +90,7 @@ public final class PairContrastiveLoss extends PairwiseLoss {
     public static Builder builder() {
         return new Builder();
     }
+
     /** Builds a {@link PairContrastiveLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<PairContrastiveLoss, Builder> {
         private double margin = 0.5;
