@@ -319,8 +319,8 @@ public final class Distance {
     /** sqrt with value 0 and gradient 0 where the argument is 0 (no NaN, no infinity). */
     private static NDArray safeSqrt(NDArray squared) {
         NDArray positive = squared.gt(0);
-        NDArray safe = NDArrays.where(positive, squared, squared.onesLike());
-        return NDArrays.where(positive, safe.sqrt(), squared.zerosLike());
+        NDArray safe = NDArrays.where(positive, squared, Scalars.of(squared, 1));
+        return NDArrays.where(positive, safe.sqrt(), Scalars.of(squared, 0));
     }
 
     private static void checkShapes(NDArray x, NDArray y, boolean sameRows) {

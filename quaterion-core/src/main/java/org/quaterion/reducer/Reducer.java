@@ -35,7 +35,7 @@ public interface Reducer {
             return new Aggregate(losses.sum(), losses.size());
         }
         double count = keep.toType(DataType.FLOAT64, false).sum().getDouble();
-        return new Aggregate(NDArrays.where(keep, losses, losses.zerosLike()).sum(), count);
+        return new Aggregate(NDArrays.where(keep, losses, Scalars.of(losses, 0)).sum(), count);
     }
 
     /**
@@ -50,7 +50,7 @@ public interface Reducer {
         NDArray keep = keep(losses);
         NDArray counted = keep == null ? mask : mask.logicalAnd(keep);
         double count = counted.toType(DataType.FLOAT64, false).sum().getDouble();
-        return new Aggregate(NDArrays.where(counted, losses, losses.zerosLike()).sum(), count);
+        return new Aggregate(NDArrays.where(counted, losses, Scalars.of(losses, 0)).sum(), count);
     }
 
     /**
