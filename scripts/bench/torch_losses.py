@@ -8,7 +8,8 @@ Formulas follow Quaterion's and pytorch-metric-learning's defaults:
   (alpha 2, beta 50, base 0.5) on the mined pairs, mean over anchors.
 - pml.SupConLoss: temperature 0.1, cosine similarity, mean of the non-zero per-anchor losses.
 - pml.ArcFaceLoss: 64 classes, margin 28.6 degrees, scale 64, cross-entropy, mean.
-Forward + backward, float32; per cell the median / min ms of up to 10 runs after 2 warm-ups.
+Forward + backward, float32; per cell the median / min ms of up to 10 runs after a warm-up of at least 20 runs
+and 1 s, as LossBenchmark.
 Usage: python3 torch_losses.py THREADS
 """
 import math
@@ -116,15 +117,23 @@ def time_cell(loss, batch, dim):
     base = torch.randn(batch, dim, generator=gen)
     labels = (torch.arange(batch) % CLASSES)[torch.randperm(batch, generator=gen)]
     state = {"w": torch.nn.init.xavier_normal_(torch.empty(dim, CLASSES)).requires_grad_()}
-    times = []
-    for run in range(12):
+    def once():
         t0 = time.perf_counter()
         emb = base.clone().requires_grad_()
         loss(emb, labels, state).backward()
         emb.grad[0, 0].item()
         state["w"].grad = None
-        if run >= 2:
-            times.append((time.perf_counter() - t0) * 1000)
+        return (time.perf_counter() - t0) * 1000
+
+    warm, n = 0.0, 0
+    while warm < 3000 and (n < 20 or warm < 1000):  # the same warm-up as LossBenchmark (it needs it for its JIT)
+        warm += once()
+        n += 1
+    times = []
+    for _ in range(10):
+        times.append(once())
+        if sum(times) > 8000:
+            break
     return f"{statistics.median(times):.2f} / {min(times):.2f}"
 
 

@@ -42,8 +42,8 @@ import org.quaterion.reducer.AvgNonZeroReducer;
 /**
  * Times forward + backward of every loss for batch 256 and 1024 × dim 128 and 512 (64 balanced classes, float32),
  * in the layout of the peers' table (shared/bench/peer-speed.md); pair losses get B/2 pairs (i, i + B/2) in 4
- * subgroups: median / min milliseconds of up to 10 runs after
- * warm-up, at most ~8 s of timing per cell. Run with {@code --threads N} (libtorch intra-op threads, default 1).
+ * subgroups: median / min milliseconds of up to 10 runs after a warm-up of at least 20 runs and 1 s (the JIT),
+ * at most ~8 s of timing per cell. Run with {@code --threads N} (libtorch intra-op threads, default 1).
  */
 public final class LossBenchmark {
 
@@ -189,32 +189,19 @@ public final class LossBenchmark {
             BiFunction<NDArray, NDArray, NDArray> loss = bench.create(batch, dim, manager);
             NDArray labels = manager.create(labels(batch));
             NDArray base = manager.randomNormal(new Shape(batch, dim));
+            // the JVM compiles the library's Java side after some hundred calls: warm up for at least 20 runs and
+            // 1 s (at most 3 s) before timing, or small cells measure the interpreter, not the library
+            double warm = 0;
+            for (int n = 0; warm < 3.0 && (n < 20 || warm < 1.0); n++) {
+                warm += once(loss, base, labels, manager) / 1000;
+            }
             List<Double> times = new ArrayList<>();
             double spent = 0;
-            int warmups = 2;
-            for (int run = 0; run < 10 + warmups; run++) {
-                long t0 = System.nanoTime();
-                try (NDScope scope = new NDScope(); NDManager step = manager.newSubManager()) {
-                    NDArray emb = base.duplicate();
-                    emb.attach(step);
-                    emb.setRequiresGradient(true);
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray value = loss.apply(emb, labels);
-                        gc.backward(value);
-                    }
-                    emb.getGradient().getFloat(0, 0);
-                }
-                double ms = (System.nanoTime() - t0) / 1e6;
-                if (run >= warmups) {
-                    times.add(ms);
-                    spent += ms / 1000;
-                } else if (ms > 2000) {
-                    warmups = run + 1;
-                }
-                if (spent > budgetSeconds || (run >= warmups - 1 && ms > budgetSeconds * 1000)) {
-                    if (times.isEmpty()) {
-                        times.add(ms);
-                    }
+            for (int run = 0; run < 10; run++) {
+                double ms = once(loss, base, labels, manager);
+                times.add(ms);
+                spent += ms / 1000;
+                if (spent > budgetSeconds) {
                     break;
                 }
             }
@@ -225,6 +212,23 @@ public final class LossBenchmark {
         } catch (RuntimeException | OutOfMemoryError e) {
             return "failed: " + e.getClass().getSimpleName();
         }
+    }
+
+    /** One forward + backward pass on a fresh copy of {@code base}, in milliseconds. */
+    private static double once(BiFunction<NDArray, NDArray, NDArray> loss, NDArray base, NDArray labels,
+            NDManager manager) {
+        long t0 = System.nanoTime();
+        try (NDScope scope = new NDScope(); NDManager step = manager.newSubManager()) {
+            NDArray emb = base.duplicate();
+            emb.attach(step);
+            emb.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray value = loss.apply(emb, labels);
+                gc.backward(value);
+            }
+            emb.getGradient().getFloat(0, 0);
+        }
+        return (System.nanoTime() - t0) / 1e6;
     }
 
     private static long[] labels(int batch) {
