@@ -303,7 +303,9 @@ public final class Distance {
      * the backward pass instead of two.
      */
     private static NDArray gram(NDArray a, NDArray b) {
-        if (a != b || !a.hasGradient()) { // without a graph (a miner, an evaluation) the plain product is cheaper
+        // always the trick for a set against itself: NDArray.hasGradient() is false for intermediate arrays (the
+        // normalised embeddings of a loss), so it cannot tell a graph from none
+        if (a != b) {
             return a.matMul(b.transpose());
         }
         NDArray half = a.matMul(a.stopGradient().transpose());
