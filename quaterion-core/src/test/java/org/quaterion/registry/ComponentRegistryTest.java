@@ -149,6 +149,16 @@ class ComponentRegistryTest {
     }
 
     @Test
+    void centerLossDefaultsToQuaterionsLambda() {
+        JsonObject sizes = new JsonObject();
+        sizes.addProperty("num_classes", 3);
+        sizes.addProperty("embedding_size", 4);
+        // Quaterion's CenterLoss(lambda_c=0.5); the registry (and so the CLI) used to default to 1.0
+        assertEquals(0.5, ComponentRegistry.discover().loss("center", sizes).config().get("lambda_c").getAsDouble(),
+                0);
+    }
+
+    @Test
     void unknownNamesListTheValidOnes() {
         JsonObject unknown = new JsonObject();
         unknown.addProperty("type", "tripletz");
