@@ -17,7 +17,7 @@ import org.quaterion.distance.Distance;
  * 200,000 × 64 leave-one-out P@1 with bounded memory: a dense distance matrix would need 160 GB (float32); the
  * streaming search must stay within its stated block budget plus the gallery copy. Peak memory is the process's
  * peak resident set (Linux {@code VmHWM}, reset before the search through {@code /proc/self/clear_refs}); elsewhere
- * only the result is checked. Runs in its own surefire execution (2 libtorch threads) with a fixed, pre-touched
+ * only the result is checked. Runs in its own surefire execution (1 libtorch thread, as every test) with a fixed, pre-touched
  * 512 MiB heap, so the growth is native memory.
  */
 class ExactKnnScaleTest {
