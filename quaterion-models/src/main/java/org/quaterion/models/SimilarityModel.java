@@ -22,6 +22,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -70,6 +71,14 @@ public final class SimilarityModel<T> implements AutoCloseable {
     public static final String KIND = "similarity-model";
 
     static final String CONFIG_FILE = "config.json";
+    /** DJL's model-loader manifest, written into every servable. */
+    static final String DJL_PROPERTIES = "serving.properties";
+    private static final String DJL_SERVING = "# lets plain DJL load this servable:\n"
+            + "# Criteria.builder().setTypes(R.class, float[].class).optModelPath(dir).build().loadModel()\n"
+            + "engine=PyTorch\n"
+            + "blockFactory=org.quaterion.models.djl.ServableBlockFactory\n"
+            + "translatorFactory=org.quaterion.models.djl.SimilarityTranslatorFactory\n"
+            + "option.hasParameter=false\n";
     static final String HEAD_PARAMETERS = "head/parameters.params";
 
     private static final Logger LOG = LoggerFactory.getLogger(SimilarityModel.class);
@@ -311,8 +320,9 @@ public final class SimilarityModel<T> implements AutoCloseable {
 
     /**
      * Saves the model as a directory, atomically (temporary sibling, then rename): {@code config.json}
-     * (schema version, type names, head config, file checksums), {@code head/parameters.params} and
-     * {@code encoders/<key>/}.
+     * (schema version, type names, head config, file checksums), {@code head/parameters.params},
+     * {@code encoders/<key>/} and {@code serving.properties} (what lets plain DJL's {@code Criteria} load it, see
+     * {@link org.quaterion.models.djl}).
      *
      * @param dir the directory to create, or to replace when it is empty or a model saved by this method; any other
      *     existing directory is refused (never deleted)
@@ -368,6 +378,7 @@ public final class SimilarityModel<T> implements AutoCloseable {
                 config.addProperty("embedding_size", embeddingSize());
                 config.add("encoders", encoderList);
                 config.add("head", HeadFactory.describe(head));
+                Files.writeString(tmp.resolve(DJL_PROPERTIES), DJL_SERVING, StandardCharsets.UTF_8);
                 JsonObject files = new JsonObject();
                 Checksums.ofTree(tmp, List.of(CONFIG_FILE)).forEach(files::addProperty);
                 config.add("files", files);

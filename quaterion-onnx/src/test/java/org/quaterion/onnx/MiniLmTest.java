@@ -82,6 +82,18 @@ class MiniLmTest {
                 }
             }
         }
+        // plain DJL: Criteria loads the ONNX-backed servable, and its predictor equals encode (batches of 1 again)
+        ai.djl.repository.zoo.Criteria<String, float[]> criteria = ai.djl.repository.zoo.Criteria.builder()
+                .setTypes(String.class, float[].class).optModelPath(servable)
+                .optTranslatorFactory(new org.quaterion.models.djl.SimilarityTranslatorFactory())
+                .optArgument("batchSize", "1").build();
+        try (ai.djl.repository.zoo.ZooModel<String, float[]> zoo = criteria.loadModel();
+                ai.djl.inference.Predictor<String, float[]> predictor = zoo.newPredictor()) {
+            java.util.List<float[]> predicted = predictor.batchPredict(SENTENCES);
+            for (int s = 0; s < SENTENCES.size(); s++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(first[s], predicted.get(s), "sentence " + s);
+            }
+        }
     }
 
     @Test
