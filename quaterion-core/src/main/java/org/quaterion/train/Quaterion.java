@@ -12,12 +12,24 @@ import org.quaterion.dataset.SimilarityDataLoader;
 import org.quaterion.eval.Evaluator;
 import org.quaterion.loss.GroupLoss;
 import org.quaterion.loss.PairwiseLoss;
+import org.quaterion.models.EngineSetup;
 import org.quaterion.models.SimilarityModel;
 
 /** The entry point: fit a {@link TrainableModel}, evaluate a model (Quaterion's {@code Quaterion} class). */
 public final class Quaterion {
 
     private Quaterion() {}
+
+    /**
+     * Sets libtorch's thread counts before the PyTorch engine loads ({@link EngineSetup#configure}: intra-op threads,
+     * inter-op 1). Call it first in {@code main}.
+     *
+     * @param threads intra-op threads, at least 1
+     * @throws IllegalStateException when the engine has already loaded with another thread count
+     */
+    public static void configureEngine(int threads) {
+        EngineSetup.configure(threads);
+    }
 
     /**
      * Trains a model.
