@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.quaterion.distance.Distance;
+import org.quaterion.search.ExactKnn;
+import org.quaterion.search.KnnResult;
 
 /**
  * Embeddings of an evaluation sample with what makes two rows relevant to each other, and the rows that query.

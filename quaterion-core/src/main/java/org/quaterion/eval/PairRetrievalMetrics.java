@@ -1,5 +1,7 @@
 package org.quaterion.eval;
 
+import org.quaterion.search.KnnResult;
+
 /**
  * Quaterion's pair retrieval metrics: every row of a pair dataset (2P rows, pairs (i, i + P) or any disjoint pairs)
  * is a query against all other rows; its partner is relevant with the pair's score (1 similar, 0 dissimilar, or a

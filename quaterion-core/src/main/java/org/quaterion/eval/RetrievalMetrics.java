@@ -3,6 +3,7 @@ package org.quaterion.eval;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.quaterion.search.KnnResult;
 
 /**
  * Retrieval metrics of grouped data from an exact neighbour list: PML's {@code AccuracyCalculator} family, OML's

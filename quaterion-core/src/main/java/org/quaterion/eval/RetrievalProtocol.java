@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import java.util.HashMap;
 import java.util.Map;
+import org.quaterion.search.ExactKnn;
+import org.quaterion.search.KnnResult;
 
 /**
  * Which rows of an embedded, labelled set are queries and which are the gallery, and the exact search that follows:

@@ -17,6 +17,7 @@ import org.quaterion.distance.Distance;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.TestModels;
 import org.quaterion.models.heads.EmptyHead;
+import org.quaterion.search.ExactKnn;
 
 /** The Evaluator, its samplers (with Quaterion's sampler bugs fixed), the query/gallery protocol and AttachedMetric. */
 class EvaluatorTest {

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.quaterion.distance.Distance;
+import org.quaterion.search.ExactKnn;
+import org.quaterion.search.KnnResult;
 
 /**
  * 200,000 × 64 leave-one-out P@1 with bounded memory: a dense distance matrix would need 160 GB (float32); the

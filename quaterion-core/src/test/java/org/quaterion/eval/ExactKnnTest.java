@@ -11,6 +11,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 import org.quaterion.distance.Distance;
+import org.quaterion.search.ExactKnn;
+import org.quaterion.search.KnnResult;
 
 class ExactKnnTest {
 

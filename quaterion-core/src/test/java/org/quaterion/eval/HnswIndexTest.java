@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quaterion.distance.Distance;
+import org.quaterion.search.ExactKnn;
+import org.quaterion.search.HnswIndex;
+import org.quaterion.search.KnnResult;
 
 /** The Lucene HNSW index: recall against the exact search, persistence, replacement and bad input. */
 class HnswIndexTest {

@@ -11,6 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.quaterion.distance.Distance;
 import org.quaterion.models.Fixtures;
+import org.quaterion.search.ExactKnn;
+import org.quaterion.search.KnnResult;
 
 /** retrieval.json: PML AccuracyCalculator cases and Quaterion's three metrics, from our exact search. */
 class RetrievalParityTest {

@@ -25,7 +25,6 @@ import org.quaterion.dataset.IdxFiles;
 import org.quaterion.dataset.LoaderOptions;
 import org.quaterion.dataset.SimilarityGroupSample;
 import org.quaterion.distance.Distance;
-import org.quaterion.eval.ExactKnn;
 import org.quaterion.eval.RetrievalMetrics;
 import org.quaterion.eval.RetrievalProtocol;
 import org.quaterion.loss.SimilarityLoss;
@@ -36,6 +35,7 @@ import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.heads.EmptyHead;
 import org.quaterion.models.heads.EncoderHead;
 import org.quaterion.sampler.BalanceSampler;
+import org.quaterion.search.ExactKnn;
 
 /**
  * End to end on real data: a small CNN trained with {@code TripletLoss(hard)} and a {@code BalanceSampler} on five

@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.quaterion.dataset.SimilarityPairSample;
-import org.quaterion.eval.HnswIndex;
-import org.quaterion.eval.KnnResult;
 import org.quaterion.models.ModelRegistry;
 import org.quaterion.models.SimilarityModel;
+import org.quaterion.search.HnswIndex;
+import org.quaterion.search.KnnResult;
 
 /**
  * Serving: loads the servable saved by {@link WordNetDefinitionsExample} with {@code SimilarityModel.load} (only

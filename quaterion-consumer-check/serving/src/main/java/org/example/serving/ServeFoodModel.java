@@ -7,14 +7,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.quaterion.models.EngineSetup;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.djl.SimilarityTranslatorFactory;
+import org.quaterion.search.VectorIndex;
 
 /**
- * A serving-only app: loads the servable with quaterion-models alone (no training jar), encodes, answers a
- * nearest-neighbour query over a small catalogue, and checks that it reproduces the trainer's vectors, through
+ * A serving-only app: loads the servable without the training jar, encodes, indexes a small catalogue and answers a
+ * nearest-neighbour query from it ({@code VectorIndex}), and checks that it reproduces the trainer's vectors, through
  * {@code SimilarityModel} and through plain DJL.
  */
 public final class ServeFoodModel {
@@ -49,22 +52,17 @@ public final class ServeFoodModel {
                     throw new IllegalStateException("the servable encodes '" + probes.get(i) + "' differently");
                 }
             }
-            List<String> catalogue = List.of("spaghetti bolognese", "salmon nigiri", "brownie", "greek salad");
-            float[][] items = model.encode(catalogue, 8);
-            float[] query = model.encode(List.of("italian pasta with meat sauce"), 1)[0];
-            int best = 0;
-            double bestScore = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < items.length; i++) {
-                double dot = 0;
-                for (int j = 0; j < query.length; j++) {
-                    dot += query[j] * items[i][j];
-                }
-                if (dot > bestScore) {
-                    bestScore = dot;
-                    best = i;
-                }
+            Map<String, String> catalogue = new LinkedHashMap<>();
+            catalogue.put("dish-1", "spaghetti bolognese");
+            catalogue.put("dish-2", "salmon nigiri");
+            catalogue.put("dish-3", "brownie");
+            catalogue.put("dish-4", "greek salad");
+            try (VectorIndex index = VectorIndex.build(run.resolve("catalogue-index"), model, catalogue, 8,
+                    VectorIndex.Config.defaults())) {
+                List<VectorIndex.Hit> top = index.search(model, "italian pasta with meat sauce", 2);
+                System.out.println("nearest to 'italian pasta with meat sauce': "
+                        + catalogue.get(top.get(0).id()) + " (" + top.get(0).id() + ")");
             }
-            System.out.println("nearest to 'italian pasta with meat sauce': " + catalogue.get(best));
         }
         Criteria<String, float[]> criteria = Criteria.builder().setTypes(String.class, float[].class)
                 .optModelPath(servable).optTranslatorFactory(new SimilarityTranslatorFactory())

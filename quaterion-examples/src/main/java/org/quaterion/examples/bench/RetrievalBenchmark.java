@@ -9,10 +9,10 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
 import org.quaterion.distance.Distance;
-import org.quaterion.eval.ExactKnn;
-import org.quaterion.eval.HnswIndex;
-import org.quaterion.eval.KnnResult;
 import org.quaterion.eval.RetrievalMetrics;
+import org.quaterion.search.ExactKnn;
+import org.quaterion.search.HnswIndex;
+import org.quaterion.search.KnnResult;
 
 /**
  * Leave-one-out retrieval benchmark in the layout of shared/bench/peer-speed.md: N embeddings (d = 128, 100

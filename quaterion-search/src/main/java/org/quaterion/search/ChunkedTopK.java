@@ -1,4 +1,4 @@
-package org.quaterion.eval;
+package org.quaterion.search;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;

@@ -1,4 +1,4 @@
-package org.quaterion.eval;
+package org.quaterion.search;
 
 import java.io.IOException;
 import java.nio.file.Files;

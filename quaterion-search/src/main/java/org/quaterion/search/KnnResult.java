@@ -1,4 +1,4 @@
-package org.quaterion.eval;
+package org.quaterion.search;
 
 /**
  * The nearest gallery items of each query, nearest first.

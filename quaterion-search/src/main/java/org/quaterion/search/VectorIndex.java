@@ -1,0 +1,432 @@
+package org.quaterion.search;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.quaterion.distance.Distance;
+import org.quaterion.models.SimilarityModel;
+import org.quaterion.models.internal.AtomicDirectory;
+
+/**
+ * A searchable catalogue of (id, vector): exact top-k ({@link ExactKnn}) up to {@link Config#hnswThreshold()} items,
+ * Lucene HNSW ({@link HnswIndex}) above. Built from vectors or through a {@link SimilarityModel}, saved atomically
+ * to a directory and reopened in another process; queries are thread-safe. Close it to free its native memory and
+ * files.
+ */
+public final class VectorIndex implements AutoCloseable {
+
+    /** The artifact kind written next to the files (a directory of another kind is never replaced). */
+    public static final String KIND = "vector-index";
+    private static final String MANIFEST = "vector-index.json";
+    private static final String IDS = "ids.txt";
+    private static final String VECTORS = "vectors.f32";
+    private static final String HNSW = "hnsw";
+    private static final int FORMAT = 1;
+
+    /**
+     * How an index is built and searched.
+     *
+     * @param distance the distance (smaller = closer); HNSW supports cosine, dot product and Euclidean
+     * @param hnswThreshold catalogues larger than this use HNSW; exact search costs one pass over every vector per
+     *     call, about 5 ms at 20,000 × 384 on one core
+     * @param hnsw the HNSW graph settings
+     * @param candidates HNSW candidates explored per query (more: better recall, slower), at least 1
+     */
+    public record Config(Distance distance, int hnswThreshold, HnswIndex.Config hnsw, int candidates) {
+
+        /** Checks the settings. */
+        public Config {
+            if (distance == null || hnsw == null) {
+                throw new IllegalArgumentException("distance and hnsw settings are required");
+            }
+            if (hnswThreshold < 0 || candidates < 1) {
+                throw new IllegalArgumentException("hnswThreshold must be >= 0 and candidates >= 1, got "
+                        + hnswThreshold + " and " + candidates);
+            }
+        }
+
+        /**
+         * Cosine distance, exact up to 20,000 items, HNSW with Lucene's defaults and 100 candidates above.
+         *
+         * @return the defaults
+         */
+        public static Config defaults() {
+            return new Config(Distance.cosine(), 20_000, HnswIndex.Config.defaults(), 100);
+        }
+
+        /**
+         * The same settings with another distance.
+         *
+         * @param value the distance
+         * @return a copy
+         */
+        public Config withDistance(Distance value) {
+            return new Config(value, hnswThreshold, hnsw, candidates);
+        }
+
+        /**
+         * The same settings with another size above which HNSW is used.
+         *
+         * @param value the threshold (0: always HNSW)
+         * @return a copy
+         */
+        public Config withHnswThreshold(int value) {
+            return new Config(distance, value, hnsw, candidates);
+        }
+
+        /**
+         * The same settings with another number of HNSW candidates per query.
+         *
+         * @param value candidates, at least 1
+         * @return a copy
+         */
+        public Config withCandidates(int value) {
+            return new Config(distance, hnswThreshold, hnsw, value);
+        }
+    }
+
+    /**
+     * One search result.
+     *
+     * @param id the catalogue id
+     * @param distance its distance to the query (smaller = closer)
+     */
+    public record Hit(String id, double distance) {}
+
+    private final List<String> ids;
+    private final Distance distance;
+    private final int dimension;
+    private final int candidates;
+    private final NDManager manager; // exact engine: owns the gallery
+    private final NDArray gallery;
+    private final HnswIndex hnsw;
+
+    private VectorIndex(List<String> ids, Distance distance, int dimension, int candidates, NDManager manager,
+            NDArray gallery, HnswIndex hnsw) {
+        this.ids = ids;
+        this.distance = distance;
+        this.dimension = dimension;
+        this.candidates = candidates;
+        this.manager = manager;
+        this.gallery = gallery;
+        this.hnsw = hnsw;
+    }
+
+    /**
+     * Encodes a catalogue with the model and builds its index into {@code dir}, as {@link #build(Path, List,
+     * float[][], Config)} does.
+     *
+     * @param dir the directory to create, or to replace when it is empty or an index written by this class
+     * @param model the model that encodes records (and later the queries)
+     * @param catalogue id → record, in the order the ids should be stored
+     * @param batchSize records per encoding batch
+     * @param config how to build and search
+     * @param <R> the record type
+     * @return the open index
+     * @throws IOException when writing fails
+     */
+    public static <R> VectorIndex build(Path dir, SimilarityModel<R> model, Map<String, R> catalogue, int batchSize,
+            Config config) throws IOException {
+        if (catalogue == null || catalogue.isEmpty()) {
+            throw new IllegalArgumentException("the catalogue is empty: give at least one (id, record)");
+        }
+        Map<String, R> ordered = new LinkedHashMap<>(catalogue);
+        return build(dir, new ArrayList<>(ordered.keySet()), model.encode(new ArrayList<>(ordered.values()), batchSize),
+                config);
+    }
+
+    /**
+     * Builds the index of (ids[i], vectors[i]) into {@code dir}, atomically (a crash leaves the previous index), and
+     * opens it.
+     *
+     * @param dir the directory to create, or to replace when it is empty or an index written by this class; any
+     *     other directory is refused, never deleted
+     * @param ids unique ids without line breaks, one per vector
+     * @param vectors {@code [n][d]} finite vectors
+     * @param config how to build and search
+     * @return the open index
+     * @throws IOException when writing fails
+     */
+    public static VectorIndex build(Path dir, List<String> ids, float[][] vectors, Config config) throws IOException {
+        check(ids, vectors);
+        boolean useHnsw = ids.size() > config.hnswThreshold();
+        AtomicDirectory.write(dir, KIND, tmp -> {
+            Files.write(tmp.resolve(IDS), ids, StandardCharsets.UTF_8);
+            writeVectors(tmp.resolve(VECTORS), vectors);
+            if (useHnsw) {
+                HnswIndex.build(tmp.resolve(HNSW), vectors, config.distance(), config.hnsw()).close();
+            }
+            JsonObject manifest = new JsonObject();
+            manifest.addProperty("format", FORMAT);
+            manifest.addProperty("engine", useHnsw ? "hnsw" : "exact");
+            manifest.addProperty("size", ids.size());
+            manifest.addProperty("dimension", vectors[0].length);
+            manifest.addProperty("candidates", config.candidates());
+            manifest.add("distance", config.distance().config());
+            Files.writeString(tmp.resolve(MANIFEST), manifest.toString(), StandardCharsets.UTF_8);
+        });
+        return open(dir);
+    }
+
+    /**
+     * Opens an index written by {@link #build}.
+     *
+     * @param dir its directory
+     * @return the open index
+     * @throws IOException when reading fails
+     * @throws IllegalArgumentException when the directory is not a readable index
+     */
+    public static VectorIndex open(Path dir) throws IOException {
+        if (!Files.isRegularFile(dir.resolve(MANIFEST))) {
+            throw new IllegalArgumentException("no vector index at " + dir + ": build one with VectorIndex.build");
+        }
+        JsonObject manifest;
+        try {
+            manifest = JsonParser.parseString(Files.readString(dir.resolve(MANIFEST))).getAsJsonObject();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(dir.resolve(MANIFEST) + " is not valid JSON; rebuild the index", e);
+        }
+        if (manifest.get("format").getAsInt() > FORMAT) {
+            throw new IllegalArgumentException(dir + " was written by a newer version (format "
+                    + manifest.get("format") + "); upgrade the library");
+        }
+        List<String> ids = List.copyOf(Files.readAllLines(dir.resolve(IDS), StandardCharsets.UTF_8));
+        int size = manifest.get("size").getAsInt();
+        int dimension = manifest.get("dimension").getAsInt();
+        if (ids.size() != size) {
+            throw new IllegalArgumentException(dir.resolve(IDS) + " holds " + ids.size() + " ids, the manifest says "
+                    + size + "; rebuild the index");
+        }
+        Distance distance = Distance.fromConfig(manifest.getAsJsonObject("distance"));
+        int candidates = manifest.get("candidates").getAsInt();
+        if ("hnsw".equals(manifest.get("engine").getAsString())) {
+            return new VectorIndex(ids, distance, dimension, candidates, null, null, HnswIndex.open(dir.resolve(HNSW)));
+        }
+        float[] flat = readVectors(dir.resolve(VECTORS), size, dimension);
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            NDArray gallery = manager.create(flat, new Shape(size, dimension));
+            return new VectorIndex(ids, distance, dimension, candidates, manager, gallery, null);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Number of items.
+     *
+     * @return the count
+     */
+    public int size() {
+        return ids.size();
+    }
+
+    /**
+     * The distance of the hits.
+     *
+     * @return the distance
+     */
+    public Distance distance() {
+        return distance;
+    }
+
+    /**
+     * Which engine answers: {@code "exact"} or {@code "hnsw"}.
+     *
+     * @return the engine
+     */
+    public String engine() {
+        return hnsw == null ? "exact" : "hnsw";
+    }
+
+    /**
+     * The k nearest items of a query vector.
+     *
+     * @param query {@code d} values
+     * @param k results wanted, at least 1 (fewer when the index is smaller)
+     * @return hits, nearest first
+     */
+    public List<Hit> search(float[] query, int k) {
+        return search(new float[][] {query}, k).get(0);
+    }
+
+    /**
+     * The k nearest items whose id passes a filter (e.g. in stock, visible to this user). The search widens until k
+     * items pass or every item was looked at.
+     *
+     * @param query {@code d} values
+     * @param k results wanted, at least 1
+     * @param filter which ids may be returned
+     * @return at most k hits, nearest first
+     */
+    public List<Hit> search(float[] query, int k, Predicate<String> filter) {
+        int want = k;
+        while (true) {
+            List<Hit> all = search(query, want);
+            List<Hit> kept = new ArrayList<>();
+            for (Hit h : all) {
+                if (filter.test(h.id())) {
+                    kept.add(h);
+                    if (kept.size() == k) {
+                        return kept;
+                    }
+                }
+            }
+            if (all.size() < want || want >= ids.size()) {
+                return kept;
+            }
+            want = (int) Math.min(ids.size(), 4L * want);
+        }
+    }
+
+    /**
+     * Encodes a query record with the model and searches it.
+     *
+     * @param model the model the index was built with
+     * @param query the record
+     * @param k results wanted
+     * @param <R> the record type
+     * @return hits, nearest first
+     */
+    public <R> List<Hit> search(SimilarityModel<R> model, R query, int k) {
+        return search(model.encode(List.of(query), 1)[0], k);
+    }
+
+    /**
+     * The k nearest items of each query vector.
+     *
+     * @param queries {@code [m][d]}
+     * @param k results wanted per query, at least 1
+     * @return per query, hits nearest first
+     */
+    public List<List<Hit>> search(float[][] queries, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
+        for (float[] q : queries) {
+            if (q == null || q.length != dimension) {
+                throw new IllegalArgumentException("a query has " + (q == null ? "no" : q.length)
+                        + " dimensions, the index " + dimension + ": encode queries with the index's model");
+            }
+        }
+        KnnResult result;
+        if (hnsw != null) {
+            try {
+                result = hnsw.search(queries, k, Math.max(k, candidates));
+            } catch (IOException e) {
+                throw new UncheckedIOException("searching the HNSW index failed", e);
+            }
+        } else {
+            try (NDManager call = manager.newSubManager()) {
+                float[] flat = new float[queries.length * dimension];
+                for (int i = 0; i < queries.length; i++) {
+                    System.arraycopy(queries[i], 0, flat, i * dimension, dimension);
+                }
+                result = new ExactKnn(distance).search(call.create(flat, new Shape(queries.length, dimension)),
+                        gallery, k, null);
+            }
+        }
+        List<List<Hit>> out = new ArrayList<>(queries.length);
+        for (int q = 0; q < queries.length; q++) {
+            List<Hit> hits = new ArrayList<>();
+            long[] idx = result.indices()[q];
+            for (int r = 0; r < idx.length; r++) {
+                if (idx[r] >= 0) {
+                    hits.add(new Hit(ids.get((int) idx[r]), result.distances()[q][r]));
+                }
+            }
+            out.add(hits);
+        }
+        return out;
+    }
+
+    /** Frees the gallery's native memory and closes the HNSW files. */
+    @Override
+    public void close() throws IOException {
+        if (manager != null) {
+            manager.close();
+        }
+        if (hnsw != null) {
+            hnsw.close();
+        }
+    }
+
+    private static void check(List<String> ids, float[][] vectors) {
+        if (ids == null || vectors == null || ids.isEmpty()) {
+            throw new IllegalArgumentException("the catalogue is empty: give at least one (id, vector)");
+        }
+        if (ids.size() != vectors.length) {
+            throw new IllegalArgumentException(ids.size() + " ids for " + vectors.length + " vectors: give one id per "
+                    + "vector");
+        }
+        Set<String> seen = new HashSet<>();
+        for (String id : ids) {
+            if (id == null || id.isEmpty() || id.indexOf('\n') >= 0 || id.indexOf('\r') >= 0) {
+                throw new IllegalArgumentException("id '" + id + "' is empty or has a line break: ids are stored one "
+                        + "per line");
+            }
+            if (!seen.add(id)) {
+                throw new IllegalArgumentException("duplicate id '" + id + "': ids must be unique");
+            }
+        }
+        int d = vectors[0] == null ? 0 : vectors[0].length;
+        for (int i = 0; i < vectors.length; i++) {
+            if (vectors[i] == null || vectors[i].length != d || d == 0) {
+                throw new IllegalArgumentException("vector " + i + " (id '" + ids.get(i) + "') has "
+                        + (vectors[i] == null ? "no" : vectors[i].length) + " dimensions, vector 0 has " + d);
+            }
+            for (float v : vectors[i]) {
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException("vector " + i + " (id '" + ids.get(i) + "') holds " + v
+                            + ": check the model's output before indexing");
+                }
+            }
+        }
+    }
+
+    private static void writeVectors(Path file, float[][] vectors) throws IOException {
+        int d = vectors[0].length;
+        ByteBuffer buffer = ByteBuffer.allocate(4 * d).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            for (float[] row : vectors) {
+                buffer.clear();
+                buffer.asFloatBuffer().put(row);
+                buffer.limit(4 * d);
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+            }
+        }
+    }
+
+    private static float[] readVectors(Path file, int size, int dimension) throws IOException {
+        long expected = 4L * size * dimension;
+        if (Files.size(file) != expected) {
+            throw new IllegalArgumentException(file + " has " + Files.size(file) + " bytes, " + expected
+                    + " expected; rebuild the index");
+        }
+        float[] flat = new float[size * dimension];
+        ByteBuffer buffer = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().get(flat);
+        return flat;
+    }
+}

@@ -1,0 +1,146 @@
+package org.quaterion.spring;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import org.quaterion.models.EngineSetup;
+import org.quaterion.models.SimilarityModel;
+import org.quaterion.search.VectorIndex;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Configures serving when {@code quaterion.model.path} is set: a {@code SimilarityModel<String>} bean (libtorch
+ * threads from {@code quaterion.model.threads}, set before the engine loads), a {@link VectorIndex} bean when
+ * {@code quaterion.index.path} is set (both closed on shutdown), the {@link QuaterionService}, and — when the
+ * application has them — the {@code /embed} and {@code /search} endpoints, a health indicator and Micrometer timers.
+ * Any of these beans declared by the application replaces ours.
+ */
+@AutoConfiguration
+@ConditionalOnProperty(prefix = "quaterion.model", name = "path")
+@EnableConfigurationProperties(QuaterionProperties.class)
+public class QuaterionAutoConfiguration {
+
+    /** Creates the configuration (Spring instantiates it). */
+    public QuaterionAutoConfiguration() {}
+
+    /**
+     * The servable, loaded with String records.
+     *
+     * @param properties the settings
+     * @return the model, closed on shutdown
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public SimilarityModel<String> quaterionModel(QuaterionProperties properties) {
+        QuaterionProperties.Model settings = properties.getModel();
+        EngineSetup.configure(settings.getThreads());
+        return SimilarityModel.load(settings.getPath(), String.class);
+    }
+
+    /**
+     * The catalogue index.
+     *
+     * @param properties the settings
+     * @return the index, closed on shutdown
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(prefix = "quaterion.index", name = "path")
+    public VectorIndex quaterionIndex(QuaterionProperties properties) {
+        try {
+            return VectorIndex.open(properties.getIndex().getPath());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the index at " + properties.getIndex().getPath(), e);
+        }
+    }
+
+    /**
+     * The service the endpoints call.
+     *
+     * @param model the servable
+     * @param index the index, when configured
+     * @param timer the timer, when Micrometer is present
+     * @param properties the settings
+     * @return the service
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public QuaterionService quaterionService(SimilarityModel<String> model, ObjectProvider<VectorIndex> index,
+            ObjectProvider<OperationTimer> timer, QuaterionProperties properties) {
+        return new QuaterionService(model, index.getIfAvailable(), properties,
+                timer.getIfAvailable(() -> OperationTimer.NONE));
+    }
+
+    /** Micrometer timers {@code quaterion.encode} and {@code quaterion.search}. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+    @ConditionalOnBean(type = "io.micrometer.core.instrument.MeterRegistry")
+    static class Metrics {
+        @Bean
+        OperationTimer quaterionTimer(MeterRegistry registry) {
+            return new OperationTimer() {
+                @Override
+                public <T> T record(String name, java.util.function.Supplier<T> work) {
+                    return Timer.builder(name).description("Quaterion " + name.substring(10) + " time")
+                            .register(registry).record(work);
+                }
+            };
+        }
+    }
+
+    /** The actuator's {@code quaterion} health: the servable's dimension and the index's size and engine. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
+    static class HealthConfiguration {
+        @Bean
+        @ConditionalOnMissingBean(name = "quaterionHealthIndicator")
+        HealthIndicator quaterionHealthIndicator(QuaterionService service) {
+            return () -> {
+                try {
+                    Health.Builder up = Health.up().withDetail("dimension", service.dimension());
+                    VectorIndex index = service.index();
+                    if (index != null) {
+                        up.withDetails(Map.of("indexSize", index.size(), "indexEngine", index.engine()));
+                    }
+                    return up.build();
+                } catch (RuntimeException e) {
+                    return Health.down(e).build();
+                }
+            };
+        }
+    }
+
+    /** {@code POST /embed} and {@code POST /search}, with the request-size limit in front. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass(name = "org.springframework.web.servlet.DispatcherServlet")
+    @ConditionalOnProperty(prefix = "quaterion.web", name = "enabled", matchIfMissing = true)
+    static class Web {
+        @Bean
+        QuaterionController quaterionController(QuaterionService service) {
+            return new QuaterionController(service);
+        }
+
+        @Bean
+        FilterRegistrationBean<RequestSizeFilter> quaterionRequestSizeFilter(QuaterionProperties properties) {
+            FilterRegistrationBean<RequestSizeFilter> registration = new FilterRegistrationBean<>(
+                    new RequestSizeFilter(properties.getWeb().getMaxRequestBytes()));
+            registration.addUrlPatterns(QuaterionController.EMBED, QuaterionController.SEARCH);
+            return registration;
+        }
+    }
+}

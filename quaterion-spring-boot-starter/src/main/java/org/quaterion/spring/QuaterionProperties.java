@@ -1,0 +1,254 @@
+package org.quaterion.spring;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** The {@code quaterion.*} settings of the starter. */
+@ConfigurationProperties("quaterion")
+public class QuaterionProperties {
+
+    private final Model model = new Model();
+    private final Index index = new Index();
+    private final Web web = new Web();
+
+    /** Creates the defaults. */
+    public QuaterionProperties() {}
+
+    /**
+     * The model settings ({@code quaterion.model.*}).
+     *
+     * @return them
+     */
+    public Model getModel() {
+        return model;
+    }
+
+    /**
+     * The index settings ({@code quaterion.index.*}).
+     *
+     * @return them
+     */
+    public Index getIndex() {
+        return index;
+    }
+
+    /**
+     * The endpoint settings ({@code quaterion.web.*}).
+     *
+     * @return them
+     */
+    public Web getWeb() {
+        return web;
+    }
+
+    /** {@code quaterion.model.*}: which servable, on how many threads, with which input limits. */
+    public static class Model {
+        private Path path;
+        private int threads = 1;
+        private int maxInputChars = 10_000;
+        private boolean truncate;
+        private int batchSize = 64;
+
+        /** Creates the defaults. */
+        public Model() {}
+
+        /**
+         * The servable directory (required: without it nothing is configured).
+         *
+         * @return the path
+         */
+        public Path getPath() {
+            return path;
+        }
+
+        /**
+         * Sets the servable directory.
+         *
+         * @param path the path
+         */
+        public void setPath(Path path) {
+            this.path = path;
+        }
+
+        /**
+         * libtorch intra-op threads (default 1), set before the engine loads.
+         *
+         * @return the count
+         */
+        public int getThreads() {
+            return threads;
+        }
+
+        /**
+         * Sets libtorch's intra-op threads.
+         *
+         * @param threads at least 1
+         */
+        public void setThreads(int threads) {
+            this.threads = threads;
+        }
+
+        /**
+         * The longest text accepted (default 10,000 characters).
+         *
+         * @return the limit
+         */
+        public int getMaxInputChars() {
+            return maxInputChars;
+        }
+
+        /**
+         * Sets the longest text accepted.
+         *
+         * @param maxInputChars at least 1
+         */
+        public void setMaxInputChars(int maxInputChars) {
+            this.maxInputChars = maxInputChars;
+        }
+
+        /**
+         * Whether a longer text is cut to the limit (true) or refused with 413 (false, the default).
+         *
+         * @return the choice
+         */
+        public boolean isTruncate() {
+            return truncate;
+        }
+
+        /**
+         * Sets whether longer texts are truncated instead of refused.
+         *
+         * @param truncate the choice
+         */
+        public void setTruncate(boolean truncate) {
+            this.truncate = truncate;
+        }
+
+        /**
+         * Texts per encoding batch (default 64).
+         *
+         * @return the batch size
+         */
+        public int getBatchSize() {
+            return batchSize;
+        }
+
+        /**
+         * Sets the texts per encoding batch.
+         *
+         * @param batchSize at least 1
+         */
+        public void setBatchSize(int batchSize) {
+            this.batchSize = batchSize;
+        }
+    }
+
+    /** {@code quaterion.index.*}: an optional {@code VectorIndex} to search. */
+    public static class Index {
+        private Path path;
+
+        /** Creates the defaults. */
+        public Index() {}
+
+        /**
+         * The index directory written by {@code VectorIndex.build}, or null for none.
+         *
+         * @return the path
+         */
+        public Path getPath() {
+            return path;
+        }
+
+        /**
+         * Sets the index directory.
+         *
+         * @param path the path
+         */
+        public void setPath(Path path) {
+            this.path = path;
+        }
+    }
+
+    /** {@code quaterion.web.*}: the {@code /embed} and {@code /search} endpoints. */
+    public static class Web {
+        private boolean enabled = true;
+        private long maxRequestBytes = 1L << 20;
+        private int maxK = 100;
+        private int maxTexts = 256;
+
+        /** Creates the defaults. */
+        public Web() {}
+
+        /**
+         * Whether the endpoints are registered (default true, in a servlet web application).
+         *
+         * @return the choice
+         */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /**
+         * Sets whether the endpoints are registered.
+         *
+         * @param enabled the choice
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /**
+         * The largest request body accepted, in bytes (default 1 MiB); larger ones get 413 before they are read.
+         *
+         * @return the limit
+         */
+        public long getMaxRequestBytes() {
+            return maxRequestBytes;
+        }
+
+        /**
+         * Sets the largest request body accepted.
+         *
+         * @param maxRequestBytes bytes, at least 1
+         */
+        public void setMaxRequestBytes(long maxRequestBytes) {
+            this.maxRequestBytes = maxRequestBytes;
+        }
+
+        /**
+         * The largest k a search may ask for (default 100).
+         *
+         * @return the limit
+         */
+        public int getMaxK() {
+            return maxK;
+        }
+
+        /**
+         * Sets the largest k a search may ask for.
+         *
+         * @param maxK at least 1
+         */
+        public void setMaxK(int maxK) {
+            this.maxK = maxK;
+        }
+
+        /**
+         * The most texts one {@code /embed} request may carry (default 256).
+         *
+         * @return the limit
+         */
+        public int getMaxTexts() {
+            return maxTexts;
+        }
+
+        /**
+         * Sets the most texts one request may carry.
+         *
+         * @param maxTexts at least 1
+         */
+        public void setMaxTexts(int maxTexts) {
+            this.maxTexts = maxTexts;
+        }
+    }
+}
