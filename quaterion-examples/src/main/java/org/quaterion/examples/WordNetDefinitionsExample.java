@@ -18,7 +18,6 @@ import org.quaterion.dataset.LoaderOptions;
 import org.quaterion.dataset.PairsSimilarityDataLoader;
 import org.quaterion.dataset.SimilarityPairSample;
 import org.quaterion.distance.Distance;
-import org.quaterion.eval.ExactKnn;
 import org.quaterion.eval.RetrievalMetrics;
 import org.quaterion.eval.RetrievalProtocol;
 import org.quaterion.loss.SimilarityLoss;
@@ -29,6 +28,7 @@ import org.quaterion.models.heads.EncoderHead;
 import org.quaterion.models.heads.SkipConnectionHead;
 import org.quaterion.onnx.MiniLm;
 import org.quaterion.onnx.TrainableMiniLm;
+import org.quaterion.search.ExactKnn;
 import org.quaterion.train.LearningRateSchedule;
 import org.quaterion.train.Quaterion;
 import org.quaterion.train.TrainableModel;
@@ -156,8 +156,12 @@ public final class WordNetDefinitionsExample {
                 List<String> definitions = testSet.stream().map(SimilarityPairSample::objA).toList();
                 List<String> words = testSet.stream().map(SimilarityPairSample::objB).toList();
                 Encoder<String> minilm = similarity.encoders().get("minilm");
+                // printed, not logged: under `mvn -q` Maven hides the library's INFO logs, and these steps take minutes
+                print.printf(Locale.ROOT, "encoding the %d test texts with MiniLM...%n", 2 * testSet.size());
                 NDArray base = encode(minilm, definitions, words, manager);
                 double[] before = metrics(base, words, print, "base  (MiniLM int8)");
+                print.printf(Locale.ROOT, "training: MiniLM fills the cache with the %d training texts once (or reads "
+                        + "it from %s), then %d epochs train the head...%n", 2 * trainSet.size(), cacheDir, epochs);
                 Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(epochs).withEarlyStopping(null),
                         loader, null);
                 NDArray tuned = similarity.applyHead(base, null, false);

@@ -14,12 +14,15 @@ public final class EngineSetup {
     private static final Logger LOG = LoggerFactory.getLogger(EngineSetup.class);
     private static final String THREADS = "ai.djl.pytorch.num_threads";
     private static final String INTEROP_THREADS = "ai.djl.pytorch.num_interop_threads";
+    private static final String SIMPLE_LOGGER_CUDA = "org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils";
 
     private EngineSetup() {}
 
     /**
      * Sets libtorch's intra-op threads to {@code threads} and its inter-op threads to 1 (our training and encoding
-     * run one op at a time). Call it first thing in {@code main}, before any model, NDManager or NDArray exists.
+     * run one op at a time), and quiets DJL's CUDA-probe warnings under slf4j-simple (logger
+     * {@code ai.djl.util.cuda.CudaUtils} at error, unless set). Call it first thing in {@code main}, before any model,
+     * NDManager or NDArray exists.
      * Calling it again with the same count is harmless.
      *
      * @param threads intra-op threads, at least 1 (1 on small or busy machines; the number of physical cores for a
@@ -45,6 +48,11 @@ public final class EngineSetup {
         }
         System.setProperty(THREADS, wanted);
         System.setProperty(INTEROP_THREADS, "1");
+        // DJL's CUDA probe warns "Failed to detect GPU count" where a CUDA library exists without a usable GPU;
+        // quiet it under slf4j-simple unless the application configured that logger (other backends: see docs)
+        if (System.getProperty(SIMPLE_LOGGER_CUDA) == null) {
+            System.setProperty(SIMPLE_LOGGER_CUDA, "error");
+        }
         LOG.debug("libtorch will use {} intra-op thread(s) and 1 inter-op thread", threads);
     }
 
