@@ -12,7 +12,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -85,18 +84,24 @@ public class QuaterionAutoConfiguration {
                 timer.getIfAvailable(() -> OperationTimer.NONE));
     }
 
-    /** Micrometer timers {@code quaterion.encode} and {@code quaterion.search}. */
+    /**
+     * Micrometer timers {@code quaterion.encode} and {@code quaterion.search}, on the application's registry (looked
+     * up at the first call: the registry's own auto-configuration may run after this one).
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
-    @ConditionalOnBean(type = "io.micrometer.core.instrument.MeterRegistry")
     static class Metrics {
         @Bean
-        OperationTimer quaterionTimer(MeterRegistry registry) {
+        OperationTimer quaterionTimer(ObjectProvider<MeterRegistry> registry) {
             return new OperationTimer() {
                 @Override
                 public <T> T record(String name, java.util.function.Supplier<T> work) {
+                    MeterRegistry meters = registry.getIfAvailable();
+                    if (meters == null) {
+                        return work.get();
+                    }
                     return Timer.builder(name).description("Quaterion " + name.substring(10) + " time")
-                            .register(registry).record(work);
+                            .register(meters).record(work);
                 }
             };
         }

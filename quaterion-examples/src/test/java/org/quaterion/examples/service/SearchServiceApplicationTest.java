@@ -33,7 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** The example service on a random port, queried over HTTP as a client would. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"management.endpoints.web.exposure.include=health",
+        properties = {"management.endpoints.web.exposure.include=health,metrics",
             "management.endpoint.health.show-details=always", "quaterion.model.max-input-chars=2000"})
 class SearchServiceApplicationTest {
 
@@ -140,6 +140,22 @@ class SearchServiceApplicationTest {
         assertTrue(blank.body().contains("blank"), blank.body());
         HttpResponse<String> notJson = post("/search", "query=pasta");
         assertEquals(400, notJson.statusCode(), notJson.body());
+    }
+
+    @Test
+    void searchesAreTimedByMicrometer() throws Exception {
+        assertEquals(200, post("/search", "{\"query\": \"soup\", \"k\": 2}").statusCode());
+        HttpResponse<String> metric = client.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/actuator/metrics/quaterion.search")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, metric.statusCode(), metric.body());
+        double count = -1;
+        for (var m : JsonParser.parseString(metric.body()).getAsJsonObject().getAsJsonArray("measurements")) {
+            if (m.getAsJsonObject().get("statistic").getAsString().equals("COUNT")) {
+                count = m.getAsJsonObject().get("value").getAsDouble();
+            }
+        }
+        assertTrue(count >= 1, metric.body());
     }
 
     @Test
