@@ -90,6 +90,21 @@ public final class EmbeddedSample {
     }
 
     /**
+     * The same sample on the first {@code d} values of every embedding (Matryoshka levels); searches are recomputed.
+     *
+     * @param d the prefix size, 1 to the embedding size
+     * @return the prefix sample (its embeddings share the original's memory)
+     */
+    EmbeddedSample prefix(int d) {
+        long full = embeddings.getShape().get(1);
+        if (d == full) {
+            return this;
+        }
+        return new EmbeddedSample(embeddings.get(new ai.djl.ndarray.index.NDIndex(":, 0:{}", d)), groups, pairs,
+                scores, queryRows, distinguish);
+    }
+
+    /**
      * The embeddings.
      *
      * @return {@code (n, d)}

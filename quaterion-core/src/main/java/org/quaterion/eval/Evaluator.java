@@ -49,13 +49,37 @@ public final class Evaluator<S, T> {
      * @return metric name to value, in the order the metrics were given
      */
     public Map<String, Double> evaluate(List<S> dataset, SimilarityModel<T> model) {
+        return evaluate(dataset, model, new int[0]);
+    }
+
+    /**
+     * Evaluates Matryoshka levels: every metric on the first {@code d} values of the embeddings, for each given
+     * {@code d} (one sample, encoded once), keyed {@code "<metric>@<d>"}; with no dimensions, the full embeddings
+     * keyed by metric name.
+     *
+     * @param dataset the evaluation samples
+     * @param model the model
+     * @param dimensions prefix sizes, each 1 to the model's embedding size
+     * @return metric name (with its prefix size) to value, in the order given
+     */
+    public Map<String, Double> evaluate(List<S> dataset, SimilarityModel<T> model, int... dimensions) {
+        for (int d : dimensions) {
+            if (d < 1 || d > model.embeddingSize()) {
+                throw new IllegalArgumentException("dimensions must be in [1, " + model.embeddingSize() + "], got "
+                        + d);
+            }
+        }
         Map<String, Double> out = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         try (NDManager manager = model.manager().newSubManager()) {
-            EmbeddedSample sample = sampler.sample(dataset, model, manager);
-            for (Map.Entry<String, SampleMetric> metric : metrics.entrySet()) {
-                try (NDScope scope = new NDScope()) {
-                    out.put(metric.getKey(), metric.getValue().compute(sample));
+            EmbeddedSample full = sampler.sample(dataset, model, manager);
+            for (int level = 0; level < Math.max(1, dimensions.length); level++) {
+                EmbeddedSample sample = dimensions.length == 0 ? full : full.prefix(dimensions[level]);
+                String suffix = dimensions.length == 0 ? "" : "@" + dimensions[level];
+                for (Map.Entry<String, SampleMetric> metric : metrics.entrySet()) {
+                    try (NDScope scope = new NDScope()) {
+                        out.put(metric.getKey() + suffix, metric.getValue().compute(sample));
+                    }
                 }
             }
         }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.quaterion.dataset.SimilarityGroupSample;
 import org.quaterion.dataset.SimilarityPairSample;
@@ -109,6 +110,28 @@ class EvaluatorTest {
                     RetrievalMetrics::precisionAt1)), new GroupSampler<float[]>(25, 7, 9)).evaluate(data, model)
                     .get("p1");
             assertEquals(sampled.precisionAt1(), p1, 1e-12);
+        }
+    }
+
+    @Test
+    void matryoshkaLevelsAreEvaluatedOnPrefixesOfOneSample() {
+        // groups differ only in the last column: the full vectors separate them, the 2-value prefixes cannot
+        List<SimilarityGroupSample<float[]>> data = new ArrayList<>();
+        Random random = new Random(4);
+        for (int i = 0; i < 40; i++) {
+            long group = i % 2;
+            data.add(new SimilarityGroupSample<>(new float[] {(float) random.nextGaussian(),
+                (float) random.nextGaussian(), 0, group * 100f}, group));
+        }
+        try (SimilarityModel<float[]> model = identity(4)) {
+            Evaluator<SimilarityGroupSample<float[]>, float[]> evaluator = new Evaluator<>(Map.of("p1",
+                    SampleMetric.retrieval(Distance.euclidean(), RetrievalMetrics::precisionAt1)), new GroupSampler<>(-1, 64, 0));
+            Map<String, Double> levels = evaluator.evaluate(data, model, 4, 2);
+            assertEquals(List.of("p1@4", "p1@2"), new ArrayList<>(levels.keySet()));
+            assertEquals(evaluator.evaluate(data, model).get("p1"), levels.get("p1@4"), 0);
+            assertEquals(1.0, levels.get("p1@4"), 0);
+            assertTrue(levels.get("p1@2") < 0.8, "the prefix carries no group information: " + levels);
+            assertThrows(IllegalArgumentException.class, () -> evaluator.evaluate(data, model, 5));
         }
     }
 

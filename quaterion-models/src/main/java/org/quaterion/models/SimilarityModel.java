@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
@@ -43,6 +44,7 @@ import org.quaterion.models.internal.AtomicDirectory;
 import org.quaterion.models.internal.Checksums;
 import org.quaterion.models.internal.JsonFiles;
 import org.quaterion.models.internal.ParameterShapes;
+import org.quaterion.models.internal.Scalars;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -214,14 +216,41 @@ public final class SimilarityModel<T> implements AutoCloseable {
      * @return one {@code float[embeddingSize()]} row per record, in input order
      */
     public float[][] encode(List<T> records, int batchSize) {
+        return encode(records, batchSize, embeddingSize(), false);
+    }
+
+    /**
+     * Encodes records into the first {@code dimensions} values of their embeddings (Matryoshka embeddings: a model
+     * trained with {@code MatryoshkaLoss} keeps its prefixes usable), optionally L2-normalised again, as a cosine or
+     * dot-product index of the short vectors needs.
+     *
+     * @param records the records, non-empty, no nulls
+     * @param batchSize records per forward pass, at least 1
+     * @param dimensions how many leading values to keep, 1 to {@link #embeddingSize()}
+     * @param normalize whether to scale each prefix to unit length
+     * @return one {@code float[dimensions]} row per record, in input order
+     */
+    public float[][] encode(List<T> records, int batchSize, int dimensions, boolean normalize) {
+        if (dimensions < 1 || dimensions > embeddingSize()) {
+            throw new IllegalArgumentException("dimensions must be in [1, " + embeddingSize() + "], got "
+                    + dimensions);
+        }
         try (CloseGate.Pass pass = gate.enter()) {
             checkRecords(records, batchSize);
             float[][] out = new float[records.size()][];
-            int width = embeddingSize();
+            int width = dimensions;
             for (int start = 0; start < records.size(); start += batchSize) {
                 List<T> batch = records.subList(start, Math.min(records.size(), start + batchSize));
                 try (NDScope scope = new NDScope(); NDManager batchManager = manager.newSubManager()) {
-                    float[] flat = forward(batch, batchManager, false).toType(DataType.FLOAT32, false).toFloatArray();
+                    NDArray embeddings = forward(batch, batchManager, false);
+                    if (dimensions < embeddingSize()) {
+                        embeddings = embeddings.get(new NDIndex(":, 0:{}", dimensions));
+                    }
+                    if (normalize) {
+                        NDArray norms = Scalars.max(embeddings.norm(new int[] {1}, true), 1e-12);
+                        embeddings = embeddings.div(norms);
+                    }
+                    float[] flat = embeddings.toType(DataType.FLOAT32, false).toFloatArray();
                     for (int i = 0; i < batch.size(); i++) {
                         float[] row = new float[width];
                         System.arraycopy(flat, i * width, row, 0, width);

@@ -34,6 +34,28 @@ import org.quaterion.models.heads.SwitchHead;
 class SimilarityModelTest {
 
     @Test
+    void prefixesOfTheEmbeddingsAreEncodedAndRenormalised() {
+        List<float[]> rows = TestModels.rows(5, 6, 8);
+        try (SimilarityModel<float[]> model = SimilarityModel.<float[]>builder()
+                .setEncoder(TestModels.lambdaEncoder("identity", 6, x -> x))
+                .setHead(new org.quaterion.models.heads.EmptyHead(6)).build()) {
+            float[][] full = model.encode(rows, 2);
+            float[][] cut = model.encode(rows, 2, 3, false);
+            float[][] unit = model.encode(rows, 3, 3, true);
+            for (int i = 0; i < rows.size(); i++) {
+                assertEquals(3, cut[i].length);
+                double norm = Math.sqrt(full[i][0] * full[i][0] + full[i][1] * full[i][1] + full[i][2] * full[i][2]);
+                for (int j = 0; j < 3; j++) {
+                    assertEquals(full[i][j], cut[i][j], 0f);
+                    assertEquals(full[i][j] / norm, unit[i][j], 1e-6);
+                }
+            }
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> model.encode(rows, 2, 7, false));
+        }
+    }
+
+    @Test
     void encoderOutputsAreConcatenatedInNameOrder() {
         try (SimilarityModel<float[]> model = SimilarityModel.<float[]>builder()
                 .addEncoder("zeta", TestModels.lambdaEncoder("times10", 3, x -> x.mul(10)))

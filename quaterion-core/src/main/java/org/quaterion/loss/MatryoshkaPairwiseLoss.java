@@ -1,0 +1,50 @@
+package org.quaterion.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.ParameterList;
+import com.google.gson.JsonObject;
+import org.quaterion.models.internal.Scalars;
+
+/** {@link MatryoshkaLoss} around a pair loss. */
+final class MatryoshkaPairwiseLoss extends PairwiseLoss {
+
+    private final PairwiseLoss inner;
+    private final MatryoshkaLoss.Levels levels;
+
+    MatryoshkaPairwiseLoss(PairwiseLoss inner, MatryoshkaLoss.Levels levels) {
+        super(inner.distance());
+        this.inner = inner;
+        this.levels = levels;
+    }
+
+    @Override
+    protected NDArray compute(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups, NDArray zero) {
+        NDArray total = null;
+        for (int i = 0; i < levels.dims().length; i++) {
+            NDArray level = inner.compute(levels.prefix(embeddings, i, "MatryoshkaLoss"), pairs, labels, subgroups,
+                    zero);
+            NDArray weighted = levels.weights()[i] == 1.0 ? level : Scalars.mul(level, levels.weights()[i]);
+            total = total == null ? weighted : total.add(weighted);
+        }
+        return total;
+    }
+
+    @Override
+    public ParameterList parameters() {
+        return inner.parameters();
+    }
+
+    @Override
+    public void initialize(NDManager manager, DataType dataType) {
+        inner.initialize(manager, dataType);
+    }
+
+    @Override
+    public JsonObject config() {
+        JsonObject json = new JsonObject();
+        levels.describe(json, inner.config());
+        return json;
+    }
+}
