@@ -62,7 +62,7 @@ final class ConfiguredModel extends TrainableModel<String> {
             settings.addProperty("num_classes", numClasses); // class weights: one row per group of the data
             settings.addProperty("embedding_size", headOutput);
         }
-        return TrainConfig.REGISTRY.loss(config.loss(), settings);
+        return MatryoshkaSettings.build(settings, s -> TrainConfig.REGISTRY.loss(config.loss(), s));
     }
 
     @Override

@@ -112,7 +112,7 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
                 .sorted().toList());
         String loss = pairs && chosenLoss.equals("contrastive") ? "pair_contrastive" : chosenLoss;
         JsonObject lossSettings = lossNode.rest();
-        check("loss", () -> REGISTRY.loss(loss, withPlaceholders(loss, lossSettings)));
+        check("loss", () -> MatryoshkaSettings.build(withPlaceholders(loss, lossSettings), s -> REGISTRY.loss(loss, s)));
         lossNode.finish();
         String miner = null;
         JsonObject minerSettings = new JsonObject();

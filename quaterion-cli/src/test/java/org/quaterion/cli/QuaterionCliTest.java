@@ -62,6 +62,15 @@ class QuaterionCliTest {
         assertEquals("arcface", TrainConfig.read(config(groups.replace("name: triplet_margin\n  margin: 0.1\n"
                 + "  distance: cosine", "name: arcface\n  scale: 30").replace("miner:\n  name: batch_hard\n", "")))
                 .loss());
+        // Matryoshka levels around any loss
+        TrainConfig m = TrainConfig.read(config(ok.replace("name: multiple_negatives_ranking",
+                "name: multiple_negatives_ranking\n  matryoshka_dims: [384, 192, 96]\n  matryoshka_weights: [1, 1, 0.5]")));
+        com.google.gson.JsonObject wrapped = MatryoshkaSettings.build(m.lossSettings(),
+                s -> TrainConfig.REGISTRY.loss(m.loss(), s)).config();
+        assertEquals("[384,192,96]", wrapped.get("dims").toString());
+        assertEquals(20.0, wrapped.getAsJsonObject("inner").get("scale").getAsDouble());
+        assertMessage("strictly decreasing", () -> TrainConfig.read(config(ok.replace("name: multiple_negatives_ranking",
+                "name: multiple_negatives_ranking\n  matryoshka_dims: [96, 192]"))));
         assertMessage("model.head is 'mlp'; valid values: [skip_connection",
                 () -> TrainConfig.read(config(ok.replace("head: skip_connection", "head: mlp"))));
         assertMessage("missing output", () -> TrainConfig.read(config(ok.replace("output: out\n", ""))));
