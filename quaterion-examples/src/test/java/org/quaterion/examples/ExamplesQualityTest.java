@@ -24,6 +24,13 @@ class ExamplesQualityTest {
     Path tmp;
 
     @Test
+    void foodQuickStartPullsSubgroupsTogether() throws Exception {
+        double[] r = FoodQuickStart.run(30, tmp.resolve("food"), System.out);
+        assertTrue(r[1] > r[0] + 0.1, "MAP@R of same-subgroup foods: before " + r[0] + ", after " + r[1]);
+        assertTrue(r[3] >= r[2], "held-out foods P@1: before " + r[2] + ", after " + r[3]);
+    }
+
+    @Test
     void wordNetDefinitionsTunedHeadBeatsFrozenMiniLm() throws Exception {
         ByteArrayOutputStream report = new ByteArrayOutputStream();
         double[] r = WordNetDefinitionsExample.run(4000, 500, 10, 1e-3, tmp.resolve("model"), tmp.resolve("cache"),
