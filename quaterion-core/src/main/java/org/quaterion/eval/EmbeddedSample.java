@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.quaterion.distance.Distance;
 import org.quaterion.search.ExactKnn;
@@ -26,6 +27,7 @@ public final class EmbeddedSample {
     private final long[] queryRows;
     private final boolean distinguish;
     private final Map<Distance, KnnResult> searches = new HashMap<>();
+    private final Map<List<Object>, KnnResult> expandedSearches = new HashMap<>();
 
     private EmbeddedSample(NDArray embeddings, long[] groups, long[][] pairs, double[] scores, long[] queryRows,
             boolean distinguish) {
@@ -147,6 +149,33 @@ public final class EmbeddedSample {
         KnnResult knn = searches.computeIfAbsent(distance, d -> {
             int depth = Math.max(1, RetrievalProtocol.largestRelevantCount(queryLabels, groups, queryRows));
             return search(d, null, depth, queryRows);
+        });
+        return RetrievalMetrics.of(knn, queryLabels, groups, queryRows);
+    }
+
+    /**
+     * Group retrieval metrics after α-query expansion ({@link QueryExpansion}): every query is expanded with its
+     * nearest items (itself excluded) and searched again.
+     *
+     * @param distance cosine
+     * @param expansion the expansion, or null for plain {@link #retrieval(Distance)}
+     * @return the metrics of the re-ranked search
+     */
+    public RetrievalMetrics retrieval(Distance distance, QueryExpansion expansion) {
+        if (expansion == null) {
+            return retrieval(distance);
+        }
+        requireGroups("group retrieval metrics");
+        long[] queryLabels = new long[queryRows.length];
+        for (int i = 0; i < queryRows.length; i++) {
+            queryLabels[i] = groups[(int) queryRows[i]];
+        }
+        KnnResult knn = expandedSearches.computeIfAbsent(List.of(distance, expansion), key -> {
+            int depth = Math.max(1, RetrievalProtocol.largestRelevantCount(queryLabels, groups, queryRows));
+            try (NDScope scope = new NDScope()) {
+                NDArray q = embeddings.get(embeddings.getManager().create(queryRows));
+                return expansion.search(q, embeddings, depth, queryRows, distance);
+            }
         });
         return RetrievalMetrics.of(knn, queryLabels, groups, queryRows);
     }

@@ -31,6 +31,20 @@ public interface SampleMetric {
     }
 
     /**
+     * Any group retrieval metric after α-query expansion, e.g. {@code retrieval(Distance.cosine(), new
+     * QueryExpansion(2, 3), RetrievalMetrics::meanAveragePrecisionAtR)}.
+     *
+     * @param distance cosine
+     * @param expansion the re-ranking step
+     * @param metric which value of {@link RetrievalMetrics}
+     * @return the metric
+     */
+    static SampleMetric retrieval(Distance distance, QueryExpansion expansion,
+            ToDoubleFunction<RetrievalMetrics> metric) {
+        return sample -> metric.applyAsDouble(sample.retrieval(distance, expansion));
+    }
+
+    /**
      * Any Quaterion pair retrieval metric.
      *
      * @param distance the distance
