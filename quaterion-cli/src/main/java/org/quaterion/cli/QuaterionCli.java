@@ -367,9 +367,23 @@ public final class QuaterionCli implements Callable<Integer> {
         @Option(names = "--kind", defaultValue = "pairs", description = "pairs or groups (default ${DEFAULT-VALUE})")
         String kind;
 
+        @Option(names = "--rerank", defaultValue = "none", description = "groups only: none, alpha-qe (αQE, 2 "
+                + "neighbours, α = 3) or k-reciprocal (k1 = 20, k2 = 6, λ = 0.3) (default ${DEFAULT-VALUE})")
+        String rerank;
+
         @Override
         public Integer call() throws IOException {
             Map<String, Double> out;
+            org.quaterion.eval.Reranking reranking = switch (rerank) {
+                case "none" -> null;
+                case "alpha-qe" -> new org.quaterion.eval.QueryExpansion(2, 3);
+                case "k-reciprocal" -> org.quaterion.eval.KReciprocalReranking.defaults();
+                default -> throw new IllegalArgumentException("--rerank must be none, alpha-qe or k-reciprocal, got "
+                        + rerank);
+            };
+            if (reranking != null && !kind.equals("groups")) {
+                throw new IllegalArgumentException("--rerank works on group retrieval: use --kind groups");
+            }
             try (SimilarityModel<String> m = load(model)) {
                 if (kind.equals("pairs")) {
                     out = new Evaluator<>(Map.of("p@1", SampleMetric.retrievalPrecision(1, Distance.cosine()),
@@ -378,9 +392,11 @@ public final class QuaterionCli implements Callable<Integer> {
                             e -> e.getAsString()), m);
                 } else if (kind.equals("groups")) {
                     out = new Evaluator<>(Map.of(
-                            "precision_at_1", SampleMetric.retrieval(Distance.cosine(), RetrievalMetrics::precisionAt1),
-                            "r_precision", SampleMetric.retrieval(Distance.cosine(), RetrievalMetrics::rPrecision),
-                            "map@r", SampleMetric.retrieval(Distance.cosine(),
+                            "precision_at_1", SampleMetric.retrieval(Distance.cosine(), reranking,
+                                    RetrievalMetrics::precisionAt1),
+                            "r_precision", SampleMetric.retrieval(Distance.cosine(), reranking,
+                                    RetrievalMetrics::rPrecision),
+                            "map@r", SampleMetric.retrieval(Distance.cosine(), reranking,
                                     RetrievalMetrics::meanAveragePrecisionAtR)),
                             new GroupSampler<String>(-1, 256, 0)).evaluate(Datasets.groupsFromJsonl(data,
                             e -> e.getAsString()), m);

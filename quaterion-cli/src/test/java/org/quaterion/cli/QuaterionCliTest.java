@@ -128,6 +128,8 @@ class QuaterionCliTest {
         assertOneLineError("cannot create the output directory", "train", "--config",
                 config(ok + "output: a-file/out\n").toString());
         assertOneLineError("no training data file", "train", "--config", config(ok + "output: out\n").toString());
+        assertOneLineError("--rerank works on group retrieval", "evaluate", "--model", tmp.toString(), "--data",
+                tmp.resolve("pairs.jsonl").toString(), "--rerank", "alpha-qe");
         assertOneLineError("key 1 under model is not a name", "train", "--config",
                 config(ok.replace("model:\n", "model:\n  1: x\n") + "output: out\n").toString());
         assertOneLineError("model.onnx is read only with model.encoder: onnx", "train", "--config",
@@ -215,11 +217,18 @@ class QuaterionCliTest {
                     "-k", "3", "frozen water"));
             assertEquals(0, QuaterionCli.run("evaluate", "--model", servable.toString(), "--data",
                     tmp.resolve("pairs.jsonl").toString()));
+            Files.writeString(tmp.resolve("groups.jsonl"), String.join("\n",
+                    "{\"obj\": \"ice\", \"group\": 1}", "{\"obj\": \"snow\", \"group\": 1}",
+                    "{\"obj\": \"frost\", \"group\": 1}", "{\"obj\": \"dog\", \"group\": 2}",
+                    "{\"obj\": \"puppy\", \"group\": 2}", "{\"obj\": \"hound\", \"group\": 2}") + "\n");
+            assertEquals(0, QuaterionCli.run("evaluate", "--model", servable.toString(), "--data",
+                    tmp.resolve("groups.jsonl").toString(), "--kind", "groups", "--rerank", "k-reciprocal"));
         } finally {
             System.setOut(stdout);
         }
         String out = captured.toString(StandardCharsets.UTF_8);
         assertTrue(out.contains("frozen water\n  1. ice"), out);
+        assertTrue(out.contains("map@r\t"), "groups evaluation after k-reciprocal re-ranking: " + out);
         String[] info = runCaptured("info", servable.toString());
         assertEquals("0", info[0], info[1]);
         assertTrue(info[1].contains("multiple_negatives_ranking") && info[1].contains("\"best_epoch\"")

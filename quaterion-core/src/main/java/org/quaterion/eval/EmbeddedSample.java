@@ -154,14 +154,13 @@ public final class EmbeddedSample {
     }
 
     /**
-     * Group retrieval metrics after α-query expansion ({@link QueryExpansion}): every query is expanded with its
-     * nearest items (itself excluded) and searched again.
+     * Group retrieval metrics after a re-ranking step ({@link QueryExpansion}, {@link KReciprocalReranking}).
      *
-     * @param distance cosine
-     * @param expansion the expansion, or null for plain {@link #retrieval(Distance)}
+     * @param distance the distance of the first search
+     * @param expansion the re-ranking, or null for plain {@link #retrieval(Distance)}
      * @return the metrics of the re-ranked search
      */
-    public RetrievalMetrics retrieval(Distance distance, QueryExpansion expansion) {
+    public RetrievalMetrics retrieval(Distance distance, Reranking expansion) {
         if (expansion == null) {
             return retrieval(distance);
         }

@@ -17,7 +17,7 @@ import org.quaterion.search.KnnResult;
  * @param neighbours how many top items expand a query, at least 1
  * @param alpha the weight exponent, at least 0
  */
-public record QueryExpansion(int neighbours, double alpha) {
+public record QueryExpansion(int neighbours, double alpha) implements Reranking {
 
     /** Checks the settings. */
     public QueryExpansion {
@@ -67,7 +67,7 @@ public record QueryExpansion(int neighbours, double alpha) {
     }
 
     /**
-     * Expands the queries and searches again.
+     * Expands the queries and searches again (as {@link Reranking#search}).
      *
      * @param queries {@code (m, d)}
      * @param gallery {@code (n, d)}
@@ -76,6 +76,7 @@ public record QueryExpansion(int neighbours, double alpha) {
      * @param distance cosine
      * @return the re-ranked neighbours
      */
+    @Override
     public KnnResult search(NDArray queries, NDArray gallery, int k, long[] selfIndex, Distance distance) {
         try (NDManager call = queries.getManager().newSubManager()) {
             NDArray q = queries.duplicate();

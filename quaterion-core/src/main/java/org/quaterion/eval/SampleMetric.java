@@ -31,15 +31,15 @@ public interface SampleMetric {
     }
 
     /**
-     * Any group retrieval metric after α-query expansion, e.g. {@code retrieval(Distance.cosine(), new
-     * QueryExpansion(2, 3), RetrievalMetrics::meanAveragePrecisionAtR)}.
+     * Any group retrieval metric after a re-ranking step, e.g. {@code retrieval(Distance.cosine(), new
+     * QueryExpansion(2, 3), RetrievalMetrics::meanAveragePrecisionAtR)} or {@code KReciprocalReranking.defaults()}.
      *
-     * @param distance cosine
+     * @param distance the distance of the first search
      * @param expansion the re-ranking step
      * @param metric which value of {@link RetrievalMetrics}
      * @return the metric
      */
-    static SampleMetric retrieval(Distance distance, QueryExpansion expansion,
+    static SampleMetric retrieval(Distance distance, Reranking expansion,
             ToDoubleFunction<RetrievalMetrics> metric) {
         return sample -> metric.applyAsDouble(sample.retrieval(distance, expansion));
     }
