@@ -85,6 +85,11 @@ public final class Quaterion {
             checkLoaderFitsLoss(validationLoader, model);
         }
         CacheConfig<T> cacheConfig = model.cacheConfig();
+        if (cacheConfig != null && config.gradCacheBatch() > 0) {
+            throw new IllegalArgumentException("withGradCache is for trainable encoders, but configureCaches caches "
+                    + "frozen ones: their outputs cost no graph memory, so there is nothing to save; remove one of "
+                    + "the two");
+        }
         try (ModelCache<T> cache = cacheConfig == null ? null
                 : ModelCache.setup(model.model(), cacheConfig, trainLoader, validationLoader,
                         model::stopRequested)) {

@@ -325,11 +325,19 @@ final class Trainer<T> {
             NDArray embeddings;
             double value;
             if (training) {
-                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    embeddings = forward(batch, loader, manager, true);
-                    NDArray loss = loss(batch, embeddings, manager, true);
-                    value = checkFinite(loss, stage);
-                    collector.backward(loss);
+                if (config.gradCacheBatch() > 0 && batch.size() > config.gradCacheBatch()) {
+                    GradCache.Result r = GradCache.step(batch.records(), config.gradCacheBatch(),
+                            config.seed() * 1_000_003L + 7919L * globalStep, records -> model.forward(records,
+                                    manager, true), e -> loss(batch, e, manager, true), l -> checkFinite(l, stage));
+                    embeddings = r.embeddings();
+                    value = checkFinite(r.loss(), stage);
+                } else {
+                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        embeddings = forward(batch, loader, manager, true);
+                        NDArray loss = loss(batch, embeddings, manager, true);
+                        value = checkFinite(loss, stage);
+                        collector.backward(loss);
+                    }
                 }
                 boolean finite = clipGradients();
                 if (finite) {

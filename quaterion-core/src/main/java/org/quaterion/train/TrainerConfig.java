@@ -22,11 +22,13 @@ import java.nio.file.Path;
  *     means the default: on when early stopping is on
  * @param allowResumeMismatch resume from a checkpoint written with another loss, miner, optimizer, seed or data size
  *     (refused by default)
+ * @param gradCacheBatch GradCache mini-batch size: a training batch larger than this is embedded in mini-batches (0 =
+ *     off; see {@link #withGradCache})
  */
 public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStopping earlyStopping,
         double gradientClipNorm, LearningRateSchedule schedule, Path outputDir, MetricsFormat metricsFormat,
         int checkpointEvery, int keepCheckpoints, boolean progressBar, Boolean restoreBest,
-        boolean allowResumeMismatch) {
+        boolean allowResumeMismatch, int gradCacheBatch) {
 
     /**
      * Quaterion's trainer defaults: train until early stopping on {@code validation_loss} (patience 3), seed 42,
@@ -37,7 +39,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public static TrainerConfig defaults() {
         return new TrainerConfig(-1, 42, null, EarlyStopping.defaults(), 0, LearningRateSchedule.constant(), null,
-                MetricsFormat.CSV, 0, 2, true, null, false);
+                MetricsFormat.CSV, 0, 2, true, null, false, 0);
     }
 
     /** The format of the per-epoch metrics file. */
@@ -56,6 +58,9 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
         }
         if (gradientClipNorm < 0 || Double.isNaN(gradientClipNorm)) {
             throw new IllegalArgumentException("gradientClipNorm must be >= 0 (0 = off), got " + gradientClipNorm);
+        }
+        if (gradCacheBatch < 0) {
+            throw new IllegalArgumentException("gradCacheBatch must be >= 0 (0 = off), got " + gradCacheBatch);
         }
         if (checkpointEvery < 0 || keepCheckpoints < 1) {
             throw new IllegalArgumentException("checkpointEvery must be >= 0 and keepCheckpoints >= 1");
@@ -81,7 +86,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withMaxEpochs(int epochs) {
         return new TrainerConfig(epochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch);
     }
 
     /**
@@ -92,7 +97,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withSeed(long newSeed) {
         return new TrainerConfig(maxEpochs, newSeed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch);
     }
 
     /**
@@ -103,7 +108,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withDevice(Device newDevice) {
         return new TrainerConfig(maxEpochs, seed, newDevice, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch);
     }
 
     /**
@@ -114,7 +119,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withEarlyStopping(EarlyStopping rule) {
         return new TrainerConfig(maxEpochs, seed, device, rule, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch);
     }
 
     /**
@@ -125,7 +130,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withGradientClipNorm(double maxNorm) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, maxNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch);
     }
 
     /**
@@ -136,7 +141,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withSchedule(LearningRateSchedule newSchedule) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, newSchedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch);
     }
 
     /**
@@ -148,7 +153,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
     public TrainerConfig withOutputDir(Path dir) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, dir,
                 metricsFormat, dir == null ? 0 : Math.max(checkpointEvery, 1), keepCheckpoints, progressBar,
-                restoreBest, allowResumeMismatch);
+                restoreBest, allowResumeMismatch, gradCacheBatch);
     }
 
     /**
@@ -159,7 +164,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withMetricsFormat(MetricsFormat format) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                format, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch);
+                format, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch);
     }
 
     /**
@@ -171,7 +176,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withCheckpoints(int everyEpochs, int keep) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, everyEpochs, keep, progressBar, restoreBest, allowResumeMismatch);
+                metricsFormat, everyEpochs, keep, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch);
     }
 
     /**
@@ -182,7 +187,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withProgressBar(boolean show) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, show, restoreBest, allowResumeMismatch);
+                metricsFormat, checkpointEvery, keepCheckpoints, show, restoreBest, allowResumeMismatch, gradCacheBatch);
     }
 
     /**
@@ -194,7 +199,24 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withRestoreBest(boolean restore) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restore, allowResumeMismatch);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restore, allowResumeMismatch, gradCacheBatch);
+    }
+
+    /**
+     * GradCache (Gao et al.; sentence-transformers' {@code CachedMultipleNegativesRankingLoss}): a training batch
+     * larger than {@code miniBatch} is embedded in mini-batches without a graph, the loss's gradient with respect to
+     * the embeddings is taken once, and each mini-batch is run again with a graph to back-propagate its share. The
+     * gradient equals the full batch's, while memory is that of one mini-batch: large in-batch-negative batches on a
+     * trainable encoder. Dropout masks are replayed (each mini-batch re-seeded the same way in both passes). For
+     * trainable encoders: with a frozen-encoder cache it is refused (nothing to save).
+     *
+     * @param miniBatch records per forward pass with a graph, at least 1 (0 turns it off)
+     * @return a new config
+     */
+    public TrainerConfig withGradCache(int miniBatch) {
+        return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch,
+                miniBatch);
     }
 
     /**
@@ -216,6 +238,6 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withResumeMismatchAllowed(boolean allow) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allow);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allow, gradCacheBatch);
     }
 }
