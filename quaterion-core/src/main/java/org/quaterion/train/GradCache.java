@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import java.util.List;
 import java.util.function.Consumer;
@@ -46,7 +47,11 @@ final class GradCache {
         NDList parts = new NDList();
         for (int start = 0, c = 0; start < n; start += miniBatch, c++) {
             Engine.getInstance().setRandomSeed((int) (seed + c));
-            parts.add(forward.apply(records.subList(start, Math.min(n, start + miniBatch)))); // no graph: grad mode off
+            try (NDScope scope = new NDScope()) { // only the output outlives the mini-batch (no graph: grad mode off)
+                NDArray out = forward.apply(records.subList(start, Math.min(n, start + miniBatch)));
+                NDScope.unregister(out);
+                parts.add(out);
+            }
         }
         NDArray all = parts.size() == 1 ? parts.head() : NDArrays.concat(parts, 0);
         all.setRequiresGradient(true);
@@ -61,8 +66,10 @@ final class GradCache {
             for (int start = 0, c = 0; start < n; start += miniBatch, c++) {
                 int end = Math.min(n, start + miniBatch);
                 Engine.getInstance().setRandomSeed((int) (seed + c));
-                NDArray e = forward.apply(records.subList(start, end));
-                collector.backward(e.mul(grad.get(start + ":" + end).stopGradient()).sum());
+                try (NDScope scope = new NDScope()) { // the mini-batch's activations are freed after its backward
+                    NDArray e = forward.apply(records.subList(start, end));
+                    collector.backward(e.mul(grad.get(start + ":" + end).stopGradient()).sum());
+                }
             }
         }
         return new Result(all.stopGradient(), loss);
