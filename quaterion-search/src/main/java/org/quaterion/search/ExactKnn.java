@@ -79,24 +79,98 @@ public final class ExactKnn {
      * @return indices and distances, nearest first
      */
     public KnnResult search(NDArray queries, NDArray gallery, int k, long[] selfIndex) {
-        check(queries, gallery, k, selfIndex);
+        checkGallery(gallery);
+        checkQueries(queries, gallery.getShape().get(1), k, selfIndex);
+        try (Prepared prepared = prepareIn(gallery, queries.getManager().newSubManager())) {
+            return searchPrepared(queries, prepared, k, selfIndex);
+        }
+    }
+
+    /**
+     * A gallery in this search's ranking form, made once for many searches (a serving index): each search then
+     * costs the products and the top-k only, not a pass over the gallery. Read-only and safe to share between
+     * threads; close it to free its copy.
+     */
+    public static final class Prepared implements AutoCloseable {
+        private final Distance distance;
+        private final NDManager manager;
+        private final NDArray ranked;
+        private final long dimension;
+
+        private Prepared(Distance distance, NDManager manager, NDArray ranked, long dimension) {
+            this.distance = distance;
+            this.manager = manager;
+            this.ranked = ranked;
+            this.dimension = dimension;
+        }
+
+        /**
+         * Number of gallery items.
+         *
+         * @return the count
+         */
+        public int size() {
+            return (int) ranked.getShape().get(0);
+        }
+
+        /** Frees the prepared copy. */
+        @Override
+        public void close() {
+            manager.close();
+        }
+    }
+
+    /**
+     * Prepares a gallery for repeated {@link #search(NDArray, Prepared, int, long[])} calls.
+     *
+     * @param gallery {@code (ng, d)}, at least one finite row
+     * @return the prepared gallery (a copy; the input may be closed)
+     */
+    public Prepared prepare(NDArray gallery) {
+        checkGallery(gallery);
+        return prepareIn(gallery, gallery.getManager().newSubManager());
+    }
+
+    /**
+     * Searches a prepared gallery, as {@link #search(NDArray, NDArray, int, long[])} does.
+     *
+     * @param queries {@code (nq, d)}
+     * @param gallery prepared by a search with the same distance
+     * @param k neighbours per query, at least 1
+     * @param selfIndex for each query its own index in the gallery (excluded), or -1; null when disjoint
+     * @return indices and distances, nearest first
+     */
+    public KnnResult search(NDArray queries, Prepared gallery, int k, long[] selfIndex) {
+        if (!gallery.distance.equals(distance)) {
+            throw new IllegalArgumentException("the gallery was prepared for " + gallery.distance.config()
+                    + ", this search uses " + distance.config() + ": prepare it with this search");
+        }
+        checkQueries(queries, gallery.dimension, k, selfIndex);
+        return searchPrepared(queries, gallery, k, selfIndex);
+    }
+
+    private Prepared prepareIn(NDArray gallery, NDManager manager) {
+        InnerProductRanking ranking = InnerProductRanking.of(distance);
+        try (NDScope scope = new NDScope()) {
+            NDArray ranked = ranking == null ? gallery.stopGradient().duplicate() : ranking.gallery(gallery);
+            NDScope.unregister(ranked);
+            ranked.attach(manager);
+            return new Prepared(distance, manager, ranked, gallery.getShape().get(1));
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private KnnResult searchPrepared(NDArray queries, Prepared gallery, int k, long[] selfIndex) {
         int nq = (int) queries.getShape().get(0);
-        int ng = (int) gallery.getShape().get(0);
-        int kk = Math.min(k, ng);
+        int kk = Math.min(k, gallery.size());
         long[][] indices = new long[nq][];
         double[][] distances = new double[nq][];
         InnerProductRanking ranking = InnerProductRanking.of(distance);
-        try (NDManager searchManager = queries.getManager().newSubManager()) {
-            NDArray rankedGallery;
-            try (NDScope scope = new NDScope()) {
-                rankedGallery = ranking == null ? gallery.stopGradient() : ranking.gallery(gallery);
-                NDScope.unregister(rankedGallery);
-                rankedGallery.attach(searchManager);
-            }
-            for (int qs = 0; qs < nq; qs += queryBlock) {
-                int qe = Math.min(nq, qs + queryBlock);
-                searchBlock(queries, rankedGallery, ranking, kk, selfIndex, qs, qe, indices, distances);
-            }
+        for (int qs = 0; qs < nq; qs += queryBlock) {
+            int qe = Math.min(nq, qs + queryBlock);
+            searchBlock(queries, gallery.ranked, ranking, kk, selfIndex, qs, qe, indices, distances);
         }
         return new KnnResult(indices, distances);
     }
@@ -176,33 +250,39 @@ public final class ExactKnn {
         return false;
     }
 
-    private static void check(NDArray queries, NDArray gallery, int k, long[] selfIndex) {
+    private static void checkGallery(NDArray gallery) {
         if (gallery == null || gallery.getShape().dimension() != 2 || gallery.getShape().get(0) == 0) {
             throw new IllegalArgumentException("the gallery is empty: give at least one gallery embedding (n, d)");
         }
+        checkFinite(gallery, "the gallery");
+    }
+
+    private static void checkFinite(NDArray x, String what) {
+        try (NDScope scope = new NDScope()) {
+            // one pass, no (n, d) temporaries: a NaN or ±∞ anywhere makes its row sum non-finite (the exact
+            // element check then tells a bad value from a finite sum that overflowed)
+            NDArray rowSums = x.sum(new int[] {1});
+            if (rowSums.isInfinite().logicalOr(rowSums.isNaN()).any().getBoolean()
+                    && x.isNaN().logicalOr(x.isInfinite()).any().getBoolean()) {
+                throw new IllegalArgumentException(what + " contain" + (what.equals("queries") ? "" : "s")
+                        + " NaN or infinite values; check the model's output before searching");
+            }
+        }
+    }
+
+    private static void checkQueries(NDArray queries, long dimension, int k, long[] selfIndex) {
         if (queries == null || queries.getShape().dimension() != 2) {
             throw new IllegalArgumentException("queries must be (n, d), got " + (queries == null ? null
                     : queries.getShape()));
         }
-        if (queries.getShape().get(1) != gallery.getShape().get(1)) {
+        if (queries.getShape().get(1) != dimension) {
             throw new IllegalArgumentException("query and gallery dimensions differ: " + queries.getShape().get(1)
-                    + " vs " + gallery.getShape().get(1) + "; encode both with the same model");
+                    + " vs " + dimension + "; encode both with the same model");
         }
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
         }
-        for (NDArray x : new NDArray[] {queries, gallery}) {
-            try (NDScope scope = new NDScope()) {
-                // one pass, no (n, d) temporaries: a NaN or ±∞ anywhere makes its row sum non-finite (the exact
-                // element check then tells a bad value from a finite sum that overflowed)
-                NDArray rowSums = x.sum(new int[] {1});
-                if (rowSums.isInfinite().logicalOr(rowSums.isNaN()).any().getBoolean()
-                        && x.isNaN().logicalOr(x.isInfinite()).any().getBoolean()) {
-                    throw new IllegalArgumentException((x == queries ? "queries" : "the gallery")
-                            + " contain NaN or infinite values; check the model's output before searching");
-                }
-            }
-        }
+        checkFinite(queries, "queries");
         if (selfIndex != null && selfIndex.length != queries.getShape().get(0)) {
             throw new IllegalArgumentException("selfIndex has " + selfIndex.length + " entries for "
                     + queries.getShape().get(0) + " queries");
