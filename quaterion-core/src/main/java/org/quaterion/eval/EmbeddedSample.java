@@ -27,7 +27,7 @@ public final class EmbeddedSample {
     private final long[] queryRows;
     private final boolean distinguish;
     private final Map<Distance, KnnResult> searches = new HashMap<>();
-    private final Map<List<Object>, KnnResult> expandedSearches = new HashMap<>();
+    private final Map<List<Object>, KnnResult> rerankedSearches = new HashMap<>();
 
     private EmbeddedSample(NDArray embeddings, long[] groups, long[][] pairs, double[] scores, long[] queryRows,
             boolean distinguish) {
@@ -141,41 +141,31 @@ public final class EmbeddedSample {
      * @return the metrics, with depth enough for every metric
      */
     public RetrievalMetrics retrieval(Distance distance) {
-        requireGroups("group retrieval metrics");
-        long[] queryLabels = new long[queryRows.length];
-        for (int i = 0; i < queryRows.length; i++) {
-            queryLabels[i] = groups[(int) queryRows[i]];
-        }
-        KnnResult knn = searches.computeIfAbsent(distance, d -> {
-            int depth = Math.max(1, RetrievalProtocol.largestRelevantCount(queryLabels, groups, queryRows));
-            return search(d, null, depth, queryRows);
-        });
-        return RetrievalMetrics.of(knn, queryLabels, groups, queryRows);
+        return retrieval(distance, null);
     }
 
     /**
      * Group retrieval metrics after a re-ranking step ({@link QueryExpansion}, {@link KReciprocalReranking}).
      *
      * @param distance the distance of the first search
-     * @param expansion the re-ranking, or null for plain {@link #retrieval(Distance)}
-     * @return the metrics of the re-ranked search
+     * @param reranking the re-ranking, or null for the plain search of {@link #retrieval(Distance)}
+     * @return the metrics, with depth enough for every metric
      */
-    public RetrievalMetrics retrieval(Distance distance, Reranking expansion) {
-        if (expansion == null) {
-            return retrieval(distance);
-        }
+    public RetrievalMetrics retrieval(Distance distance, Reranking reranking) {
         requireGroups("group retrieval metrics");
         long[] queryLabels = new long[queryRows.length];
         for (int i = 0; i < queryRows.length; i++) {
             queryLabels[i] = groups[(int) queryRows[i]];
         }
-        KnnResult knn = expandedSearches.computeIfAbsent(List.of(distance, expansion), key -> {
-            int depth = Math.max(1, RetrievalProtocol.largestRelevantCount(queryLabels, groups, queryRows));
-            try (NDScope scope = new NDScope()) {
-                NDArray q = embeddings.get(embeddings.getManager().create(queryRows));
-                return expansion.search(q, embeddings, depth, queryRows, distance);
-            }
-        });
+        int depth = Math.max(1, RetrievalProtocol.largestRelevantCount(queryLabels, groups, queryRows));
+        KnnResult knn = reranking == null
+                ? searches.computeIfAbsent(distance, d -> search(d, null, depth, queryRows))
+                : rerankedSearches.computeIfAbsent(List.of(distance, reranking), key -> {
+                    try (NDScope scope = new NDScope()) {
+                        NDArray q = embeddings.get(embeddings.getManager().create(queryRows));
+                        return reranking.search(q, embeddings, depth, queryRows, distance);
+                    }
+                });
         return RetrievalMetrics.of(knn, queryLabels, groups, queryRows);
     }
 

@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.ParameterList;
 import com.google.gson.JsonObject;
 import org.quaterion.miner.IndexTuples;
-import org.quaterion.models.internal.Scalars;
 
 /** {@link MatryoshkaLoss} around a group loss. */
 final class MatryoshkaGroupLoss extends GroupLoss {
@@ -23,15 +22,9 @@ final class MatryoshkaGroupLoss extends GroupLoss {
     @Override
     public NDArray forward(NDArray embeddings, NDArray groups, IndexTuples tuples, NDArray refEmbeddings,
             NDArray refGroups) {
-        NDArray total = null;
-        for (int i = 0; i < levels.dims().length; i++) {
-            NDArray e = levels.prefix(embeddings, i, "MatryoshkaLoss");
-            NDArray r = refEmbeddings == null ? null : levels.prefix(refEmbeddings, i, "MatryoshkaLoss references");
-            NDArray level = inner.forward(e, groups, tuples, r, refGroups);
-            NDArray weighted = levels.weights()[i] == 1.0 ? level : Scalars.mul(level, levels.weights()[i]);
-            total = total == null ? weighted : total.add(weighted);
-        }
-        return total;
+        return levels.weightedSum(i -> inner.forward(levels.prefix(embeddings, i, "MatryoshkaLoss"), groups, tuples,
+                refEmbeddings == null ? null : levels.prefix(refEmbeddings, i, "MatryoshkaLoss references"),
+                refGroups));
     }
 
     @Override

@@ -5,6 +5,7 @@ import ai.djl.ndarray.index.NDIndex;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.Arrays;
+import org.quaterion.models.internal.Scalars;
 
 /**
  * Matryoshka representation learning (sentence-transformers' {@code MatryoshkaLoss}): any loss applied to the first
@@ -106,6 +107,17 @@ public final class MatryoshkaLoss {
                         + "embeddings have " + d + " dimensions; make dims[0] <= " + d);
             }
             return dims[level] == d ? embeddings : embeddings.get(new NDIndex(":, 0:{}", dims[level]));
+        }
+
+        /** {@code Σ weights[i] · loss(i)} over the levels. */
+        NDArray weightedSum(java.util.function.IntFunction<NDArray> loss) {
+            NDArray total = null;
+            for (int i = 0; i < dims.length; i++) {
+                NDArray level = loss.apply(i);
+                NDArray weighted = weights[i] == 1.0 ? level : Scalars.mul(level, weights[i]);
+                total = total == null ? weighted : total.add(weighted);
+            }
+            return total;
         }
 
         void describe(JsonObject json, JsonObject inner) {

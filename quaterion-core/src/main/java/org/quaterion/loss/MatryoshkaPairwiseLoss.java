@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.ParameterList;
 import com.google.gson.JsonObject;
-import org.quaterion.models.internal.Scalars;
 
 /** {@link MatryoshkaLoss} around a pair loss. */
 final class MatryoshkaPairwiseLoss extends PairwiseLoss {
@@ -21,14 +20,8 @@ final class MatryoshkaPairwiseLoss extends PairwiseLoss {
 
     @Override
     protected NDArray compute(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups, NDArray zero) {
-        NDArray total = null;
-        for (int i = 0; i < levels.dims().length; i++) {
-            NDArray level = inner.compute(levels.prefix(embeddings, i, "MatryoshkaLoss"), pairs, labels, subgroups,
-                    zero);
-            NDArray weighted = levels.weights()[i] == 1.0 ? level : Scalars.mul(level, levels.weights()[i]);
-            total = total == null ? weighted : total.add(weighted);
-        }
-        return total;
+        return levels.weightedSum(i -> inner.compute(levels.prefix(embeddings, i, "MatryoshkaLoss"), pairs, labels,
+                subgroups, zero));
     }
 
     @Override

@@ -37,11 +37,14 @@ import org.quaterion.models.heads.SkipConnectionHead;
 /** GradCache gives the full batch's parameter gradients (float64, 1e-9 relative) from mini-batches. */
 class GradCacheTest {
 
-    private static SimilarityModel<float[]> model() {
-        BlockEncoder<float[]> encoder = BlockEncoder.<float[]>builder().setTypeName("linear-6-4")
+    private static BlockEncoder<float[]> linearEncoder(boolean trainable) {
+        return BlockEncoder.<float[]>builder().setTypeName("linear-6-4")
                 .setBlock(Linear.builder().setUnits(4).build()).setCollator(Collators.floatVectors())
-                .setEmbeddingSize(4).optTrainable(true).optInputShapes(new Shape(1, 6)).build();
-        SimilarityModel<float[]> model = SimilarityModel.<float[]>builder().setEncoder(encoder)
+                .setEmbeddingSize(4).optTrainable(trainable).optInputShapes(new Shape(1, 6)).build();
+    }
+
+    private static SimilarityModel<float[]> model() {
+        SimilarityModel<float[]> model = SimilarityModel.<float[]>builder().setEncoder(linearEncoder(true))
                 .setHead(new SkipConnectionHead(4)).optDataType(DataType.FLOAT64).build();
         for (Pair<String, Parameter> p : model.trainableParameters()) {
             p.getValue().getArray().setRequiresGradient(true);
@@ -106,13 +109,19 @@ class GradCacheTest {
         }
     }
 
-    /** A trainable linear encoder + head + MNR, nothing cached: what GradCache is for. */
-    static final class Trainable extends TrainableModel<float[]> {
+    /**
+     * A linear encoder + head + MNR: trainable and nothing cached (what GradCache is for), or frozen and cached.
+     */
+    static final class LinearModel extends TrainableModel<float[]> {
+        private final boolean cached;
+
+        LinearModel(boolean cached) {
+            this.cached = cached;
+        }
+
         @Override
         protected Map<String, Encoder<float[]>> configureEncoders() {
-            return Map.of("linear", BlockEncoder.<float[]>builder().setTypeName("linear-6-4")
-                    .setBlock(Linear.builder().setUnits(4).build()).setCollator(Collators.floatVectors())
-                    .setEmbeddingSize(4).optTrainable(true).optInputShapes(new Shape(1, 6)).build());
+            return Map.of("linear", linearEncoder(!cached));
         }
 
         @Override
@@ -123,6 +132,11 @@ class GradCacheTest {
         @Override
         protected SimilarityLoss configureLoss() {
             return new MultipleNegativesRankingLoss();
+        }
+
+        @Override
+        protected CacheConfig<float[]> configureCaches() {
+            return cached ? CacheConfig.of(CacheType.AUTO) : null;
         }
     }
 
@@ -145,7 +159,7 @@ class GradCacheTest {
                 .withProgressBar(false);
         float[][][] out = new float[3][][];
         for (int run = 0; run < 3; run++) {
-            try (Trainable model = new Trainable()) {
+            try (LinearModel model = new LinearModel(false)) {
                 if (run == 0) { // the same initial weights, untrained
                     model.build(null, config.seed());
                 } else {
@@ -167,32 +181,9 @@ class GradCacheTest {
 
     @Test
     void aFrozenEncoderCacheAndGradCacheAreRefusedTogether() {
-        class Cached extends TrainableModel<float[]> {
-            @Override
-            protected Map<String, Encoder<float[]>> configureEncoders() {
-                return Map.of("linear", BlockEncoder.<float[]>builder().setTypeName("linear-6-4")
-                        .setBlock(Linear.builder().setUnits(4).build()).setCollator(Collators.floatVectors())
-                        .setEmbeddingSize(4).optTrainable(false).optInputShapes(new Shape(1, 6)).build());
-            }
-
-            @Override
-            protected EncoderHead configureHead(int inputSize) {
-                return new SkipConnectionHead(inputSize);
-            }
-
-            @Override
-            protected SimilarityLoss configureLoss() {
-                return new MultipleNegativesRankingLoss();
-            }
-
-            @Override
-            protected CacheConfig<float[]> configureCaches() {
-                return CacheConfig.of(CacheType.AUTO);
-            }
-        }
         List<SimilarityPairSample<float[]>> pairs = List.of(SimilarityPairSample.of(new float[6], new float[6]),
                 SimilarityPairSample.of(new float[6], new float[6]));
-        try (Cached model = new Cached()) {
+        try (LinearModel model = new LinearModel(true)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Quaterion.fit(model,
                     TrainerConfig.defaults().withMaxEpochs(1).withGradCache(4),
                     new PairsSimilarityDataLoader<>(pairs, LoaderOptions.batchSize(8)), null));
