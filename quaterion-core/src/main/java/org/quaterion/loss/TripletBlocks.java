@@ -50,7 +50,7 @@ final class TripletBlocks {
         long m = d.getShape().get(1);
         NDList apCounts = new NDList();
         NDArray anCounts = d.zerosLike();
-        double[] totals = new double[2]; // counted, contributing
+        NDArray[] totals = {null, null}; // counted (INT64), contributing (d's type): kept on the device
         PairBlocks.forEach(pairs, m, (a, p) -> {
             NDArray dap = LossMath.pick(d, a, p);
             NDArray v = dap.expandDims(1).sub(d.get(a)).add(margin);
@@ -58,21 +58,18 @@ final class TripletBlocks {
             NDArray valid = neg.get(a);
             NDArray kept = keep == null ? valid : valid.logicalAnd(keep);
             NDArray contrib = kept.logicalAnd(v.gt(0)).toType(d.getDataType(), false);
-            totals[0] += kept.toType(DataType.FLOAT64, false).sum().getDouble();
-            totals[1] += contrib.toType(DataType.FLOAT64, false).sum().getDouble();
+            NDArray c = kept.toType(DataType.INT64, false).sum();
+            NDArray k = contrib.sum();
+            totals[0] = PairBlocks.survive(totals[0] == null ? c : totals[0].add(c));
+            totals[1] = PairBlocks.survive(totals[1] == null ? k : totals[1].add(k));
             apCounts.add(PairBlocks.survive(contrib.sum(new int[] {1})));
             addSegmentSums(anCounts, a, contrib);
         });
-        double counted = totals[0];
-        double contributing = totals[1];
-        if (counted == 0) {
-            return zero;
-        }
         NDArray cAp = d.zerosLike().reshape(-1);
         NDArray apFlat = apCounts.size() == 1 ? apCounts.head() : NDArrays.concat(apCounts, 0);
         cAp = cAp.scatter(Scalars.mul(pairs[0], m).add(pairs[1]), apFlat, 0).reshape(n, m);
-        NDArray sum = mat.mul(cAp.sub(anCounts)).sum().add(margin * contributing).add(zero);
-        return reducer.finish(new Aggregate(sum, counted), zero);
+        NDArray sum = mat.mul(cAp.sub(anCounts)).sum().add(Scalars.mul(totals[1], margin)).add(zero);
+        return reducer.finish(new Aggregate(sum, totals[0]), zero);
     }
 
     /**
@@ -120,7 +117,7 @@ final class TripletBlocks {
             if (losses.size() > 0) {
                 Aggregate part = reducer.accumulate(losses);
                 sum[0] = sum[0] == null ? part : sum[0].plus(part);
-                PairBlocks.survive(sum[0].sum());
+                PairBlocks.survive(sum[0].sum(), sum[0].count());
             }
         });
         return reducer.finish(sum[0], zero);

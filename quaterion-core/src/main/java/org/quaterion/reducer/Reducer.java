@@ -2,7 +2,6 @@ package org.quaterion.reducer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.types.DataType;
 import org.quaterion.models.internal.Scalars;
 
 /**
@@ -32,10 +31,9 @@ public interface Reducer {
     default Aggregate accumulate(NDArray losses) {
         NDArray keep = keep(losses);
         if (keep == null) {
-            return new Aggregate(losses.sum(), losses.size());
+            return Aggregate.of(losses.sum(), losses.size());
         }
-        double count = keep.toType(DataType.FLOAT64, false).sum().getDouble();
-        return new Aggregate(NDArrays.where(keep, losses, Scalars.of(losses, 0)).sum(), count);
+        return Aggregate.of(NDArrays.where(keep, losses, Scalars.of(losses, 0)).sum(), keep);
     }
 
     /**
@@ -49,8 +47,7 @@ public interface Reducer {
     default Aggregate accumulate(NDArray losses, NDArray mask) {
         NDArray keep = keep(losses);
         NDArray counted = keep == null ? mask : mask.logicalAnd(keep);
-        double count = counted.toType(DataType.FLOAT64, false).sum().getDouble();
-        return new Aggregate(NDArrays.where(counted, losses, Scalars.of(losses, 0)).sum(), count);
+        return Aggregate.of(NDArrays.where(counted, losses, Scalars.of(losses, 0)).sum(), counted);
     }
 
     /**
@@ -66,17 +63,18 @@ public interface Reducer {
     }
 
     /**
-     * Turns the total aggregate into the reduced loss: the sum over the count by default.
+     * Turns the total aggregate into the reduced loss: the sum over the count by default. A count of 0 gives 0
+     * (the sum of nothing over 1), still connected to the graph, decided on the device without a host read.
      *
      * @param total the sum of all blocks' aggregates, or null for none
-     * @param zero a graph-connected scalar 0, returned when the count is 0
+     * @param zero a graph-connected scalar 0, returned when there is no aggregate
      * @return the scalar loss
      */
     default NDArray finish(Aggregate total, NDArray zero) {
-        if (total == null || total.sum() == null || total.count() <= 0) {
+        if (total == null || total.sum() == null) {
             return zero;
         }
-        return Scalars.div(total.sum(), total.count());
+        return total.sum().div(Scalars.max(total.count(), 1).toType(total.sum().getDataType(), false));
     }
 
     /**
