@@ -27,15 +27,22 @@ public final class PairsSimilarityDataLoader<T> extends SimilarityDataLoader<Sim
         List<T> records = new ArrayList<>(2 * n);
         samples.forEach(s -> records.add(s.objA()));
         samples.forEach(s -> records.add(s.objB()));
+        samples.forEach(s -> records.addAll(s.negatives()));
         long[][] pairs = new long[n][];
         double[] labels = new double[n];
-        long[] subgroups = new long[2 * n];
+        long[] subgroups = new long[records.size()];
+        long[][] negatives = new long[records.size() - 2 * n][];
+        int k = 0;
         for (int i = 0; i < n; i++) {
             pairs[i] = new long[] {i, i + n};
             labels[i] = samples.get(i).score();
             subgroups[i] = samples.get(i).subgroup();
             subgroups[i + n] = samples.get(i).subgroup();
+            for (int j = 0; j < samples.get(i).negatives().size(); j++, k++) {
+                negatives[k] = new long[] {i, 2L * n + k};
+                subgroups[2 * n + k] = samples.get(i).subgroup();
+            }
         }
-        return new PairBatch<>(records, pairs, labels, subgroups, rows);
+        return new PairBatch<>(records, pairs, labels, subgroups, rows, negatives);
     }
 }

@@ -8,8 +8,8 @@ import org.quaterion.distance.Distance;
 /**
  * A loss over scored pairs in Quaterion's layout: embeddings {@code (2n, d)} (rows of both sides of the batch's
  * pairs), {@code pairs (n, 2)} row indices, {@code labels (n)} pair scores (1 similar, 0 dissimilar, or graded),
- * {@code subgroups (2n)} (rows of different subgroups are negatives of each other; one subgroup means none).
- * Output: a scalar; bad input raises {@link IllegalArgumentException}.
+ * {@code subgroups (2n)} (rows of different subgroups are negatives of each other; one subgroup means none), and
+ * optionally explicit negatives: extra rows, each a known negative of one pair's first member. Output: a scalar; bad input raises {@link IllegalArgumentException}.
  */
 public abstract class PairwiseLoss implements SimilarityLoss {
 
@@ -64,6 +64,24 @@ public abstract class PairwiseLoss implements SimilarityLoss {
      * @return the scalar loss
      */
     public final NDArray forward(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups) {
+        return forward(embeddings, pairs, labels, subgroups, null);
+    }
+
+    /**
+     * Computes the loss with explicit negatives (mined hard negatives, {@link org.quaterion.dataset.PairBatch}'s
+     * layout): extra embedding rows, each known to be a negative of one pair's first member.
+     *
+     * @param embeddings {@code (2n + k, d)}
+     * @param pairs {@code (n, 2)} integer row indices
+     * @param labels {@code (n)} scores
+     * @param subgroups {@code (2n + k)} integer subgroup ids, or null for a single subgroup
+     * @param negatives {@code (k, 2)} integer (pair index, row index) of each explicit negative, or null for none
+     * @return the scalar loss
+     * @throws IllegalArgumentException on bad input, or when this loss cannot use explicit negatives and some are
+     *     given
+     */
+    public final NDArray forward(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups,
+            NDArray negatives) {
         String who = getClass().getSimpleName();
         if (embeddings == null || pairs == null || labels == null) {
             throw new IllegalArgumentException(who + ": embeddings, pairs and labels must not be null");
@@ -97,7 +115,43 @@ public abstract class PairwiseLoss implements SimilarityLoss {
             throw new IllegalArgumentException(who + ": labels contain NaN");
         }
         NDArray groups = subgroups == null ? null : subgroups.toType(DataType.INT64, false);
-        return compute(embeddings, p, scores, groups, zero);
+        if (negatives == null || negatives.size() == 0) {
+            return compute(embeddings, p, scores, groups, zero);
+        }
+        if (negatives.getShape().dimension() != 2 || negatives.getShape().get(1) != 2
+                || !negatives.getDataType().isInteger()) {
+            throw new IllegalArgumentException(who + ": negatives must be integer (k, 2) (pair index, row index), got "
+                    + negatives.getShape() + " " + negatives.getDataType());
+        }
+        NDArray neg = negatives.toType(DataType.INT64, false);
+        NDArray owners = neg.get(":, 0");
+        NDArray negRows = neg.get(":, 1");
+        if (owners.lt(0).logicalOr(owners.gte(n)).logicalOr(negRows.lt(0)).logicalOr(negRows.gte(rows)).any()
+                .getBoolean()) {
+            throw new IllegalArgumentException(who + ": negatives must name pairs in [0, " + n + ") and rows in [0, "
+                    + rows + ")");
+        }
+        return computeWithNegatives(embeddings, p, scores, groups, owners, negRows, zero);
+    }
+
+    /**
+     * The loss on validated inputs with explicit negatives. By default a loss cannot use them and refuses: a loss
+     * that ignored them would train as if they were not there.
+     *
+     * @param embeddings {@code (2n + k, d)}
+     * @param pairs {@code (n, 2)} INT64
+     * @param labels {@code (n)} scores in the embeddings' type
+     * @param subgroups {@code (2n + k)} INT64 or null
+     * @param owners {@code (k)} INT64: the pair whose first member each negative belongs to
+     * @param negatives {@code (k)} INT64: the negatives' rows
+     * @param zero graph-connected 0
+     * @return the scalar loss
+     */
+    protected NDArray computeWithNegatives(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups,
+            NDArray owners, NDArray negatives, NDArray zero) {
+        throw new IllegalArgumentException(getClass().getSimpleName() + " cannot use explicit negatives, and the "
+                + "batch has " + negatives.size() + "; use MultipleNegativesRankingLoss (extra candidates) or "
+                + "PairContrastiveLoss (dissimilar pairs), or build the samples without negatives");
     }
 
     /**

@@ -39,7 +39,7 @@ final class ModelCache<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
 
     /** What a loader's rows are called in keys, and their labels (for batches that skip reading records). */
-    private record Split(String name, long[] groups, double[] scores, long[] subgroups) {}
+    private record Split(String name, long[] groups, double[] scores, long[] subgroups, String[][] negativeKeys) {}
 
     private final SimilarityModel<T> model;
     private final CacheConfig<T> config;
@@ -114,6 +114,7 @@ final class ModelCache<T> implements AutoCloseable {
             long[] groups = null;
             double[] scores = null;
             long[] subgroups = null;
+            String[][] negativeKeys = null;
             for (int row = 0; row < n; row++) {
                 Object sample = data.get(row);
                 if (recordType == null) {
@@ -131,15 +132,24 @@ final class ModelCache<T> implements AutoCloseable {
                     SimilarityPairSample<?> p = (SimilarityPairSample<?>) sample;
                     scores = scores == null ? new double[n] : scores;
                     subgroups = subgroups == null ? new long[n] : subgroups;
+                    negativeKeys = negativeKeys == null ? new String[n][] : negativeKeys;
                     scores[row] = p.score();
                     subgroups[row] = p.subgroup();
+                    // explicit negatives are keyed by content: shared by every pair that has them, never stale
+                    negativeKeys[row] = new String[p.negatives().size()];
+                    for (int j = 0; j < negativeKeys[row].length; j++) {
+                        negativeKeys[row][j] = "neg:" + RecordHash.of(p.negatives().get(j));
+                    }
                     for (String name : cached) {
                         add(unique.get(name), name, (T) p.objA(), split + ":" + row + ":a", conflicts);
                         add(unique.get(name), name, (T) p.objB(), split + ":" + row + ":b", conflicts);
+                        for (int j = 0; j < negativeKeys[row].length; j++) {
+                            add(unique.get(name), name, (T) p.negatives().get(j), negativeKeys[row][j], conflicts);
+                        }
                     }
                 }
             }
-            splits.put(loader, new Split(split, groups, scores, subgroups));
+            splits.put(loader, new Split(split, groups, scores, subgroups, negativeKeys));
         }
         if (!conflicts.isEmpty()) {
             throw new IllegalArgumentException("the key extractor gives one key to different records, which would "
@@ -223,16 +233,25 @@ final class ModelCache<T> implements AutoCloseable {
                     return new GroupBatch<T>(null, g, r);
                 }
                 int n = r.length;
+                int k = 0;
+                for (int row : r) {
+                    k += split.negativeKeys()[row].length;
+                }
                 long[][] pairs = new long[n][];
                 double[] labels = new double[n];
-                long[] subgroups = new long[2 * n];
-                for (int i = 0; i < n; i++) {
+                long[] subgroups = new long[2 * n + k];
+                long[][] negatives = new long[k][];
+                for (int i = 0, j = 0; i < n; i++) {
                     pairs[i] = new long[] {i, i + n};
                     labels[i] = split.scores()[r[i]];
                     subgroups[i] = split.subgroups()[r[i]];
                     subgroups[i + n] = subgroups[i];
+                    for (int m = 0; m < split.negativeKeys()[r[i]].length; m++, j++) {
+                        negatives[j] = new long[] {i, 2L * n + j};
+                        subgroups[2 * n + j] = subgroups[i];
+                    }
                 }
-                return new PairBatch<T>(null, pairs, labels, subgroups, r);
+                return new PairBatch<T>(null, pairs, labels, subgroups, r, negatives);
             }
         };
     }
@@ -242,13 +261,21 @@ final class ModelCache<T> implements AutoCloseable {
         return recordType;
     }
 
-    /** Cache keys by dataset row: one per record of a group batch, "a" and "b" sides for a pair batch. */
-    private static List<String> rowKeys(Batch<?> batch, String split) {
+    /**
+     * Cache keys by dataset row: one per record of a group batch, "a" and "b" sides for a pair batch, then the
+     * content keys of the pairs' explicit negatives (in the batch's record order).
+     */
+    private static List<String> rowKeys(Batch<?> batch, Split split) {
         List<String> keys = new ArrayList<>();
         boolean pairs = batch.match(g -> false, p -> true);
         for (String side : pairs ? List.of(":a", ":b") : List.of("")) {
             for (int r : batch.rows()) {
-                keys.add(split + ":" + r + side);
+                keys.add(split.name() + ":" + r + side);
+            }
+        }
+        if (pairs) {
+            for (int r : batch.rows()) {
+                keys.addAll(List.of(split.negativeKeys()[r]));
             }
         }
         return keys;
@@ -256,7 +283,7 @@ final class ModelCache<T> implements AutoCloseable {
 
     /** The model's forward pass with cached encoder outputs. */
     NDArray forward(Batch<T> batch, SimilarityDataLoader<?, ?> loader, NDManager manager, boolean training) {
-        String split = splits.get(loader).name();
+        Split split = splits.get(loader);
         List<T> records = batch.records();
         NDList outputs = new NDList();
         for (Map.Entry<String, Encoder<T>> e : model.encoders().entrySet()) {

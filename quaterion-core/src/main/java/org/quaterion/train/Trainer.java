@@ -190,8 +190,8 @@ final class Trainer<T> {
                 try (NDManager manager = model.manager().newSubManager(); NDScope scope = new NDScope()) {
                     float[] flat = forward(batch, loader, manager, false).toType(DataType.FLOAT32, false)
                             .toFloatArray();
-                    int n = batch.size();
-                    int d = flat.length / n;
+                    int n = batch.match(g -> g.size(), p -> 2 * p.rows().length); // the map leaves negatives out
+                    int d = flat.length / batch.size();
                     for (int i = 0; i < n; i++) {
                         float[] row = new float[d];
                         System.arraycopy(flat, i * d, row, 0, d);
@@ -382,7 +382,8 @@ final class Trainer<T> {
 
     private static <T> EmbeddedSample sample(Batch<T> batch, NDArray embeddings) {
         return batch.match(g -> EmbeddedSample.ofGroups(embeddings, g.groups(), null),
-                p -> EmbeddedSample.ofPairs(embeddings, p.pairs(), p.labels(), null, false));
+                p -> EmbeddedSample.ofPairs(p.negatives().length == 0 ? embeddings
+                        : embeddings.get("0:" + 2 * p.rows().length), p.pairs(), p.labels(), null, false));
     }
 
     private NDArray loss(Batch<T> batch, NDArray embeddings, NDManager manager, boolean training) {
@@ -416,7 +417,7 @@ final class Trainer<T> {
                     + trainable.loss().getClass().getSimpleName() + "; use a GroupSimilarityDataLoader for it");
         }
         return loss.forward(embeddings, manager.create(p.pairs()), manager.create(p.labels()),
-                manager.create(p.subgroups()));
+                manager.create(p.subgroups()), p.negatives().length == 0 ? null : manager.create(p.negatives()));
     }
 
     /**

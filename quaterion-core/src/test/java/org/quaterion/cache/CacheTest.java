@@ -143,6 +143,47 @@ class CacheTest {
         }
     }
 
+    /**
+     * Pairs with explicit negatives (0 to 3 per pair, some shared between pairs): the cached fit (negatives keyed by
+     * content, batches rebuilt from labels) trains exactly as the uncached one, and the negatives change training.
+     */
+    @Test
+    void explicitNegativesTrainTheSameWithAndWithoutTheCache() throws Exception {
+        Random random = new Random(9);
+        List<float[]> pool = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            pool.add(vector(random));
+        }
+        List<SimilarityPairSample<float[]>> plain = new ArrayList<>();
+        List<SimilarityPairSample<float[]>> mined = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            float[] a = vector(random);
+            SimilarityPairSample<float[]> pair = SimilarityPairSample.of(a, a.clone(), 1);
+            plain.add(pair);
+            mined.add(pair.withNegatives(pool.subList(i % 8, i % 8 + Math.min(i % 4, 8 - i % 8))));
+        }
+        List<Double> reference = null;
+        for (CacheConfig<float[]> cache : java.util.Arrays.asList(null, CacheConfig.<float[]>of(CacheType.CPU))) {
+            List<Double> losses = fit(cache, new MultipleNegativesRankingLoss(),
+                    new PairsSimilarityDataLoader<>(mined.subList(0, 30), LoaderOptions.batchSize(10).withShuffle(1)),
+                    new PairsSimilarityDataLoader<>(mined.subList(30, 40), LoaderOptions.batchSize(10)),
+                    new AtomicInteger());
+            if (reference == null) {
+                reference = losses;
+            } else {
+                for (int i = 0; i < reference.size(); i++) {
+                    assertEquals(reference.get(i), losses.get(i), 1e-6, "step " + i);
+                }
+            }
+        }
+        List<Double> without = fit(null, new MultipleNegativesRankingLoss(),
+                new PairsSimilarityDataLoader<>(plain.subList(0, 30), LoaderOptions.batchSize(10).withShuffle(1)),
+                new PairsSimilarityDataLoader<>(plain.subList(30, 40), LoaderOptions.batchSize(10)),
+                new AtomicInteger());
+        assertTrue(Math.abs(without.get(0) - reference.get(0)) > 1e-3, "negatives change the loss: " + without.get(0)
+                + " vs " + reference.get(0));
+    }
+
     @Test
     void persistedCacheIsReusedAndRebuiltWhenStaleOrCorrupt() throws Exception {
         List<SimilarityGroupSample<float[]>> data = groups(48, 1);

@@ -44,19 +44,43 @@ public final class MultipleNegativesRankingLoss extends PairwiseLoss {
 
     @Override
     protected NDArray compute(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups, NDArray zero) {
-        if (labels.neq(1).any().getBoolean()) {
-            throw new IllegalArgumentException("MultipleNegativesRankingLoss takes positive pairs only (every score "
-                    + "1); drop negative pairs or use ContrastiveLoss");
-        }
+        checkPositive(labels);
         long n = pairs.getShape().get(0);
         if (n == 0) {
             return zero;
         }
-        NDArray logits = Scalars.mul(distance().similarityMatrix(left(embeddings, pairs), right(embeddings, pairs)), scale);
-        NDArray targets = embeddings.getManager().arange(0L, n, 1L, ai.djl.ndarray.types.DataType.INT64);
+        return ranking(left(embeddings, pairs), right(embeddings, pairs), n);
+    }
+
+    /**
+     * Explicit negatives join the candidates of every query, as in sentence-transformers' (anchor, positive,
+     * negative) batches: each query ranks its positive among the n positives and the k negatives of the batch. The
+     * symmetric term (positives ranking their queries) stays over the n pairs.
+     */
+    @Override
+    protected NDArray computeWithNegatives(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups,
+            NDArray owners, NDArray negatives, NDArray zero) {
+        checkPositive(labels);
+        long n = pairs.getShape().get(0);
+        NDArray candidates = right(embeddings, pairs).concat(embeddings.get(negatives), 0);
+        return ranking(left(embeddings, pairs), candidates, n);
+    }
+
+    private static void checkPositive(NDArray labels) {
+        if (labels.neq(1).any().getBoolean()) {
+            throw new IllegalArgumentException("MultipleNegativesRankingLoss takes positive pairs only (every score "
+                    + "1); drop negative pairs or use ContrastiveLoss");
+        }
+    }
+
+    /** Cross-entropy of each query against the candidates, whose first n rows are the queries' positives. */
+    private NDArray ranking(NDArray queries, NDArray candidates, long n) {
+        NDArray logits = Scalars.mul(distance().similarityMatrix(queries, candidates), scale);
+        NDArray targets = queries.getManager().arange(0L, n, 1L, ai.djl.ndarray.types.DataType.INT64);
         NDArray loss = LossMath.crossEntropy(logits, targets).mean();
         if (symmetric) {
-            loss = Scalars.div(loss.add(LossMath.crossEntropy(logits.transpose(), targets).mean()), 2);
+            NDArray square = candidates.getShape().get(0) == n ? logits : logits.get(":, 0:" + n);
+            loss = Scalars.div(loss.add(LossMath.crossEntropy(square.transpose(), targets).mean()), 2);
         }
         return loss;
     }

@@ -74,6 +74,18 @@ public final class PairContrastiveLoss extends PairwiseLoss {
         return sizeAverage ? losses.mean() : losses.sum();
     }
 
+    /**
+     * Explicit negatives are dissimilar pairs (score 0) of their pair's first member: the loss runs over the n
+     * pairs and the k (first member, negative) pairs, averaged (or summed) over all n + k.
+     */
+    @Override
+    protected NDArray computeWithNegatives(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups,
+            NDArray owners, NDArray negatives, NDArray zero) {
+        NDArray extra = pairs.get(":, 0").get(owners).stack(negatives, 1);
+        NDArray all = pairs.concat(extra, 0);
+        return compute(embeddings, all, labels.concat(labels.zerosLike().get(owners), 0), subgroups, zero);
+    }
+
     @Override
     public JsonObject config() {
         JsonObject json = super.config();

@@ -1,0 +1,504 @@
+package org.quaterion.negatives;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.quaterion.cache.RecordHash;
+import org.quaterion.dataset.SimilarityPairSample;
+import org.quaterion.distance.Distance;
+import org.quaterion.models.SimilarityModel;
+import org.quaterion.search.ExactKnn;
+import org.quaterion.search.HnswIndex;
+import org.quaterion.search.KnnResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Corpus-level hard-negative mining for pair data (sentence-transformers' {@code mine_hard_negatives}): each query
+ * ({@code objA}) is searched in a corpus (by default every distinct {@code objB}), and a pair keeps up to N corpus
+ * records from a rank window as explicit negatives, never the query's own positives (every {@code objB} paired with
+ * an equal {@code objA}) nor the query itself, and without likely false negatives: a candidate must score below the
+ * pair's positive by an absolute margin ({@code s_neg < s_pos − m}) and/or a relative one ({@code s_neg < r · s_pos}).
+ *
+ * <p>Records are compared by content ({@link RecordHash}), so duplicates in the data or the corpus are one record.
+ * Embeddings come from an {@link Embedder}: a {@link SimilarityModel} (the current encoder and head), or, in a
+ * training loop on a frozen encoder, its cached outputs through the current head. The search is exact
+ * ({@link ExactKnn}) up to {@link Builder#optHnswAbove} corpus records and approximate ({@link HnswIndex}, built in
+ * a temporary directory that is removed afterwards) above. Immutable; build it with {@link #builder()}.
+ */
+public final class HardNegativeMiner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HardNegativeMiner.class);
+
+    /** How the N negatives are chosen among the candidates that pass the window and the margins. */
+    public enum Sampling {
+        /** The N most similar (the hardest). */
+        TOP,
+        /** N drawn uniformly, seeded (sentence-transformers' "random"). */
+        RANDOM
+    }
+
+    /** Turns records into embeddings. */
+    @FunctionalInterface
+    public interface Embedder<T> {
+        /**
+         * Embeds records.
+         *
+         * @param records the records, in order
+         * @param manager the manager that owns the result
+         * @return {@code (records.size(), d)}
+         */
+        NDArray embed(List<T> records, NDManager manager);
+
+        /**
+         * The embedder of a model: its encoders and head in inference mode.
+         *
+         * @param model the model
+         * @param batchSize records per forward pass
+         * @param <T> record type
+         * @return the embedder
+         */
+        static <T> Embedder<T> of(SimilarityModel<T> model, int batchSize) {
+            return (records, manager) -> model.encodeToArray(records, batchSize, manager);
+        }
+    }
+
+    /**
+     * What a mining pass found (also logged).
+     *
+     * @param pairs pairs mined for
+     * @param queries distinct queries searched
+     * @param corpus distinct corpus records
+     * @param negatives negatives kept in total
+     * @param full pairs that got all N negatives
+     * @param droppedByMargin candidates in the window dropped as likely false negatives
+     * @param meanPositiveScore mean similarity of the pairs
+     * @param meanNegativeScore mean similarity of the kept negatives (NaN when none)
+     */
+    public record Stats(int pairs, int queries, int corpus, long negatives, int full, long droppedByMargin,
+            double meanPositiveScore, double meanNegativeScore) {}
+
+    /**
+     * Mined samples and what the pass found.
+     *
+     * @param samples the input pairs in order, each with its mined negatives (replacing any it had)
+     * @param stats the statistics
+     * @param <T> record type
+     */
+    public record Result<T>(List<SimilarityPairSample<T>> samples, Stats stats) {}
+
+    private final int negatives;
+    private final int rangeMin;
+    private final int rangeMax;
+    private final Double absoluteMargin;
+    private final Double relativeMargin;
+    private final Distance distance;
+    private final Sampling sampling;
+    private final long seed;
+    private final int hnswAbove;
+
+    private HardNegativeMiner(Builder b) {
+        if (b.negatives < 1) {
+            throw new IllegalArgumentException("negatives per pair must be at least 1, got " + b.negatives);
+        }
+        if (b.rangeMin < 0 || b.rangeMax <= b.rangeMin) {
+            throw new IllegalArgumentException("the rank window needs 0 <= rangeMin < rangeMax, got [" + b.rangeMin
+                    + ", " + b.rangeMax + ")");
+        }
+        if (b.rangeMax - b.rangeMin < b.negatives) {
+            throw new IllegalArgumentException("the rank window [" + b.rangeMin + ", " + b.rangeMax + ") holds fewer "
+                    + "than the " + b.negatives + " negatives asked for; widen it or ask for fewer");
+        }
+        if (b.absoluteMargin != null && !(b.absoluteMargin >= 0 && Double.isFinite(b.absoluteMargin))) {
+            throw new IllegalArgumentException("the absolute margin must be finite and >= 0, got " + b.absoluteMargin);
+        }
+        if (b.relativeMargin != null && !(b.relativeMargin > 0 && b.relativeMargin <= 1)) {
+            throw new IllegalArgumentException("the relative margin is a factor in (0, 1], got " + b.relativeMargin);
+        }
+        if (b.hnswAbove < 1) {
+            throw new IllegalArgumentException("hnswAbove must be at least 1, got " + b.hnswAbove);
+        }
+        this.negatives = b.negatives;
+        this.rangeMin = b.rangeMin;
+        this.rangeMax = b.rangeMax;
+        this.absoluteMargin = b.absoluteMargin;
+        this.relativeMargin = b.relativeMargin;
+        this.distance = b.distance;
+        this.sampling = b.sampling;
+        this.seed = b.seed;
+        this.hnswAbove = b.hnswAbove;
+    }
+
+    /**
+     * A builder with the defaults: 5 negatives from ranks [0, 50), no margin, cosine, top sampling, seed 0, exact
+     * search up to 500,000 corpus records.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Mines negatives from the distinct positives of the pairs.
+     *
+     * @param pairs similar pairs (score &gt; 0)
+     * @param embedder embeds queries and corpus records
+     * @param manager the manager for the embeddings (freed before returning)
+     * @param <T> record type
+     * @return the pairs with their negatives
+     */
+    public <T> Result<T> mine(List<SimilarityPairSample<T>> pairs, Embedder<T> embedder, NDManager manager) {
+        return mine(pairs, null, embedder, manager);
+    }
+
+    /**
+     * Mines negatives from a corpus.
+     *
+     * @param pairs similar pairs (score &gt; 0)
+     * @param corpus the records to mine from, or null for the distinct positives of the pairs
+     * @param embedder embeds queries and corpus records
+     * @param manager the manager for the embeddings (freed before returning)
+     * @param <T> record type
+     * @return the pairs with their negatives
+     */
+    public <T> Result<T> mine(List<SimilarityPairSample<T>> pairs, List<T> corpus, Embedder<T> embedder,
+            NDManager manager) {
+        if (pairs == null || pairs.isEmpty()) {
+            throw new IllegalArgumentException("hard-negative mining needs at least one pair");
+        }
+        for (SimilarityPairSample<T> p : pairs) {
+            if (!(p.score() > 0)) {
+                throw new IllegalArgumentException("hard-negative mining takes similar pairs (score > 0), got score "
+                        + p.score() + "; drop the dissimilar pairs first");
+            }
+        }
+        // distinct queries (by content) and each one's positives
+        Map<String, Integer> queryIndex = new LinkedHashMap<>();
+        List<T> queries = new ArrayList<>();
+        Map<String, Set<String>> positives = new HashMap<>();
+        String[] pairQuery = new String[pairs.size()];
+        for (int i = 0; i < pairs.size(); i++) {
+            SimilarityPairSample<T> p = pairs.get(i);
+            String q = RecordHash.of(p.objA());
+            pairQuery[i] = q;
+            if (queryIndex.putIfAbsent(q, queries.size()) == null) {
+                queries.add(p.objA());
+            }
+            positives.computeIfAbsent(q, k -> new HashSet<>()).add(RecordHash.of(p.objB()));
+        }
+        Map<String, Integer> corpusIndex = new LinkedHashMap<>();
+        List<T> items = new ArrayList<>();
+        for (T record : corpus != null ? corpus : pairs.stream().map(SimilarityPairSample::objB).toList()) {
+            if (record == null) {
+                throw new IllegalArgumentException("the corpus must not contain null");
+            }
+            if (corpusIndex.putIfAbsent(RecordHash.of(record), items.size()) == null) {
+                items.add(record);
+            }
+        }
+        String[] corpusHash = corpusIndex.keySet().toArray(new String[0]);
+        int maxPositives = positives.values().stream().mapToInt(Set::size).max().orElse(0);
+        int depth = Math.min(items.size(), rangeMax + maxPositives + 1);
+        LOG.info("mining {} negatives per pair: {} pairs, {} queries, corpus {}, ranks [{}, {})", negatives,
+                pairs.size(), queries.size(), items.size(), rangeMin, rangeMax);
+        KnnResult found;
+        double[] positiveScores;
+        try (NDManager work = manager.newSubManager()) {
+            NDArray q = embedder.embed(queries, work);
+            NDArray c = embedder.embed(items, work);
+            found = search(q, c, depth);
+            positiveScores = positiveScores(pairs, pairQuery, queryIndex, q, corpus == null ? c : null, corpusIndex,
+                    embedder, work);
+        }
+        return select(pairs, pairQuery, queryIndex, positives, items, corpusHash, found.indices(),
+                similarities(found.distances(), manager), positiveScores);
+    }
+
+    private KnnResult search(NDArray queries, NDArray corpus, int depth) {
+        if (corpus.getShape().get(0) <= hnswAbove) {
+            return new ExactKnn(distance).search(queries, corpus, depth, null);
+        }
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("quaterion-negatives-");
+            try (HnswIndex index = HnswIndex.build(dir.resolve("index"), rows(corpus), distance,
+                    HnswIndex.Config.defaults())) {
+                return index.search(rows(queries), depth, Math.max(100, 2 * depth));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not build the temporary HNSW index for mining", e);
+        } finally {
+            if (dir != null) {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    private static float[][] rows(NDArray embeddings) {
+        int n = (int) embeddings.getShape().get(0);
+        int d = (int) embeddings.getShape().get(1);
+        float[] flat = embeddings.toType(DataType.FLOAT32, false).toFloatArray();
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+        }
+        return out;
+    }
+
+    /** Deletes the temporary directory this miner created (and only that). */
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.warn("could not remove the temporary mining index {}: {}", dir, e.toString());
+        }
+    }
+
+    /** Each pair's similarity s(query, positive), from the corpus embeddings when the positives are the corpus. */
+    private <T> double[] positiveScores(List<SimilarityPairSample<T>> pairs, String[] pairQuery,
+            Map<String, Integer> queryIndex, NDArray queries, NDArray corpus, Map<String, Integer> corpusIndex,
+            Embedder<T> embedder, NDManager work) {
+        long[] qi = new long[pairs.size()];
+        for (int i = 0; i < qi.length; i++) {
+            qi[i] = queryIndex.get(pairQuery[i]);
+        }
+        NDArray left = queries.get(work.create(qi));
+        NDArray right;
+        if (corpus != null) {
+            long[] ci = new long[pairs.size()];
+            for (int i = 0; i < ci.length; i++) {
+                ci[i] = corpusIndex.get(RecordHash.of(pairs.get(i).objB()));
+            }
+            right = corpus.get(work.create(ci));
+        } else {
+            right = embedder.embed(pairs.stream().map(SimilarityPairSample::objB).toList(), work);
+        }
+        return distance.similarityRowwise(left, right).toType(DataType.FLOAT64, false).toDoubleArray();
+    }
+
+    private <T> Result<T> select(List<SimilarityPairSample<T>> pairs, String[] pairQuery,
+            Map<String, Integer> queryIndex, Map<String, Set<String>> positives, List<T> items, String[] corpusHash,
+            long[][] indices, double[][] scores, double[] positiveScores) {
+        List<SimilarityPairSample<T>> out = new ArrayList<>(pairs.size());
+        long kept = 0;
+        long dropped = 0;
+        int full = 0;
+        double negativeSum = 0;
+        double positiveSum = 0;
+        for (int i = 0; i < pairs.size(); i++) {
+            int q = queryIndex.get(pairQuery[i]);
+            Set<String> own = positives.get(pairQuery[i]);
+            long[] idx = indices[q];
+            double[] sim = scores[q];
+            double limit = limit(positiveScores[i]);
+            List<Integer> window = new ArrayList<>();
+            int rank = 0;
+            for (int j = 0; j < idx.length && rank < rangeMax; j++) {
+                if (idx[j] < 0) {
+                    break;
+                }
+                String h = corpusHash[(int) idx[j]];
+                if (own.contains(h) || h.equals(pairQuery[i])) {
+                    continue; // a positive or the query itself: not ranked
+                }
+                if (rank++ < rangeMin) {
+                    continue;
+                }
+                if (sim[j] < limit) {
+                    window.add(j);
+                } else {
+                    dropped++;
+                }
+            }
+            List<Integer> chosen = choose(window, i);
+            List<T> negs = new ArrayList<>(chosen.size());
+            for (int j : chosen) {
+                negs.add(items.get((int) idx[j]));
+                negativeSum += sim[j];
+            }
+            kept += negs.size();
+            full += negs.size() == negatives ? 1 : 0;
+            positiveSum += positiveScores[i];
+            out.add(pairs.get(i).withNegatives(negs));
+        }
+        Stats stats = new Stats(pairs.size(), queryIndex.size(), items.size(), kept, full, dropped,
+                positiveSum / pairs.size(), kept == 0 ? Double.NaN : negativeSum / kept);
+        LOG.info("mined {} negatives ({} of {} pairs full); {} candidates dropped as likely false negatives; mean "
+                + "similarity: positives {}, negatives {}", kept, full, pairs.size(), dropped,
+                String.format("%.4f", stats.meanPositiveScore()), String.format("%.4f", stats.meanNegativeScore()));
+        return new Result<>(out, stats);
+    }
+
+    /** The similarity a negative must stay below (exclusive), given the pair's positive similarity. */
+    private double limit(double positive) {
+        double limit = Double.POSITIVE_INFINITY;
+        if (absoluteMargin != null) {
+            limit = Math.min(limit, positive - absoluteMargin);
+        }
+        if (relativeMargin != null) {
+            limit = Math.min(limit, relativeMargin * positive);
+        }
+        return limit;
+    }
+
+    /** The search's distances as similarities, in one array operation. */
+    private double[][] similarities(double[][] distances, NDManager manager) {
+        double[][] out = new double[distances.length][];
+        try (NDManager m = manager.newSubManager()) {
+            for (int i = 0; i < distances.length; i++) {
+                out[i] = distances[i].length == 0 ? new double[0]
+                        : distance.toSimilarity(m.create(distances[i])).toDoubleArray();
+            }
+        }
+        return out;
+    }
+
+    private List<Integer> choose(List<Integer> window, int pair) {
+        if (window.size() <= negatives || sampling == Sampling.TOP) {
+            return window.subList(0, Math.min(negatives, window.size()));
+        }
+        List<Integer> shuffled = new ArrayList<>(window);
+        java.util.Collections.shuffle(shuffled, new Random(seed * 1_000_003L + pair));
+        List<Integer> picked = new ArrayList<>(shuffled.subList(0, negatives));
+        picked.sort(null); // nearest first, as TOP
+        return picked;
+    }
+
+    /**
+     * The settings, for logs and training records.
+     *
+     * @return e.g. {@code HardNegativeMiner{negatives=5, ranks=[0, 50), ...}}
+     */
+    @Override
+    public String toString() {
+        return "HardNegativeMiner{negatives=" + negatives + ", ranks=[" + rangeMin + ", " + rangeMax + "), "
+                + "absoluteMargin=" + absoluteMargin + ", relativeMargin=" + relativeMargin + ", distance="
+                + distance.config() + ", sampling=" + sampling + ", seed=" + seed + ", hnswAbove=" + hnswAbove + "}";
+    }
+
+    /** Builds a {@link HardNegativeMiner}; every setting is named and has a default. */
+    public static final class Builder {
+        private int negatives = 5;
+        private int rangeMin = 0;
+        private int rangeMax = 50;
+        private Double absoluteMargin;
+        private Double relativeMargin;
+        private Distance distance = Distance.cosine();
+        private Sampling sampling = Sampling.TOP;
+        private long seed = 0;
+        private int hnswAbove = 500_000;
+
+        private Builder() {}
+
+        /**
+         * Negatives kept per pair (default 5).
+         *
+         * @param n at least 1
+         * @return this builder
+         */
+        public Builder optNegatives(int n) {
+            this.negatives = n;
+            return this;
+        }
+
+        /**
+         * The rank window, counted after the query's positives and the query itself are removed (default [0, 50)):
+         * skip the {@code min} nearest (often unlabelled positives) and look no deeper than {@code max}.
+         *
+         * @param min first rank kept (0 = the nearest)
+         * @param max rank after the last one kept
+         * @return this builder
+         */
+        public Builder optRankRange(int min, int max) {
+            this.rangeMin = min;
+            this.rangeMax = max;
+            return this;
+        }
+
+        /**
+         * Keeps a candidate only when its similarity is below the positive's minus {@code m} (sentence-transformers'
+         * {@code margin}; default none).
+         *
+         * @param m the margin, &gt;= 0
+         * @return this builder
+         */
+        public Builder optAbsoluteMargin(double m) {
+            this.absoluteMargin = m;
+            return this;
+        }
+
+        /**
+         * Keeps a candidate only when its similarity is below {@code r} times the positive's (for r = 0.95: at
+         * most 95% of it; sentence-transformers' {@code relative_margin} 0.05; default none).
+         *
+         * @param r the factor, in (0, 1]
+         * @return this builder
+         */
+        public Builder optRelativeMargin(double r) {
+            this.relativeMargin = r;
+            return this;
+        }
+
+        /**
+         * The distance of the search and the scores (default cosine; use the loss's).
+         *
+         * @param distance the distance
+         * @return this builder
+         */
+        public Builder optDistance(Distance distance) {
+            this.distance = java.util.Objects.requireNonNull(distance, "distance");
+            return this;
+        }
+
+        /**
+         * How negatives are chosen in the window (default {@link Sampling#TOP}).
+         *
+         * @param sampling the strategy
+         * @param seed the seed of {@link Sampling#RANDOM}
+         * @return this builder
+         */
+        public Builder optSampling(Sampling sampling, long seed) {
+            this.sampling = java.util.Objects.requireNonNull(sampling, "sampling");
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Corpus size above which the search is approximate (Lucene HNSW) instead of exact (default 500,000).
+         *
+         * @param size the threshold
+         * @return this builder
+         */
+        public Builder optHnswAbove(int size) {
+            this.hnswAbove = size;
+            return this;
+        }
+
+        /**
+         * Builds the miner.
+         *
+         * @return the miner
+         * @throws IllegalArgumentException on an inconsistent setting
+         */
+        public HardNegativeMiner build() {
+            return new HardNegativeMiner(this);
+        }
+    }
+}
