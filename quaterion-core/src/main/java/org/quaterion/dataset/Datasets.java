@@ -83,7 +83,8 @@ public final class Datasets {
 
     /**
      * Pair samples from JSON Lines {@code {"obj_a": …, "obj_b": …, "score": 1.0, "subgroup": 0}} (score defaults to
-     * 1, subgroup to 0, as in Quaterion).
+     * 1, subgroup to 0, as in Quaterion), with an optional {@code "negatives": […]} array of explicit negatives of
+     * {@code obj_a} (read with the same function; see {@link SimilarityPairSample#negatives()}).
      *
      * @param file the file
      * @param object reads a record from {@code obj_a} / {@code obj_b}
@@ -95,7 +96,20 @@ public final class Datasets {
             Function<com.google.gson.JsonElement, T> object) throws IOException {
         return readJsonl(file, o -> new SimilarityPairSample<>(object.apply(require(o, "obj_a")),
                 object.apply(require(o, "obj_b")), o.has("score") ? finite(o.get("score"), "score") : 1.0,
-                o.has("subgroup") ? integer(o.get("subgroup"), "subgroup") : 0));
+                o.has("subgroup") ? integer(o.get("subgroup"), "subgroup") : 0, negatives(o, object)));
+    }
+
+    /** The optional "negatives" array of a pair line (explicit negatives of obj_a). */
+    private static <T> List<T> negatives(JsonObject o, Function<com.google.gson.JsonElement, T> object) {
+        if (!o.has("negatives") || o.get("negatives").isJsonNull()) {
+            return List.of();
+        }
+        if (!o.get("negatives").isJsonArray()) {
+            throw new IllegalArgumentException("\"negatives\" must be an array of objects, got " + o.get("negatives"));
+        }
+        List<T> out = new ArrayList<>();
+        o.getAsJsonArray("negatives").forEach(e -> out.add(object.apply(e)));
+        return out;
     }
 
     /** A JSON integer in the long range: 1.7, 1e30, "3" or true are refused, never rounded or wrapped. */

@@ -47,6 +47,24 @@ public final class RetrievalProtocol {
      */
     public static RetrievalMetrics queryGallery(ExactKnn knn, NDArray embeddings, long[] labels, boolean[] isQuery,
             boolean[] isGallery, int k) {
+        return queryGallery(knn, null, embeddings, labels, isQuery, isGallery, k);
+    }
+
+    /**
+     * Query/gallery retrieval as {@link #queryGallery(ExactKnn, NDArray, long[], boolean[], boolean[], int)}, with
+     * the exact ranking re-ranked ({@link QueryExpansion}, {@link KReciprocalReranking}).
+     *
+     * @param knn the search (its distance is the first ranking's)
+     * @param reranking the re-ranking, or null for none
+     * @param embeddings {@code (n, d)}
+     * @param labels one per row
+     * @param isQuery one per row
+     * @param isGallery one per row
+     * @param k the search depth, or 0 for "deep enough for every metric"
+     * @return the metrics
+     */
+    public static RetrievalMetrics queryGallery(ExactKnn knn, Reranking reranking, NDArray embeddings, long[] labels,
+            boolean[] isQuery, boolean[] isGallery, int k) {
         checkRows(embeddings, labels.length, "labels");
         checkRows(embeddings, isQuery.length, "isQuery");
         checkRows(embeddings, isGallery.length, "isGallery");
@@ -91,7 +109,8 @@ public final class RetrievalProtocol {
         try (NDScope scope = new NDScope()) {
             NDArray q = nq == n ? embeddings : embeddings.get(embeddings.getManager().create(queryRows));
             NDArray g = ng == n ? embeddings : embeddings.get(embeddings.getManager().create(galleryRows));
-            result = knn.search(q, g, depth, anySelf ? self : null);
+            result = reranking == null ? knn.search(q, g, depth, anySelf ? self : null)
+                    : reranking.search(q, g, depth, anySelf ? self : null, knn.distance());
         }
         return RetrievalMetrics.of(result, queryLabels, galleryLabels, anySelf ? self : null);
     }

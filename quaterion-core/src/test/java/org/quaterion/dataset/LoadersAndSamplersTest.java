@@ -176,6 +176,15 @@ class LoadersAndSamplersTest {
         assertEquals(3L, Datasets.groupsFromJsonl(jsonl, e -> e.getAsString()).get(0).group(), "3.0 is an integer");
         Files.writeString(jsonl, "{\"obj_a\": \"a\", \"obj_b\": \"b\", \"subgroup\": 0.5}\n");
         assertThrows(IllegalArgumentException.class, () -> Datasets.pairsFromJsonl(jsonl, e -> e.getAsString()));
+        Files.writeString(jsonl, "{\"obj_a\": \"cat\", \"obj_b\": \"kitten\", \"negatives\": [\"puppy\", \"tiger\"]}\n");
+        assertEquals(List.of("puppy", "tiger"), Datasets.pairsFromJsonl(jsonl, e -> e.getAsString()).get(0).negatives());
+        Files.writeString(jsonl, "{\"obj_a\": \"cat\", \"obj_b\": \"kitten\", \"negatives\": \"puppy\"}\n");
+        IllegalArgumentException notArray = assertThrows(IllegalArgumentException.class,
+                () -> Datasets.pairsFromJsonl(jsonl, e -> e.getAsString()));
+        assertTrue(notArray.getMessage().contains("\"negatives\" must be an array"), notArray.getMessage());
+        Files.writeString(jsonl, "{\"obj_a\": \"cat\", \"obj_b\": \"dog\", \"score\": 0, \"negatives\": [\"x\"]}\n");
+        assertThrows(IllegalArgumentException.class, () -> Datasets.pairsFromJsonl(jsonl, e -> e.getAsString()),
+                "negatives of a dissimilar pair");
 
         Path csv = tmp.resolve("df.csv");
         Files.writeString(csv, "label,path,split,is_query,is_gallery,category,x_1\n"

@@ -61,6 +61,13 @@ class QueryExpansionTest {
             // every other query keeps its AP (worked out by angle), so MAP@R rises by 0.5 / 5
             double gain = expandedMap.compute(sample) - plainMap.compute(sample);
             assertEquals(0.5 / 5, gain, 1e-12);
+            // the same through the query/gallery protocol (every row both): the re-ranking is applied there too
+            boolean[] all = {true, true, true, true, true};
+            ExactKnn knn = new ExactKnn(Distance.cosine());
+            double viaProtocol = RetrievalProtocol.queryGallery(knn, new QueryExpansion(1, 0), m.create(x), groups, all,
+                    all, 0).meanAveragePrecisionAtR() - RetrievalProtocol.queryGallery(knn, m.create(x), groups, all, all,
+                    0).meanAveragePrecisionAtR();
+            assertEquals(0.5 / 5, viaProtocol, 1e-12);
         }
     }
 

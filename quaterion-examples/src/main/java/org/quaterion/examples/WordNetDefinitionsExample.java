@@ -14,10 +14,14 @@ import java.util.Locale;
 import java.util.Map;
 import org.quaterion.cache.CacheConfig;
 import org.quaterion.cache.CacheType;
+import org.quaterion.cache.RecordHash;
 import org.quaterion.dataset.LoaderOptions;
 import org.quaterion.dataset.PairsSimilarityDataLoader;
 import org.quaterion.dataset.SimilarityPairSample;
 import org.quaterion.distance.Distance;
+import org.quaterion.eval.KReciprocalReranking;
+import org.quaterion.eval.QueryExpansion;
+import org.quaterion.eval.Reranking;
 import org.quaterion.eval.RetrievalMetrics;
 import org.quaterion.eval.RetrievalProtocol;
 import org.quaterion.loss.SimilarityLoss;
@@ -26,6 +30,7 @@ import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.heads.EncoderHead;
 import org.quaterion.models.heads.SkipConnectionHead;
+import org.quaterion.negatives.HardNegativeMiner;
 import org.quaterion.onnx.MiniLm;
 import org.quaterion.onnx.TrainableMiniLm;
 import org.quaterion.search.ExactKnn;
@@ -84,8 +89,10 @@ public final class WordNetDefinitionsExample {
 
         @Override
         protected CacheConfig<String> configureCaches() {
+            // keyed by text: a word that is one pair's positive and other pairs' mined negative is encoded once
             return cacheDir == null ? null
-                    : CacheConfig.<String>of(CacheType.AUTO).withBatchSize(256).withSaveDir(cacheDir);
+                    : CacheConfig.<String>of(CacheType.AUTO).withBatchSize(256).withSaveDir(cacheDir)
+                            .withKeyExtractors(Map.of("minilm", RecordHash::of));
         }
     }
 
@@ -104,6 +111,10 @@ public final class WordNetDefinitionsExample {
         double lr = 1e-3;
         boolean fineTune = false;
         int batch = 256;
+        int negatives = 0;
+        int gradCache = 0;
+        boolean rerank = false;
+        double margin = 0.95;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--train" -> train = Integer.parseInt(args[++i]);
@@ -114,15 +125,21 @@ public final class WordNetDefinitionsExample {
                 case "--lr" -> lr = Double.parseDouble(args[++i]);
                 case "--fine-tune" -> fineTune = true;
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
+                case "--negatives" -> negatives = Integer.parseInt(args[++i]);
+                case "--grad-cache" -> gradCache = Integer.parseInt(args[++i]);
+                case "--rerank" -> rerank = true;
+                case "--negative-margin" -> margin = Double.parseDouble(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
                         + ": use --train N, --test M, --epochs E, --lr R, --out DIR, --cache DIR, --fine-tune, "
-                        + "--batch B");
+                        + "--batch B, --negatives K, --negative-margin R (relative, 1 = none), --grad-cache M, "
+                        + "--rerank");
             }
         }
+        Mining mining = new Mining(negatives, margin);
         if (fineTune) {
-            runFineTune(train, test, epochs, lr, batch, out, System.out);
+            runFineTune(train, test, epochs, lr, batch, mining, gradCache, rerank, out, System.out);
         } else {
-            run(train, test, epochs, lr, out, cache, System.out);
+            run(train, test, epochs, lr, mining, rerank, out, cache, System.out);
         }
     }
 
@@ -142,11 +159,34 @@ public final class WordNetDefinitionsExample {
     public static double[] run(int trainPairs, int testPairs, int epochs, double learningRate, Path out,
             Path cacheDir, PrintStream print)
             throws IOException {
+        return run(trainPairs, testPairs, epochs, learningRate, new Mining(0, 1), false, out, cacheDir, print);
+    }
+
+    /**
+     * Trains and evaluates, with hard negatives mined from the training words when {@code negatives > 0}.
+     *
+     * @param trainPairs training pairs
+     * @param testPairs test pairs (other synsets)
+     * @param epochs training epochs
+     * @param learningRate Adam's learning rate
+     * @param mining mined negatives per training pair (0: in-batch negatives only) and their margin
+     * @param rerank whether to report the tuned retrieval after re-ranking too
+     * @param out where the servable goes
+     * @param cacheDir where the MiniLM cache persists (a second run skips the encoder)
+     * @param print where the report goes
+     * @return {base P@1, tuned P@1}
+     * @throws IOException when saving fails
+     */
+    public static double[] run(int trainPairs, int testPairs, int epochs, double learningRate, Mining mining,
+            boolean rerank, Path out, Path cacheDir, PrintStream print) throws IOException {
         java.util.Objects.requireNonNull(cacheDir, "cacheDir (the frozen MiniLM's cache)");
         List<List<SimilarityPairSample<String>>> split = split(trainPairs, testPairs, print);
         List<SimilarityPairSample<String>> trainSet = split.get(0);
         List<SimilarityPairSample<String>> testSet = split.get(1);
         try (DefinitionsModel model = new DefinitionsModel(cacheDir, learningRate)) {
+            if (mining.negatives() > 0) {
+                trainSet = mineNegatives(model.model(), trainSet, mining, print);
+            }
             PairsSimilarityDataLoader<String> loader = new PairsSimilarityDataLoader<>(trainSet,
                     LoaderOptions.batchSize(256).withShuffle(42).withDropLast());
             long t0 = System.nanoTime();
@@ -166,12 +206,46 @@ public final class WordNetDefinitionsExample {
                         loader, null);
                 NDArray tuned = similarity.applyHead(base, null, false);
                 double[] after = metrics(tuned, words, print, "tuned (+ SkipConnectionHead)");
+                if (rerank) {
+                    reranked(tuned, words, print);
+                }
                 print.printf(Locale.ROOT, "P@1 %.3f -> %.3f (%.2fx), %.0f s in all%n", before[0], after[0],
                         after[0] / before[0], (System.nanoTime() - t0) / 1e9);
                 model.saveServable(out);
                 print.println("servable saved to " + out.toAbsolutePath() + " (SimilarityModel.load)");
                 return new double[] {before[0], after[0]};
             }
+        }
+    }
+
+    /**
+     * Mines, for each training definition, the training words MiniLM (with the untrained head) ranks nearest to it,
+     * other than its own: ranks 3-30 (the nearest are often synonyms), below 95% of the pair's own similarity.
+     */
+    /**
+     * Hard-negative mining of the example: {@code negatives} per pair (0: none) from ranks 3-30, below
+     * {@code relativeMargin} times the pair's own similarity (1: no margin).
+     *
+     * @param negatives negatives per training pair
+     * @param relativeMargin the relative margin, in (0, 1]
+     */
+    public record Mining(int negatives, double relativeMargin) {}
+
+    private static List<SimilarityPairSample<String>> mineNegatives(SimilarityModel<String> model,
+            List<SimilarityPairSample<String>> pairs, Mining mining, PrintStream print) {
+        int negatives = mining.negatives();
+        print.printf(Locale.ROOT, "mining %d hard negatives per pair among the %d training words...%n", negatives,
+                pairs.size());
+        HardNegativeMiner miner = HardNegativeMiner.builder().optNegatives(negatives).optRankRange(3, 30)
+                .optRelativeMargin(mining.relativeMargin()).build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            HardNegativeMiner.Result<String> mined = miner.mine(pairs, HardNegativeMiner.Embedder.of(model, 256),
+                    manager);
+            HardNegativeMiner.Stats st = mined.stats();
+            print.printf(Locale.ROOT, "mined %d negatives (%d of %d pairs full), %d dropped by the margin; mean "
+                    + "similarity %.3f (positives) vs %.3f (negatives)%n", st.negatives(), st.full(), st.pairs(),
+                    st.droppedByMargin(), st.meanPositiveScore(), st.meanNegativeScore());
+            return mined.samples();
         }
     }
 
@@ -205,6 +279,29 @@ public final class WordNetDefinitionsExample {
      */
     public static double[] runFineTune(int trainPairs, int testPairs, int epochs, double learningRate, int batchSize,
             Path out, PrintStream print) throws IOException {
+        return runFineTune(trainPairs, testPairs, epochs, learningRate, batchSize, new Mining(0, 1), 0, false, out,
+                print);
+    }
+
+    /**
+     * Fine-tunes as {@link #runFineTune(int, int, int, double, int, Path, PrintStream)}, with mined negatives,
+     * GradCache and re-ranked results when asked.
+     *
+     * @param trainPairs training pairs
+     * @param testPairs test pairs (other synsets)
+     * @param epochs training epochs
+     * @param learningRate Adam's learning rate
+     * @param batchSize pairs per step (in-batch negatives)
+     * @param mining negatives per training pair, mined with the untrained model (0: none), and their margin
+     * @param gradCache GradCache mini-batch in records (0: off)
+     * @param rerank whether to report the fine-tuned retrieval after re-ranking too
+     * @param out where the servable goes
+     * @param print where the report goes
+     * @return {base P@1, tuned P@1}
+     * @throws IOException when saving fails
+     */
+    public static double[] runFineTune(int trainPairs, int testPairs, int epochs, double learningRate, int batchSize,
+            Mining mining, int gradCache, boolean rerank, Path out, PrintStream print) throws IOException {
         List<List<SimilarityPairSample<String>>> split = split(trainPairs, testPairs, print);
         List<String> definitions = split.get(1).stream().map(SimilarityPairSample::objA).toList();
         List<String> words = split.get(1).stream().map(SimilarityPairSample::objB).toList();
@@ -217,13 +314,19 @@ public final class WordNetDefinitionsExample {
             // batches of 32: a transformer's activations grow with the batch (attention is B × 12 × L × L)
             NDArray base = encodeInBatches(similarity, texts, manager, false);
             double[] before = metrics(base, words, print, "base  (MiniLM fp32)");
-            PairsSimilarityDataLoader<String> loader = new PairsSimilarityDataLoader<>(split.get(0),
+            List<SimilarityPairSample<String>> trainSet = mining.negatives() > 0
+                    ? mineNegatives(similarity, split.get(0), mining, print) : split.get(0);
+            PairsSimilarityDataLoader<String> loader = new PairsSimilarityDataLoader<>(trainSet,
                     LoaderOptions.batchSize(batchSize).withShuffle(42).withDropLast());
             // the usual transformer fine-tuning recipe: warm-up, cosine decay, gradient norm clipped at 1
-            Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(epochs).withEarlyStopping(null)
-                    .withGradientClipNorm(1.0).withSchedule(LearningRateSchedule.warmupCosine(10, 0.0)), loader, null);
+            TrainerConfig config = TrainerConfig.defaults().withMaxEpochs(epochs).withEarlyStopping(null)
+                    .withGradientClipNorm(1.0).withSchedule(LearningRateSchedule.warmupCosine(10, 0.0));
+            Quaterion.fit(model, gradCache > 0 ? config.withGradCache(gradCache) : config, loader, null);
             NDArray tuned = encodeInBatches(similarity, texts, manager, true);
             double[] after = metrics(tuned, words, print, "fine-tuned (MiniLM + head)");
+            if (rerank) {
+                reranked(tuned, words, print);
+            }
             print.printf(Locale.ROOT, "P@1 %.3f -> %.3f (%.2fx), %.0f s in all%n", before[0], after[0],
                     after[0] / before[0], (System.nanoTime() - t0) / 1e9);
             model.saveServable(out);
@@ -269,7 +372,18 @@ public final class WordNetDefinitionsExample {
     }
 
     /** Definition → word retrieval: queries are the definitions, the gallery the distinct words; MRR within 100. */
+    /** The metrics after α-query expansion and after k-reciprocal re-ranking of the exact top 100. */
+    private static void reranked(NDArray embeddings, List<String> words, PrintStream print) {
+        metrics(embeddings, words, print, "  + alpha-QE (2, 3)", new QueryExpansion(2, 3));
+        metrics(embeddings, words, print, "  + k-reciprocal", KReciprocalReranking.defaults());
+    }
+
     private static double[] metrics(NDArray embeddings, List<String> words, PrintStream print, String name) {
+        return metrics(embeddings, words, print, name, null);
+    }
+
+    private static double[] metrics(NDArray embeddings, List<String> words, PrintStream print, String name,
+            Reranking reranking) {
         int n = words.size();
         Map<String, Long> ids = new HashMap<>();
         long[] labels = new long[2 * n];
@@ -283,8 +397,8 @@ public final class WordNetDefinitionsExample {
             // a word that names several test synsets is one gallery item
             isGallery[n + i] = words.indexOf(words.get(i)) == i;
         }
-        RetrievalMetrics m = RetrievalProtocol.queryGallery(new ExactKnn(Distance.cosine()), embeddings, labels,
-                isQuery, isGallery, Math.min(100, n));
+        RetrievalMetrics m = RetrievalProtocol.queryGallery(new ExactKnn(Distance.cosine()), reranking, embeddings,
+                labels, isQuery, isGallery, Math.min(100, n));
         double p1 = m.precisionAt1();
         double mrr = m.meanReciprocalRank();
         double rp = m.rPrecision();

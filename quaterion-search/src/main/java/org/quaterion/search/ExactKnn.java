@@ -58,6 +58,15 @@ public final class ExactKnn {
     }
 
     /**
+     * The distance this search ranks by.
+     *
+     * @return the distance
+     */
+    public Distance distance() {
+        return distance;
+    }
+
+    /**
      * The largest number of bytes one block's distance matrix and its top-k working set take
      * ({@code queryBlock·galleryBlock} entries, a few intermediates of that size).
      *
