@@ -371,9 +371,17 @@ public final class QuaterionCli implements Callable<Integer> {
                 + "neighbours, α = 3) or k-reciprocal (k1 = 20, k2 = 6, λ = 0.3) (default ${DEFAULT-VALUE})")
         String rerank;
 
+        @Option(names = "--knn", defaultValue = "0", description = "groups only: also report leave-one-out k-nearest-"
+                + "neighbour classification accuracy with this k (0: off; default ${DEFAULT-VALUE})")
+        int knn;
+
         @Override
         public Integer call() throws IOException {
             Map<String, Double> out;
+            if (knn < 0 || (knn > 0 && !kind.equals("groups"))) {
+                throw new IllegalArgumentException("--knn takes k >= 1 on group data (--kind groups), got " + knn
+                        + " on " + kind);
+            }
             org.quaterion.eval.Reranking reranking = switch (rerank) {
                 case "none" -> null;
                 case "alpha-qe" -> new org.quaterion.eval.QueryExpansion(2, 3);
@@ -391,14 +399,17 @@ public final class QuaterionCli implements Callable<Integer> {
                             new PairSampler<String>(-1, true, 256, 0)).evaluate(Datasets.pairsFromJsonl(data,
                             e -> e.getAsString()), m);
                 } else if (kind.equals("groups")) {
-                    out = new Evaluator<>(Map.of(
+                    Map<String, SampleMetric> metrics = new java.util.LinkedHashMap<>(Map.of(
                             "precision_at_1", SampleMetric.retrieval(Distance.cosine(), reranking,
                                     RetrievalMetrics::precisionAt1),
                             "r_precision", SampleMetric.retrieval(Distance.cosine(), reranking,
                                     RetrievalMetrics::rPrecision),
                             "map@r", SampleMetric.retrieval(Distance.cosine(), reranking,
-                                    RetrievalMetrics::meanAveragePrecisionAtR)),
-                            new GroupSampler<String>(-1, 256, 0)).evaluate(Datasets.groupsFromJsonl(data,
+                                    RetrievalMetrics::meanAveragePrecisionAtR)));
+                    if (knn > 0) {
+                        metrics.put("knn_accuracy@" + knn, SampleMetric.knnAccuracy(Distance.cosine(), knn));
+                    }
+                    out = new Evaluator<>(metrics, new GroupSampler<String>(-1, 256, 0)).evaluate(Datasets.groupsFromJsonl(data,
                             e -> e.getAsString()), m);
                 } else {
                     throw new IllegalArgumentException("--kind must be pairs or groups, got " + kind);

@@ -130,6 +130,8 @@ class QuaterionCliTest {
         assertOneLineError("no training data file", "train", "--config", config(ok + "output: out\n").toString());
         assertOneLineError("--rerank works on group retrieval", "evaluate", "--model", tmp.toString(), "--data",
                 tmp.resolve("pairs.jsonl").toString(), "--rerank", "alpha-qe");
+        assertOneLineError("--knn takes k >= 1 on group data", "evaluate", "--model", tmp.toString(), "--data",
+                tmp.resolve("pairs.jsonl").toString(), "--knn", "5");
         assertOneLineError("key 1 under model is not a name", "train", "--config",
                 config(ok.replace("model:\n", "model:\n  1: x\n") + "output: out\n").toString());
         assertOneLineError("model.onnx is read only with model.encoder: onnx", "train", "--config",
@@ -223,12 +225,15 @@ class QuaterionCliTest {
                     "{\"obj\": \"puppy\", \"group\": 2}", "{\"obj\": \"hound\", \"group\": 2}") + "\n");
             assertEquals(0, QuaterionCli.run("evaluate", "--model", servable.toString(), "--data",
                     tmp.resolve("groups.jsonl").toString(), "--kind", "groups", "--rerank", "k-reciprocal"));
+            assertEquals(0, QuaterionCli.run("evaluate", "--model", servable.toString(), "--data",
+                    tmp.resolve("groups.jsonl").toString(), "--kind", "groups", "--knn", "3"));
         } finally {
             System.setOut(stdout);
         }
         String out = captured.toString(StandardCharsets.UTF_8);
         assertTrue(out.contains("frozen water\n  1. ice"), out);
         assertTrue(out.contains("map@r\t"), "groups evaluation after k-reciprocal re-ranking: " + out);
+        assertTrue(out.contains("knn_accuracy@3\t"), "leave-one-out kNN accuracy: " + out);
         String[] info = runCaptured("info", servable.toString());
         assertEquals("0", info[0], info[1]);
         assertTrue(info[1].contains("multiple_negatives_ranking") && info[1].contains("\"best_epoch\"")

@@ -101,6 +101,22 @@ public interface SampleMetric {
     }
 
     /**
+     * Leave-one-out k-nearest-neighbour classification accuracy on a group sample (OML / PML's kNN accuracy): each
+     * record takes the majority label of its k nearest others (ties: the label of the nearer neighbour).
+     *
+     * @param distance the distance
+     * @param k neighbours per vote, at least 1
+     * @return the metric
+     */
+    static SampleMetric knnAccuracy(Distance distance, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
+        return sample -> org.quaterion.classify.KnnClassifier.leaveOneOut(sample.embeddings(), sample.groups(),
+                distance, k, org.quaterion.classify.KnnClassifier.Vote.MAJORITY).accuracy();
+    }
+
+    /**
      * PML's {@code NMI}: k-means with k = number of groups, then normalised mutual information with the groups.
      *
      * @param seed k-means seed
