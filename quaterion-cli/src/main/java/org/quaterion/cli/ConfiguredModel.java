@@ -62,7 +62,8 @@ final class ConfiguredModel extends TrainableModel<String> {
             settings.addProperty("num_classes", numClasses); // class weights: one row per group of the data
             settings.addProperty("embedding_size", headOutput);
         }
-        return MatryoshkaSettings.build(settings, s -> TrainConfig.REGISTRY.loss(config.loss(), s));
+        return RegularizerSettings.build(settings, r -> MatryoshkaSettings.build(r,
+                s -> TrainConfig.REGISTRY.loss(config.loss(), s)));
     }
 
     @Override

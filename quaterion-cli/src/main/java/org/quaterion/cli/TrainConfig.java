@@ -112,7 +112,8 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
                 .sorted().toList());
         String loss = pairs && chosenLoss.equals("contrastive") ? "pair_contrastive" : chosenLoss;
         JsonObject lossSettings = lossNode.rest();
-        check("loss", () -> MatryoshkaSettings.build(withPlaceholders(loss, lossSettings), s -> REGISTRY.loss(loss, s)));
+        check("loss", () -> RegularizerSettings.build(withPlaceholders(loss, lossSettings),
+                r -> MatryoshkaSettings.build(r, s -> REGISTRY.loss(loss, s))));
         lossNode.finish();
         String miner = null;
         JsonObject minerSettings = new JsonObject();

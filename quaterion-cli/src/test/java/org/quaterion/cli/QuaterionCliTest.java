@@ -71,6 +71,16 @@ class QuaterionCliTest {
         assertEquals(20.0, wrapped.getAsJsonObject("inner").get("scale").getAsDouble());
         assertMessage("strictly decreasing", () -> TrainConfig.read(config(ok.replace("name: multiple_negatives_ranking",
                 "name: multiple_negatives_ranking\n  matryoshka_dims: [96, 192]"))));
+        // PML regularizers around any loss, outside the Matryoshka levels
+        TrainConfig r = TrainConfig.read(config(ok.replace("name: multiple_negatives_ranking",
+                "name: multiple_negatives_ranking\n  embedding_regularizer: {power: 2, weight: 0.1}")));
+        com.google.gson.JsonObject regularized = RegularizerSettings.build(r.lossSettings(),
+                s -> TrainConfig.REGISTRY.loss(r.loss(), s)).config();
+        assertEquals("{\"p\":2,\"power\":2.0,\"weight\":0.1}", regularized.get("embedding_regularizer").toString());
+        assertMessage("has no class weights", () -> TrainConfig.read(config(ok.replace("name: multiple_negatives_ranking",
+                "name: multiple_negatives_ranking\n  weight_regularizer: {weight: 0.1}"))));
+        assertMessage("unknown key 'norm' under embedding_regularizer", () -> TrainConfig.read(config(ok.replace(
+                "name: multiple_negatives_ranking", "name: multiple_negatives_ranking\n  embedding_regularizer: {norm: 2}"))));
         assertMessage("model.head is 'mlp'; valid values: [skip_connection",
                 () -> TrainConfig.read(config(ok.replace("head: skip_connection", "head: mlp"))));
         assertMessage("missing output", () -> TrainConfig.read(config(ok.replace("output: out\n", ""))));

@@ -25,6 +25,13 @@ final class MatryoshkaPairwiseLoss extends PairwiseLoss {
     }
 
     @Override
+    protected NDArray computeWithNegatives(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups,
+            NDArray owners, NDArray negatives, NDArray zero) {
+        return levels.weightedSum(i -> inner.computeWithNegatives(levels.prefix(embeddings, i, "MatryoshkaLoss"),
+                pairs, labels, subgroups, owners, negatives, zero));
+    }
+
+    @Override
     public ParameterList parameters() {
         return inner.parameters();
     }

@@ -1,0 +1,122 @@
+package org.quaterion.loss;
+
+import ai.djl.ndarray.NDArray;
+import com.google.gson.JsonObject;
+import org.quaterion.models.internal.Scalars;
+
+/**
+ * Regularizers added to any loss, as pytorch-metric-learning's {@code embedding_regularizer} /
+ * {@code embedding_reg_weight} and {@code weight_regularizer} / {@code weight_reg_weight}:
+ * {@code loss + a · R_e(embeddings) + b · R_w(class weights)}. The embedding term is taken on the batch's
+ * embeddings (not on a cross-batch memory); the weight term on the rows of a {@link ClassWeightLoss}'s matrix (one
+ * per class: ArcFace, CosFace, proxies, centres), and is refused for a loss without one.
+ */
+public final class RegularizedLoss {
+
+    private RegularizedLoss() {}
+
+    /**
+     * What is added: each part may be absent.
+     *
+     * @param embeddings the embedding regularizer, or null
+     * @param embeddingWeight its factor (PML's {@code embedding_reg_weight}), &gt;= 0
+     * @param weights the class-weight regularizer, or null
+     * @param weightWeight its factor (PML's {@code weight_reg_weight}), &gt;= 0
+     */
+    public record Terms(LpRegularizer embeddings, double embeddingWeight, LpRegularizer weights,
+            double weightWeight) {
+
+        /** Validates the factors. */
+        public Terms {
+            for (double w : new double[] {embeddingWeight, weightWeight}) {
+                if (!(w >= 0) || Double.isInfinite(w)) {
+                    throw new IllegalArgumentException("regularizer weights must be finite and >= 0, got " + w);
+                }
+            }
+            if (embeddings == null && weights == null) {
+                throw new IllegalArgumentException("give an embedding regularizer, a weight regularizer or both");
+            }
+        }
+
+        /**
+         * An embedding regularizer only.
+         *
+         * @param regularizer the regularizer
+         * @param weight its factor
+         * @return the terms
+         */
+        public static Terms embeddings(LpRegularizer regularizer, double weight) {
+            return new Terms(regularizer, weight, null, 0);
+        }
+
+        /**
+         * A class-weight regularizer only.
+         *
+         * @param regularizer the regularizer
+         * @param weight its factor
+         * @return the terms
+         */
+        public static Terms weights(LpRegularizer regularizer, double weight) {
+            return new Terms(null, 0, regularizer, weight);
+        }
+
+        /** {@code value + a · R_e(embeddings) + b · R_w(W)}. */
+        NDArray add(NDArray value, NDArray embeddings, NDArray classWeights) {
+            NDArray out = value;
+            if (this.embeddings != null) {
+                out = out.add(Scalars.mul(this.embeddings.compute(embeddings), embeddingWeight));
+            }
+            if (this.weights != null) {
+                out = out.add(Scalars.mul(this.weights.compute(classWeights), weightWeight));
+            }
+            return out;
+        }
+
+        /** Adds the regularizers' settings to a loss's config. */
+        JsonObject describe(JsonObject inner) {
+            JsonObject json = inner.deepCopy();
+            if (embeddings != null) {
+                JsonObject e = embeddings.config();
+                e.addProperty("weight", embeddingWeight);
+                json.add("embedding_regularizer", e);
+            }
+            if (weights != null) {
+                JsonObject w = weights.config();
+                w.addProperty("weight", weightWeight);
+                json.add("weight_regularizer", w);
+            }
+            return json;
+        }
+    }
+
+    /**
+     * Wraps a group loss.
+     *
+     * @param inner the loss
+     * @param terms the regularizers
+     * @return the regularized loss
+     * @throws IllegalArgumentException when a weight regularizer is given for a loss without class weights
+     */
+    public static GroupLoss of(GroupLoss inner, Terms terms) {
+        if (terms.weights() != null && !(inner instanceof ClassWeightLoss)) {
+            throw new IllegalArgumentException(inner.getClass().getSimpleName() + " has no class weights to "
+                    + "regularize; a weight regularizer needs ArcFace, CosFace, a proxy or centre loss (or drop it)");
+        }
+        return new RegularizedGroupLoss(inner, terms);
+    }
+
+    /**
+     * Wraps a pair loss (embedding regularizer only: pair losses own no class weights).
+     *
+     * @param inner the loss
+     * @param terms the regularizers
+     * @return the regularized loss
+     */
+    public static PairwiseLoss of(PairwiseLoss inner, Terms terms) {
+        if (terms.weights() != null) {
+            throw new IllegalArgumentException(inner.getClass().getSimpleName() + " has no class weights to "
+                    + "regularize; use an embedding regularizer only");
+        }
+        return new RegularizedPairwiseLoss(inner, terms);
+    }
+}
