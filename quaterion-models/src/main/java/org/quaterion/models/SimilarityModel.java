@@ -274,11 +274,18 @@ public final class SimilarityModel<T> implements AutoCloseable {
         try (CloseGate.Pass pass = gate.enter()) {
             checkRecords(records, batchSize);
             NDArray result;
-            try (NDScope scope = new NDScope(); NDManager batchManager = manager.newSubManager()) {
+            // each batch's intermediates are freed with the batch: only its output is kept until the end (keeping
+            // them all made a transformer's peak memory grow with the number of records)
+            try (NDScope scope = new NDScope(); NDManager collected = manager.newSubManager()) {
                 NDList parts = new NDList();
                 for (int start = 0; start < records.size(); start += batchSize) {
                     List<T> batch = records.subList(start, Math.min(records.size(), start + batchSize));
-                    parts.add(forward(batch, batchManager, false));
+                    try (NDScope batchScope = new NDScope(); NDManager batchManager = manager.newSubManager()) {
+                        NDArray out = forward(batch, batchManager, false);
+                        out.attach(collected);
+                        NDScope.unregister(out);
+                        parts.add(out);
+                    }
                 }
                 NDArray joined = parts.size() == 1 ? parts.head() : NDArrays.concat(parts, 0);
                 result = target.from(joined);

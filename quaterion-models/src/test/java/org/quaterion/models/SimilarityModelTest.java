@@ -157,6 +157,33 @@ class SimilarityModelTest {
         }
     }
 
+    /**
+     * encodeToArray frees each batch's intermediates before the next batch runs (it used to keep every batch's until
+     * the end, so fine-tuned transformers ran out of memory when mining over a corpus).
+     */
+    @Test
+    void encodeToArrayFreesEachBatchBeforeTheNext() {
+        List<NDArray> intermediates = new ArrayList<>();
+        List<Boolean> previousFreed = new ArrayList<>();
+        BlockEncoder<float[]> encoder = TestModels.lambdaEncoder("recording", 4, x -> {
+            previousFreed.add(intermediates.isEmpty() || intermediates.get(intermediates.size() - 1).isReleased());
+            NDArray doubled = x.add(x);
+            intermediates.add(doubled);
+            return doubled.sub(x);
+        });
+        List<float[]> records = TestModels.rows(5, 4, 3);
+        try (SimilarityModel<float[]> model = SimilarityModel.<float[]>builder().setEncoder(encoder)
+                .setHead(new EmptyHead(4)).build(); NDManager target = NDManager.newBaseManager()) {
+            NDArray all = model.encodeToArray(records, 2, target);
+            assertEquals(List.of(true, true, true), previousFreed);
+            float[] expected = new float[20];
+            for (int i = 0; i < 5; i++) {
+                System.arraycopy(records.get(i), 0, expected, 4 * i, 4);
+            }
+            assertArrayEquals(expected, all.toFloatArray(), 1e-6f);
+        }
+    }
+
     @Test
     void frozenEncoderRunsInInferenceModeEvenWhenTraining() {
         List<float[]> records = TestModels.rows(64, 16, 9);
