@@ -41,13 +41,14 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * @param seed the seed
  * @param sampler {@code random} or {@code balance} (groups)
  * @param labelsPerBatch P of a balance sampler
+ * @param emaDecay decay of the weights' moving average (0 = off)
  * @param cacheDir where the frozen-encoder cache persists, or null
  * @param output the output directory (servable, metrics, checkpoints)
  */
 record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxDim, String head, int headOutput,
         String loss, JsonObject lossSettings, String miner, JsonObject minerSettings, String kind, Path train, Path validation, int epochs,
-        int batchSize, double learningRate, long seed, String sampler, int labelsPerBatch, Path cacheDir,
-        Path output) {
+        int batchSize, double learningRate, long seed, String sampler, int labelsPerBatch, double emaDecay,
+        Path cacheDir, Path output) {
 
     static final List<String> ENCODERS = List.of("minilm-int8", "minilm-fp32", "onnx");
     static final List<String> HEADS = List.of("skip_connection", "linear", "gated", "widening", "normalize", "empty");
@@ -137,6 +138,10 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
         int seed = trainer.integer("seed", 42, 0);
         String sampler = trainer.choice("sampler", "random", List.of("random", "balance"));
         int labels = trainer.integer("labels_per_batch", 8, 2);
+        double ema = trainer.number("ema_decay", 0);
+        if (!(ema >= 0 && ema < 1)) {
+            throw new IllegalArgumentException("trainer.ema_decay must be in [0, 1) (0 = off, e.g. 0.999), got " + ema);
+        }
         if (sampler.equals("balance") && kind.equals("pairs")) {
             throw new IllegalArgumentException("trainer.sampler balance needs group data (data.kind: groups)");
         }
@@ -152,7 +157,7 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
         root.finish();
         return new TrainConfig(encoder, onnxModel, onnxTokenizer, onnxDim, head, headOutput, loss, lossSettings,
                 miner, minerSettings,
-                kind, train, validation, epochs, batch, lr, seed, sampler, labels, cache, output);
+                kind, train, validation, epochs, batch, lr, seed, sampler, labels, ema, cache, output);
     }
 
     /** Class-weight losses need a class count and a width, known only from the data and the head; any will do here. */

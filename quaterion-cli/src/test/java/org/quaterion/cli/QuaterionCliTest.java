@@ -84,6 +84,9 @@ class QuaterionCliTest {
         assertMessage("model.head is 'mlp'; valid values: [skip_connection",
                 () -> TrainConfig.read(config(ok.replace("head: skip_connection", "head: mlp"))));
         assertMessage("missing output", () -> TrainConfig.read(config(ok.replace("output: out\n", ""))));
+        assertMessage("trainer.ema_decay must be in [0, 1)",
+                () -> TrainConfig.read(config(ok.replace("epochs: 2", "epochs: 2\n  ema_decay: 1"))));
+        assertEquals(0.99, TrainConfig.read(config(ok.replace("epochs: 2", "epochs: 2\n  ema_decay: 0.99"))).emaDecay());
         assertMessage("trainer.epochs must be an integer >= 1",
                 () -> TrainConfig.read(config(ok.replace("epochs: 2", "epochs: zero"))));
         assertMessage("unknown key [extra]", () -> TrainConfig.read(config(ok + "extra: 1\n")));

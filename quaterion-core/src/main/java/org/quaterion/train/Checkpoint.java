@@ -24,7 +24,7 @@ import org.quaterion.models.internal.JsonFiles;
  * A training checkpoint directory, written atomically (temporary sibling, then rename):
  * {@code state.json} (epoch, step, seed, early-stopping state, history, SHA-256 of every array file),
  * {@code parameters.ndlist} (model and loss parameters by name), {@code optimizer.ndlist} and, with a cross-batch
- * memory, {@code xbm.ndlist}. Reading verifies the checksums, so a truncated or corrupt checkpoint is reported
+ * memory, {@code xbm.ndlist}, and with a weight average, {@code ema.ndlist}. Reading verifies the checksums, so a truncated or corrupt checkpoint is reported
  * instead of resumed from.
  *
  * @param completedEpochs epochs finished
@@ -42,10 +42,12 @@ import org.quaterion.models.internal.JsonFiles;
  * @param xbmFull whether the memory has wrapped around
  * @param training how the run was set up (provenance, see {@code TrainingRecord}), or null for checkpoints written
  *     before it was recorded
+ * @param averaged name → the exponential moving average of each parameter ({@link TrainerConfig#withEma}), or null
+ *     when the run keeps none
  */
 public record Checkpoint(int completedEpochs, long globalStep, long seed, double best, int badEpochs, int bestEpoch,
         List<Map<String, Double>> history, Map<String, NDArray> parameters, Map<String, NDArray> optimizer,
-        NDArray[] xbm, int xbmPointer, boolean xbmFull, JsonObject training) {
+        NDArray[] xbm, int xbmPointer, boolean xbmFull, JsonObject training, Map<String, NDArray> averaged) {
 
     /** The format version written into {@code state.json}. */
     public static final int FORMAT = 1;
@@ -57,6 +59,7 @@ public record Checkpoint(int completedEpochs, long globalStep, long seed, double
     private static final String PARAMETERS = "parameters.ndlist";
     private static final String OPTIMIZER = "optimizer.ndlist";
     private static final String XBM = "xbm.ndlist";
+    private static final String EMA = "ema.ndlist";
 
     /**
      * Writes the checkpoint to {@code dir}, replacing what is there only once everything is written.
@@ -94,6 +97,10 @@ public record Checkpoint(int completedEpochs, long globalStep, long seed, double
             if (xbm != null) {
                 writeArrays(tmp.resolve(XBM), Map.of("embeddings", xbm[0], "groups", xbm[1]));
                 sums.addProperty(XBM, Checksums.sha256(tmp.resolve(XBM)));
+            }
+            if (averaged != null) {
+                writeArrays(tmp.resolve(EMA), averaged);
+                sums.addProperty(EMA, Checksums.sha256(tmp.resolve(EMA)));
             }
             state.add("sha256", sums);
             if (training != null) {
@@ -169,7 +176,8 @@ public record Checkpoint(int completedEpochs, long globalStep, long seed, double
                 history, readArrays(dir.resolve(PARAMETERS), manager),
                 sums.has(OPTIMIZER) ? readArrays(dir.resolve(OPTIMIZER), manager) : Map.of(), xbm, state.get("xbm_pointer").getAsInt(),
                 state.get("xbm_full").getAsBoolean(), state.has("training") && state.get("training").isJsonObject()
-                        ? state.getAsJsonObject("training") : null);
+                        ? state.getAsJsonObject("training") : null,
+                sums.has(EMA) ? readArrays(dir.resolve(EMA), manager) : null);
     }
 
     private static Map<String, NDArray> readArrays(Path file, NDManager manager) throws IOException {

@@ -58,6 +58,8 @@ final class Trainer<T> {
     private int bestEpoch;
     /** The best epoch's weights, kept when {@link TrainerConfig#restoresBest()}. */
     private BestWeights bestWeights;
+    /** The weights' moving average (withEma), or null. */
+    private WeightAverage ema;
     /** How this run is set up, recorded in checkpoints and the servable. */
     private JsonObject record;
 
@@ -87,6 +89,9 @@ final class Trainer<T> {
             bestWeights = new BestWeights(model.manager());
         }
         record = TrainingRecord.start(trainable, config, train, validation);
+        if (config.emaDecay() > 0) {
+            ema = new WeightAverage(model.manager(), config.emaDecay(), parameters);
+        }
         if (resumeFrom != null) {
             resume(resumeFrom);
         }
@@ -120,7 +125,9 @@ final class Trainer<T> {
                 row.put("lr", trainable.optimizer().learningRate() * factor(Math.max(0, globalStep - 1)));
                 row.put("train_loss", trainLoss);
                 if (validation != null) {
-                    row.put("validation_loss", runEpoch(validation, false, sums));
+                    // with an EMA, validation (and so early stopping and the best copy) is of the averaged weights
+                    row.put("validation_loss", ema == null ? runEpoch(validation, false, sums)
+                            : ema.swappedIn(parameters, () -> runEpoch(validation, false, sums)));
                 }
                 sums.forEach((k, v) -> row.put(k, v[0] / v[1]));
                 row.put("epoch_seconds", (System.nanoTime() - epochStart) / 1e9);
@@ -133,7 +140,7 @@ final class Trainer<T> {
                 stopped = earlyStop(row);
                 boolean improved = bestEpoch == epoch;
                 if (improved && bestWeights != null) {
-                    bestWeights.capture(parameters);
+                    bestWeights.capture(ema != null ? ema.values() : parameters);
                 }
                 if (config.checkpointEvery() > 0 && (epoch % config.checkpointEvery() == 0 || stopped || improved
                         || epoch == config.maxEpochs())) {
@@ -162,6 +169,10 @@ final class Trainer<T> {
             if (bestWeights != null) {
                 bestWeights.close();
                 bestWeights = null;
+            }
+            if (ema != null) {
+                ema.close();
+                ema = null;
             }
         }
         Path bestCheckpoint = bestEpoch == 0 || config.checkpointEvery() == 0 ? null
@@ -342,6 +353,9 @@ final class Trainer<T> {
                 boolean finite = clipGradients();
                 if (finite) {
                     trainable.optimizer().step(parameters, trainable.optimizer().learningRate() * factor(globalStep));
+                    if (ema != null) {
+                        ema.update(parameters);
+                    }
                 } else {
                     skippedSteps++;
                     LOG.warn("step {}: non-finite gradients (loss {}); the update is skipped ({} so far). Lower the "
@@ -479,9 +493,17 @@ final class Trainer<T> {
                 + "a margin of 0 that every tuple already satisfies", epoch);
     }
 
-    /** Puts the best epoch's weights back into the model when configured and a later epoch was worse. */
+    /**
+     * Puts the best epoch's weights back into the model when configured and a later epoch was worse; with an EMA,
+     * the model ends with the averaged weights (the best epoch's average when the best is restored).
+     */
     private void restoreBest() {
-        if (bestWeights == null || bestEpoch == 0 || (bestEpoch == epoch && !interrupted)) {
+        if (ema != null && (bestWeights == null || bestEpoch == 0)) {
+            ema.copyInto(parameters);
+            LOG.info("the model holds the moving average of its weights (decay {})", config.emaDecay());
+            return;
+        }
+        if (bestWeights == null || bestEpoch == 0 || (ema == null && bestEpoch == epoch && !interrupted)) {
             return;
         }
         bestWeights.restoreInto(parameters);
@@ -506,7 +528,7 @@ final class Trainer<T> {
             }
             new Checkpoint(epoch, globalStep, config.seed(), best, badEpochs, bestEpoch, history, params,
                     trainable.optimizer().state(manager), memory, xbm == null ? 0 : xbm.pointer(),
-                    xbm != null && xbm.isFull(), record).write(dir);
+                    xbm != null && xbm.isFull(), record, ema == null ? null : ema.values()).write(dir);
         }
         List<Path> all = Checkpoint.list(config.outputDir());
         for (int i = 0; i < all.size() - config.keepCheckpoints(); i++) {
@@ -544,6 +566,14 @@ final class Trainer<T> {
                         saved.toType(e.getValue().getDataType(), false));
             }
             trainable.optimizer().restore(c.optimizer(), model.manager().newSubManager());
+            if (ema != null) {
+                if (c.averaged() != null) {
+                    ema.load(c.averaged());
+                } else {
+                    ema.load(parameters); // the resumed weights (the average was created before the resume)
+                    LOG.warn("checkpoint {} has no weight average: the average restarts from its weights", dir);
+                }
+            }
             XbmConfig xbmConfig = trainable.xbm();
             if (xbmConfig != null) {
                 xbm = new XbmBuffer(model.manager(), xbmConfig.bufferSize(), model.embeddingSize(),
@@ -561,9 +591,10 @@ final class Trainer<T> {
             if (bestWeights != null && bestEpoch > 0) {
                 Path bestDir = Checkpoint.directory(config.outputDir(), bestEpoch);
                 if (bestEpoch == epoch) {
-                    bestWeights.capture(parameters);
+                    bestWeights.capture(ema != null ? ema.values() : parameters);
                 } else if (java.nio.file.Files.isDirectory(bestDir)) {
-                    bestWeights.capture(Checkpoint.read(bestDir, manager).parameters());
+                    Checkpoint b = Checkpoint.read(bestDir, manager);
+                    bestWeights.capture(ema != null && b.averaged() != null ? b.averaged() : b.parameters());
                 } else {
                     LOG.warn("the best epoch's checkpoint {} is gone: the weights at the end of this fit are restored "
                             + "only if a later epoch improves", bestDir);

@@ -24,11 +24,12 @@ import java.nio.file.Path;
  *     (refused by default)
  * @param gradCacheBatch GradCache mini-batch size: a training batch larger than this is embedded in mini-batches (0 =
  *     off; see {@link #withGradCache})
+ * @param emaDecay decay of the exponential moving average of the weights (0 = off; see {@link #withEma})
  */
 public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStopping earlyStopping,
         double gradientClipNorm, LearningRateSchedule schedule, Path outputDir, MetricsFormat metricsFormat,
         int checkpointEvery, int keepCheckpoints, boolean progressBar, Boolean restoreBest,
-        boolean allowResumeMismatch, int gradCacheBatch) {
+        boolean allowResumeMismatch, int gradCacheBatch, double emaDecay) {
 
     /**
      * Quaterion's trainer defaults: train until early stopping on {@code validation_loss} (patience 3), seed 42,
@@ -39,7 +40,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public static TrainerConfig defaults() {
         return new TrainerConfig(-1, 42, null, EarlyStopping.defaults(), 0, LearningRateSchedule.constant(), null,
-                MetricsFormat.CSV, 0, 2, true, null, false, 0);
+                MetricsFormat.CSV, 0, 2, true, null, false, 0, 0);
     }
 
     /** The format of the per-epoch metrics file. */
@@ -58,6 +59,9 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
         }
         if (gradientClipNorm < 0 || Double.isNaN(gradientClipNorm)) {
             throw new IllegalArgumentException("gradientClipNorm must be >= 0 (0 = off), got " + gradientClipNorm);
+        }
+        if (!(emaDecay >= 0 && emaDecay < 1)) {
+            throw new IllegalArgumentException("emaDecay must be in [0, 1) (0 = off; e.g. 0.999), got " + emaDecay);
         }
         if (gradCacheBatch < 0) {
             throw new IllegalArgumentException("gradCacheBatch must be >= 0 (0 = off), got " + gradCacheBatch);
@@ -86,7 +90,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withMaxEpochs(int epochs) {
         return new TrainerConfig(epochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay);
     }
 
     /**
@@ -97,7 +101,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withSeed(long newSeed) {
         return new TrainerConfig(maxEpochs, newSeed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay);
     }
 
     /**
@@ -108,7 +112,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withDevice(Device newDevice) {
         return new TrainerConfig(maxEpochs, seed, newDevice, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay);
     }
 
     /**
@@ -119,7 +123,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withEarlyStopping(EarlyStopping rule) {
         return new TrainerConfig(maxEpochs, seed, device, rule, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay);
     }
 
     /**
@@ -130,7 +134,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withGradientClipNorm(double maxNorm) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, maxNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay);
     }
 
     /**
@@ -141,7 +145,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withSchedule(LearningRateSchedule newSchedule) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, newSchedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay);
     }
 
     /**
@@ -153,7 +157,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
     public TrainerConfig withOutputDir(Path dir) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, dir,
                 metricsFormat, dir == null ? 0 : Math.max(checkpointEvery, 1), keepCheckpoints, progressBar,
-                restoreBest, allowResumeMismatch, gradCacheBatch);
+                restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay);
     }
 
     /**
@@ -164,7 +168,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withMetricsFormat(MetricsFormat format) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                format, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch);
+                format, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay);
     }
 
     /**
@@ -176,7 +180,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withCheckpoints(int everyEpochs, int keep) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, everyEpochs, keep, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch);
+                metricsFormat, everyEpochs, keep, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay);
     }
 
     /**
@@ -187,7 +191,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withProgressBar(boolean show) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, show, restoreBest, allowResumeMismatch, gradCacheBatch);
+                metricsFormat, checkpointEvery, keepCheckpoints, show, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay);
     }
 
     /**
@@ -199,7 +203,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withRestoreBest(boolean restore) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restore, allowResumeMismatch, gradCacheBatch);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restore, allowResumeMismatch, gradCacheBatch, emaDecay);
     }
 
     /**
@@ -216,7 +220,24 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
     public TrainerConfig withGradCache(int miniBatch) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
                 metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch,
-                miniBatch);
+                miniBatch, emaDecay);
+    }
+
+    /**
+     * An exponential moving average of the trainable weights (timm's {@code ModelEmaV2}, PyTorch's
+     * {@code AveragedModel} with an EMA function): after every applied optimizer step {@code ema ← decay · ema +
+     * (1 − decay) · w}, starting from the weights at the start of the fit. Validation (loss, metrics, early stopping)
+     * runs on the averaged weights, the best-epoch copy is of the averaged weights, and when {@code fit} ends the
+     * model holds the averaged weights (or the best epoch's), so {@code saveServable} saves them. Checkpoints keep
+     * both, and a resume continues both exactly.
+     *
+     * @param decay in (0, 1), e.g. 0.999 (about the last 1,000 steps); 0 turns it off
+     * @return a new config
+     */
+    public TrainerConfig withEma(double decay) {
+        return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch,
+                gradCacheBatch, decay);
     }
 
     /**
@@ -238,6 +259,6 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withResumeMismatchAllowed(boolean allow) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allow, gradCacheBatch);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allow, gradCacheBatch, emaDecay);
     }
 }

@@ -48,6 +48,9 @@ final class TrainingRecord {
         trainer.addProperty("checkpoint_every", config.checkpointEvery());
         trainer.addProperty("keep_checkpoints", config.keepCheckpoints());
         trainer.addProperty("restore_best", config.restoresBest());
+        if (config.emaDecay() > 0) {
+            trainer.addProperty("ema_decay", config.emaDecay());
+        }
         trainer.addProperty("xbm", model.xbm() != null);
         trainer.addProperty("cache", model.cacheConfig() != null);
         json.add("trainer", trainer);

@@ -345,12 +345,12 @@ class TrainingTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray w = m.create(new float[] {1, 2, 3});
             new Checkpoint(1, 10, 42, 0.5, 0, 1, List.of(Map.of("epoch", 0.0)), Map.of("head.w", w), Map.of(), null,
-                    0, false, null).write(dir);
+                    0, false, null, null).write(dir);
             NDArray closed = m.create(new float[] {9});
             closed.close();
             assertThrows(RuntimeException.class, () -> new Checkpoint(2, 20, 42, 0.4, 0, 2, List.of(),
                     Map.of("head.w", m.create(new float[] {4, 5, 6}), "head.b", closed), Map.of(), null, 0, false,
-                    null).write(dir));
+                    null, null).write(dir));
             Checkpoint previous = Checkpoint.read(dir, m);
             assertEquals(1, previous.completedEpochs());
             assertEquals(3f, previous.parameters().get("head.w").toFloatArray()[2]);
