@@ -1,0 +1,2 @@
+/** Classifiers on top of a similarity model's embeddings (inference): {@link LinearClassifier}. */
+package org.quaterion.models.classify;
