@@ -2,6 +2,7 @@ package org.quaterion.dataset;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.quaterion.augment.Augmentation;
 
 /**
  * Batches of pair samples for a {@code PairwiseLoss}, in Quaterion's layout ({@link PairBatch}): n pairs become 2n
@@ -18,7 +19,57 @@ public final class PairsSimilarityDataLoader<T> extends SimilarityDataLoader<Sim
      * @param options batching options (batch size counts pairs)
      */
     public PairsSimilarityDataLoader(List<SimilarityPairSample<T>> dataset, LoaderOptions options) {
+        this(dataset, options, null, 0);
+    }
+
+    private final Augmentation<T> augmentation;
+    private final long augmentationSeed;
+
+    private PairsSimilarityDataLoader(List<SimilarityPairSample<T>> dataset, LoaderOptions options,
+            Augmentation<T> augmentation, long augmentationSeed) {
         super(dataset, options);
+        this.augmentation = augmentation;
+        this.augmentationSeed = augmentationSeed;
+    }
+
+    /**
+     * The same loader with augmented records: both members of each pair (and its explicit negatives) are transformed
+     * independently, each with a generator seeded by ({@code seed}, epoch, row, member), so an epoch's batches are the
+     * same in every run and after a resume.
+     *
+     * @param augmentation the transform (e.g. {@code TextAugmentation})
+     * @param seed the augmentation seed
+     * @return the new loader
+     */
+    public PairsSimilarityDataLoader<T> withAugmentation(Augmentation<T> augmentation, long seed) {
+        return new PairsSimilarityDataLoader<>(dataset(), options(),
+                java.util.Objects.requireNonNull(augmentation, "augmentation"), seed);
+    }
+
+    @Override
+    public boolean augments() {
+        return augmentation != null;
+    }
+
+    @Override
+    protected PairBatch<T> collate(List<SimilarityPairSample<T>> samples, int[] rows, int epoch) {
+        if (augmentation == null) {
+            return collate(samples, rows);
+        }
+        List<SimilarityPairSample<T>> augmented = new ArrayList<>(samples.size());
+        for (int i = 0; i < samples.size(); i++) {
+            SimilarityPairSample<T> p = samples.get(i);
+            List<T> negatives = new ArrayList<>(p.negatives().size());
+            for (int j = 0; j < p.negatives().size(); j++) {
+                negatives.add(augmentation.apply(p.negatives().get(j), Augmentation.random(augmentationSeed, epoch,
+                        rows[i], 2 + j)));
+            }
+            augmented.add(new SimilarityPairSample<>(
+                    augmentation.apply(p.objA(), Augmentation.random(augmentationSeed, epoch, rows[i], 0)),
+                    augmentation.apply(p.objB(), Augmentation.random(augmentationSeed, epoch, rows[i], 1)),
+                    p.score(), p.subgroup(), negatives));
+        }
+        return collate(augmented, rows);
     }
 
     @Override

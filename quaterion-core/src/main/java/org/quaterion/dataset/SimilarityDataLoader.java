@@ -134,11 +134,34 @@ public abstract class SimilarityDataLoader<S, B> {
      */
     public BatchStream<B> epoch(int epoch) {
         List<int[]> rows = batchRows(epoch);
-        return options.prefetch() == 0 ? new BatchStream<>(rows.stream().map(this::batch).iterator(), null)
-                : BatchStream.prefetching(rows, this::batch, options.prefetch());
+        return options.prefetch() == 0 ? new BatchStream<>(rows.stream().map(r -> batch(r, epoch)).iterator(), null)
+                : BatchStream.prefetching(rows, r -> batch(r, epoch), options.prefetch());
     }
 
-    private B batch(int[] rows) {
+    /**
+     * Builds the batch of some rows in an epoch: {@link #collate(List, int[])} by default; a loader that augments
+     * records overrides it (the epoch seeds the augmentation, so a resumed epoch sees the same records).
+     *
+     * @param samples the rows' samples, in order
+     * @param rows their dataset rows
+     * @param epoch the epoch
+     * @return the batch
+     */
+    protected B collate(List<S> samples, int[] rows, int epoch) {
+        return collate(samples, rows);
+    }
+
+    /**
+     * Whether batches change records between epochs (augmentation): a frozen-encoder cache, which encodes each
+     * dataset row once, cannot serve such a loader.
+     *
+     * @return false by default
+     */
+    public boolean augments() {
+        return false;
+    }
+
+    private B batch(int[] rows, int epoch) {
         List<S> samples = new ArrayList<>(rows.length);
         for (int r : rows) {
             S s = dataset.get(r);
@@ -147,7 +170,7 @@ public abstract class SimilarityDataLoader<S, B> {
             }
             samples.add(s);
         }
-        return collate(samples, rows);
+        return collate(samples, rows, epoch);
     }
 
     /**

@@ -90,6 +90,14 @@ final class ModelCache<T> implements AutoCloseable {
         if (cached.isEmpty()) {
             return null;
         }
+        for (SimilarityDataLoader<?, ?> loader : validation == null ? List.of(train) : List.of(train, validation)) {
+            if (loader.augments()) {
+                throw new IllegalArgumentException("the " + (loader == train ? "training" : "validation") + " loader "
+                        + "augments its records, but the frozen-encoder cache encodes each dataset row once and would "
+                        + "train on the unaugmented records; turn the cache off (configureCaches returns null) or the "
+                        + "augmentation off");
+            }
+        }
         boolean skipRead = cached.size() == model.encoders().size() && config.keyExtractors().isEmpty();
         ModelCache<T> cache = new ModelCache<>(model, config, skipRead);
         try {

@@ -265,6 +265,11 @@ class CacheTest {
                 CacheConfig.<float[]>of(CacheType.AUTO).withKeyExtractors(Map.of("nope", r -> "k")),
                 new TripletLoss(), train, null, new AtomicInteger()));
         assertTrue(e.getMessage().contains("unknown encoder 'nope'"), e.getMessage());
+        IllegalArgumentException augmented = assertThrows(IllegalArgumentException.class, () -> fit(
+                CacheConfig.of(CacheType.AUTO), new TripletLoss(), train.withAugmentation(
+                        org.quaterion.augment.ImageAugmentation.builder(3, 4, 1).optHorizontalFlip(0.5).build(), 1, 0),
+                null, new AtomicInteger()));
+        assertTrue(augmented.getMessage().contains("augments its records"), augmented.getMessage());
         IllegalArgumentException trainable = assertThrows(IllegalArgumentException.class, () -> {
             try (TrainableModel<float[]> model = new TrainableModel<>() {
                 @Override
