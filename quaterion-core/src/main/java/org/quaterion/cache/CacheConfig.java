@@ -15,11 +15,13 @@ import java.util.Map;
  * @param precision storage precision of the cached embeddings
  * @param prebuilt per-encoder caches built elsewhere (a Spark job, {@code quaterion cache}), opened instead of filled;
  *     each needs a key extractor returning the keys the cache was built with
+ * @param augmentedViews with an augmenting training loader: how many augmented encodings of each record are cached
+ *     (0: an augmenting loader is refused; see {@link #withAugmentedViews})
  * @param <T> record type
  */
 public record CacheConfig<T>(CacheType cacheType, Map<String, CacheType> mapping,
         Map<String, KeyExtractor<T>> keyExtractors, int batchSize, Path saveDir, Precision precision,
-        Map<String, Path> prebuilt) {
+        Map<String, Path> prebuilt, int augmentedViews) {
 
     /** Storage precision. */
     public enum Precision {
@@ -33,6 +35,9 @@ public record CacheConfig<T>(CacheType cacheType, Map<String, CacheType> mapping
     public CacheConfig {
         if (cacheType == null || precision == null) {
             throw new IllegalArgumentException("cacheType and precision must not be null");
+        }
+        if (augmentedViews < 0) {
+            throw new IllegalArgumentException("augmentedViews must be >= 0 (0 = none), got " + augmentedViews);
         }
         if (batchSize < 1) {
             throw new IllegalArgumentException("the cache fill batchSize must be >= 1, got " + batchSize);
@@ -50,7 +55,7 @@ public record CacheConfig<T>(CacheType cacheType, Map<String, CacheType> mapping
      * @return the config
      */
     public static <T> CacheConfig<T> of(CacheType type) {
-        return new CacheConfig<>(type, Map.of(), Map.of(), 32, null, Precision.FLOAT32, Map.of());
+        return new CacheConfig<>(type, Map.of(), Map.of(), 32, null, Precision.FLOAT32, Map.of(), 0);
     }
 
     /**
@@ -60,7 +65,7 @@ public record CacheConfig<T>(CacheType cacheType, Map<String, CacheType> mapping
      * @return a new config
      */
     public CacheConfig<T> withSaveDir(Path dir) {
-        return new CacheConfig<>(cacheType, mapping, keyExtractors, batchSize, dir, precision, prebuilt);
+        return new CacheConfig<>(cacheType, mapping, keyExtractors, batchSize, dir, precision, prebuilt, augmentedViews);
     }
 
     /**
@@ -70,7 +75,7 @@ public record CacheConfig<T>(CacheType cacheType, Map<String, CacheType> mapping
      * @return a new config
      */
     public CacheConfig<T> withBatchSize(int size) {
-        return new CacheConfig<>(cacheType, mapping, keyExtractors, size, saveDir, precision, prebuilt);
+        return new CacheConfig<>(cacheType, mapping, keyExtractors, size, saveDir, precision, prebuilt, augmentedViews);
     }
 
     /**
@@ -80,7 +85,7 @@ public record CacheConfig<T>(CacheType cacheType, Map<String, CacheType> mapping
      * @return a new config
      */
     public CacheConfig<T> withPrecision(Precision p) {
-        return new CacheConfig<>(cacheType, mapping, keyExtractors, batchSize, saveDir, p, prebuilt);
+        return new CacheConfig<>(cacheType, mapping, keyExtractors, batchSize, saveDir, p, prebuilt, augmentedViews);
     }
 
     /**
@@ -90,7 +95,7 @@ public record CacheConfig<T>(CacheType cacheType, Map<String, CacheType> mapping
      * @return a new config
      */
     public CacheConfig<T> withMapping(Map<String, CacheType> types) {
-        return new CacheConfig<>(cacheType, types, keyExtractors, batchSize, saveDir, precision, prebuilt);
+        return new CacheConfig<>(cacheType, types, keyExtractors, batchSize, saveDir, precision, prebuilt, augmentedViews);
     }
 
     /**
@@ -100,7 +105,7 @@ public record CacheConfig<T>(CacheType cacheType, Map<String, CacheType> mapping
      * @return a new config
      */
     public CacheConfig<T> withKeyExtractors(Map<String, KeyExtractor<T>> extractors) {
-        return new CacheConfig<>(cacheType, mapping, extractors, batchSize, saveDir, precision, prebuilt);
+        return new CacheConfig<>(cacheType, mapping, extractors, batchSize, saveDir, precision, prebuilt, augmentedViews);
     }
 
     /**
@@ -111,7 +116,27 @@ public record CacheConfig<T>(CacheType cacheType, Map<String, CacheType> mapping
      * @return a new config
      */
     public CacheConfig<T> withPrebuilt(Map<String, Path> dirs) {
-        return new CacheConfig<>(cacheType, mapping, keyExtractors, batchSize, saveDir, precision, dirs);
+        return new CacheConfig<>(cacheType, mapping, keyExtractors, batchSize, saveDir, precision, dirs, augmentedViews);
+    }
+
+    /**
+     * Cached augmented views: with a training loader that augments its records
+     * ({@code GroupSimilarityDataLoader.withAugmentation}), the fill encodes {@code k} augmented versions of every
+     * training record (variant j is what the uncached loader gives in epoch {@code j / views}, view
+     * {@code j % views}), and epoch e's view v of a record reads variant {@code (e · views + v + seed) mod k}. The
+     * frozen encoder then runs k times per record once, instead of once per record per epoch; the epochs cycle
+     * through k augmentations instead of drawing fresh ones. k must be at least the loader's views per record. Keys
+     * name the variant and the cached data's fingerprint covers the augmented records, so another augmentation (or
+     * k) refills a persisted cache.
+     *
+     * @param k variants per record, at least 1
+     * @return a new config
+     */
+    public CacheConfig<T> withAugmentedViews(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("augmented views per record must be >= 1, got " + k);
+        }
+        return new CacheConfig<>(cacheType, mapping, keyExtractors, batchSize, saveDir, precision, prebuilt, k);
     }
 
     /**

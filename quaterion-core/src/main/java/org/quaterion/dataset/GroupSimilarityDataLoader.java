@@ -59,6 +59,11 @@ public final class GroupSimilarityDataLoader<T> extends SimilarityDataLoader<Sim
     }
 
     @Override
+    public AugmentationSpec augmentationSpec() {
+        return augmentation == null ? null : new AugmentationSpec(augmentation, views, augmentationSeed);
+    }
+
+    @Override
     protected GroupBatch<T> collate(List<SimilarityGroupSample<T>> samples, int[] rows, int epoch) {
         if (augmentation == null) {
             return collate(samples, rows);

@@ -161,6 +161,24 @@ public abstract class SimilarityDataLoader<S, B> {
         return false;
     }
 
+    /**
+     * The augmentation of a group loader's records, for a cache of augmented views; null when there is none.
+     *
+     * @return the augmentation, its views per record and its seed, or null
+     */
+    public AugmentationSpec augmentationSpec() {
+        return null;
+    }
+
+    /**
+     * A loader's augmentation: the transform, the records per sample and the seed.
+     *
+     * @param augmentation the transform (of the loader's record type)
+     * @param views records per sample
+     * @param seed the augmentation seed
+     */
+    public record AugmentationSpec(org.quaterion.augment.Augmentation<?> augmentation, int views, long seed) {}
+
     private B batch(int[] rows, int epoch) {
         List<S> samples = new ArrayList<>(rows.length);
         for (int r : rows) {

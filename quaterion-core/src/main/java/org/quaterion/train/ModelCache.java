@@ -39,7 +39,8 @@ final class ModelCache<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
 
     /** What a loader's rows are called in keys, and their labels (for batches that skip reading records). */
-    private record Split(String name, long[] groups, double[] scores, long[] subgroups, String[][] negativeKeys) {}
+    private record Split(String name, long[] groups, double[] scores, long[] subgroups, String[][] negativeKeys,
+            SimilarityDataLoader.AugmentationSpec augmentation, int variants) {}
 
     private final SimilarityModel<T> model;
     private final CacheConfig<T> config;
@@ -90,14 +91,7 @@ final class ModelCache<T> implements AutoCloseable {
         if (cached.isEmpty()) {
             return null;
         }
-        for (SimilarityDataLoader<?, ?> loader : validation == null ? List.of(train) : List.of(train, validation)) {
-            if (loader.augments()) {
-                throw new IllegalArgumentException("the " + (loader == train ? "training" : "validation") + " loader "
-                        + "augments its records, but the frozen-encoder cache encodes each dataset row once and would "
-                        + "train on the unaugmented records; turn the cache off (configureCaches returns null) or the "
-                        + "augmentation off");
-            }
-        }
+        checkAugmentation(config, train, validation);
         boolean skipRead = cached.size() == model.encoders().size() && config.keyExtractors().isEmpty();
         ModelCache<T> cache = new ModelCache<>(model, config, skipRead);
         try {
@@ -109,6 +103,34 @@ final class ModelCache<T> implements AutoCloseable {
         return cache;
     }
 
+    /** An augmenting loader is served only by cached augmented views of a group training loader. */
+    private static void checkAugmentation(CacheConfig<?> config, SimilarityDataLoader<?, ?> train,
+            SimilarityDataLoader<?, ?> validation) {
+        if (validation != null && validation.augments()) {
+            throw new IllegalArgumentException("the validation loader augments its records; with a frozen-encoder "
+                    + "cache, validate on unaugmented records (a loader without withAugmentation)");
+        }
+        if (!train.augments()) {
+            return;
+        }
+        SimilarityDataLoader.AugmentationSpec spec = train.augmentationSpec();
+        if (spec == null || config.augmentedViews() == 0) {
+            throw new IllegalArgumentException("the training loader augments its records, but the frozen-encoder cache "
+                    + "encodes each dataset row once and would train on the unaugmented records; cache augmented "
+                    + "views (CacheConfig.withAugmentedViews(k), group loaders), or turn the cache off "
+                    + "(configureCaches returns null) or the augmentation off");
+        }
+        if (!config.keyExtractors().isEmpty()) {
+            throw new IllegalArgumentException("cached augmented views are keyed by dataset row and variant; remove the "
+                    + "key extractors");
+        }
+        if (config.augmentedViews() < spec.views()) {
+            throw new IllegalArgumentException("the loader gives " + spec.views() + " views per record but the cache "
+                    + "keeps " + config.augmentedViews() + " augmented variants; use withAugmentedViews(k) with k >= "
+                    + spec.views());
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private void fill(List<String> cached, SimilarityDataLoader<?, ?> train, SimilarityDataLoader<?, ?> validation,
             java.util.function.BooleanSupplier stop) throws IOException {
@@ -117,6 +139,10 @@ final class ModelCache<T> implements AutoCloseable {
         List<String> conflicts = new ArrayList<>();
         for (SimilarityDataLoader<?, ?> loader : validation == null ? List.of(train) : List.of(train, validation)) {
             String split = loader == train ? "train" : "val";
+            SimilarityDataLoader.AugmentationSpec augmentation = loader.augmentationSpec();
+            int variants = augmentation == null ? 0 : config.augmentedViews();
+            org.quaterion.augment.Augmentation<T> transform = augmentation == null ? null
+                    : (org.quaterion.augment.Augmentation<T>) augmentation.augmentation();
             List<?> data = loader.dataset();
             int n = data.size();
             long[] groups = null;
@@ -133,7 +159,15 @@ final class ModelCache<T> implements AutoCloseable {
                 if (sample instanceof SimilarityGroupSample<?> g) {
                     groups = groups == null ? new long[n] : groups;
                     groups[row] = g.group();
-                    for (String name : cached) {
+                    for (int j = 0; j < variants; j++) {
+                        // variant j is what an uncached loader gives in epoch j / views, view j % views
+                        T variant = transform.apply((T) g.obj(), org.quaterion.augment.Augmentation.random(
+                                augmentation.seed(), j / augmentation.views(), row, j % augmentation.views()));
+                        for (String name : cached) {
+                            add(unique.get(name), name, variant, split + ":" + row + ":aug" + j, conflicts);
+                        }
+                    }
+                    for (String name : variants > 0 ? List.<String>of() : cached) {
                         add(unique.get(name), name, (T) g.obj(), split + ":" + row, conflicts);
                     }
                 } else {
@@ -157,7 +191,7 @@ final class ModelCache<T> implements AutoCloseable {
                     }
                 }
             }
-            splits.put(loader, new Split(split, groups, scores, subgroups, negativeKeys));
+            splits.put(loader, new Split(split, groups, scores, subgroups, negativeKeys, augmentation, variants));
         }
         if (!conflicts.isEmpty()) {
             throw new IllegalArgumentException("the key extractor gives one key to different records, which would "
@@ -234,11 +268,14 @@ final class ModelCache<T> implements AutoCloseable {
             public Object next() {
                 int[] r = rows.next();
                 if (split.groups() != null) {
-                    long[] g = new long[r.length];
-                    for (int i = 0; i < r.length; i++) {
-                        g[i] = split.groups()[r[i]];
+                    int views = split.augmentation() == null ? 1 : split.augmentation().views();
+                    long[] g = new long[r.length * views];
+                    int[] recordRows = new int[r.length * views];
+                    for (int i = 0; i < g.length; i++) {
+                        recordRows[i] = r[i / views];
+                        g[i] = split.groups()[recordRows[i]];
                     }
-                    return new GroupBatch<T>(null, g, r);
+                    return new GroupBatch<T>(null, g, recordRows);
                 }
                 int n = r.length;
                 int k = 0;
@@ -273,9 +310,20 @@ final class ModelCache<T> implements AutoCloseable {
      * Cache keys by dataset row: one per record of a group batch, "a" and "b" sides for a pair batch, then the
      * content keys of the pairs' explicit negatives (in the batch's record order).
      */
-    private static List<String> rowKeys(Batch<?> batch, Split split) {
+    private static List<String> rowKeys(Batch<?> batch, Split split, int epoch) {
         List<String> keys = new ArrayList<>();
         boolean pairs = batch.match(g -> false, p -> true);
+        if (!pairs && split.augmentation() != null) {
+            // record k is view k % views of its row; epoch e, view v reads variant (e · views + v + seed) mod k
+            int views = split.augmentation().views();
+            int[] rows = batch.rows();
+            for (int k = 0; k < rows.length; k++) {
+                long variant = Math.floorMod((long) epoch * views + k % views + split.augmentation().seed(),
+                        (long) split.variants());
+                keys.add(split.name() + ":" + rows[k] + ":aug" + variant);
+            }
+            return keys;
+        }
         for (String side : pairs ? List.of(":a", ":b") : List.of("")) {
             for (int r : batch.rows()) {
                 keys.add(split.name() + ":" + r + side);
@@ -290,7 +338,8 @@ final class ModelCache<T> implements AutoCloseable {
     }
 
     /** The model's forward pass with cached encoder outputs. */
-    NDArray forward(Batch<T> batch, SimilarityDataLoader<?, ?> loader, NDManager manager, boolean training) {
+    NDArray forward(Batch<T> batch, SimilarityDataLoader<?, ?> loader, int epoch, NDManager manager,
+            boolean training) {
         Split split = splits.get(loader);
         List<T> records = batch.records();
         NDList outputs = new NDList();
@@ -305,7 +354,7 @@ final class ModelCache<T> implements AutoCloseable {
             if (extractor != null) {
                 records.forEach(r -> keys.add(extractor.key(r)));
             } else {
-                keys.addAll(rowKeys(batch, split));
+                keys.addAll(rowKeys(batch, split, epoch));
             }
             NDArray out = cache.lookup(keys, manager);
             outputs.add(out.getDevice().equals(manager.getDevice()) ? out : out.toDevice(manager.getDevice(), false));

@@ -326,7 +326,7 @@ final class Trainer<T> {
 
     private NDArray forward(Batch<T> batch, SimilarityDataLoader<?, ?> loader, NDManager manager, boolean training) {
         return cache == null ? model.forward(batch.records(), manager, training)
-                : cache.forward(batch, loader, manager, training);
+                : cache.forward(batch, loader, epoch, manager, training);
     }
 
     private double step(Batch<T> batch, SimilarityDataLoader<?, ?> loader, int index, Stage stage,
