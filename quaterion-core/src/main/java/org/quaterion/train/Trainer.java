@@ -194,10 +194,12 @@ final class Trainer<T> {
         SimilarityDataLoader<?, ?> loader = validation != null ? validation : train;
         List<float[]> rows = new ArrayList<>();
         List<Long> colours = new ArrayList<>();
+        boolean isGroupData = false;
         Iterator<?> batches = batches(loader, 0);
         try {
             while (batches.hasNext() && rows.size() < 1000) {
                 Batch<T> batch = next(batches);
+                isGroupData = batch.match(g -> true, p -> false);
                 try (NDManager manager = model.manager().newSubManager(); NDScope scope = new NDScope()) {
                     float[] flat = forward(batch, loader, manager, false).toType(DataType.FLOAT32, false)
                             .toFloatArray();
@@ -216,9 +218,18 @@ final class Trainer<T> {
         } finally {
             close(batches);
         }
+        long[] groups = colours.stream().mapToLong(Long::longValue).toArray();
+        org.quaterion.classify.ClassificationReport knn = null;
+        long classes = java.util.Arrays.stream(groups).distinct().count();
+        if (isGroupData && rows.size() >= 6 && classes >= 2 && classes <= 30) {
+            try (NDManager manager = model.manager().newSubManager()) {
+                knn = org.quaterion.classify.KnnClassifier.leaveOneOut(manager.create(rows.toArray(new float[0][])),
+                        groups, org.quaterion.distance.Distance.cosine(), 5,
+                        org.quaterion.classify.KnnClassifier.Vote.MAJORITY);
+            }
+        }
         TrainingReport.write(config.outputDir().resolve("report.html"), history, rows.toArray(new float[0][]),
-                colours.stream().mapToLong(Long::longValue).toArray(), "Training report: "
-                        + trainable.getClass().getSimpleName());
+                groups, knn, "Training report: " + trainable.getClass().getSimpleName());
     }
 
     private List<String> columns() {

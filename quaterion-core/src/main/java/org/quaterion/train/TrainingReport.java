@@ -15,9 +15,14 @@ import java.util.Set;
 
 /**
  * A self-contained {@code report.html} (inline SVG, no scripts, no network): loss and metric curves per epoch, the
- * per-epoch table, and a PCA map of sample embeddings coloured by group. Written atomically.
+ * per-epoch table, PCA and t-SNE maps of sample embeddings coloured by group, and for group data the confusion
+ * matrix of a leave-one-out kNN classification of those samples. Written atomically.
  */
 final class TrainingReport {
+
+    /** Points of the t-SNE map (exact t-SNE is O(n²) per step) and its steps. */
+    private static final int TSNE_POINTS = 500;
+    private static final int TSNE_ITERATIONS = 300;
 
     private static final String[] PALETTE = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
         "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
@@ -31,11 +36,12 @@ final class TrainingReport {
      * @param epochs per-epoch values, as {@link FitResult#epochs()}
      * @param embeddings sample embeddings {@code [n][d]} (may be empty)
      * @param groups the colour group of each sample
+     * @param knn the leave-one-out kNN classification of the samples (group data), or null
      * @param title the report title
      * @throws IOException when writing fails
      */
     public static void write(Path file, List<Map<String, Double>> epochs, float[][] embeddings, long[] groups,
-            String title) throws IOException {
+            org.quaterion.classify.ClassificationReport knn, String title) throws IOException {
         StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(escape(title))
                 .append("</title><style>body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:"
@@ -66,8 +72,22 @@ final class TrainingReport {
         }
         html.append("</table>");
         if (embeddings.length >= 3) {
+            double[][] pca = pca(embeddings);
             html.append("<h2>Embeddings (PCA, ").append(embeddings.length).append(" samples)</h2>")
-                    .append(map(embeddings, groups));
+                    .append("<div style=\"display:flex;flex-wrap:wrap;gap:1em\"><figure style=\"margin:0\">")
+                    .append(scatter(pca, groups)).append("<figcaption>PCA</figcaption></figure>");
+            int m = Math.min(TSNE_POINTS, embeddings.length);
+            if (m >= 8) {
+                float[][] sample = java.util.Arrays.copyOf(embeddings, m);
+                double[][] tsne = Tsne.embed(sample, java.util.Arrays.copyOf(pca, m), 30, TSNE_ITERATIONS);
+                html.append("<figure style=\"margin:0\">").append(scatter(tsne, java.util.Arrays.copyOf(groups, m)))
+                        .append("<figcaption>t-SNE (exact, perplexity 30, first ").append(m)
+                        .append(" samples)</figcaption></figure>");
+            }
+            html.append("</div><p>Colour = group (10 colours, repeating).</p>");
+        }
+        if (knn != null) {
+            html.append(confusion(knn));
         }
         html.append("</body></html>\n");
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
@@ -107,8 +127,27 @@ final class TrainingReport {
         return svg.toString();
     }
 
-    /** The first two principal components of the embeddings, as an SVG scatter plot. */
-    private static String map(float[][] embeddings, long[] groups) {
+    /** The confusion matrix of the kNN classification of the mapped samples, as a table. */
+    private static String confusion(org.quaterion.classify.ClassificationReport r) {
+        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "<h2>kNN classification of these samples</h2>"
+                + "<p>Leave-one-out, 5 nearest (cosine), majority vote: accuracy %.4f, macro F1 %.4f. Rows: true "
+                + "group; columns: predicted.</p><table><tr><th></th>", r.accuracy(), r.macroF1()));
+        for (long c : r.classes()) {
+            t.append("<th>").append(c).append("</th>");
+        }
+        t.append("<th>recall</th></tr>");
+        for (int i = 0; i < r.classes().length; i++) {
+            t.append("<tr><th>").append(r.classes()[i]).append("</th>");
+            for (long v : r.confusion()[i]) {
+                t.append("<td>").append(v).append("</td>");
+            }
+            t.append(String.format(Locale.ROOT, "<td>%.3f</td></tr>", r.recall(r.classes()[i])));
+        }
+        return t.append("</table>").toString();
+    }
+
+    /** The first two principal components of the embeddings. */
+    private static double[][] pca(float[][] embeddings) {
         int n = embeddings.length;
         int d = embeddings[0].length;
         double[] mean = new double[d];
@@ -133,8 +172,6 @@ final class TrainingReport {
         }
         double[][] axes = topComponents(cov, 2);
         double[][] xy = new double[n][2];
-        double[] lo = {Double.MAX_VALUE, Double.MAX_VALUE};
-        double[] hi = {-Double.MAX_VALUE, -Double.MAX_VALUE};
         for (int i = 0; i < n; i++) {
             for (int c = 0; c < 2; c++) {
                 double s = 0;
@@ -142,8 +179,20 @@ final class TrainingReport {
                     s += (embeddings[i][j] - mean[j]) * axes[c][j];
                 }
                 xy[i][c] = s;
-                lo[c] = Math.min(lo[c], s);
-                hi[c] = Math.max(hi[c], s);
+            }
+        }
+        return xy;
+    }
+
+    /** 2-d points as an SVG scatter plot coloured by group. */
+    private static String scatter(double[][] xy, long[] groups) {
+        int n = xy.length;
+        double[] lo = {Double.MAX_VALUE, Double.MAX_VALUE};
+        double[] hi = {-Double.MAX_VALUE, -Double.MAX_VALUE};
+        for (double[] p : xy) {
+            for (int c = 0; c < 2; c++) {
+                lo[c] = Math.min(lo[c], p[c]);
+                hi[c] = Math.max(hi[c], p[c]);
             }
         }
         int size = 460;
@@ -156,7 +205,7 @@ final class TrainingReport {
             svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\" "
                     + "fill-opacity=\"0.7\"><title>group %d</title></circle>", x, y, colour, groups[i]));
         }
-        return svg.append("</svg><p>Colour = group (10 colours, repeating).</p>").toString();
+        return svg.append("</svg>").toString();
     }
 
     /**
