@@ -269,7 +269,9 @@ public final class QuaterionCli implements Callable<Integer> {
                     result = Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(c.epochs())
                             .withSeed(c.seed()).withOutputDir(c.output())
                             .withEarlyStopping(new EarlyStopping(monitor, true, Integer.MAX_VALUE, 0))
-                            .withRestoreBest(true).withEma(c.emaDecay()), train, validation, resumeFrom);
+                            .withRestoreBest(true).withEma(c.emaDecay())
+                            .withTensorBoard(c.tensorBoard() ? c.output().resolve("tensorboard") : null), train,
+                            validation, resumeFrom);
                 } catch (java.util.concurrent.CancellationException e) {
                     System.err.println("interrupted while filling the cache: nothing partial was kept; run the same "
                             + "command again to start over");

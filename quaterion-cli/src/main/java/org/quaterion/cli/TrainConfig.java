@@ -42,13 +42,14 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * @param sampler {@code random} or {@code balance} (groups)
  * @param labelsPerBatch P of a balance sampler
  * @param emaDecay decay of the weights' moving average (0 = off)
+ * @param tensorBoard whether to write TensorBoard event files under {@code <output>/tensorboard}
  * @param cacheDir where the frozen-encoder cache persists, or null
  * @param output the output directory (servable, metrics, checkpoints)
  */
 record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxDim, String head, int headOutput,
         String loss, JsonObject lossSettings, String miner, JsonObject minerSettings, String kind, Path train, Path validation, int epochs,
         int batchSize, double learningRate, long seed, String sampler, int labelsPerBatch, double emaDecay,
-        Path cacheDir, Path output) {
+        boolean tensorBoard, Path cacheDir, Path output) {
 
     static final List<String> ENCODERS = List.of("minilm-int8", "minilm-fp32", "onnx");
     static final List<String> HEADS = List.of("skip_connection", "linear", "gated", "widening", "normalize", "empty");
@@ -139,6 +140,7 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
         String sampler = trainer.choice("sampler", "random", List.of("random", "balance"));
         int labels = trainer.integer("labels_per_batch", 8, 2);
         double ema = trainer.number("ema_decay", 0);
+        boolean tensorBoard = trainer.flag("tensorboard", false);
         if (!(ema >= 0 && ema < 1)) {
             throw new IllegalArgumentException("trainer.ema_decay must be in [0, 1) (0 = off, e.g. 0.999), got " + ema);
         }
@@ -157,7 +159,7 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
         root.finish();
         return new TrainConfig(encoder, onnxModel, onnxTokenizer, onnxDim, head, headOutput, loss, lossSettings,
                 miner, minerSettings,
-                kind, train, validation, epochs, batch, lr, seed, sampler, labels, ema, cache, output);
+                kind, train, validation, epochs, batch, lr, seed, sampler, labels, ema, tensorBoard, cache, output);
     }
 
     /** Class-weight losses need a class count and a width, known only from the data and the head; any will do here. */

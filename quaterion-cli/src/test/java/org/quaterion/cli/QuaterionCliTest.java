@@ -87,6 +87,8 @@ class QuaterionCliTest {
         assertMessage("trainer.ema_decay must be in [0, 1)",
                 () -> TrainConfig.read(config(ok.replace("epochs: 2", "epochs: 2\n  ema_decay: 1"))));
         assertEquals(0.99, TrainConfig.read(config(ok.replace("epochs: 2", "epochs: 2\n  ema_decay: 0.99"))).emaDecay());
+        assertTrue(TrainConfig.read(config(ok.replace("epochs: 2", "epochs: 2\n  tensorboard: true"))).tensorBoard());
+        assertMessage("tensorboard", () -> TrainConfig.read(config(ok.replace("epochs: 2", "epochs: 2\n  tensorboard: 3"))));
         assertMessage("trainer.epochs must be an integer >= 1",
                 () -> TrainConfig.read(config(ok.replace("epochs: 2", "epochs: zero"))));
         assertMessage("unknown key [extra]", () -> TrainConfig.read(config(ok + "extra: 1\n")));

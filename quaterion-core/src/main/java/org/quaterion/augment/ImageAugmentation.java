@@ -64,7 +64,8 @@ public final class ImageAugmentation implements Augmentation<float[]> {
             throw new IllegalArgumentException("the image has " + record.length + " values, not " + height + " x "
                     + width + " x " + channels + "; give the ImageAugmentation the images' shape");
         }
-        try (NDManager m = NDManager.newBaseManager()) {
+        // on the CPU, in the loader's thread: the transforms are small per-image operations, not work for a GPU
+        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
             NDArray x = m.create(record, new Shape(height, width, channels));
             if (cropMinScale < 1) {
                 x = crop(x, random);

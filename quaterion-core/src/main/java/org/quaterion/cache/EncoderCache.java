@@ -107,7 +107,7 @@ public final class EncoderCache implements AutoCloseable {
                 if (temporary == null) {
                     LOG.info("filling the cache of encoder '{}' ({} records): {}", name, keys.size(), problem);
                 }
-                fill(dir, encoder, keys, hashes, records, wanted, progress);
+                fill(dir, encoder, keys, hashes, records, wanted, device.getDevice(), progress);
             }
             return create(name, EmbeddingStore.open(dir), keys, device, type, temporary);
         } catch (IOException | RuntimeException e) {
@@ -148,11 +148,12 @@ public final class EncoderCache implements AutoCloseable {
     }
 
     static <T> void fill(Path dir, Encoder<T> encoder, List<String> keys, List<String> hashes,
-            List<T> records, CacheManifest template, java.util.function.BiConsumer<Integer, Integer> progress)
-            throws IOException {
+            List<T> records, CacheManifest template, ai.djl.Device device,
+            java.util.function.BiConsumer<Integer, Integer> progress) throws IOException {
         int batchSize = template.batchSize();
         EmbeddingStore.write(dir, keys, hashes, template, sink -> {
-            try (NDManager manager = NDManager.newBaseManager()) {
+            // the encoder's inputs on the model's device (the engine's default device may be another one)
+            try (NDManager manager = device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device)) {
                 for (int start = 0; start < records.size(); start += batchSize) {
                     List<T> batch = records.subList(start, Math.min(records.size(), start + batchSize));
                     try (NDScope scope = new NDScope(); NDManager step = manager.newSubManager()) {

@@ -77,7 +77,7 @@ public final class LocalCacheBuilder {
         CacheManifest template = new CacheManifest(CacheShard.FORMAT, name, EncoderCache.encoderFingerprint(name,
                 encoder), precision, batchSize, "", keys.size(), encoder.embeddingSize(), "local", List.of());
         long start = System.nanoTime();
-        EncoderCache.fill(dir, encoder, keys, hashes, records, template, (done, total) -> {
+        EncoderCache.fill(dir, encoder, keys, hashes, records, template, null, (done, total) -> {
             if (stop.getAsBoolean()) {
                 throw new java.util.concurrent.CancellationException("stop requested after " + done + " of " + total
                         + " records; nothing partial was kept");

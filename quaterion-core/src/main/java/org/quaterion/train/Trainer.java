@@ -60,6 +60,8 @@ final class Trainer<T> {
     private BestWeights bestWeights;
     /** The weights' moving average (withEma), or null. */
     private WeightAverage ema;
+    /** TensorBoard scalars (withTensorBoard), or null. */
+    private TensorBoardWriter tensorBoard;
     /** How this run is set up, recorded in checkpoints and the servable. */
     private JsonObject record;
 
@@ -99,6 +101,10 @@ final class Trainer<T> {
         if (xbmConfig != null && xbm == null) {
             xbm = new XbmBuffer(model.manager(), xbmConfig.bufferSize(), model.embeddingSize(), model.dataType());
         }
+        if (config.tensorBoardDir() != null) {
+            tensorBoard = TensorBoardWriter.open(config.tensorBoardDir());
+            LOG.info("TensorBoard events: {}", tensorBoard.file());
+        }
         MetricsLog log = config.outputDir() == null ? null
                 : new MetricsLog(config.outputDir(), config.metricsFormat(), columns());
         if (log != null && resumeFrom != null) {
@@ -133,6 +139,11 @@ final class Trainer<T> {
                 row.put("epoch_seconds", (System.nanoTime() - epochStart) / 1e9);
                 history.add(row);
                 progress.endEpoch(epoch, row);
+                for (Map.Entry<String, Double> e : row.entrySet()) {
+                    if (!e.getKey().equals("epoch") && !e.getKey().equals("global_step")) {
+                        logScalar(e.getKey(), e.getValue());
+                    }
+                }
                 if (log != null) {
                     log.append(row);
                 }
@@ -173,6 +184,14 @@ final class Trainer<T> {
             if (ema != null) {
                 ema.close();
                 ema = null;
+            }
+            if (tensorBoard != null) {
+                try {
+                    tensorBoard.close();
+                } catch (IOException e) {
+                    LOG.warn("could not close the TensorBoard event file: {}", e.toString());
+                }
+                tensorBoard = null;
             }
         }
         Path bestCheckpoint = bestEpoch == 0 || config.checkpointEvery() == 0 ? null
@@ -375,6 +394,7 @@ final class Trainer<T> {
                 }
                 zeroGradients(finite);
                 stepLosses.add(value);
+                logScalar("train_loss_step", value);
                 globalStep++;
             } else {
                 embeddings = forward(batch, loader, manager, false);
@@ -502,6 +522,24 @@ final class Trainer<T> {
         LOG.warn("every training step of epoch {} had a loss of exactly 0: nothing is being learned. Typical causes: "
                 + "a single group or class (no negatives), batches without positive pairs (use a BalanceSampler), or "
                 + "a margin of 0 that every tuple already satisfies", epoch);
+    }
+
+    /** One TensorBoard scalar at the global step; a failed write is reported once and logging stops. */
+    private void logScalar(String tag, double value) {
+        if (tensorBoard == null) {
+            return;
+        }
+        try {
+            tensorBoard.scalar(tag, value, globalStep);
+        } catch (IOException e) {
+            LOG.warn("TensorBoard events are no longer written ({}): {}", tensorBoard.file(), e.toString());
+            try {
+                tensorBoard.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            tensorBoard = null;
+        }
     }
 
     /**

@@ -25,11 +25,12 @@ import java.nio.file.Path;
  * @param gradCacheBatch GradCache mini-batch size: a training batch larger than this is embedded in mini-batches (0 =
  *     off; see {@link #withGradCache})
  * @param emaDecay decay of the exponential moving average of the weights (0 = off; see {@link #withEma})
+ * @param tensorBoardDir where TensorBoard event files go, or null for none (see {@link #withTensorBoard})
  */
 public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStopping earlyStopping,
         double gradientClipNorm, LearningRateSchedule schedule, Path outputDir, MetricsFormat metricsFormat,
         int checkpointEvery, int keepCheckpoints, boolean progressBar, Boolean restoreBest,
-        boolean allowResumeMismatch, int gradCacheBatch, double emaDecay) {
+        boolean allowResumeMismatch, int gradCacheBatch, double emaDecay, Path tensorBoardDir) {
 
     /**
      * Quaterion's trainer defaults: train until early stopping on {@code validation_loss} (patience 3), seed 42,
@@ -40,7 +41,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public static TrainerConfig defaults() {
         return new TrainerConfig(-1, 42, null, EarlyStopping.defaults(), 0, LearningRateSchedule.constant(), null,
-                MetricsFormat.CSV, 0, 2, true, null, false, 0, 0);
+                MetricsFormat.CSV, 0, 2, true, null, false, 0, 0, null);
     }
 
     /** The format of the per-epoch metrics file. */
@@ -90,7 +91,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withMaxEpochs(int epochs) {
         return new TrainerConfig(epochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay, tensorBoardDir);
     }
 
     /**
@@ -101,7 +102,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withSeed(long newSeed) {
         return new TrainerConfig(maxEpochs, newSeed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay, tensorBoardDir);
     }
 
     /**
@@ -112,7 +113,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withDevice(Device newDevice) {
         return new TrainerConfig(maxEpochs, seed, newDevice, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay, tensorBoardDir);
     }
 
     /**
@@ -123,7 +124,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withEarlyStopping(EarlyStopping rule) {
         return new TrainerConfig(maxEpochs, seed, device, rule, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay, tensorBoardDir);
     }
 
     /**
@@ -134,7 +135,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withGradientClipNorm(double maxNorm) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, maxNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay, tensorBoardDir);
     }
 
     /**
@@ -145,7 +146,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withSchedule(LearningRateSchedule newSchedule) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, newSchedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay, tensorBoardDir);
     }
 
     /**
@@ -157,7 +158,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
     public TrainerConfig withOutputDir(Path dir) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, dir,
                 metricsFormat, dir == null ? 0 : Math.max(checkpointEvery, 1), keepCheckpoints, progressBar,
-                restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay);
+                restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay, tensorBoardDir);
     }
 
     /**
@@ -168,7 +169,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withMetricsFormat(MetricsFormat format) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                format, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay);
+                format, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay, tensorBoardDir);
     }
 
     /**
@@ -180,7 +181,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withCheckpoints(int everyEpochs, int keep) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, everyEpochs, keep, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay);
+                metricsFormat, everyEpochs, keep, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay, tensorBoardDir);
     }
 
     /**
@@ -191,7 +192,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withProgressBar(boolean show) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, show, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay);
+                metricsFormat, checkpointEvery, keepCheckpoints, show, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay, tensorBoardDir);
     }
 
     /**
@@ -203,7 +204,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withRestoreBest(boolean restore) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restore, allowResumeMismatch, gradCacheBatch, emaDecay);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restore, allowResumeMismatch, gradCacheBatch, emaDecay, tensorBoardDir);
     }
 
     /**
@@ -220,7 +221,7 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
     public TrainerConfig withGradCache(int miniBatch) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
                 metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch,
-                miniBatch, emaDecay);
+                miniBatch, emaDecay, tensorBoardDir);
     }
 
     /**
@@ -237,7 +238,21 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
     public TrainerConfig withEma(double decay) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
                 metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch,
-                gradCacheBatch, decay);
+                gradCacheBatch, decay, tensorBoardDir);
+    }
+
+    /**
+     * TensorBoard event files (as Quaterion gets from Lightning): the training loss of every step and every value of
+     * the epoch table ({@code validation_loss}, metrics, {@code lr}) per epoch, at the global step, appended to an
+     * {@code events.out.tfevents.*} file in {@code dir} while the fit runs ({@code tensorboard --logdir dir}).
+     *
+     * @param dir the log directory (created if missing), or null for none
+     * @return a new config
+     */
+    public TrainerConfig withTensorBoard(Path dir) {
+        return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch,
+                gradCacheBatch, emaDecay, dir);
     }
 
     /**
@@ -259,6 +274,6 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      */
     public TrainerConfig withResumeMismatchAllowed(boolean allow) {
         return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allow, gradCacheBatch, emaDecay);
+                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allow, gradCacheBatch, emaDecay, tensorBoardDir);
     }
 }

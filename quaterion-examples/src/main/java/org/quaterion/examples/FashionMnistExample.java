@@ -97,8 +97,10 @@ public final class FashionMnistExample {
                 case "contrastive" -> new ContrastiveLoss();
                 case "arcface" -> ArcFaceLoss.builder().setNumClasses(10).setEmbeddingSize(dim).optScale(30)
                         .optMargin(0.3).build();
+                // cross-entropy of the network: softmax over the class weights and the normalised embedding / 0.05
+                case "ce" -> org.quaterion.loss.SoftmaxLoss.builder().setNumClasses(10).setEmbeddingSize(dim).build();
                 default -> throw new IllegalArgumentException("unknown loss " + loss
-                        + ": use triplet, supcon, ms, contrastive or arcface");
+                        + ": use triplet, supcon, ms, contrastive, arcface or ce");
             };
         }
     }
@@ -116,6 +118,7 @@ public final class FashionMnistExample {
         int dim = 64;
         long[] seen = DEFAULT_SEEN;
         boolean rerank = false;
+        boolean augment = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--epochs" -> epochs = Integer.parseInt(args[++i]);
@@ -125,11 +128,12 @@ public final class FashionMnistExample {
                 case "--seen" -> seen = java.util.Arrays.stream(args[++i].split(",")).mapToLong(Long::parseLong)
                         .toArray();
                 case "--rerank" -> rerank = true;
+                case "--augment" -> augment = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + ": use --epochs E, --train-images N, --loss L, --dim D, --seen a,b,c, --rerank");
+                        + ": use --epochs E, --train-images N, --loss L, --dim D, --seen a,b,c, --rerank, --augment");
             }
         }
-        run(epochs, images, loss, dim, seen, rerank, System.out);
+        run(epochs, images, loss, dim, seen, rerank, augment, System.out);
     }
 
     /**
@@ -143,7 +147,7 @@ public final class FashionMnistExample {
      */
     public static double[] run(int epochs, int trainImages, String loss, int dim, long[] seen, PrintStream print)
             throws IOException {
-        return run(epochs, trainImages, loss, dim, seen, false, print);
+        return run(epochs, trainImages, loss, dim, seen, false, false, print);
     }
 
     /**
@@ -156,12 +160,13 @@ public final class FashionMnistExample {
      * @param dim the embedding size
      * @param seen the training classes
      * @param rerank whether to report the re-ranked metrics too
+     * @param augment whether to train on augmented images (crop, flip, shift, erasing)
      * @param print where the report goes
      * @return {raw-pixel MAP@R, tuned MAP@R} on the unseen classes
      * @throws IOException when the data cannot be read
      */
     public static double[] run(int epochs, int trainImages, String loss, int dim, long[] seen, boolean rerank,
-            PrintStream print) throws IOException {
+            boolean augment, PrintStream print) throws IOException {
         float[][] x = IdxFiles.images(DIR.resolve("train-images-idx3-ubyte.gz"), trainImages);
         long[] y = IdxFiles.labels(DIR.resolve("train-labels-idx1-ubyte.gz"), trainImages);
         float[][] tx = IdxFiles.images(DIR.resolve("t10k-images-idx3-ubyte.gz"), -1);
@@ -190,6 +195,11 @@ public final class FashionMnistExample {
             GroupSimilarityDataLoader<float[]> loader = new GroupSimilarityDataLoader<>(train,
                     LoaderOptions.batchSize(128).withBatchSampler(new BalanceSampler(
                             GroupSimilarityDataLoader.groupsOf(train), 4, 32, 7)));
+            if (augment) {
+                loader = loader.withAugmentation(org.quaterion.augment.ImageAugmentation.builder(28, 28, 1)
+                        .optRandomResizedCrop(0.6).optHorizontalFlip(0.5).optTranslate(2)
+                        .optRandomErasing(0.25, 0.02, 0.2).build(), 1, 11);
+            }
             Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(epochs).withEarlyStopping(null), loader,
                     null);
             NDArray tunedEmbeddings = model.model().encodeToArray(unseen, 512, manager);
