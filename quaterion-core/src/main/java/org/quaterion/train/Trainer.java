@@ -60,6 +60,8 @@ final class Trainer<T> {
     private BestWeights bestWeights;
     /** The weights' moving average (withEma), or null. */
     private WeightAverage ema;
+    /** When this fit started (for the report's wall time). */
+    private long fitStart;
     /** TensorBoard scalars (withTensorBoard), or null. */
     private TensorBoardWriter tensorBoard;
     /** How this run is set up, recorded in checkpoints and the servable. */
@@ -87,6 +89,7 @@ final class Trainer<T> {
     }
 
     FitResult run(Path resumeFrom) throws IOException {
+        fitStart = System.nanoTime();
         if (config.restoresBest()) {
             bestWeights = new BestWeights(model.manager());
         }
@@ -165,7 +168,9 @@ final class Trainer<T> {
             }
             if (config.outputDir() != null) {
                 try {
-                    writeReport();
+                    writeReport(interrupted ? "interrupted (stop requested)" : stopped ? "early stopping ("
+                            + config.earlyStopping().monitor() + " did not improve for " + badEpochs + " epochs)"
+                            : "max epochs");
                 } catch (RuntimeException e) {
                     // the report is a convenience: it never fails a finished training run
                     LOG.warn("could not write report.html: {}", e.toString());
@@ -209,10 +214,12 @@ final class Trainer<T> {
     }
 
     /** {@code report.html} in the output directory: curves, the epoch table, a PCA map of ≤ 1,000 samples. */
-    private void writeReport() throws IOException {
+    private void writeReport(String stoppedBy) throws IOException {
         SimilarityDataLoader<?, ?> loader = validation != null ? validation : train;
         List<float[]> rows = new ArrayList<>();
         List<Long> colours = new ArrayList<>();
+        List<String> titles = new ArrayList<>();
+        boolean text = true;
         boolean isGroupData = false;
         Iterator<?> batches = batches(loader, 0);
         try {
@@ -231,6 +238,11 @@ final class Trainer<T> {
                         // groups by group; pairs by pair, so both sides of a pair share a colour
                         int k = i;
                         colours.add(batch.match(g -> g.groups()[k], p -> (long) p.rows()[k % (n / 2)]));
+                        Object record = batch.records() == null ? null : batch.records().get(i);
+                        text &= record instanceof String;
+                        String key = batch.match(g -> "row " + g.rows()[k] + ", group " + g.groups()[k],
+                                p -> "pair " + p.rows()[k % (n / 2)] + (k < n / 2 ? " a" : " b"));
+                        titles.add(record instanceof String str ? abbreviate(str) + " (" + key + ")" : key);
                     }
                 }
             }
@@ -247,8 +259,33 @@ final class Trainer<T> {
                         org.quaterion.classify.KnnClassifier.Vote.MAJORITY);
             }
         }
-        TrainingReport.write(config.outputDir().resolve("report.html"), history, rows.toArray(new float[0][]),
-                groups, knn, "Training report: " + trainable.getClass().getSimpleName());
+        List<String[]> header = new ArrayList<>();
+        header.add(new String[] {"model", model.encoders().keySet() + " encoders ("
+                + model.encoders().values().stream().map(e -> e.getClass().getSimpleName()).toList() + "), head "
+                + model.head().typeName() + ", " + model.embeddingSize() + " dimensions"});
+        for (String key : new String[] {"loss", "miner", "optimizer", "trainer", "data"}) {
+            if (record.has(key) && !record.get(key).isJsonNull()) {
+                header.add(new String[] {key, abbreviate(record.get(key).toString())});
+            }
+        }
+        header.add(new String[] {"epochs run", history.size() + ", stopped by " + stoppedBy});
+        if (bestEpoch > 0) {
+            header.add(new String[] {"best epoch", (bestEpoch - 1) + " (" + config.earlyStopping().monitor() + " = "
+                    + ReportCharts.format(best) + ")" + (config.restoresBest() ? ", its weights restored" : "")});
+        }
+        header.add(new String[] {"wall time", String.format(java.util.Locale.ROOT, "%.1f s", (System.nanoTime()
+                - fitStart) / 1e9)});
+        header.add(new String[] {"library", record.has("library_version") ? record.get("library_version")
+                .getAsString() : "?"});
+        TrainingReport.write(config.outputDir().resolve("report.html"), new TrainingReport.Page("Training report: "
+                + trainable.getClass().getSimpleName(), header, history, bestEpoch - 1,
+                config.earlyStopping() == null ? null : config.earlyStopping().monitor(), rows.toArray(new float[0][]),
+                groups, titles.toArray(new String[0]), text && !titles.isEmpty(), knn,
+                config.metricsFormat() == TrainerConfig.MetricsFormat.CSV ? "metrics.csv" : "metrics.jsonl"));
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 120 ? s.substring(0, 117) + "..." : s;
     }
 
     private List<String> columns() {

@@ -24,6 +24,16 @@ class TrainingReportTest {
         assertEquals(1.0, Math.abs(axes[1][2]), 1e-9, "then z");
     }
 
+    private static TrainingReport.Page page(List<Map<String, Double>> epochs, float[][] e, long[] groups,
+            org.quaterion.classify.ClassificationReport knn, String title) {
+        String[] titles = new String[e.length];
+        for (int i = 0; i < titles.length; i++) {
+            titles[i] = "sample " + i + " <&>";
+        }
+        return new TrainingReport.Page(title, List.<String[]>of(new String[] {"loss", "{\"type\": \"x\"}"}), epochs, 0,
+                "train_loss", e, groups, titles, false, knn, "metrics.csv");
+    }
+
     @Test
     void degenerateEmbeddingsStillGiveAReport() throws Exception {
         float[][] e = new float[6][384];
@@ -31,11 +41,11 @@ class TrainingReportTest {
             e[i][0] = i % 2;   // rank-1 data in 384 dimensions
         }
         Path file = tmp.resolve("report.html");
-        TrainingReport.write(file, List.of(Map.of("epoch", 0.0, "train_loss", 1.0), Map.of("epoch", 1.0,
-                "train_loss", 0.5)), e, new long[] {0, 1, 0, 1, 0, 1}, null, "t <&> t");
+        TrainingReport.write(file, page(List.of(Map.of("epoch", 0.0, "train_loss", 1.0), Map.of("epoch", 1.0,
+                "train_loss", 0.5)), e, new long[] {0, 1, 0, 1, 0, 1}, null, "t <&> t"));
         String html = Files.readString(file);
-        assertTrue(html.contains("Embeddings (PCA, 6 samples)") && html.contains("t &lt;&amp;&gt; t"));
-        assertEquals(6, html.split("<circle").length - 1);
+        assertTrue(html.contains("Embeddings (6 samples)") && html.contains("t &lt;&amp;&gt; t"));
+        assertEquals(6 + 2, html.split("<circle").length - 1, "6 map points + 2 curve points");
     }
 
     /** Three well-separated blobs in 10-d: in the t-SNE map every point's nearest neighbour is of its own blob. */
@@ -93,11 +103,56 @@ class TrainingReportTest {
         org.quaterion.classify.ClassificationReport knn = org.quaterion.classify.ClassificationReport.of(groups,
                 groups);
         Path file = tmp.resolve("maps.html");
-        TrainingReport.write(file, List.of(Map.of("epoch", 0.0, "train_loss", 1.0)), e, groups, knn, "r");
+        TrainingReport.write(file, page(List.of(Map.of("epoch", 0.0, "train_loss", 1.0)), e, groups, knn, "r"));
         String html = Files.readString(file);
-        assertTrue(html.contains("<figcaption>PCA</figcaption>") && html.contains("t-SNE (exact, perplexity 30, first "
-                + "12 samples)"), html);
-        assertEquals(24, html.split("<circle").length - 1, "12 points in each map");
+        assertTrue(html.contains("PCA (first two") && html.contains("t-SNE (exact, perplexity 30, first 12 samples)"),
+                html);
+        assertEquals(24 + 1, html.split("<circle").length - 1, "12 points in each map + the one epoch's point");
         assertTrue(html.contains("kNN classification of these samples") && html.contains("accuracy 1.0000"), html);
+    }
+
+    /**
+     * A real fit's report (1 epoch, then 12 epochs with a loss falling over two decades) is well-formed XHTML, and
+     * every chart has both axes and at least one drawn point (a one-epoch run used to show an empty box); the 12-epoch
+     * losses get a log scale, the best epoch is marked and the epoch table folds the middle rows.
+     */
+    @Test
+    void everyChartOfAFitHasAxesAndPoints() throws Exception {
+        for (int epochs : new int[] {1, 12}) {
+            Path out = tmp.resolve("fit-" + epochs);
+            try (TrainingTest.Model model = new TrainingTest.Model(new org.quaterion.loss.TripletLoss(), null)) {
+                Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(epochs).withProgressBar(false)
+                        .withOutputDir(out).withCheckpoints(0, 1).withEarlyStopping(new EarlyStopping(
+                                "validation_loss", true, 100, 0)), new org.quaterion.dataset.GroupSimilarityDataLoader<>(
+                                        TrainingTest.groups(20, 2), org.quaterion.dataset.LoaderOptions.batchSize(10)
+                                                .withShuffle(3)), new org.quaterion.dataset.GroupSimilarityDataLoader<>(
+                                        TrainingTest.groups(10, 3), org.quaterion.dataset.LoaderOptions.batchSize(40)));
+            }
+            org.w3c.dom.Document doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                    .parse(out.resolve("report.html").toFile());
+            org.w3c.dom.NodeList svgs = doc.getElementsByTagName("svg");
+            int charts = 0;
+            for (int i = 0; i < svgs.getLength(); i++) {
+                org.w3c.dom.Element svg = (org.w3c.dom.Element) svgs.item(i);
+                if (!svg.getAttribute("class").equals("chart")) {
+                    continue;
+                }
+                charts++;
+                List<String> groupsIn = new java.util.ArrayList<>();
+                org.w3c.dom.NodeList gs = svg.getElementsByTagName("g");
+                for (int j = 0; j < gs.getLength(); j++) {
+                    groupsIn.add(((org.w3c.dom.Element) gs.item(j)).getAttribute("class"));
+                }
+                assertTrue(groupsIn.contains("axis x") && groupsIn.contains("axis y"), "axes: " + groupsIn);
+                assertTrue(svg.getElementsByTagName("circle").getLength() >= 1, "a drawn point");
+            }
+            assertTrue(charts >= 1, "charts in the report");
+            String html = Files.readString(out.resolve("report.html"));
+            assertTrue(html.contains("epochs run") && html.contains("stopped by max epochs"), "the header");
+            if (epochs == 12) {
+                assertTrue(html.contains("<details><summary>all 12 epochs"), "folded epoch rows");
+                assertTrue(html.contains("class=\"best\""), "the best epoch is marked");
+            }
+        }
     }
 }

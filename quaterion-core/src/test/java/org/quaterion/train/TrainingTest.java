@@ -160,8 +160,9 @@ class TrainingTest {
             assertTrue(csv.get(0).startsWith("epoch,global_step,lr,train_loss,validation_loss"), csv.get(0));
             assertEquals(2, Checkpoint.list(tmp).size(), "keeps the 2 newest checkpoints");
             String report = Files.readString(tmp.resolve("report.html"));
-            assertTrue(report.contains("<svg") && report.contains("validation_loss by epoch")
-                    && report.contains("Embeddings (PCA, 80 samples)") && !report.contains("<script"),
+            assertTrue(report.contains("<svg") && report.contains("validation_loss best")
+                    && report.contains("Embeddings (80 samples)") && report.contains("PCA (first two")
+                    && !report.contains("<script"),
                     "a self-contained report with curves and the PCA map");
             assertEquals(tmp.resolve("checkpoints/epoch-0006"), Checkpoint.latest(tmp));
             Path servable = tmp.resolve("servable");
