@@ -109,6 +109,16 @@ class TrainingReportTest {
                 html);
         assertEquals(24 + 1, html.split("<circle").length - 1, "12 points in each map + the one epoch's point");
         assertTrue(html.contains("kNN classification of these samples") && html.contains("accuracy 1.0000"), html);
+        // text records: the first samples' neighbours, marked hit (same group) or miss
+        String[] texts = new String[12];
+        for (int i = 0; i < 12; i++) {
+            texts[i] = "text " + i;
+        }
+        Path textFile = tmp.resolve("text.html");
+        TrainingReport.write(textFile, new TrainingReport.Page("t", List.of(), List.of(Map.of("epoch", 0.0,
+                "train_loss", 1.0)), -1, null, e, groups, texts, true, null, null));
+        String text = Files.readString(textFile);
+        assertTrue(text.contains("Nearest neighbours") && text.contains("<span class=\"hit\">1. text 3 (1.000)"), text);
     }
 
     /**
