@@ -134,7 +134,7 @@ final class Tsne {
                 }
                 if (entropy > target) {
                     lo = beta;
-                    beta = hi == Double.POSITIVE_INFINITY ? beta * 2 : (beta + hi) / 2;
+                    beta = Double.isInfinite(hi) ? beta * 2 : (beta + hi) / 2;
                 } else {
                     hi = beta;
                     beta = (beta + lo) / 2;
