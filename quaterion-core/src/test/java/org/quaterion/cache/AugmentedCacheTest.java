@@ -92,6 +92,35 @@ class AugmentedCacheTest {
         assertTrue(third.get() > 0, "another augmentation refills the cache");
     }
 
+    /** Augmentation is seeded per (epoch, row, view): 2 epochs + a resumed 2 train exactly as 4 uninterrupted. */
+    @Test
+    void anAugmentedRunResumesExactlyWithAndWithoutTheCache() throws Exception {
+        for (CacheConfig<float[]> cache : java.util.Arrays.asList(null, CacheConfig.<float[]>of(CacheType.CPU)
+                .withAugmentedViews(8))) {
+            GroupSimilarityDataLoader<float[]> train = new GroupSimilarityDataLoader<>(images(16, 6),
+                    LoaderOptions.batchSize(8).withShuffle(7)).withAugmentation(AUG, 2, 3);
+            Path full = tmp.resolve("full" + (cache == null ? "" : "-cached"));
+            Path half = tmp.resolve("half" + (cache == null ? "" : "-cached"));
+            List<Double> all;
+            try (CacheTest.Model model = new CacheTest.Model(new AtomicInteger(), cache, new SupConLoss(0.1), "tanh2")) {
+                all = Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(4).withProgressBar(false)
+                        .withEarlyStopping(null).withOutputDir(full).withCheckpoints(1, 5), train, null).stepLosses();
+            }
+            try (CacheTest.Model model = new CacheTest.Model(new AtomicInteger(), cache, new SupConLoss(0.1), "tanh2")) {
+                Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(2).withProgressBar(false)
+                        .withEarlyStopping(null).withOutputDir(half).withCheckpoints(1, 5), train, null);
+            }
+            List<Double> rest;
+            try (CacheTest.Model model = new CacheTest.Model(new AtomicInteger(), cache, new SupConLoss(0.1), "tanh2")) {
+                rest = Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(4).withProgressBar(false)
+                        .withEarlyStopping(null).withOutputDir(half).withCheckpoints(1, 5), train, null,
+                        org.quaterion.train.Checkpoint.latest(half)).stepLosses();
+            }
+            assertEquals(all.subList(all.size() - rest.size(), all.size()), rest, cache == null ? "uncached"
+                    : "cached views");
+        }
+    }
+
     @Test
     void whatTheCacheCannotServeIsRefused() {
         GroupSimilarityDataLoader<float[]> plain = new GroupSimilarityDataLoader<>(images(8, 5),
@@ -116,5 +145,19 @@ class AugmentedCacheTest {
         });
         assertTrue(validation.getMessage().contains("validate on unaugmented records"), validation.getMessage());
         assertThrows(IllegalArgumentException.class, () -> CacheConfig.of(CacheType.CPU).withAugmentedViews(0));
+        // pair loaders have no cached views
+        org.quaterion.dataset.PairsSimilarityDataLoader<float[]> pairs = new org.quaterion.dataset
+                .PairsSimilarityDataLoader<>(List.of(org.quaterion.dataset.SimilarityPairSample.of(new float[12],
+                        new float[12]), org.quaterion.dataset.SimilarityPairSample.of(new float[12], new float[12])),
+                        LoaderOptions.batchSize(2)).withAugmentation(AUG, 0);
+        IllegalArgumentException pairViews = assertThrows(IllegalArgumentException.class, () -> {
+            try (CacheTest.Model model = new CacheTest.Model(new AtomicInteger(), CacheConfig.<float[]>of(
+                    CacheType.CPU).withAugmentedViews(2), new org.quaterion.loss.pair.MultipleNegativesRankingLoss(),
+                    "tanh2")) {
+                Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(1).withProgressBar(false)
+                        .withEarlyStopping(null), pairs, null);
+            }
+        });
+        assertTrue(pairViews.getMessage().contains("group loaders"), pairViews.getMessage());
     }
 }
