@@ -1,43 +1,22 @@
 package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.ParameterList;
 import com.google.gson.JsonObject;
+import java.util.function.UnaryOperator;
 
 /** {@link RegularizedLoss} around a pair loss. */
-final class RegularizedPairwiseLoss extends PairwiseLoss {
+final class RegularizedPairwiseLoss extends WrappedPairwiseLoss {
 
-    private final PairwiseLoss inner;
     private final RegularizedLoss.Terms terms;
 
     RegularizedPairwiseLoss(PairwiseLoss inner, RegularizedLoss.Terms terms) {
-        super(inner.distance());
-        this.inner = inner;
+        super(inner);
         this.terms = terms;
     }
 
     @Override
-    protected NDArray compute(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups, NDArray zero) {
-        return terms.add(inner.compute(embeddings, pairs, labels, subgroups, zero), embeddings, null);
-    }
-
-    @Override
-    protected NDArray computeWithNegatives(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups,
-            NDArray owners, NDArray negatives, NDArray zero) {
-        return terms.add(inner.computeWithNegatives(embeddings, pairs, labels, subgroups, owners, negatives, zero),
-                embeddings, null);
-    }
-
-    @Override
-    public ParameterList parameters() {
-        return inner.parameters();
-    }
-
-    @Override
-    public void initialize(NDManager manager, DataType dataType) {
-        inner.initialize(manager, dataType);
+    NDArray wrap(NDArray embeddings, UnaryOperator<NDArray> innerLoss) {
+        return terms.add(innerLoss.apply(embeddings), embeddings, null);
     }
 
     @Override

@@ -57,6 +57,41 @@ public final class FashionMnistExample {
 
     private FashionMnistExample() {}
 
+    /**
+     * Images of a split of Debian's Fashion-MNIST, flattened 28 × 28.
+     *
+     * @param split {@code train} or {@code t10k}
+     * @param n how many, or -1 for all
+     * @return the images
+     * @throws IOException when the file cannot be read
+     */
+    static float[][] images(String split, int n) throws IOException {
+        return IdxFiles.images(DIR.resolve(split + "-images-idx3-ubyte.gz"), n);
+    }
+
+    /**
+     * Labels of a split of Debian's Fashion-MNIST.
+     *
+     * @param split {@code train} or {@code t10k}
+     * @param n how many, or -1 for all
+     * @return the labels
+     * @throws IOException when the file cannot be read
+     */
+    static long[] labels(String split, int n) throws IOException {
+        return IdxFiles.labels(DIR.resolve(split + "-labels-idx1-ubyte.gz"), n);
+    }
+
+    /**
+     * The examples' training augmentation: random resized crop (area ≥ 0.6), flip, a shift of up to 2 pixels and
+     * random erasing (p 0.25).
+     *
+     * @return the augmentation
+     */
+    static org.quaterion.augment.ImageAugmentation augmentation() {
+        return org.quaterion.augment.ImageAugmentation.builder(28, 28, 1).optRandomResizedCrop(0.6)
+                .optHorizontalFlip(0.5).optTranslate(2).optRandomErasing(0.25, 0.02, 0.2).build();
+    }
+
     /** CNN: two 3 × 3 convolutions with max pooling, a linear embedding, L2-normalised. */
     static final class Cnn extends TrainableModel<float[]> {
         private final String loss;
@@ -167,10 +202,10 @@ public final class FashionMnistExample {
      */
     public static double[] run(int epochs, int trainImages, String loss, int dim, long[] seen, boolean rerank,
             boolean augment, PrintStream print) throws IOException {
-        float[][] x = IdxFiles.images(DIR.resolve("train-images-idx3-ubyte.gz"), trainImages);
-        long[] y = IdxFiles.labels(DIR.resolve("train-labels-idx1-ubyte.gz"), trainImages);
-        float[][] tx = IdxFiles.images(DIR.resolve("t10k-images-idx3-ubyte.gz"), -1);
-        long[] ty = IdxFiles.labels(DIR.resolve("t10k-labels-idx1-ubyte.gz"), -1);
+        float[][] x = images("train", trainImages);
+        long[] y = labels("train", trainImages);
+        float[][] tx = images("t10k", -1);
+        long[] ty = labels("t10k", -1);
         List<SimilarityGroupSample<float[]>> train = new ArrayList<>();
         for (int i = 0; i < x.length; i++) {
             if (contains(seen, y[i])) {
@@ -196,9 +231,7 @@ public final class FashionMnistExample {
                     LoaderOptions.batchSize(128).withBatchSampler(new BalanceSampler(
                             GroupSimilarityDataLoader.groupsOf(train), 4, 32, 7)));
             if (augment) {
-                loader = loader.withAugmentation(org.quaterion.augment.ImageAugmentation.builder(28, 28, 1)
-                        .optRandomResizedCrop(0.6).optHorizontalFlip(0.5).optTranslate(2)
-                        .optRandomErasing(0.25, 0.02, 0.2).build(), 1, 11);
+                loader = loader.withAugmentation(augmentation(), 1, 11);
             }
             Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(epochs).withEarlyStopping(null), loader,
                     null);

@@ -4,15 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.quaterion.augment.ImageAugmentation;
 import org.quaterion.classify.KnnClassifier;
 import org.quaterion.dataset.GroupSimilarityDataLoader;
-import org.quaterion.dataset.IdxFiles;
 import org.quaterion.dataset.LoaderOptions;
 import org.quaterion.dataset.SimilarityGroupSample;
 import org.quaterion.distance.Distance;
@@ -32,8 +29,6 @@ import org.quaterion.train.TrainerConfig;
  * augmented views (random resized crop, flip, shift, erasing).
  */
 public final class FashionMnistStudy {
-
-    private static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
 
     private FashionMnistStudy() {}
 
@@ -82,10 +77,10 @@ public final class FashionMnistStudy {
     public static double[] run(String loss, int epochs, int trainImages, boolean augment, PrintStream print)
             throws IOException {
         long t0 = System.nanoTime();
-        float[][] x = IdxFiles.images(DIR.resolve("train-images-idx3-ubyte.gz"), trainImages);
-        long[] y = IdxFiles.labels(DIR.resolve("train-labels-idx1-ubyte.gz"), trainImages);
-        float[][] tx = IdxFiles.images(DIR.resolve("t10k-images-idx3-ubyte.gz"), -1);
-        long[] ty = IdxFiles.labels(DIR.resolve("t10k-labels-idx1-ubyte.gz"), -1);
+        float[][] x = FashionMnistExample.images("train", trainImages);
+        long[] y = FashionMnistExample.labels("train", trainImages);
+        float[][] tx = FashionMnistExample.images("t10k", -1);
+        long[] ty = FashionMnistExample.labels("t10k", -1);
         List<SimilarityGroupSample<float[]>> train = new ArrayList<>();
         for (int i = 0; i < x.length; i++) {
             train.add(new SimilarityGroupSample<>(x[i], y[i]));
@@ -97,8 +92,7 @@ public final class FashionMnistStudy {
                     LoaderOptions.batchSize(128 / views).withBatchSampler(new BalanceSampler(
                             GroupSimilarityDataLoader.groupsOf(train), 8, 16 / views, 7)));
             if (augment) {
-                loader = loader.withAugmentation(ImageAugmentation.builder(28, 28, 1).optRandomResizedCrop(0.6)
-                        .optHorizontalFlip(0.5).optTranslate(2).optRandomErasing(0.25, 0.02, 0.2).build(), 2, 11);
+                loader = loader.withAugmentation(FashionMnistExample.augmentation(), 2, 11);
             }
             print.printf(Locale.ROOT, "%s: training the CNN for %d epochs on %d images (%d view(s) each)...%n", loss,
                     epochs, train.size(), views);

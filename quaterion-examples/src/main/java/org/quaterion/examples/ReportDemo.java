@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.quaterion.dataset.GroupSimilarityDataLoader;
-import org.quaterion.dataset.IdxFiles;
 import org.quaterion.dataset.LoaderOptions;
 import org.quaterion.dataset.SimilarityGroupSample;
 import org.quaterion.train.EarlyStopping;
@@ -18,8 +17,6 @@ import org.quaterion.train.TrainerConfig;
  * Argument: the output directory (default {@code target/report-demo}).
  */
 public final class ReportDemo {
-
-    private static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
 
     private ReportDemo() {}
 
@@ -43,8 +40,8 @@ public final class ReportDemo {
     }
 
     private static List<SimilarityGroupSample<float[]>> samples(String split, int n) throws IOException {
-        float[][] x = IdxFiles.images(DIR.resolve(split + "-images-idx3-ubyte.gz"), n);
-        long[] y = IdxFiles.labels(DIR.resolve(split + "-labels-idx1-ubyte.gz"), n);
+        float[][] x = FashionMnistExample.images(split, n);
+        long[] y = FashionMnistExample.labels(split, n);
         List<SimilarityGroupSample<float[]>> out = new ArrayList<>();
         for (int i = 0; i < x.length; i++) {
             out.add(new SimilarityGroupSample<>(x[i], y[i]));
