@@ -3,7 +3,7 @@
 
 Run with Debian's torch (`apt-get install python3-torch`, then `/usr/bin/python3 scripts/make_python_servables.py`).
 quaterion_models is not installable here, so its heads are written out below with the same math, constructor
-arguments, get_config_dict() and state-dict names (see shared/docs/reference/quaterion-reference.md, 1.4-1.5), and
+arguments, get_config_dict() and state-dict names as quaterion_models f5f97a27 defines them, and
 saved exactly as quaterion_models' SimilarityModel.save does:
 
     <dir>/config.json          {"encoders": [{"key", "module", "class"}], "head": {"module", "class"}}

@@ -37,7 +37,7 @@ class RetrievalParityTest {
         }
         System.out.println(checked + " retrieval cases checked");
         failures.forEach(f -> System.out.println("  MISMATCH " + f));
-        assertTrue(checked > 0, "no retrieval cases in " + Fixtures.dir());
+        assertTrue(checked > 0, "no retrieval cases in " + Fixtures.source());
         assertTrue(failures.isEmpty(), failures.toString());
     }
 

@@ -76,7 +76,7 @@ class LossParityTest {
         System.out.println(checked + " loss cases checked, " + skipped.size() + " skipped");
         skipped.forEach((id, why) -> System.out.println("  skipped " + id + ": " + why));
         failures.forEach(f -> System.out.println("  MISMATCH " + f));
-        assertTrue(checked > 0, "no loss cases found in " + Fixtures.dir());
+        assertTrue(checked > 0, "no loss cases found in " + Fixtures.source());
         assertTrue(failures.isEmpty(), failures.size() + " mismatches: " + failures);
     }
 

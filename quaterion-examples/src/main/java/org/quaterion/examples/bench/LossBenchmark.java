@@ -41,7 +41,7 @@ import org.quaterion.reducer.AvgNonZeroReducer;
 
 /**
  * Times forward + backward of every loss for batch 256 and 1024 × dim 128 and 512 (64 balanced classes, float32),
- * in the layout of the peers' table (shared/bench/peer-speed.md); pair losses get B/2 pairs (i, i + B/2) in 4
+ * in the layout of the peer table in docs/benchmarks.md (scripts/bench/side_by_side.py times the peers); pair losses get B/2 pairs (i, i + B/2) in 4
  * subgroups: median / min milliseconds of up to 10 runs after a warm-up of at least 20 runs and 1 s (the JIT),
  * at most ~8 s of timing per cell. Run with {@code --threads N} (libtorch intra-op threads, default 1).
  */

@@ -15,7 +15,7 @@ import org.quaterion.search.HnswIndex;
 import org.quaterion.search.KnnResult;
 
 /**
- * Leave-one-out retrieval benchmark in the layout of shared/bench/peer-speed.md: N embeddings (d = 128, 100
+ * Leave-one-out retrieval benchmark in the layout of the peer table in docs/benchmarks.md: N embeddings (d = 128, 100
  * balanced classes, Gaussian clusters, float32), k = largest class size − 1, P@1, R-Precision and MAP@R over all
  * queries. Prints median / min milliseconds, the achieved GFLOP/s of the {@code 2·N²·d} distance work and a
  * matMul peak measured in the same JVM. Run with {@code --threads N}, {@code --sizes 10000,50000},

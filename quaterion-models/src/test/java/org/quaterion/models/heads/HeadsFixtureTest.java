@@ -57,7 +57,7 @@ class HeadsFixtureTest {
             }
         }
         System.out.println(checked + " head cases checked");
-        assertTrue(checked > 0, "no head cases found in " + Fixtures.dir());
+        assertTrue(checked > 0, "no head cases found in " + Fixtures.source());
     }
 
     @Test
