@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a test class's {@code main} in a fresh JVM (one libtorch intra-op thread, nothing else set). */
@@ -22,11 +24,28 @@ public final class ForkedJvm {
      * @throws Exception when the process cannot be run
      */
     public static String resultLine(Class<?> main, String prefix) throws Exception {
+        return resultLine(main, Path.of("").toAbsolutePath(), prefix);
+    }
+
+    /**
+     * Runs {@code main} of a class on the test class path in a new JVM whose working directory is {@code workDir}
+     * (so relative paths in the program resolve there), checks that it ends with status 0 within 3 minutes, and
+     * returns the line of its output that starts with {@code prefix}.
+     *
+     * @param main the class
+     * @param workDir the child's working directory
+     * @param prefix the result line's prefix
+     * @param args the program's arguments
+     * @return that line
+     * @throws Exception when the process cannot be run
+     */
+    public static String resultLine(Class<?> main, Path workDir, String prefix, String... args) throws Exception {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=error", "-cp", classPath, main.getName())
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx512m", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=error", "-cp", classPath, main.getName()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the child ends");
         assertEquals(0, p.exitValue(), out);

@@ -8,6 +8,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.ParameterList;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -30,7 +32,7 @@ import org.quaterion.models.internal.ParameterShapes;
  * An encoder around any DJL {@link Block}, trainable or frozen.
  *
  * <p>The block receives the collator's output and must return a {@code (B, embeddingSize)} array. Saved as
- * {@code encoder.json} (embedding size, trainable) plus {@code parameters.params} (DJL's parameter format). The
+ * {@code encoder.json} (embedding size, trainable, the block's input shapes) plus {@code parameters.params} (DJL's parameter format). The
  * block's architecture is code, not data: load it back through {@link #factory(String, Supplier, Collator)}
  * registered under the same type name. Thread-safe for concurrent inference after {@link #initialize}.
  *
@@ -40,6 +42,7 @@ public class BlockEncoder<T> implements Encoder<T> {
 
     static final String CONFIG_FILE = "encoder.json";
     static final String PARAMETERS_FILE = "parameters.params";
+    static final String INPUT_SHAPES = "input_shapes";
 
     private final String typeName;
     private final Block block;
@@ -110,8 +113,10 @@ public class BlockEncoder<T> implements Encoder<T> {
                             + "' (truncated, corrupt, or the block architecture changed): " + e.getMessage(), e);
                 }
                 if (!block.getParameters().isEmpty()) {
+                    Shape[] shapes = config.has(INPUT_SHAPES) ? readShapes(config, configFile)
+                            : block.getInputShapes();
                     ParameterShapes.check(params, block, blockSupplier.get(), block.getParameters().get(0)
-                            .getValue().getArray().getDataType(), block.getInputShapes());
+                            .getValue().getArray().getDataType(), shapes);
                 }
                 BlockEncoder<T> encoder = BlockEncoder.<T>builder().setTypeName(typeName).setBlock(block)
                         .setCollator(collator).setEmbeddingSize(size).optTrainable(train).build();
@@ -119,6 +124,43 @@ public class BlockEncoder<T> implements Encoder<T> {
                 return encoder;
             }
         };
+    }
+
+    /** The saved input shapes, each a list of positive dimensions (at most 8 of them, at most 8 shapes). */
+    private static Shape[] readShapes(JsonObject config, Path configFile) {
+        String problem = null;
+        JsonElement element = config.get(INPUT_SHAPES);
+        Shape[] shapes = null;
+        if (!element.isJsonArray() || element.getAsJsonArray().isEmpty() || element.getAsJsonArray().size() > 8) {
+            problem = "is not a list of 1 to 8 shapes";
+        } else {
+            JsonArray list = element.getAsJsonArray();
+            shapes = new Shape[list.size()];
+            for (int i = 0; i < list.size() && problem == null; i++) {
+                JsonElement dims = list.get(i);
+                if (!dims.isJsonArray() || dims.getAsJsonArray().size() > 8) {
+                    problem = "has a shape that is not a list of at most 8 dimensions";
+                    break;
+                }
+                long[] values = new long[dims.getAsJsonArray().size()];
+                for (int k = 0; k < values.length; k++) {
+                    JsonElement dim = dims.getAsJsonArray().get(k);
+                    if (!dim.isJsonPrimitive() || !dim.getAsJsonPrimitive().isNumber()
+                            || dim.getAsDouble() != Math.rint(dim.getAsDouble()) || dim.getAsDouble() < 1
+                            || dim.getAsDouble() > Integer.MAX_VALUE) {
+                        problem = "has a dimension that is not a positive integer: " + dim;
+                        break;
+                    }
+                    values[k] = dim.getAsLong();
+                }
+                shapes[i] = new Shape(values);
+            }
+        }
+        if (problem != null) {
+            throw new ModelFormatException(configFile, "'" + INPUT_SHAPES + "' " + problem
+                    + "; save the model again");
+        }
+        return shapes;
     }
 
     @Override
@@ -187,6 +229,19 @@ public class BlockEncoder<T> implements Encoder<T> {
         JsonObject config = new JsonObject();
         config.addProperty("embedding_size", embeddingSize);
         config.addProperty("trainable", trainable);
+        if (block.isInitialized()) {
+            // the shapes the block was initialised with: a bare layer reports only its feature size after loading,
+            // which is not enough to rebuild its declared architecture for the shape check
+            JsonArray shapes = new JsonArray();
+            for (Shape shape : block.getInputShapes()) {
+                JsonArray dims = new JsonArray();
+                for (long dim : shape.getShape()) {
+                    dims.add(dim);
+                }
+                shapes.add(dims);
+            }
+            config.add(INPUT_SHAPES, shapes);
+        }
         JsonFiles.write(dir.resolve(CONFIG_FILE), config);
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve(PARAMETERS_FILE)));
                 DataOutputStream data = new DataOutputStream(out)) {
