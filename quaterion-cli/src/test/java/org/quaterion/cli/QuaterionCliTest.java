@@ -262,7 +262,7 @@ class QuaterionCliTest {
 
         String[] help = runCaptured("train", "--help");
         assertEquals("0", help[0], help[1]);
-        String doc = Files.readString(Path.of("").toAbsolutePath().getParent().resolve("docs/cli.md"));
+        String doc = Files.readString(Path.of("..", "docs", "cli.md")); // from the module directory
         String yaml = doc.substring(doc.indexOf("```yaml\n", doc.indexOf("## The config")) + 8);
         yaml = yaml.substring(0, yaml.indexOf("```"));
         for (var section : accepted.entrySet()) {
