@@ -1,11 +1,7 @@
 package org.quaterion.cli;
 
 import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.quaterion.cache.CacheConfig;
 import org.quaterion.cache.CacheManifest;
 import org.quaterion.cache.LocalCacheBuilder;
+import org.quaterion.dataset.Datasets;
 import org.quaterion.models.ModelRegistry;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.encoders.Encoder;
@@ -73,26 +70,25 @@ final class CacheCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        // options, the output and the input are checked (and local input read) before the model loads
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+        }
+        if (!(maxFailureRate >= 0 && maxFailureRate <= 1)) {
+            throw new IllegalArgumentException("--max-failure-rate must be in [0, 1], got " + maxFailureRate);
+        }
+        if (partitions < 0) {
+            throw new IllegalArgumentException("--partitions must be >= 0, got " + partitions);
+        }
         org.quaterion.models.internal.AtomicDirectory.checkReplaceable(output, org.quaterion.cache.EmbeddingStore.KIND);
         QuaterionCli.requireWritableDirectory(QuaterionCli.parentOf(output), "output parent");
-        String name = encoder != null ? encoder : onlyEncoder();
         if (spark) {
-            return runSpark(name);
+            return runSpark();
         }
         if (partitions != 0 || master != null) {
             throw new IllegalArgumentException("--partitions and --master need --spark");
         }
-        return runLocal(name);
-    }
-
-    private String onlyEncoder() {
-        try (SimilarityModel<Object> m = load()) {
-            if (m.encoders().size() != 1) {
-                throw new IllegalArgumentException("the model has encoders " + m.encoders().keySet()
-                        + "; choose one with --encoder");
-            }
-            return m.encoders().firstKey();
-        }
+        return runLocal();
     }
 
     private SimilarityModel<Object> load() {
@@ -102,13 +98,36 @@ final class CacheCommand implements Callable<Integer> {
         return SimilarityModel.load(model, ModelRegistry.discover(), null);
     }
 
-    private int runSpark(String name) throws IOException {
+    /** The name of the encoder to cache: --encoder, checked against the model, or the model's only encoder. */
+    private String encoderName(SimilarityModel<Object> m) {
+        if (encoder == null) {
+            if (m.encoders().size() != 1) {
+                throw new IllegalArgumentException("the model has encoders " + m.encoders().keySet()
+                        + "; choose one with --encoder");
+            }
+            return m.encoders().firstKey();
+        }
+        if (!m.encoders().containsKey(encoder)) {
+            throw new IllegalArgumentException("the model has no encoder '" + encoder + "'; its encoders are "
+                    + m.encoders().keySet());
+        }
+        return encoder;
+    }
+
+    private int runSpark() throws IOException {
         try {
             Class.forName("org.apache.spark.sql.SparkSession");
         } catch (ClassNotFoundException e) {
             throw new IllegalArgumentException("Spark is not on the class path: run this command through "
                     + "spark-submit (--class org.quaterion.cli.QuaterionCli), or add Spark's jars to the class path "
                     + "(see docs/scale-out.md)");
+        }
+        if (!input.contains("://") && !Files.exists(Path.of(input))) {
+            throw new IllegalArgumentException("no input file or directory " + input);
+        }
+        String name;
+        try (SimilarityModel<Object> m = load()) {
+            name = encoderName(m);
         }
         SparkCacheRunner.Summary s = SparkCacheRunner.run(model, name, input, format, keyColumn, recordColumn, output,
                 batchSize, precision, partitions, maxFailureRate, master);
@@ -117,37 +136,28 @@ final class CacheCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int runLocal(String name) throws IOException {
+    private int runLocal() throws IOException {
         String f = format != null ? format : input.endsWith(".jsonl") || input.endsWith(".json") ? "json" : "";
         if (!f.equals("json")) {
             throw new IllegalArgumentException("without --spark the cache reads JSON lines only; use --spark for "
                     + "CSV or Parquet");
         }
+        Path file = Path.of(input);
+        QuaterionCli.requireFile(file, "input");
         List<String> keys = new ArrayList<>();
         List<Object> records = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8)) {
-            int lineNo = 0;
-            for (String line; (line = in.readLine()) != null;) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonObject o = JsonParser.parseString(line).getAsJsonObject();
-                if (!o.has(keyColumn) || !o.has(recordColumn)) {
-                    throw new IllegalArgumentException(input + " line " + lineNo + " lacks '" + keyColumn + "' or '"
-                            + recordColumn + "'");
-                }
-                keys.add(o.get(keyColumn).getAsString());
-                records.add(record(o.get(recordColumn)));
-            }
+        Datasets.readJsonl(file, o -> {
+            keys.add(key(o.get(keyColumn)));
+            records.add(record(o.get(recordColumn)));
+            return null;
+        });
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException(file + " has no records");
         }
         long start = System.nanoTime();
         try (SimilarityModel<Object> m = load()) {
+            String name = encoderName(m);
             Encoder<Object> e = m.encoders().get(name);
-            if (e == null) {
-                throw new IllegalArgumentException("the model has no encoder '" + name + "'; its encoders are "
-                        + m.encoders().keySet());
-            }
             CacheManifest written;
             try (StopOnSignal signal = new StopOnSignal(() -> { })) {
                 written = LocalCacheBuilder.build(output, name, e, keys, records, batchSize, precision,
@@ -162,13 +172,32 @@ final class CacheCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Object record(JsonElement e) {
-        if (e.isJsonArray()) {
+    /** A record's key: a JSON string or number. */
+    private String key(JsonElement e) {
+        if (e == null || !e.isJsonPrimitive() || e.getAsJsonPrimitive().isBoolean()) {
+            throw new IllegalArgumentException("'" + keyColumn + "' must be a string or a number, got " + e
+                    + " (choose the key column with --key-column)");
+        }
+        return e.getAsString();
+    }
+
+    /** A record: a JSON string (text) or an array of numbers (a vector). */
+    private Object record(JsonElement e) {
+        if (e != null && e.isJsonArray()) {
             float[] v = new float[e.getAsJsonArray().size()];
             for (int i = 0; i < v.length; i++) {
-                v[i] = e.getAsJsonArray().get(i).getAsFloat();
+                JsonElement x = e.getAsJsonArray().get(i);
+                if (!x.isJsonPrimitive() || !x.getAsJsonPrimitive().isNumber()) {
+                    throw new IllegalArgumentException("'" + recordColumn + "' must be text or an array of numbers; "
+                            + "item " + i + " is " + x);
+                }
+                v[i] = x.getAsFloat();
             }
             return v;
+        }
+        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+            throw new IllegalArgumentException("'" + recordColumn + "' must be text or an array of numbers, got " + e
+                    + " (choose the record column with --record-column)");
         }
         return e.getAsString();
     }

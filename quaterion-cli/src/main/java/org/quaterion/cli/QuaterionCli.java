@@ -75,18 +75,25 @@ public final class QuaterionCli implements Callable<Integer> {
      * @return the status
      */
     public static int run(String... args) {
+        EngineLogLevels.apply(); // before any engine loads
         CommandLine cli = new CommandLine(new QuaterionCli());
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            // a wrong option or argument: one line, like every other usage error, pointing to the usage
+            String name = e.getCommandLine().getCommandSpec().qualifiedName();
+            printError(e.getCommandLine(), firstLine(e.getMessage()) + "; see `" + name + " --help`");
+            return 2;
+        });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof java.nio.file.NoSuchFileException missing) {
-                cmd.getErr().println("error: file not found: " + missing.getFile());
+                printError(cmd, "file not found: " + missing.getFile());
                 return 2;
             }
             if (e instanceof org.quaterion.models.CorruptArtifactException corrupt) {
-                cmd.getErr().println("error: damaged file: " + corrupt.getMessage());
+                printError(cmd, "damaged file: " + corrupt.getMessage());
                 return 3; // not a usage error: restore the artifact or write it again
             }
             if (e instanceof java.nio.file.AccessDeniedException denied) {
-                cmd.getErr().println("error: permission denied: " + denied.getFile());
+                printError(cmd, "permission denied: " + denied.getFile());
                 return 2;
             }
             Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
@@ -95,13 +102,25 @@ public final class QuaterionCli implements Callable<Integer> {
                 // bad input or an environment problem the user can fix: one line, exit 2; library bugs
                 // (anything else) keep their stack trace and exit 1
                 String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-                cmd.getErr().println("error: " + message.lines().findFirst().orElse(message)
+                printError(cmd, firstLine(message)
                         + (cause != e && cause.getMessage() != null ? " (" + cause.getMessage() + ")" : ""));
                 return 2;
             }
             throw e;
         });
         return cli.execute(args);
+    }
+
+    /** The prefix of every error line the tool prints. */
+    static final String ERROR_PREFIX = "error: ";
+
+    /** Prints one error line, with the tool's one prefix, to the command's error stream. */
+    private static void printError(CommandLine cmd, String message) {
+        cmd.getErr().println(ERROR_PREFIX + message);
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse(message);
     }
 
     /**
@@ -123,12 +142,6 @@ public final class QuaterionCli implements Callable<Integer> {
     }
 
     /**
-     * Checks, before any work, that a directory exists or can be created and is writable.
-     *
-     * @param dir the directory
-     * @param what what goes there, for the message
-     */
-    /**
      * The directory an output is written into.
      *
      * @param output the output path
@@ -143,6 +156,12 @@ public final class QuaterionCli implements Callable<Integer> {
         return parent;
     }
 
+    /**
+     * Checks, before any work, that a directory exists or can be created and is writable.
+     *
+     * @param dir the directory
+     * @param what what goes there, for the message
+     */
     static void requireWritableDirectory(Path dir, String what) {
         Path absolute = dir.toAbsolutePath().normalize();
         try {
@@ -165,15 +184,27 @@ public final class QuaterionCli implements Callable<Integer> {
         return SimilarityModel.load(dir, ModelRegistry.discover(), null);
     }
 
+    /**
+     * The texts of an input file: JSON lines with {@code "text"} (read by {@link Datasets#readJsonl}, like every
+     * JSON Lines input of the tool) when the file name ends in {@code .jsonl} or its first non-blank line starts
+     * with <code>{</code>; otherwise every non-blank line is a text as it is.
+     */
     private static List<String> texts(Path file) throws IOException {
         requireFile(file, "input");
-        List<String> out = new ArrayList<>();
-        int number = 0;
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            number++;
-            if (!line.isBlank()) {
-                out.add(line.startsWith("{") ? jsonText(file, number, line) : line);
-            }
+        List<String> lines = String.valueOf(file.getFileName()).endsWith(".jsonl") ? null : readLines(file);
+        String first = lines == null ? "{" : lines.stream().filter(l -> !l.isBlank()).findFirst().orElse("");
+        List<String> out;
+        if (first.stripLeading().startsWith("{")) {
+            out = Datasets.readJsonl(file, o -> {
+                com.google.gson.JsonElement text = o.get("text");
+                if (text == null || !text.isJsonPrimitive() || !text.getAsJsonPrimitive().isString()) {
+                    throw new IllegalArgumentException("no string \"text\" (a JSON line needs {\"text\": \"...\"}; "
+                            + "a file of plain lines holds one text per line)");
+                }
+                return text.getAsString();
+            });
+        } else {
+            out = lines.stream().filter(l -> !l.isBlank()).toList();
         }
         if (out.isEmpty()) {
             throw new IllegalArgumentException(file + " has no texts");
@@ -181,18 +212,12 @@ public final class QuaterionCli implements Callable<Integer> {
         return out;
     }
 
-    private static String jsonText(Path file, int number, String line) {
-        com.google.gson.JsonElement text;
+    private static List<String> readLines(Path file) throws IOException {
         try {
-            text = com.google.gson.JsonParser.parseString(line).getAsJsonObject().get("text");
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(file + " line " + number + " is not a JSON object: " + e.getMessage());
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(file + " is not UTF-8 text; save it as UTF-8", e);
         }
-        if (text == null || !text.isJsonPrimitive() || !text.getAsJsonPrimitive().isString()) {
-            throw new IllegalArgumentException(file + " line " + number + " has no string \"text\" (a JSON line "
-                    + "needs {\"text\": \"...\"}; plain lines are texts as they are)");
-        }
-        return text.getAsString();
     }
 
     /** {@code quaterion train --config train.yaml}. */
@@ -205,11 +230,15 @@ public final class QuaterionCli implements Callable<Integer> {
                 "  data:    kind (pairs|groups), train, validation (JSONL files)",
                 "  loss:    name (pairs: multiple_negatives_ranking|contrastive|",
                 "           cosent; groups: triplet|triplet_margin|ntxent|...),",
-                "           plus any setting of that loss (margin, scale, distance)",
+                "           plus any setting of that loss (margin, scale, distance),",
+                "           matryoshka_dims, matryoshka_weights (optional levels),",
+                "           embedding_regularizer, weight_regularizer (optional)",
                 "  miner:   name (batch_hard|multi_similarity|pair_margin|",
                 "           triplet_margin) plus settings; groups only, optional",
                 "  trainer: epochs, batch_size, learning_rate, seed,",
-                "           sampler (random|balance), labels_per_batch",
+                "           sampler (random|balance), labels_per_batch,",
+                "           ema_decay (0 = off, e.g. 0.999: weight average),",
+                "           tensorboard (true: event files in <output>/tensorboard)",
                 "  cache:   dir (optional: keep the frozen encoder's cache)",
                 "  output:  directory for servable/, metrics.csv, checkpoints/"})
     static final class Train implements Callable<Integer> {
@@ -230,6 +259,10 @@ public final class QuaterionCli implements Callable<Integer> {
             requireFile(c.train(), "training data");
             if (c.validation() != null) {
                 requireFile(c.validation(), "validation data");
+            }
+            if (c.onnxModel() != null) {
+                requireFile(c.onnxModel(), "ONNX model");
+                requireFile(c.onnxTokenizer(), "tokenizer");
             }
             if (c.cacheDir() != null) {
                 requireWritableDirectory(c.cacheDir(), "cache");
@@ -279,17 +312,19 @@ public final class QuaterionCli implements Callable<Integer> {
                 }
                 if (result.interrupted()) {
                     Path latest = org.quaterion.train.Checkpoint.latest(c.output());
-                    System.err.println((result.epochs().isEmpty() ? "interrupted during the first epoch"
-                            : "interrupted after epoch " + (result.epochs().size() - 1)) + "; latest checkpoint "
+                    // epochs count from 1, as in the progress lines and the checkpoint names (epoch-0003 holds
+                    // the weights after epoch 3)
+                    System.err.println((result.epochs().isEmpty() ? "interrupted during epoch 1"
+                            : "interrupted after epoch " + result.epochs().size()) + "; latest checkpoint "
                             + (latest == null ? "none" : latest) + "; resume with: quaterion train --config " + config
                             + (latest == null ? "" : " --resume latest"));
                     return 130; // the model closes first (waiting for encoder calls in flight), then the JVM exits
                 }
                 Path servable = c.output().resolve("servable");
                 model.saveServable(servable);
-                System.out.printf(Locale.ROOT, "trained %d epochs; best epoch %d (%s %.6g): %s%nservable (best "
-                        + "epoch's weights): %s%n", result.epochs().size(), result.bestEpoch(), monitor,
-                        result.bestValues().get(monitor), result.bestValues(), servable);
+                System.out.printf(Locale.ROOT, "trained %d epochs; best epoch %d (%s %.6g, checkpoint %s): %s%n"
+                        + "servable (best epoch's weights): %s%n", result.epochs().size(), result.bestEpoch(), monitor,
+                        result.bestValues().get(monitor), result.bestCheckpoint(), result.bestValues(), servable);
             }
             return 0;
         }
@@ -344,7 +379,7 @@ public final class QuaterionCli implements Callable<Integer> {
                 com.google.gson.JsonObject state = org.quaterion.models.internal.JsonFiles.read(dir.resolve("state.json"));
                 System.out.println("checkpoint " + dir + ": " + state.get("completed_epochs") + " epochs, "
                         + state.get("global_step") + " steps, best monitored value " + state.get("best")
-                        + " (after epoch " + state.get("best_epoch") + ")");
+                        + " (epoch " + state.get("best_epoch") + ")");
                 training = state.has("training") ? state.getAsJsonObject("training") : null;
             } else {
                 throw new IllegalArgumentException(dir + " is neither a servable (config.json) nor a checkpoint "
@@ -379,7 +414,10 @@ public final class QuaterionCli implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            Map<String, Double> out;
+            // every option and the data file are checked, and the data read, before the model loads
+            if (!kind.equals("pairs") && !kind.equals("groups")) {
+                throw new IllegalArgumentException("--kind must be pairs or groups, got " + kind);
+            }
             if (knn < 0 || (knn > 0 && !kind.equals("groups"))) {
                 throw new IllegalArgumentException("--knn takes k >= 1 on group data (--kind groups), got " + knn
                         + " on " + kind);
@@ -394,27 +432,29 @@ public final class QuaterionCli implements Callable<Integer> {
             if (reranking != null && !kind.equals("groups")) {
                 throw new IllegalArgumentException("--rerank works on group retrieval: use --kind groups");
             }
-            try (SimilarityModel<String> m = load(model)) {
-                if (kind.equals("pairs")) {
+            requireFile(data, "data");
+            Map<String, Double> out;
+            if (kind.equals("pairs")) {
+                List<SimilarityPairSample<String>> pairs = Datasets.pairsFromJsonl(data, e -> e.getAsString());
+                try (SimilarityModel<String> m = load(model)) {
                     out = new Evaluator<>(Map.of("p@1", SampleMetric.retrievalPrecision(1, Distance.cosine()),
                             "mrr", SampleMetric.retrievalReciprocalRank(Distance.cosine())),
-                            new PairSampler<String>(-1, true, 256, 0)).evaluate(Datasets.pairsFromJsonl(data,
-                            e -> e.getAsString()), m);
-                } else if (kind.equals("groups")) {
-                    Map<String, SampleMetric> metrics = new java.util.LinkedHashMap<>(Map.of(
-                            "precision_at_1", SampleMetric.retrieval(Distance.cosine(), reranking,
-                                    RetrievalMetrics::precisionAt1),
-                            "r_precision", SampleMetric.retrieval(Distance.cosine(), reranking,
-                                    RetrievalMetrics::rPrecision),
-                            "map@r", SampleMetric.retrieval(Distance.cosine(), reranking,
-                                    RetrievalMetrics::meanAveragePrecisionAtR)));
-                    if (knn > 0) {
-                        metrics.put("knn_accuracy@" + knn, SampleMetric.knnAccuracy(Distance.cosine(), knn));
-                    }
-                    out = new Evaluator<>(metrics, new GroupSampler<String>(-1, 256, 0)).evaluate(Datasets.groupsFromJsonl(data,
-                            e -> e.getAsString()), m);
-                } else {
-                    throw new IllegalArgumentException("--kind must be pairs or groups, got " + kind);
+                            new PairSampler<String>(-1, true, 256, 0)).evaluate(pairs, m);
+                }
+            } else {
+                List<SimilarityGroupSample<String>> groups = Datasets.groupsFromJsonl(data, e -> e.getAsString());
+                Map<String, SampleMetric> metrics = new java.util.LinkedHashMap<>(Map.of(
+                        "precision_at_1", SampleMetric.retrieval(Distance.cosine(), reranking,
+                                RetrievalMetrics::precisionAt1),
+                        "r_precision", SampleMetric.retrieval(Distance.cosine(), reranking,
+                                RetrievalMetrics::rPrecision),
+                        "map@r", SampleMetric.retrieval(Distance.cosine(), reranking,
+                                RetrievalMetrics::meanAveragePrecisionAtR)));
+                if (knn > 0) {
+                    metrics.put("knn_accuracy@" + knn, SampleMetric.knnAccuracy(Distance.cosine(), knn));
+                }
+                try (SimilarityModel<String> m = load(model)) {
+                    out = new Evaluator<>(metrics, new GroupSampler<String>(-1, 256, 0)).evaluate(groups, m);
                 }
             }
             out.forEach((k, v) -> System.out.printf(Locale.ROOT, "%s\t%.4f%n", k, v));
@@ -440,6 +480,9 @@ public final class QuaterionCli implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+            }
             requireWritableDirectory(parentOf(output), "output");
             if (Files.isDirectory(output)) {
                 throw new IllegalArgumentException("output " + output + " is a directory; give a file name");
@@ -520,6 +563,9 @@ public final class QuaterionCli implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
+            if (k < 1) {
+                throw new IllegalArgumentException("-k must be >= 1, got " + k);
+            }
             if (!Files.isRegularFile(index.resolve("texts.txt"))) {
                 throw new IllegalArgumentException("no index at " + index + ": build one with `quaterion index`");
             }

@@ -62,6 +62,12 @@ class CliInterruptTest {
         assertTrue(!text.contains("SIGSEGV") && !text.contains("hs_err"), text);
         Path latest = org.quaterion.train.Checkpoint.latest(tmp.resolve("out"));
         assertTrue(latest != null && Files.isRegularFile(latest.resolve("state.json")), "a loadable checkpoint");
+        // the epoch the message names is the one its checkpoint is named after (epochs count from 1)
+        java.util.regex.Matcher after = java.util.regex.Pattern.compile("interrupted after epoch (\\d+); latest "
+                + "checkpoint (\\S+);").matcher(text);
+        assertTrue(after.find(), text);
+        assertEquals(latest.toString(), after.group(2));
+        assertEquals(latest.getFileName().toString(), String.format("epoch-%04d", Integer.parseInt(after.group(1))));
         try (var siblings = Files.list(tmp.resolve("out/checkpoints"))) {
             assertTrue(siblings.noneMatch(s -> s.getFileName().toString().startsWith(".")), "no temporary leftovers");
         }

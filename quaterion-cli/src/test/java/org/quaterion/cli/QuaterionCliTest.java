@@ -118,6 +118,7 @@ class QuaterionCliTest {
         assertTrue(r[1].contains(expected), "output should contain '" + expected + "': " + r[1]);
         assertTrue(!r[1].contains("\tat org.") && r[1].strip().lines().count() == 1, "one line, no stack trace: "
                 + r[1]);
+        assertTrue(r[1].startsWith("error: "), "every error line has the same prefix: " + r[1]);
     }
 
     @Test
@@ -165,7 +166,7 @@ class QuaterionCliTest {
                 .setHead(new org.quaterion.models.heads.EmptyHead(384)).build()) {
             m.save(model);
         }
-        assertOneLineError("texts.jsonl line 2 has no string \"text\"", "encode", "--model", model.toString(),
+        assertOneLineError("texts.jsonl line 2: no string \"text\"", "encode", "--model", model.toString(),
                 "--input", tmp.resolve("texts.jsonl").toString(), "--output", tmp.resolve("v.jsonl").toString());
         assertOneLineError("cannot write an output to the file-system root", "encode", "--model", model.toString(),
                 "--input", tmp.resolve("texts.jsonl").toString(), "--output", "/");
@@ -191,6 +192,100 @@ class QuaterionCliTest {
         assertOneLineError("was not written by Quaterion", "index", "--model", model.toString(), "--input",
                 tmp.resolve("texts.jsonl").toString(), "--index", mydocs.toString());
         assertEquals("precious", Files.readString(mydocs.resolve("thesis.tex")), "the user's folder is untouched");
+    }
+
+    @Test
+    void everyCommandChecksItsInputsAndReadsJsonLinesBeforeTheModelLoads() throws Exception {
+        // a damaged model: any command that loaded it would exit 3, so exit 2 about the input shows the input was
+        // checked first
+        Path damaged = Files.createDirectories(tmp.resolve("damaged"));
+        Files.writeString(damaged.resolve("config.json"), "{\"format\": \"quaterion-similarity-model\", tru");
+        String model = damaged.toString();
+        String[] corrupt = runCaptured("encode", "--model", model, "--input", write("ok.txt", "a text\n"),
+                "--output", tmp.resolve("v.jsonl").toString());
+        assertEquals("3", corrupt[0], "the model is damaged: " + corrupt[1]);
+        // a malformed JSON line: exit 2, the file and the line, no stack trace, in every command that reads JSONL
+        String badKeyed = write("keyed.jsonl", "{\"key\": \"a\", \"record\": \"x\"}\n{\"key\": \"b\", \"record\": tru\n");
+        assertOneLineError(badKeyed + " line 2 is not valid JSON", "cache", "--model", model, "--input", badKeyed,
+                "--output", tmp.resolve("cache").toString());
+        String badPairs = write("pairs.jsonl", "{\"obj_a\": \"a\", \"obj_b\": \"b\"}\n{\"obj_a\": \"c\", \"obj_b\"\n");
+        assertOneLineError(badPairs + " line 2 is not valid JSON", "evaluate", "--model", model, "--data", badPairs);
+        String badTexts = write("texts.jsonl", "{\"text\": \"a\"}\n{\"text\": \"b\"\n");
+        assertOneLineError(badTexts + " line 2 is not valid JSON", "encode", "--model", model, "--input", badTexts,
+                "--output", tmp.resolve("v.jsonl").toString());
+        assertOneLineError(badTexts + " line 2 is not valid JSON", "index", "--model", model, "--input", badTexts,
+                "--index", tmp.resolve("index").toString());
+        assertOneLineError(badPairs + " line 2 is not valid JSON", "train", "--config", config("model: {}\ndata:\n"
+                + "  kind: pairs\n  train: pairs.jsonl\nloss: {}\noutput: out\n").toString());
+        // records the cache cannot use, with their line
+        String notText = write("object.jsonl", "{\"key\": \"a\", \"record\": {\"x\": 1}}\n");
+        assertOneLineError(notText + " line 1: 'record' must be text or an array of numbers", "cache", "--model",
+                model, "--input", notText, "--output", tmp.resolve("cache").toString());
+        // missing files are named before the model loads
+        assertOneLineError("no data file " + tmp.resolve("missing.jsonl"), "evaluate", "--model", model, "--data",
+                tmp.resolve("missing.jsonl").toString());
+        assertOneLineError("no input file " + tmp.resolve("missing.jsonl"), "cache", "--model", model, "--input",
+                tmp.resolve("missing.jsonl").toString(), "--output", tmp.resolve("cache").toString());
+        assertOneLineError("--kind must be pairs or groups", "evaluate", "--model", model, "--data", badPairs,
+                "--kind", "triples");
+        assertOneLineError("-k must be >= 1", "search", "--model", model, "--index", tmp.toString(), "-k", "0", "q");
+        // option errors: the same prefix, one line, exit 2
+        assertOneLineError("Missing required options: '--input=<input>', '--output=<output>'; see `quaterion encode "
+                + "--help`", "encode", "--model", model);
+        assertOneLineError("Unknown option: '--bogus'", "cache", "--model", model, "--input", badKeyed, "--output",
+                tmp.resolve("cache").toString(), "--bogus");
+    }
+
+    private String write(String name, String text) throws Exception {
+        Path file = tmp.resolve(name);
+        Files.writeString(file, text);
+        return file.toString();
+    }
+
+    @Test
+    void trainHelpAndTheDocsListEveryConfigKeyTheParserAccepts() throws Exception {
+        String ok = "model:\n  encoder: minilm-int8\n  head: skip_connection\nloss:\n  name: multiple_negatives_ranking\n"
+                + "data:\n  kind: pairs\n  train: pairs.jsonl\ntrainer:\n  epochs: 2\ncache:\n  dir: c\noutput: out\n";
+        // the keys the parser accepts, section by section, from its own list of valid keys
+        java.util.Map<String, List<String>> accepted = new java.util.LinkedHashMap<>();
+        accepted.put("root", validKeys(ok + "zz_unknown: 1\n"));
+        accepted.put("model", validKeys(ok.replace("model:\n", "model:\n  zz_unknown: 1\n")));
+        accepted.put("model.onnx", validKeys(ok.replace("encoder: minilm-int8", "encoder: onnx\n  onnx: {model: m.onnx, "
+                + "tokenizer: t.json, zz_unknown: 1}")));
+        accepted.put("data", validKeys(ok.replace("data:\n", "data:\n  zz_unknown: 1\n")));
+        accepted.put("trainer", validKeys(ok.replace("trainer:\n", "trainer:\n  zz_unknown: 1\n")));
+        accepted.put("cache", validKeys(ok.replace("cache:\n", "cache:\n  zz_unknown: 1\n")));
+        // loss and miner settings are each component's own (checked by the registry); the tool's own keys:
+        accepted.put("loss", List.of("name", MatryoshkaSettings.DIMS, MatryoshkaSettings.WEIGHTS,
+                RegularizerSettings.EMBEDDING, RegularizerSettings.WEIGHT));
+        assertTrue(accepted.get("trainer").containsAll(List.of("ema_decay", "tensorboard")), accepted.toString());
+
+        String[] help = runCaptured("train", "--help");
+        assertEquals("0", help[0], help[1]);
+        String doc = Files.readString(Path.of("..", "docs", "cli.md")); // from the module directory
+        String yaml = doc.substring(doc.indexOf("```yaml\n", doc.indexOf("## The config")) + 8);
+        yaml = yaml.substring(0, yaml.indexOf("```"));
+        for (var section : accepted.entrySet()) {
+            for (String key : section.getValue()) {
+                assertTrue(java.util.regex.Pattern.compile("\\b" + key + "\\b").matcher(help[1]).find(),
+                        "train --help lists " + section.getKey() + " key " + key + ":\n" + help[1]);
+                assertTrue(java.util.regex.Pattern.compile("\\b" + key + ":").matcher(yaml).find(),
+                        "docs/cli.md's config lists " + section.getKey() + " key " + key);
+            }
+        }
+        // and the documented config is one the parser accepts as it stands
+        TrainConfig documented = TrainConfig.read(config(yaml));
+        assertEquals(0.0, documented.emaDecay());
+        assertTrue(!documented.tensorBoard());
+    }
+
+    /** The keys an unknown-key message lists as valid. */
+    private List<String> validKeys(String yaml) throws Exception {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.read(
+                config(yaml)));
+        assertTrue(e.getMessage().startsWith("unknown key") && e.getMessage().contains("zz_unknown"), e.getMessage());
+        String list = e.getMessage().substring(e.getMessage().lastIndexOf('[') + 1, e.getMessage().lastIndexOf(']'));
+        return List.of(list.split(", "));
     }
 
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable action) {

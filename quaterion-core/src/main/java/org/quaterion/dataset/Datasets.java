@@ -1,9 +1,12 @@
 package org.quaterion.dataset;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +41,9 @@ public final class Datasets {
     }
 
     /**
-     * Reads a JSON Lines file: one JSON object per non-blank line, turned into a sample by {@code parse}.
+     * Reads a JSON Lines file: one JSON object per non-blank line, turned into a sample by {@code parse}. Every
+     * problem is an {@link IllegalArgumentException} whose message names the file and the line: text that is not
+     * UTF-8, a line that is not valid JSON or not an object, and whatever {@code parse} refuses.
      *
      * @param file the file
      * @param parse object → sample; may throw {@link IllegalArgumentException} for a bad line
@@ -49,21 +54,49 @@ public final class Datasets {
     public static <S> List<S> readJsonl(Path file, Function<JsonObject, S> parse) throws IOException {
         List<S> out = new ArrayList<>();
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
             int number = 0;
-            while ((line = reader.readLine()) != null) {
+            while (true) {
+                String line;
+                try {
+                    line = reader.readLine();
+                } catch (CharacterCodingException e) {
+                    throw new IllegalArgumentException(file + " line " + (number + 1) + " is not UTF-8 text; save "
+                            + "the file as UTF-8", e);
+                }
+                if (line == null) {
+                    break;
+                }
                 number++;
                 if (line.isBlank()) {
                     continue;
                 }
+                JsonElement element;
                 try {
-                    out.add(parse.apply(JsonParser.parseString(line).getAsJsonObject()));
+                    element = JsonParser.parseString(line);
+                } catch (JsonParseException e) {
+                    throw new IllegalArgumentException(file + " line " + number + " is not valid JSON ("
+                            + syntaxError(e) + "); each line must be one JSON object", e);
+                }
+                if (!element.isJsonObject()) {
+                    throw new IllegalArgumentException(file + " line " + number + " is not a JSON object: "
+                            + (line.length() > 60 ? line.substring(0, 57) + "..." : line));
+                }
+                try {
+                    out.add(parse.apply(element.getAsJsonObject()));
                 } catch (RuntimeException e) {
                     throw new IllegalArgumentException(file + " line " + number + ": " + e.getMessage(), e);
                 }
             }
         }
         return out;
+    }
+
+    /** Gson's reason for a syntax error, without its position in the one-line document and its help links. */
+    private static String syntaxError(JsonParseException e) {
+        String message = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+                : String.valueOf(e.getMessage());
+        return message.lines().findFirst().orElse(message).replaceFirst("at line 1 column (\\d+)", "at column $1")
+                .replaceFirst(" path \\$.*", "");
     }
 
     /**

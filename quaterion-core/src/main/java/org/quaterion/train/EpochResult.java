@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * One completed epoch of a fit: its number, the global step at its end, and the values logged for it.
  *
- * @param epoch the epoch number, 0-based
+ * @param epoch the epoch number, from 1 (the checkpoint {@code epoch-0001} holds the weights after epoch 1)
  * @param globalStep training steps run up to the end of this epoch
  * @param values {@code lr}, {@code train_loss}, {@code validation_loss}, attached metrics (as
  *     {@code <key>_train} / {@code <key>_validation}), {@code epoch_seconds}; the columns of metrics.csv after

@@ -3,12 +3,14 @@ package org.quaterion.train;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Training progress: on a terminal, one self-rewriting line on stderr (epoch, step/total, loss, metrics, ETA);
- * otherwise (CI, redirected output) an slf4j INFO line at most every 10 seconds and at each epoch end.
+ * Training progress: on a terminal, one self-rewriting line on stderr (stage, epoch, step/total, loss, ETA);
+ * otherwise (CI, redirected output) an slf4j INFO line at most every 10 seconds; and at each epoch end a summary
+ * line ({@code epoch 3 done in 0:16: …}). Epochs are numbered from 1, as in metrics.csv and the checkpoint names.
  */
 final class ProgressBar {
 
@@ -18,18 +20,34 @@ final class ProgressBar {
     private final boolean enabled;
     private final boolean terminal;
     private final PrintStream err;
-    private long epochStart;
+    private final Consumer<String> log;
+    /** When the running stage (an epoch's training or its validation) started: its steps' ETA. */
+    private long stageStart;
     private long lastLog;
 
     ProgressBar(boolean enabled) {
-        this.enabled = enabled;
-        this.terminal = System.console() != null;
-        this.err = System.err;
+        this(enabled, System.console() != null, System.err, LOG::info);
     }
 
-    void startEpoch() {
-        epochStart = System.nanoTime();
-        lastLog = epochStart;
+    /**
+     * A progress display with explicit outputs.
+     *
+     * @param enabled whether anything is shown
+     * @param terminal whether lines are rewritten on {@code err} (a console) or logged
+     * @param err the console stream
+     * @param log where lines go without a console
+     */
+    ProgressBar(boolean enabled, boolean terminal, PrintStream err, Consumer<String> log) {
+        this.enabled = enabled;
+        this.terminal = terminal;
+        this.err = err;
+        this.log = log;
+    }
+
+    /** A stage (training or validation) of an epoch starts. */
+    void startStage() {
+        stageStart = System.nanoTime();
+        lastLog = stageStart;
     }
 
     void step(String stage, int epoch, int step, int total, double loss) {
@@ -37,7 +55,7 @@ final class ProgressBar {
             return;
         }
         long now = System.nanoTime();
-        double perStep = (now - epochStart) / 1e9 / step;
+        double perStep = (now - stageStart) / 1e9 / step;
         String text = String.format(Locale.ROOT, "%s epoch %d %s %d/%d loss %.4f eta %s", stage, epoch,
                 bar(step, total), step, total, loss, duration(perStep * (total - step)));
         if (terminal) {
@@ -45,16 +63,23 @@ final class ProgressBar {
             err.flush();
         } else if (now - lastLog >= LOG_INTERVAL_NANOS) {
             lastLog = now;
-            LOG.info(text);
+            log.accept(text);
         }
     }
 
+    /**
+     * The summary line of a finished epoch.
+     *
+     * @param epoch its number, from 1
+     * @param values the epoch's row; its {@code epoch_seconds} (training and validation) is the time shown
+     */
     void endEpoch(int epoch, Map<String, Double> values) {
         if (!enabled) {
             return;
         }
+        Double seconds = values.get("epoch_seconds");
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "epoch %d done in %s:", epoch,
-                duration((System.nanoTime() - epochStart) / 1e9)));
+                duration(seconds != null ? seconds : (System.nanoTime() - stageStart) / 1e9)));
         values.forEach((k, v) -> {
             if (!k.equals("epoch")) {
                 text.append(String.format(Locale.ROOT, " %s=%.5g", k, v));
@@ -64,7 +89,7 @@ final class ProgressBar {
             err.print("\r");
             err.println(text);
         } else {
-            LOG.info(text.toString());
+            log.accept(text.toString());
         }
     }
 

@@ -57,7 +57,8 @@ final class ReportCharts {
      * @param quantity the chart's name (y axis label)
      * @param keys the series (epoch-table keys)
      * @param epochs the epoch table
-     * @param bestEpoch the restored / best epoch (0-based), or -1
+     * @param bestEpoch the row of the restored / best epoch in {@code epochs} (0-based), or -1; epochs are labelled
+     *     from 1, like the epoch column
      * @param minimize for each series, whether smaller is better (losses) or larger (metrics)
      * @return the figure, or "" when no series has a finite value
      */
@@ -108,7 +109,7 @@ final class ReportCharts {
             double x = px.applyAsDouble(e);
             svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#444\"/>"
                     + "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>", x, TOP + plotH, x, TOP + plotH + 4,
-                    x, TOP + plotH + 16, e));
+                    x, TOP + plotH + 16, e + 1));
         }
         svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">epoch</text></g>",
                 LEFT + plotW / 2, HEIGHT - 6));
@@ -148,7 +149,7 @@ final class ReportCharts {
                 double y = py.applyAsDouble(v);
                 line.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
                 dots.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s, "
-                        + "epoch %d: %s</title></circle>", x, y, colour, TrainingReport.escape(key), e, format(v)));
+                        + "epoch %d: %s</title></circle>", x, y, colour, TrainingReport.escape(key), e + 1, format(v)));
                 if (bestAt < 0 || (smaller ? v < best : v > best)) {
                     best = v;
                     bestAt = e;
@@ -163,7 +164,7 @@ final class ReportCharts {
                     + "fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text></g>", WIDTH - RIGHT - 150, TOP + 4 + 14 * s,
                     colour, WIDTH - RIGHT - 136, TOP + 13 + 14 * s, TrainingReport.escape(key)));
             captions.add(String.format(Locale.ROOT, "%s best %s at epoch %d", TrainingReport.escape(key), format(best),
-                    bestAt));
+                    bestAt + 1));
         }
         return svg.append("</svg><figcaption>").append(String.join("; ", captions)).append("</figcaption></figure>")
                 .toString();

@@ -49,6 +49,11 @@ final class Trainer<T> {
     private XbmBuffer xbm;
     private long globalStep;
     private long skippedSteps;
+    /**
+     * Epochs completed. Users read epochs counted from 1 (the progress lines, metrics.csv, the report, checkpoint
+     * {@code epoch-0003} holding the weights after epoch 3), so the epoch running is number {@code epoch + 1}; the
+     * 0-based value only seeds shuffling and dropout.
+     */
     private int epoch;
     private double best = Double.NaN;
     private int badEpochs;
@@ -120,14 +125,14 @@ final class Trainer<T> {
                 Engine.getInstance().setRandomSeed((int) (config.seed() + epoch));
                 long epochStart = System.nanoTime();
                 Map<String, Double> row = new LinkedHashMap<>();
-                row.put("epoch", (double) epoch);
+                row.put("epoch", (double) (epoch + 1));
                 Map<String, double[]> sums = new LinkedHashMap<>();
                 int firstStep = stepLosses.size();
                 double trainLoss = runEpoch(train, true, sums);
                 warnIfNothingLearned(firstStep);
                 if (interrupted) {
-                    LOG.info("stop requested: epoch {} ended after step {}, not recorded; the latest checkpoint is "
-                            + "of epoch {}", epoch, globalStep, epoch - 1);
+                    LOG.info("stop requested: epoch {} ended after step {} and is not recorded; {} epoch(s) "
+                            + "completed", epoch + 1, globalStep, epoch);
                     break;
                 }
                 row.put("global_step", (double) globalStep);
@@ -141,7 +146,7 @@ final class Trainer<T> {
                 sums.forEach((k, v) -> row.put(k, v[0] / v[1]));
                 row.put("epoch_seconds", (System.nanoTime() - epochStart) / 1e9);
                 history.add(row);
-                progress.endEpoch(epoch, row);
+                progress.endEpoch(epoch + 1, row);
                 for (Map.Entry<String, Double> e : row.entrySet()) {
                     if (!e.getKey().equals("epoch") && !e.getKey().equals("global_step")) {
                         logScalar(e.getKey(), e.getValue());
@@ -161,8 +166,8 @@ final class Trainer<T> {
                     lastCheckpoint = checkpoint();
                 }
                 if (stopped) {
-                    LOG.info("early stopping after epoch {}: {} did not improve for {} epochs (best {})", epoch - 1,
-                            config.earlyStopping().monitor(), badEpochs, best);
+                    LOG.info("early stopping after epoch {}: {} did not improve for {} epochs (best {} at epoch {})",
+                            epoch, config.earlyStopping().monitor(), badEpochs, best, bestEpoch);
                     break;
                 }
             }
@@ -205,7 +210,7 @@ final class Trainer<T> {
             bestCheckpoint = null;
         }
         FitResult result = new FitResult(history.stream().map(EpochResult::of).toList(), List.copyOf(stepLosses),
-                stopped, lastCheckpoint, bestEpoch - 1, bestCheckpoint, config.restoresBest() && bestEpoch > 0,
+                stopped, lastCheckpoint, bestEpoch, bestCheckpoint, config.restoresBest() && bestEpoch > 0,
                 interrupted);
         trainable.recordTraining(TrainingRecord.finish(record, history.size(), interrupted ? "interrupted"
                 : stopped ? "early_stopping" : "max_epochs", result.bestEpoch(), result.bestValues(),
@@ -270,7 +275,7 @@ final class Trainer<T> {
         }
         header.add(new String[] {"epochs run", history.size() + ", stopped by " + stoppedBy});
         if (bestEpoch > 0) {
-            header.add(new String[] {"best epoch", (bestEpoch - 1) + " (" + config.earlyStopping().monitor() + " = "
+            header.add(new String[] {"best epoch", bestEpoch + " (" + config.earlyStopping().monitor() + " = "
                     + ReportCharts.format(best) + ")" + (config.restoresBest() ? ", its weights restored" : "")});
         }
         header.add(new String[] {"wall time", String.format(java.util.Locale.ROOT, "%.1f s", (System.nanoTime()
@@ -339,7 +344,7 @@ final class Trainer<T> {
         int total = loader.batchesPerEpoch();
         double lossSum = 0;
         long samples = 0;
-        progress.startEpoch();
+        progress.startStage();
         Iterator<?> batches = batches(loader, epoch);
         try {
             int index = 0;
@@ -353,7 +358,7 @@ final class Trainer<T> {
                 lossSum += loss * size;
                 samples += size;
                 index++;
-                progress.step(stage.key(), epoch, index, total, lossSum / samples);
+                progress.step(stage.key(), epoch + 1, index, total, lossSum / samples);
                 if (training && trainable.stopRequested()) {
                     interrupted = true;
                     break;
@@ -363,7 +368,7 @@ final class Trainer<T> {
             close(batches);
         }
         if (samples == 0) {
-            throw new IllegalArgumentException("the " + stage.key() + " loader produced no batch in epoch " + epoch
+            throw new IllegalArgumentException("the " + stage.key() + " loader produced no batch in epoch " + (epoch + 1)
                     + "; check its batch size, dropLast and batch sampler");
         }
         return lossSum / samples;
@@ -455,7 +460,7 @@ final class Trainer<T> {
     private double checkFinite(NDArray loss, Stage stage) {
         double value = loss.toType(DataType.FLOAT64, false).getDouble();
         if (!Double.isFinite(value)) {
-            throw new IllegalStateException("the " + stage.key() + " loss is " + value + " at epoch " + epoch
+            throw new IllegalStateException("the " + stage.key() + " loss is " + value + " at epoch " + (epoch + 1)
                     + ", step " + globalStep + "; lower the learning rate, clip gradients (withGradientClipNorm) or "
                     + "check the inputs");
         }
@@ -558,7 +563,7 @@ final class Trainer<T> {
         warnedNothingLearned = true;
         LOG.warn("every training step of epoch {} had a loss of exactly 0: nothing is being learned. Typical causes: "
                 + "a single group or class (no negatives), batches without positive pairs (use a BalanceSampler), or "
-                + "a margin of 0 that every tuple already satisfies", epoch);
+                + "a margin of 0 that every tuple already satisfies", epoch + 1);
     }
 
     /** One TensorBoard scalar at the global step; a failed write is reported once and logging stops. */
@@ -593,7 +598,7 @@ final class Trainer<T> {
             return;
         }
         bestWeights.restoreInto(parameters);
-        LOG.info("restored the weights of epoch {} ({} = {}), the best of {} epochs", bestEpoch - 1,
+        LOG.info("restored the weights of epoch {} ({} = {}), the best of {} epochs", bestEpoch,
                 config.earlyStopping().monitor(), best, epoch);
     }
 
@@ -673,7 +678,12 @@ final class Trainer<T> {
             best = c.best();
             badEpochs = c.badEpochs();
             bestEpoch = c.bestEpoch();
-            history.addAll(c.history());
+            for (Map<String, Double> row : c.history()) {
+                // rows are numbered by position from 1, whatever numbering the checkpoint's writer used
+                Map<String, Double> numbered = new LinkedHashMap<>(row);
+                numbered.put("epoch", (double) (history.size() + 1));
+                history.add(numbered);
+            }
             if (bestWeights != null && bestEpoch > 0) {
                 Path bestDir = Checkpoint.directory(config.outputDir(), bestEpoch);
                 if (bestEpoch == epoch) {
@@ -691,7 +701,8 @@ final class Trainer<T> {
                 LOG.warn("resuming a run seeded {} with seed {}: the continuation will not reproduce the original",
                         c.seed(), config.seed());
             }
-            LOG.info("resumed from {} at epoch {}, step {}", dir, epoch, globalStep);
+            LOG.info("resumed from {} after epoch {} (step {}); continuing with epoch {}", dir, epoch, globalStep,
+                    epoch + 1);
         }
     }
 }

@@ -84,8 +84,8 @@ final class TrainingRecord {
         json.addProperty("ended", Instant.now().toString());
         json.addProperty("epochs_run", epochsRun);
         json.addProperty("stopped_by", stoppedBy);
-        if (bestEpoch >= 0) {
-            json.addProperty("best_epoch", bestEpoch);
+        if (bestEpoch > 0) {
+            json.addProperty("best_epoch", bestEpoch); // from 1, like the checkpoint epoch-<best_epoch>
             JsonObject values = new JsonObject();
             best.forEach((k, v) -> {
                 if (Double.isFinite(v)) {

@@ -42,7 +42,7 @@ final class TrainingReport {
      * @param title the report title
      * @param header what was trained: (label, value) rows
      * @param epochs the epoch table, as {@link FitResult#epochs()}
-     * @param bestEpoch the best (restored) epoch, 0-based, or -1
+     * @param bestEpoch the row of the best (restored) epoch in {@code epochs} (0-based), or -1
      * @param monitor the early-stopping monitor, or null
      * @param embeddings sample embeddings {@code [n][d]} (may be empty)
      * @param groups the colour group of each sample (its group; for pairs, its pair)

@@ -172,6 +172,18 @@ class LoadersAndSamplersTest {
             assertTrue(notInteger.getMessage().contains("line 2") && notInteger.getMessage().contains(
                     "must be an integer in the 64-bit range"), notInteger.getMessage());
         }
+        // every reader's line problems name the file and the line, with the reason in the line's own terms
+        Files.writeString(jsonl, "{\"obj\": \"a\", \"group\": 1}\n{\"obj\": \"b\", \"group\": tru\n");
+        IllegalArgumentException syntax = assertThrows(IllegalArgumentException.class,
+                () -> Datasets.groupsFromJsonl(jsonl, e -> e.getAsString()));
+        assertEquals(jsonl + " line 2 is not valid JSON (End of input at column 26); each line must be one JSON "
+                + "object", syntax.getMessage());
+        Files.writeString(jsonl, "[1, 2]\n");
+        assertEquals(jsonl + " line 1 is not a JSON object: [1, 2]", assertThrows(IllegalArgumentException.class,
+                () -> Datasets.groupsFromJsonl(jsonl, e -> e.getAsString())).getMessage());
+        Files.write(jsonl, new byte[] {'{', '"', 'o', (byte) 0xff, '"', '}', '\n'});
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Datasets.groupsFromJsonl(jsonl,
+                e -> e.getAsString())).getMessage().contains("line 1 is not UTF-8 text"));
         Files.writeString(jsonl, "{\"obj\": \"a\", \"group\": 3.0}\n");
         assertEquals(3L, Datasets.groupsFromJsonl(jsonl, e -> e.getAsString()).get(0).group(), "3.0 is an integer");
         Files.writeString(jsonl, "{\"obj_a\": \"a\", \"obj_b\": \"b\", \"subgroup\": 0.5}\n");

@@ -53,13 +53,13 @@ class CheckpointTrustTest {
             FitResult result = Quaterion.fit(model, cfg, trainLoader(), valLoader());
             double bestValue = result.epochs().stream().mapToDouble(r -> r.get("validation_loss")).min()
                     .orElseThrow();
-            assertTrue(result.bestEpoch() >= 0 && result.bestEpoch() <= 4, "best epoch " + result.bestEpoch()
+            assertTrue(result.bestEpoch() >= 1 && result.bestEpoch() <= 5, "best epoch " + result.bestEpoch()
                     + " in " + result.epochs());
             assertEquals(bestValue, result.bestValues().get("validation_loss"));
             double last = result.epochs().get(6).get("validation_loss");
             assertTrue(last > bestValue * 1.2, "the run diverged: " + bestValue + " -> " + last);
             assertNotNull(result.bestCheckpoint(), "the best checkpoint survives pruning");
-            assertEquals(tmp.resolve("checkpoints").resolve(String.format("epoch-%04d", result.bestEpoch() + 1)),
+            assertEquals(tmp.resolve("checkpoints").resolve(String.format("epoch-%04d", result.bestEpoch())),
                     result.bestCheckpoint());
             assertTrue(Files.isDirectory(result.bestCheckpoint()));
             assertEquals(3, Checkpoint.list(tmp).size(), "the 2 newest plus the best");
@@ -69,6 +69,49 @@ class CheckpointTrustTest {
                 model.trainableParameters().forEach((k, v) -> assertArrayEquals(best.get(k).toFloatArray(),
                         v.toFloatArray(), "parameter " + k + " is the best epoch's"));
             }
+        }
+    }
+
+    @Test
+    void epochsAreNumberedFromOneInTheResultMetricsCheckpointsReportAndRecord() throws Exception {
+        // the best epoch is not the last: the learning rate jumps x1e6 after epoch 3 (8 steps per epoch)
+        TrainerConfig cfg = config(5, tmp).withSchedule((step, total) -> step >= 3 * 8 ? 1e6 : 1.0)
+                .withGradientClipNorm(0);
+        try (TrainingTest.Model model = new TrainingTest.Model(new TripletLoss(), null)) {
+            FitResult result = Quaterion.fit(model, cfg, trainLoader(), valLoader());
+            int best = result.bestEpoch();
+            assertTrue(best >= 1 && best < 5, "best epoch " + best + " of " + result.epochs());
+            for (int i = 0; i < 5; i++) {
+                assertEquals(i + 1, result.epochs().get(i).epoch(), "the first epoch is epoch 1");
+            }
+            // metrics.csv: the epoch column counts from 1, and row <best> holds the best values
+            List<String> csv = Files.readAllLines(tmp.resolve("metrics.csv"));
+            List<String> columns = List.of(csv.get(0).split(","));
+            for (int i = 1; i <= 5; i++) {
+                assertEquals(String.valueOf(i), csv.get(i).split(",")[0], csv.toString());
+            }
+            double bestLoss = Double.parseDouble(csv.get(best).split(",")[columns.indexOf("validation_loss")]);
+            assertEquals(result.bestValues().get("validation_loss"), bestLoss, 1e-6 * Math.abs(bestLoss));
+            // the checkpoint named after the best epoch holds it
+            assertEquals(Checkpoint.directory(tmp, best), result.bestCheckpoint());
+            try (NDManager m = NDManager.newBaseManager()) {
+                Checkpoint c = Checkpoint.read(result.bestCheckpoint(), m);
+                assertEquals(best, c.completedEpochs());
+                assertEquals(best, c.bestEpoch());
+            }
+            // the report's header, curve captions and axis ticks use the same numbers
+            String report = Files.readString(tmp.resolve("report.html"));
+            assertTrue(report.contains("best epoch</th><td style=\"text-align:left\">" + best + " (validation_loss"),
+                    "report header names epoch " + best);
+            assertTrue(report.contains("validation_loss best " + ReportCharts.format(result.bestValues()
+                    .get("validation_loss")) + " at epoch " + best), "curve caption names epoch " + best);
+            assertTrue(report.contains("text-anchor=\"middle\">1</text>")
+                    && !report.contains("text-anchor=\"middle\">0</text>"), "the epoch axis starts at 1");
+            // the servable's training record
+            model.saveServable(tmp.resolve("servable"));
+            com.google.gson.JsonObject training = org.quaterion.models.internal.JsonFiles.read(
+                    tmp.resolve("servable/config.json")).getAsJsonObject("training");
+            assertEquals(best, training.get("best_epoch").getAsInt());
         }
     }
 
@@ -105,10 +148,10 @@ class CheckpointTrustTest {
             }
         };
         try (TrainingTest.Model model = new TrainingTest.Model(nanAtCall20, null)) {
-            // 8 training steps per epoch, no validation: call 20 is step 19, in epoch 2
+            // 8 training steps per epoch, no validation: call 20 is step 19, in epoch 3 (epochs count from 1)
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> Quaterion.fit(model,
                     config(5, tmp).withEarlyStopping(null), trainLoader(), null));
-            assertTrue(e.getMessage().contains("NaN") && e.getMessage().contains("epoch 2")
+            assertTrue(e.getMessage().contains("NaN") && e.getMessage().contains("epoch 3")
                     && e.getMessage().contains("step 19"), e.getMessage());
         }
         assertEquals(tmp.resolve("checkpoints/epoch-0002"), Checkpoint.latest(tmp));
@@ -147,8 +190,8 @@ class CheckpointTrustTest {
         }
         List<String> csv = Files.readAllLines(tmp.resolve("metrics.csv"));
         assertEquals(5, csv.size(), "header + 4 epochs: " + csv);
-        for (int i = 0; i < 4; i++) {
-            assertTrue(csv.get(i + 1).startsWith(i + ","), csv.toString());
+        for (int i = 1; i <= 4; i++) {
+            assertTrue(csv.get(i).startsWith(i + ","), csv.toString());
         }
     }
 

@@ -154,7 +154,7 @@ class TrainingTest {
             assertTrue(last < first * 0.9, "validation loss " + first + " -> " + last);
             assertTrue(epochs.get(5).values().containsKey("rrp_validation")
                     && epochs.get(5).values().containsKey("rrp_train"));
-            assertEquals(5, epochs.get(5).epoch());
+            assertEquals(6, epochs.get(5).epoch(), "epochs are numbered from 1");
             List<String> csv = Files.readAllLines(tmp.resolve("metrics.csv"));
             assertEquals(7, csv.size(), "header + one row per epoch");
             assertTrue(csv.get(0).startsWith("epoch,global_step,lr,train_loss,validation_loss"), csv.get(0));
