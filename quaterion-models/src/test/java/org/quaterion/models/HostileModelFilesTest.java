@@ -236,6 +236,8 @@ class HostileModelFilesTest {
         assertTrue(headRefused(dir, "{\"type\": \"linear\", \"config\": {\"input_embedding_size\": 16777216, "
                 + "\"output_size\": 16777216}}").getMessage().contains("above the bound of "
                         + ArtifactLimits.MAX_TENSOR_ELEMENTS + " per tensor"));
+        assertTrue(headRefused(dir, "{\"type\": \"gated\", \"config\": {\"input_embedding_size\": 33554432}}")
+                .getMessage().contains("GatedHead: input_embedding_size is 33554432, above the bound of 16777216"));
         assertTrue(headRefused(dir, "{\"type\": \"widening\", \"config\": {\"input_embedding_size\": 4, "
                 + "\"expansion_factor\": 1e300}}").getMessage().contains("expansion_factor"));
         String layer = "{\"type\": \"linear\", \"config\": {\"input_embedding_size\": 23170, \"output_size\": "

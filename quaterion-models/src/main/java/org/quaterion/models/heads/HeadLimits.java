@@ -33,7 +33,7 @@ public final class HeadLimits {
      */
     static int width(String head, String key, long value) {
         if (value > MAX_WIDTH) {
-            throw new IllegalArgumentException(head + " head: " + key + " is " + value + ", above the bound of "
+            throw new IllegalArgumentException(label(head) + ": " + key + " is " + value + ", above the bound of "
                     + MAX_WIDTH + " a head's widths may have");
         }
         return (int) value;
@@ -49,7 +49,7 @@ public final class HeadLimits {
      */
     public static void layers(String head, String key, long value) {
         if (value > MAX_LAYERS) {
-            throw new IllegalArgumentException(head + " head: " + key + " is " + value + ", above the bound of "
+            throw new IllegalArgumentException(label(head) + ": " + key + " is " + value + ", above the bound of "
                     + MAX_LAYERS + " layers a head may have");
         }
     }
@@ -81,10 +81,15 @@ public final class HeadLimits {
     static long linear(String head, long in, long out, boolean bias) {
         long weights = ArtifactLimits.multiply(Math.max(in, 0), Math.max(out, 0));
         if (weights > ArtifactLimits.MAX_TENSOR_ELEMENTS) {
-            throw new IllegalArgumentException(head + " head: a " + in + " x " + out + " weight matrix has " + weights
+            throw new IllegalArgumentException(label(head) + ": a " + in + " x " + out + " weight matrix has " + weights
                     + " values, above the bound of " + ArtifactLimits.MAX_TENSOR_ELEMENTS + " per tensor");
         }
         return ArtifactLimits.add(weights, bias ? out : 0);
+    }
+
+    /** "skip_connection head", or a class name such as "GatedHead" as it is. */
+    private static String label(String head) {
+        return head.endsWith("Head") ? head : head + " head";
     }
 
     /**
@@ -98,7 +103,7 @@ public final class HeadLimits {
     static long total(String head, long count) {
         long max = ArtifactLimits.maxHeadParameters();
         if (count > max) {
-            throw new IllegalArgumentException(head + " head: its settings give " + (count == Long.MAX_VALUE
+            throw new IllegalArgumentException(label(head) + ": its settings give " + (count == Long.MAX_VALUE
                     ? "more than " + Long.MAX_VALUE : String.valueOf(count)) + " parameter values, above the bound of "
                     + max + " (raise it with -D" + ArtifactLimits.MAX_HEAD_PARAMETERS_PROPERTY + " if the head is "
                     + "really that large)");

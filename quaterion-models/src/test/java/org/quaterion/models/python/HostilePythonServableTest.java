@@ -75,6 +75,9 @@ class HostilePythonServableTest {
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertTrue(e.getMessage().contains(file.toString()), "names " + file + ": " + e.getMessage());
         assertTrue(allocated < HEAP_BOUND, "allocated " + allocated + " bytes of heap to refuse it");
+        String message = e.getMessage().substring(servable.toString().length());
+        System.out.printf("refused with %,d KiB of heap allocated: ...%s%n", allocated >> 10,
+                message.length() > 140 ? message.substring(0, 140) + "..." : message);
         return e;
     }
 
