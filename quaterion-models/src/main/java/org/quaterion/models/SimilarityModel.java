@@ -654,11 +654,14 @@ public final class SimilarityModel<T> implements AutoCloseable {
 
     /**
      * The members of config.json that load reads have the JSON types it reads them as, so that a damaged or edited
-     * file is refused with its name instead of failing later with a raw exception. Presence is checked by
-     * {@link #checkHeader}.
+     * file is refused with its name instead of failing later with a raw exception. A config of another format (a
+     * Python servable's) is left to {@link #checkHeader}, which also checks presence.
      */
     private static void checkStructure(Path configFile, JsonObject config) {
         require(configFile, config, "format", SimilarityModel::isString, "a string");
+        if (!config.has("format") || !FORMAT.equals(config.get("format").getAsString())) {
+            return;
+        }
         require(configFile, config, "data_type", SimilarityModel::isString, "a string");
         require(configFile, config, "files", f -> f.isJsonObject() && f.getAsJsonObject().entrySet().stream()
                 .allMatch(e -> isString(e.getValue())), "an object of checksum strings");
