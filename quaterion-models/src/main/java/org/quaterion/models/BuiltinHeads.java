@@ -11,6 +11,7 @@ import org.quaterion.models.heads.EmptyHead;
 import org.quaterion.models.heads.EncoderHead;
 import org.quaterion.models.heads.GatedHead;
 import org.quaterion.models.heads.HeadFactory;
+import org.quaterion.models.heads.HeadLimits;
 import org.quaterion.models.heads.LinearHead;
 import org.quaterion.models.heads.NormalizeHead;
 import org.quaterion.models.heads.SequentialHead;
@@ -41,7 +42,7 @@ final class BuiltinHeads {
                 of(GatedHead.TYPE, (c, r) -> new GatedHead(in(c), dropout(c))),
                 of(SkipConnectionHead.TYPE, (c, r) -> SkipConnectionHead.builder().setInputSize(in(c))
                         .optDropout(dropout(c)).optSkipDropout(JsonFiles.optDouble(c, "skip_dropout", 0.0))
-                        .optNLayers((int) JsonFiles.optDouble(c, "n_layers", 1)).build()),
+                        .optNLayers(JsonFiles.optInt(c, "n_layers", 1, SkipConnectionHead.TYPE)).build()),
                 of(StackedProjectionHead.TYPE, (c, r) -> StackedProjectionHead.builder().setInputSize(in(c))
                         .setOutputSizes(sizes(c)).optActivationFn(activation(c)).optDropout(dropout(c)).build()),
                 of(WideningHead.TYPE, (c, r) -> WideningHead.builder().setInputSize(in(c))
@@ -91,7 +92,7 @@ final class BuiltinHeads {
     }
 
     private static String activation(JsonObject c) {
-        return c.has("activation_fn") ? c.get("activation_fn").getAsString() : "relu";
+        return c.has("activation_fn") ? JsonFiles.requireString(c, "activation_fn", "head") : "relu";
     }
 
     private static List<Integer> sizes(JsonObject c) {
@@ -99,7 +100,8 @@ final class BuiltinHeads {
         if (!c.has("output_sizes") || !c.get("output_sizes").isJsonArray()) {
             throw new IllegalArgumentException("stacked_projection head config needs an 'output_sizes' array");
         }
-        c.getAsJsonArray("output_sizes").forEach(e -> sizes.add(e.getAsInt()));
+        HeadLimits.layers(StackedProjectionHead.TYPE, "output_sizes", c.getAsJsonArray("output_sizes").size());
+        c.getAsJsonArray("output_sizes").forEach(e -> sizes.add(JsonFiles.asInt(e, "output_sizes", "head")));
         return sizes;
     }
 }

@@ -1,6 +1,10 @@
 package org.quaterion.models;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -9,6 +13,7 @@ import org.quaterion.models.encoders.EncoderFactory;
 import org.quaterion.models.encoders.TorchScriptEncoder;
 import org.quaterion.models.heads.EncoderHead;
 import org.quaterion.models.heads.HeadFactory;
+import org.quaterion.models.heads.HeadLimits;
 
 /**
  * Resolves the type names written in a saved model to the factories that rebuild encoders and heads.
@@ -115,8 +120,34 @@ public final class ModelRegistry {
         if (description == null || !description.has("type") || !description.has("config")) {
             throw new IllegalArgumentException("a head description needs 'type' and 'config', got " + description);
         }
+        HeadLimits.heads(countHeads(description));
         return headFactory(description.get("type").getAsString())
                 .create(description.getAsJsonObject("config"), this);
+    }
+
+    /**
+     * Counts the head descriptions in a tree (the parts of sequential and switch heads under {@code config.heads}),
+     * stopping past {@link HeadLimits#MAX_HEADS}: a config of many small nested parts is refused before any part is
+     * built.
+     */
+    private static int countHeads(JsonObject description) {
+        int count = 0;
+        Deque<JsonElement> pending = new ArrayDeque<>(List.of(description));
+        while (!pending.isEmpty() && count <= HeadLimits.MAX_HEADS) {
+            JsonElement node = pending.pop();
+            count++; // every part counts, even one that is not an object and will be refused
+            if (!node.isJsonObject()) {
+                continue;
+            }
+            JsonElement config = node.getAsJsonObject().get("config");
+            JsonElement parts = config != null && config.isJsonObject() ? config.getAsJsonObject().get("heads") : null;
+            if (parts != null && parts.isJsonArray()) {
+                parts.getAsJsonArray().forEach(pending::push);
+            } else if (parts != null && parts.isJsonObject()) {
+                parts.getAsJsonObject().entrySet().forEach(e -> pending.push(e.getValue()));
+            }
+        }
+        return count;
     }
 
     private static String checkName(String name) {

@@ -40,9 +40,11 @@ import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.encoders.LoadContext;
 import org.quaterion.models.heads.EncoderHead;
 import org.quaterion.models.heads.HeadFactory;
+import org.quaterion.models.internal.ArtifactLimits;
 import org.quaterion.models.internal.AtomicDirectory;
 import org.quaterion.models.internal.Checksums;
 import org.quaterion.models.internal.JsonFiles;
+import org.quaterion.models.internal.ParameterFiles;
 import org.quaterion.models.internal.ParameterShapes;
 import org.quaterion.models.internal.Scalars;
 import org.slf4j.Logger;
@@ -533,6 +535,7 @@ public final class SimilarityModel<T> implements AutoCloseable {
         AtomicDirectory.removeLeftovers(dir); // of crashed saves; best effort
         Path configFile = dir.resolve(CONFIG_FILE);
         JsonObject config = JsonFiles.read(configFile);
+        checkStructure(configFile, config);
         checkHeader(configFile, config);
         verifyFiles(dir, configFile, config);
         DataType dataType = parseDataType(configFile, config);
@@ -545,6 +548,7 @@ public final class SimilarityModel<T> implements AutoCloseable {
                 throw new ModelFormatException(configFile, "has a head that cannot be built: " + e.getMessage(), e);
             }
             Path headParams = dir.resolve(HEAD_PARAMETERS);
+            ParameterFiles.check(headParams, head);
             try (InputStream in = new BufferedInputStream(Files.newInputStream(headParams));
                     DataInputStream data = new DataInputStream(in)) {
                 head.loadParameters(manager, data);
@@ -570,9 +574,17 @@ public final class SimilarityModel<T> implements AutoCloseable {
                             + "') cannot be loaded: " + e.getMessage(), e);
                 }
             }
-            SimilarityModel<T> model = new SimilarityModel<>(manager, encoders, head, dataType,
-                    config.has("training") && config.get("training").isJsonObject()
-                            ? config.getAsJsonObject("training") : null);
+            SimilarityModel<T> model;
+            try {
+                model = new SimilarityModel<>(manager, encoders, head, dataType,
+                        config.has("training") && config.get("training").isJsonObject()
+                                ? config.getAsJsonObject("training") : null);
+            } catch (ModelFormatException e) {
+                throw e;
+            } catch (IllegalArgumentException e) { // encoders and head that do not fit: a damaged or edited file
+                throw new ModelFormatException(configFile, "describes parts that do not fit together: "
+                        + e.getMessage(), e);
+            }
             LOG.info("loaded similarity model from {} (encoders {}, head {})", dir, encoders.keySet(),
                     head.typeName());
             return model;
@@ -612,7 +624,7 @@ public final class SimilarityModel<T> implements AutoCloseable {
         }
         JsonObject files = config.getAsJsonObject("files");
         checkOnlyListedFiles(dir, configFile, files);
-        for (String rel : files.keySet()) {
+        for (String rel : files.keySet()) { // every size before any hash: a huge file is refused before it is read
             Path file = dir.resolve(rel).normalize();
             if (!file.startsWith(dir.normalize())) {
                 throw new ModelFormatException(configFile, "lists a file outside the model directory: " + rel);
@@ -620,6 +632,13 @@ public final class SimilarityModel<T> implements AutoCloseable {
             if (!Files.isRegularFile(file)) {
                 throw new ModelFormatException(file, "is missing: the saved model is incomplete; save it again");
             }
+            boolean head = rel.equals(HEAD_PARAMETERS);
+            ArtifactLimits.checkFileSize(file, head ? ArtifactLimits.maxHeadParameterFileBytes()
+                    : ArtifactLimits.maxFileBytes(), head ? ArtifactLimits.MAX_HEAD_PARAMETERS_PROPERTY
+                            : ArtifactLimits.MAX_FILE_BYTES_PROPERTY);
+        }
+        for (String rel : files.keySet()) {
+            Path file = dir.resolve(rel).normalize();
             String actual;
             try {
                 actual = Checksums.sha256(file);
@@ -630,6 +649,51 @@ public final class SimilarityModel<T> implements AutoCloseable {
                 throw new CorruptArtifactException(file, "is truncated or corrupt (SHA-256 differs from config.json); "
                         + "save the model again");
             }
+        }
+    }
+
+    /**
+     * The members of config.json that load reads have the JSON types it reads them as, so that a damaged or edited
+     * file is refused with its name instead of failing later with a raw exception. A config of another format (a
+     * Python servable's) is left to {@link #checkHeader}, which also checks presence.
+     */
+    private static void checkStructure(Path configFile, JsonObject config) {
+        require(configFile, config, "format", SimilarityModel::isString, "a string");
+        if (!config.has("format") || !FORMAT.equals(config.get("format").getAsString())) {
+            return;
+        }
+        require(configFile, config, "data_type", SimilarityModel::isString, "a string");
+        require(configFile, config, "files", f -> f.isJsonObject() && f.getAsJsonObject().entrySet().stream()
+                .allMatch(e -> isString(e.getValue())), "an object of checksum strings");
+        require(configFile, config, "head", h -> h.isJsonObject() && isString(h.getAsJsonObject().get("type"))
+                && isObject(h.getAsJsonObject().get("config")), "an object with a string 'type' and an object "
+                        + "'config'");
+        require(configFile, config, "encoders", list -> list.isJsonArray() && list.getAsJsonArray().asList().stream()
+                .allMatch(e -> e.isJsonObject() && isString(e.getAsJsonObject().get("key"))
+                        && KEY.matcher(e.getAsJsonObject().get("key").getAsString()).matches()
+                        && isString(e.getAsJsonObject().get("type"))), "a list of objects with a string 'type' and a "
+                                + "'key' that is a safe directory name");
+        if (isObject(config.get("training"))) {
+            require(configFile, config.getAsJsonObject("training"), "record_type", SimilarityModel::isString,
+                    "a string");
+        }
+    }
+
+    private static boolean isString(JsonElement e) {
+        return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString();
+    }
+
+    private static boolean isObject(JsonElement e) {
+        return e != null && e.isJsonObject();
+    }
+
+    /** Refuses a member that is present but fails {@code test}. */
+    private static void require(Path configFile, JsonObject json, String member,
+            java.util.function.Predicate<JsonElement> test, String what) {
+        JsonElement value = json.get(member);
+        if (value != null && !test.test(value)) {
+            throw new CorruptArtifactException(configFile, "has a '" + member + "' that is not " + what + ": the "
+                    + "file is damaged or was edited; save the model again");
         }
     }
 

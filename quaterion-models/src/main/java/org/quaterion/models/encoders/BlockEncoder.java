@@ -26,6 +26,7 @@ import java.util.function.Supplier;
 import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.internal.JsonFiles;
+import org.quaterion.models.internal.ParameterFiles;
 import org.quaterion.models.internal.ParameterShapes;
 
 /**
@@ -105,6 +106,7 @@ public class BlockEncoder<T> implements Encoder<T> {
                 boolean train = config.has("trainable") && config.get("trainable").getAsBoolean();
                 Block block = blockSupplier.get();
                 Path params = dir.resolve(PARAMETERS_FILE);
+                ParameterFiles.check(params, block);
                 try (InputStream in = new BufferedInputStream(Files.newInputStream(params));
                         DataInputStream data = new DataInputStream(in)) {
                     block.loadParameters(context.manager(), data);

@@ -43,6 +43,7 @@ public abstract class EncoderHead extends AbstractBlock {
             throw new IllegalArgumentException(getClass().getSimpleName() + " needs inputSize >= 1 (setInputSize), got "
                     + inputSize);
         }
+        HeadLimits.width(getClass().getSimpleName(), "input_embedding_size", inputSize);
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException(getClass().getSimpleName() + " needs dropout in [0, 1), got "
                     + dropout);
@@ -65,6 +66,16 @@ public abstract class EncoderHead extends AbstractBlock {
      */
     public final int inputSize() {
         return inputSize;
+    }
+
+    /**
+     * The parameter values the head's settings give, computed in its constructor before any layer is created, so
+     * that a head holding parts can bound their sum; 0 for a head of another package, whose size is not known here.
+     *
+     * @return the count
+     */
+    long parameterCount() {
+        return 0;
     }
 
     /**

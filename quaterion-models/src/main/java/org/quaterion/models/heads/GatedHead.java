@@ -23,6 +23,7 @@ public final class GatedHead extends EncoderHead {
      */
     public GatedHead(int inputSize, double dropout) {
         super(inputSize, dropout);
+        HeadLimits.total(TYPE, inputSize);
         this.gates = addParameter(Layers.constantVector("gates", inputSize, 2.0f));
     }
 
@@ -38,6 +39,11 @@ public final class GatedHead extends EncoderHead {
     @Override
     public String typeName() {
         return TYPE;
+    }
+
+    @Override
+    long parameterCount() {
+        return inputSize();
     }
 
     @Override

@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.quaterion.models.internal.ArtifactLimits;
 
 /**
  * The shared implementation of {@link StackedProjectionHead} and {@link WideningHead}: Linear layers with an
@@ -21,6 +22,7 @@ abstract class ProjectionStack extends EncoderHead {
     private final String activationName;
     private final UnaryOperator<NDArray> activation;
     private final List<Linear> layers = new ArrayList<>();
+    private final long parameterCount;
 
     /**
      * Creates the head.
@@ -35,6 +37,20 @@ abstract class ProjectionStack extends EncoderHead {
         if (outputSizes == null || outputSizes.isEmpty()) {
             throw new IllegalArgumentException(getClass().getSimpleName() + " needs at least one output size");
         }
+        String type = typeName(getClass());
+        HeadLimits.layers(type, "output_sizes", outputSizes.size());
+        long count = 0;
+        long width = inputSize;
+        for (Integer size : outputSizes) {
+            if (size == null || size < 1) {
+                throw new IllegalArgumentException(getClass().getSimpleName() + " needs output sizes >= 1, got "
+                        + outputSizes);
+            }
+            HeadLimits.width(type, "output_sizes", size);
+            count = ArtifactLimits.add(count, HeadLimits.linear(type, width, size, true));
+            width = size;
+        }
+        this.parameterCount = HeadLimits.total(type, count);
         this.outputSizes = List.copyOf(outputSizes);
         this.activationName = activationFn;
         this.activation = Activations.byName(activationFn);
@@ -43,6 +59,16 @@ abstract class ProjectionStack extends EncoderHead {
             layers.add(addChildBlock("_stack." + (2 * i), Layers.linear(in, outputSizes.get(i), true)));
             in = outputSizes.get(i);
         }
+    }
+
+    /** The type name for messages, known before the subclass is constructed. */
+    private static String typeName(Class<?> head) {
+        return head == WideningHead.class ? WideningHead.TYPE : StackedProjectionHead.TYPE;
+    }
+
+    @Override
+    long parameterCount() {
+        return parameterCount;
     }
 
     @Override

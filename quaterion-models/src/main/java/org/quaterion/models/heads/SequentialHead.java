@@ -6,6 +6,7 @@ import ai.djl.training.ParameterStore;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.List;
+import org.quaterion.models.internal.ArtifactLimits;
 
 /**
  * Heads applied one after another: {@code y = h_n(…h_1(x))}, each with its own dropout. Unlike quaterion_models'
@@ -18,6 +19,7 @@ public final class SequentialHead extends EncoderHead {
     public static final String TYPE = "sequential";
 
     private final List<EncoderHead> heads;
+    private final long parameterCount;
 
     /**
      * Creates the head.
@@ -27,6 +29,12 @@ public final class SequentialHead extends EncoderHead {
     public SequentialHead(List<EncoderHead> heads) {
         super(firstInput(heads), 0.0);
         this.heads = List.copyOf(heads);
+        HeadLimits.heads(heads.size());
+        long count = 0;
+        for (EncoderHead part : heads) {
+            count = ArtifactLimits.add(count, part.parameterCount());
+        }
+        this.parameterCount = HeadLimits.total(TYPE, count);
         for (int i = 1; i < heads.size(); i++) {
             if (heads.get(i).inputSize() != heads.get(i - 1).outputSize()) {
                 throw new IllegalArgumentException("SequentialHead: part " + i + " (" + heads.get(i).typeName()
@@ -68,6 +76,11 @@ public final class SequentialHead extends EncoderHead {
     @Override
     public String typeName() {
         return TYPE;
+    }
+
+    @Override
+    long parameterCount() {
+        return parameterCount;
     }
 
     @Override

@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import org.quaterion.models.internal.ArtifactLimits;
 
 /**
  * Gated residual layers, as quaterion_models' {@code SkipConnectionHead}: for each layer i,
@@ -25,6 +26,7 @@ public final class SkipConnectionHead extends EncoderHead {
     private final double skipDropout;
     private final List<Parameter> gates = new ArrayList<>();
     private final List<Linear> layers = new ArrayList<>();
+    private final long parameterCount;
 
     /**
      * Creates the head.
@@ -42,6 +44,9 @@ public final class SkipConnectionHead extends EncoderHead {
         if (!(skipDropout >= 0 && skipDropout < 1)) {
             throw new IllegalArgumentException("SkipConnectionHead needs skip_dropout in [0, 1), got " + skipDropout);
         }
+        HeadLimits.layers(TYPE, "n_layers", nLayers);
+        long perLayer = ArtifactLimits.add(HeadLimits.linear(TYPE, inputSize, inputSize, true), inputSize);
+        this.parameterCount = HeadLimits.total(TYPE, ArtifactLimits.multiply(perLayer, nLayers));
         this.skipDropout = skipDropout;
         for (int i = 0; i < nLayers; i++) {
             gates.add(addParameter(Layers.constantVector("gates_" + i, inputSize, -4.0f)));
@@ -61,6 +66,11 @@ public final class SkipConnectionHead extends EncoderHead {
     @Override
     public String typeName() {
         return TYPE;
+    }
+
+    @Override
+    long parameterCount() {
+        return parameterCount;
     }
 
     @Override

@@ -19,6 +19,7 @@ public final class SoftmaxEmbeddingsHead extends EncoderHead {
     private final int outputGroups;
     private final int outputSizePerGroup;
     private final Linear projection;
+    private final long parameterCount;
 
     /**
      * Creates the head.
@@ -34,6 +35,11 @@ public final class SoftmaxEmbeddingsHead extends EncoderHead {
             throw new IllegalArgumentException("SoftmaxEmbeddingsHead needs output_groups >= 1 and "
                     + "output_size_per_group >= 1, got " + outputGroups + " and " + outputSizePerGroup);
         }
+        HeadLimits.width(TYPE, "output_groups", outputGroups);
+        HeadLimits.width(TYPE, "output_size_per_group", outputSizePerGroup);
+        int output = HeadLimits.width(TYPE, "output_groups·output_size_per_group",
+                (long) outputGroups * outputSizePerGroup);
+        this.parameterCount = HeadLimits.total(TYPE, HeadLimits.linear(TYPE, inputSize, output, true));
         this.outputGroups = outputGroups;
         this.outputSizePerGroup = outputSizePerGroup;
         this.projection = addChildBlock("projection_layer",
@@ -43,6 +49,11 @@ public final class SoftmaxEmbeddingsHead extends EncoderHead {
     @Override
     public String typeName() {
         return TYPE;
+    }
+
+    @Override
+    long parameterCount() {
+        return parameterCount;
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.quaterion.models.internal.ArtifactLimits;
 
 /**
  * A head per route, as quaterion_models' {@code SwitchHead}: rows routed to option k (by a {@code SwitchEncoder})
@@ -27,6 +28,7 @@ public final class SwitchHead extends EncoderHead {
 
     private final SortedMap<String, EncoderHead> options;
     private final List<String> keys;
+    private final long parameterCount;
 
     /**
      * Creates the head.
@@ -37,6 +39,12 @@ public final class SwitchHead extends EncoderHead {
         super(firstInput(options), 0.0);
         this.options = Collections.unmodifiableSortedMap(new TreeMap<>(options));
         this.keys = List.copyOf(this.options.keySet());
+        HeadLimits.heads(options.size());
+        long count = 0;
+        for (EncoderHead option : this.options.values()) {
+            count = ArtifactLimits.add(count, option.parameterCount());
+        }
+        this.parameterCount = HeadLimits.total(TYPE, count);
         EncoderHead first = this.options.get(keys.get(0));
         for (Map.Entry<String, EncoderHead> e : this.options.entrySet()) {
             EncoderHead h = e.getValue();
@@ -68,6 +76,11 @@ public final class SwitchHead extends EncoderHead {
     @Override
     public String typeName() {
         return TYPE;
+    }
+
+    @Override
+    long parameterCount() {
+        return parameterCount;
     }
 
     @Override

@@ -37,7 +37,13 @@ public final class WideningHead extends ProjectionStack {
     }
 
     private static int hidden(int inputSize, double expansionFactor) {
-        int hidden = (int) (inputSize * expansionFactor);
+        double product = inputSize * expansionFactor;
+        if (product > HeadLimits.MAX_WIDTH) {
+            throw new IllegalArgumentException(TYPE + " head: expansion_factor " + expansionFactor + " gives a hidden "
+                    + "width of " + product + ", above the bound of " + HeadLimits.MAX_WIDTH + " a head's widths may "
+                    + "have");
+        }
+        int hidden = (int) product;
         if (hidden < 1) {
             throw new IllegalArgumentException("WideningHead: expansion_factor " + expansionFactor
                     + " gives a hidden width of " + hidden + "; use a factor with inputSize·factor >= 1");

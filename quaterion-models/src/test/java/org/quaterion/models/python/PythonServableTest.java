@@ -111,7 +111,7 @@ class PythonServableTest {
         Files.writeString(copy.resolve("config.json"), Files.readString(copy.resolve("config.json"))
                 .replace("SequentialHead", "SkipConnectionHead"));
         Files.writeString(copy.resolve("head/weights.bin"), "not a zip");
-        assertThrows(java.io.IOException.class, () -> PythonServable.load(copy, encoder(skip)));
+        assertThrows(org.quaterion.models.CorruptArtifactException.class, () -> PythonServable.load(copy, encoder(skip)));
 
         assertThrows(ModelFormatException.class, () -> PythonServable.load(tmp, encoder(skip)));
     }
