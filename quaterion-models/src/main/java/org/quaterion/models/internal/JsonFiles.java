@@ -6,6 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -55,6 +56,8 @@ public final class JsonFiles {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new ModelFormatException(file, "is missing: the directory is not a saved model or was not fully written");
+        } catch (CharacterCodingException e) {
+            throw new CorruptArtifactException(file, "is not UTF-8 text: the file is damaged or not JSON", e);
         } catch (IOException e) {
             throw new ModelFormatException(file, "cannot be read (" + e.getMessage() + ")", e);
         }
