@@ -185,7 +185,7 @@ class CacheFuzzTest {
                     List<Path> files = dataFiles(dir);
                     Path file = files.get(random.nextInt(files.size()));
                     what += ": " + mutate(file, random) + " of " + file.getFileName();
-                    manifestChanged = file.getFileName().toString().equals(CacheManifest.FILE);
+                    manifestChanged = String.valueOf(file.getFileName()).equals(CacheManifest.FILE);
                 }
                 String problem = Files.isDirectory(dir) ? EmbeddingStore.problem(dir) : "new";
                 try (EncoderCache cache = EncoderCache.build("e", encoder, keys, records, config, CacheType.AUTO,
