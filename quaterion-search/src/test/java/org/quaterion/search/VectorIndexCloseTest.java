@@ -7,19 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quaterion.ForkedJvm;
 import org.quaterion.distance.Distance;
 
 class VectorIndexCloseTest {
@@ -39,14 +37,17 @@ class VectorIndexCloseTest {
         try {
             List<Future<String>> runs = new ArrayList<>();
             for (int i = 0; i < JVMS; i++) {
-                Path log = tmp.resolve("jvm-" + i + ".log");
-                runs.add(pool.submit(() -> runChild(dir, log)));
+                // each child exits 0 only when every search ended with "VectorIndex is closed"; a crash ends it
+                // with another status
+                runs.add(pool.submit(() -> ForkedJvm.resultLine(CloseUnderSearchMain.class, tmp, "RESULT ",
+                        dir.toString(), String.valueOf(DIMENSION))));
             }
             List<String> failures = new ArrayList<>();
             for (int i = 0; i < JVMS; i++) {
-                String outcome = runs.get(i).get();
-                if (outcome != null) {
-                    failures.add("JVM " + i + ": " + outcome);
+                try {
+                    assertEquals("RESULT ok", runs.get(i).get());
+                } catch (ExecutionException e) {
+                    failures.add("JVM " + i + ": " + e.getCause().getMessage());
                 }
             }
             assertTrue(failures.isEmpty(), failures.size() + " of " + JVMS + " JVMs did not end normally:\n"
@@ -54,31 +55,6 @@ class VectorIndexCloseTest {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    /** Runs {@link CloseUnderSearchMain} in a new JVM; null when it ended normally, else what happened. */
-    private static String runChild(Path dir, Path log) throws IOException, InterruptedException {
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
-                "-Dai.djl.pytorch.num_interop_threads=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
-                "-cp", classPath, CloseUnderSearchMain.class.getName(), dir.toString(), String.valueOf(DIMENSION))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        // a guard against a hung child, not a timing check: a normal run takes a few seconds
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor();
-            return "did not end within 120 s (a close that never returns?); output:\n" + tail(log);
-        }
-        String out = Files.readString(log, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0 || !out.contains("RESULT ok")) {
-            return "exit status " + p.exitValue() + "; output:\n" + tail(log);
-        }
-        return null;
-    }
-
-    private static String tail(Path log) throws IOException {
-        List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
     }
 
     @Test
