@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +30,8 @@ public final class ForkedJvm {
 
     /**
      * Runs {@code main} of a class on the test class path in a new JVM whose working directory is {@code workDir}
-     * (so relative paths in the program resolve there), checks that it ends with status 0 within 3 minutes, and
-     * returns the line of its output that starts with {@code prefix}.
+     * (so relative paths in the program resolve there), checks that it ends with status 0 within 3 minutes (a child
+     * still running then is killed), and returns the line of its output that starts with {@code prefix}.
      *
      * @param main the class
      * @param workDir the child's working directory
@@ -45,11 +46,22 @@ public final class ForkedJvm {
                 .toString(), "-Xmx512m", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=error", "-cp", classPath, main.getName()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the child ends");
-        assertEquals(0, p.exitValue(), out);
-        return out.lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow(() ->
-                new AssertionError("no '" + prefix + "' line from " + main.getSimpleName() + ": " + out));
+        // output goes to a file, so that a child that never ends is stopped by the wait below, not read forever
+        Path log = Files.createTempFile("forked-jvm-", ".log");
+        try {
+            Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            boolean ended = p.waitFor(180, TimeUnit.SECONDS);
+            if (!ended) {
+                p.destroyForcibly().waitFor();
+            }
+            String out = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
+            assertTrue(ended, "the child did not end within 180 s: " + out);
+            assertEquals(0, p.exitValue(), out);
+            return out.lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow(() ->
+                    new AssertionError("no '" + prefix + "' line from " + main.getSimpleName() + ": " + out));
+        } finally {
+            Files.deleteIfExists(log);
+        }
     }
 }

@@ -1,11 +1,19 @@
 package org.quaterion.cache;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.quaterion.models.CorruptArtifactException;
+import org.quaterion.models.ModelFormatException;
+import org.quaterion.models.internal.JsonFields;
 import org.quaterion.models.internal.JsonFiles;
 
 /**
@@ -58,23 +66,55 @@ public record CacheManifest(int format, String encoder, String encoderFingerprin
     }
 
     /**
-     * Reads {@code dir/cache.json}.
+     * Reads {@code dir/cache.json}, strictly: every member present with its type and in range, shard names that are
+     * plain file names, used once each, whose rows add up to the total.
      *
      * @param dir the cache directory
      * @return the manifest
-     * @throws IllegalArgumentException when it is missing, of another format or malformed
+     * @throws ModelFormatException naming the file when it is missing or of another format; a
+     *     {@link CorruptArtifactException} when it is malformed
      */
     public static CacheManifest read(Path dir) {
-        JsonObject o = JsonFiles.read(dir.resolve(FILE));
-        int format = o.has("format") ? o.get("format").getAsInt() : -1;
-        if (format != CacheShard.FORMAT) {
-            throw new IllegalArgumentException("cache format " + format + " is not " + CacheShard.FORMAT);
+        Path file = dir.resolve(FILE);
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new CorruptArtifactException(file, "is not a regular file; " + CacheShard.FIX);
         }
+        JsonObject o = JsonFiles.read(file);
+        long format = JsonFields.integer(o, "format", Integer.MIN_VALUE, Integer.MAX_VALUE, file);
+        if (format != CacheShard.FORMAT) {
+            throw new ModelFormatException(file, "is of cache format " + format + ", this library reads format "
+                    + CacheShard.FORMAT + "; " + CacheShard.FIX);
+        }
+        String precisionName = JsonFields.string(o, "precision", file);
+        CacheConfig.Precision precision = Arrays.stream(CacheConfig.Precision.values())
+                .filter(p -> p.name().equals(precisionName)).findFirst()
+                .orElseThrow(() -> new CorruptArtifactException(file, "names an unknown precision '"
+                        + (precisionName.length() > 40 ? precisionName.substring(0, 37) + "..." : precisionName)
+                        + "'; " + CacheShard.FIX));
         List<CacheShard.Info> shards = new ArrayList<>();
-        o.getAsJsonArray("shards").forEach(s -> shards.add(CacheShard.Info.fromJson(s.getAsJsonObject())));
-        return new CacheManifest(format, o.get("encoder").getAsString(), o.get("encoder_fingerprint").getAsString(),
-                CacheConfig.Precision.valueOf(o.get("precision").getAsString()), o.get("batch_size").getAsInt(),
-                o.get("data_fingerprint").getAsString(), o.get("rows").getAsLong(), o.get("dim").getAsInt(),
-                o.get("built_by").getAsString(), shards);
+        Set<String> names = new HashSet<>();
+        long total = 0;
+        for (JsonElement e : JsonFields.array(o, "shards", file)) {
+            if (!e.isJsonObject()) {
+                throw new CorruptArtifactException(file, "lists a shard that is not an object; " + CacheShard.FIX);
+            }
+            CacheShard.Info shard = CacheShard.Info.read(e.getAsJsonObject(), file);
+            if (!names.add(shard.name())) {
+                throw new CorruptArtifactException(file, "lists shard '" + shard.name() + "' twice; " + CacheShard.FIX);
+            }
+            shards.add(shard);
+            total = total + shard.rows() < 0 ? Long.MAX_VALUE : total + shard.rows();
+        }
+        long rows = JsonFields.integer(o, "rows", 0, Long.MAX_VALUE, file);
+        if (total != rows) {
+            throw new CorruptArtifactException(file, "lists shards of " + total + " rows in all but says " + rows
+                    + " rows; " + CacheShard.FIX);
+        }
+        return new CacheManifest((int) format, JsonFields.string(o, "encoder", file),
+                JsonFields.string(o, "encoder_fingerprint", file), precision,
+                (int) JsonFields.integer(o, "batch_size", 1, Integer.MAX_VALUE, file),
+                JsonFields.string(o, "data_fingerprint", file), rows,
+                (int) JsonFields.integer(o, "dim", 1, Integer.MAX_VALUE, file), JsonFields.string(o, "built_by", file),
+                shards);
     }
 }

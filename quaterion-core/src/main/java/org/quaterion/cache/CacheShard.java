@@ -16,6 +16,9 @@ import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.regex.Pattern;
+import org.quaterion.models.CorruptArtifactException;
+import org.quaterion.models.internal.JsonFields;
 
 /**
  * One shard of a cache: {@code <name>.bin} (a 32-byte header: magic {@code QCACHE02}, format version, dtype
@@ -31,8 +34,16 @@ public final class CacheShard {
     public static final String DATA = ".bin";
     /** Suffix of a shard's keys file. */
     public static final String KEYS = ".keys";
+    /** The longest key, in UTF-16 characters: a key names a record; a longer one is refused when writing. */
+    public static final int MAX_KEY_CHARS = 65_536;
+    /** The longest line of a keys file, in bytes: a key in UTF-8, a tab and a 32-digit record hash. */
+    static final int MAX_KEYS_LINE_BYTES = 3 * MAX_KEY_CHARS + 1 + 32;
+    /** What to do about a damaged store, ending each message. */
+    static final String FIX = "rebuild the cache";
     static final int HEADER = 32;
     private static final byte[] MAGIC = "QCACHE02".getBytes(StandardCharsets.US_ASCII);
+    /** A shard name: letters, digits, '.', '_' and '-', starting with a letter or digit (never a path). */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private CacheShard() {}
 
@@ -70,6 +81,24 @@ public final class CacheShard {
             return new Info(o.get("name").getAsString(), o.get("rows").getAsLong(), o.get("data_sha256").getAsString(),
                     o.get("keys_sha256").getAsString());
         }
+
+        /**
+         * From a manifest's JSON, strictly: every member present with its type, a name that is a plain file name.
+         *
+         * @param o the object
+         * @param file the manifest, for messages
+         * @return the info
+         * @throws CorruptArtifactException when a member is missing, mistyped or out of range
+         */
+        static Info read(JsonObject o, Path file) {
+            String name = JsonFields.string(o, "name", file);
+            if (!NAME.matcher(name).matches()) {
+                throw new CorruptArtifactException(file, "names a shard '" + (name.length() > 80 ? name.substring(0,
+                        77) + "..." : name) + "', not a plain file name; " + FIX);
+            }
+            return new Info(name, JsonFields.integer(o, "rows", 0, Long.MAX_VALUE, file),
+                    JsonFields.sha256(o, "data_sha256", file), JsonFields.sha256(o, "keys_sha256", file));
+        }
     }
 
     /** Header fields of a shard's embeddings file. */
@@ -87,32 +116,50 @@ public final class CacheShard {
         return h;
     }
 
-    /** Reads and checks the header of a shard's embeddings file (format, and the length it implies). */
+    /**
+     * Reads and checks the header of a shard's embeddings file: magic, format, dtype, a positive dimension, and a file
+     * length equal to the one its rows and dimension imply.
+     *
+     * @throws CorruptArtifactException naming the file when any of these is wrong
+     */
     static Header readHeader(Path file, FileChannel channel) throws IOException {
         ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-        channel.read(h, 0);
+        while (h.hasRemaining() && channel.read(h, h.position()) > 0) {
+            // a short read is continued until the header is complete or the file ends
+        }
         h.flip();
-        byte[] magic = new byte[MAGIC.length];
         if (h.remaining() < HEADER) {
-            throw new IllegalArgumentException(file + " is shorter than a cache header");
+            throw new CorruptArtifactException(file, "is shorter than a cache header (" + h.remaining() + " of "
+                    + HEADER + " bytes); " + FIX);
         }
+        byte[] magic = new byte[MAGIC.length];
         h.get(magic);
-        if (!java.util.Arrays.equals(magic, MAGIC) || h.getInt() != FORMAT) {
-            throw new IllegalArgumentException(file + " is not a cache shard of format " + FORMAT);
+        int format = h.getInt();
+        if (!java.util.Arrays.equals(magic, MAGIC) || format != FORMAT) {
+            throw new CorruptArtifactException(file, "is not a cache shard of format " + FORMAT + "; " + FIX);
         }
-        CacheConfig.Precision precision = h.getInt() == 1 ? CacheConfig.Precision.FLOAT16
-                : CacheConfig.Precision.FLOAT32;
+        int dtype = h.getInt();
         long rows = h.getLong();
         int dim = h.getInt();
-        long expected = HEADER + rows * rowBytes(dim, precision);
-        if (channel.size() != expected) {
-            throw new IllegalArgumentException(file + " has " + channel.size() + " bytes, its header says " + expected);
+        int reserved = h.getInt(); // written as 0: the header is not covered by the data checksum, so it is checked
+        if ((dtype != 0 && dtype != 1) || rows < 0 || dim < 1 || reserved != 0) {
+            throw new CorruptArtifactException(file, "has a header of dtype " + dtype + ", " + rows + " rows of " + dim
+                    + " values and reserved field " + reserved + ", not a valid shard; " + FIX);
+        }
+        CacheConfig.Precision precision = dtype == 1 ? CacheConfig.Precision.FLOAT16 : CacheConfig.Precision.FLOAT32;
+        long size = channel.size();
+        // rows × row bytes may exceed 2^63 in a damaged header: compare without overflow
+        long rowBytes = (long) dim * (precision == CacheConfig.Precision.FLOAT16 ? 2 : 4);
+        if (rowBytes > Integer.MAX_VALUE || size < HEADER || (size - HEADER) % rowBytes != 0
+                || (size - HEADER) / rowBytes != rows) {
+            throw new CorruptArtifactException(file, "has " + size + " bytes, its header says " + rows + " rows of "
+                    + rowBytes + " bytes after a " + HEADER + "-byte header (truncated or damaged); " + FIX);
         }
         return new Header(rows, dim, precision);
     }
 
     /**
-     * Rejects keys a keys file cannot hold.
+     * Rejects keys a keys file cannot hold: null, with a tab or line break, or longer than {@link #MAX_KEY_CHARS}.
      *
      * @param key the key
      */
@@ -120,6 +167,10 @@ public final class CacheShard {
         if (key == null || key.indexOf('\n') >= 0 || key.indexOf('\r') >= 0 || key.indexOf('\t') >= 0) {
             throw new IllegalArgumentException("cache key " + (key == null ? "null" : "'" + key + "'")
                     + " is null or contains a tab or line break; keys must be single-line text without tabs");
+        }
+        if (key.length() > MAX_KEY_CHARS) {
+            throw new IllegalArgumentException("a cache key has " + key.length() + " characters, more than the "
+                    + MAX_KEY_CHARS + " a key may have; give the encoder a key extractor that returns a short id");
         }
     }
 

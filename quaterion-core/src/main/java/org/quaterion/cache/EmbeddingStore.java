@@ -4,14 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,6 +19,10 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.quaterion.models.CorruptArtifactException;
+import org.quaterion.models.ModelFormatException;
+import org.quaterion.models.concurrent.CloseGate;
+import org.quaterion.models.internal.ArtifactFiles;
 import org.quaterion.models.internal.AtomicDirectory;
 
 /**
@@ -28,6 +30,8 @@ import org.quaterion.models.internal.AtomicDirectory;
  * {@link CacheShard}s, memory-mapped for reading (a cache larger than the Java heap works; only keys and record
  * hashes live in the heap). A single-machine fill writes one shard; a Spark job writes one per partition, in the same
  * format. {@link #problem} verifies the manifest, every header and every checksum; {@link #open} maps the shards.
+ * Reads are thread-safe; closing waits for those in flight, and a read after close throws
+ * {@code IllegalStateException("EmbeddingStore is closed")}.
  */
 public final class EmbeddingStore implements AutoCloseable {
 
@@ -54,6 +58,10 @@ public final class EmbeddingStore implements AutoCloseable {
         }
     }
 
+    /** The most rows one store holds: its keys live in one list and its record hashes in one array. */
+    static final int MAX_ROWS = (Integer.MAX_VALUE - 8) / 2;
+
+    private final CloseGate gate = new CloseGate("EmbeddingStore");
     private final CacheManifest manifest;
     private final List<Mapped> shards;
     private final long[] firstRow;
@@ -141,7 +149,7 @@ public final class EmbeddingStore implements AutoCloseable {
 
     /**
      * Why a store cannot be used, or null when it is intact: a missing or malformed manifest, another format, or a
-     * shard whose header, length or checksum does not match (reads every byte once).
+     * shard whose header, length or checksum does not match (reads every byte once). The reason names the file.
      *
      * @param dir the store directory
      * @return a reason, or null
@@ -153,33 +161,46 @@ public final class EmbeddingStore implements AutoCloseable {
         CacheManifest m;
         try {
             m = CacheManifest.read(dir);
-        } catch (RuntimeException e) {
-            return CacheManifest.FILE + " is unusable (" + e.getMessage() + ")";
+        } catch (ModelFormatException e) {
+            return e.getMessage();
         }
-        long rows = 0;
         for (CacheShard.Info shard : m.shards()) {
             Path data = dir.resolve(shard.name() + CacheShard.DATA);
             Path keyFile = dir.resolve(shard.name() + CacheShard.KEYS);
-            try (FileChannel channel = FileChannel.open(data, StandardOpenOption.READ)) {
-                CacheShard.Header h = CacheShard.readHeader(data, channel);
-                if (h.rows() != shard.rows() || h.dim() != m.dim() || h.precision() != m.precision()) {
-                    return data + " holds " + h + ", the manifest says " + shard.rows() + " rows of " + m.dim() + " "
-                            + m.precision();
+            try {
+                ArtifactFiles.requireRegularFile(data, CacheShard.FIX);
+                try (FileChannel channel = FileChannel.open(data, StandardOpenOption.READ)) {
+                    CacheShard.Header h = CacheShard.readHeader(data, channel);
+                    String mismatch = mismatch(h, shard, m);
+                    if (mismatch != null) {
+                        return data + " " + mismatch;
+                    }
+                    if (!sha256(channel, CacheShard.HEADER).equals(shard.dataSha256())) {
+                        return data + " is corrupt (checksum mismatch)";
+                    }
                 }
-                if (!sha256(channel, CacheShard.HEADER).equals(shard.dataSha256())) {
-                    return data + " is corrupt (checksum mismatch)";
-                }
+                ArtifactFiles.requireRegularFile(keyFile, CacheShard.FIX);
                 try (InputStream in = Files.newInputStream(keyFile)) {
                     if (!sha256(in).equals(shard.keysSha256())) {
                         return keyFile + " is corrupt (checksum mismatch)";
                     }
                 }
-            } catch (IOException | RuntimeException e) {
-                return "shard " + shard.name() + " is missing, truncated or unreadable (" + e.getMessage() + ")";
+            } catch (ModelFormatException e) {
+                return e.getMessage();
+            } catch (IOException e) {
+                return "shard " + data + " cannot be read (" + e + ")";
             }
-            rows += shard.rows();
         }
-        return rows == m.rows() ? null : "the shards hold " + rows + " rows, the manifest says " + m.rows();
+        return null;
+    }
+
+    /** How a shard's header disagrees with the manifest, or null. */
+    private static String mismatch(CacheShard.Header h, CacheShard.Info shard, CacheManifest m) {
+        if (h.rows() != shard.rows() || h.dim() != m.dim() || h.precision() != m.precision()) {
+            return "holds " + h.rows() + " rows of " + h.dim() + " " + h.precision() + ", " + CacheManifest.FILE
+                    + " says " + shard.rows() + " rows of " + m.dim() + " " + m.precision();
+        }
+        return null;
     }
 
     private static String sha256(FileChannel channel, long from) throws IOException {
@@ -209,31 +230,37 @@ public final class EmbeddingStore implements AutoCloseable {
     }
 
     /**
-     * Opens a store (check {@link #problem} first): maps every shard and reads the keys and record hashes.
+     * Opens a store (check {@link #problem} first, which verifies the checksums): maps every shard and reads the keys
+     * and record hashes. Headers, lengths and key lines are checked here too, before anything is allocated for them.
      *
      * @param dir the store directory
      * @return the memory-mapped store
      * @throws IOException when reading fails
+     * @throws ModelFormatException naming the file when the store is malformed (a {@link CorruptArtifactException}
+     *     when damaged)
      */
     public static EmbeddingStore open(Path dir) throws IOException {
         CacheManifest m = CacheManifest.read(dir);
+        if (m.rows() > MAX_ROWS) {
+            throw new ModelFormatException(dir.resolve(CacheManifest.FILE), "lists " + m.rows() + " rows, more than "
+                    + "the " + MAX_ROWS + " one store can address; split the corpus into several caches");
+        }
         List<Mapped> mapped = new ArrayList<>();
         long[] firstRow = new long[m.shards().size() + 1];
-        if (m.rows() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("a cache of " + m.rows() + " rows exceeds the 2^31 rows one store "
-                    + "can address; split the corpus into several caches");
-        }
-        List<String> keys = new ArrayList<>((int) m.rows());
-        long[] hashes = new long[2 * (int) m.rows()];
+        // sized by what the files hold, never by a count a damaged manifest declares
+        List<String> keys = new ArrayList<>();
+        long[][] hashes = {new long[0]};
         try {
             for (int s = 0; s < m.shards().size(); s++) {
                 CacheShard.Info shard = m.shards().get(s);
-                Path data = dir.resolve(shard.name() + CacheShard.DATA);
+                Path data = ArtifactFiles.requireRegularFile(dir.resolve(shard.name() + CacheShard.DATA),
+                        CacheShard.FIX);
                 FileChannel channel = FileChannel.open(data, StandardOpenOption.READ);
                 try {
                     CacheShard.Header h = CacheShard.readHeader(data, channel);
-                    if (h.rows() != shard.rows() || h.dim() != m.dim() || h.precision() != m.precision()) {
-                        throw new IllegalArgumentException(data + " does not match " + CacheManifest.FILE);
+                    String mismatch = mismatch(h, shard, m);
+                    if (mismatch != null) {
+                        throw new CorruptArtifactException(data, mismatch + "; " + CacheShard.FIX);
                     }
                     mapped.add(new Mapped(channel, h.rows(), CacheShard.rowBytes(m.dim(), m.precision())));
                 } catch (IOException | RuntimeException e) {
@@ -241,7 +268,7 @@ public final class EmbeddingStore implements AutoCloseable {
                     throw e;
                 }
                 firstRow[s + 1] = firstRow[s] + shard.rows();
-                readKeys(dir.resolve(shard.name() + CacheShard.KEYS), keys, hashes, shard.rows());
+                hashes[0] = readKeys(dir.resolve(shard.name() + CacheShard.KEYS), keys, hashes[0], shard.rows());
             }
         } catch (IOException | RuntimeException e) {
             for (Mapped x : mapped) {
@@ -249,31 +276,53 @@ public final class EmbeddingStore implements AutoCloseable {
             }
             throw e;
         }
-        return new EmbeddingStore(m, mapped, firstRow, keys, hashes);
+        return new EmbeddingStore(m, mapped, firstRow, keys, hashes[0]);
     }
 
-    private static void readKeys(Path file, List<String> keys, long[] hashes, long expected) throws IOException {
-        long before = keys.size();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            for (String line; (line = in.readLine()) != null;) {
+    /**
+     * Appends a keys file's keys and record hashes (two longs per row, the array grown as lines are read).
+     *
+     * @return the hashes array, possibly grown
+     */
+    private static long[] readKeys(Path file, List<String> keys, long[] hashes, long expected) throws IOException {
+        int before = keys.size();
+        long[] out = hashes;
+        try (ArtifactFiles.Lines lines = new ArtifactFiles.Lines(file, CacheShard.MAX_KEYS_LINE_BYTES, null,
+                CacheShard.FIX)) {
+            for (String line; (line = lines.next()) != null;) {
+                if (keys.size() - before == expected) {
+                    throw new CorruptArtifactException(file, "has more keys than its shard's " + expected + " rows; "
+                            + CacheShard.FIX);
+                }
                 int tab = line.lastIndexOf('\t');
-                if (tab < 0 || line.length() - tab - 1 != 32) {
-                    throw new IllegalArgumentException(file + " line " + (keys.size() - before + 1)
-                            + " is not 'key<TAB>record hash'");
+                if (tab < 0 || line.length() - tab - 1 != 32 || !isHex(line, tab + 1)) {
+                    throw new CorruptArtifactException(file, "line " + lines.count() + " is not 'key<TAB>record "
+                            + "hash' (32 hexadecimal digits); " + CacheShard.FIX);
                 }
                 int row = keys.size();
-                if (row >= hashes.length / 2) {
-                    throw new IllegalArgumentException(file + " has more keys than its shard's rows");
+                if (2 * row + 2 > out.length) {
+                    out = Arrays.copyOf(out, (int) Math.min(2L * MAX_ROWS, Math.max(64, 2L * out.length)));
                 }
-                hashes[2 * row] = Long.parseUnsignedLong(line, tab + 1, tab + 17, 16);
-                hashes[2 * row + 1] = Long.parseUnsignedLong(line, tab + 17, tab + 33, 16);
+                out[2 * row] = Long.parseUnsignedLong(line, tab + 1, tab + 17, 16);
+                out[2 * row + 1] = Long.parseUnsignedLong(line, tab + 17, tab + 33, 16);
                 keys.add(line.substring(0, tab));
             }
         }
         if (keys.size() - before != expected) {
-            throw new IllegalArgumentException(file + " has " + (keys.size() - before) + " keys for " + expected
-                    + " rows");
+            throw new CorruptArtifactException(file, "has " + (keys.size() - before) + " keys for " + expected
+                    + " rows (truncated or damaged); " + CacheShard.FIX);
         }
+        return out;
+    }
+
+    private static boolean isHex(String text, int from) {
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -356,6 +405,12 @@ public final class EmbeddingStore implements AutoCloseable {
      * @return {@code (indices.length, dim)} FLOAT32
      */
     public NDArray rows(int[] indices, NDManager manager) {
+        try (CloseGate.Pass pass = gate.enter()) {
+            return copyRows(indices, manager);
+        }
+    }
+
+    private NDArray copyRows(int[] indices, NDManager manager) {
         ByteBuffer out = ByteBuffer.allocateDirect(indices.length * rowBytes).order(ByteOrder.LITTLE_ENDIAN);
         for (int r : indices) {
             if (r < 0 || r >= manifest.rows()) {
@@ -377,18 +432,26 @@ public final class EmbeddingStore implements AutoCloseable {
         return type == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
     }
 
+    /**
+     * Closes the shard files once the reads in flight have ended; later reads throw
+     * {@code IllegalStateException("EmbeddingStore is closed")}, a second close does nothing.
+     *
+     * @throws IOException when closing a file fails
+     */
     @Override
     public void close() throws IOException {
-        IOException first = null;
-        for (Mapped m : shards) {
-            try {
-                m.channel.close();
-            } catch (IOException e) {
-                first = first == null ? e : first;
+        IOException[] first = new IOException[1];
+        gate.close(() -> {
+            for (Mapped m : shards) {
+                try {
+                    m.channel.close();
+                } catch (IOException e) {
+                    first[0] = first[0] == null ? e : first[0];
+                }
             }
-        }
-        if (first != null) {
-            throw first;
+        });
+        if (first[0] != null) {
+            throw first[0];
         }
     }
 }

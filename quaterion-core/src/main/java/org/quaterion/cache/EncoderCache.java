@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Map.Entry;
 import java.util.TreeMap;
+import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.internal.AtomicDirectory;
 import org.quaterion.models.internal.Checksums;
@@ -25,12 +26,14 @@ import org.slf4j.LoggerFactory;
  * The cached outputs of one frozen encoder: filled once (or loaded from {@code saveDir} when encoder, settings and
  * data still match, or opened from a prebuilt, e.g. Spark-built, cache), then looked up by key. {@link CacheType#CPU}
  * reads rows from the memory-mapped shards; AUTO and GPU copy the rows this fit uses into one array on the training
- * device and gather from it.
+ * device and gather from it. Lookups are thread-safe; closing waits for those in flight, and a lookup after close
+ * throws {@code IllegalStateException("EncoderCache is closed")}.
  */
 public final class EncoderCache implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EncoderCache.class);
 
+    private final CloseGate gate = new CloseGate("EncoderCache");
     private final String name;
     private final EmbeddingStore store;
     private final Map<String, Integer> index;
@@ -200,6 +203,12 @@ public final class EncoderCache implements AutoCloseable {
      * @return {@code (keys.size(), dim)} FLOAT32
      */
     public NDArray lookup(List<String> keys, NDManager manager) {
+        try (CloseGate.Pass pass = gate.enter()) {
+            return gather(keys, manager);
+        }
+    }
+
+    private NDArray gather(List<String> keys, NDManager manager) {
         int[] rows = new int[keys.size()];
         for (int i = 0; i < rows.length; i++) {
             Integer r = index.get(keys.get(i));
@@ -224,19 +233,25 @@ public final class EncoderCache implements AutoCloseable {
         return store.rows();
     }
 
+    /**
+     * Frees the table and closes the store once the lookups in flight have ended (a temporary cache's directory is
+     * deleted); a second close does nothing.
+     */
     @Override
     public void close() {
-        try {
-            store.close();
-            if (tableManager != null) {
-                tableManager.close();
+        gate.close(() -> {
+            try {
+                store.close();
+                if (tableManager != null) {
+                    tableManager.close();
+                }
+                if (temporary != null) {
+                    AtomicDirectory.deleteRecursively(temporary);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot release the cache of encoder '" + name + "'", e);
             }
-            if (temporary != null) {
-                AtomicDirectory.deleteRecursively(temporary);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot release the cache of encoder '" + name + "'", e);
-        }
+        });
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.quaterion.models.CorruptArtifactException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +23,8 @@ final class PrebuiltCheck {
             List<String> hashes) throws IOException {
         String problem = EmbeddingStore.problem(dir);
         if (problem != null) {
-            throw new IllegalArgumentException("the prebuilt cache of encoder '" + encoder + "' at " + dir
-                    + " is unusable: " + problem + "; rebuild it");
+            throw new CorruptArtifactException(dir, "is an unusable prebuilt cache of encoder '" + encoder + "': "
+                    + problem + "; rebuild it");
         }
         CacheManifest m = CacheManifest.read(dir);
         if (!m.encoderFingerprint().equals(encoderFingerprint)) {

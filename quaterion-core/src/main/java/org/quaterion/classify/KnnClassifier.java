@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.quaterion.distance.Distance;
+import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.search.ExactKnn;
 import org.quaterion.search.KnnResult;
 
@@ -20,7 +21,9 @@ import org.quaterion.search.KnnResult;
  * </ul>
  *
  * <p>Ties are deterministic: among labels with the same vote, the one whose nearest neighbour ranks first wins.
- * The gallery is prepared once ({@link ExactKnn#prepare}); close the classifier to free it.
+ * The gallery is prepared once ({@link ExactKnn#prepare}); close the classifier to free it. Predictions are
+ * thread-safe; closing waits for those in flight, and a prediction after close throws
+ * {@code IllegalStateException("KnnClassifier is closed")}.
  */
 public final class KnnClassifier implements AutoCloseable {
 
@@ -32,6 +35,7 @@ public final class KnnClassifier implements AutoCloseable {
         DISTANCE_WEIGHTED
     }
 
+    private final CloseGate gate = new CloseGate("KnnClassifier");
     private final ExactKnn knn;
     private final ExactKnn.Prepared gallery;
     private final long[] labels;
@@ -84,7 +88,9 @@ public final class KnnClassifier implements AutoCloseable {
      * @return one label per query
      */
     public long[] predict(NDArray queries) {
-        return vote(knn.search(queries, gallery, Math.min(k, gallery.size()), null), labels, vote);
+        try (CloseGate.Pass pass = gate.enter()) {
+            return vote(knn.search(queries, gallery, Math.min(k, gallery.size()), null), labels, vote);
+        }
     }
 
     /**
@@ -154,9 +160,9 @@ public final class KnnClassifier implements AutoCloseable {
         return out;
     }
 
-    /** Frees the prepared gallery. */
+    /** Frees the prepared gallery once the predictions in flight have ended; a second close does nothing. */
     @Override
     public void close() {
-        gallery.close();
+        gate.close(gallery::close);
     }
 }

@@ -96,4 +96,18 @@ class KnnClassifierTest {
                     new long[] {1, 2}));
         }
     }
+
+    @Test
+    void aPredictionAfterCloseSaysTheClassifierIsClosed() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            KnnClassifier classifier = KnnClassifier.of(m.create(GALLERY), LABELS, Distance.euclidean(), 1,
+                    KnnClassifier.Vote.MAJORITY);
+            assertArrayEquals(new long[] {3}, classifier.predict(m.create(new double[][] {{19}})));
+            classifier.close();
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> classifier.predict(m.create(new double[][] {{19}})));
+            assertEquals("KnnClassifier is closed", e.getMessage());
+            classifier.close(); // a second close does nothing
+        }
+    }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import org.quaterion.distance.Distance;
+import org.quaterion.models.concurrent.CloseGate;
 
 /**
  * Exact k-nearest-neighbour search that never materialises the query × gallery matrix: query blocks × gallery
@@ -98,19 +99,23 @@ public final class ExactKnn {
     /**
      * A gallery in this search's ranking form, made once for many searches (a serving index): each search then
      * costs the products and the top-k only, not a pass over the gallery. Read-only and safe to share between
-     * threads; close it to free its copy.
+     * threads; close it to free its copy. Closing waits for the searches in flight; a search after close throws
+     * {@code IllegalStateException("ExactKnn.Prepared is closed")}.
      */
     public static final class Prepared implements AutoCloseable {
+        private final CloseGate gate = new CloseGate("ExactKnn.Prepared");
         private final Distance distance;
         private final NDManager manager;
         private final NDArray ranked;
         private final long dimension;
+        private final int size;
 
         private Prepared(Distance distance, NDManager manager, NDArray ranked, long dimension) {
             this.distance = distance;
             this.manager = manager;
             this.ranked = ranked;
             this.dimension = dimension;
+            this.size = Math.toIntExact(ranked.getShape().get(0));
         }
 
         /**
@@ -119,13 +124,13 @@ public final class ExactKnn {
          * @return the count
          */
         public int size() {
-            return (int) ranked.getShape().get(0);
+            return size;
         }
 
-        /** Frees the prepared copy. */
+        /** Frees the prepared copy once the searches in flight have ended; a second close does nothing. */
         @Override
         public void close() {
-            manager.close();
+            gate.close(manager::close);
         }
     }
 
@@ -154,8 +159,10 @@ public final class ExactKnn {
             throw new IllegalArgumentException("the gallery was prepared for " + gallery.distance.config()
                     + ", this search uses " + distance.config() + ": prepare it with this search");
         }
-        checkQueries(queries, gallery.dimension, k, selfIndex);
-        return searchPrepared(queries, gallery, k, selfIndex);
+        try (CloseGate.Pass pass = gallery.gate.enter()) {
+            checkQueries(queries, gallery.dimension, k, selfIndex);
+            return searchPrepared(queries, gallery, k, selfIndex);
+        }
     }
 
     private Prepared prepareIn(NDArray gallery, NDManager manager) {

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.lucene.codecs.CodecUtil;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
@@ -12,6 +14,7 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
@@ -23,7 +26,12 @@ import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.IOContext;
+import org.apache.lucene.store.IndexInput;
 import org.quaterion.distance.Distance;
+import org.quaterion.models.CorruptArtifactException;
+import org.quaterion.models.ModelFormatException;
+import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.internal.AtomicDirectory;
 
 /**
@@ -31,7 +39,8 @@ import org.quaterion.models.internal.AtomicDirectory;
  * embeddings, open it later, search top-k. Results use gallery row numbers and the distances of {@link Distance}
  * (cosine, dot product or Euclidean; Lucene has no Manhattan graph), so they compare directly with
  * {@link ExactKnn} ({@link #recall}). The directory is written to a temporary sibling and renamed, so a crash
- * never leaves a half-built index in place. Searching is thread-safe; close it when done.
+ * never leaves a half-built index in place. Searching is thread-safe; close it when done: closing waits for the
+ * searches in flight, and a search after close throws {@code IllegalStateException("HnswIndex is closed")}.
  */
 public final class HnswIndex implements AutoCloseable {
 
@@ -69,6 +78,7 @@ public final class HnswIndex implements AutoCloseable {
         }
     }
 
+    private final CloseGate gate = new CloseGate("HnswIndex");
     private final FSDirectory directory;
     private final DirectoryReader reader;
     private final IndexSearcher searcher;
@@ -127,44 +137,76 @@ public final class HnswIndex implements AutoCloseable {
     }
 
     /**
-     * Opens an index built by {@link #build}.
+     * Opens an index built by {@link #build}, verifying Lucene's checksum of every index file before Lucene parses
+     * any (one read of the index): a damaged file is found here, not as a wrong answer or an exception in a later
+     * search.
      *
      * @param dir the index directory
      * @return the open index
      * @throws IOException when reading fails
+     * @throws ModelFormatException when the directory holds no index; a {@link CorruptArtifactException} naming the
+     *     directory and Lucene's message (which names the file) when a file is damaged or truncated
      */
     public static HnswIndex open(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("no index at " + dir + ": build one with HnswIndex.build");
+            throw new ModelFormatException(dir, "holds no HNSW index: build one with HnswIndex.build");
         }
+        checkRegularFiles(dir);
         FSDirectory directory = FSDirectory.open(dir);
-        DirectoryReader reader;
+        DirectoryReader reader = null;
         try {
+            for (String file : directory.listAll()) {
+                // Lucene's files (segments_N, _0.cfs, ...) end in a CRC32 footer; the lock and our marker do not
+                if (file.startsWith("segments_") || file.startsWith("_")) {
+                    try (IndexInput in = directory.openInput(file, IOContext.READONCE)) {
+                        CodecUtil.checksumEntireFile(in);
+                    }
+                }
+            }
             reader = DirectoryReader.open(directory);
+            HnswIndex index = new HnswIndex(directory, reader, recordedDistance(dir, reader));
+            index.dimension(); // the vector field exists
+            return index;
         } catch (IOException | RuntimeException e) {
+            if (reader != null) {
+                reader.close();
+            }
             directory.close();
-            throw new IllegalArgumentException("the index at " + dir + " cannot be read (" + e.getMessage()
-                    + "); rebuild it with HnswIndex.build", e);
+            if (e instanceof ModelFormatException known) {
+                throw known;
+            }
+            throw new CorruptArtifactException(dir, "is not a readable HNSW index (" + e + "); rebuild it with "
+                    + "HnswIndex.build", e);
         }
+    }
+
+    /** Refuses anything but regular files and directories in an index directory: Lucene would block on a FIFO. */
+    private static void checkRegularFiles(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                if (!Files.isRegularFile(p) && !Files.isDirectory(p)) {
+                    throw new CorruptArtifactException(p, "is not a regular file; an HNSW index holds only Lucene's "
+                            + "files: rebuild it with HnswIndex.build");
+                }
+            }
+        }
+    }
+
+    /** The distance the index was built with, from its commit data. */
+    private static Distance recordedDistance(Path dir, DirectoryReader reader) throws IOException {
         String recorded = reader.getIndexCommit().getUserData().get(DISTANCE_KEY);
         if (recorded == null) {
-            reader.close();
-            directory.close();
-            throw new IllegalArgumentException("the index at " + dir + " was not built by HnswIndex (no distance "
-                    + "recorded); rebuild it with HnswIndex.build");
+            throw new ModelFormatException(dir, "was not built by HnswIndex (no distance recorded); rebuild it with "
+                    + "HnswIndex.build");
         }
-        Distance distance;
         try {
-            distance = recorded.startsWith("{")
+            return recorded.startsWith("{")
                     ? Distance.fromConfig(com.google.gson.JsonParser.parseString(recorded).getAsJsonObject())
                     : Distance.byName(recorded); // indexes built before the full config was recorded
         } catch (RuntimeException e) {
-            reader.close();
-            directory.close();
-            throw new IllegalArgumentException("the index at " + dir + " records an unreadable distance '" + recorded
-                    + "'; rebuild it with HnswIndex.build", e);
+            throw new CorruptArtifactException(dir, "records an unreadable distance '" + recorded + "'; rebuild it "
+                    + "with HnswIndex.build", e);
         }
-        return new HnswIndex(directory, reader, distance);
     }
 
     /**
@@ -173,7 +215,27 @@ public final class HnswIndex implements AutoCloseable {
      * @return the count
      */
     public int size() {
-        return reader.numDocs();
+        try (CloseGate.Pass pass = gate.enter()) {
+            return reader.numDocs();
+        }
+    }
+
+    /**
+     * Values per indexed vector.
+     *
+     * @return the dimension
+     * @throws IllegalStateException when closed
+     */
+    int dimension() {
+        try (CloseGate.Pass pass = gate.enter()) {
+            for (LeafReaderContext leaf : reader.leaves()) {
+                FieldInfo field = leaf.reader().getFieldInfos().fieldInfo(VECTOR);
+                if (field != null) {
+                    return field.getVectorDimension();
+                }
+            }
+            throw new IllegalStateException("the index has no '" + VECTOR + "' vectors");
+        }
     }
 
     /**
@@ -214,6 +276,12 @@ public final class HnswIndex implements AutoCloseable {
         if (candidates < k) {
             throw new IllegalArgumentException("candidates must be >= k (" + k + "), got " + candidates);
         }
+        try (CloseGate.Pass pass = gate.enter()) {
+            return searchOpen(queries, k, candidates);
+        }
+    }
+
+    private KnnResult searchOpen(float[][] queries, int k, int candidates) throws IOException {
         long[][] indices = new long[queries.length][k];
         double[][] distances = new double[queries.length][k];
         List<LeafReaderContext> leaves = reader.leaves();
@@ -301,9 +369,23 @@ public final class HnswIndex implements AutoCloseable {
         };
     }
 
+    /**
+     * Closes the index files once the searches in flight have ended; a second close does nothing.
+     *
+     * @throws IOException when closing the files fails
+     */
     @Override
     public void close() throws IOException {
-        reader.close();
-        directory.close();
+        IOException[] failure = new IOException[1];
+        gate.close(() -> {
+            try (directory) {
+                reader.close();
+            } catch (IOException e) {
+                failure[0] = e;
+            }
+        });
+        if (failure[0] != null) {
+            throw failure[0];
+        }
     }
 }

@@ -3,17 +3,9 @@ package org.quaterion.search;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,24 +14,24 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.quaterion.distance.Distance;
+import org.quaterion.models.CorruptArtifactException;
+import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.SimilarityModel;
+import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.internal.AtomicDirectory;
 
 /**
  * A searchable catalogue of (id, vector): exact top-k ({@link ExactKnn}) up to {@link Config#hnswThreshold()} items,
  * Lucene HNSW ({@link HnswIndex}) above. Built from vectors or through a {@link SimilarityModel}, saved atomically
  * to a directory and reopened in another process; queries are thread-safe. Close it to free its native memory and
- * files.
+ * files: closing waits for the searches in flight, and a search after close throws
+ * {@code IllegalStateException("VectorIndex is closed")}. Opening verifies the SHA-256 of the ids and vectors
+ * recorded when the index was built.
  */
 public final class VectorIndex implements AutoCloseable {
 
     /** The artifact kind written next to the files (a directory of another kind is never replaced). */
     public static final String KIND = "vector-index";
-    private static final String MANIFEST = "vector-index.json";
-    private static final String IDS = "ids.txt";
-    private static final String VECTORS = "vectors.f32";
-    private static final String HNSW = "hnsw";
-    private static final int FORMAT = 1;
 
     /**
      * How an index is built and searched.
@@ -111,6 +103,7 @@ public final class VectorIndex implements AutoCloseable {
      */
     public record Hit(String id, double distance) {}
 
+    private final CloseGate gate = new CloseGate("VectorIndex");
     private final List<String> ids;
     private final Distance distance;
     private final int dimension;
@@ -161,7 +154,7 @@ public final class VectorIndex implements AutoCloseable {
      *
      * @param dir the directory to create, or to replace when it is empty or an index written by this class; any
      *     other directory is refused, never deleted
-     * @param ids unique ids without line breaks, one per vector
+     * @param ids unique ids without line breaks, one per vector, at most 65,536 characters each
      * @param vectors {@code [n][d]} finite vectors
      * @param config how to build and search
      * @return the open index
@@ -171,67 +164,64 @@ public final class VectorIndex implements AutoCloseable {
         check(ids, vectors);
         boolean useHnsw = ids.size() > config.hnswThreshold();
         AtomicDirectory.write(dir, KIND, tmp -> {
-            Files.write(tmp.resolve(IDS), ids, StandardCharsets.UTF_8);
-            writeVectors(tmp.resolve(VECTORS), vectors);
             if (useHnsw) {
-                HnswIndex.build(tmp.resolve(HNSW), vectors, config.distance(), config.hnsw()).close();
+                HnswIndex.build(tmp.resolve(VectorIndexFiles.HNSW), vectors, config.distance(), config.hnsw()).close();
             }
-            JsonObject manifest = new JsonObject();
-            manifest.addProperty("format", FORMAT);
-            manifest.addProperty("engine", useHnsw ? "hnsw" : "exact");
-            manifest.addProperty("size", ids.size());
-            manifest.addProperty("dimension", vectors[0].length);
-            manifest.addProperty("candidates", config.candidates());
-            manifest.add("distance", config.distance().config());
-            Files.writeString(tmp.resolve(MANIFEST), manifest.toString(), StandardCharsets.UTF_8);
+            VectorIndexFiles.write(tmp, ids, vectors, useHnsw ? "hnsw" : "exact", config);
         });
         return open(dir);
     }
 
     /**
-     * Opens an index written by {@link #build}.
+     * Opens an index written by {@link #build}, verifying every file: sizes against the manifest before anything is
+     * allocated, the SHA-256 of the ids and of the vectors recorded at build, and (HNSW engine) Lucene's checksum of
+     * every index file. This reads the whole index once.
      *
      * @param dir its directory
      * @return the open index
      * @throws IOException when reading fails
-     * @throws IllegalArgumentException when the directory is not a readable index
+     * @throws ModelFormatException when the directory is not an index of this version, with the file and what to do;
+     *     a {@link CorruptArtifactException} when a file is damaged or was rewritten
      */
     public static VectorIndex open(Path dir) throws IOException {
-        if (!Files.isRegularFile(dir.resolve(MANIFEST))) {
-            throw new IllegalArgumentException("no vector index at " + dir + ": build one with VectorIndex.build");
+        VectorIndexFiles.Manifest m = VectorIndexFiles.readManifest(dir);
+        List<String> ids = VectorIndexFiles.readIds(dir, m);
+        if ("hnsw".equals(m.engine())) {
+            VectorIndexFiles.readVectors(dir, m, false);
+            HnswIndex hnsw = HnswIndex.open(dir.resolve(VectorIndexFiles.HNSW));
+            try {
+                checkHnsw(dir, m, hnsw);
+                return new VectorIndex(ids, m.distance(), m.dimension(), m.candidates(), null, null, hnsw);
+            } catch (RuntimeException e) {
+                hnsw.close();
+                throw e;
+            }
         }
-        JsonObject manifest;
-        try {
-            manifest = JsonParser.parseString(Files.readString(dir.resolve(MANIFEST))).getAsJsonObject();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(dir.resolve(MANIFEST) + " is not valid JSON; rebuild the index", e);
-        }
-        if (manifest.get("format").getAsInt() > FORMAT) {
-            throw new IllegalArgumentException(dir + " was written by a newer version (format "
-                    + manifest.get("format") + "); upgrade the library");
-        }
-        List<String> ids = List.copyOf(Files.readAllLines(dir.resolve(IDS), StandardCharsets.UTF_8));
-        int size = manifest.get("size").getAsInt();
-        int dimension = manifest.get("dimension").getAsInt();
-        if (ids.size() != size) {
-            throw new IllegalArgumentException(dir.resolve(IDS) + " holds " + ids.size() + " ids, the manifest says "
-                    + size + "; rebuild the index");
-        }
-        Distance distance = Distance.fromConfig(manifest.getAsJsonObject("distance"));
-        int candidates = manifest.get("candidates").getAsInt();
-        if ("hnsw".equals(manifest.get("engine").getAsString())) {
-            return new VectorIndex(ids, distance, dimension, candidates, null, null, HnswIndex.open(dir.resolve(HNSW)));
-        }
-        float[] flat = readVectors(dir.resolve(VECTORS), size, dimension);
+        float[] flat = VectorIndexFiles.readVectors(dir, m, true);
         NDManager manager = NDManager.newBaseManager();
         try {
-            NDArray raw = manager.create(flat, new Shape(size, dimension));
-            ExactKnn.Prepared prepared = new ExactKnn(distance).prepare(raw);
+            NDArray raw = manager.create(flat, new Shape(m.size(), m.dimension()));
+            ExactKnn.Prepared prepared;
+            try {
+                prepared = new ExactKnn(m.distance()).prepare(raw);
+            } catch (IllegalArgumentException e) { // non-finite values under a matching checksum
+                throw VectorIndexFiles.corrupt(dir.resolve(VectorIndexFiles.VECTORS), e.getMessage());
+            }
             raw.close();
-            return new VectorIndex(ids, distance, dimension, candidates, manager, prepared, null);
+            return new VectorIndex(ids, m.distance(), m.dimension(), m.candidates(), manager, prepared, null);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
+        }
+    }
+
+    /** Checks that the Lucene index holds what the manifest says. */
+    private static void checkHnsw(Path dir, VectorIndexFiles.Manifest m, HnswIndex hnsw) {
+        Path lucene = dir.resolve(VectorIndexFiles.HNSW);
+        if (hnsw.size() != m.size() || hnsw.dimension() != m.dimension() || !hnsw.distance().equals(m.distance())) {
+            throw VectorIndexFiles.corrupt(lucene, "holds " + hnsw.size() + " vectors of " + hnsw.dimension()
+                    + " dimensions ranked by " + hnsw.distance() + ", " + VectorIndexFiles.MANIFEST + " lists "
+                    + m.size() + " of " + m.dimension() + " ranked by " + m.distance());
         }
     }
 
@@ -323,6 +313,12 @@ public final class VectorIndex implements AutoCloseable {
      * @return per query, hits nearest first
      */
     public List<List<Hit>> search(float[][] queries, int k) {
+        try (CloseGate.Pass pass = gate.enter()) {
+            return searchOpen(queries, k);
+        }
+    }
+
+    private List<List<Hit>> searchOpen(float[][] queries, int k) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
         }
@@ -362,15 +358,30 @@ public final class VectorIndex implements AutoCloseable {
         return out;
     }
 
-    /** Frees the gallery's native memory and closes the HNSW files. */
+    /**
+     * Frees the gallery's native memory and closes the HNSW files once the searches in flight have ended; a second
+     * close does nothing.
+     *
+     * @throws IOException when closing the HNSW files fails
+     */
     @Override
     public void close() throws IOException {
-        if (manager != null) {
-            gallery.close();
-            manager.close();
-        }
-        if (hnsw != null) {
-            hnsw.close();
+        IOException[] failure = new IOException[1];
+        gate.close(() -> {
+            if (manager != null) {
+                gallery.close();
+                manager.close();
+            }
+            if (hnsw != null) {
+                try {
+                    hnsw.close();
+                } catch (IOException e) {
+                    failure[0] = e;
+                }
+            }
+        });
+        if (failure[0] != null) {
+            throw failure[0];
         }
     }
 
@@ -387,6 +398,11 @@ public final class VectorIndex implements AutoCloseable {
             if (id == null || id.isEmpty() || id.indexOf('\n') >= 0 || id.indexOf('\r') >= 0) {
                 throw new IllegalArgumentException("id '" + id + "' is empty or has a line break: ids are stored one "
                         + "per line");
+            }
+            if (id.length() > VectorIndexFiles.MAX_ID_CHARS) {
+                throw new IllegalArgumentException("an id has " + id.length() + " characters, more than the "
+                        + VectorIndexFiles.MAX_ID_CHARS + " an id may have: index a short id and keep the record "
+                        + "elsewhere");
             }
             if (!seen.add(id)) {
                 throw new IllegalArgumentException("duplicate id '" + id + "': ids must be unique");
@@ -405,32 +421,5 @@ public final class VectorIndex implements AutoCloseable {
                 }
             }
         }
-    }
-
-    private static void writeVectors(Path file, float[][] vectors) throws IOException {
-        int d = vectors[0].length;
-        ByteBuffer buffer = ByteBuffer.allocate(4 * d).order(ByteOrder.LITTLE_ENDIAN);
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            for (float[] row : vectors) {
-                buffer.clear();
-                buffer.asFloatBuffer().put(row);
-                buffer.limit(4 * d);
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
-                }
-            }
-        }
-    }
-
-    private static float[] readVectors(Path file, int size, int dimension) throws IOException {
-        long expected = 4L * size * dimension;
-        if (Files.size(file) != expected) {
-            throw new IllegalArgumentException(file + " has " + Files.size(file) + " bytes, " + expected
-                    + " expected; rebuild the index");
-        }
-        float[] flat = new float[size * dimension];
-        ByteBuffer buffer = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.asFloatBuffer().get(flat);
-        return flat;
     }
 }

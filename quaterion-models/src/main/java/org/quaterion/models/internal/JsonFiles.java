@@ -7,6 +7,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -65,6 +67,8 @@ public final class JsonFiles {
             text = readAtMost(file);
         } catch (NoSuchFileException e) {
             throw new ModelFormatException(file, "is missing: the directory is not a saved model or was not fully written");
+        } catch (CharacterCodingException e) {
+            throw new CorruptArtifactException(file, "is not UTF-8 text: the file is damaged or not JSON", e);
         } catch (IOException e) {
             throw new ModelFormatException(file, "cannot be read (" + e.getMessage() + ")", e);
         }
@@ -81,7 +85,7 @@ public final class JsonFiles {
         }
     }
 
-    /** Reads the file as UTF-8, failing if it has grown past {@link #MAX_BYTES} since its size was checked. */
+    /** Reads the file as strict UTF-8, failing if it has grown past {@link #MAX_BYTES} since its size was checked. */
     private static String readAtMost(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
             byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
@@ -89,7 +93,7 @@ public final class JsonFiles {
                 throw new ModelFormatException(file, "grew past " + MAX_BYTES + " bytes while it was read; it is not "
                         + "a file this library wrote");
             }
-            return new String(bytes, StandardCharsets.UTF_8);
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString(); // strict UTF-8
         }
     }
 

@@ -1,0 +1,252 @@
+package org.quaterion.search;
+
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.quaterion.distance.Distance;
+import org.quaterion.models.CorruptArtifactException;
+import org.quaterion.models.ModelFormatException;
+import org.quaterion.models.internal.ArtifactFiles;
+import org.quaterion.models.internal.JsonFields;
+import org.quaterion.models.internal.JsonFiles;
+
+/**
+ * The files of a {@link VectorIndex} directory, format 2: {@value #MANIFEST} (engine, size, dimension, candidates,
+ * distance and the SHA-256 of the two data files), {@value #IDS} (UTF-8, one id and a {@code '\n'} per item),
+ * {@value #VECTORS} ({@code size × dimension} little-endian float32, row-major) and, for the HNSW engine, the Lucene
+ * directory {@value #HNSW}. Reading checks sizes against the bytes actually there before allocating and verifies both
+ * checksums; every failure is a {@link ModelFormatException} (a {@link CorruptArtifactException} for damage) naming
+ * the file.
+ */
+final class VectorIndexFiles {
+
+    static final String MANIFEST = "vector-index.json";
+    static final String IDS = "ids.txt";
+    static final String VECTORS = "vectors.f32";
+    static final String HNSW = "hnsw";
+    static final int FORMAT = 2;
+    /** The longest id, in UTF-16 characters: an id names an item; a longer "id" is not one. */
+    static final int MAX_ID_CHARS = 65_536;
+    /** The most UTF-8 bytes such an id takes (3 per character; a surrogate pair is 4 bytes for 2 characters). */
+    private static final int MAX_ID_BYTES = 3 * MAX_ID_CHARS;
+    private static final String FIX = "rebuild the index with VectorIndex.build";
+    /** The most floats one Java array holds. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    /**
+     * What a manifest says.
+     *
+     * @param engine {@code "exact"} or {@code "hnsw"}
+     * @param size items
+     * @param dimension values per vector
+     * @param candidates HNSW candidates per query
+     * @param distance the distance
+     * @param idsSha256 SHA-256 of {@value #IDS}
+     * @param vectorsSha256 SHA-256 of {@value #VECTORS}
+     */
+    record Manifest(String engine, int size, int dimension, int candidates, Distance distance, String idsSha256,
+            String vectorsSha256) {}
+
+    private VectorIndexFiles() {}
+
+    /**
+     * Writes the ids, the vectors and the manifest (last) into a new directory.
+     *
+     * @param dir the (temporary) index directory
+     * @param ids checked ids
+     * @param vectors checked vectors
+     * @param engine the engine that will answer
+     * @param config the build settings
+     * @throws IOException when writing fails
+     */
+    static void write(Path dir, List<String> ids, float[][] vectors, String engine, VectorIndex.Config config)
+            throws IOException {
+        MessageDigest idsDigest = ArtifactFiles.sha256();
+        try (OutputStream out = new DigestOutputStream(Files.newOutputStream(dir.resolve(IDS),
+                StandardOpenOption.CREATE_NEW), idsDigest)) {
+            byte[] newline = {'\n'};
+            for (String id : ids) {
+                out.write(id.getBytes(StandardCharsets.UTF_8));
+                out.write(newline);
+            }
+        }
+        MessageDigest vectorsDigest = ArtifactFiles.sha256();
+        int d = vectors[0].length;
+        ByteBuffer buffer = ByteBuffer.allocate(4 * d).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel out = FileChannel.open(dir.resolve(VECTORS), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
+            for (float[] row : vectors) {
+                buffer.clear();
+                buffer.asFloatBuffer().put(row);
+                vectorsDigest.update(buffer.array(), 0, 4 * d);
+                buffer.limit(4 * d);
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+            }
+        }
+        JsonObject manifest = new JsonObject();
+        manifest.addProperty("format", FORMAT);
+        manifest.addProperty("engine", engine);
+        manifest.addProperty("size", ids.size());
+        manifest.addProperty("dimension", d);
+        manifest.addProperty("candidates", config.candidates());
+        manifest.add("distance", config.distance().config());
+        manifest.addProperty("ids_sha256", HexFormat.of().formatHex(idsDigest.digest()));
+        manifest.addProperty("vectors_sha256", HexFormat.of().formatHex(vectorsDigest.digest()));
+        JsonFiles.write(dir.resolve(MANIFEST), manifest);
+    }
+
+    /**
+     * Reads and checks {@value #MANIFEST}.
+     *
+     * @param dir the index directory
+     * @return what it says
+     * @throws ModelFormatException when there is no index, it is of another format, or the manifest is damaged
+     */
+    static Manifest readManifest(Path dir) {
+        Path file = dir.resolve(MANIFEST);
+        if (!Files.isRegularFile(file)) {
+            throw new ModelFormatException(dir, "holds no vector index (no regular file " + MANIFEST + "): build one "
+                    + "with VectorIndex.build");
+        }
+        JsonObject o = JsonFiles.read(file);
+        long format = JsonFields.integer(o, "format", 1, Integer.MAX_VALUE, file);
+        if (format > FORMAT) {
+            throw new ModelFormatException(file, "is of format " + format + ", written by a newer version of the "
+                    + "library (this one reads format " + FORMAT + "); upgrade the library");
+        }
+        if (format < FORMAT) {
+            throw new ModelFormatException(file, "is of format " + format + ", written by an earlier version without "
+                    + "checksums; rebuild the index with VectorIndex.build");
+        }
+        String engine = JsonFields.string(o, "engine", file);
+        if (!engine.equals("exact") && !engine.equals("hnsw")) {
+            throw new CorruptArtifactException(file, "names the engine '" + engine + "', neither 'exact' nor 'hnsw': "
+                    + "the file is damaged; rebuild the index");
+        }
+        int size = (int) JsonFields.integer(o, "size", 1, Integer.MAX_VALUE, file);
+        int dimension = (int) JsonFields.integer(o, "dimension", 1, Integer.MAX_VALUE, file);
+        int candidates = (int) JsonFields.integer(o, "candidates", 1, Integer.MAX_VALUE, file);
+        JsonObject distanceConfig = JsonFields.object(o, "distance", file);
+        Distance distance;
+        try {
+            distance = Distance.fromConfig(distanceConfig);
+        } catch (RuntimeException e) {
+            throw new CorruptArtifactException(file, "records an unreadable distance " + distanceConfig + " ("
+                    + e.getMessage() + "): the file is damaged; rebuild the index", e);
+        }
+        return new Manifest(engine, size, dimension, candidates, distance, JsonFields.sha256(o, "ids_sha256", file),
+                JsonFields.sha256(o, "vectors_sha256", file));
+    }
+
+    /**
+     * Reads {@value #IDS}: at most {@code size} lines of at most {@link #MAX_ID_CHARS} characters are read (a huge or
+     * garbage file fails at its first bad line, before it is read through), then the checksum is compared.
+     *
+     * @param dir the index directory
+     * @param m the manifest
+     * @return the ids
+     * @throws IOException when reading fails
+     * @throws CorruptArtifactException when the file is missing, malformed or differs from its checksum
+     */
+    static List<String> readIds(Path dir, Manifest m) throws IOException {
+        Path file = ArtifactFiles.requireRegularFile(dir.resolve(IDS), FIX);
+        long bytes = Files.size(file);
+        if (bytes < 2L * m.size() || bytes > (MAX_ID_BYTES + 1L) * m.size()) {
+            throw corrupt(file, "has " + bytes + " bytes, impossible for " + m.size() + " ids of 1 to " + MAX_ID_CHARS
+                    + " characters");
+        }
+        MessageDigest digest = ArtifactFiles.sha256();
+        List<String> ids = new ArrayList<>(Math.min(m.size(), 1 << 16));
+        try (ArtifactFiles.Lines lines = new ArtifactFiles.Lines(file, MAX_ID_BYTES, digest, FIX)) {
+            for (String id; (id = lines.next()) != null;) {
+                if (ids.size() == m.size()) {
+                    throw corrupt(file, "holds more than the " + m.size() + " ids " + MANIFEST + " lists");
+                }
+                if (id.isEmpty()) {
+                    throw corrupt(file, "line " + lines.count() + " is empty");
+                }
+                ids.add(id);
+            }
+        }
+        if (ids.size() != m.size()) {
+            throw corrupt(file, "holds " + ids.size() + " ids, " + MANIFEST + " lists " + m.size()
+                    + " (truncated or rewritten)");
+        }
+        if (!HexFormat.of().formatHex(digest.digest()).equals(m.idsSha256())) {
+            throw corrupt(file, "differs from the SHA-256 recorded in " + MANIFEST + " (damaged or rewritten)");
+        }
+        return List.copyOf(ids);
+    }
+
+    /**
+     * Reads {@value #VECTORS} after checking that it holds exactly the manifest's {@code size × dimension} float32
+     * values, verifying its checksum in the same pass.
+     *
+     * @param dir the index directory
+     * @param m the manifest
+     * @param keep whether to return the values (the exact engine) or only verify them (HNSW answers from its
+     *     Lucene files)
+     * @return {@code size × dimension} values, row-major, or null when not kept
+     * @throws IOException when reading fails
+     * @throws ModelFormatException when the file is missing, of the wrong size, too large for the exact engine, or
+     *     differs from its checksum
+     */
+    static float[] readVectors(Path dir, Manifest m, boolean keep) throws IOException {
+        Path file = ArtifactFiles.requireRegularFile(dir.resolve(VECTORS), FIX);
+        long count = (long) m.size() * m.dimension();
+        long bytes = Files.size(file);
+        if (bytes != 4 * count) {
+            throw corrupt(file, "has " + bytes + " bytes, " + MANIFEST + " lists " + m.size() + " × " + m.dimension()
+                    + " float32 values (" + 4 * count + " bytes)");
+        }
+        if (keep && count > MAX_ARRAY) {
+            throw new ModelFormatException(file, "holds " + count + " values, more than the exact engine holds in one "
+                    + "array; rebuild the index with a lower hnswThreshold (HNSW)");
+        }
+        float[] flat = keep ? new float[(int) count] : null;
+        MessageDigest digest = ArtifactFiles.sha256();
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        int filled = 0;
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            long position = 0;
+            while (position < 4 * count) {
+                buffer.clear();
+                buffer.limit((int) Math.min(buffer.capacity(), 4 * count - position));
+                if (in.read(buffer, position) < 0) {
+                    throw corrupt(file, "ended after " + position + " bytes while being read (truncated)");
+                }
+                buffer.flip();
+                int whole = buffer.limit() / 4 * 4; // a short read may end inside a float: read its bytes again
+                digest.update(buffer.array(), 0, whole);
+                if (keep) {
+                    buffer.limit(whole);
+                    buffer.asFloatBuffer().get(flat, filled, whole / 4);
+                    filled += whole / 4;
+                }
+                position += whole;
+            }
+        }
+        if (!HexFormat.of().formatHex(digest.digest()).equals(m.vectorsSha256())) {
+            throw corrupt(file, "differs from the SHA-256 recorded in " + MANIFEST + " (damaged or rewritten)");
+        }
+        return flat;
+    }
+
+    static CorruptArtifactException corrupt(Path file, String problem) {
+        return new CorruptArtifactException(file, problem + "; " + FIX);
+    }
+}
