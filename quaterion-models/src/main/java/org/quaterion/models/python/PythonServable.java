@@ -33,7 +33,8 @@ import org.quaterion.models.internal.JsonFiles;
  * file without Python. Encoders are Python code, so they are supplied as Java encoders, one per key of the Python
  * model — typically the same network exported to ONNX or TorchScript ({@code TorchScriptEncoder}, {@code
  * OnnxSentenceEncoder}); docs/coming-from-quaterion.md shows the export. Save the result with
- * {@link SimilarityModel#save} to serve it like any Java-trained model.
+ * {@link SimilarityModel#save} to serve it like any Java-trained model: the record type given here is saved with it,
+ * so that {@code SimilarityModel.load(dir, recordType)} checks it.
  */
 public final class PythonServable {
 
@@ -48,7 +49,8 @@ public final class PythonServable {
     private PythonServable() {}
 
     /**
-     * Loads the Python servable at {@code dir} with the given encoders.
+     * Loads the Python servable at {@code dir} with the given encoders, without a record type: a Java servable saved
+     * from it records none, and its typed loads are unchecked.
      *
      * @param dir the directory Python's {@code SimilarityModel.save} (or {@code save_servable}) wrote
      * @param encoders one Java encoder per encoder key of the Python model (a single encoder's key is
@@ -59,8 +61,35 @@ public final class PythonServable {
      * @throws ModelFormatException when the directory is not a Python Quaterion servable, its head type has no Java
      *     counterpart, or its weights do not fit the head
      * @throws IllegalArgumentException when the encoders do not match the model's keys or sizes
+     * @deprecated use {@link #load(Path, Map, Class)}, which records the record type
      */
+    @Deprecated(since = "0.1.0")
     public static <T> SimilarityModel<T> load(Path dir, Map<String, Encoder<T>> encoders) throws IOException {
+        return read(dir, encoders, null);
+    }
+
+    /**
+     * Loads the Python servable at {@code dir} with the given encoders, for records of the given type (recorded in
+     * the Java servable that {@link SimilarityModel#save} writes from it).
+     *
+     * @param dir the directory Python's {@code SimilarityModel.save} (or {@code save_servable}) wrote
+     * @param encoders one Java encoder per encoder key of the Python model (a single encoder's key is
+     *     {@code "default"}), producing what the Python encoder produced
+     * @param recordType the records the encoders take, e.g. {@code String.class} or {@code float[].class}
+     * @param <T> the record type
+     * @return the model, in float32 on the default device
+     * @throws IOException when a file cannot be read
+     * @throws ModelFormatException when the directory is not a Python Quaterion servable, its head type has no Java
+     *     counterpart, or its weights do not fit the head
+     * @throws IllegalArgumentException when the encoders do not match the model's keys or sizes
+     */
+    public static <T> SimilarityModel<T> load(Path dir, Map<String, Encoder<T>> encoders, Class<T> recordType)
+            throws IOException {
+        return read(dir, encoders, java.util.Objects.requireNonNull(recordType, "recordType"));
+    }
+
+    private static <T> SimilarityModel<T> read(Path dir, Map<String, Encoder<T>> encoders, Class<T> recordType)
+            throws IOException {
         Path configFile = dir.resolve("config.json");
         if (!Files.isRegularFile(configFile) || !Files.isRegularFile(dir.resolve("head/config.json"))) {
             throw new ModelFormatException(dir, "is not a Python Quaterion servable (no config.json and "
@@ -87,6 +116,9 @@ public final class PythonServable {
         description.add("config", JsonFiles.read(dir.resolve("head/config.json")));
         EncoderHead head = ModelRegistry.discover().createHead(description);
         SimilarityModel.Builder<T> builder = SimilarityModel.<T>builder().setHead(head);
+        if (recordType != null) {
+            builder.optRecordType(recordType);
+        }
         encoders.forEach(builder::addEncoder);
         SimilarityModel<T> model = builder.build();
         try {
