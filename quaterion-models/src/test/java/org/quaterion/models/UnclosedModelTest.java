@@ -65,7 +65,7 @@ class UnclosedModelTest {
             manager = loadAndForget(dir);
             int round = 0;
             // poll: each collection may or may not find the model; the cleaner thread reports it when it does
-            while (!WARNING.matcher(captured.toString(StandardCharsets.UTF_8)).find() && round++ < 2_000) {
+            while (!WARNING.matcher(captured.toString(StandardCharsets.UTF_8)).find() && round++ < 1_000) {
                 System.gc();
                 synchronized (captured) {
                     captured.wait(10); // woken by the next write to the log (the cleaner thread's report)
@@ -80,7 +80,7 @@ class UnclosedModelTest {
             System.setErr(original);
         }
         Matcher m = WARNING.matcher(log);
-        assertTrue(m.find(), "no warning after 2,000 collections; log:\n" + log);
+        assertTrue(m.find(), "no warning after 1,000 collections; log:\n" + log);
         assertFalse(m.find(), "reported once:\n" + log);
         String report = log.substring(log.indexOf("was reclaimed"));
         assertTrue(report.contains("UnclosedModelTest.loadAndForget(UnclosedModelTest.java:"), report);
