@@ -99,7 +99,7 @@ final class CacheCommand implements Callable<Integer> {
         if (!Files.isDirectory(model)) {
             throw new IllegalArgumentException("no model at " + model + ": pass a servable directory");
         }
-        return SimilarityModel.load(model, ModelRegistry.discover(), null);
+        return SimilarityModel.load(model, ModelRegistry.discover(), null, Object.class);
     }
 
     private int runSpark(String name) throws IOException {

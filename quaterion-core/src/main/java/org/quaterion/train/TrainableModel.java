@@ -309,7 +309,7 @@ public abstract class TrainableModel<T> implements AutoCloseable {
 
     /**
      * Saves the servable model ({@link SimilarityModel#save}): what a service loads with
-     * {@code SimilarityModel.load(dir)}.
+     * {@code SimilarityModel.load(dir, recordType)}.
      *
      * @param dir the directory (written atomically)
      * @throws IOException when writing fails
