@@ -109,8 +109,8 @@ class RecordTypeTest {
 
     @Test
     void aPythonServableIsPointedToPythonServableLoad() throws Exception {
-        Path python = Paths.get(RecordTypeTest.class.getResource("/python-servables/expected.json").toURI())
-                .getParent().resolve("skip_connection");
+        Path python = java.util.Objects.requireNonNull(Paths.get(RecordTypeTest.class
+                .getResource("/python-servables/expected.json").toURI()).getParent()).resolve("skip_connection");
         ModelFormatException e = assertThrows(ModelFormatException.class,
                 () -> SimilarityModel.load(python, Object.class).close());
         assertTrue(e.getMessage().contains("saved by Python Quaterion"), e.getMessage());
