@@ -514,7 +514,7 @@ public final class SimilarityModel<T> implements AutoCloseable {
      */
     @Deprecated(since = "0.1.0")
     public static <T> SimilarityModel<T> load(Path dir) {
-        return load(dir, ModelRegistry.discover(), null);
+        return loadUnchecked(dir, ModelRegistry.discover(), null);
     }
 
     /**
@@ -574,8 +574,8 @@ public final class SimilarityModel<T> implements AutoCloseable {
             return; // the caller takes any record type
         }
         if (recorded == null) {
-            LOG.warn("{} does not record the type of its training records (saved without training, or by an older "
-                    + "version); {} is not checked", dir, expected.getTypeName());
+            LOG.warn("{} does not record the type of its records (built by hand without optRecordType, or saved by an "
+                    + "older version); {} is not checked", dir, expected.getTypeName());
             return;
         }
         Class<?> actual;
