@@ -522,7 +522,8 @@ public final class SimilarityModel<T> implements AutoCloseable {
      * a message naming both types instead of at the first {@code encode}. The type is the one recorded in
      * {@code config.json} ({@code record_type}: by training, by {@link Builder#optRecordType}, or by
      * {@code PythonServable.load}); a model saved without one (built by hand without a type, or by an older version)
-     * is loaded unchecked, with a warning. {@code Object.class} accepts any model, without the warning.
+     * is loaded unchecked (an INFO line says so; records of another type are then named at the first {@code encode}).
+     * {@code Object.class} accepts any model.
      *
      * @param dir the directory {@link #save} wrote
      * @param recordType the records the caller will encode, e.g. {@code String.class} or {@code float[].class}
@@ -574,8 +575,9 @@ public final class SimilarityModel<T> implements AutoCloseable {
             return; // the caller takes any record type
         }
         if (recorded == null) {
-            LOG.warn("{} does not record the type of its records (built by hand without optRecordType, or saved by an "
-                    + "older version); {} is not checked", dir, expected.getTypeName());
+            // info, not a warning: records of another type are still named at the first encode
+            LOG.info("{} does not record the type of its records (built by hand without optRecordType, or saved by an "
+                    + "older version); {} is not checked at load", dir, expected.getTypeName());
             return;
         }
         Class<?> actual;
