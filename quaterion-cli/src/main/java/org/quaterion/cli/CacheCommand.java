@@ -95,7 +95,7 @@ final class CacheCommand implements Callable<Integer> {
         if (!Files.isDirectory(model)) {
             throw new IllegalArgumentException("no model at " + model + ": pass a servable directory");
         }
-        return SimilarityModel.load(model, ModelRegistry.discover(), null);
+        return SimilarityModel.load(model, ModelRegistry.discover(), null, Object.class);
     }
 
     /** The name of the encoder to cache: --encoder, checked against the model, or the model's only encoder. */

@@ -181,7 +181,7 @@ public final class QuaterionCli implements Callable<Integer> {
             throw new IllegalArgumentException("no model at " + dir + ": pass the servable directory that "
                     + "`quaterion train` wrote (<output>/servable)");
         }
-        return SimilarityModel.load(dir, ModelRegistry.discover(), null);
+        return SimilarityModel.load(dir, ModelRegistry.discover(), null, String.class);
     }
 
     /**

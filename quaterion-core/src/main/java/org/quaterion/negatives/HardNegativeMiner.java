@@ -170,7 +170,7 @@ public final class HardNegativeMiner {
      * Mines negatives from a corpus.
      *
      * @param pairs similar pairs (score &gt; 0)
-     * @param corpus the records to mine from, or null for the distinct positives of the pairs
+     * @param corpus the records to mine from (not empty), or null for the distinct positives of the pairs
      * @param embedder embeds queries and corpus records
      * @param manager the manager for the embeddings (freed before returning)
      * @param <T> record type
@@ -180,6 +180,10 @@ public final class HardNegativeMiner {
             NDManager manager) {
         if (pairs == null || pairs.isEmpty()) {
             throw new IllegalArgumentException("hard-negative mining needs at least one pair");
+        }
+        if (corpus != null && corpus.isEmpty()) {
+            throw new IllegalArgumentException("the corpus to mine negatives from is empty: give the records to "
+                    + "search, or null to mine from the distinct positives of the pairs");
         }
         for (SimilarityPairSample<T> p : pairs) {
             if (!(p.score() > 0)) {

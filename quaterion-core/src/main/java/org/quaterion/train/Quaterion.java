@@ -32,7 +32,10 @@ public final class Quaterion {
     }
 
     /**
-     * Trains a model.
+     * Trains a model. Calling it again on the same model continues training from the model's current weights with a
+     * fresh optimizer ({@code configureOptimizer} is called again, as PyTorch Lightning's {@code trainer.fit} calls
+     * {@code configure_optimizers}); the new fit's epoch count, learning-rate schedule and early stopping start
+     * again.
      *
      * @param model the trainable model (built here on the config's device with its seed, unless already built)
      * @param config the trainer settings
@@ -89,6 +92,19 @@ public final class Quaterion {
             throw new IllegalArgumentException("withGradCache is for trainable encoders, but configureCaches caches "
                     + "frozen ones: their outputs cost no graph memory, so there is nothing to save; remove one of "
                     + "the two");
+        }
+        Path previousOutput = model.startFit(config.outputDir());
+        int earlier = model.earlierFits();
+        if (earlier > 0) {
+            org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Quaterion.class);
+            log.info("fit {} of this model: training continues from its current weights with a fresh optimizer "
+                    + "(configureOptimizer); its epochs, schedule and early stopping start again", earlier + 1);
+            if (resumeFrom == null && previousOutput != null && config.outputDir() != null
+                    && previousOutput.equals(config.outputDir().toAbsolutePath().normalize())) {
+                log.warn("this fit writes to {}, as the previous fit of this model did: its checkpoints of the same "
+                        + "epoch numbers are replaced and its metrics rows stay above the new ones; give each fit its "
+                        + "own output directory (withOutputDir)", previousOutput);
+            }
         }
         try (ModelCache<T> cache = cacheConfig == null ? null
                 : ModelCache.setup(model.model(), cacheConfig, trainLoader, validationLoader,

@@ -42,6 +42,10 @@ public abstract class TrainableModel<T> implements AutoCloseable {
     private CacheConfig<T> cache;
     private volatile boolean stopRequested;
     private com.google.gson.JsonObject training;
+    /** How many fits have started on this model. */
+    private int fits;
+    /** The output directory of the latest fit, or null. */
+    private Path lastOutputDir;
 
     /**
      * Asks a running {@link Quaterion#fit} to stop: safe from any thread (a signal handler, a service's shutdown
@@ -200,7 +204,7 @@ public abstract class TrainableModel<T> implements AutoCloseable {
         l.initialize(built.manager(), configureDataType());
         List<AttachedMetric> m = configureMetrics();
         this.miner = mi;
-        this.optimizer = configureOptimizer();
+        this.optimizer = newOptimizer();
         this.metrics = m == null ? List.of() : List.copyOf(m);
         this.xbm = x;
         this.cache = configureCaches();
@@ -236,6 +240,44 @@ public abstract class TrainableModel<T> implements AutoCloseable {
         return optimizer;
     }
 
+    private GradientOptimizer newOptimizer() {
+        GradientOptimizer o = configureOptimizer();
+        if (o == null) {
+            throw new IllegalArgumentException("configureOptimizer returned null; return an optimizer (Adam.of(1e-3) "
+                    + "is the default)");
+        }
+        return o;
+    }
+
+    /**
+     * Starts a fit on the built model. A model fitted before keeps its current weights (the loss's included) and
+     * gets a fresh optimizer from {@link #configureOptimizer()}, as each {@code trainer.fit} of PyTorch Lightning
+     * calls {@code configure_optimizers} again.
+     *
+     * @param outputDir the fit's output directory, or null
+     * @return the output directory of the previous fit (absolute), or null when there was none or it had none
+     */
+    final synchronized Path startFit(Path outputDir) {
+        if (fits++ > 0) {
+            GradientOptimizer previous = optimizer;
+            GradientOptimizer fresh = newOptimizer();
+            previous.reset(); // frees its moments; also makes a reused instance start afresh
+            this.optimizer = fresh;
+        }
+        Path previous = lastOutputDir;
+        lastOutputDir = outputDir == null ? null : outputDir.toAbsolutePath().normalize();
+        return previous;
+    }
+
+    /**
+     * How many fits started on this model before the current (or latest) one.
+     *
+     * @return 0 for a model's first fit
+     */
+    final synchronized int earlierFits() {
+        return Math.max(0, fits - 1);
+    }
+
     final List<AttachedMetric> metrics() {
         return metrics;
     }
@@ -267,7 +309,7 @@ public abstract class TrainableModel<T> implements AutoCloseable {
 
     /**
      * Saves the servable model ({@link SimilarityModel#save}): what a service loads with
-     * {@code SimilarityModel.load(dir)}.
+     * {@code SimilarityModel.load(dir, recordType)}.
      *
      * @param dir the directory (written atomically)
      * @throws IOException when writing fails

@@ -31,6 +31,9 @@ final class TrainingRecord {
         json.addProperty("library_version", LibraryVersion.get());
         json.addProperty("started", Instant.now().toString());
         json.addProperty("seed", config.seed());
+        if (model.earlierFits() > 0) { // this fit continued from the weights of earlier ones
+            json.addProperty("earlier_fits", model.earlierFits());
+        }
         json.add("loss", describe(model.loss(), model.loss().config()));
         json.add("miner", model.miner() == null ? null : describe(model.miner(), model.miner().config()));
         json.add("optimizer", model.optimizer().config());

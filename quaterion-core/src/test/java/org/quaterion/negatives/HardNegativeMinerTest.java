@@ -128,6 +128,9 @@ class HardNegativeMinerTest {
                     () -> HardNegativeMiner.builder().build().mine(List.of(SimilarityPairSample.of("a@0", "b@1", 0)),
                             ANGLES, manager));
             assertTrue(dissimilar.getMessage().contains("similar pairs"), dissimilar.getMessage());
+            IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                    () -> HardNegativeMiner.builder().build().mine(PAIRS, List.of(), ANGLES, manager));
+            assertTrue(empty.getMessage().contains("corpus to mine negatives from is empty"), empty.getMessage());
         }
         assertNotEquals(HardNegativeMiner.builder().build().toString(), "");
     }

@@ -204,7 +204,7 @@ class CheckpointTrustTest {
             model.saveServable(servable);
             try (org.quaterion.models.SimilarityModel<float[]> loaded = org.quaterion.models.SimilarityModel.load(
                     servable, org.quaterion.models.ModelRegistry.discover().register(
-                            org.quaterion.models.TestModels.lambdaFactory("identity", x -> x)), null)) {
+                            org.quaterion.models.TestModels.lambdaFactory("identity", x -> x)), null, float[].class)) {
                 com.google.gson.JsonObject training = loaded.training();
                 assertEquals("triplet", training.getAsJsonObject("loss").get("type").getAsString());
                 assertEquals(new TripletLoss().config(), org.quaterion.registry.ComponentRegistry.discover()

@@ -169,7 +169,7 @@ class TrainingTest {
             model.saveServable(servable);
             try (SimilarityModel<float[]> loaded = SimilarityModel.load(servable,
                     org.quaterion.models.ModelRegistry.discover().register(
-                            TestModels.lambdaFactory("identity", x -> x)), null)) {
+                            TestModels.lambdaFactory("identity", x -> x)), null, float[].class)) {
                 float[] a = model.model().encode(List.of(train.get(0).obj()), 1)[0];
                 float[] b = loaded.encode(List.of(train.get(0).obj()), 1)[0];
                 for (int j = 0; j < a.length; j++) {

@@ -67,7 +67,8 @@ public final class DefinitionSearchExample {
             throw new IllegalArgumentException("no servable at " + modelDir + ": run WordNetDefinitionsExample (the "
                     + "README demo) first, or pass --model DIR");
         }
-        try (SimilarityModel<String> model = SimilarityModel.load(modelDir, ModelRegistry.discover(), null)) {
+        try (SimilarityModel<String> model = SimilarityModel.load(modelDir, ModelRegistry.discover(), null,
+                String.class)) {
             Set<String> unique = new LinkedHashSet<>();
             for (SimilarityPairSample<String> p : WordNetPairs.nouns(4 * lemmaCount)) {
                 if (unique.size() < lemmaCount) {

@@ -71,7 +71,7 @@ public final class QuickStartDemo {
         }
 
         ModelRegistry registry = ModelRegistry.discover().register(factory());
-        try (SimilarityModel<String> served = SimilarityModel.load(dir, registry, null)) {
+        try (SimilarityModel<String> served = SimilarityModel.load(dir, registry, null, String.class)) {
             float[][] emb = served.encode(sentences, 4);
             double maxDiff = 0;
             for (int i = 0; i < emb.length; i++) {

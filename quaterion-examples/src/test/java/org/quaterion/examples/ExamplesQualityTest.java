@@ -39,7 +39,7 @@ class ExamplesQualityTest {
         System.out.print(text);
         assertTrue(r[1] > r[0], "tuned P@1 " + r[1] + " must beat the frozen MiniLM's " + r[0]);
         assertTrue(text.contains("P@1 0.438 -> 0.450"), "the shortened run is deterministic: " + text);
-        try (SimilarityModel<String> served = SimilarityModel.load(tmp.resolve("model"))) {
+        try (SimilarityModel<String> served = SimilarityModel.load(tmp.resolve("model"), String.class)) {
             float[][] v = served.encode(List.of("a domesticated carnivorous mammal", "dog"), 2);
             assertEquals(384, v[0].length, "the servable reloads and encodes");
         }
@@ -53,7 +53,7 @@ class ExamplesQualityTest {
         String text = report.toString(StandardCharsets.UTF_8);
         System.out.print(text);
         assertTrue(r[1] > r[0], "fine-tuned P@1 " + r[1] + " must beat the pretrained MiniLM's " + r[0]);
-        try (SimilarityModel<String> served = SimilarityModel.load(tmp.resolve("fine-tuned"))) {
+        try (SimilarityModel<String> served = SimilarityModel.load(tmp.resolve("fine-tuned"), String.class)) {
             assertEquals(384, served.encode(List.of("frozen water"), 1)[0].length, "the fine-tuned servable reloads");
         }
     }

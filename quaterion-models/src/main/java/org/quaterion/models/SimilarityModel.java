@@ -77,8 +77,10 @@ public final class SimilarityModel<T> implements AutoCloseable {
     static final String CONFIG_FILE = "config.json";
     /** DJL's model-loader manifest, written into every servable. */
     static final String DJL_PROPERTIES = "serving.properties";
-    private static final String DJL_SERVING = "# lets plain DJL load this servable:\n"
-            + "# Criteria.builder().setTypes(R.class, float[].class).optModelPath(dir).build().loadModel()\n"
+    private static final String DJL_SERVING = "# lets plain DJL load this servable (R: the record type):\n"
+            + "# Criteria.builder().setTypes(R.class, float[].class).optModelPath(dir)\n"
+            + "#     .optTranslatorFactory(new org.quaterion.models.djl.SimilarityTranslatorFactory())"
+            + ".build().loadModel()\n"
             + "engine=PyTorch\n"
             + "blockFactory=org.quaterion.models.djl.ServableBlockFactory\n"
             + "translatorFactory=org.quaterion.models.djl.SimilarityTranslatorFactory\n"
@@ -94,10 +96,16 @@ public final class SimilarityModel<T> implements AutoCloseable {
     private final SortedMap<String, Encoder<T>> encoders;
     private final EncoderHead head;
     private final DataType dataType;
+    /** The class name of the records the model takes, when known (recorded at save); else null. */
+    private final String recordType;
+    /** Frees the native memory with a warning when the model is garbage-collected without {@link #close()}. */
+    private final LeakDetector.Tracker leak;
 
     private SimilarityModel(NDManager manager, Map<String, Encoder<T>> encoders, EncoderHead head,
-            DataType dataType, JsonObject training) {
+            DataType dataType, JsonObject training, String recordType) {
         this.training = training;
+        this.recordType = recordType != null ? recordType
+                : training != null && training.has("record_type") ? training.get("record_type").getAsString() : null;
         this.manager = manager;
         this.encoders = Collections.unmodifiableSortedMap(new TreeMap<>(encoders));
         this.head = head;
@@ -113,6 +121,30 @@ public final class SimilarityModel<T> implements AutoCloseable {
         if (!head.isInitialized()) {
             head.initialize(manager, dataType);
         }
+        this.leak = LeakDetector.track(this, LOG, "SimilarityModel (encoders " + this.encoders.keySet() + ", head "
+                + head.typeName() + ")", release(this.encoders.values(), manager));
+    }
+
+    /** What {@link #close()} frees; a static method, so that the action holds no reference to the model. */
+    private static Runnable release(java.util.Collection<? extends Encoder<?>> encoders, NDManager manager) {
+        List<Encoder<?>> owned = List.copyOf(encoders);
+        return () -> {
+            owned.forEach(Encoder::close);
+            manager.close();
+        };
+    }
+
+    /**
+     * Enters the close gate and keeps this model reachable until the pass is closed: without the fence, the garbage
+     * collector may reclaim a model whose method is still running on its native memory (once the method no longer
+     * reads a field), and the leak detector would free that memory under it.
+     */
+    private CloseGate.Pass enter() {
+        CloseGate.Pass pass = gate.enter();
+        return () -> {
+            pass.close();
+            java.lang.ref.Reference.reachabilityFence(this);
+        };
     }
 
     /**
@@ -237,7 +269,7 @@ public final class SimilarityModel<T> implements AutoCloseable {
             throw new IllegalArgumentException("dimensions must be in [1, " + embeddingSize() + "], got "
                     + dimensions);
         }
-        try (CloseGate.Pass pass = gate.enter()) {
+        try (CloseGate.Pass pass = enter()) {
             checkRecords(records, batchSize);
             float[][] out = new float[records.size()][];
             int width = dimensions;
@@ -273,7 +305,7 @@ public final class SimilarityModel<T> implements AutoCloseable {
      * @return the embeddings in the model's data type
      */
     public NDArray encodeToArray(List<T> records, int batchSize, NDManager target) {
-        try (CloseGate.Pass pass = gate.enter()) {
+        try (CloseGate.Pass pass = enter()) {
             checkRecords(records, batchSize);
             NDArray result;
             // each batch's intermediates are freed with the batch: only its output is kept until the end (keeping
@@ -313,14 +345,21 @@ public final class SimilarityModel<T> implements AutoCloseable {
      * @return the {@code (B, embeddingSize())} embeddings
      */
     public NDArray forward(List<T> records, NDManager callManager, boolean training) {
-        try (CloseGate.Pass pass = gate.enter()) {
+        try (CloseGate.Pass pass = enter()) {
             NDList outputs = new NDList(encoders.size());
             List<String> routes = null;
-            for (Encoder<T> encoder : encoders.values()) {
-                outputs.add(encoder.forward(encoder.collate(records, callManager), training));
-                if (routes == null) {
-                    routes = encoder.routes(records);
+            for (Map.Entry<String, Encoder<T>> e : encoders.entrySet()) {
+                Encoder<T> encoder = e.getValue();
+                NDList input;
+                try {
+                    input = encoder.collate(records, callManager);
+                    if (routes == null) {
+                        routes = encoder.routes(records);
+                    }
+                } catch (ClassCastException cce) {
+                    throw wrongRecordType(e.getKey(), encoder, records, cce);
                 }
+                outputs.add(encoder.forward(input, training));
             }
             NDArray joined = outputs.size() == 1 ? outputs.head() : NDArrays.concat(outputs, 1);
             return applyHead(joined, routes, training);
@@ -336,9 +375,36 @@ public final class SimilarityModel<T> implements AutoCloseable {
      * @return the {@code (B, embeddingSize())} embeddings
      */
     public NDArray applyHead(NDArray joined, List<String> routes, boolean training) {
-        try (CloseGate.Pass pass = gate.enter()) {
+        try (CloseGate.Pass pass = enter()) {
             NDArray x = joined.getDataType() == dataType ? joined : joined.toType(dataType, false);
             return head.apply(new ParameterStore(joined.getManager(), false), x, routes, training);
+        }
+    }
+
+    /**
+     * The message of a record the encoder cannot take (a model used with records of another type, e.g. through the
+     * untyped {@code load(dir)}): the type recorded for the model, when known, and the types given.
+     */
+    private IllegalArgumentException wrongRecordType(String key, Encoder<T> encoder, List<T> records,
+            ClassCastException cce) {
+        java.util.Set<String> given = new java.util.TreeSet<>();
+        for (Object record : records) {
+            given.add(record == null ? "null" : record.getClass().getTypeName());
+        }
+        String expected = recordType == null ? null : typeName(recordType);
+        return new IllegalArgumentException("encoder '" + key + "' (" + encoder.typeName() + ") cannot take records "
+                + "of type " + String.join(", ", given) + (expected == null ? "" : "; this model takes " + expected
+                + " records (its record_type)") + ". Load the model with SimilarityModel.load(dir, "
+                + (expected == null ? "RecordType" : expected) + ".class), which checks the type at load, and encode "
+                + "records of that type (" + cce.getMessage() + ")", cce);
+    }
+
+    /** {@code "[F"} → {@code "float[]"}; a class name of a class not loadable here stays as it is. */
+    private static String typeName(String className) {
+        try {
+            return Class.forName(className, false, SimilarityModel.class.getClassLoader()).getTypeName();
+        } catch (ClassNotFoundException | LinkageError e) {
+            return className;
         }
     }
 
@@ -390,7 +456,7 @@ public final class SimilarityModel<T> implements AutoCloseable {
      * @throws IOException when writing fails; an existing model at {@code dir} is then left untouched
      */
     public void save(Path dir, JsonObject trainingRecord) throws IOException {
-        try (CloseGate.Pass pass = gate.enter()) {
+        try (CloseGate.Pass pass = enter()) {
             AtomicDirectory.write(dir, KIND, tmp -> {
                 Files.createDirectories(tmp.resolve("head"));
                 try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp.resolve(HEAD_PARAMETERS)));
@@ -422,9 +488,11 @@ public final class SimilarityModel<T> implements AutoCloseable {
                 config.add("files", files);
                 if (trainingRecord != null) {
                     config.add("training", trainingRecord);
-                    if (trainingRecord.has("record_type")) { // what load(dir, Class) checks
-                        config.add("record_type", trainingRecord.get("record_type"));
-                    }
+                }
+                String records = recordType != null ? recordType : trainingRecord != null
+                        && trainingRecord.has("record_type") ? trainingRecord.get("record_type").getAsString() : null;
+                if (records != null) { // what load(dir, Class) checks
+                    config.addProperty("record_type", records);
                 }
                 JsonFiles.write(tmp.resolve(CONFIG_FILE), config);
             });
@@ -433,23 +501,31 @@ public final class SimilarityModel<T> implements AutoCloseable {
     }
 
     /**
-     * Loads a saved model on the default device with the type names found by {@link ModelRegistry#discover()}.
+     * Loads a saved model on the default device with the type names found by {@link ModelRegistry#discover()},
+     * without checking its record type: the model is assigned to whatever {@code SimilarityModel<T>} the caller
+     * declares, and records of another type than the model takes fail only at the first {@code encode} (with an
+     * {@code IllegalArgumentException} naming both types).
      *
      * @param dir the directory {@link #save} wrote
      * @param <T> the record type
      * @return the model
      * @throws ModelFormatException when the directory is missing, truncated, corrupt, of a newer schema, or
      *     names an unregistered type
+     * @deprecated use {@link #load(Path, Class)}, which checks the record type at load ({@code Object.class} when
+     *     the caller takes any record type)
      */
+    @Deprecated(since = "0.1.0")
     public static <T> SimilarityModel<T> load(Path dir) {
-        return load(dir, ModelRegistry.discover(), null);
+        return loadUnchecked(dir, ModelRegistry.discover(), null);
     }
 
     /**
-     * Loads a saved model and checks that it was trained on records of the given type, so that a wrong type fails
-     * here with a message instead of at the first {@code encode} (as an {@code ArrayStoreException}). The type is
-     * the one recorded by training ({@code record_type} in config.json); a model saved without one (built by hand, or
-     * by an older version) is loaded unchecked, with a warning.
+     * Loads a saved model and checks that it takes records of the given type, so that a wrong type fails here with
+     * a message naming both types instead of at the first {@code encode}. The type is the one recorded in
+     * {@code config.json} ({@code record_type}: by training, by {@link Builder#optRecordType}, or by
+     * {@code PythonServable.load}); a model saved without one (built by hand without a type, or by an older version)
+     * is loaded unchecked (an INFO line says so; records of another type are then named at the first {@code encode}).
+     * {@code Object.class} accepts any model.
      *
      * @param dir the directory {@link #save} wrote
      * @param recordType the records the caller will encode, e.g. {@code String.class} or {@code float[].class}
@@ -476,7 +552,7 @@ public final class SimilarityModel<T> implements AutoCloseable {
      */
     public static <T> SimilarityModel<T> load(Path dir, ModelRegistry registry, Device device, Class<T> recordType) {
         Objects.requireNonNull(recordType, "recordType");
-        SimilarityModel<T> model = load(dir, registry, device);
+        SimilarityModel<T> model = loadUnchecked(dir, registry, device);
         try {
             checkRecordType(dir, model.recordType(), recordType);
         } catch (RuntimeException e) {
@@ -487,18 +563,23 @@ public final class SimilarityModel<T> implements AutoCloseable {
     }
 
     /**
-     * The class name of the records this model was trained on, as recorded by training.
+     * The class name of the records this model takes, as recorded in its {@code config.json} (by training, by
+     * {@link Builder#optRecordType}, or by {@code PythonServable.load}).
      *
      * @return e.g. {@code "java.lang.String"} or {@code "[F"}; null when not recorded
      */
     public String recordType() {
-        return training != null && training.has("record_type") ? training.get("record_type").getAsString() : null;
+        return recordType;
     }
 
     private static void checkRecordType(Path dir, String recorded, Class<?> expected) {
+        if (expected == Object.class) {
+            return; // the caller takes any record type
+        }
         if (recorded == null) {
-            LOG.warn("{} does not record the type of its training records (saved without training, or by an older "
-                    + "version); {} is not checked", dir, expected.getTypeName());
+            // info, not a warning: records of another type are still named at the first encode
+            LOG.info("{} does not record the type of its records (built by hand without optRecordType, or saved by an "
+                    + "older version); {} is not checked at load", dir, expected.getTypeName());
             return;
         }
         Class<?> actual;
@@ -516,7 +597,7 @@ public final class SimilarityModel<T> implements AutoCloseable {
     }
 
     /**
-     * Loads a saved model.
+     * Loads a saved model without checking its record type (see {@link #load(Path)}).
      *
      * @param dir the directory {@link #save} wrote
      * @param registry resolves encoder and head type names
@@ -525,9 +606,15 @@ public final class SimilarityModel<T> implements AutoCloseable {
      * @return the model
      * @throws ModelFormatException when the directory is missing, truncated, corrupt, of a newer schema, or
      *     names an unregistered type
+     * @deprecated use {@link #load(Path, ModelRegistry, Device, Class)}, which checks the record type at load
      */
-    @SuppressWarnings("unchecked")
+    @Deprecated(since = "0.1.0")
     public static <T> SimilarityModel<T> load(Path dir, ModelRegistry registry, Device device) {
+        return loadUnchecked(dir, registry, device);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> SimilarityModel<T> loadUnchecked(Path dir, ModelRegistry registry, Device device) {
         Objects.requireNonNull(registry, "registry");
         if (!Files.isDirectory(dir)) {
             throw new ModelFormatException(dir, "is not a directory: give the directory SimilarityModel.save wrote");
@@ -578,7 +665,9 @@ public final class SimilarityModel<T> implements AutoCloseable {
             try {
                 model = new SimilarityModel<>(manager, encoders, head, dataType,
                         config.has("training") && config.get("training").isJsonObject()
-                                ? config.getAsJsonObject("training") : null);
+                                ? config.getAsJsonObject("training") : null,
+                        config.has("record_type") && config.get("record_type").isJsonPrimitive()
+                                ? config.get("record_type").getAsString() : null);
             } catch (ModelFormatException e) {
                 throw e;
             } catch (IllegalArgumentException e) { // encoders and head that do not fit: a damaged or edited file
@@ -595,7 +684,15 @@ public final class SimilarityModel<T> implements AutoCloseable {
     }
 
     private static void checkHeader(Path configFile, JsonObject config) {
-        if (!config.has("format") || !FORMAT.equals(config.get("format").getAsString())) {
+        if (!config.has("format") && isPythonServable(configFile.getParent(), config)) {
+            throw new ModelFormatException(configFile.getParent(), "is a servable saved by Python Quaterion "
+                    + "(quaterion_models' SimilarityModel.save: head/config.json, head/weights.bin), not by this "
+                    + "library: load it with org.quaterion.models.python.PythonServable.load(dir, encoders, "
+                    + "recordType), giving a Java encoder per encoder key, and save it with SimilarityModel.save to "
+                    + "serve it with SimilarityModel.load");
+        }
+        JsonElement format = config.get("format");
+        if (format == null || !format.isJsonPrimitive() || !FORMAT.equals(format.getAsString())) {
             throw new ModelFormatException(configFile, "is not a Quaterion similarity model config (format is "
                     + config.get("format") + ", expected \"" + FORMAT + "\")");
         }
@@ -616,6 +713,17 @@ public final class SimilarityModel<T> implements AutoCloseable {
                 throw new ModelFormatException(configFile, "lacks '" + member + "': the file is incomplete");
             }
         }
+    }
+
+    /**
+     * Python Quaterion's layout: {@code head/config.json} and {@code head/weights.bin} beside a config whose head
+     * names a Python class ({@code {"module", "class"}}) instead of our {@code {"type", "config"}}.
+     */
+    private static boolean isPythonServable(Path dir, JsonObject config) {
+        JsonElement head = config.get("head");
+        boolean pythonHead = head != null && head.isJsonObject() && head.getAsJsonObject().has("class");
+        return dir != null && (pythonHead || (Files.isRegularFile(dir.resolve("head").resolve("config.json"))
+                && Files.isRegularFile(dir.resolve("head").resolve("weights.bin"))));
     }
 
     private static void verifyFiles(Path dir, Path configFile, JsonObject config) {
@@ -749,12 +857,14 @@ public final class SimilarityModel<T> implements AutoCloseable {
         return key;
     }
 
+    /**
+     * Frees the model's native memory (parameters, encoder sessions): once every call in flight has returned; later
+     * calls throw {@code IllegalStateException}. A model the garbage collector reclaims without {@code close()} is
+     * freed then, with a warning that names where it was loaded.
+     */
     @Override
     public void close() {
-        gate.close(() -> {
-            encoders.values().forEach(Encoder::close);
-            manager.close();
-        });
+        gate.close(leak::close);
     }
 
     @Override
@@ -772,6 +882,7 @@ public final class SimilarityModel<T> implements AutoCloseable {
         private EncoderHead head;
         private Device device;
         private DataType dataType = DataType.FLOAT32;
+        private Class<T> recordType;
 
         private Builder() {}
 
@@ -839,6 +950,19 @@ public final class SimilarityModel<T> implements AutoCloseable {
         }
 
         /**
+         * Records the type of the records the model takes (default: none), saved as {@code record_type} in
+         * {@code config.json} so that {@link SimilarityModel#load(Path, Class)} checks it. Training records it by
+         * itself; a model built by hand and saved for a service should say it here.
+         *
+         * @param recordType the record class, e.g. {@code String.class} or {@code float[].class}
+         * @return this builder
+         */
+        public Builder<T> optRecordType(Class<T> recordType) {
+            this.recordType = Objects.requireNonNull(recordType, "recordType");
+            return this;
+        }
+
+        /**
          * Validates and builds; initializes encoders and head on the model's manager.
          *
          * @return the model
@@ -853,7 +977,8 @@ public final class SimilarityModel<T> implements AutoCloseable {
             }
             NDManager manager = device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device);
             try {
-                return new SimilarityModel<>(manager, encoders, head, dataType, null);
+                return new SimilarityModel<>(manager, encoders, head, dataType, null,
+                        recordType == null ? null : recordType.getName());
             } catch (RuntimeException e) {
                 manager.close();
                 throw e;

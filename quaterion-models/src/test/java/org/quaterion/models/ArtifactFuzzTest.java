@@ -127,11 +127,11 @@ class ArtifactFuzzTest {
     private static void load(Path dir, boolean python) throws IOException {
         if (python) {
             try (SimilarityModel<float[]> model = PythonServable.load(dir, Map.of("default",
-                    TestModels.lambdaEncoder("identity", 4, x -> x)))) {
+                    TestModels.lambdaEncoder("identity", 4, x -> x)), float[].class)) {
                 model.encode(List.of(new float[] {1, 2, 3, 4}), 1);
             }
         } else {
-            try (SimilarityModel<float[]> model = SimilarityModel.load(dir, REGISTRY, null)) {
+            try (SimilarityModel<float[]> model = SimilarityModel.load(dir, REGISTRY, null, float[].class)) {
                 model.encode(List.of(new float[] {1, 2, 3, 4}), 1);
             }
         }

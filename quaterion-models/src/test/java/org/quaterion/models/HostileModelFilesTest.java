@@ -48,7 +48,7 @@ class HostileModelFilesTest {
 
     private static ModelFormatException refused(Path dir, Path file) {
         ModelFormatException e = assertThrows(ModelFormatException.class,
-                () -> SimilarityModel.load(dir, registry(), null).close());
+                () -> SimilarityModel.load(dir, registry(), null, float[].class).close());
         assertTrue(e.getMessage().contains(file.toString()), "names " + file + ": " + e.getMessage());
         return e;
     }
@@ -112,7 +112,7 @@ class HostileModelFilesTest {
     void theParameterFileWriterOfTheseTestsMakesALoadableModel(@TempDir Path tmp) throws IOException {
         Path dir = save(tmp.resolve("model"));
         params(dir, 1, new long[] {4}, 16, gates());
-        try (SimilarityModel<float[]> model = SimilarityModel.load(dir, registry(), null)) {
+        try (SimilarityModel<float[]> model = SimilarityModel.load(dir, registry(), null, float[].class)) {
             float[] out = model.encode(List.of(new float[] {1, 1, 1, 1}), 1)[0];
             assertArrayEquals(new float[] {(float) Math.tanh(0.5), (float) Math.tanh(1), (float) Math.tanh(2),
                 (float) Math.tanh(3)}, out, 1e-6f);
@@ -264,7 +264,7 @@ class HostileModelFilesTest {
         } finally {
             restore(ArtifactLimits.MAX_HEAD_PARAMETERS_PROPERTY, previous);
         }
-        try (SimilarityModel<float[]> model = SimilarityModel.load(dir, registry(), null)) {
+        try (SimilarityModel<float[]> model = SimilarityModel.load(dir, registry(), null, float[].class)) {
             assertEquals(4, model.embeddingSize());
         }
     }

@@ -62,7 +62,7 @@ class SaveLoadTest {
         assertEquals("mlp", config.getAsJsonArray("encoders").get(0).getAsJsonObject().get("type").getAsString());
         assertEquals("sequential", config.getAsJsonObject("head").get("type").getAsString());
         assertFalse(config.toString().contains("org.quaterion"), "no Java class names in the saved config");
-        try (SimilarityModel<float[]> loaded = SimilarityModel.load(dir, registry(), null)) {
+        try (SimilarityModel<float[]> loaded = SimilarityModel.load(dir, registry(), null, float[].class)) {
             float[][] after = loaded.encode(RECORDS, 4);
             for (int i = 0; i < before.length; i++) {
                 assertArrayEquals(before[i], after[i], 1e-6f);
@@ -78,7 +78,7 @@ class SaveLoadTest {
         try (Stream<Path> siblings = Files.list(tmp)) {
             assertEquals(List.of(dir), siblings.toList(), "no temporary directories left behind");
         }
-        try (SimilarityModel<float[]> loaded = SimilarityModel.load(dir, registry(), null)) {
+        try (SimilarityModel<float[]> loaded = SimilarityModel.load(dir, registry(), null, float[].class)) {
             assertArrayEquals(second[0], loaded.encode(RECORDS, 7)[0], 1e-6f);
         }
     }
@@ -189,7 +189,8 @@ class SaveLoadTest {
             model.save(tmp.resolve("custom"));
         }
         ModelRegistry registry = ModelRegistry.discover().register(TestModels.lambdaFactory("identity", x -> x));
-        try (SimilarityModel<float[]> loaded = SimilarityModel.load(tmp.resolve("custom"), registry, null)) {
+        try (SimilarityModel<float[]> loaded = SimilarityModel.load(tmp.resolve("custom"), registry, null,
+                float[].class)) {
             assertEquals("test-scale", loaded.head().typeName());
             assertArrayEquals(new float[] {2.5f, -5f, 7.5f}, loaded.encode(records, 1)[0], 1e-6f);
         }
@@ -213,7 +214,8 @@ class SaveLoadTest {
                 .register(TestModels.lambdaFactory("negate", ai.djl.ndarray.NDArray::neg))
                 .register(TestModels.lambdaFactory("identity", x -> x))
                 .register(SwitchEncoder.factory("sign-switch", selector));
-        try (SimilarityModel<float[]> loaded = SimilarityModel.load(tmp.resolve("switch"), registry, null)) {
+        try (SimilarityModel<float[]> loaded = SimilarityModel.load(tmp.resolve("switch"), registry, null,
+                float[].class)) {
             float[][] after = loaded.encode(records, 3);
             for (int i = 0; i < before.length; i++) {
                 assertArrayEquals(before[i], after[i], 1e-6f);
@@ -231,7 +233,8 @@ class SaveLoadTest {
         bytes[bytes.length / 2] ^= 0x5a;
         Files.write(params, bytes);
         assertLoadFails(dir, "head/parameters.params is truncated or corrupt");
-        assertThrows(CorruptArtifactException.class, () -> SimilarityModel.load(dir, registry(), null).close(),
+        assertThrows(CorruptArtifactException.class,
+                () -> SimilarityModel.load(dir, registry(), null, float[].class).close(),
                 "damage has its own exception type, apart from user errors");
 
         bytes[bytes.length / 2] ^= 0x5a;
@@ -273,7 +276,7 @@ class SaveLoadTest {
 
     private static void assertLoadFails(Path dir, ModelRegistry registry, String expected) {
         ModelFormatException e = assertThrows(ModelFormatException.class,
-                () -> SimilarityModel.load(dir, registry, null).close());
+                () -> SimilarityModel.load(dir, registry, null, float[].class).close());
         assertTrue(e.getMessage().contains(expected), "message '" + e.getMessage() + "' should contain '"
                 + expected + "'");
         assertTrue(e.getMessage().contains(dir.toString()), "message names the path: " + e.getMessage());
@@ -293,7 +296,7 @@ class SaveLoadTest {
         try (Stream<Path> siblings = Files.list(tmp)) {
             assertEquals(1, siblings.count(), "the temporary directory is removed");
         }
-        try (SimilarityModel<float[]> loaded = SimilarityModel.load(dir, registry(), null)) {
+        try (SimilarityModel<float[]> loaded = SimilarityModel.load(dir, registry(), null, float[].class)) {
             assertEquals(6, loaded.embeddingSize());
         }
         assertTrue(new EmptyHead(3).config().has("input_embedding_size"));

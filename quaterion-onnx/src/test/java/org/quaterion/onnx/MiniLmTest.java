@@ -74,7 +74,8 @@ class MiniLmTest {
             model.save(servable);
         }
         assertTrue(Files.isRegularFile(servable.resolve("encoders/text/model.onnx")), "the ONNX file travels");
-        try (SimilarityModel<String> loaded = SimilarityModel.load(servable, ModelRegistry.discover(), null)) {
+        try (SimilarityModel<String> loaded = SimilarityModel.load(servable, ModelRegistry.discover(), null,
+                String.class)) {
             float[][] again = loaded.encode(SENTENCES, 1);
             for (int s = 0; s < SENTENCES.size(); s++) {
                 for (int j = 0; j < MiniLm.DIM; j++) {

@@ -42,7 +42,7 @@ class TrainableMiniLmTest {
         System.out.println("trainable MiniLM vs ONNX fp32: max |diff| " + worst + " over " + TEXTS.size() * MiniLm.DIM
                 + " values");
         assertTrue(worst < 1e-4, "max |diff| " + worst);
-        try (SimilarityModel<String> reloaded = SimilarityModel.load(tmp.resolve("servable"))) {
+        try (SimilarityModel<String> reloaded = SimilarityModel.load(tmp.resolve("servable"), String.class)) {
             float[][] again = reloaded.encode(TEXTS, 3);
             for (int i = 0; i < TEXTS.size(); i++) {
                 for (int j = 0; j < MiniLm.DIM; j++) {

@@ -43,7 +43,7 @@ final class ExecutorModels {
             }
         }
         configureThreads();
-        return SimilarityModel.load(Path.of(dir));
+        return SimilarityModel.load(Path.of(dir), Object.class);
     }
 
     /** Gives a model back for later tasks. */

@@ -61,7 +61,7 @@ public final class SparkCacheJob {
         ExecutorModels.configureThreads();
         String encoderFingerprint;
         int dim;
-        try (SimilarityModel<Object> model = SimilarityModel.load(options.modelDir())) {
+        try (SimilarityModel<Object> model = SimilarityModel.load(options.modelDir(), Object.class)) {
             Encoder<Object> encoder = model.encoders().get(options.encoder());
             if (encoder == null) {
                 throw new IllegalArgumentException("the model at " + options.modelDir() + " has no encoder '"

@@ -92,7 +92,7 @@ public final class SparkCacheBenchmark {
             }
             records.add(v);
         }
-        try (SimilarityModel<float[]> m = SimilarityModel.load(model)) {
+        try (SimilarityModel<float[]> m = SimilarityModel.load(model, float[].class)) {
             long t = System.nanoTime();
             LocalCacheBuilder.build(work.resolve("mlp-local"), "vec", m.encoders().get("vec"), keys, records, 256,
                     CacheConfig.Precision.FLOAT32);
@@ -159,7 +159,7 @@ public final class SparkCacheBenchmark {
         row(workload, "Spark local[2], 8 shards", r.seconds(), r.rows());
         for (String threads : new String[] {"1", "2"}) {
             System.setProperty(org.quaterion.onnx.OnnxSentenceEncoder.THREADS_PROPERTY, threads);
-            try (SimilarityModel<String> m = SimilarityModel.load(model)) {
+            try (SimilarityModel<String> m = SimilarityModel.load(model, String.class)) {
                 long t = System.nanoTime();
                 LocalCacheBuilder.build(work.resolve("minilm-local"), "text", m.encoders().get("text"), keys, texts,
                         32, CacheConfig.Precision.FLOAT32);

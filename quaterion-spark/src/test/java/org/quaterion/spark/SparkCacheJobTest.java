@@ -132,7 +132,7 @@ class SparkCacheJobTest {
 
         @Override
         protected Map<String, Encoder<float[]>> configureEncoders() {
-            source = SimilarityModel.load(modelDir);
+            source = SimilarityModel.load(modelDir, float[].class);
             return Map.of("vec", source.encoders().get("vec"));
         }
 
@@ -192,7 +192,7 @@ class SparkCacheJobTest {
         assertEquals(FILES, result.shards(), "one shard per partition");
 
         Path localDir = tmp.resolve("local-cache");
-        try (SimilarityModel<float[]> loaded = SimilarityModel.load(model)) {
+        try (SimilarityModel<float[]> loaded = SimilarityModel.load(model, float[].class)) {
             LocalCacheBuilder.build(localDir, "vec", loaded.encoders().get("vec"), keys, records, 32,
                     CacheConfig.Precision.FLOAT32);
         }

@@ -128,6 +128,17 @@ public final class Adam implements GradientOptimizer {
     }
 
     @Override
+    public void reset() {
+        means.clear();
+        variances.clear();
+        steps.clear();
+        if (owner != null) {
+            owner.close();
+            owner = null;
+        }
+    }
+
+    @Override
     public void restore(Map<String, NDArray> state, NDManager stateManager) {
         means.clear();
         variances.clear();

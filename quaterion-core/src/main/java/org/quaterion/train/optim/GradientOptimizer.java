@@ -43,6 +43,13 @@ public interface GradientOptimizer {
     void restore(Map<String, NDArray> state, NDManager stateManager);
 
     /**
+     * Forgets the state (moments, step counts) and frees its arrays: the next {@link #step} starts as a new optimizer
+     * would. {@code Quaterion.fit} calls it on the previous optimizer when a model is fitted again. The default does
+     * nothing (a stateless optimizer); one with state overrides it.
+     */
+    default void reset() {}
+
+    /**
      * The optimizer's settings, recorded in checkpoints and servables (a resume with other settings is refused).
      *
      * @return {@code type} plus the settings

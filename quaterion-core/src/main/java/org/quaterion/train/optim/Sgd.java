@@ -75,6 +75,15 @@ public final class Sgd implements GradientOptimizer {
     }
 
     @Override
+    public void reset() {
+        buffers.clear();
+        if (owner != null) {
+            owner.close();
+            owner = null;
+        }
+    }
+
+    @Override
     public void restore(Map<String, NDArray> state, NDManager stateManager) {
         buffers.clear();
         owner = stateManager;

@@ -15,7 +15,7 @@ final class ComingFromQuaterionLoad {
     static void load(List<float[]> features) throws Exception {
         // snippet-start
         try (SimilarityModel<float[]> model = PythonServable.load(Path.of("cars_encoders"),   // save_servable's dir
-                Map.of("default", TorchScriptEncoder.forVectors(Path.of("encoder.pt"), 512, false)))) {
+                Map.of("default", TorchScriptEncoder.forVectors(Path.of("encoder.pt"), 512, false)), float[].class)) {
             float[][] vectors = model.encode(features, 64);             // what the Python model returned
             model.save(Path.of("cars-java"));                           // a Java servable from here on
         }

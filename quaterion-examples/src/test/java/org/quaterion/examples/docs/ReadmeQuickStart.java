@@ -38,7 +38,8 @@ final class ReadmeQuickStart {
         ModelRegistry registry = ModelRegistry.discover()          // built-in heads + ServiceLoader factories
                 .register(BlockEncoder.factory("feature-projection",
                         () -> Linear.builder().setUnits(128).optBias(false).build(), Collators.floatVectors()));
-        try (SimilarityModel<float[]> model = SimilarityModel.load(Path.of("model"), registry, null)) {
+        try (SimilarityModel<float[]> model = SimilarityModel.load(Path.of("model"), registry,
+                null, float[].class)) {                            // default device; the records' type is checked
             float[][] vectors = model.encode(requests, 64);        // thread-safe, no gradients, no leaked NDArrays
         }
         // snippet-end

@@ -23,7 +23,7 @@ final class ReadmeTraining {
                     new BalanceSampler(GroupSimilarityDataLoader.groupsOf(samples), 8, 8, 42)));   // P labels × K
             Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(20).withOutputDir(Path.of("runs/a")),
                     train, validation);                   // early stopping, metrics.csv, checkpoints, progress bar
-            model.saveServable(Path.of("models/a"));      // SimilarityModel.load(dir) in the service
+            model.saveServable(Path.of("models/a"));      // SimilarityModel.load(dir, float[].class) in the service
         }
         // snippet-end
     }

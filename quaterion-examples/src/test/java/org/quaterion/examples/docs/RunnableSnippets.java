@@ -39,7 +39,7 @@ public final class RunnableSnippets {
         ModelRegistry registry = ModelRegistry.discover().register(BlockEncoder.factory("feature-projection",
                 () -> ai.djl.nn.core.Linear.builder().setUnits(128).optBias(false).build(),
                 Collators.floatVectors()));
-        try (SimilarityModel<float[]> model = SimilarityModel.load(Path.of("model"), registry, null)) {
+        try (SimilarityModel<float[]> model = SimilarityModel.load(Path.of("model"), registry, null, float[].class)) {
             float[][] vectors = model.encode(features, 32);
             double norm = 0;
             for (float v : vectors[0]) {

@@ -47,7 +47,7 @@ final class TrainingDefinitions {
         try (var model = new DefinitionsModel()) {
             FitResult result = Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(20)
                     .withOutputDir(Path.of("runs/defs")), train, val);
-            model.saveServable(Path.of("models/defs"));                  // SimilarityModel.load(dir) in the service
+            model.saveServable(Path.of("models/defs"));   // SimilarityModel.load(dir, String.class) in the service
         }
         // snippet-end
     }

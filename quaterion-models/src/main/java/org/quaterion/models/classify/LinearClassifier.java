@@ -58,19 +58,22 @@ public final class LinearClassifier {
             throw new IllegalArgumentException("class labels must be distinct, got " + Arrays.toString(classes));
         }
         int d = weights[0].length;
-        for (float[] row : weights) {
+        for (int i = 0; i < weights.length; i++) {
+            float[] row = weights[i];
             if (row.length != d || d == 0) {
                 throw new IllegalArgumentException("every weight row needs the same non-zero length " + d);
             }
-            for (float v : row) {
-                if (!Float.isFinite(v)) {
-                    throw new IllegalArgumentException("classifier weights must be finite");
+            for (int j = 0; j < d; j++) {
+                if (!Float.isFinite(row[j])) {
+                    throw new IllegalArgumentException("classifier weights must be finite, but weight [" + i + "]["
+                            + j + "] is " + row[j]);
                 }
             }
         }
-        for (float v : bias) {
-            if (!Float.isFinite(v)) {
-                throw new IllegalArgumentException("classifier biases must be finite");
+        for (int i = 0; i < bias.length; i++) {
+            if (!Float.isFinite(bias[i])) {
+                throw new IllegalArgumentException("classifier biases must be finite, but bias [" + i + "] is "
+                        + bias[i]);
             }
         }
         this.classes = classes.clone();
@@ -97,10 +100,12 @@ public final class LinearClassifier {
     }
 
     /**
-     * Classifies embeddings.
+     * Classifies embeddings. The logits are computed in float64 and each row's maximum is subtracted before the
+     * exponential, so large (finite) weights give probabilities, never NaN.
      *
-     * @param embeddings {@code (n, D)}
+     * @param embeddings {@code (n, D)}, finite
      * @return one prediction per row
+     * @throws IllegalArgumentException when the embeddings have the wrong width or a row's logits are not finite
      */
     public Prediction[] classify(NDArray embeddings) {
         if (embeddings.getShape().dimension() != 2 || embeddings.getShape().get(1) != embeddingSize()) {
@@ -111,9 +116,18 @@ public final class LinearClassifier {
         int c = classes.length;
         float[] flat;
         try (NDManager m = embeddings.getManager().newSubManager()) {
-            NDArray w = m.create(weights);
-            NDArray logits = embeddings.toType(DataType.FLOAT32, false).matMul(w.transpose()).add(m.create(bias));
-            flat = logits.softmax(1).toFloatArray();
+            // float64: W·e overflows float32 for weights near its range (3e38), and ∞ − ∞ is NaN
+            NDArray w = m.create(weights).toType(DataType.FLOAT64, false);
+            NDArray logits = embeddings.toType(DataType.FLOAT64, false).matMul(w.transpose())
+                    .add(m.create(bias).toType(DataType.FLOAT64, false));
+            NDArray max = logits.max(new int[] {1}, true);
+            if (!Double.isFinite(max.abs().max().getDouble())) {
+                throw new IllegalArgumentException("the classifier's logits are not finite for these embeddings "
+                        + "(an embedding holds NaN or infinity, or its values are too large): check the model's "
+                        + "output");
+            }
+            NDArray exp = logits.sub(max).exp(); // the row maximum becomes exp(0) = 1: no overflow
+            flat = exp.div(exp.sum(new int[] {1}, true)).toType(DataType.FLOAT32, false).toFloatArray();
         }
         Prediction[] out = new Prediction[n];
         for (int i = 0; i < n; i++) {
@@ -174,6 +188,23 @@ public final class LinearClassifier {
         AtomicDirectory.write(dir, KIND, tmp -> JsonFiles.write(tmp.resolve(FILE), json));
     }
 
+    /** A class label: a whole number (a label such as 0.5 would otherwise be read as 0). */
+    private static long label(Path file, com.google.gson.JsonElement value, int index) {
+        java.math.BigDecimal number;
+        try {
+            number = value.getAsBigDecimal();
+        } catch (RuntimeException e) {
+            throw new ModelFormatException(file, "has class label " + value + " at index " + index + ", which is not "
+                    + "a number: class labels are whole numbers", e);
+        }
+        try {
+            return number.longValueExact();
+        } catch (ArithmeticException e) {
+            throw new ModelFormatException(file, "has class label " + value + " at index " + index + ", which is not "
+                    + "a whole number in the long range: class labels are whole numbers (0, 1, 2, ...)", e);
+        }
+    }
+
     /**
      * Reads a classifier {@link #save} wrote.
      *
@@ -192,7 +223,7 @@ public final class LinearClassifier {
             JsonArray c = json.getAsJsonArray("classes");
             long[] classes = new long[c.size()];
             for (int i = 0; i < classes.length; i++) {
-                classes[i] = c.get(i).getAsLong();
+                classes[i] = label(file, c.get(i), i);
             }
             JsonArray w = json.getAsJsonArray("weights");
             float[][] weights = new float[w.size()][];
@@ -209,6 +240,8 @@ public final class LinearClassifier {
                 bias[i] = b.get(i).getAsFloat();
             }
             return new LinearClassifier(classes, weights, bias);
+        } catch (ModelFormatException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new ModelFormatException(file, "is not a valid classifier: " + e.getMessage(), e);
         }

@@ -6,6 +6,7 @@ import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorFactory;
 import ai.djl.util.Pair;
+import com.google.gson.JsonElement;
 import java.lang.reflect.Type;
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.quaterion.models.ModelRegistry;
 import org.quaterion.models.SimilarityModel;
+import org.quaterion.models.internal.JsonFiles;
 
 /**
  * DJL translator factory for a Quaterion servable: any record type in, {@code float[]} (the embedding) out. It loads
@@ -39,15 +41,17 @@ public final class SimilarityTranslatorFactory implements TranslatorFactory {
     }
 
     /**
-     * Any input type (the servable checks it at load), output {@code float[]}.
+     * Every pair of types: the servable takes one record type to {@code float[]}, which {@link #newInstance} checks
+     * against the servable's recorded type and explains when they differ. (Refusing here would let DJL fall back to
+     * its default factory, whose message lists unrelated types.)
      *
      * @param input the record type
      * @param output the output type
-     * @return whether the output is {@code float[]}
+     * @return true when both are given
      */
     @Override
     public boolean isSupported(Class<?> input, Class<?> output) {
-        return input != null && output == float[].class;
+        return input != null && output != null;
     }
 
     /**
@@ -60,30 +64,67 @@ public final class SimilarityTranslatorFactory implements TranslatorFactory {
      * @param <I> the record type
      * @param <O> {@code float[]}
      * @return the translator
-     * @throws TranslateException when the directory is not a loadable servable or the output type is not float[]
+     * @throws TranslateException when the directory is not a loadable servable, the output type is not float[] or
+     *     the servable takes another record type (the message names the servable's type and the requested ones)
      */
     @Override
     @SuppressWarnings("unchecked")
     public <I, O> Translator<I, O> newInstance(Class<I> input, Class<O> output, Model model,
             Map<String, ?> arguments) throws TranslateException {
-        if (!isSupported(input, output)) {
-            throw new TranslateException("a Quaterion servable maps records to float[] embeddings; ask for "
-                    + "setTypes(" + (input == null ? "R" : input.getSimpleName()) + ".class, float[].class), not "
-                    + (output == null ? null : output.getSimpleName()));
-        }
         Path dir = model.getModelPath();
+        Class<?> recorded = recordClass(dir);
+        if (input == null || output != float[].class || (recorded != null && !input.isAssignableFrom(recorded))) {
+            model.close(); // DJL drops the model when this throws
+            throw new TranslateException(mismatch(dir, recorded, input, output));
+        }
         SimilarityModel<I> servable;
         try {
             ModelRegistry registry = ModelRegistry.discover();
             Device device = model.getNDManager().getDevice();
-            servable = input == Object.class ? SimilarityModel.load(dir, registry, device)
-                    : SimilarityModel.load(dir, registry, device, input);
+            servable = SimilarityModel.load(dir, registry, device, input);
         } catch (IllegalArgumentException e) { // ModelFormatException included
+            model.close();
             throw new TranslateException("cannot load the Quaterion servable at " + dir + ": " + e.getMessage(), e);
         }
         // closed with the DJL model: ZooModel.close() closes the model's manager and what is attached to it
         model.getNDManager().attachInternal("quaterion-servable-" + UUID.randomUUID(), servable);
         return (Translator<I, O>) new SimilarityTranslator<>(servable, batchSize(arguments));
+    }
+
+    /**
+     * A type mismatch: the servable's record type (recorded in its {@code config.json}), the types the
+     * {@code Criteria} asked for, and the call that fits.
+     */
+    private static String mismatch(Path dir, Class<?> recorded, Class<?> input, Class<?> output) {
+        String records = recorded == null ? null : recorded.getTypeName();
+        return "the Quaterion servable at " + dir + " maps records of type "
+                + (records == null ? "R (its record type is not recorded)" : records) + " to float[] embeddings, but "
+                + "the Criteria asks for " + (input == null ? null : input.getTypeName()) + " -> "
+                + (output == null ? null : output.getTypeName()) + ": build it with setTypes("
+                + (records == null ? "R" : records) + ".class, float[].class)";
+    }
+
+    /** The servable's recorded record type, or null when it is not recorded or not a class loadable here. */
+    private static Class<?> recordClass(Path dir) {
+        String name;
+        try {
+            JsonElement recorded = JsonFiles.read(dir.resolve("config.json")).get("record_type");
+            if (recorded == null || !recorded.isJsonPrimitive()) {
+                return null;
+            }
+            name = recorded.getAsString();
+        } catch (RuntimeException e) { // not a servable: the load reports it
+            return null;
+        }
+        for (ClassLoader loader : new ClassLoader[] {Thread.currentThread().getContextClassLoader(),
+                SimilarityTranslatorFactory.class.getClassLoader()}) {
+            try {
+                return Class.forName(name, false, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // try the next loader
+            }
+        }
+        return null; // the typed load refuses it with the recorded name
     }
 
     private static int batchSize(Map<String, ?> arguments) {

@@ -26,6 +26,15 @@ public final class Collators {
     }
 
     private static int checkedLength(List<float[]> records) {
+        List<?> raw = records; // a model loaded untyped can be handed records of another type: name it
+        for (int i = 0; i < raw.size(); i++) {
+            if (!(raw.get(i) instanceof float[])) {
+                throw new IllegalArgumentException("Collators.floatVectors() takes float[] records, but record " + i
+                        + " is a " + (raw.get(i) == null ? "null" : raw.get(i).getClass().getTypeName())
+                        + ": encode float[] records with this model (load it with SimilarityModel.load(dir, "
+                        + "float[].class))");
+            }
+        }
         int dim = records.get(0).length;
         for (int i = 0; i < records.size(); i++) {
             float[] r = records.get(i);

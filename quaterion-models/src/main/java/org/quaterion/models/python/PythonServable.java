@@ -34,7 +34,8 @@ import org.quaterion.models.internal.JsonFiles;
  * file without Python. Encoders are Python code, so they are supplied as Java encoders, one per key of the Python
  * model — typically the same network exported to ONNX or TorchScript ({@code TorchScriptEncoder}, {@code
  * OnnxSentenceEncoder}); docs/coming-from-quaterion.md shows the export. Save the result with
- * {@link SimilarityModel#save} to serve it like any Java-trained model.
+ * {@link SimilarityModel#save} to serve it like any Java-trained model: the record type given here is saved with it,
+ * so that {@code SimilarityModel.load(dir, recordType)} checks it.
  */
 public final class PythonServable {
 
@@ -49,7 +50,8 @@ public final class PythonServable {
     private PythonServable() {}
 
     /**
-     * Loads the Python servable at {@code dir} with the given encoders.
+     * Loads the Python servable at {@code dir} with the given encoders, without a record type: a Java servable saved
+     * from it records none, and its typed loads are unchecked.
      *
      * <p>The files are read as untrusted input: only regular files are opened, the head's settings are bounded
      * ({@link org.quaterion.models.heads.HeadLimits}) before the head is built, and the weights are read without
@@ -66,8 +68,37 @@ public final class PythonServable {
      * @throws ModelFormatException when the directory is not a Python Quaterion servable, its head type has no Java
      *     counterpart, its settings are out of bounds, its weights do not fit the head, or the encoders given do not
      *     match its keys or sizes; the message names the file
+     * @deprecated use {@link #load(Path, Map, Class)}, which records the record type
      */
+    @Deprecated(since = "0.1.0")
     public static <T> SimilarityModel<T> load(Path dir, Map<String, Encoder<T>> encoders) throws IOException {
+        return read(dir, encoders, null);
+    }
+
+    /**
+     * Loads the Python servable at {@code dir} with the given encoders, for records of the given type (recorded in
+     * the Java servable that {@link SimilarityModel#save} writes from it).
+     *
+     * @param dir the directory Python's {@code SimilarityModel.save} (or {@code save_servable}) wrote
+     * @param encoders one Java encoder per encoder key of the Python model (a single encoder's key is
+     *     {@code "default"}), producing what the Python encoder produced
+     * @param recordType the records the encoders take, e.g. {@code String.class} or {@code float[].class}
+     * @param <T> the record type
+     * @return the model, in float32 on the default device
+     * @throws IOException when a file cannot be read
+     * @throws CorruptArtifactException when a file is damaged (JSON that does not parse, a truncated or inconsistent
+     *     weights archive)
+     * @throws ModelFormatException when the directory is not a Python Quaterion servable, its head type has no Java
+     *     counterpart, its settings are out of bounds, its weights do not fit the head, or the encoders given do not
+     *     match its keys or sizes; the message names the file
+     */
+    public static <T> SimilarityModel<T> load(Path dir, Map<String, Encoder<T>> encoders, Class<T> recordType)
+            throws IOException {
+        return read(dir, encoders, java.util.Objects.requireNonNull(recordType, "recordType"));
+    }
+
+    private static <T> SimilarityModel<T> read(Path dir, Map<String, Encoder<T>> encoders, Class<T> recordType)
+            throws IOException {
         Path configFile = dir.resolve("config.json");
         Path headConfig = dir.resolve("head/config.json");
         Path weights = dir.resolve("head/weights.bin");
@@ -115,6 +146,9 @@ public final class PythonServable {
                     + "the encoders given produce " + produced + ": give the encoders the Python model was saved with");
         }
         SimilarityModel.Builder<T> builder = SimilarityModel.<T>builder().setHead(head);
+        if (recordType != null) {
+            builder.optRecordType(recordType);
+        }
         encoders.forEach(builder::addEncoder);
         SimilarityModel<T> model = builder.build();
         try {

@@ -45,7 +45,7 @@ class DjlCriteriaTest {
         assertTrue(Files.isRegularFile(dir.resolve("serving.properties")));
         List<float[]> records = TestModels.rows(11, 8, 3);
         float[][] expected;
-        try (SimilarityModel<float[]> model = SimilarityModel.load(dir)) {
+        try (SimilarityModel<float[]> model = SimilarityModel.load(dir, float[].class)) {
             expected = model.encode(records, 4);
         }
         Criteria<float[], float[]> criteria = Criteria.builder().setTypes(float[].class, float[].class)
@@ -59,7 +59,7 @@ class DjlCriteriaTest {
                 assertArrayEquals(expected[i], batch.get(i), "record " + i);
             }
             float[] single;
-            try (SimilarityModel<float[]> model = SimilarityModel.load(dir)) {
+            try (SimilarityModel<float[]> model = SimilarityModel.load(dir, float[].class)) {
                 single = model.encode(List.of(records.get(5)), 4)[0];
             }
             assertArrayEquals(single, predictor.predict(records.get(5)));
@@ -71,7 +71,7 @@ class DjlCriteriaTest {
         Path dir = saveServable(tmp.resolve("servable"));
         List<float[]> records = TestModels.rows(3, 8, 4);
         float[][] expected;
-        try (SimilarityModel<float[]> model = SimilarityModel.load(dir)) {
+        try (SimilarityModel<float[]> model = SimilarityModel.load(dir, float[].class)) {
             expected = model.encode(records, 2);
         }
         Criteria<float[], float[]> criteria = Criteria.builder().setTypes(float[].class, float[].class)
@@ -82,12 +82,52 @@ class DjlCriteriaTest {
         }
     }
 
+    /** The call that a servable's serving.properties documents, on one line, as the test below runs it. */
+    private static final String DOCUMENTED_CALL = "Criteria.builder().setTypes(R.class, float[].class).optModelPath(dir)"
+            + ".optTranslatorFactory(new org.quaterion.models.djl.SimilarityTranslatorFactory()).build().loadModel()";
+
     @Test
-    void aServableAsksForFloatArrayOutput(@TempDir Path tmp) throws Exception {
+    void theCallServingPropertiesDocumentsLoadsTheServable(@TempDir Path tmp) throws Exception {
         Path dir = saveServable(tmp.resolve("servable"));
-        Criteria<float[], String> criteria = Criteria.builder().setTypes(float[].class, String.class)
+        StringBuilder comment = new StringBuilder();
+        for (String line : Files.readAllLines(dir.resolve("serving.properties"))) {
+            if (line.startsWith("#")) {
+                comment.append(line.substring(1).trim());
+            }
+        }
+        assertTrue(comment.toString().contains(DOCUMENTED_CALL), comment.toString());
+        // the documented call, with R = float[]
+        try (ZooModel<float[], float[]> zoo = Criteria.builder().setTypes(float[].class, float[].class)
+                .optModelPath(dir)
+                .optTranslatorFactory(new org.quaterion.models.djl.SimilarityTranslatorFactory()).build().loadModel();
+                Predictor<float[], float[]> predictor = zoo.newPredictor()) {
+            assertEquals(4, predictor.predict(new float[8]).length);
+        }
+    }
+
+    private static String causes(Throwable e) {
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            chain.append(t.getMessage()).append(" / ");
+        }
+        return chain.toString();
+    }
+
+    @Test
+    void aTypeMismatchNamesTheServablesRecordTypeAndTheRequestedTypes(@TempDir Path tmp) throws Exception {
+        Path dir = saveServable(tmp.resolve("servable"));
+        Criteria<float[], String> output = Criteria.builder().setTypes(float[].class, String.class)
                 .optModelPath(dir).optTranslatorFactory(new SimilarityTranslatorFactory()).build();
-        assertThrows(ModelNotFoundException.class, criteria::loadModel);
+        String outputChain = causes(assertThrows(ModelNotFoundException.class, output::loadModel));
+        assertTrue(outputChain.contains("maps records of type float[] to float[] embeddings, but the Criteria asks "
+                + "for float[] -> java.lang.String: build it with setTypes(float[].class, float[].class)"),
+                outputChain);
+        // through DJL's deferred factory (serving.properties) the same message comes back
+        Criteria<String, float[]> input = Criteria.builder().setTypes(String.class, float[].class)
+                .optModelPath(dir).optTranslatorFactory(new ai.djl.translate.DeferredTranslatorFactory()).build();
+        String inputChain = causes(assertThrows(ModelNotFoundException.class, input::loadModel));
+        assertTrue(inputChain.contains("maps records of type float[] to float[] embeddings, but the Criteria asks "
+                + "for java.lang.String -> float[]"), inputChain);
     }
 
     @Test
@@ -96,11 +136,8 @@ class DjlCriteriaTest {
         // trained on float[] records: a String predictor fails at load, not at the first request
         Criteria<String, float[]> criteria = Criteria.builder().setTypes(String.class, float[].class)
                 .optModelPath(dir).optTranslatorFactory(new SimilarityTranslatorFactory()).build();
-        ModelNotFoundException e = assertThrows(ModelNotFoundException.class, criteria::loadModel);
-        StringBuilder chain = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            chain.append(t.getMessage()).append(" / ");
-        }
-        assertTrue(chain.toString().contains("trained on records of type float[]"), chain.toString());
+        String chain = causes(assertThrows(ModelNotFoundException.class, criteria::loadModel));
+        assertTrue(chain.contains("maps records of type float[]"), chain);
+        assertTrue(chain.contains("setTypes(float[].class, float[].class)"), chain);
     }
 }

@@ -65,7 +65,7 @@ class BlockEncoderRoundTripTest {
         }
         ModelRegistry registry = ModelRegistry.discover()
                 .register(BlockEncoder.factory("projection", architecture, Collators.floatVectors()));
-        try (SimilarityModel<float[]> loaded = SimilarityModel.load(dir, registry, null)) {
+        try (SimilarityModel<float[]> loaded = SimilarityModel.load(dir, registry, null, float[].class)) {
             float[][] after = loaded.encode(RECORDS, 2);
             assertEquals(before.length, after.length);
             for (int i = 0; i < before.length; i++) {

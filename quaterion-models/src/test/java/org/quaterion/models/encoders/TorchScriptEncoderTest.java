@@ -60,7 +60,7 @@ class TorchScriptEncoderTest {
             assertTrue(model.trainableParameters().isEmpty());
             model.save(tmp.resolve("ts"));
         }
-        try (SimilarityModel<float[]> loaded = SimilarityModel.load(tmp.resolve("ts"))) {
+        try (SimilarityModel<float[]> loaded = SimilarityModel.load(tmp.resolve("ts"), float[].class)) {
             float[][] out = loaded.encode(expectedInput(), 3);
             assertEquals(expected[2][3], out[2][3], 1e-6);
         }
@@ -82,7 +82,7 @@ class TorchScriptEncoderTest {
             assertTrue(Math.abs(shifted[0][0] - before[0][0]) > 1e-3, "changing the bias changes the output");
             model.save(tmp.resolve("ts"));
         }
-        try (SimilarityModel<float[]> loaded = SimilarityModel.load(tmp.resolve("ts"))) {
+        try (SimilarityModel<float[]> loaded = SimilarityModel.load(tmp.resolve("ts"), float[].class)) {
             float[][] out = loaded.encode(expectedInput(), 1);
             for (int i = 0; i < shifted.length; i++) {
                 assertArrayEquals(shifted[i], out[i], 1e-6f);

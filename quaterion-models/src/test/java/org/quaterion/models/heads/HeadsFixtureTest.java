@@ -78,7 +78,7 @@ class HeadsFixtureTest {
                 before = model.encode(records, 2);
                 model.save(dir);
             }
-            try (SimilarityModel<float[]> loaded = SimilarityModel.load(dir, registry, null)) {
+            try (SimilarityModel<float[]> loaded = SimilarityModel.load(dir, registry, null, float[].class)) {
                 assertEquals(c.get("config").getAsJsonObject().get("input_embedding_size").getAsInt(),
                         loaded.head().inputSize());
                 float[][] after = loaded.encode(records, 3);

@@ -68,7 +68,7 @@ class HostilePythonServableTest {
                 .getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> {
-            try (SimilarityModel<float[]> model = PythonServable.load(servable, identity())) {
+            try (SimilarityModel<float[]> model = PythonServable.load(servable, identity(), float[].class)) {
                 model.embeddingSize();
             }
         });
@@ -90,7 +90,7 @@ class HostilePythonServableTest {
         Path servable = gated(tmp);
         weights(servable, TorchArchives.stateDict(List.of(Tensor.contiguous("gates", "0", 4))),
                 Entry.stored("archive/data/0", TorchArchives.floats(0.5f, 1, 2, 3)));
-        try (SimilarityModel<float[]> model = PythonServable.load(servable, identity())) {
+        try (SimilarityModel<float[]> model = PythonServable.load(servable, identity(), float[].class)) {
             float[] out = model.encode(List.of(new float[] {1, 1, 1, 1}), 1)[0];
             assertEquals((float) Math.tanh(0.5), out[0], 1e-6f);
             assertEquals((float) Math.tanh(3), out[3], 1e-6f);

@@ -71,11 +71,18 @@ class PythonServableTest {
         for (String name : expected.getAsJsonObject("outputs").keySet()) {
             Path servable = resources().resolve(name);
             JsonArray outputs = expected.getAsJsonObject("outputs").getAsJsonArray(name);
-            try (SimilarityModel<float[]> model = PythonServable.load(servable, encoder(servable))) {
+            try (SimilarityModel<float[]> model = PythonServable.load(servable, encoder(servable), float[].class)) {
                 assertOutputs(outputs, model.encode(input, 2), name);
                 model.save(tmp.resolve(name)); // from here on a Java servable
             }
-            try (SimilarityModel<float[]> again = SimilarityModel.load(tmp.resolve(name))) {
+            // the Java servable records its record type, which typed loads check
+            assertEquals("[F", JsonParser.parseString(Files.readString(tmp.resolve(name).resolve("config.json")))
+                    .getAsJsonObject().get("record_type").getAsString(), name);
+            IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class,
+                    () -> SimilarityModel.load(tmp.resolve(name), String.class));
+            assertTrue(wrongType.getMessage().contains("records of type float[], not java.lang.String"),
+                    wrongType.getMessage());
+            try (SimilarityModel<float[]> again = SimilarityModel.load(tmp.resolve(name), float[].class)) {
                 assertOutputs(outputs, again.encode(input, 5), name + " after save and load");
             }
             checked++;
@@ -88,7 +95,7 @@ class PythonServableTest {
     void mismatchedEncodersUnsupportedHeadsAndForeignFilesAreRefused(@TempDir Path tmp) throws Exception {
         Path skip = resources().resolve("skip_connection");
         IllegalArgumentException keys = assertThrows(IllegalArgumentException.class,
-                () -> PythonServable.load(skip, Map.of("text", encoder(skip).get("default"))));
+                () -> PythonServable.load(skip, Map.of("text", encoder(skip).get("default")), float[].class));
         assertTrue(keys.getMessage().contains("[default]"), keys.getMessage());
 
         Path copy = tmp.resolve("sequential");
@@ -105,14 +112,15 @@ class PythonServableTest {
         Files.writeString(copy.resolve("config.json"), Files.readString(copy.resolve("config.json"))
                 .replace("SkipConnectionHead", "SequentialHead"));
         ModelFormatException sequential = assertThrows(ModelFormatException.class,
-                () -> PythonServable.load(copy, encoder(skip)));
+                () -> PythonServable.load(copy, encoder(skip), float[].class));
         assertTrue(sequential.getMessage().contains("SequentialHead"), sequential.getMessage());
 
         Files.writeString(copy.resolve("config.json"), Files.readString(copy.resolve("config.json"))
                 .replace("SequentialHead", "SkipConnectionHead"));
         Files.writeString(copy.resolve("head/weights.bin"), "not a zip");
-        assertThrows(org.quaterion.models.CorruptArtifactException.class, () -> PythonServable.load(copy, encoder(skip)));
+        assertThrows(org.quaterion.models.CorruptArtifactException.class,
+                () -> PythonServable.load(copy, encoder(skip), float[].class));
 
-        assertThrows(ModelFormatException.class, () -> PythonServable.load(tmp, encoder(skip)));
+        assertThrows(ModelFormatException.class, () -> PythonServable.load(tmp, encoder(skip), float[].class));
     }
 }
