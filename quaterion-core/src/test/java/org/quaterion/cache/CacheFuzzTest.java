@@ -25,9 +25,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quaterion.models.ArtifactDamage;
 import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.TestModels;
 import org.quaterion.models.encoders.Encoder;
@@ -121,10 +121,10 @@ class CacheFuzzTest {
         for (int c = 0; c < CASES; c++) {
             Path source = pristine.get(c % 2);
             Path dir = tmp.resolve("case-" + c);
-            copy(source, dir);
-            List<Path> files = dataFiles(dir);
+            ArtifactDamage.copy(source, dir);
+            List<Path> files = ArtifactDamage.dataFiles(dir);
             Path file = files.get(random.nextInt(files.size()));
-            String what = "case " + c + " (seed " + SEED + "): " + mutate(file, random) + " of " + file.getFileName();
+            String what = "case " + c + " (seed " + SEED + "): " + ArtifactDamage.truncateOrFlip(file, random) + " of " + file.getFileName();
             String problem;
             try {
                 problem = EmbeddingStore.problem(dir);
@@ -182,9 +182,9 @@ class CacheFuzzTest {
                 String what = "case " + c + " (seed " + (SEED + 1) + ")";
                 boolean manifestChanged = false;
                 if (c > 0) {
-                    List<Path> files = dataFiles(dir);
+                    List<Path> files = ArtifactDamage.dataFiles(dir);
                     Path file = files.get(random.nextInt(files.size()));
-                    what += ": " + mutate(file, random) + " of " + file.getFileName();
+                    what += ": " + ArtifactDamage.truncateOrFlip(file, random) + " of " + file.getFileName();
                     manifestChanged = String.valueOf(file.getFileName()).equals(CacheManifest.FILE);
                 }
                 String problem = Files.isDirectory(dir) ? EmbeddingStore.problem(dir) : "new";
@@ -307,45 +307,5 @@ class CacheFuzzTest {
         });
         encoder.initialize(device, DataType.FLOAT32);
         return encoder;
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-    }
-
-    /** The files a reader reads: everything but the marker and empty files. */
-    private static List<Path> dataFiles(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            return walk.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().equals(AtomicDirectory.MARKER))
-                    .filter(p -> p.toFile().length() > 0).sorted().toList();
-        }
-    }
-
-    /** Truncates the file at a random length or flips one random bit; says which. */
-    private static String mutate(Path file, Random random) throws IOException {
-        long size = Files.size(file);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            if (random.nextBoolean()) {
-                long length = (long) (random.nextDouble() * size);
-                ch.truncate(length);
-                return "truncation to " + length + " of " + size + " bytes";
-            }
-            long at = (long) (random.nextDouble() * size);
-            int bit = random.nextInt(8);
-            ByteBuffer b = ByteBuffer.allocate(1);
-            ch.read(b, at);
-            ch.write(ByteBuffer.wrap(new byte[] {(byte) (b.get(0) ^ (1 << bit))}), at);
-            return "flip of bit " + bit + " at byte " + at + " of " + size;
-        }
     }
 }

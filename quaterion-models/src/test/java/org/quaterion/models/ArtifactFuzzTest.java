@@ -20,7 +20,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quaterion.models.encoders.BlockEncoder;
@@ -94,7 +93,7 @@ class ArtifactFuzzTest {
             String rel = files.get(random.nextInt(files.size()));
             Path dir = copies.computeIfAbsent(pristine, p -> tmp.resolve("copy-" + copies.size()));
             if (!Files.exists(dir)) {
-                copy(pristine, dir);
+                ArtifactDamage.copy(pristine, dir);
             }
             String mutation = mutate(dir.resolve(rel), random);
             if (!python && !rel.equals("config.json")) {
@@ -164,18 +163,5 @@ class ArtifactFuzzTest {
                 .putInt(position, value);
         Files.write(file, bytes);
         return String.format("int 0x%08x written at %d (%s-endian)", value, position, little ? "little" : "big");
-    }
-
-    private static void copy(Path source, Path target) throws IOException {
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path to = target.resolve(source.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to);
-                }
-            }
-        }
     }
 }

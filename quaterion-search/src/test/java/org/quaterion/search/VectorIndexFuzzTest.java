@@ -18,9 +18,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quaterion.models.ArtifactDamage;
 import org.quaterion.models.CorruptArtifactException;
 import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.internal.AtomicDirectory;
@@ -59,10 +59,10 @@ class VectorIndexFuzzTest {
         for (int c = 0; c < CASES; c++) {
             Path source = pristine.get(c % 2);
             Path dir = tmp.resolve("case-" + c);
-            copy(source, dir);
-            List<Path> files = dataFiles(dir);
+            ArtifactDamage.copy(source, dir);
+            List<Path> files = ArtifactDamage.dataFiles(dir);
             Path file = files.get(random.nextInt(files.size()));
-            String mutation = mutate(file, random);
+            String mutation = ArtifactDamage.truncateOrFlip(file, random);
             String what = "case " + c + " (seed " + SEED + "): " + mutation + " of " + dir.relativize(file);
             try (VectorIndex index = VectorIndex.open(dir)) {
                 // only the manifest's harmless members can change unnoticed: every data byte is checksummed
@@ -173,47 +173,5 @@ class VectorIndexFuzzTest {
         Files.writeString(manifest, o.toString());
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> VectorIndex.open(dir));
         assertTrue(e.getMessage().contains("rebuild the index with VectorIndex.build"), e.getMessage());
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-    }
-
-    /** The files opening reads: everything but the marker and Lucene's empty lock file. */
-    private static List<Path> dataFiles(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            return walk.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().equals(AtomicDirectory.MARKER))
-                    .filter(p -> p.toFile().length() > 0).sorted().toList();
-        }
-    }
-
-    /** Truncates the file at a random length or flips one random bit; says which. */
-    static String mutate(Path file, Random random) throws IOException {
-        long size = Files.size(file);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            if (random.nextBoolean()) {
-                long length = (long) (random.nextDouble() * size);
-                ch.truncate(length);
-                return "truncation to " + length + " of " + size + " bytes";
-            }
-            long at = (long) (random.nextDouble() * size);
-            int bit = random.nextInt(8);
-            ByteBuffer b = ByteBuffer.allocate(1);
-            ch.read(b, at);
-            b.flip();
-            byte flipped = (byte) (b.get(0) ^ (1 << bit));
-            ch.write(ByteBuffer.wrap(new byte[] {flipped}), at);
-            return "flip of bit " + bit + " at byte " + at + " of " + size;
-        }
     }
 }

@@ -1,0 +1,78 @@
+package org.quaterion.models;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.quaterion.models.internal.AtomicDirectory;
+
+/** Test helpers that copy an artifact directory and damage its files, for the readers' fuzz tests. */
+public final class ArtifactDamage {
+
+    private ArtifactDamage() {}
+
+    /**
+     * Copies a directory tree.
+     *
+     * @param from the source directory
+     * @param to the target directory (created)
+     * @throws IOException when a file cannot be copied
+     */
+    public static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    /**
+     * The files a reader reads: every non-empty regular file but the artifact marker, sorted.
+     *
+     * @param dir the artifact directory
+     * @return the files
+     * @throws IOException when the directory cannot be listed
+     */
+    public static List<Path> dataFiles(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().equals(AtomicDirectory.MARKER))
+                    .filter(p -> p.toFile().length() > 0).sorted().toList();
+        }
+    }
+
+    /**
+     * Truncates the file at a random length or flips one random bit.
+     *
+     * @param file the file to damage
+     * @param random the source of the choices
+     * @return what was done, for the failure message
+     * @throws IOException when the file cannot be changed
+     */
+    public static String truncateOrFlip(Path file, Random random) throws IOException {
+        long size = Files.size(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            if (random.nextBoolean()) {
+                long length = (long) (random.nextDouble() * size);
+                ch.truncate(length);
+                return "truncation to " + length + " of " + size + " bytes";
+            }
+            long at = (long) (random.nextDouble() * size);
+            int bit = random.nextInt(8);
+            ByteBuffer b = ByteBuffer.allocate(1);
+            ch.read(b, at);
+            ch.write(ByteBuffer.wrap(new byte[] {(byte) (b.get(0) ^ (1 << bit))}), at);
+            return "flip of bit " + bit + " at byte " + at + " of " + size;
+        }
+    }
+}
