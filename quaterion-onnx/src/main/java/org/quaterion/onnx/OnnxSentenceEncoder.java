@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.encoders.EncoderFactory;
@@ -31,6 +32,9 @@ import org.quaterion.models.internal.Scalars;
  * caller's engine (PyTorch), so heads train on top of it directly. {@link #save} copies the model and tokenizer into
  * the servable, so a service needs only this module (not the jar the model came from). Forward passes are
  * serialised (one ONNX Runtime session); the encoder is never trainable.
+ *
+ * <p>By default each text is run on its own ({@link TextBatching#PER_TEXT}), so a text's vector is the same bits
+ * alone and in any batch; {@link #withBatching} selects padded batches instead.
  */
 public final class OnnxSentenceEncoder implements Encoder<String> {
 
@@ -60,6 +64,7 @@ public final class OnnxSentenceEncoder implements Encoder<String> {
     private volatile HuggingFaceTokenizer tokenizer; // set by initialize, cleared by close (both synchronized)
     private DataType dataType = DataType.FLOAT32;
     private final int maxChars;
+    private final TextBatching batching;
     private final CloseGate gate = new CloseGate("OnnxSentenceEncoder");
 
     /**
@@ -100,6 +105,11 @@ public final class OnnxSentenceEncoder implements Encoder<String> {
      */
     public OnnxSentenceEncoder(Path modelFile, Path tokenizerFile, int embeddingSize, Pooling pooling,
             boolean normalize, int maxLength, int maxChars) {
+        this(modelFile, tokenizerFile, embeddingSize, pooling, normalize, maxLength, maxChars, TextBatching.PER_TEXT);
+    }
+
+    private OnnxSentenceEncoder(Path modelFile, Path tokenizerFile, int embeddingSize, Pooling pooling,
+            boolean normalize, int maxLength, int maxChars, TextBatching batching) {
         if (!Files.isRegularFile(modelFile) || !Files.isRegularFile(tokenizerFile)) {
             throw new IllegalArgumentException("ONNX model or tokenizer not found: " + modelFile + ", "
                     + tokenizerFile);
@@ -117,6 +127,28 @@ public final class OnnxSentenceEncoder implements Encoder<String> {
             throw new IllegalArgumentException("maxChars must be >= maxLength (" + maxLength + "), got " + maxChars);
         }
         this.maxChars = maxChars;
+        this.batching = Objects.requireNonNull(batching, "batching");
+    }
+
+    /**
+     * A new, uninitialised encoder with the same files and settings that runs batches as {@code batching} says.
+     *
+     * @param batching {@link TextBatching#PER_TEXT} (the default: a text's vector never depends on its batch) or
+     *     {@link TextBatching#PADDED}
+     * @return the new encoder (this one is unchanged)
+     */
+    public OnnxSentenceEncoder withBatching(TextBatching batching) {
+        return new OnnxSentenceEncoder(modelFile, tokenizerFile, embeddingSize, pooling, normalize, maxLength,
+                maxChars, batching);
+    }
+
+    /**
+     * How batches are run.
+     *
+     * @return the batching mode
+     */
+    public TextBatching batching() {
+        return batching;
     }
 
     /**
@@ -191,6 +223,9 @@ public final class OnnxSentenceEncoder implements Encoder<String> {
     @Override
     public NDArray forward(NDList batch, boolean training) {
         try (CloseGate.Pass pass = gate.enter()) {
+            if (batching == TextBatching.PER_TEXT) {
+                return TextRows.eachText(batch, text -> pool(text, runSession(text)));
+            }
             return pool(batch, runSession(batch));
         }
     }
@@ -248,6 +283,7 @@ public final class OnnxSentenceEncoder implements Encoder<String> {
         config.addProperty("normalize", normalize);
         config.addProperty("max_length", maxLength);
         config.addProperty("max_chars", maxChars);
+        config.addProperty("batching", batching.configName());
         JsonFiles.write(dir.resolve(CONFIG_FILE), config);
     }
 
@@ -279,12 +315,15 @@ public final class OnnxSentenceEncoder implements Encoder<String> {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(configFile + ": pooling must be mean or cls, got " + pooling, e);
             }
+            // a servable saved without the setting runs per text, the default
+            TextBatching batching = config.has("batching") ? TextBatching.fromConfig(JsonFiles.requireString(config,
+                    "batching", configFile.toString()), configFile.toString()) : TextBatching.PER_TEXT;
             OnnxSentenceEncoder encoder = new OnnxSentenceEncoder(dir.resolve(MODEL_FILE), dir.resolve(TOKENIZER_FILE),
                     size, p, config.get("normalize").getAsBoolean(),
                     JsonFiles.requireInt(config, "max_length", configFile.toString()),
                     config.has("max_chars") ? JsonFiles.requireInt(config, "max_chars", configFile.toString())
                             : TextCollation.defaultMaxChars(JsonFiles.requireInt(config, "max_length",
-                                    configFile.toString())));
+                                    configFile.toString())), batching);
             encoder.initialize(context.manager(), context.dataType());
             return encoder;
         }

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Objects;
 import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.encoders.EncoderFactory;
@@ -30,7 +31,12 @@ import org.quaterion.models.internal.JsonFiles;
 /**
  * all-MiniLM-L6-v2 as a trainable encoder on the PyTorch engine ({@link MiniLmBlock}): the whole transformer is
  * fine-tuned with the head, except the token embedding table (half the weights, and the costliest gradient), unlike
- * the frozen ONNX Runtime {@link OnnxSentenceEncoder}. Starts from the fp32 ONNX weights; a saved servable holds {@code tokenizer.json}, {@code parameters.params} and {@code config.json}.
+ * the frozen ONNX Runtime {@link OnnxSentenceEncoder}. Starts from the fp32 ONNX weights; a saved servable holds
+ * {@code tokenizer.json}, {@code parameters.params} and {@code config.json}.
+ *
+ * <p>Inference runs each text on its own by default ({@link TextBatching#PER_TEXT}), so a text's vector is the same
+ * bits alone and in any batch; training steps always run the padded batch (one backward pass).
+ * {@link #withBatching} selects padded inference batches instead.
  */
 public final class TrainableMiniLm implements Encoder<String> {
 
@@ -46,17 +52,19 @@ public final class TrainableMiniLm implements Encoder<String> {
     private final Path savedParams;
     private final boolean trainable;
     private final int maxLength;
+    private final TextBatching batching;
     private final MiniLmBlock block = MiniLmBlock.allMiniLmL6();
     private HuggingFaceTokenizer tokenizer;
     private final CloseGate gate = new CloseGate("TrainableMiniLm");
 
     private TrainableMiniLm(Path tokenizerFile, Path onnxWeights, Path savedParams, boolean trainable,
-            int maxLength) {
+            int maxLength, TextBatching batching) {
         this.tokenizerFile = tokenizerFile;
         this.onnxWeights = onnxWeights;
         this.savedParams = savedParams;
         this.trainable = trainable;
         this.maxLength = maxLength;
+        this.batching = Objects.requireNonNull(batching, "batching");
     }
 
     /**
@@ -67,7 +75,35 @@ public final class TrainableMiniLm implements Encoder<String> {
      */
     public static TrainableMiniLm pretrained(int maxLength) {
         OnnxSentenceEncoder source = MiniLm.fp32();
-        return new TrainableMiniLm(source.tokenizerFile(), source.modelFile(), null, true, maxLength);
+        return new TrainableMiniLm(source.tokenizerFile(), source.modelFile(), null, true, maxLength,
+                TextBatching.PER_TEXT);
+    }
+
+    /**
+     * A new, uninitialised encoder from the same weight files and settings whose inference runs batches as
+     * {@code batching} says. Call it before the encoder is initialised (before a model takes it): the new encoder
+     * reads the weight files again, so weights trained since would not carry over.
+     *
+     * @param batching {@link TextBatching#PER_TEXT} (the default: a text's vector never depends on its batch) or
+     *     {@link TextBatching#PADDED}
+     * @return the new encoder (this one is unchanged)
+     * @throws IllegalStateException when this encoder is already initialised
+     */
+    public synchronized TrainableMiniLm withBatching(TextBatching batching) {
+        if (tokenizer != null) {
+            throw new IllegalStateException("withBatching makes a new encoder from the weight files, without the "
+                    + "weights this initialised one may have trained; call it before a model takes the encoder");
+        }
+        return new TrainableMiniLm(tokenizerFile, onnxWeights, savedParams, trainable, maxLength, batching);
+    }
+
+    /**
+     * How inference batches are run.
+     *
+     * @return the batching mode
+     */
+    public TextBatching batching() {
+        return batching;
     }
 
     @Override
@@ -123,7 +159,11 @@ public final class TrainableMiniLm implements Encoder<String> {
     public NDArray forward(NDList batch, boolean training) {
         try (CloseGate.Pass pass = gate.enter()) {
             ParameterStore ps = new ParameterStore(batch.head().getManager(), false);
-            return block.forward(ps, batch, training && trainable).head();
+            boolean train = training && trainable;
+            if (!train && batching == TextBatching.PER_TEXT) {
+                return TextRows.eachText(batch, text -> block.forward(ps, text, false).head());
+            }
+            return block.forward(ps, batch, train).head();
         }
     }
 
@@ -150,6 +190,7 @@ public final class TrainableMiniLm implements Encoder<String> {
         JsonObject config = new JsonObject();
         config.addProperty("trainable", trainable);
         config.addProperty("max_length", maxLength);
+        config.addProperty("batching", batching.configName());
         JsonFiles.write(dir.resolve(CONFIG_FILE), config);
     }
 
@@ -171,9 +212,13 @@ public final class TrainableMiniLm implements Encoder<String> {
 
         @Override
         public Encoder<?> load(Path dir, LoadContext context) {
-            JsonObject config = JsonFiles.read(dir.resolve(CONFIG_FILE));
+            Path configFile = dir.resolve(CONFIG_FILE);
+            JsonObject config = JsonFiles.read(configFile);
+            // a servable saved without the setting runs per text, the default
+            TextBatching batching = config.has("batching") ? TextBatching.fromConfig(JsonFiles.requireString(config,
+                    "batching", configFile.toString()), configFile.toString()) : TextBatching.PER_TEXT;
             TrainableMiniLm encoder = new TrainableMiniLm(dir.resolve(TOKENIZER_FILE), null, dir.resolve(PARAMS_FILE),
-                    config.get("trainable").getAsBoolean(), config.get("max_length").getAsInt());
+                    config.get("trainable").getAsBoolean(), config.get("max_length").getAsInt(), batching);
             encoder.initialize(context.manager(), context.dataType());
             return encoder;
         }
