@@ -96,6 +96,8 @@ public final class SimilarityModel<T> implements AutoCloseable {
     private final SortedMap<String, Encoder<T>> encoders;
     private final EncoderHead head;
     private final DataType dataType;
+    /** Every encoder's inference output is independent of the batch, so the head is applied row by row too. */
+    private final boolean batchInvariant;
     /** The class name of the records the model takes, when known (recorded at save); else null. */
     private final String recordType;
     /** Frees the native memory with a warning when the model is garbage-collected without {@link #close()}. */
@@ -110,6 +112,7 @@ public final class SimilarityModel<T> implements AutoCloseable {
         this.encoders = Collections.unmodifiableSortedMap(new TreeMap<>(encoders));
         this.head = head;
         this.dataType = dataType;
+        this.batchInvariant = this.encoders.values().stream().allMatch(Encoder::batchInvariant);
         int total = encodersOutputSize(this.encoders);
         if (head.inputSize() != total) {
             Map<String, Integer> sizes = new LinkedHashMap<>();
@@ -362,7 +365,17 @@ public final class SimilarityModel<T> implements AutoCloseable {
                 outputs.add(encoder.forward(input, training));
             }
             NDArray joined = outputs.size() == 1 ? outputs.head() : NDArrays.concat(outputs, 1);
-            return applyHead(joined, routes, training);
+            if (training || records.size() == 1 || !batchInvariant) {
+                return applyHead(joined, routes, training);
+            }
+            // batch-invariant encoders: the head runs row by row too, because a matrix product over B rows can round
+            // differently from the same product over one row, and a record's embedding must not depend on its batch
+            NDList rows = new NDList(records.size());
+            for (int i = 0; i < records.size(); i++) {
+                rows.add(applyHead(joined.get(i + ":" + (i + 1)), routes == null ? null : routes.subList(i, i + 1),
+                        false));
+            }
+            return NDArrays.concat(rows, 0);
         }
     }
 

@@ -106,6 +106,12 @@ public final class TrainableMiniLm implements Encoder<String> {
         return batching;
     }
 
+    /** Each text runs on its own in {@link TextBatching#PER_TEXT} mode: its vector does not depend on the batch. */
+    @Override
+    public boolean batchInvariant() {
+        return batching == TextBatching.PER_TEXT;
+    }
+
     @Override
     public String typeName() {
         return TYPE;

@@ -97,6 +97,17 @@ public interface Encoder<T> extends AutoCloseable {
     }
 
     /**
+     * Whether a record's inference output is the same bits whatever batch it is encoded in (each record runs on its
+     * own). When every encoder of a model says so, the model also applies its head one row at a time at inference,
+     * so that a record's embedding does not depend on the batch either. False by default.
+     *
+     * @return true when inference outputs do not depend on the batch
+     */
+    default boolean batchInvariant() {
+        return false;
+    }
+
+    /**
      * The name of the sub-encoder (or route) each record is sent to, for heads that switch on it.
      *
      * @param records the records of the batch
