@@ -1,6 +1,5 @@
 package org.quaterion.examples.docs;
 
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,8 +10,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.quaterion.dataset.SimilarityGroupSample;
+import org.quaterion.models.ArtifactDamage;
 import org.quaterion.models.ModelRegistry;
 import org.quaterion.models.SimilarityModel;
+import org.quaterion.models.classify.LinearClassifier;
 import org.quaterion.models.encoders.BlockEncoder;
 import org.quaterion.models.encoders.Collators;
 import org.quaterion.models.heads.EmptyHead;
@@ -93,7 +94,10 @@ public final class RunnableSnippets {
         }
     }
 
-    /** docs/training.md's definitions model on 10 groups of 16-d vectors; then the saved servable, loaded. */
+    /**
+     * docs/training.md's definitions model on 10 groups of 16-d vectors, then its linear-probe snippet on the saved
+     * servable (copied to {@code supcon-model}); the servables load by type through {@link SnippetEncoderFactory}.
+     */
     private static void trainingDefinitions() throws Exception {
         Random random = new Random(3);
         List<float[]> centres = rows(10, 16, random);
@@ -107,15 +111,22 @@ public final class RunnableSnippets {
             }
             (i < 100 ? train : validation).add(new SimilarityGroupSample<>(row, group));
         }
-        BlockEncoder<float[]> frozen = BlockEncoder.<float[]>builder().setTypeName("projection")
-                .setBlock(Linear.builder().setUnits(16).build()).setCollator(Collators.floatVectors())
-                .setEmbeddingSize(16).optTrainable(false).optInputShapes(new Shape(1, 16)).build();
-        TrainingDefinitions.train(frozen, train, validation);
-        ModelRegistry registry = ModelRegistry.discover().register(BlockEncoder.factory("projection",
-                () -> Linear.builder().setUnits(16).build(), Collators.floatVectors()));
-        try (SimilarityModel<float[]> model = SimilarityModel.load(Path.of("models/defs"), registry, null,
-                float[].class)) {
+        TrainingDefinitions.train(SnippetEncoderFactory.encoder(), train, validation);
+        try (SimilarityModel<float[]> model = SimilarityModel.load(Path.of("models/defs"), float[].class)) {
             System.out.println("RESULT training-definitions " + model.encode(List.of(centres.get(0)), 1)[0].length);
+        }
+
+        ArtifactDamage.copy(Path.of("models/defs"), Path.of("supcon-model"));
+        TrainingLinearProbe.probe(train, validation, centres);
+        LinearClassifier classifier = LinearClassifier.load(Path.of("supcon-model-classifier"));
+        try (SimilarityModel<float[]> model = SimilarityModel.load(Path.of("supcon-model"), float[].class)) {
+            int right = 0;
+            LinearClassifier.Prediction[] predictions = classifier.classify(model, centres, 64);
+            for (int c = 0; c < predictions.length; c++) {
+                right += predictions[c].label() == c ? 1 : 0;
+            }
+            System.out.println("RESULT linear-probe " + classifier.classes().length + " classes, " + right
+                    + " of 10 centres right");
         }
     }
 }

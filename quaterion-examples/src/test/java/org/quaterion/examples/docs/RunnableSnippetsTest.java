@@ -35,4 +35,12 @@ class RunnableSnippetsTest {
         assertEquals("RESULT training-definitions 16", line, "the trained servable loads and encodes");
         assertTrue(Files.isDirectory(workDir.resolve("runs/defs")), "the run's outputs are where shown");
     }
+
+    @Test
+    void theLinearProbeSnippetSavesAClassifierThatClassifies(@TempDir Path workDir) throws Exception {
+        String line = ForkedJvm.resultLine(RunnableSnippets.class, workDir, "RESULT linear-probe",
+                "training-definitions");
+        assertEquals("RESULT linear-probe 10 classes, 10 of 10 centres right", line,
+                "the probe's saved classifier loads and classifies the class centres");
+    }
 }
