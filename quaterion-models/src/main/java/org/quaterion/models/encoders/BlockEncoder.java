@@ -130,39 +130,35 @@ public class BlockEncoder<T> implements Encoder<T> {
 
     /** The saved input shapes, each a list of positive dimensions (at most 8 of them, at most 8 shapes). */
     private static Shape[] readShapes(JsonObject config, Path configFile) {
-        String problem = null;
         JsonElement element = config.get(INPUT_SHAPES);
-        Shape[] shapes = null;
         if (!element.isJsonArray() || element.getAsJsonArray().isEmpty() || element.getAsJsonArray().size() > 8) {
-            problem = "is not a list of 1 to 8 shapes";
-        } else {
-            JsonArray list = element.getAsJsonArray();
-            shapes = new Shape[list.size()];
-            for (int i = 0; i < list.size() && problem == null; i++) {
-                JsonElement dims = list.get(i);
-                if (!dims.isJsonArray() || dims.getAsJsonArray().size() > 8) {
-                    problem = "has a shape that is not a list of at most 8 dimensions";
-                    break;
-                }
-                long[] values = new long[dims.getAsJsonArray().size()];
-                for (int k = 0; k < values.length; k++) {
-                    JsonElement dim = dims.getAsJsonArray().get(k);
-                    if (!dim.isJsonPrimitive() || !dim.getAsJsonPrimitive().isNumber()
-                            || dim.getAsDouble() != Math.rint(dim.getAsDouble()) || dim.getAsDouble() < 1
-                            || dim.getAsDouble() > Integer.MAX_VALUE) {
-                        problem = "has a dimension that is not a positive integer: " + dim;
-                        break;
-                    }
-                    values[k] = dim.getAsLong();
-                }
-                shapes[i] = new Shape(values);
-            }
+            throw badShapes(configFile, "is not a list of 1 to 8 shapes");
         }
-        if (problem != null) {
-            throw new ModelFormatException(configFile, "'" + INPUT_SHAPES + "' " + problem
-                    + "; save the model again");
+        JsonArray list = element.getAsJsonArray();
+        Shape[] shapes = new Shape[list.size()];
+        for (int i = 0; i < list.size(); i++) {
+            if (!list.get(i).isJsonArray() || list.get(i).getAsJsonArray().size() > 8) {
+                throw badShapes(configFile, "has a shape that is not a list of at most 8 dimensions");
+            }
+            JsonArray dims = list.get(i).getAsJsonArray();
+            long[] values = new long[dims.size()];
+            for (int k = 0; k < values.length; k++) {
+                try {
+                    values[k] = JsonFiles.asInt(dims.get(k), INPUT_SHAPES, configFile.toString());
+                } catch (IllegalArgumentException e) {
+                    values[k] = 0;
+                }
+                if (values[k] < 1) {
+                    throw badShapes(configFile, "has a dimension that is not a positive integer: " + dims.get(k));
+                }
+            }
+            shapes[i] = new Shape(values);
         }
         return shapes;
+    }
+
+    private static ModelFormatException badShapes(Path configFile, String problem) {
+        return new ModelFormatException(configFile, "'" + INPUT_SHAPES + "' " + problem + "; save the model again");
     }
 
     @Override
