@@ -31,9 +31,11 @@ import org.quaterion.sampler.BalanceSampler;
 import org.quaterion.search.HnswIndex;
 import org.quaterion.search.KnnResult;
 import org.quaterion.train.EarlyStopping;
+import org.quaterion.train.ExponentialMovingAverage;
 import org.quaterion.train.FitResult;
 import org.quaterion.train.Quaterion;
 import org.quaterion.train.TrainerConfig;
+import org.quaterion.train.WeightAveraging;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -302,8 +304,9 @@ public final class QuaterionCli implements Callable<Integer> {
                     result = Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(c.epochs())
                             .withSeed(c.seed()).withOutputDir(c.output())
                             .withEarlyStopping(new EarlyStopping(monitor, true, Integer.MAX_VALUE, 0))
-                            .withRestoreBest(true).withEma(c.emaDecay())
-                            .withTensorBoard(c.tensorBoard() ? c.output().resolve("tensorboard") : null), train,
+                            .withRestoreBest(true).withoutCallback(WeightAveraging.class)
+                            .withCallbacks(c.emaDecay() > 0 ? List.of(new ExponentialMovingAverage(c.emaDecay()))
+                                    : List.of()).withTensorBoard(c.tensorBoard() ? c.output().resolve("tensorboard") : null), train,
                             validation, resumeFrom);
                 } catch (java.util.concurrent.CancellationException e) {
                     System.err.println("interrupted while filling the cache: nothing partial was kept; run the same "

@@ -30,6 +30,15 @@ public interface SimilarityLoss {
     default void initialize(NDManager manager, DataType dataType) {}
 
     /**
+     * Switches between training and evaluation, as PyTorch's {@code module.train(mode)}: the trainer calls it before
+     * each epoch's training steps and before its validation. A loss that keeps state across steps (a cross-batch
+     * memory) updates it in training mode only; wrappers pass the mode on.
+     *
+     * @param training true for training steps, false for evaluation
+     */
+    default void train(boolean training) {}
+
+    /**
      * The loss configuration.
      *
      * @return a new JSON object

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,13 +20,17 @@ import java.util.stream.Stream;
 import org.quaterion.models.internal.AtomicDirectory;
 import org.quaterion.models.internal.Checksums;
 import org.quaterion.models.internal.JsonFiles;
+import org.quaterion.state.ComponentState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A training checkpoint directory, written atomically (temporary sibling, then rename):
- * {@code state.json} (epoch, step, seed, early-stopping state, history, SHA-256 of every array file),
- * {@code parameters.ndlist} (model and loss parameters by name), {@code optimizer.ndlist} and, with a cross-batch
- * memory, {@code xbm.ndlist}, and with a weight average, {@code ema.ndlist}. Reading verifies the checksums, so a truncated or corrupt checkpoint is reported
- * instead of resumed from.
+ * A training checkpoint directory, written atomically (temporary sibling, then rename): {@code state.json} (epoch,
+ * step, seed, the monitored best, the learning-rate factor, history, each stateful component's values, SHA-256 of
+ * every array file), {@code parameters.ndlist} (model and loss parameters by name), {@code optimizer.ndlist} and one
+ * {@code component-<n>.ndlist} per component with arrays. Reading verifies the checksums, so a truncated or corrupt
+ * checkpoint is reported instead of resumed from. The checkpoint names no feature: callbacks and stateful losses
+ * keep what they need in their {@link ComponentState}.
  *
  * @param completedEpochs epochs finished
  * @param globalStep training steps finished
@@ -34,32 +39,27 @@ import org.quaterion.models.internal.JsonFiles;
  * @param badEpochs epochs since the last improvement
  * @param bestEpoch completed epochs at the best monitored value (0 when none): the checkpoint {@code epoch-<bestEpoch>}
  *     holds the best weights and is never pruned
+ * @param learningRateFactor the factor set by callbacks on top of the schedule (1 when none)
  * @param history per-epoch values so far
  * @param parameters name → parameter values
  * @param optimizer name → optimizer state
- * @param xbm {@code [embeddings, groups]} of the memory, or null
- * @param xbmPointer the memory's write position
- * @param xbmFull whether the memory has wrapped around
- * @param training how the run was set up (provenance, see {@code TrainingRecord}), or null for checkpoints written
- *     before it was recorded
- * @param averaged name → the exponential moving average of each parameter ({@link TrainerConfig#withEma}), or null
- *     when the run keeps none
+ * @param training how the run was set up (provenance, see {@code TrainingRecord}), or null
+ * @param components component name → its state (callbacks by {@link Callback#name()}, the loss as {@code loss})
  */
 public record Checkpoint(int completedEpochs, long globalStep, long seed, double best, int badEpochs, int bestEpoch,
-        List<Map<String, Double>> history, Map<String, NDArray> parameters, Map<String, NDArray> optimizer,
-        NDArray[] xbm, int xbmPointer, boolean xbmFull, JsonObject training, Map<String, NDArray> averaged) {
+        double learningRateFactor, List<Map<String, Double>> history, Map<String, NDArray> parameters,
+        Map<String, NDArray> optimizer, JsonObject training, Map<String, ComponentState> components) {
 
     /** The format version written into {@code state.json}. */
-    public static final int FORMAT = 1;
+    public static final int FORMAT = 2;
 
     /** The artifact kind in a checkpoint's marker. */
     static final String KIND = "checkpoint";
 
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpoint.class);
     private static final String STATE = "state.json";
     private static final String PARAMETERS = "parameters.ndlist";
     private static final String OPTIMIZER = "optimizer.ndlist";
-    private static final String XBM = "xbm.ndlist";
-    private static final String EMA = "ema.ndlist";
 
     /**
      * Writes the checkpoint to {@code dir}, replacing what is there only once everything is written.
@@ -74,11 +74,10 @@ public record Checkpoint(int completedEpochs, long globalStep, long seed, double
             state.addProperty("completed_epochs", completedEpochs);
             state.addProperty("global_step", globalStep);
             state.addProperty("seed", seed);
-            state.addProperty("best", Double.isNaN(best) ? "NaN" : Double.toString(best));
+            state.addProperty("best", Double.toString(best));
             state.addProperty("bad_epochs", badEpochs);
             state.addProperty("best_epoch", bestEpoch);
-            state.addProperty("xbm_pointer", xbmPointer);
-            state.addProperty("xbm_full", xbmFull);
+            state.addProperty("learning_rate_factor", Double.toString(learningRateFactor));
             JsonArray epochs = new JsonArray();
             for (Map<String, Double> row : history) {
                 JsonObject o = new JsonObject();
@@ -87,21 +86,21 @@ public record Checkpoint(int completedEpochs, long globalStep, long seed, double
             }
             state.add("history", epochs);
             JsonObject sums = new JsonObject();
-            writeArrays(tmp.resolve(PARAMETERS), parameters);
-            sums.addProperty(PARAMETERS, Checksums.sha256(tmp.resolve(PARAMETERS)));
-            if (!optimizer.isEmpty()) {
-                // (an optimizer without state, e.g. plain SGD, writes no file)
-                writeArrays(tmp.resolve(OPTIMIZER), optimizer);
-                sums.addProperty(OPTIMIZER, Checksums.sha256(tmp.resolve(OPTIMIZER)));
+            writeArrays(tmp, PARAMETERS, parameters, sums);
+            writeArrays(tmp, OPTIMIZER, optimizer, sums); // an optimizer without state (plain SGD) writes no file
+            JsonObject saved = new JsonObject();
+            int n = 0;
+            for (Map.Entry<String, ComponentState> e : components.entrySet()) {
+                JsonObject c = new JsonObject();
+                c.add("values", e.getValue().values());
+                if (!e.getValue().arrays().isEmpty()) {
+                    String file = "component-" + n++ + ".ndlist";
+                    writeArrays(tmp, file, e.getValue().arrays(), sums);
+                    c.addProperty("arrays", file);
+                }
+                saved.add(e.getKey(), c);
             }
-            if (xbm != null) {
-                writeArrays(tmp.resolve(XBM), Map.of("embeddings", xbm[0], "groups", xbm[1]));
-                sums.addProperty(XBM, Checksums.sha256(tmp.resolve(XBM)));
-            }
-            if (averaged != null) {
-                writeArrays(tmp.resolve(EMA), averaged);
-                sums.addProperty(EMA, Checksums.sha256(tmp.resolve(EMA)));
-            }
+            state.add("components", saved);
             state.add("sha256", sums);
             if (training != null) {
                 state.add("training", training);
@@ -110,10 +109,12 @@ public record Checkpoint(int completedEpochs, long globalStep, long seed, double
         });
     }
 
-    private static void writeArrays(Path file, Map<String, NDArray> arrays) throws IOException {
+    private static void writeArrays(Path dir, String name, Map<String, NDArray> arrays, JsonObject sums)
+            throws IOException {
         if (arrays.isEmpty()) {
-            throw new IllegalArgumentException("a checkpoint needs at least one parameter");
+            return;
         }
+        Path file = dir.resolve(name);
         NDList list = new NDList();
         for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
             NDArray a = e.getValue();
@@ -123,6 +124,7 @@ public record Checkpoint(int completedEpochs, long globalStep, long seed, double
         try (OutputStream out = Files.newOutputStream(file)) {
             list.encode(out);
         }
+        sums.addProperty(name, Checksums.sha256(file));
     }
 
     /**
@@ -165,19 +167,46 @@ public record Checkpoint(int completedEpochs, long globalStep, long seed, double
                     Double.parseDouble(kv.getValue().getAsString())));
             history.add(row);
         }
-        NDArray[] xbm = null;
-        if (sums.has(XBM)) {
-            Map<String, NDArray> x = readArrays(dir.resolve(XBM), manager);
-            xbm = new NDArray[] {x.get("embeddings"), x.get("groups")};
-        }
+        Map<String, ComponentState> components = format == 1 ? formatOneComponents(dir, sums, manager)
+                : readComponents(dir, state, manager, stateFile);
         return new Checkpoint(state.get("completed_epochs").getAsInt(), state.get("global_step").getAsLong(),
                 state.get("seed").getAsLong(), Double.parseDouble(state.get("best").getAsString()),
                 state.get("bad_epochs").getAsInt(), state.has("best_epoch") ? state.get("best_epoch").getAsInt() : 0,
-                history, readArrays(dir.resolve(PARAMETERS), manager),
-                sums.has(OPTIMIZER) ? readArrays(dir.resolve(OPTIMIZER), manager) : Map.of(), xbm, state.get("xbm_pointer").getAsInt(),
-                state.get("xbm_full").getAsBoolean(), state.has("training") && state.get("training").isJsonObject()
-                        ? state.getAsJsonObject("training") : null,
-                sums.has(EMA) ? readArrays(dir.resolve(EMA), manager) : null);
+                state.has("learning_rate_factor") ? Double.parseDouble(state.get("learning_rate_factor")
+                        .getAsString()) : 1.0, history, readArrays(dir.resolve(PARAMETERS), manager),
+                sums.has(OPTIMIZER) ? readArrays(dir.resolve(OPTIMIZER), manager) : Map.of(),
+                state.has("training") && state.get("training").isJsonObject() ? state.getAsJsonObject("training")
+                        : null, components);
+    }
+
+    private static Map<String, ComponentState> readComponents(Path dir, JsonObject state, NDManager manager,
+            Path stateFile) throws IOException {
+        Map<String, ComponentState> out = new LinkedHashMap<>();
+        if (!state.has("components") || !state.get("components").isJsonObject()) {
+            throw new IllegalArgumentException(stateFile + " has no \"components\" object; the checkpoint was not "
+                    + "written by Quaterion.fit or was edited; resume from another checkpoint");
+        }
+        for (Map.Entry<String, JsonElement> e : state.getAsJsonObject("components").entrySet()) {
+            JsonObject c = e.getValue().getAsJsonObject();
+            Map<String, NDArray> arrays = c.has("arrays") ? readArrays(dir.resolve(c.get("arrays").getAsString()),
+                    manager) : Map.of();
+            out.put(e.getKey(), new ComponentState(c.getAsJsonObject("values"), arrays));
+        }
+        return out;
+    }
+
+    /** A checkpoint of format 1 kept its weight average in {@code ema.ndlist} and a cross-batch memory apart. */
+    private static Map<String, ComponentState> formatOneComponents(Path dir, JsonObject sums, NDManager manager)
+            throws IOException {
+        Map<String, ComponentState> out = new LinkedHashMap<>();
+        if (sums.has("ema.ndlist")) {
+            out.put(new ExponentialMovingAverage(0.5).name(), new ComponentState(new JsonObject(),
+                    readArrays(dir.resolve("ema.ndlist"), manager)));
+        }
+        if (sums.has("xbm.ndlist")) {
+            LOG.warn("checkpoint {} has format 1: its cross-batch memory is not restored and starts empty", dir);
+        }
+        return out;
     }
 
     private static Map<String, NDArray> readArrays(Path file, NDManager manager) throws IOException {

@@ -19,14 +19,6 @@ import java.util.function.Function;
  */
 final class GradCache {
 
-    /**
-     * The step's results.
-     *
-     * @param embeddings the batch's embeddings, without a graph
-     * @param loss the loss value
-     */
-    record Result(NDArray embeddings, NDArray loss) {}
-
     private GradCache() {}
 
     /**
@@ -41,7 +33,7 @@ final class GradCache {
      * @param <T> the record type
      * @return the embeddings and the loss
      */
-    static <T> Result step(List<T> records, int miniBatch, long seed, Function<List<T>, NDArray> forward,
+    static <T> StepStrategy.Result step(List<T> records, int miniBatch, long seed, Function<List<T>, NDArray> forward,
             Function<NDArray, NDArray> lossOf, Consumer<NDArray> check) {
         int n = records.size();
         NDList parts = new NDList();
@@ -72,6 +64,6 @@ final class GradCache {
                 }
             }
         }
-        return new Result(all.stopGradient(), loss);
+        return new StepStrategy.Result(all.stopGradient(), loss);
     }
 }

@@ -20,10 +20,10 @@ final class MetricsLog {
     private final TrainerConfig.MetricsFormat format;
     private final List<String> columns;
 
-    MetricsLog(Path dir, TrainerConfig.MetricsFormat format, List<String> columns) {
+    MetricsLog(Path file, TrainerConfig.MetricsFormat format, List<String> columns) {
         this.format = format;
         this.columns = columns;
-        this.file = dir.resolve(format == TrainerConfig.MetricsFormat.CSV ? "metrics.csv" : "metrics.jsonl");
+        this.file = file;
     }
 
     void append(Map<String, Double> row) {

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
  * Training progress: on a terminal, one self-rewriting line on stderr (stage, epoch, step/total, loss, ETA);
  * otherwise (CI, redirected output) an slf4j INFO line at most every 10 seconds; and at each epoch end a summary
  * line ({@code epoch 3 done in 0:16: …}). Epochs are numbered from 1, as in metrics.csv and the checkpoint names.
+ * Added by {@link TrainerConfig#withProgressBar}.
  */
-final class ProgressBar {
+public final class ProgressBar implements Callback {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProgressBar.class);
     private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
@@ -25,8 +26,9 @@ final class ProgressBar {
     private long stageStart;
     private long lastLog;
 
-    ProgressBar(boolean enabled) {
-        this(enabled, System.console() != null, System.err, LOG::info);
+    /** A progress display on the console, or in the log without one. */
+    public ProgressBar() {
+        this(true, System.console() != null, System.err, LOG::info);
     }
 
     /**
@@ -93,6 +95,36 @@ final class ProgressBar {
         }
     }
 
+    @Override
+    public int order() {
+        return ORDER_EARLY + 1;
+    }
+
+    @Override
+    public void onEpochStart(TrainingContext context) {
+        startStage();
+    }
+
+    @Override
+    public void onTrainBatchEnd(TrainingContext context, BatchEnd batch) {
+        step("train", context.epoch(), batch.index() + 1, batch.batches(), batch.meanLoss());
+    }
+
+    @Override
+    public void onValidationStart(TrainingContext context) {
+        startStage();
+    }
+
+    @Override
+    public void onValidationBatchEnd(TrainingContext context, BatchEnd batch) {
+        step("validation", context.epoch(), batch.index() + 1, batch.batches(), batch.meanLoss());
+    }
+
+    @Override
+    public void onEpochEnd(TrainingContext context, Map<String, Double> row) {
+        endEpoch(context.epoch(), row);
+    }
+
     private static String bar(int step, int total) {
         int width = 20;
         int filled = total == 0 ? width : (int) ((long) width * step / total);
@@ -103,5 +135,10 @@ final class ProgressBar {
         long s = Math.max(0, Math.round(seconds));
         return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
                 : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+
+    @Override
+    public String toString() {
+        return "ProgressBar";
     }
 }

@@ -71,15 +71,15 @@ public final class Quaterion {
         if (model == null || config == null || trainLoader == null) {
             throw new IllegalArgumentException("fit needs a model, a config and a training loader");
         }
-        if (config.maxEpochs() < 0 && (config.earlyStopping() == null || validationLoader == null)) {
-            throw new IllegalArgumentException("maxEpochs is -1 (until early stopping), which needs early stopping "
-                    + "and a validation loader; set withMaxEpochs(n) or give a validation loader");
-        }
-        EarlyStopping rule = config.earlyStopping();
+        EarlyStopping rule = config.callback(EarlyStopping.class).orElse(null);
         if (rule != null && rule.monitor().startsWith("validation") && validationLoader == null) {
             config = config.withEarlyStopping(null);
             org.slf4j.LoggerFactory.getLogger(Quaterion.class).info("no validation loader: early stopping on {} is "
                     + "off", rule.monitor());
+        }
+        if (config.maxEpochs().isEmpty() && config.callback(EarlyStopping.class).isEmpty()) {
+            throw new IllegalArgumentException("the config trains until early stopping (no epoch limit), which needs "
+                    + "early stopping and a validation loader; set withMaxEpochs(n) or give a validation loader");
         }
         checkLearnable(trainLoader);
         model.build(config.device(), config.seed());
@@ -88,7 +88,7 @@ public final class Quaterion {
             checkLoaderFitsLoss(validationLoader, model);
         }
         CacheConfig<T> cacheConfig = model.cacheConfig();
-        if (cacheConfig != null && config.gradCacheBatch() > 0) {
+        if (cacheConfig != null && config.gradCacheBatch().isPresent()) {
             throw new IllegalArgumentException("withGradCache is for trainable encoders, but configureCaches caches "
                     + "frozen ones: their outputs cost no graph memory, so there is nothing to save; remove one of "
                     + "the two");

@@ -2,47 +2,21 @@ package org.quaterion.train;
 
 import ai.djl.Device;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.function.Predicate;
 
 /**
- * How {@link Quaterion#fit} trains. Immutable; build with {@link #defaults()} and the
- * {@code with…} methods.
- *
- * @param maxEpochs epochs to run, or -1 for "until early stopping" (Quaterion's default; needs a validation loader)
- * @param seed seeds libtorch (initialisation, dropout: re-seeded with {@code seed + epoch} at each epoch start)
- * @param device the training device, or null for the engine's default
- * @param earlyStopping the early-stopping rule, or null for none
- * @param gradientClipNorm clip the global L2 norm of the gradients to this value (0 = no clipping)
- * @param schedule learning-rate factor per step
- * @param outputDir where metrics and checkpoints go, or null for nowhere
- * @param metricsFormat per-epoch metrics file format
- * @param checkpointEvery write a checkpoint every N epochs (0 = never; needs an output directory)
- * @param keepCheckpoints how many of the newest checkpoints to keep, at least 1
- * @param progressBar show a progress bar on stderr (log lines when stderr is not a terminal)
- * @param restoreBest load the weights of the best epoch (by the early-stopping monitor) when {@code fit} ends; null
- *     means the default: on when early stopping is on
- * @param allowResumeMismatch resume from a checkpoint written with another loss, miner, optimizer, seed or data size
- *     (refused by default)
- * @param gradCacheBatch GradCache mini-batch size: a training batch larger than this is embedded in mini-batches (0 =
- *     off; see {@link #withGradCache})
- * @param emaDecay decay of the exponential moving average of the weights (0 = off; see {@link #withEma})
- * @param tensorBoardDir where TensorBoard event files go, or null for none (see {@link #withTensorBoard})
+ * How {@link Quaterion#fit} trains: the loop's own settings (epochs, seed, device, clipping, schedule, the monitored
+ * value, the step strategy) and a list of {@link Callback}s that do everything else (early stopping, best weights,
+ * weight averages, progress, metrics file, TensorBoard, checkpoints, the report, your own). Immutable: start from
+ * {@link #defaults()} and use the {@code with…} methods; the feature methods ({@link #withEma},
+ * {@link #withCheckpoints}, …) add or replace the matching built-in callback.
  */
-public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStopping earlyStopping,
-        double gradientClipNorm, LearningRateSchedule schedule, Path outputDir, MetricsFormat metricsFormat,
-        int checkpointEvery, int keepCheckpoints, boolean progressBar, Boolean restoreBest,
-        boolean allowResumeMismatch, int gradCacheBatch, double emaDecay, Path tensorBoardDir) {
-
-    /**
-     * Quaterion's trainer defaults: train until early stopping on {@code validation_loss} (patience 3), seed 42,
-     * the engine's default device, Adam from the model, no clipping, constant learning rate, progress bar on, no
-     * output directory (so no checkpoints).
-     *
-     * @return the config
-     */
-    public static TrainerConfig defaults() {
-        return new TrainerConfig(-1, 42, null, EarlyStopping.defaults(), 0, LearningRateSchedule.constant(), null,
-                MetricsFormat.CSV, 0, 2, true, null, false, 0, 0, null);
-    }
+public final class TrainerConfig {
 
     /** The format of the per-epoch metrics file. */
     public enum MetricsFormat {
@@ -52,46 +26,173 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
         JSONL
     }
 
-    /** Validates the config. */
-    public TrainerConfig {
-        if (maxEpochs == 0 || maxEpochs < -1) {
-            throw new IllegalArgumentException("maxEpochs must be >= 1, or -1 for until early stopping; got "
-                    + maxEpochs);
-        }
-        if (gradientClipNorm < 0 || Double.isNaN(gradientClipNorm)) {
-            throw new IllegalArgumentException("gradientClipNorm must be >= 0 (0 = off), got " + gradientClipNorm);
-        }
-        if (!(emaDecay >= 0 && emaDecay < 1)) {
-            throw new IllegalArgumentException("emaDecay must be in [0, 1) (0 = off; e.g. 0.999), got " + emaDecay);
-        }
-        if (gradCacheBatch < 0) {
-            throw new IllegalArgumentException("gradCacheBatch must be >= 0 (0 = off), got " + gradCacheBatch);
-        }
-        if (checkpointEvery < 0 || keepCheckpoints < 1) {
-            throw new IllegalArgumentException("checkpointEvery must be >= 0 and keepCheckpoints >= 1");
-        }
-        if (checkpointEvery > 0 && outputDir == null) {
-            throw new IllegalArgumentException("checkpoints need an output directory: call withOutputDir, or "
-                    + "withCheckpointEvery(0)");
-        }
-        if (Boolean.TRUE.equals(restoreBest) && earlyStopping == null) {
-            throw new IllegalArgumentException("restoreBest needs a monitored value to know which epoch is best: "
-                    + "call withEarlyStopping(...) too, or withRestoreBest(false)");
-        }
-        if (schedule == null || metricsFormat == null) {
-            throw new IllegalArgumentException("schedule and metricsFormat must not be null");
-        }
+    private OptionalInt maxEpochs = OptionalInt.empty();
+    private long seed = 42;
+    private Device device;
+    private OptionalDouble gradientClipNorm = OptionalDouble.empty();
+    private LearningRateSchedule schedule = LearningRateSchedule.constant();
+    private Path outputDir;
+    private Monitor monitor;
+    private OptionalInt gradCacheBatch = OptionalInt.empty();
+    private boolean allowResumeMismatch;
+    private List<Callback> callbacks = List.of();
+
+    private TrainerConfig() {}
+
+    /**
+     * Quaterion's trainer defaults: train until early stopping on {@code validation_loss} (patience 3) and restore
+     * the best epoch's weights, seed 42, the engine's default device, no clipping, constant learning rate, progress
+     * bar on, no output directory (so no metrics file, checkpoints or report).
+     *
+     * @return the config
+     */
+    public static TrainerConfig defaults() {
+        return new TrainerConfig().withEarlyStopping(EarlyStopping.defaults()).withRestoreBest(true)
+                .withProgressBar(true);
+    }
+
+    private TrainerConfig copy() {
+        TrainerConfig c = new TrainerConfig();
+        c.maxEpochs = maxEpochs;
+        c.seed = seed;
+        c.device = device;
+        c.gradientClipNorm = gradientClipNorm;
+        c.schedule = schedule;
+        c.outputDir = outputDir;
+        c.monitor = monitor;
+        c.gradCacheBatch = gradCacheBatch;
+        c.allowResumeMismatch = allowResumeMismatch;
+        c.callbacks = callbacks;
+        return c;
+    }
+
+    /**
+     * Epochs to run.
+     *
+     * @return the count, or empty for "until a callback stops the run" (early stopping)
+     */
+    public OptionalInt maxEpochs() {
+        return maxEpochs;
+    }
+
+    /**
+     * The seed of libtorch (initialisation, dropout: re-seeded with {@code seed + epoch} at each epoch start) and of
+     * the step strategy.
+     *
+     * @return the seed
+     */
+    public long seed() {
+        return seed;
+    }
+
+    /**
+     * The training device.
+     *
+     * @return the device, or null for the engine's default
+     */
+    public Device device() {
+        return device;
+    }
+
+    /**
+     * The largest global L2 norm of the gradients; larger ones are scaled down to it.
+     *
+     * @return the norm, or empty for no clipping
+     */
+    public OptionalDouble gradientClipNorm() {
+        return gradientClipNorm;
+    }
+
+    /**
+     * The learning-rate factor per step.
+     *
+     * @return the schedule
+     */
+    public LearningRateSchedule schedule() {
+        return schedule;
+    }
+
+    /**
+     * Where the metrics file, checkpoints and report go.
+     *
+     * @return the directory, or null for nowhere
+     */
+    public Path outputDir() {
+        return outputDir;
+    }
+
+    /**
+     * The epoch value that defines the best epoch (for early stopping, best weights, checkpoint retention).
+     *
+     * @return the monitor, empty when nothing is monitored
+     */
+    public Optional<Monitor> monitor() {
+        return Optional.ofNullable(monitor);
+    }
+
+    /**
+     * The GradCache mini-batch size: a training batch larger than this is embedded in mini-batches.
+     *
+     * @return the size, or empty for plain steps
+     */
+    public OptionalInt gradCacheBatch() {
+        return gradCacheBatch;
+    }
+
+    /**
+     * Whether a resume may use a checkpoint written with another loss, miner, optimizer, seed or data size.
+     *
+     * @return false by default
+     */
+    public boolean allowsResumeMismatch() {
+        return allowResumeMismatch;
+    }
+
+    /**
+     * The callbacks, in the order added (the trainer runs them by {@link Callback#order()}, then this order).
+     *
+     * @return an unmodifiable list
+     */
+    public List<Callback> callbacks() {
+        return callbacks;
+    }
+
+    /**
+     * The first callback of a type.
+     *
+     * @param type the callback class
+     * @param <C> the type
+     * @return the callback, if there is one
+     */
+    public <C extends Callback> Optional<C> callback(Class<C> type) {
+        return callbacks.stream().filter(type::isInstance).map(type::cast).findFirst();
     }
 
     /**
      * With a number of epochs.
      *
-     * @param epochs at least 1, or -1
+     * @param epochs at least 1
      * @return a new config
      */
     public TrainerConfig withMaxEpochs(int epochs) {
-        return new TrainerConfig(epochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay, tensorBoardDir);
+        if (epochs < 1) {
+            throw new IllegalArgumentException("maxEpochs must be >= 1, got " + epochs + "; to train until early "
+                    + "stopping, call untilStopped()");
+        }
+        TrainerConfig c = copy();
+        c.maxEpochs = OptionalInt.of(epochs);
+        return c;
+    }
+
+    /**
+     * Without an epoch limit: the run ends when a callback stops it (early stopping needs a validation loader).
+     *
+     * @return a new config
+     */
+    public TrainerConfig untilStopped() {
+        TrainerConfig c = copy();
+        c.maxEpochs = OptionalInt.empty();
+        return c;
     }
 
     /**
@@ -101,41 +202,48 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      * @return a new config
      */
     public TrainerConfig withSeed(long newSeed) {
-        return new TrainerConfig(maxEpochs, newSeed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay, tensorBoardDir);
+        TrainerConfig c = copy();
+        c.seed = newSeed;
+        return c;
     }
 
     /**
      * With a device.
      *
-     * @param newDevice the device
+     * @param newDevice the device, or null for the engine's default
      * @return a new config
      */
     public TrainerConfig withDevice(Device newDevice) {
-        return new TrainerConfig(maxEpochs, seed, newDevice, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay, tensorBoardDir);
-    }
-
-    /**
-     * With an early-stopping rule (null for none).
-     *
-     * @param rule the rule
-     * @return a new config
-     */
-    public TrainerConfig withEarlyStopping(EarlyStopping rule) {
-        return new TrainerConfig(maxEpochs, seed, device, rule, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay, tensorBoardDir);
+        TrainerConfig c = copy();
+        c.device = newDevice;
+        return c;
     }
 
     /**
      * With gradient clipping.
      *
-     * @param maxNorm the largest global gradient norm (0 = off)
+     * @param maxNorm the largest global gradient norm, &gt; 0
      * @return a new config
      */
     public TrainerConfig withGradientClipNorm(double maxNorm) {
-        return new TrainerConfig(maxEpochs, seed, device, earlyStopping, maxNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay, tensorBoardDir);
+        if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) {
+            throw new IllegalArgumentException("gradientClipNorm must be finite and > 0, got " + maxNorm
+                    + "; call withoutGradientClipping() for none");
+        }
+        TrainerConfig c = copy();
+        c.gradientClipNorm = OptionalDouble.of(maxNorm);
+        return c;
+    }
+
+    /**
+     * Without gradient clipping.
+     *
+     * @return a new config
+     */
+    public TrainerConfig withoutGradientClipping() {
+        TrainerConfig c = copy();
+        c.gradientClipNorm = OptionalDouble.empty();
+        return c;
     }
 
     /**
@@ -145,135 +253,271 @@ public record TrainerConfig(int maxEpochs, long seed, Device device, EarlyStoppi
      * @return a new config
      */
     public TrainerConfig withSchedule(LearningRateSchedule newSchedule) {
-        return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, newSchedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay, tensorBoardDir);
+        if (newSchedule == null) {
+            throw new IllegalArgumentException("the schedule must not be null; use LearningRateSchedule.constant()");
+        }
+        TrainerConfig c = copy();
+        c.schedule = newSchedule;
+        return c;
     }
 
     /**
-     * With an output directory (metrics file and, every epoch by default, checkpoints).
+     * With the monitored value that defines the best epoch.
      *
-     * @param dir the directory
+     * @param newMonitor the monitor, or null for none (removes early stopping and best-weights restore, which need
+     *     it)
      * @return a new config
      */
-    public TrainerConfig withOutputDir(Path dir) {
-        return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, dir,
-                metricsFormat, dir == null ? 0 : Math.max(checkpointEvery, 1), keepCheckpoints, progressBar,
-                restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay, tensorBoardDir);
+    public TrainerConfig withMonitor(Monitor newMonitor) {
+        TrainerConfig c = copy();
+        c.monitor = newMonitor;
+        if (newMonitor == null) {
+            c.callbacks = without(c.callbacks, cb -> cb instanceof EarlyStopping || cb instanceof RestoreBestWeights);
+        }
+        return c;
     }
 
     /**
-     * With a metrics format.
+     * With an early-stopping rule: monitors its value and stops after {@code patience} epochs without improvement.
      *
-     * @param format CSV or JSONL
+     * @param rule the rule, or null for none (then nothing is monitored, and the best weights are not restored)
      * @return a new config
      */
-    public TrainerConfig withMetricsFormat(MetricsFormat format) {
-        return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                format, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay, tensorBoardDir);
+    public TrainerConfig withEarlyStopping(EarlyStopping rule) {
+        if (rule == null) {
+            return withMonitor(null);
+        }
+        TrainerConfig c = withMonitor(rule.monitorRule());
+        return c.replacing(EarlyStopping.class, rule);
     }
 
     /**
-     * With a checkpoint interval and retention.
-     *
-     * @param everyEpochs interval (0 = never)
-     * @param keep newest checkpoints kept
-     * @return a new config
-     */
-    public TrainerConfig withCheckpoints(int everyEpochs, int keep) {
-        return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, everyEpochs, keep, progressBar, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay, tensorBoardDir);
-    }
-
-    /**
-     * With or without the progress bar.
-     *
-     * @param show whether to show it
-     * @return a new config
-     */
-    public TrainerConfig withProgressBar(boolean show) {
-        return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, show, restoreBest, allowResumeMismatch, gradCacheBatch, emaDecay, tensorBoardDir);
-    }
-
-    /**
-     * With or without restoring the best epoch's weights at the end of {@code fit} (default: on when early stopping
-     * is on). The best checkpoint is never pruned either way.
+     * Restores the best epoch's weights (by the monitored value) when the fit ends ({@link RestoreBestWeights}).
      *
      * @param restore whether to restore
      * @return a new config
      */
     public TrainerConfig withRestoreBest(boolean restore) {
-        return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restore, allowResumeMismatch, gradCacheBatch, emaDecay, tensorBoardDir);
+        if (restore && monitor == null) {
+            throw new IllegalArgumentException("restoring the best weights needs a monitored value to know which "
+                    + "epoch is best: call withEarlyStopping(...) or withMonitor(...) first, or withRestoreBest(false)");
+        }
+        return replacing(RestoreBestWeights.class, restore ? new RestoreBestWeights() : null);
     }
 
     /**
-     * GradCache (Gao et al.; sentence-transformers' {@code CachedMultipleNegativesRankingLoss}): a training batch
-     * larger than {@code miniBatch} is embedded in mini-batches without a graph, the loss's gradient with respect to
-     * the embeddings is taken once, and each mini-batch is run again with a graph to back-propagate its share. The
-     * gradient equals the full batch's, while memory is that of one mini-batch: large in-batch-negative batches on a
-     * trainable encoder. Dropout masks are replayed (each mini-batch re-seeded the same way in both passes). For
-     * trainable encoders: with a frozen-encoder cache it is refused (nothing to save).
+     * Shows a progress bar on stderr, or log lines when stderr is not a terminal ({@link ProgressBar}).
      *
-     * @param miniBatch records per forward pass with a graph, at least 1 (0 turns it off)
+     * @param show whether to show it
      * @return a new config
      */
-    public TrainerConfig withGradCache(int miniBatch) {
-        return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch,
-                miniBatch, emaDecay, tensorBoardDir);
+    public TrainerConfig withProgressBar(boolean show) {
+        return replacing(ProgressBar.class, show ? new ProgressBar() : null);
     }
 
     /**
-     * An exponential moving average of the trainable weights (timm's {@code ModelEmaV2}, PyTorch's
-     * {@code AveragedModel} with an EMA function): after every applied optimizer step {@code ema ← decay · ema +
-     * (1 − decay) · w}, starting from the weights at the start of the fit. Validation (loss, metrics, early stopping)
-     * runs on the averaged weights, the best-epoch copy is of the averaged weights, and when {@code fit} ends the
-     * model holds the averaged weights (or the best epoch's), so {@code saveServable} saves them. Checkpoints keep
-     * both, and a resume continues both exactly.
+     * With an output directory: adds a metrics file ({@link MetricsFile}), checkpoints every epoch keeping 2
+     * ({@link Checkpointing}) and the HTML report ({@link HtmlReport}) unless they are configured already; null
+     * removes them.
      *
-     * @param decay in (0, 1), e.g. 0.999 (about the last 1,000 steps); 0 turns it off
+     * @param dir the directory, or null
+     * @return a new config
+     */
+    public TrainerConfig withOutputDir(Path dir) {
+        TrainerConfig c = copy();
+        c.outputDir = dir;
+        if (dir == null) {
+            c.callbacks = without(c.callbacks, cb -> cb instanceof MetricsFile || cb instanceof Checkpointing
+                    || cb instanceof HtmlReport);
+            return c;
+        }
+        if (c.callback(MetricsFile.class).isEmpty()) {
+            c = c.withCallback(new MetricsFile(MetricsFormat.CSV));
+        }
+        if (c.callback(Checkpointing.class).isEmpty()) {
+            c = c.withCallback(new Checkpointing(1, 2));
+        }
+        if (c.callback(HtmlReport.class).isEmpty()) {
+            c = c.withCallback(new HtmlReport());
+        }
+        return c;
+    }
+
+    /**
+     * With the metrics file's format (needs an output directory).
+     *
+     * @param format CSV or JSONL
+     * @return a new config
+     */
+    public TrainerConfig withMetricsFormat(MetricsFormat format) {
+        requireOutput("a metrics file");
+        return replacing(MetricsFile.class, new MetricsFile(format));
+    }
+
+    /**
+     * With checkpoints (needs an output directory).
+     *
+     * @param everyEpochs write one every N epochs (and at the best, the last and a stopped epoch), at least 1
+     * @param keep how many of the newest to keep (the best is kept too), at least 1
+     * @return a new config
+     */
+    public TrainerConfig withCheckpoints(int everyEpochs, int keep) {
+        requireOutput("checkpoints");
+        return replacing(Checkpointing.class, new Checkpointing(everyEpochs, keep));
+    }
+
+    /**
+     * Without checkpoints (the metrics file and the report stay).
+     *
+     * @return a new config
+     */
+    public TrainerConfig withoutCheckpoints() {
+        return replacing(Checkpointing.class, null);
+    }
+
+    /**
+     * Keeps an exponential moving average of the weights ({@link ExponentialMovingAverage}): validation, the best
+     * weights and the final model use the average.
+     *
+     * @param decay in (0, 1), e.g. 0.999
      * @return a new config
      */
     public TrainerConfig withEma(double decay) {
-        return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch,
-                gradCacheBatch, decay, tensorBoardDir);
+        return replacing(WeightAveraging.class, new ExponentialMovingAverage(decay));
     }
 
     /**
-     * TensorBoard event files (as Quaterion gets from Lightning): the training loss of every step and every value of
-     * the epoch table ({@code validation_loss}, metrics, {@code lr}) per epoch, at the global step, appended to an
-     * {@code events.out.tfevents.*} file in {@code dir} while the fit runs ({@code tensorboard --logdir dir}).
+     * Writes TensorBoard scalars ({@link TensorBoardLogger}).
      *
-     * @param dir the log directory (created if missing), or null for none
+     * @param dir the log directory, or null for none
      * @return a new config
      */
     public TrainerConfig withTensorBoard(Path dir) {
-        return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allowResumeMismatch,
-                gradCacheBatch, emaDecay, dir);
+        return replacing(TensorBoardLogger.class, dir == null ? null : new TensorBoardLogger(dir));
     }
 
     /**
-     * Whether {@code fit} restores the best epoch's weights: {@link #restoreBest()} when set, else whether early
-     * stopping is on.
+     * Embeds training batches larger than {@code miniBatch} in mini-batches with GradCache (Gao et al. 2021):
+     * contrastive losses over large batches with the memory of small ones, for trainable encoders.
      *
-     * @return the effective setting
+     * @param miniBatch records per mini-batch, at least 1
+     * @return a new config
      */
-    public boolean restoresBest() {
-        return restoreBest != null ? restoreBest && earlyStopping != null : earlyStopping != null;
+    public TrainerConfig withGradCache(int miniBatch) {
+        if (miniBatch < 1) {
+            throw new IllegalArgumentException("the GradCache mini-batch must be >= 1, got " + miniBatch
+                    + "; call withoutGradCache() for plain steps");
+        }
+        TrainerConfig c = copy();
+        c.gradCacheBatch = OptionalInt.of(miniBatch);
+        return c;
     }
 
     /**
-     * Whether a resume may continue from a checkpoint written with another loss, miner, optimizer, seed or data size
-     * (default: refused with the differences listed, since the continuation would not be the run it claims to be).
+     * Plain steps: each batch is embedded at once.
      *
-     * @param allow true to allow, with a warning
+     * @return a new config
+     */
+    public TrainerConfig withoutGradCache() {
+        TrainerConfig c = copy();
+        c.gradCacheBatch = OptionalInt.empty();
+        return c;
+    }
+
+    /**
+     * Allows resuming from a checkpoint written with another loss, miner, optimizer, seed or data size.
+     *
+     * @param allow whether to allow it
      * @return a new config
      */
     public TrainerConfig withResumeMismatchAllowed(boolean allow) {
-        return new TrainerConfig(maxEpochs, seed, device, earlyStopping, gradientClipNorm, schedule, outputDir,
-                metricsFormat, checkpointEvery, keepCheckpoints, progressBar, restoreBest, allow, gradCacheBatch, emaDecay, tensorBoardDir);
+        TrainerConfig c = copy();
+        c.allowResumeMismatch = allow;
+        return c;
+    }
+
+    /**
+     * With one more callback.
+     *
+     * @param callback the callback; its {@link Callback#name()} must differ from the others'
+     * @return a new config
+     */
+    public TrainerConfig withCallback(Callback callback) {
+        if (callback == null) {
+            throw new IllegalArgumentException("the callback must not be null");
+        }
+        for (Callback c : callbacks) {
+            if (c.name().equals(callback.name())) {
+                throw new IllegalArgumentException("two callbacks named '" + callback.name() + "' (" + c + " and "
+                        + callback + "): checkpoints key their state by name; override name() in one of them");
+            }
+        }
+        List<Callback> list = new ArrayList<>(callbacks);
+        list.add(callback);
+        TrainerConfig c = copy();
+        c.callbacks = List.copyOf(list);
+        return c;
+    }
+
+    /**
+     * With more callbacks, in order.
+     *
+     * @param more the callbacks (see {@link #withCallback})
+     * @return a new config
+     */
+    public TrainerConfig withCallbacks(List<? extends Callback> more) {
+        TrainerConfig c = this;
+        for (Callback callback : more) {
+            c = c.withCallback(callback);
+        }
+        return c;
+    }
+
+    /**
+     * Without the callbacks of a type.
+     *
+     * @param type the callback class (a built-in or your own)
+     * @return a new config
+     */
+    public TrainerConfig withoutCallback(Class<? extends Callback> type) {
+        TrainerConfig c = copy();
+        c.callbacks = without(callbacks, type::isInstance);
+        return c;
+    }
+
+    private TrainerConfig replacing(Class<?> type, Callback replacement) {
+        TrainerConfig c = copy();
+        List<Callback> list = new ArrayList<>(callbacks);
+        int at = -1;
+        for (int i = 0; i < list.size(); i++) {
+            if (type.isInstance(list.get(i))) {
+                at = i;
+                break;
+            }
+        }
+        list.removeIf(type::isInstance);
+        if (replacement != null) {
+            list.add(at < 0 ? list.size() : at, replacement);
+        }
+        c.callbacks = List.copyOf(list);
+        return c;
+    }
+
+    private void requireOutput(String what) {
+        if (outputDir == null) {
+            throw new IllegalArgumentException(what + " need an output directory: call withOutputDir first");
+        }
+    }
+
+    private static List<Callback> without(List<Callback> list, Predicate<Callback> drop) {
+        return list.stream().filter(drop.negate()).toList();
+    }
+
+    @Override
+    public String toString() {
+        return "TrainerConfig[maxEpochs=" + (maxEpochs.isPresent() ? maxEpochs.getAsInt() : "until stopped")
+                + ", seed=" + seed + ", device=" + device + ", gradientClipNorm=" + gradientClipNorm + ", schedule="
+                + schedule + ", outputDir=" + outputDir + ", monitor=" + monitor + ", gradCacheBatch=" + gradCacheBatch
+                + ", callbacks=" + callbacks.stream().map(Callback::name).toList() + "]";
     }
 }

@@ -38,22 +38,13 @@ final class TrainingRecord {
         json.add("miner", model.miner() == null ? null : describe(model.miner(), model.miner().config()));
         json.add("optimizer", model.optimizer().config());
         JsonObject trainer = new JsonObject();
-        trainer.addProperty("max_epochs", config.maxEpochs());
-        trainer.addProperty("gradient_clip_norm", config.gradientClipNorm());
-        if (config.earlyStopping() != null) {
-            JsonObject es = new JsonObject();
-            es.addProperty("monitor", config.earlyStopping().monitor());
-            es.addProperty("minimize", config.earlyStopping().minimize());
-            es.addProperty("patience", config.earlyStopping().patience());
-            es.addProperty("min_delta", config.earlyStopping().minDelta());
-            trainer.add("early_stopping", es);
-        }
-        trainer.addProperty("checkpoint_every", config.checkpointEvery());
-        trainer.addProperty("keep_checkpoints", config.keepCheckpoints());
-        trainer.addProperty("restore_best", config.restoresBest());
-        if (config.emaDecay() > 0) {
-            trainer.addProperty("ema_decay", config.emaDecay());
-        }
+        config.maxEpochs().ifPresent(n -> trainer.addProperty("max_epochs", n));
+        config.gradientClipNorm().ifPresent(n -> trainer.addProperty("gradient_clip_norm", n));
+        config.gradCacheBatch().ifPresent(n -> trainer.addProperty("grad_cache_batch", n));
+        config.monitor().ifPresent(m -> trainer.addProperty("monitor", m.toString()));
+        com.google.gson.JsonArray callbacks = new com.google.gson.JsonArray();
+        config.callbacks().forEach(c -> callbacks.add(c.toString()));
+        trainer.add("callbacks", callbacks);
         trainer.addProperty("xbm", model.xbm() != null);
         trainer.addProperty("cache", model.cacheConfig() != null);
         json.add("trainer", trainer);

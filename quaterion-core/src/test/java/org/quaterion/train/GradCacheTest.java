@@ -91,7 +91,7 @@ class GradCacheTest {
             Map<String, double[]> full = takeGradients(model);
             int checked = 0;
             for (int miniBatch : new int[] {3, 5, 16}) {
-                GradCache.Result r = GradCache.step(records, miniBatch, 11, recs -> model.forward(recs, m, true),
+                StepStrategy.Result r = GradCache.step(records, miniBatch, 11, recs -> model.forward(recs, m, true),
                         lossOf, l -> { });
                 assertEquals(fullLoss, r.loss().getDouble(), 1e-12 * Math.abs(fullLoss));
                 Map<String, double[]> cached = takeGradients(model);

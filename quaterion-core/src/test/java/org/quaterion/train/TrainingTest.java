@@ -232,7 +232,7 @@ class TrainingTest {
         }
         try (Model model = new Model(new MultipleNegativesRankingLoss(), null, DIM, 0, List.of(AttachedMetric.of(
                 "rrk", SampleMetric.retrievalReciprocalRank(Distance.cosine()))))) {
-            FitResult result = Quaterion.fit(model, config(8, null).withCheckpoints(0, 1).withEarlyStopping(null),
+            FitResult result = Quaterion.fit(model, config(8, null).withoutCheckpoints().withEarlyStopping(null),
                     new PairsSimilarityDataLoader<>(train, LoaderOptions.batchSize(32).withShuffle(1)),
                     new PairsSimilarityDataLoader<>(val, LoaderOptions.batchSize(32)));
             double first = result.epochs().get(0).get("validation_loss");
@@ -247,7 +247,7 @@ class TrainingTest {
         try (Model model = new Model(new TripletLoss(), new XbmConfig(1, 40, 0))) {
             GroupSimilarityDataLoader<float[]> loader = new GroupSimilarityDataLoader<>(train,
                     LoaderOptions.batchSize(16).withShuffle(1));
-            TrainerConfig cfg = config(1, null).withCheckpoints(0, 1).withEarlyStopping(null)
+            TrainerConfig cfg = config(1, null).withoutCheckpoints().withEarlyStopping(null)
                     .withSchedule(LearningRateSchedule.constant());
             Quaterion.fit(model, cfg, loader, null);
             NDManager manager = model.model().manager();
@@ -302,7 +302,7 @@ class TrainingTest {
     void badConfigurationIsRejected() throws Exception {
         List<SimilarityGroupSample<float[]>> data = groups(4, 2);
         GroupSimilarityDataLoader<float[]> loader = new GroupSimilarityDataLoader<>(data, LoaderOptions.batchSize(8));
-        TrainerConfig cfg = config(1, null).withCheckpoints(0, 1);
+        TrainerConfig cfg = config(1, null).withoutCheckpoints();
         assertMessage("configureLoss returned null", () -> Quaterion.fit(new Model(null, null), cfg, loader, null));
         assertMessage("input size 12 but the encoders output 16",
                 () -> Quaterion.fit(new Model(new TripletLoss(), null, 12, 0, List.of()), cfg, loader, null));
@@ -345,13 +345,13 @@ class TrainingTest {
         Path dir = tmp.resolve("ckpt");
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray w = m.create(new float[] {1, 2, 3});
-            new Checkpoint(1, 10, 42, 0.5, 0, 1, List.of(Map.of("epoch", 0.0)), Map.of("head.w", w), Map.of(), null,
-                    0, false, null, null).write(dir);
+            new Checkpoint(1, 10, 42, 0.5, 0, 1, 1.0, List.of(Map.of("epoch", 0.0)), Map.of("head.w", w), Map.of(),
+                    null, Map.of()).write(dir);
             NDArray closed = m.create(new float[] {9});
             closed.close();
-            assertThrows(RuntimeException.class, () -> new Checkpoint(2, 20, 42, 0.4, 0, 2, List.of(),
-                    Map.of("head.w", m.create(new float[] {4, 5, 6}), "head.b", closed), Map.of(), null, 0, false,
-                    null, null).write(dir));
+            assertThrows(RuntimeException.class, () -> new Checkpoint(2, 20, 42, 0.4, 0, 2, 1.0, List.of(),
+                    Map.of("head.w", m.create(new float[] {4, 5, 6}), "head.b", closed), Map.of(), null, Map.of())
+                    .write(dir));
             Checkpoint previous = Checkpoint.read(dir, m);
             assertEquals(1, previous.completedEpochs());
             assertEquals(3f, previous.parameters().get("head.w").toFloatArray()[2]);

@@ -3,6 +3,7 @@ package org.quaterion.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,30 +44,78 @@ class WeightAverageTest {
         return TrainerConfig.defaults().withMaxEpochs(epochs).withProgressBar(false).withEarlyStopping(null);
     }
 
+    /** A context that offers only what the averaging callbacks read: the parameters and a manager. */
+    static TrainingContext context(Map<String, NDArray> params, NDManager manager) {
+        return (TrainingContext) java.lang.reflect.Proxy.newProxyInstance(TrainingContext.class.getClassLoader(),
+                new Class<?>[] {TrainingContext.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "parameters" -> params;
+                    case "manager" -> manager;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
     @Test
-    void theUpdateIsTheMovingAverageAndSwappingRestoresTheTrainedWeights() {
+    void theUpdateIsTheMovingAverageAndValidationSeesItWithTheTrainedWeightsBackAfter() {
         try (NDManager m = NDManager.newBaseManager()) {
             Map<String, NDArray> params = new LinkedHashMap<>();
             params.put("w", m.create(new double[] {1, 2}));
             double[] expected = {1, 2};
-            try (WeightAverage ema = new WeightAverage(m, 0.9, params)) {
+            TrainingContext ctx = context(params, m);
+            ExponentialMovingAverage ema = new ExponentialMovingAverage(0.9);
+            try {
+                ema.onFitStart(ctx);
                 double[][] steps = {{3, -1}, {0, 4}, {-2, 2}};
                 for (double[] w : steps) {
                     params.get("w").set(new ai.djl.ndarray.index.NDIndex(":"), m.create(w));
-                    ema.update(params);
+                    ema.afterOptimizerStep(ctx);
                     for (int i = 0; i < 2; i++) {
                         expected[i] = 0.9 * expected[i] + 0.1 * w[i];
                     }
                 }
-                assertArrayEquals(expected, ema.values().get("w").toDoubleArray(), 1e-15);
-                double[] seen = ema.swappedIn(params, () -> params.get("w").toDoubleArray());
-                assertArrayEquals(expected, seen, 1e-15);
+                assertArrayEquals(expected, ema.averagedWeights().get("w").toDoubleArray(), 1e-15);
+                ema.onValidationStart(ctx);
+                assertArrayEquals(expected, params.get("w").toDoubleArray(), 1e-15, "validation sees the average");
+                ema.onValidationEnd(ctx, Map.of());
                 assertArrayEquals(new double[] {-2, 2}, params.get("w").toDoubleArray(), 0, "trained weights back");
-                assertThrows(IllegalArgumentException.class, () -> ema.load(Map.of("v", m.create(new double[2]))));
+                assertThrows(IllegalArgumentException.class, () -> ema.loadState(new org.quaterion.state
+                        .ComponentState(new com.google.gson.JsonObject(), Map.of("v", m.create(new double[2])))));
+            } finally {
+                ema.close();
             }
         }
         assertThrows(IllegalArgumentException.class, () -> TrainerConfig.defaults().withEma(1));
         assertThrows(IllegalArgumentException.class, () -> TrainerConfig.defaults().withEma(-0.1));
+    }
+
+    @Test
+    void stochasticWeightAveragingIsTheEqualWeightMeanOfEpochEndsFromItsStartEpoch() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> params = new LinkedHashMap<>();
+            params.put("w", m.create(new double[] {1, 2}));
+            int[] epoch = {1};
+            TrainingContext base = context(params, m);
+            TrainingContext ctx = (TrainingContext) java.lang.reflect.Proxy.newProxyInstance(
+                    TrainingContext.class.getClassLoader(), new Class<?>[] {TrainingContext.class},
+                    (proxy, method, args) -> method.getName().equals("epoch") ? epoch[0] : method.invoke(base, args));
+            StochasticWeightAveraging swa = new StochasticWeightAveraging(2);
+            try {
+                swa.onFitStart(ctx);
+                double[][] ends = {{10, 10}, {3, -1}, {0, 4}, {-2, 2}};
+                for (double[] w : ends) {
+                    params.get("w").set(new ai.djl.ndarray.index.NDIndex(":"), m.create(w));
+                    swa.onTrainBatchEnd(ctx, new Callback.BatchEnd(4, 5, 8, 0, 0, Map.of(), true));
+                    swa.onEpochEnd(ctx, Map.of()); // the same epoch is averaged once
+                    if (epoch[0] == 1) {
+                        assertNull(swa.averagedWeights(), "nothing averaged before the start epoch");
+                    }
+                    epoch[0]++;
+                }
+                assertArrayEquals(new double[] {1.0 / 3, 5.0 / 3}, swa.averagedWeights().get("w").toDoubleArray(),
+                        1e-15);
+            } finally {
+                swa.close();
+            }
+        }
     }
 
     @Test

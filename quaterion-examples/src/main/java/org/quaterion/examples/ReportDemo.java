@@ -31,7 +31,7 @@ public final class ReportDemo {
         List<SimilarityGroupSample<float[]>> train = samples("train", 3000);
         List<SimilarityGroupSample<float[]>> validation = samples("t10k", 1000);
         try (FashionMnistExample.Cnn model = new FashionMnistExample.Cnn("triplet", 64)) {
-            Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(10).withOutputDir(out).withCheckpoints(0, 1)
+            Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(10).withOutputDir(out).withoutCheckpoints()
                     .withProgressBar(false).withEarlyStopping(new EarlyStopping("validation_loss", true, 100, 0)),
                     new GroupSimilarityDataLoader<>(train, LoaderOptions.batchSize(100).withShuffle(1)),
                     new GroupSimilarityDataLoader<>(validation, LoaderOptions.batchSize(250)));

@@ -76,7 +76,7 @@ public final class GradCacheMemory {
                 config = config.withGradCache(miniBatch);
             }
             // a first tiny fit loads the model and warms up, so the measured growth is the step's own
-            Quaterion.fit(model, config.withGradCache(0), new PairsSimilarityDataLoader<>(data.subList(0, 4),
+            Quaterion.fit(model, config.withoutGradCache(), new PairsSimilarityDataLoader<>(data.subList(0, 4),
                     LoaderOptions.batchSize(2)), null);
             Files.writeString(Path.of("/proc/self/clear_refs"), "5");
             long before = status("VmRSS:");

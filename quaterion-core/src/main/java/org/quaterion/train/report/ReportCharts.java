@@ -1,4 +1,4 @@
-package org.quaterion.train;
+package org.quaterion.train.report;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +12,7 @@ import java.util.Map;
  * best epoch, a log scale when the values are positive and span more than a decade, and each series' best value in
  * the caption.
  */
-final class ReportCharts {
+public final class ReportCharts {
 
     private static final String[] SERIES = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"};
     private static final int WIDTH = 440;
@@ -189,8 +189,13 @@ final class ReportCharts {
         return out;
     }
 
-    /** A number with 4 significant digits; integers as integers. */
-    static String format(double v) {
+    /**
+     * A number with 4 significant digits; integers as integers.
+     *
+     * @param v the number
+     * @return its text
+     */
+    public static String format(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return String.valueOf((long) v);
         }

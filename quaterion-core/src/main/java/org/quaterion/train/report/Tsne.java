@@ -1,4 +1,4 @@
-package org.quaterion.train;
+package org.quaterion.train.report;
 
 /**
  * Exact t-SNE (van der Maaten and Hinton 2008) for the report's map of at most a few hundred points: Gaussian

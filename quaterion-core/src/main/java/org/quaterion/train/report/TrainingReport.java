@@ -1,4 +1,4 @@
-package org.quaterion.train;
+package org.quaterion.train.report;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +24,7 @@ import org.quaterion.classify.ClassificationReport;
  * confusion matrix of a leave-one-out kNN classification, and for text records their nearest neighbours. Written
  * atomically.
  */
-final class TrainingReport {
+public final class TrainingReport {
 
     /** Points of the t-SNE map (exact t-SNE is O(n²) per step) and its steps. */
     private static final int TSNE_POINTS = 500;
@@ -41,7 +41,7 @@ final class TrainingReport {
      *
      * @param title the report title
      * @param header what was trained: (label, value) rows
-     * @param epochs the epoch table, as {@link FitResult#epochs()}
+     * @param epochs the epoch table, as {@code FitResult.epochs()}
      * @param bestEpoch the row of the best (restored) epoch in {@code epochs} (0-based), or -1
      * @param monitor the early-stopping monitor, or null
      * @param embeddings sample embeddings {@code [n][d]} (may be empty)
@@ -51,7 +51,7 @@ final class TrainingReport {
      * @param knn the leave-one-out kNN classification of the samples (group data), or null
      * @param metricsFile the metrics file's name next to the report, or null
      */
-    record Page(String title, List<String[]> header, List<Map<String, Double>> epochs, int bestEpoch, String monitor,
+    public record Page(String title, List<String[]> header, List<Map<String, Double>> epochs, int bestEpoch, String monitor,
             float[][] embeddings, long[] groups, String[] titles, boolean text, ClassificationReport knn,
             String metricsFile) {}
 
@@ -62,7 +62,7 @@ final class TrainingReport {
      * @param page what it shows
      * @throws IOException when writing fails
      */
-    static void write(Path file, Page page) throws IOException {
+    public static void write(Path file, Page page) throws IOException {
         StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><meta charset=\"utf-8\"/>"
                 + "<title>").append(escape(page.title())).append("</title><style>body{font-family:sans-serif;margin:2em;"
