@@ -3,6 +3,7 @@ package org.quaterion.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,6 +12,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.quaterion.eval.AttachedMetric.Stage;
 import org.quaterion.loss.SimilarityLoss;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.state.ComponentState;
@@ -45,6 +48,7 @@ abstract class LoopState implements TrainingContext {
     int badEpochs;
     double learningRateFactor = 1;
     String stopReason;
+    private boolean warnedNothingLearned;
     /** Component states read from a checkpoint, handed to each component after its {@code onFitStart}. */
     Map<String, ComponentState> pending = Map.of();
 
@@ -279,5 +283,31 @@ abstract class LoopState implements TrainingContext {
         } finally {
             state.arrays().values().forEach(NDArray::close);
         }
+    }
+
+    double checkFinite(NDArray loss, Stage stage) {
+        double value = loss.toType(DataType.FLOAT64, false).getDouble();
+        if (!Double.isFinite(value)) {
+            throw new IllegalStateException("the " + stage.key() + " loss is " + value + " at epoch " + epoch()
+                    + ", step " + globalStep + "; lower the learning rate, clip gradients (withGradientClipNorm) or "
+                    + "check the inputs");
+        }
+        return value;
+    }
+
+    /** Warns once when every step of an epoch had a loss of exactly 0: nothing is being learned. */
+    void warnIfNothingLearned(int firstStep) {
+        List<Double> epochLosses = stepLosses.subList(firstStep, stepLosses.size());
+        if (warnedNothingLearned || epochLosses.isEmpty() || epochLosses.stream().anyMatch(l -> l != 0.0)) {
+            return;
+        }
+        warnedNothingLearned = true;
+        LOG.warn("every training step of epoch {} had a loss of exactly 0: nothing is being learned. Typical causes: "
+                + "a single group or class (no negatives), batches without positive pairs (use a BalanceSampler), or "
+                + "a margin of 0 that every tuple already satisfies", epoch());
+    }
+
+    void fire(Consumer<Callback> event) {
+        callbacks.forEach(event);
     }
 }

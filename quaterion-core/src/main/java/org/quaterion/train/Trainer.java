@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiPredicate;
-import java.util.function.Consumer;
 import org.quaterion.dataset.Batch;
 import org.quaterion.dataset.SimilarityDataLoader;
 import org.quaterion.eval.AttachedMetric;
@@ -39,7 +37,6 @@ final class Trainer<T> extends LoopState {
     /** The class of the records seen in batches (null while every encoder is cached). */
     private String recordType;
     private long skippedSteps;
-    private boolean warnedNothingLearned;
 
     Trainer(TrainableModel<T> trainable, TrainerConfig config, SimilarityDataLoader<?, ?> train,
             SimilarityDataLoader<?, ?> validation, ModelCache<T> cache) {
@@ -252,28 +249,6 @@ final class Trainer<T> extends LoopState {
         }
     }
 
-    private double checkFinite(NDArray loss, Stage stage) {
-        double value = loss.toType(DataType.FLOAT64, false).getDouble();
-        if (!Double.isFinite(value)) {
-            throw new IllegalStateException("the " + stage.key() + " loss is " + value + " at epoch " + epoch()
-                    + ", step " + globalStep + "; lower the learning rate, clip gradients (withGradientClipNorm) or "
-                    + "check the inputs");
-        }
-        return value;
-    }
-
-    /** Warns once when every step of an epoch had a loss of exactly 0: nothing is being learned. */
-    private void warnIfNothingLearned(int firstStep) {
-        List<Double> epochLosses = stepLosses.subList(firstStep, stepLosses.size());
-        if (warnedNothingLearned || epochLosses.isEmpty() || epochLosses.stream().anyMatch(l -> l != 0.0)) {
-            return;
-        }
-        warnedNothingLearned = true;
-        LOG.warn("every training step of epoch {} had a loss of exactly 0: nothing is being learned. Typical causes: "
-                + "a single group or class (no negatives), batches without positive pairs (use a BalanceSampler), or "
-                + "a margin of 0 that every tuple already satisfies", epoch());
-    }
-
     private FitResult result(boolean interrupted) {
         Path last = config.callback(Checkpointing.class).map(Checkpointing::lastCheckpoint).orElse(null);
         Path bestCheckpoint = bestEpoch == 0 || config.callback(Checkpointing.class).isEmpty() ? null
@@ -288,10 +263,6 @@ final class Trainer<T> extends LoopState {
                 : stopReason != null ? "early_stopping" : "max_epochs", result.bestEpoch(), result.bestValues(),
                 recordType != null ? recordType : cache != null ? cache.recordType() : null));
         return result;
-    }
-
-    private void fire(Consumer<Callback> event) {
-        callbacks.forEach(event);
     }
 
     /** An epoch's batches: label-only ones from the cache when it skips records, else the loader's. */

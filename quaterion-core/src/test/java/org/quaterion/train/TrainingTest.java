@@ -287,9 +287,19 @@ class TrainingTest {
     @Test
     void aStepWithNonFiniteGradientsIsSkippedNotWrittenIntoTheWeights() throws Exception {
         List<SimilarityGroupSample<float[]>> train = groups(20, 2);
+        List<Boolean> updated = new ArrayList<>();
+        Callback recorder = new Callback() {
+            @Override
+            public void onTrainBatchEnd(TrainingContext context, BatchEnd batch) {
+                updated.add(batch.updated());
+            }
+        };
         try (Model model = new Model(new SpikyLoss(3), null)) {
-            FitResult result = Quaterion.fit(model, config(2, tmp), balanced(train), null);
+            FitResult result = Quaterion.fit(model, config(2, tmp).withCallback(recorder), balanced(train), null);
             assertTrue(result.stepLosses().size() > 3, "training went on after the spike");
+            for (int i = 0; i < updated.size(); i++) {
+                assertEquals(i != 2, updated.get(i), "only the third step (the spike) is skipped: " + updated);
+            }
             result.stepLosses().forEach(l -> assertTrue(Double.isFinite(l), "step losses " + result.stepLosses()));
             float[] v = model.model().encode(List.of(train.get(0).obj()), 1)[0];
             for (float x : v) {
