@@ -30,6 +30,15 @@ public interface SimilarityLoss {
     default void initialize(NDManager manager, DataType dataType) {}
 
     /**
+     * Switches the loss between training and evaluation (PyTorch's {@code module.train()} / {@code eval()}): a loss
+     * that keeps state between training steps (a cross-batch memory) updates it in training mode only. The trainer
+     * calls it before its training and validation passes; a wrapper passes it to the loss it wraps.
+     *
+     * @param training true for training (the default mode), false for evaluation
+     */
+    default void train(boolean training) {}
+
+    /**
      * The loss configuration.
      *
      * @return a new JSON object
