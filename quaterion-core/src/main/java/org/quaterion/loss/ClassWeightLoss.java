@@ -158,7 +158,7 @@ public abstract class ClassWeightLoss extends GroupLoss {
      *
      * @param in the inputs
      * @param weights {@code (C, D)}
-     * @return the per-sample losses, or the reduced scalar for a loss without a reducer
+     * @return the per-sample losses, or the scalar of a loss of {@link Reduction#ALREADY_REDUCED}
      */
     protected abstract LossTerms computeWithWeights(LossInputs in, NDArray weights);
 

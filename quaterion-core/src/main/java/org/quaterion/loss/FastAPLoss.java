@@ -56,7 +56,7 @@ public final class FastAPLoss extends GroupLoss {
         NDArray posCount = Masks.rowCounts(masks.positives());
         NDArray safeN = posCount.gt(0);
         if (!safeN.any().getBoolean()) {
-            return LossTerms.reduced(in.zero());
+            return LossTerms.none();
         }
         NDArray d = in.distances(distance());
         double max = 4.0;

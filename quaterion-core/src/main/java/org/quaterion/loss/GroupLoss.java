@@ -1,30 +1,21 @@
 package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
-import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.miner.IndexTuples;
 import org.quaterion.reducer.Reducer;
 
 /**
- * A loss over embeddings with group (class) labels, Quaterion's {@code GroupLoss}; the base runs PML's pipeline:
+ * A loss over embeddings with group (class) labels, Quaterion's {@code GroupLoss}, on the {@link BaseLoss} pipeline:
  * validate, (optionally) take mined tuples and reference embeddings, compute the unreduced {@link LossTerms}, reduce
- * them with the loss's {@link Reducer}.
- *
- * <p>As in PML the base holds the {@link Distance} and the {@link Reducer}; a subclass passes what the user gave
- * (null for "the default") and states its defaults by overriding {@link #defaultDistance()} and
- * {@link #defaultReducer()}. A loss whose reference defines its own reduction (Quaterion's {@code TripletLoss},
- * {@code ProxyAnchorLoss}, …) has no reducer and returns {@link LossTerms#reduced}.
+ * them as the loss's {@link Reduction} says.
  *
  * <p>Inputs: embeddings {@code (n, d)}, groups {@code (n)} integers. Output: a scalar that never scales with the
  * batch size and is a graph-connected 0 (finite gradient) when nothing can be learned. Bad input (wrong shapes,
  * NaN/Inf, non-integer labels) raises {@link IllegalArgumentException}. Losses with parameters (class weights,
  * proxies, centres) expose them through {@link #parameters()} so a trainer optimises them automatically.
  */
-public abstract class GroupLoss implements SimilarityLoss {
-
-    private final Distance distance;
-    private final Reducer reducer;
+public abstract non-sealed class GroupLoss extends BaseLoss<LossInputs> {
 
     /** Creates the loss with {@link #defaultDistance()} and {@link #defaultReducer()}. */
     protected GroupLoss() {
@@ -35,49 +26,29 @@ public abstract class GroupLoss implements SimilarityLoss {
      * Creates the loss with its distance and reducer.
      *
      * @param distance the distance, or null for {@link #defaultDistance()}
-     * @param reducer the reducer, or null for {@link #defaultReducer()}
+     * @param reducer the reducer, or null for {@link #defaultReducer()} (none for {@link Reduction#ALREADY_REDUCED})
      */
     protected GroupLoss(Distance distance, Reducer reducer) {
-        this.distance = distance != null ? distance : defaultDistance();
-        this.reducer = reducer != null ? reducer : defaultReducer();
+        super(distance, reducer);
     }
 
     /**
-     * The distance used when none is given (PML's {@code get_default_distance}). Called from the constructor: it must
-     * not read the subclass's fields.
+     * Creates a wrapper around a group loss.
      *
-     * @return normalised L2, PML's default; null for a loss that compares with class weights instead
+     * @param inner the wrapped loss
      */
+    GroupLoss(GroupLoss inner) {
+        super(inner);
+    }
+
+    /**
+     * PML's default distance.
+     *
+     * @return normalised L2; null for a loss that compares with class weights instead
+     */
+    @Override
     protected Distance defaultDistance() {
         return Distance.euclidean().normalized();
-    }
-
-    /**
-     * The reducer used when none is given (PML's {@code get_default_reducer}). Called from the constructor: it must
-     * not read the subclass's fields.
-     *
-     * @return null: by default a loss has no reducer and reduces as its reference does
-     */
-    protected Reducer defaultReducer() {
-        return null;
-    }
-
-    /**
-     * The distance between embeddings.
-     *
-     * @return the distance, or null for a loss that compares embeddings with class weights
-     */
-    public final Distance distance() {
-        return distance;
-    }
-
-    /**
-     * The reducer that turns the per-element losses into the scalar.
-     *
-     * @return the reducer, or null for a loss that reduces as its reference does
-     */
-    public final Reducer reducer() {
-        return reducer;
     }
 
     /**
@@ -113,15 +84,22 @@ public abstract class GroupLoss implements SimilarityLoss {
      * @param refGroups {@code (m)} reference labels, or null
      * @return the scalar loss
      */
-    public NDArray forward(NDArray embeddings, NDArray groups, IndexTuples tuples, NDArray refEmbeddings,
+    public final NDArray forward(NDArray embeddings, NDArray groups, IndexTuples tuples, NDArray refEmbeddings,
             NDArray refGroups) {
+        refuseTuples(tuples);
+        return forward(LossInputs.of(embeddings, groups, tuples, refEmbeddings, refGroups, name()));
+    }
+
+    @Override
+    final void check(LossInputs inputs) {
+        refuseTuples(inputs.tuples());
+    }
+
+    private void refuseTuples(IndexTuples tuples) {
         if (tuples != null && !usesMinedTuples()) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + " cannot use mined tuples: "
+            throw new IllegalArgumentException(name() + " cannot use mined tuples: "
                     + minedTuplesIgnoredBecause() + "; call forward without tuples");
         }
-        String who = getClass().getSimpleName();
-        LossInputs inputs = LossInputs.of(embeddings, groups, tuples, refEmbeddings, refGroups, who);
-        return compute(inputs).reduce(reducer, inputs.zero(), who);
     }
 
     /**
@@ -129,10 +107,10 @@ public abstract class GroupLoss implements SimilarityLoss {
      * embeddings with class weights) rejects them, in {@code forward} and when a model configures a miner, instead of
      * ignoring them silently.
      *
-     * @return true by default
+     * @return true by default; a wrapper's inner loss's answer
      */
     public boolean usesMinedTuples() {
-        return true;
+        return !(inner instanceof GroupLoss g) || g.usesMinedTuples();
     }
 
     /**
@@ -141,36 +119,6 @@ public abstract class GroupLoss implements SimilarityLoss {
      * @return a short reason
      */
     public String minedTuplesIgnoredBecause() {
-        return "it does not take mined tuples";
-    }
-
-    /**
-     * The loss itself, on validated inputs, before reduction.
-     *
-     * @param in the inputs
-     * @return the per-element losses (reduced by the base with {@link #reducer()}), or an already reduced scalar
-     */
-    protected abstract LossTerms compute(LossInputs in);
-
-    @Override
-    public String toString() {
-        return getClass().getSimpleName() + config();
-    }
-
-    /**
-     * The settings: {@code distance} and {@code reducer} when the loss has them; subclasses add their own to it.
-     *
-     * @return a new object
-     */
-    @Override
-    public JsonObject config() {
-        JsonObject json = new JsonObject();
-        if (distance != null) {
-            json.add("distance", distance.config());
-        }
-        if (reducer != null) {
-            json.addProperty("reducer", reducer.name());
-        }
-        return json;
+        return inner instanceof GroupLoss g ? g.minedTuplesIgnoredBecause() : "it does not take mined tuples";
     }
 }

@@ -73,12 +73,11 @@ public abstract class LossBuilder<L extends SimilarityLoss, B extends LossBuilde
     public final L build() {
         L loss = create();
         String name = loss.getClass().getSimpleName();
-        if (reducer != null && !(loss instanceof GroupLoss g && g.reducer() == reducer)) {
+        if (reducer != null && !(loss instanceof BaseLoss<?> b && b.reducer() == reducer)) {
             throw new IllegalArgumentException(name + " has no reducer setting: it reduces as its reference does; "
                     + "remove optReducer");
         }
-        Distance used = loss instanceof GroupLoss g ? g.distance()
-                : loss instanceof PairwiseLoss p ? p.distance() : null;
+        Distance used = loss instanceof BaseLoss<?> b ? b.distance() : null;
         if (distance != null && used != distance) {
             throw new IllegalArgumentException(name + " has no distance setting: it compares embeddings with its "
                     + "class weights; remove optDistance");

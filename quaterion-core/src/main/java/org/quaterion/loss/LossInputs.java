@@ -2,13 +2,15 @@ package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import java.util.function.UnaryOperator;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.Inputs;
 import org.quaterion.miner.IndexTuples;
 import org.quaterion.models.internal.Scalars;
 
 /**
- * The validated inputs of one group-loss call.
+ * The validated inputs of one group-loss call: embeddings with group labels, the references they are compared
+ * with (the batch itself, or a cross-batch memory) and optionally mined tuples.
  *
  * @param embeddings {@code (n, d)} floating embeddings
  * @param labels {@code (n)} INT64 group labels
@@ -19,7 +21,21 @@ import org.quaterion.models.internal.Scalars;
  * @param zero a graph-connected scalar 0 (the loss when nothing can be learned)
  */
 public record LossInputs(NDArray embeddings, NDArray labels, NDArray refEmbeddings, NDArray refLabels,
-        boolean selfRef, IndexTuples tuples, NDArray zero) {
+        boolean selfRef, IndexTuples tuples, NDArray zero) implements BaseLoss.Inputs<LossInputs> {
+
+    /**
+     * The same inputs with the embeddings and the references transformed (the references stay the embeddings
+     * themselves when they were).
+     *
+     * @param transform applied to each embedding array
+     * @return the transformed inputs
+     */
+    @Override
+    public LossInputs mapEmbeddings(UnaryOperator<NDArray> transform) {
+        NDArray e = transform.apply(embeddings);
+        return new LossInputs(e, labels, selfRef ? e : transform.apply(refEmbeddings), refLabels, selfRef, tuples,
+                zero);
+    }
 
     /**
      * The {@code (n, m)} distance matrix of the embeddings against the references.
@@ -27,7 +43,7 @@ public record LossInputs(NDArray embeddings, NDArray labels, NDArray refEmbeddin
      * @param distance the distance
      * @return the distances
      */
-    public NDArray distances(org.quaterion.distance.Distance distance) {
+    public NDArray distances(Distance distance) {
         return distance.matrix(embeddings, refEmbeddings);
     }
 
@@ -37,7 +53,7 @@ public record LossInputs(NDArray embeddings, NDArray labels, NDArray refEmbeddin
      * @param distance the distance whose similarity is used
      * @return the similarities
      */
-    public NDArray similarities(org.quaterion.distance.Distance distance) {
+    public NDArray similarities(Distance distance) {
         return distance.similarityMatrix(embeddings, refEmbeddings);
     }
 

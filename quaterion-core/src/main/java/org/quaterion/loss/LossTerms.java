@@ -5,56 +5,88 @@ import java.util.List;
 import org.quaterion.reducer.Reducer;
 
 /**
- * What a {@link GroupLoss} computes before reduction, as PML's loss dictionaries: per-element losses (one per
- * anchor, pair or triplet), optionally with a mask of the ones that exist, which the loss's {@link Reducer} turns
- * into the scalar; or a value that is already reduced (a loss without a reducer, or the blocked triplet machinery
- * that reduces as it goes so that B³ terms never exist at once). Several parts (PML's {@code pos_loss} and
- * {@code neg_loss}) are reduced separately and added.
+ * What a loss computes before reduction, as PML's loss dictionaries with their reduction type: per-element losses
+ * (one per anchor, pair or triplet), optionally with a mask of the ones that exist, which the loss's {@link Reducer}
+ * turns into the scalar; a value the loss already reduced as its reference defines; a value the loss reduced with
+ * its own reducer while computing (the blocked triplet machinery, so that B³ terms never exist at once); or nothing
+ * to learn from. Several parts (PML's {@code pos_loss} and {@code neg_loss}) are reduced separately and added.
+ *
+ * <p>The loss's base checks each kind against the loss's declared {@link Reduction}: a mismatch is a bug in the
+ * loss and raises {@link IllegalStateException}, never a silently skipped reducer.
  */
 public final class LossTerms {
 
+    private enum Kind {
+        ELEMENTS, ALREADY_REDUCED, REDUCED_WITH, NONE, PARTS
+    }
+
+    private static final LossTerms NONE = new LossTerms(Kind.NONE, null, null, null, List.of());
+
+    private final Kind kind;
     private final NDArray losses;
     private final NDArray mask;
-    private final boolean reduced;
+    private final Reducer reducedWith;
     private final List<LossTerms> parts;
 
-    private LossTerms(NDArray losses, NDArray mask, boolean reduced, List<LossTerms> parts) {
+    private LossTerms(Kind kind, NDArray losses, NDArray mask, Reducer reducedWith, List<LossTerms> parts) {
+        this.kind = kind;
         this.losses = losses;
         this.mask = mask;
-        this.reduced = reduced;
+        this.reducedWith = reducedWith;
         this.parts = parts;
     }
 
     /**
-     * Per-element losses, all of which count.
+     * Per-element losses, all of which count ({@link Reduction#REDUCER}).
      *
      * @param losses any shape
      * @return the terms
      */
     public static LossTerms of(NDArray losses) {
-        return new LossTerms(losses, null, false, List.of());
+        return new LossTerms(Kind.ELEMENTS, losses, null, null, List.of());
     }
 
     /**
-     * Per-element losses of which only the masked ones exist (e.g. the positive pairs of a distance matrix).
+     * Per-element losses of which only the masked ones exist, e.g. the positive pairs of a distance matrix
+     * ({@link Reduction#REDUCER}).
      *
      * @param losses any shape
      * @param mask boolean, the shape of {@code losses}
      * @return the terms
      */
     public static LossTerms masked(NDArray losses, NDArray mask) {
-        return new LossTerms(losses, mask, false, List.of());
+        return new LossTerms(Kind.ELEMENTS, losses, mask, null, List.of());
     }
 
     /**
-     * A scalar that is already the loss (for losses whose reference defines its own reduction, or that reduced
-     * with their reducer while computing).
+     * The scalar a loss of {@link Reduction#ALREADY_REDUCED} defines (its reference's own reduction).
      *
      * @param value the scalar
      * @return the terms
      */
-    public static LossTerms reduced(NDArray value) {
-        return new LossTerms(value, null, true, List.of());
+    public static LossTerms alreadyReduced(NDArray value) {
+        return new LossTerms(Kind.ALREADY_REDUCED, value, null, null, List.of());
+    }
+
+    /**
+     * A scalar that a loss of {@link Reduction#REDUCER} reduced with its own reducer while computing (to avoid
+     * holding every element at once); the base checks that it is the loss's reducer.
+     *
+     * @param reducer the reducer used, the loss's {@code reducer()}
+     * @param value the scalar
+     * @return the terms
+     */
+    public static LossTerms reducedWith(Reducer reducer, NDArray value) {
+        return new LossTerms(Kind.REDUCED_WITH, value, null, reducer, List.of());
+    }
+
+    /**
+     * Nothing to learn from (no valid pair, triplet or anchor): the loss is the graph-connected 0 of the inputs.
+     *
+     * @return the terms
+     */
+    public static LossTerms none() {
+        return NONE;
     }
 
     /**
@@ -64,33 +96,49 @@ public final class LossTerms {
      * @return the terms
      */
     public static LossTerms sum(LossTerms... parts) {
-        return new LossTerms(null, null, false, List.of(parts));
+        return new LossTerms(Kind.PARTS, null, null, null, List.of(parts));
     }
 
     /**
-     * Reduces the terms to the scalar loss.
+     * Reduces the terms to the scalar loss as the loss's declared reduction says.
      *
-     * @param reducer the loss's reducer, or null when it has none
+     * @param reducer the loss's reducer; null exactly when the reduction is {@link Reduction#ALREADY_REDUCED}
      * @param zero the graph-connected zero returned when nothing counts
      * @param who the loss, for the message
      * @return the scalar
+     * @throws IllegalStateException when the terms do not match the declared reduction (a bug in the loss)
      */
     NDArray reduce(Reducer reducer, NDArray zero, String who) {
-        if (!parts.isEmpty()) {
-            NDArray total = null;
-            for (LossTerms part : parts) {
-                NDArray v = part.reduce(reducer, zero, who);
-                total = total == null ? v : total.add(v);
-            }
-            return total;
+        switch (kind) {
+            case NONE:
+                return zero;
+            case PARTS:
+                NDArray total = null;
+                for (LossTerms part : parts) {
+                    NDArray v = part.reduce(reducer, zero, who);
+                    total = total == null ? v : total.add(v);
+                }
+                return total == null ? zero : total;
+            case ALREADY_REDUCED:
+                if (reducer != null) {
+                    throw new IllegalStateException(who + " returned an already reduced value but declares reduction "
+                            + "REDUCER (reducer " + reducer.name() + "); return per-element LossTerms, or declare "
+                            + "Reduction.ALREADY_REDUCED in reduction()");
+                }
+                return losses;
+            case REDUCED_WITH:
+                if (reducedWith != reducer) {
+                    throw new IllegalStateException(who + " reduced with " + reducedWith.name() + " but its reducer is "
+                            + (reducer == null ? "none" : reducer.name()) + "; reduce with reducer()");
+                }
+                return losses;
+            default:
+                if (reducer == null) {
+                    throw new IllegalStateException(who + " returned per-element losses but declares reduction "
+                            + "ALREADY_REDUCED, so it has no reducer; return LossTerms.alreadyReduced, or declare "
+                            + "Reduction.REDUCER with a defaultReducer()");
+                }
+                return mask == null ? reducer.reduce(losses, zero) : reducer.reduce(losses, mask, zero);
         }
-        if (reduced) {
-            return losses;
-        }
-        if (reducer == null) {
-            throw new IllegalStateException(who + " returned unreduced losses but has no reducer; give it a "
-                    + "reducer (defaultReducer) or return LossTerms.reduced");
-        }
-        return mask == null ? reducer.reduce(losses, zero) : reducer.reduce(losses, mask, zero);
     }
 }

@@ -60,6 +60,16 @@ public final class MarginLoss extends GroupLoss {
         this(0.2, 0, 1.2, false, null);
     }
 
+    /**
+     * As its reference, this loss defines its own reduction.
+     *
+     * @return {@link Reduction#ALREADY_REDUCED}
+     */
+    @Override
+    public Reduction reduction() {
+        return Reduction.ALREADY_REDUCED;
+    }
+
     @Override
     public void initialize(NDManager manager, DataType dataType) {
         if (!beta.isInitialized()) {
@@ -104,7 +114,7 @@ public final class MarginLoss extends GroupLoss {
                     .toType(DataType.FLOAT64, false).getDouble();
             loss = count == 0 ? in.zero() : Scalars.div(posTerms.mul(posF).sum().add(negTerms.mul(negF).sum()), count);
         }
-        return LossTerms.reduced(nu == 0 ? loss : loss.add(Scalars.mul(b.sum(), nu)));
+        return LossTerms.alreadyReduced(nu == 0 ? loss : loss.add(Scalars.mul(b.sum(), nu)));
     }
 
     @Override

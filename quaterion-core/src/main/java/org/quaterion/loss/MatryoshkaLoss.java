@@ -33,7 +33,7 @@ public final class MatryoshkaLoss {
                     + "weights of the full dimension, so it cannot run on prefixes; use a pair or triplet loss inside "
                     + "MatryoshkaLoss");
         }
-        return new MatryoshkaGroupLoss(inner, Levels.of(dims, weights));
+        return Levels.of(dims, weights).around(inner);
     }
 
     /**
@@ -45,7 +45,7 @@ public final class MatryoshkaLoss {
      * @return the wrapped loss
      */
     public static PairwiseLoss of(PairwiseLoss inner, int[] dims, double[] weights) {
-        return new MatryoshkaPairwiseLoss(inner, Levels.of(dims, weights));
+        return Levels.of(dims, weights).around(inner);
     }
 
     /**
@@ -66,8 +66,8 @@ public final class MatryoshkaLoss {
         return dims;
     }
 
-    /** The levels: prefix sizes and their weights. */
-    record Levels(int[] dims, double[] weights) {
+    /** The levels, prefix sizes and their weights: the wrapper's value is the weighted sum over them. */
+    private record Levels(int[] dims, double[] weights) implements LossWrapper {
 
         static Levels of(int[] dims, double[] weights) {
             if (dims == null || dims.length == 0) {
@@ -99,28 +99,37 @@ public final class MatryoshkaLoss {
             return w;
         }
 
+        @Override
+        public String name() {
+            return "MatryoshkaLoss";
+        }
+
         /** The first {@code dims[level]} columns (the array itself at full size), checked against the input. */
-        NDArray prefix(NDArray embeddings, int level, String who) {
+        private NDArray prefix(NDArray embeddings, int level) {
             long d = embeddings.getShape().get(1);
             if (dims[0] > d) {
-                throw new IllegalArgumentException(who + ": MatryoshkaLoss dims start at " + dims[0] + " but the "
+                throw new IllegalArgumentException("MatryoshkaLoss: dims start at " + dims[0] + " but the "
                         + "embeddings have " + d + " dimensions; make dims[0] <= " + d);
             }
             return dims[level] == d ? embeddings : embeddings.get(new NDIndex(":, 0:{}", dims[level]));
         }
 
-        /** {@code Σ weights[i] · loss(i)} over the levels. */
-        NDArray weightedSum(java.util.function.IntFunction<NDArray> loss) {
+        /** {@code Σ weights[i] · inner(prefix_i(inputs))} over the levels. */
+        @Override
+        public <I extends BaseLoss.Inputs<I>> NDArray value(I in, BaseLoss<I> inner) {
             NDArray total = null;
             for (int i = 0; i < dims.length; i++) {
-                NDArray level = loss.apply(i);
-                NDArray weighted = weights[i] == 1.0 ? level : Scalars.mul(level, weights[i]);
+                int level = i;
+                NDArray value = inner.forward(in.mapEmbeddings(e -> prefix(e, level)));
+                NDArray weighted = weights[i] == 1.0 ? value : Scalars.mul(value, weights[i]);
                 total = total == null ? weighted : total.add(weighted);
             }
             return total;
         }
 
-        void describe(JsonObject json, JsonObject inner) {
+        @Override
+        public JsonObject config(JsonObject inner) {
+            JsonObject json = new JsonObject();
             JsonArray d = new JsonArray();
             JsonArray w = new JsonArray();
             for (int i = 0; i < dims.length; i++) {
@@ -130,6 +139,7 @@ public final class MatryoshkaLoss {
             json.add("dims", d);
             json.add("weights", w);
             json.add("inner", inner);
+            return json;
         }
     }
 }

@@ -54,6 +54,16 @@ public final class OnlineContrastiveLoss extends GroupLoss {
         this(0.5, null, Mining.HARD);
     }
 
+    /**
+     * As its reference, this loss defines its own reduction.
+     *
+     * @return {@link Reduction#ALREADY_REDUCED}
+     */
+    @Override
+    public Reduction reduction() {
+        return Reduction.ALREADY_REDUCED;
+    }
+
     @Override
     protected LossTerms compute(LossInputs in) {
         NDArray mat = in.distances(distance());
@@ -74,7 +84,7 @@ public final class OnlineContrastiveLoss extends GroupLoss {
             NDArray safeHn = NDArrays.where(hasNeg, hn, Scalars.of(hn, margin));
             negTerm = mean(Activation.relu(safeHn.neg().add(margin)).booleanMask(hasNeg), in.zero());
         }
-        return LossTerms.reduced(Scalars.mul(posTerm.add(negTerm), 0.5));
+        return LossTerms.alreadyReduced(Scalars.mul(posTerm.add(negTerm), 0.5));
     }
 
     private static NDArray mean(NDArray x, NDArray zero) {

@@ -35,6 +35,16 @@ public final class ProxyAnchorLoss extends ClassWeightLoss {
         this.alpha = alpha;
     }
 
+    /**
+     * As its reference, this loss defines its own reduction.
+     *
+     * @return {@link Reduction#ALREADY_REDUCED}
+     */
+    @Override
+    public Reduction reduction() {
+        return Reduction.ALREADY_REDUCED;
+    }
+
     @Override
     protected LossTerms computeWithWeights(LossInputs in, NDArray proxies) {
         NDArray cos = cosines(in.embeddings(), proxies);
@@ -51,7 +61,7 @@ public final class ProxyAnchorLoss extends ClassWeightLoss {
         NDArray negTerm = LossMath.logSumExp(negExp, neg, true, 0);
         double withPos = Masks.any(pos, 0).toType(DataType.INT64, false).sum().getLong();
         NDArray posPart = withPos == 0 ? in.zero() : Scalars.div(posTerm.sum(), withPos);
-        return LossTerms.reduced(posPart.add(Scalars.div(negTerm.sum(), numClasses()))); // PML: already reduced
+        return LossTerms.alreadyReduced(posPart.add(Scalars.div(negTerm.sum(), numClasses()))); // PML: already reduced
     }
 
     @Override

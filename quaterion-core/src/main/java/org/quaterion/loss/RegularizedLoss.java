@@ -60,18 +60,6 @@ public final class RegularizedLoss {
             return new Terms(null, 0, regularizer, weight);
         }
 
-        /** {@code value + a · R_e(embeddings) + b · R_w(W)}. */
-        NDArray add(NDArray value, NDArray embeddings, NDArray classWeights) {
-            NDArray out = value;
-            if (this.embeddings != null) {
-                out = out.add(Scalars.mul(this.embeddings.compute(embeddings), embeddingWeight));
-            }
-            if (this.weights != null) {
-                out = out.add(Scalars.mul(this.weights.compute(classWeights), weightWeight));
-            }
-            return out;
-        }
-
         /** Adds the regularizers' settings to a loss's config. */
         JsonObject describe(JsonObject inner) {
             JsonObject json = inner.deepCopy();
@@ -102,7 +90,7 @@ public final class RegularizedLoss {
             throw new IllegalArgumentException(inner.getClass().getSimpleName() + " has no class weights to "
                     + "regularize; a weight regularizer needs ArcFace, CosFace, a proxy or centre loss (or drop it)");
         }
-        return new RegularizedGroupLoss(inner, terms);
+        return new Regularization(terms).around(inner);
     }
 
     /**
@@ -117,6 +105,46 @@ public final class RegularizedLoss {
             throw new IllegalArgumentException(inner.getClass().getSimpleName() + " has no class weights to "
                     + "regularize; use an embedding regularizer only");
         }
-        return new RegularizedPairwiseLoss(inner, terms);
+        return new Regularization(terms).around(inner);
+    }
+
+    /** The regularizers as a wrapper. */
+    private record Regularization(Terms terms) implements LossWrapper {
+
+        /**
+         * The wrapper's name.
+         *
+         * @return {@code "RegularizedLoss"}
+         */
+        @Override
+        public String name() {
+            return "RegularizedLoss";
+        }
+
+        /**
+         * {@code inner + a · R_e(embeddings) + b · R_w(class weights)}.
+         *
+         * @param in the inputs
+         * @param inner the regularized loss
+         * @param <I> the inputs' type
+         * @return the scalar loss
+         */
+        @Override
+        public <I extends BaseLoss.Inputs<I>> NDArray value(I in, BaseLoss<I> inner) {
+            NDArray out = inner.forward(in);
+            if (terms.embeddings() != null) {
+                out = out.add(Scalars.mul(terms.embeddings().compute(in.embeddings()), terms.embeddingWeight()));
+            }
+            if (terms.weights() != null) {
+                out = out.add(Scalars.mul(terms.weights().compute(((ClassWeightLoss) inner).weights().getArray()),
+                        terms.weightWeight()));
+            }
+            return out;
+        }
+
+        @Override
+        public JsonObject config(JsonObject inner) {
+            return terms.describe(inner);
+        }
     }
 }

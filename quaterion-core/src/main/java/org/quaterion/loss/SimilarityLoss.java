@@ -30,11 +30,11 @@ public interface SimilarityLoss {
     default void initialize(NDManager manager, DataType dataType) {}
 
     /**
-     * Switches between training and evaluation, as PyTorch's {@code module.train(mode)}: the trainer calls it before
-     * each epoch's training steps and before its validation. A loss that keeps state across steps (a cross-batch
-     * memory) updates it in training mode only; wrappers pass the mode on.
+     * Switches the loss between training and evaluation (PyTorch's {@code module.train()} / {@code eval()}): a loss
+     * that keeps state between training steps (a cross-batch memory) updates it in training mode only. The trainer
+     * calls it before its training and validation passes; a wrapper passes it to the loss it wraps.
      *
-     * @param training true for training steps, false for evaluation
+     * @param training true for training (the default mode), false for evaluation
      */
     default void train(boolean training) {}
 

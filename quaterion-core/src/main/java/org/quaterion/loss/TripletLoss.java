@@ -72,6 +72,16 @@ public final class TripletLoss extends GroupLoss {
         this(0.5, null, Mining.HARD, false);
     }
 
+    /**
+     * As its reference, this loss defines its own reduction.
+     *
+     * @return {@link Reduction#ALREADY_REDUCED}
+     */
+    @Override
+    public Reduction reduction() {
+        return Reduction.ALREADY_REDUCED;
+    }
+
     /** Quaterion's TripletLoss mines inside the loss ({@code mining}); it takes no external tuples. */
     @Override
     public boolean usesMinedTuples() {
@@ -89,7 +99,7 @@ public final class TripletLoss extends GroupLoss {
         NDArray mat = in.distances(distance());
         NDArray pos = Masks.positives(in.labels(), in.refLabels(), in.selfRef());
         NDArray neg = Masks.negatives(in.labels(), in.refLabels());
-        return LossTerms.reduced(switch (mining) {
+        return LossTerms.alreadyReduced(switch (mining) {
             case ALL -> TripletBlocks.reduceHinge(mat, pos, neg, margin, new ThresholdReducer(1e-16, null),
                     in.zero());
             case HARD -> hard(mat, pos, neg, in);

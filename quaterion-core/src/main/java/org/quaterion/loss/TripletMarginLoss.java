@@ -63,14 +63,14 @@ public final class TripletMarginLoss extends GroupLoss {
         if (in.tuples() == null) {
             NDArray pos = Masks.positives(in.labels(), in.refLabels(), in.selfRef());
             NDArray neg = Masks.negatives(in.labels(), in.refLabels());
-            // the blocks reduce as they go, so that the B³ triplet terms never exist at once
-            return LossTerms.reduced(smooth ? TripletBlocks.reduce(mat, pos, neg, (ap, an) -> hinge(ap.sub(an)
+            // the blocks reduce with the reducer as they go, so that the B³ triplet terms never exist at once
+            return LossTerms.reducedWith(reducer(), smooth ? TripletBlocks.reduce(mat, pos, neg, (ap, an) -> hinge(ap.sub(an)
                     .add(margin)), reducer(), in.zero()) : TripletBlocks.reduceHinge(mat, pos, neg, margin, reducer(),
                     in.zero()));
         }
         IndexTuples.Triplets t = in.tuples().toTriplets();
         if (t.size() == 0) {
-            return LossTerms.reduced(in.zero());
+            return LossTerms.none();
         }
         NDArray ap = LossMath.pick(mat, t.a(), t.p());
         NDArray an = LossMath.pick(mat, t.a(), t.n());

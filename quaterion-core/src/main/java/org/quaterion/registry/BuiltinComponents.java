@@ -86,12 +86,12 @@ final class BuiltinComponents {
                         .optLambda(num(c, "lambda_c")).optReducer(reducer(c)).build()),
                 loss("multiple_negatives_ranking", MultipleNegativesRankingLoss.class, MultipleNegativesRankingLoss::new, c ->
                         MultipleNegativesRankingLoss.builder().optScale(num(c, "scale")).optDistance(dist(c))
-                                .optSymmetric(c.get("symmetric").getAsBoolean()).build()),
+                                .optSymmetric(c.get("symmetric").getAsBoolean()).optReducer(reducer(c)).build()),
                 loss("cosent", CoSENTLoss.class, CoSENTLoss::new, c -> new CoSENTLoss(num(c, "scale"), dist(c))),
                 loss("pair_contrastive", org.quaterion.loss.pair.PairContrastiveLoss.class, org.quaterion.loss.pair.PairContrastiveLoss::new, c ->
                         org.quaterion.loss.pair.PairContrastiveLoss.builder().optDistance(dist(c))
                                 .optMargin(num(c, "margin")).optSizeAverage(c.get("size_average").getAsBoolean())
-                                .build()),
+                                .optReducer(reducer(c)).build()),
                 miner("batch_hard", BatchHardMiner.class, BatchHardMiner::new, c -> new BatchHardMiner(dist(c))),
                 miner("multi_similarity", MultiSimilarityMiner.class, () -> new MultiSimilarityMiner(0.1), c -> new MultiSimilarityMiner(
                         num(c, "epsilon"), dist(c))),

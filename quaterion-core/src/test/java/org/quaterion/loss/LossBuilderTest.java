@@ -56,7 +56,6 @@ class LossBuilderTest {
                 () -> TripletLoss.builder().optReducer(new SumReducer()).build(),
                 () -> OnlineContrastiveLoss.builder().optReducer(new SumReducer()).build(),
                 () -> MarginLoss.builder().optReducer(new SumReducer()).build(),
-                () -> MultipleNegativesRankingLoss.builder().optReducer(new SumReducer()).build(),
                 () -> ProxyAnchorLoss.builder().setNumClasses(3).setEmbeddingSize(4).optReducer(new SumReducer())
                         .build(),
                 () -> ArcFaceLoss.builder().setNumClasses(3).setEmbeddingSize(4).optDistance(Distance.cosine())
@@ -70,6 +69,8 @@ class LossBuilderTest {
         assertTrue(missing.getMessage().contains("setNumClasses"), missing.getMessage());
         // what a loss does use is kept
         assertEquals("sum", ContrastiveLoss.builder().optReducer(new SumReducer()).build().reducer().name());
+        assertEquals("sum", MultipleNegativesRankingLoss.builder().optReducer(new SumReducer()).build().reducer()
+                .name());
         assertEquals(Distance.cosine().config(), TripletLoss.builder().optDistance(Distance.cosine()).build()
                 .distance().config());
     }

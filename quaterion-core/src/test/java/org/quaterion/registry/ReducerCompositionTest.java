@@ -10,7 +10,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
-import org.quaterion.loss.GroupLoss;
+import org.quaterion.loss.BaseLoss;
 import org.quaterion.loss.SimilarityLoss;
 
 /**
@@ -21,7 +21,8 @@ class ReducerCompositionTest {
 
     private static final ComponentRegistry REGISTRY = ComponentRegistry.discover();
     private static final Set<String> WITH_REDUCER = Set.of("triplet_margin", "contrastive", "multi_similarity",
-            "ntxent", "supcon", "circle", "fast_ap", "lifted_structure", "arcface", "cosface", "softmax", "center");
+            "ntxent", "supcon", "circle", "fast_ap", "lifted_structure", "arcface", "cosface", "softmax", "center",
+            "multiple_negatives_ranking", "pair_contrastive");
 
     private static SimilarityLoss build(String type, String reducer) {
         JsonObject overrides = new JsonObject();
@@ -43,7 +44,7 @@ class ReducerCompositionTest {
         try (NDManager m = NDManager.newBaseManager()) {
             for (String type : REGISTRY.names(SimilarityLoss.class)) {
                 SimilarityLoss defaults = build(type, null);
-                if (!(defaults instanceof GroupLoss g) || g.reducer() == null) {
+                if (!(defaults instanceof BaseLoss<?> g) || g.reducer() == null) {
                     continue;
                 }
                 found.add(type);

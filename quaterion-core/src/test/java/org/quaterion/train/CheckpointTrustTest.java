@@ -140,7 +140,12 @@ class CheckpointTrustTest {
             @Override
             protected org.quaterion.loss.LossTerms compute(LossInputs in) {
                 NDArray loss = inner.forward(in.embeddings(), in.labels());
-                return org.quaterion.loss.LossTerms.reduced(++calls == 20 ? loss.mul(Float.NaN) : loss);
+                return org.quaterion.loss.LossTerms.alreadyReduced(++calls == 20 ? loss.mul(Float.NaN) : loss);
+            }
+
+            @Override
+            public org.quaterion.loss.Reduction reduction() {
+                return org.quaterion.loss.Reduction.ALREADY_REDUCED;
             }
 
             @Override

@@ -14,6 +14,7 @@ import org.quaterion.dataset.LoaderOptions;
 import org.quaterion.loss.GroupLoss;
 import org.quaterion.loss.LossInputs;
 import org.quaterion.loss.LossTerms;
+import org.quaterion.loss.Reduction;
 import org.quaterion.loss.TripletLoss;
 
 /**
@@ -38,7 +39,12 @@ class ReproducibilityTest {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            return LossTerms.reduced(value);
+            return LossTerms.alreadyReduced(value);
+        }
+
+        @Override
+        public Reduction reduction() {
+            return Reduction.ALREADY_REDUCED;
         }
 
         @Override

@@ -275,7 +275,12 @@ class TrainingTest {
                 NDArray x = in.embeddings().get(0, 0);
                 loss = loss.add(x.sub(x.stopGradient()).sqrt());
             }
-            return org.quaterion.loss.LossTerms.reduced(loss);
+            return org.quaterion.loss.LossTerms.alreadyReduced(loss);
+        }
+
+        @Override
+        public org.quaterion.loss.Reduction reduction() {
+            return org.quaterion.loss.Reduction.ALREADY_REDUCED;
         }
 
         @Override

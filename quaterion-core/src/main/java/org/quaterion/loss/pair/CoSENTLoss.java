@@ -4,7 +4,10 @@ import ai.djl.ndarray.NDArray;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
+import org.quaterion.loss.LossTerms;
+import org.quaterion.loss.PairInputs;
 import org.quaterion.loss.PairwiseLoss;
+import org.quaterion.loss.Reduction;
 import org.quaterion.models.internal.Scalars;
 
 /**
@@ -36,16 +39,27 @@ public final class CoSENTLoss extends PairwiseLoss {
         this(20, null);
     }
 
+    /**
+     * One log-sum-exp over all ordered pairs of pairs, as the reference defines it.
+     *
+     * @return {@link Reduction#ALREADY_REDUCED}
+     */
     @Override
-    protected NDArray compute(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups, NDArray zero) {
-        if (pairs.getShape().get(0) < 2) {
-            return zero;
+    public Reduction reduction() {
+        return Reduction.ALREADY_REDUCED;
+    }
+
+    @Override
+    protected LossTerms compute(PairInputs in) {
+        if (in.size() < 2) {
+            return LossTerms.none();
         }
-        NDArray s = Scalars.mul(distance().similarityRowwise(left(embeddings, pairs), right(embeddings, pairs)), scale);
+        NDArray s = Scalars.mul(distance().similarityRowwise(in.left(), in.right()), scale);
         NDArray diff = s.expandDims(0).sub(s.expandDims(1));
-        NDArray ordered = labels.expandDims(1).gt(labels.expandDims(0));
+        NDArray ordered = in.scores().expandDims(1).gt(in.scores().expandDims(0));
         NDArray flat = diff.reshape(1, -1);
-        return LossMath.logSumExp(flat, ordered.reshape(1, -1), true, 1).sum().add(zero);
+        return LossTerms.alreadyReduced(LossMath.logSumExp(flat, ordered.reshape(1, -1), true, 1).sum()
+                .add(in.zero()));
     }
 
     @Override

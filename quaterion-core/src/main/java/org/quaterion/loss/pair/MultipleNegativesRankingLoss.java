@@ -5,13 +5,17 @@ import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
 import org.quaterion.loss.LossBuilder;
+import org.quaterion.loss.LossTerms;
+import org.quaterion.loss.PairInputs;
 import org.quaterion.loss.PairwiseLoss;
 import org.quaterion.models.internal.Scalars;
+import org.quaterion.reducer.Reducer;
 
 /**
  * Multiple negatives ranking loss (Henderson et al., arXiv 1705.00652): for positive pairs (a_k, b_k), logits
  * {@code scale · s(a_i, b_j)} and cross-entropy with target j = i, i.e. every other pair's b is a negative;
- * symmetric adds the transposed direction and averages. All scores must be 1.
+ * symmetric adds the transposed direction and averages. All scores must be 1. The per-query losses are reduced by
+ * the loss's reducer (default the mean, sentence-transformers' value).
  *
  * <p>Default similarity: cosine, scale 20 (sentence-transformers' semantics). Quaterion's cosine similarity
  * matrix is (1 + cos)/2, i.e. {@code Distance.cosine().scaled(0.5)}: its scale 20 is a scale of 10 on cos.
@@ -27,9 +31,10 @@ public final class MultipleNegativesRankingLoss extends PairwiseLoss {
      * @param scale logit scale
      * @param distance the distance (similarities are its {@code toSimilarity})
      * @param symmetric also rank a's given b's
+     * @param reducer the reducer of the per-query losses, or null for the mean
      */
-    private MultipleNegativesRankingLoss(double scale, Distance distance, boolean symmetric) {
-        super(distance);
+    private MultipleNegativesRankingLoss(double scale, Distance distance, boolean symmetric, Reducer reducer) {
+        super(distance, reducer);
         if (!(scale > 0)) {
             throw new IllegalArgumentException("scale must be > 0, got " + scale);
         }
@@ -39,31 +44,34 @@ public final class MultipleNegativesRankingLoss extends PairwiseLoss {
 
     /** Creates the loss with scale 20, cosine, not symmetric. */
     public MultipleNegativesRankingLoss() {
-        this(20, null, false);
-    }
-
-    @Override
-    protected NDArray compute(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups, NDArray zero) {
-        checkPositive(labels);
-        long n = pairs.getShape().get(0);
-        if (n == 0) {
-            return zero;
-        }
-        return ranking(left(embeddings, pairs), right(embeddings, pairs), n);
+        this(20, null, false, null);
     }
 
     /**
      * Explicit negatives join the candidates of every query, as in sentence-transformers' (anchor, positive,
-     * negative) batches: each query ranks its positive among the n positives and the k negatives of the batch. The
-     * symmetric term (positives ranking their queries) stays over the n pairs.
+     * negative) batches: each query ranks its positive among the n positives and the k negatives of the batch.
+     *
+     * @return true
      */
     @Override
-    protected NDArray computeWithNegatives(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups,
-            NDArray owners, NDArray negatives, NDArray zero) {
-        checkPositive(labels);
-        long n = pairs.getShape().get(0);
-        NDArray candidates = right(embeddings, pairs).concat(embeddings.get(negatives), 0);
-        return ranking(left(embeddings, pairs), candidates, n);
+    public boolean usesExplicitNegatives() {
+        return true;
+    }
+
+    /**
+     * One cross-entropy per query (and, when symmetric, one per positive ranking the queries: the symmetric term
+     * stays over the n pairs); the default mean over these 2n terms is the mean of the two directions' means.
+     */
+    @Override
+    protected LossTerms compute(PairInputs in) {
+        checkPositive(in.scores());
+        long n = in.size();
+        if (n == 0) {
+            return LossTerms.none();
+        }
+        NDArray candidates = in.hasNegatives() ? in.right().concat(in.embeddings().get(in.negativeRows()), 0)
+                : in.right();
+        return LossTerms.of(ranking(in.left(), candidates, n));
     }
 
     private static void checkPositive(NDArray labels) {
@@ -77,12 +85,12 @@ public final class MultipleNegativesRankingLoss extends PairwiseLoss {
     private NDArray ranking(NDArray queries, NDArray candidates, long n) {
         NDArray logits = Scalars.mul(distance().similarityMatrix(queries, candidates), scale);
         NDArray targets = queries.getManager().arange(0L, n, 1L, ai.djl.ndarray.types.DataType.INT64);
-        NDArray loss = LossMath.crossEntropy(logits, targets).mean();
+        NDArray losses = LossMath.crossEntropy(logits, targets);
         if (symmetric) {
             NDArray square = candidates.getShape().get(0) == n ? logits : logits.get(":, 0:" + n);
-            loss = Scalars.div(loss.add(LossMath.crossEntropy(square.transpose(), targets).mean()), 2);
+            losses = losses.concat(LossMath.crossEntropy(square.transpose(), targets), 0);
         }
-        return loss;
+        return losses;
     }
 
     @Override
@@ -134,7 +142,7 @@ public final class MultipleNegativesRankingLoss extends PairwiseLoss {
 
         @Override
         protected MultipleNegativesRankingLoss create() {
-            return new MultipleNegativesRankingLoss(scale, distance(), symmetric);
+            return new MultipleNegativesRankingLoss(scale, distance(), symmetric, reducer());
         }
     }
 }

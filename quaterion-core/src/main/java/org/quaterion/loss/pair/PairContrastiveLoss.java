@@ -7,8 +7,12 @@ import ai.djl.nn.Activation;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.loss.LossBuilder;
+import org.quaterion.loss.LossTerms;
+import org.quaterion.loss.PairInputs;
 import org.quaterion.loss.PairwiseLoss;
 import org.quaterion.models.internal.Scalars;
+import org.quaterion.reducer.Reducer;
+import org.quaterion.reducer.SumReducer;
 
 /**
  * Quaterion's pair {@code ContrastiveLoss}, named {@code PairContrastiveLoss} here so that it cannot be confused with
@@ -16,7 +20,8 @@ import org.quaterion.models.internal.Scalars;
  * {@code d_k = distance.rowwise} of pair k and score {@code y_k},
  * {@code ℓ_k = ½(y_k d_k² + (1 − y_k)[m − d_k]_+²) + neg_k}, where, when the batch has more than one subgroup,
  * {@code neg_k = [m − n_a]_+² + [m − n_b]_+²} and {@code n_i} is row i's distance to the nearest row of another
- * subgroup; mean (or sum). Defaults: cosine (1 − cos), margin 0.5, mean.
+ * subgroup; reduced by the loss's reducer: the mean (Quaterion's {@code size_average}) or the sum. Defaults: cosine
+ * (1 − cos), margin 0.5, mean.
  *
  * <p><b>Fixed</b>: Quaterion takes {@code d_k} on the row-wise cosine scale (1 − cos) but {@code n_i} on its
  * matrix scale ((1 − cos)/2), so one margin means two things; we use one distance for both.
@@ -31,10 +36,11 @@ public final class PairContrastiveLoss extends PairwiseLoss {
      *
      * @param distance the distance
      * @param margin the margin m
-     * @param sizeAverage mean (true) or sum (false) over pairs
+     * @param sizeAverage mean (true) or sum (false) over pairs: Quaterion's name for the mean or sum reducer
+     * @param reducer the reducer of the per-pair losses, or null for the mean (sum when not sizeAverage)
      */
-    private PairContrastiveLoss(Distance distance, double margin, boolean sizeAverage) {
-        super(distance);
+    private PairContrastiveLoss(Distance distance, double margin, boolean sizeAverage, Reducer reducer) {
+        super(distance, sizeAverage ? reducer : sum(reducer));
         if (!Double.isFinite(margin) || margin < 0) {
             throw new IllegalArgumentException("PairContrastiveLoss needs margin >= 0 (finite), got " + margin);
         }
@@ -44,21 +50,52 @@ public final class PairContrastiveLoss extends PairwiseLoss {
 
     /** Creates the loss with Quaterion's defaults: cosine, 0.5, mean. */
     public PairContrastiveLoss() {
-        this(null, 0.5, true);
+        this(null, 0.5, true, null);
+    }
+
+    /** Quaterion's {@code size_average=false}: the sum reducer; another reducer contradicts it. */
+    private static Reducer sum(Reducer reducer) {
+        if (reducer != null && !(reducer instanceof SumReducer)) {
+            throw new IllegalArgumentException("PairContrastiveLoss: size_average=false means the sum reducer, but the "
+                    + "reducer is " + reducer.name() + "; keep size_average true to use another reducer");
+        }
+        return reducer != null ? reducer : new SumReducer();
+    }
+
+    /**
+     * Explicit negatives are dissimilar pairs (score 0) of their pair's first member: the loss runs over the n
+     * pairs and the k (first member, negative) pairs, averaged (or summed) over all n + k.
+     *
+     * @return true
+     */
+    @Override
+    public boolean usesExplicitNegatives() {
+        return true;
     }
 
     @Override
-    protected NDArray compute(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups, NDArray zero) {
-        if (pairs.getShape().get(0) == 0) {
-            return zero;
+    protected LossTerms compute(PairInputs batch) {
+        PairInputs in = batch;
+        if (batch.hasNegatives()) {
+            NDArray owners = batch.negativeOwners();
+            NDArray extra = batch.pairs().get(":, 0").get(owners).stack(batch.negativeRows(), 1);
+            in = batch.withPairs(batch.pairs().concat(extra, 0), batch.scores().concat(batch.scores().zerosLike()
+                    .get(owners), 0));
         }
+        if (in.size() == 0) {
+            return LossTerms.none();
+        }
+        NDArray labels = in.scores();
+        NDArray pairs = in.pairs();
+        NDArray subgroups = in.subgroups();
+        NDArray embeddings = in.embeddings();
         if (!labels.gte(0).logicalAnd(labels.lte(1)).all().getBoolean()) { // NaN fails both comparisons
             throw new IllegalArgumentException("PairContrastiveLoss takes pair scores in [0, 1] (1 = similar, 0 = "
                     + "dissimilar), got values in [" + labels.min().toType(DataType.FLOAT64, false).getDouble() + ", "
                     + labels.max().toType(DataType.FLOAT64, false).getDouble()
                     + "]; rescale the scores or use CoSENTLoss for graded similarity");
         }
-        NDArray d = distance().rowwise(left(embeddings, pairs), right(embeddings, pairs));
+        NDArray d = distance().rowwise(in.left(), in.right());
         NDArray losses = Scalars.mul(labels.mul(d.square()).add(labels.neg().add(1).mul(Activation.relu(d.neg()
                 .add(margin)).square())), 0.5);
         if (subgroups != null && subgroups.max().getLong() != subgroups.min().getLong()) {
@@ -71,19 +108,7 @@ public final class PairContrastiveLoss extends PairwiseLoss {
             NDArray rowTerm = Activation.relu(safe.neg().add(margin)).square();
             losses = losses.add(rowTerm.get(pairs.get(":, 0"))).add(rowTerm.get(pairs.get(":, 1")));
         }
-        return sizeAverage ? losses.mean() : losses.sum();
-    }
-
-    /**
-     * Explicit negatives are dissimilar pairs (score 0) of their pair's first member: the loss runs over the n
-     * pairs and the k (first member, negative) pairs, averaged (or summed) over all n + k.
-     */
-    @Override
-    protected NDArray computeWithNegatives(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups,
-            NDArray owners, NDArray negatives, NDArray zero) {
-        NDArray extra = pairs.get(":, 0").get(owners).stack(negatives, 1);
-        NDArray all = pairs.concat(extra, 0);
-        return compute(embeddings, all, labels.concat(labels.zerosLike().get(owners), 0), subgroups, zero);
+        return LossTerms.of(losses);
     }
 
     @Override
@@ -134,7 +159,7 @@ public final class PairContrastiveLoss extends PairwiseLoss {
 
         @Override
         protected PairContrastiveLoss create() {
-            return new PairContrastiveLoss(distance(), margin, sizeAverage);
+            return new PairContrastiveLoss(distance(), margin, sizeAverage, reducer());
         }
     }
 }
