@@ -2,6 +2,7 @@ package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -32,6 +33,8 @@ final class XbmBuffer implements AutoCloseable {
         this.manager = parent.newSubManager();
         this.embeddings = manager.zeros(new Shape(size, dim), dataType);
         this.groups = manager.zeros(new Shape(size), DataType.INT64);
+        // the buffer is created during a training step: it outlives that step's scope
+        NDScope.unregister(embeddings, groups);
         this.size = size;
     }
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.quaterion.cache.CacheConfig;
 import org.quaterion.eval.AttachedMetric;
 import org.quaterion.loss.ClassWeightLoss;
+import org.quaterion.loss.CrossBatchMemory;
 import org.quaterion.loss.GroupLoss;
 import org.quaterion.loss.SimilarityLoss;
 import org.quaterion.miner.Miner;
@@ -127,7 +128,8 @@ public abstract class TrainableModel<T> implements AutoCloseable {
     }
 
     /**
-     * Cross-batch memory, or null for none (the default).
+     * Cross-batch memory, or null for none (the default): the configured loss is wrapped in a {@link CrossBatchMemory}
+     * with these settings (or return the wrapper from {@code configureLoss} directly).
      *
      * @return the config or null
      */
@@ -186,6 +188,10 @@ public abstract class TrainableModel<T> implements AutoCloseable {
         if (x != null && (!(l instanceof GroupLoss) || l instanceof ClassWeightLoss)) {
             throw new IllegalArgumentException("cross-batch memory needs a group loss that compares embeddings with "
                     + "each other; " + l.getClass().getSimpleName() + " cannot use a memory");
+        }
+        if (x != null) { // the memory wraps the loss, so its buffer is the loss's checkpointed state
+            l = CrossBatchMemory.builder((GroupLoss) l).optWeight(x.weight()).optBufferSize(x.bufferSize())
+                    .optStartIteration(x.startIteration()).build();
         }
         Miner mi = configureMiner();
         if (mi != null && !(l instanceof GroupLoss g && g.usesMinedTuples())) {
