@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -49,6 +50,12 @@ public final class TrainerConfig {
     public static TrainerConfig defaults() {
         return new TrainerConfig().withEarlyStopping(EarlyStopping.defaults()).withRestoreBest(true)
                 .withProgressBar(true);
+    }
+
+    private TrainerConfig with(Consumer<TrainerConfig> change) {
+        TrainerConfig c = copy();
+        change.accept(c);
+        return c;
     }
 
     private TrainerConfig copy() {
@@ -179,9 +186,7 @@ public final class TrainerConfig {
             throw new IllegalArgumentException("maxEpochs must be >= 1, got " + epochs + "; to train until early "
                     + "stopping, call untilStopped()");
         }
-        TrainerConfig c = copy();
-        c.maxEpochs = OptionalInt.of(epochs);
-        return c;
+        return with(c -> c.maxEpochs = OptionalInt.of(epochs));
     }
 
     /**
@@ -190,9 +195,7 @@ public final class TrainerConfig {
      * @return a new config
      */
     public TrainerConfig untilStopped() {
-        TrainerConfig c = copy();
-        c.maxEpochs = OptionalInt.empty();
-        return c;
+        return with(c -> c.maxEpochs = OptionalInt.empty());
     }
 
     /**
@@ -202,9 +205,7 @@ public final class TrainerConfig {
      * @return a new config
      */
     public TrainerConfig withSeed(long newSeed) {
-        TrainerConfig c = copy();
-        c.seed = newSeed;
-        return c;
+        return with(c -> c.seed = newSeed);
     }
 
     /**
@@ -214,9 +215,7 @@ public final class TrainerConfig {
      * @return a new config
      */
     public TrainerConfig withDevice(Device newDevice) {
-        TrainerConfig c = copy();
-        c.device = newDevice;
-        return c;
+        return with(c -> c.device = newDevice);
     }
 
     /**
@@ -230,9 +229,7 @@ public final class TrainerConfig {
             throw new IllegalArgumentException("gradientClipNorm must be finite and > 0, got " + maxNorm
                     + "; call withoutGradientClipping() for none");
         }
-        TrainerConfig c = copy();
-        c.gradientClipNorm = OptionalDouble.of(maxNorm);
-        return c;
+        return with(c -> c.gradientClipNorm = OptionalDouble.of(maxNorm));
     }
 
     /**
@@ -241,9 +238,7 @@ public final class TrainerConfig {
      * @return a new config
      */
     public TrainerConfig withoutGradientClipping() {
-        TrainerConfig c = copy();
-        c.gradientClipNorm = OptionalDouble.empty();
-        return c;
+        return with(c -> c.gradientClipNorm = OptionalDouble.empty());
     }
 
     /**
@@ -256,9 +251,7 @@ public final class TrainerConfig {
         if (newSchedule == null) {
             throw new IllegalArgumentException("the schedule must not be null; use LearningRateSchedule.constant()");
         }
-        TrainerConfig c = copy();
-        c.schedule = newSchedule;
-        return c;
+        return with(c -> c.schedule = newSchedule);
     }
 
     /**
@@ -408,9 +401,7 @@ public final class TrainerConfig {
             throw new IllegalArgumentException("the GradCache mini-batch must be >= 1, got " + miniBatch
                     + "; call withoutGradCache() for plain steps");
         }
-        TrainerConfig c = copy();
-        c.gradCacheBatch = OptionalInt.of(miniBatch);
-        return c;
+        return with(c -> c.gradCacheBatch = OptionalInt.of(miniBatch));
     }
 
     /**
@@ -419,9 +410,7 @@ public final class TrainerConfig {
      * @return a new config
      */
     public TrainerConfig withoutGradCache() {
-        TrainerConfig c = copy();
-        c.gradCacheBatch = OptionalInt.empty();
-        return c;
+        return with(c -> c.gradCacheBatch = OptionalInt.empty());
     }
 
     /**
@@ -431,9 +420,7 @@ public final class TrainerConfig {
      * @return a new config
      */
     public TrainerConfig withResumeMismatchAllowed(boolean allow) {
-        TrainerConfig c = copy();
-        c.allowResumeMismatch = allow;
-        return c;
+        return with(c -> c.allowResumeMismatch = allow);
     }
 
     /**
@@ -454,9 +441,7 @@ public final class TrainerConfig {
         }
         List<Callback> list = new ArrayList<>(callbacks);
         list.add(callback);
-        TrainerConfig c = copy();
-        c.callbacks = List.copyOf(list);
-        return c;
+        return with(c -> c.callbacks = List.copyOf(list));
     }
 
     /**
@@ -480,9 +465,7 @@ public final class TrainerConfig {
      * @return a new config
      */
     public TrainerConfig withoutCallback(Class<? extends Callback> type) {
-        TrainerConfig c = copy();
-        c.callbacks = without(callbacks, type::isInstance);
-        return c;
+        return with(c -> c.callbacks = without(callbacks, type::isInstance));
     }
 
     private TrainerConfig replacing(Class<?> type, Callback replacement) {
