@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.quaterion.eval.AttachedMetric;
 import org.quaterion.eval.AttachedMetric.Stage;
 import org.quaterion.loss.SimilarityLoss;
 import org.quaterion.models.SimilarityModel;
@@ -30,6 +31,8 @@ abstract class LoopState implements TrainingContext {
     private static final Logger LOG = LoggerFactory.getLogger(LoopState.class);
     /** The key of a stateful loss's state in checkpoints. */
     private static final String LOSS_STATE = "loss";
+    /** How values that are not attached metrics are logged. */
+    private static final AttachedMetric.LogOptions EVERYWHERE = new AttachedMetric.LogOptions(true, true, true, true);
 
     final TrainableModel<?> trainable;
     final TrainerConfig config;
@@ -137,6 +140,17 @@ abstract class LoopState implements TrainingContext {
 
     @Override public boolean stopRequested() {
         return stopReason != null;
+    }
+
+    @Override public AttachedMetric.LogOptions logOptions(String key) {
+        for (AttachedMetric m : trainable.metrics()) {
+            for (Stage stage : Stage.values()) {
+                if (m.key(stage).equals(key)) {
+                    return m.options();
+                }
+            }
+        }
+        return EVERYWHERE;
     }
 
     @Override public JsonObject trainingRecord() {

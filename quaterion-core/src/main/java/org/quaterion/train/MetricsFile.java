@@ -42,8 +42,8 @@ public final class MetricsFile implements Callback {
         log = null;
         List<Map<String, Double>> history = context.history();
         if (!history.isEmpty()) {
-            log = new MetricsLog(context.outputDir().get().resolve(fileName()), format,
-                    List.copyOf(history.get(0).keySet()));
+            log = new MetricsLog(context.outputDir().get().resolve(fileName()), format, columns(context,
+                    history.get(0)));
             log.rewrite(history);
         }
     }
@@ -51,10 +51,15 @@ public final class MetricsFile implements Callback {
     @Override
     public void onEpochEnd(TrainingContext context, Map<String, Double> row) {
         if (log == null) {
-            log = new MetricsLog(context.outputDir().orElseThrow().resolve(fileName()), format,
-                    List.copyOf(row.keySet()));
+            log = new MetricsLog(context.outputDir().orElseThrow().resolve(fileName()), format, columns(context,
+                    row));
         }
         log.append(row);
+    }
+
+    /** The row's keys, less the attached metrics whose log options keep them out of files. */
+    private static List<String> columns(TrainingContext context, Map<String, Double> row) {
+        return row.keySet().stream().filter(k -> context.logOptions(k).logger()).toList();
     }
 
     @Override

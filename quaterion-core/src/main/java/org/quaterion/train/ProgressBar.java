@@ -25,6 +25,8 @@ public final class ProgressBar implements Callback {
     /** When the running stage (an epoch's training or its validation) started: its steps' ETA. */
     private long stageStart;
     private long lastLog;
+    /** Running means of the metrics shown on the bar ({@code LogOptions.progressBar}) in the current stage. */
+    private final Map<String, double[]> running = new java.util.LinkedHashMap<>();
 
     /** A progress display on the console, or in the log without one. */
     public ProgressBar() {
@@ -48,6 +50,7 @@ public final class ProgressBar implements Callback {
 
     /** A stage (training or validation) of an epoch starts. */
     void startStage() {
+        running.clear();
         stageStart = System.nanoTime();
         lastLog = stageStart;
     }
@@ -58,8 +61,10 @@ public final class ProgressBar implements Callback {
         }
         long now = System.nanoTime();
         double perStep = (now - stageStart) / 1e9 / step;
-        String text = String.format(Locale.ROOT, "%s epoch %d %s %d/%d loss %.4f eta %s", stage, epoch,
-                bar(step, total), step, total, loss, duration(perStep * (total - step)));
+        StringBuilder metrics = new StringBuilder();
+        running.forEach((k, v) -> metrics.append(String.format(Locale.ROOT, " %s %.4f", k, v[0] / v[1])));
+        String text = String.format(Locale.ROOT, "%s epoch %d %s %d/%d loss %.4f%s eta %s", stage, epoch,
+                bar(step, total), step, total, loss, metrics, duration(perStep * (total - step)));
         if (terminal) {
             err.print("\r" + text + "   ");
             err.flush();
@@ -107,6 +112,7 @@ public final class ProgressBar implements Callback {
 
     @Override
     public void onTrainBatchEnd(TrainingContext context, BatchEnd batch) {
+        accumulate(context, batch);
         step("train", context.epoch(), batch.index() + 1, batch.batches(), batch.meanLoss());
     }
 
@@ -117,7 +123,18 @@ public final class ProgressBar implements Callback {
 
     @Override
     public void onValidationBatchEnd(TrainingContext context, BatchEnd batch) {
+        accumulate(context, batch);
         step("validation", context.epoch(), batch.index() + 1, batch.batches(), batch.meanLoss());
+    }
+
+    private void accumulate(TrainingContext context, BatchEnd batch) {
+        batch.metrics().forEach((k, v) -> {
+            if (context.logOptions(k).progressBar()) {
+                double[] sum = running.computeIfAbsent(k, x -> new double[2]);
+                sum[0] += v * batch.size();
+                sum[1] += batch.size();
+            }
+        });
     }
 
     @Override

@@ -44,12 +44,17 @@ public final class TensorBoardLogger implements Callback {
     @Override
     public void onTrainBatchEnd(TrainingContext context, BatchEnd batch) {
         scalar("train_loss_step", batch.loss(), context.globalStep() - 1);
+        batch.metrics().forEach((k, v) -> {
+            if (context.logOptions(k).onStep() && context.logOptions(k).logger()) {
+                scalar(k + "_step", v, context.globalStep() - 1);
+            }
+        });
     }
 
     @Override
     public void onEpochEnd(TrainingContext context, Map<String, Double> row) {
         row.forEach((k, v) -> {
-            if (!k.equals("epoch") && !k.equals("global_step")) {
+            if (!k.equals("epoch") && !k.equals("global_step") && context.logOptions(k).logger()) {
                 scalar(k, v, context.globalStep());
             }
         });

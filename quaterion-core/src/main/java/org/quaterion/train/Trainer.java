@@ -107,12 +107,20 @@ final class Trainer<T> extends LoopState {
             double loss = runStage(validation, Stage.VALIDATION, validationSums);
             Map<String, Double> metrics = new LinkedHashMap<>();
             metrics.put("validation_loss", loss);
-            validationSums.forEach((k, v) -> metrics.put(k, v[0] / v[1]));
+            validationSums.forEach((k, v) -> {
+                if (logOptions(k).onEpoch()) {
+                    metrics.put(k, v[0] / v[1]);
+                }
+            });
             fire(c -> c.onValidationEnd(this, Map.copyOf(metrics)));
             row.put("validation_loss", loss);
             sums.putAll(validationSums);
         }
-        sums.forEach((k, v) -> row.put(k, v[0] / v[1]));
+        sums.forEach((k, v) -> {
+            if (logOptions(k).onEpoch()) {
+                row.put(k, v[0] / v[1]);
+            }
+        });
         row.put("epoch_seconds", (System.nanoTime() - start) / 1e9);
         endEpoch(row);
         fire(c -> c.onEpochEnd(this, java.util.Collections.unmodifiableMap(row)));

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.BiPredicate;
 import org.quaterion.dataset.Batch;
+import org.quaterion.eval.AttachedMetric;
 import org.quaterion.models.SimilarityModel;
 
 /** What a {@link Callback} sees of a running fit, and the few things it may change. */
@@ -138,6 +139,16 @@ public interface TrainingContext {
      * @return the count
      */
     int epochsWithoutImprovement();
+
+    /**
+     * How an attached metric's value is to be logged (Quaterion's {@code log} options): whether files get it
+     * ({@code logger}), the progress bar shows it, TensorBoard records each step's value ({@code onStep}); values
+     * that are not attached metrics (losses, {@code lr}) are logged everywhere.
+     *
+     * @param key an epoch or batch value's key, such as {@code rrp_validation}
+     * @return the metric's options; for other keys, options that log everywhere
+     */
+    AttachedMetric.LogOptions logOptions(String key);
 
     /**
      * Asks the fit to stop: after the current step when asked during an epoch (the epoch is not recorded), after

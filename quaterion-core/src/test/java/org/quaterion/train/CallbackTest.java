@@ -173,4 +173,27 @@ class CallbackTest {
         e = assertThrows(IllegalArgumentException.class, () -> TrainerConfig.defaults().withCheckpoints(1, 1));
         assertTrue(e.getMessage().contains("need an output directory"), e.getMessage());
     }
+
+    @Test
+    void attachedMetricsAreLoggedAsTheirLogOptionsSay() throws Exception {
+        var rrp = org.quaterion.eval.SampleMetric.retrievalRPrecision(org.quaterion.distance.Distance.cosine());
+        var all = java.util.EnumSet.allOf(org.quaterion.eval.AttachedMetric.Stage.class);
+        List<org.quaterion.eval.AttachedMetric> metrics = List.of(
+                new org.quaterion.eval.AttachedMetric("filed", rrp, all, org.quaterion.eval.AttachedMetric.LogOptions
+                        .defaults()),
+                new org.quaterion.eval.AttachedMetric("unfiled", rrp, all,
+                        new org.quaterion.eval.AttachedMetric.LogOptions(false, true, false, true)),
+                new org.quaterion.eval.AttachedMetric("stepOnly", rrp, all,
+                        new org.quaterion.eval.AttachedMetric.LogOptions(true, false, true, false)));
+        Path out = tmp.resolve("logged");
+        try (TrainingTest.Model model = new TrainingTest.Model(new TripletLoss(), null, 16, 0.1, metrics)) {
+            FitResult r = Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(1).withProgressBar(false)
+                    .withOutputDir(out), loader(), validation());
+            var row = r.epochs().get(0).values().keySet();
+            assertTrue(row.contains("filed_validation") && row.contains("unfiled_validation"), row.toString());
+            assertTrue(!row.contains("stepOnly_train"), "onEpoch=false keeps it out of the epoch row: " + row);
+        }
+        String header = java.nio.file.Files.readAllLines(out.resolve("metrics.csv")).get(0);
+        assertTrue(header.contains("filed_train") && !header.contains("unfiled"), header);
+    }
 }
