@@ -1,6 +1,5 @@
 package org.quaterion.train;
 
-import org.quaterion.train.report.ReportCharts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,6 +20,7 @@ import org.quaterion.dataset.LoaderOptions;
 import org.quaterion.dataset.SimilarityGroupSample;
 import org.quaterion.loss.LossInputs;
 import org.quaterion.loss.TripletLoss;
+import org.quaterion.train.report.ReportCharts;
 
 /** Checkpoints keep the best, sort by number, reject unverifiable state, and resume without duplicate rows. */
 class CheckpointTrustTest {
