@@ -80,7 +80,7 @@ final class CacheCommand implements Callable<Integer> {
         if (partitions < 0) {
             throw new IllegalArgumentException("--partitions must be >= 0, got " + partitions);
         }
-        org.quaterion.models.internal.AtomicDirectory.checkReplaceable(output, org.quaterion.cache.EmbeddingStore.KIND);
+        org.quaterion.models.io.AtomicDirectory.checkReplaceable(output, org.quaterion.cache.EmbeddingStore.KIND);
         QuaterionCli.requireWritableDirectory(QuaterionCli.parentOf(output), "output parent");
         if (spark) {
             return runSpark();

@@ -254,7 +254,7 @@ public final class QuaterionCli implements Callable<Integer> {
             TrainConfig c = TrainConfig.read(config);
             // every output is checked before the cache fill and the first epoch
             requireWritableDirectory(c.output(), "output");
-            org.quaterion.models.internal.AtomicDirectory.checkReplaceable(c.output().resolve("servable"),
+            org.quaterion.models.io.AtomicDirectory.checkReplaceable(c.output().resolve("servable"),
                     SimilarityModel.KIND);
             requireFile(c.train(), "training data");
             if (c.validation() != null) {
@@ -367,7 +367,7 @@ public final class QuaterionCli implements Callable<Integer> {
                     .disableHtmlEscaping().create();
             com.google.gson.JsonObject training;
             if (Files.isRegularFile(dir.resolve("config.json"))) {
-                com.google.gson.JsonObject config = org.quaterion.models.internal.JsonFiles.read(dir.resolve("config.json"));
+                com.google.gson.JsonObject config = org.quaterion.models.io.JsonFiles.read(dir.resolve("config.json"));
                 if (!config.has("format") || !SimilarityModel.FORMAT.equals(config.get("format").getAsString())) {
                     throw new IllegalArgumentException(dir + " is not a saved similarity model");
                 }
@@ -376,7 +376,7 @@ public final class QuaterionCli implements Callable<Integer> {
                         + ", embedding size " + config.get("embedding_size"));
                 training = config.has("training") ? config.getAsJsonObject("training") : null;
             } else if (Files.isRegularFile(dir.resolve("state.json"))) {
-                com.google.gson.JsonObject state = org.quaterion.models.internal.JsonFiles.read(dir.resolve("state.json"));
+                com.google.gson.JsonObject state = org.quaterion.models.io.JsonFiles.read(dir.resolve("state.json"));
                 System.out.println("checkpoint " + dir + ": " + state.get("completed_epochs") + " epochs, "
                         + state.get("global_step") + " steps, best monitored value " + state.get("best")
                         + " (epoch " + state.get("best_epoch") + ")");
@@ -530,12 +530,12 @@ public final class QuaterionCli implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            org.quaterion.models.internal.AtomicDirectory.checkReplaceable(index, TEXT_INDEX_KIND);
+            org.quaterion.models.io.AtomicDirectory.checkReplaceable(index, TEXT_INDEX_KIND);
             requireWritableDirectory(parentOf(index), "index parent");
             List<String> texts = texts(input);
             try (SimilarityModel<String> m = load(model)) {
                 float[][] vectors = m.encode(texts, 64);
-                org.quaterion.models.internal.AtomicDirectory.write(index, TEXT_INDEX_KIND, dir -> {
+                org.quaterion.models.io.AtomicDirectory.write(index, TEXT_INDEX_KIND, dir -> {
                     Files.write(dir.resolve("texts.txt"), texts, StandardCharsets.UTF_8);
                     HnswIndex.build(dir.resolve("hnsw"), vectors, Distance.cosine(), HnswIndex.Config.defaults())
                             .close();

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Set;
 import org.quaterion.models.CorruptArtifactException;
 import org.quaterion.models.ModelFormatException;
-import org.quaterion.models.internal.JsonFields;
-import org.quaterion.models.internal.JsonFiles;
+import org.quaterion.models.io.JsonFields;
+import org.quaterion.models.io.JsonFiles;
 
 /**
  * A cache's {@code cache.json}: what the rows were computed from and which shards hold them. Written last, so a

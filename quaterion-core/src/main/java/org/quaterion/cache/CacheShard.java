@@ -18,7 +18,7 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.quaterion.models.CorruptArtifactException;
-import org.quaterion.models.internal.JsonFields;
+import org.quaterion.models.io.JsonFields;
 
 /**
  * One shard of a cache: {@code <name>.bin} (a 32-byte header: magic {@code QCACHE02}, format version, dtype

@@ -22,8 +22,8 @@ import java.util.Map;
 import org.quaterion.models.CorruptArtifactException;
 import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.concurrent.CloseGate;
-import org.quaterion.models.internal.ArtifactFiles;
-import org.quaterion.models.internal.AtomicDirectory;
+import org.quaterion.models.io.ArtifactFiles;
+import org.quaterion.models.io.AtomicDirectory;
 
 /**
  * One encoder's cached embeddings on disk: a {@link CacheManifest} ({@code cache.json}) and one or more

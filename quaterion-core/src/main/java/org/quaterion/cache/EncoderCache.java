@@ -17,8 +17,8 @@ import java.util.Map.Entry;
 import java.util.TreeMap;
 import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.encoders.Encoder;
-import org.quaterion.models.internal.AtomicDirectory;
-import org.quaterion.models.internal.Checksums;
+import org.quaterion.models.io.AtomicDirectory;
+import org.quaterion.models.io.Checksums;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

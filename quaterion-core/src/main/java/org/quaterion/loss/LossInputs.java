@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.Inputs;
 import org.quaterion.miner.IndexTuples;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 
 /**
  * The validated inputs of one group-loss call.

@@ -16,9 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.quaterion.models.internal.AtomicDirectory;
-import org.quaterion.models.internal.Checksums;
-import org.quaterion.models.internal.JsonFiles;
+import org.quaterion.models.io.AtomicDirectory;
+import org.quaterion.models.io.Checksums;
+import org.quaterion.models.io.JsonFiles;
 
 /**
  * A training checkpoint directory, written atomically (temporary sibling, then rename):

@@ -25,7 +25,7 @@ import org.quaterion.loss.GroupLoss;
 import org.quaterion.loss.PairwiseLoss;
 import org.quaterion.miner.IndexTuples;
 import org.quaterion.models.SimilarityModel;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -624,7 +624,7 @@ final class Trainer<T> {
         List<Path> all = Checkpoint.list(config.outputDir());
         for (int i = 0; i < all.size() - config.keepCheckpoints(); i++) {
             if (Checkpoint.epochOf(all.get(i)) != bestEpoch) { // the best is never pruned
-                org.quaterion.models.internal.AtomicDirectory.deleteRecursively(all.get(i));
+                org.quaterion.models.io.AtomicDirectory.deleteRecursively(all.get(i));
             }
         }
         LOG.info("checkpoint written: {}", dir);

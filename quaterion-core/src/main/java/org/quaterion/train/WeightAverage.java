@@ -6,7 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 
 /**
  * The exponential moving average of the trainable weights ({@link TrainerConfig#withEma}): a copy per parameter,

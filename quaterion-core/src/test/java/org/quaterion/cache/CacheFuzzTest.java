@@ -31,7 +31,7 @@ import org.quaterion.models.ArtifactDamage;
 import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.TestModels;
 import org.quaterion.models.encoders.Encoder;
-import org.quaterion.models.internal.AtomicDirectory;
+import org.quaterion.models.io.AtomicDirectory;
 
 /**
  * Damaged cache stores: random truncations and bit flips of every file of a store, manifests with members missing or

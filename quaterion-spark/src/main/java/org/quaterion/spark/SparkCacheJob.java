@@ -28,7 +28,7 @@ import org.quaterion.cache.EmbeddingStore;
 import org.quaterion.cache.EncoderCache;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.encoders.Encoder;
-import org.quaterion.models.internal.AtomicDirectory;
+import org.quaterion.models.io.AtomicDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -230,7 +230,7 @@ class SparkCacheJobTest {
 
     @Test
     void aRetriedTaskLeavesNoDuplicateOrPartialShard() throws Exception {
-        List<String> expected = new ArrayList<>(List.of(org.quaterion.models.internal.AtomicDirectory.MARKER,
+        List<String> expected = new ArrayList<>(List.of(org.quaterion.models.io.AtomicDirectory.MARKER,
                 "cache.json", "failures.jsonl"));
         for (int p = 0; p < FILES; p++) {
             expected.add(String.format("part-%05d.bin", p));

@@ -5,7 +5,7 @@ import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
 import org.quaterion.loss.PairwiseLoss;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 
 /**
  * CoSENT, a ranking loss for graded pair scores (Su 2022; sentence-transformers' {@code CoSENTLoss}):

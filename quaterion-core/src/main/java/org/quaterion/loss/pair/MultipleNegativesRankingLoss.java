@@ -6,7 +6,7 @@ import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
 import org.quaterion.loss.LossBuilder;
 import org.quaterion.loss.PairwiseLoss;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 
 /**
  * Multiple negatives ranking loss (Henderson et al., arXiv 1705.00652): for positive pairs (a_k, b_k), logits

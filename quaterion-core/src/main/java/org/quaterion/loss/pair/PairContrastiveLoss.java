@@ -8,7 +8,7 @@ import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.loss.LossBuilder;
 import org.quaterion.loss.PairwiseLoss;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 
 /**
  * Quaterion's pair {@code ContrastiveLoss}, named {@code PairContrastiveLoss} here so that it cannot be confused with

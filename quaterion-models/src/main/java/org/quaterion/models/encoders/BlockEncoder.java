@@ -25,7 +25,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.concurrent.CloseGate;
-import org.quaterion.models.internal.JsonFiles;
+import org.quaterion.models.io.JsonFiles;
 import org.quaterion.models.internal.ParameterFiles;
 import org.quaterion.models.internal.ParameterShapes;
 
