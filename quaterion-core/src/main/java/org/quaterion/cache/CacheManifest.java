@@ -1,5 +1,7 @@
 package org.quaterion.cache;
 
+import org.quaterion.cache.spi.DataFingerprint;
+import org.quaterion.cache.spi.CacheShard;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

@@ -1,5 +1,7 @@
 package org.quaterion.cache;
 
+import org.quaterion.cache.spi.DataFingerprint;
+import org.quaterion.cache.spi.CacheShard;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;

@@ -1,5 +1,6 @@
 package org.quaterion.cache;
 
+import org.quaterion.cache.spi.CacheShard;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

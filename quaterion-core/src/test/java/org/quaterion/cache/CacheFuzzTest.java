@@ -1,5 +1,7 @@
 package org.quaterion.cache;
 
+import org.quaterion.cache.spi.DataFingerprint;
+import org.quaterion.cache.spi.CacheShard;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -89,7 +91,7 @@ class CacheFuzzTest {
             for (int s = 0; s < 3; s++) {
                 String name = String.format("part-%05d", s);
                 try (CacheShard.Writer w = new CacheShard.Writer(dir.resolve(name + CacheShard.DATA),
-                        dir.resolve(name + CacheShard.KEYS), DIM, CacheConfig.Precision.FLOAT16)) {
+                        dir.resolve(name + CacheShard.KEYS), DIM, CacheConfig.Precision.FLOAT16.dataType())) {
                     if (bounds[s + 1] > bounds[s]) {
                         List<String> k = keys(bounds[s], bounds[s + 1]);
                         w.append(k, hashes(k), m.create(values(bounds[s], bounds[s + 1]),

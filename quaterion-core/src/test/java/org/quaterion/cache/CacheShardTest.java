@@ -1,5 +1,7 @@
 package org.quaterion.cache;
 
+import org.quaterion.cache.spi.DataFingerprint;
+import org.quaterion.cache.spi.CacheShard;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -23,7 +25,7 @@ class CacheShardTest {
 
     private static CacheShard.Info shard(Path dir, String name, int first, int rows, NDManager m) throws Exception {
         try (CacheShard.Writer w = new CacheShard.Writer(dir.resolve(name + CacheShard.DATA),
-                dir.resolve(name + CacheShard.KEYS), 3, CacheConfig.Precision.FLOAT32)) {
+                dir.resolve(name + CacheShard.KEYS), 3, CacheConfig.Precision.FLOAT32.dataType())) {
             List<String> keys = new ArrayList<>();
             List<String> hashes = new ArrayList<>();
             float[] values = new float[rows * 3];
