@@ -1,7 +1,5 @@
 package org.quaterion.cache;
 
-import org.quaterion.cache.spi.DataFingerprint;
-import org.quaterion.cache.spi.CacheShard;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -13,6 +11,8 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.quaterion.cache.spi.CacheShard;
+import org.quaterion.cache.spi.DataFingerprint;
 import org.quaterion.models.CorruptArtifactException;
 import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.io.JsonFields;

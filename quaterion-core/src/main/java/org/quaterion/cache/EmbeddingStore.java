@@ -1,7 +1,5 @@
 package org.quaterion.cache;
 
-import org.quaterion.cache.spi.DataFingerprint;
-import org.quaterion.cache.spi.CacheShard;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -21,6 +19,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.quaterion.cache.spi.CacheShard;
+import org.quaterion.cache.spi.DataFingerprint;
 import org.quaterion.models.CorruptArtifactException;
 import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.concurrent.CloseGate;

@@ -1,7 +1,5 @@
 package org.quaterion.cache;
 
-import org.quaterion.cache.spi.DataFingerprint;
-import org.quaterion.cache.spi.CacheShard;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -17,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Map.Entry;
 import java.util.TreeMap;
+import org.quaterion.cache.spi.CacheShard;
+import org.quaterion.cache.spi.DataFingerprint;
 import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.io.AtomicDirectory;

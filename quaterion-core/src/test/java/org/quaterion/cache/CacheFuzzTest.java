@@ -1,7 +1,5 @@
 package org.quaterion.cache;
 
-import org.quaterion.cache.spi.DataFingerprint;
-import org.quaterion.cache.spi.CacheShard;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -29,6 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quaterion.cache.spi.CacheShard;
+import org.quaterion.cache.spi.DataFingerprint;
 import org.quaterion.models.ArtifactDamage;
 import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.TestModels;

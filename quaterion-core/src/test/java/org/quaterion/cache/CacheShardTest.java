@@ -1,7 +1,5 @@
 package org.quaterion.cache;
 
-import org.quaterion.cache.spi.DataFingerprint;
-import org.quaterion.cache.spi.CacheShard;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quaterion.cache.spi.CacheShard;
+import org.quaterion.cache.spi.DataFingerprint;
 
 /** Stores of several shards (as a Spark job writes them), record hashes and the order-free data fingerprint. */
 class CacheShardTest {

@@ -17,9 +17,9 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.quaterion.cache.CacheConfig;
+import org.quaterion.cache.RecordHash;
 import org.quaterion.cache.spi.CacheShard;
 import org.quaterion.cache.spi.DataFingerprint;
-import org.quaterion.cache.RecordHash;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.encoders.Encoder;
 
