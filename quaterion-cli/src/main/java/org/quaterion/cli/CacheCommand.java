@@ -80,8 +80,8 @@ final class CacheCommand implements Callable<Integer> {
         if (partitions < 0) {
             throw new IllegalArgumentException("--partitions must be >= 0, got " + partitions);
         }
-        org.quaterion.models.internal.AtomicDirectory.checkReplaceable(output, org.quaterion.cache.EmbeddingStore.KIND);
-        QuaterionCli.requireWritableDirectory(QuaterionCli.parentOf(output), "output parent");
+        org.quaterion.models.io.AtomicDirectory.checkReplaceable(output, org.quaterion.cache.EmbeddingStore.KIND);
+        CliInputs.requireWritableDirectory(CliInputs.parentOf(output), "output parent");
         if (spark) {
             return runSpark();
         }
@@ -143,7 +143,7 @@ final class CacheCommand implements Callable<Integer> {
                     + "CSV or Parquet");
         }
         Path file = Path.of(input);
-        QuaterionCli.requireFile(file, "input");
+        CliInputs.requireFile(file, "input");
         List<String> keys = new ArrayList<>();
         List<Object> records = new ArrayList<>();
         Datasets.readJsonl(file, o -> {

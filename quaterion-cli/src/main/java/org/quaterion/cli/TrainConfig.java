@@ -63,7 +63,7 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
      * @throws IOException when reading fails
      */
     static TrainConfig read(Path file) throws IOException {
-        QuaterionCli.requireFile(file, "config");
+        CliInputs.requireFile(file, "config");
         Object yaml;
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             yaml = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);

@@ -1,5 +1,6 @@
 package org.quaterion.cache;
 
+import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -26,9 +27,24 @@ public record CacheConfig<T>(CacheType cacheType, Map<String, CacheType> mapping
     /** Storage precision. */
     public enum Precision {
         /** 4 bytes per value, exact. */
-        FLOAT32,
+        FLOAT32(DataType.FLOAT32),
         /** 2 bytes per value (half the disk and memory; ~3 significant digits). */
-        FLOAT16
+        FLOAT16(DataType.FLOAT16);
+
+        private final DataType dataType;
+
+        Precision(DataType dataType) {
+            this.dataType = dataType;
+        }
+
+        /**
+         * The type the values are stored in.
+         *
+         * @return {@link DataType#FLOAT32} or {@link DataType#FLOAT16}
+         */
+        public DataType dataType() {
+            return dataType;
+        }
     }
 
     /** Validates the config. */

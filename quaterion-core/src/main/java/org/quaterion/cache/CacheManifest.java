@@ -11,10 +11,12 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.quaterion.cache.spi.CacheShard;
+import org.quaterion.cache.spi.DataFingerprint;
 import org.quaterion.models.CorruptArtifactException;
 import org.quaterion.models.ModelFormatException;
-import org.quaterion.models.internal.JsonFields;
-import org.quaterion.models.internal.JsonFiles;
+import org.quaterion.models.io.JsonFields;
+import org.quaterion.models.io.JsonFiles;
 
 /**
  * A cache's {@code cache.json}: what the rows were computed from and which shards hold them. Written last, so a

@@ -19,11 +19,13 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.quaterion.cache.spi.CacheShard;
+import org.quaterion.cache.spi.DataFingerprint;
 import org.quaterion.models.CorruptArtifactException;
 import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.concurrent.CloseGate;
-import org.quaterion.models.internal.ArtifactFiles;
-import org.quaterion.models.internal.AtomicDirectory;
+import org.quaterion.models.io.ArtifactFiles;
+import org.quaterion.models.io.AtomicDirectory;
 
 /**
  * One encoder's cached embeddings on disk: a {@link CacheManifest} ({@code cache.json}) and one or more
@@ -75,7 +77,7 @@ public final class EmbeddingStore implements AutoCloseable {
         this.manifest = manifest;
         this.shards = shards;
         this.firstRow = firstRow;
-        this.rowBytes = CacheShard.rowBytes(manifest.dim(), manifest.precision());
+        this.rowBytes = CacheShard.rowBytes(manifest.dim(), manifest.precision().dataType());
         this.keys = keys;
         this.hashes = hashes;
     }
@@ -113,14 +115,14 @@ public final class EmbeddingStore implements AutoCloseable {
      * @param filler produces the rows
      * @throws IOException when writing fails
      */
-    public static void write(Path dir, List<String> keys, List<String> recordHashes, CacheManifest template,
+    static void write(Path dir, List<String> keys, List<String> recordHashes, CacheManifest template,
             Filler filler) throws IOException {
         keys.forEach(CacheShard::checkKey);
         AtomicDirectory.write(dir, KIND, tmp -> {
             CacheShard.Info info;
             int[] next = {0};
             try (CacheShard.Writer writer = new CacheShard.Writer(tmp.resolve(LOCAL_SHARD + CacheShard.DATA),
-                    tmp.resolve(LOCAL_SHARD + CacheShard.KEYS), template.dim(), template.precision())) {
+                    tmp.resolve(LOCAL_SHARD + CacheShard.KEYS), template.dim(), template.precision().dataType())) {
                 filler.fill(embeddings -> {
                     int b = Math.toIntExact(embeddings.getShape().get(0));
                     if (next[0] + b > keys.size()) {
@@ -196,9 +198,9 @@ public final class EmbeddingStore implements AutoCloseable {
 
     /** How a shard's header disagrees with the manifest, or null. */
     private static String mismatch(CacheShard.Header h, CacheShard.Info shard, CacheManifest m) {
-        if (h.rows() != shard.rows() || h.dim() != m.dim() || h.precision() != m.precision()) {
-            return "holds " + h.rows() + " rows of " + h.dim() + " " + h.precision() + ", " + CacheManifest.FILE
-                    + " says " + shard.rows() + " rows of " + m.dim() + " " + m.precision();
+        if (h.rows() != shard.rows() || h.dim() != m.dim() || h.type() != m.precision().dataType()) {
+            return "holds " + h.rows() + " rows of " + h.dim() + " " + h.type() + ", " + CacheManifest.FILE
+                    + " says " + shard.rows() + " rows of " + m.dim() + " " + m.precision().dataType();
         }
         return null;
     }
@@ -262,7 +264,7 @@ public final class EmbeddingStore implements AutoCloseable {
                     if (mismatch != null) {
                         throw new CorruptArtifactException(data, mismatch + "; " + CacheShard.FIX);
                     }
-                    mapped.add(new Mapped(channel, h.rows(), CacheShard.rowBytes(m.dim(), m.precision())));
+                    mapped.add(new Mapped(channel, h.rows(), CacheShard.rowBytes(m.dim(), m.precision().dataType())));
                 } catch (IOException | RuntimeException e) {
                     channel.close();
                     throw e;
@@ -350,7 +352,7 @@ public final class EmbeddingStore implements AutoCloseable {
      * @param recordHash the expected hash
      * @return true when equal
      */
-    public boolean hashMatches(int row, String recordHash) {
+    boolean hashMatches(int row, String recordHash) {
         return recordHash.length() == 32
                 && hashes[2 * row] == Long.parseUnsignedLong(recordHash, 0, 16, 16)
                 && hashes[2 * row + 1] == Long.parseUnsignedLong(recordHash, 16, 32, 16);
@@ -427,7 +429,7 @@ public final class EmbeddingStore implements AutoCloseable {
                     rowBytes));
         }
         out.flip();
-        DataType type = manifest.precision() == CacheConfig.Precision.FLOAT16 ? DataType.FLOAT16 : DataType.FLOAT32;
+        DataType type = manifest.precision().dataType();
         NDArray a = manager.create(out, new Shape(indices.length, manifest.dim()), type);
         return type == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
     }

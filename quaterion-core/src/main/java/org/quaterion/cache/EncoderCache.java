@@ -15,10 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Map.Entry;
 import java.util.TreeMap;
+import org.quaterion.cache.spi.CacheShard;
+import org.quaterion.cache.spi.DataFingerprint;
 import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.encoders.Encoder;
-import org.quaterion.models.internal.AtomicDirectory;
-import org.quaterion.models.internal.Checksums;
+import org.quaterion.models.io.AtomicDirectory;
+import org.quaterion.models.io.Checksums;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

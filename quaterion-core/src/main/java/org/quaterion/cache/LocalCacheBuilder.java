@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.quaterion.cache.spi.CacheShard;
 import org.quaterion.models.encoders.Encoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

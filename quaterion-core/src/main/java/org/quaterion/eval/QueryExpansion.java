@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import org.quaterion.distance.Distance;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 import org.quaterion.search.ExactKnn;
 import org.quaterion.search.KnnResult;
 

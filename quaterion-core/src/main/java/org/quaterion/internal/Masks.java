@@ -3,7 +3,7 @@ package org.quaterion.internal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 
 /**
  * Label masks shared by losses and miners. All return BOOLEAN {@code (n, m)} arrays for anchor labels {@code (n)}

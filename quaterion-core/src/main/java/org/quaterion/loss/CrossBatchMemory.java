@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 import org.quaterion.state.ComponentState;
 import org.quaterion.state.Stateful;
 

@@ -7,7 +7,7 @@ import ai.djl.nn.Activation;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.Masks;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.Reducer;
 

@@ -6,7 +6,7 @@ import java.util.function.UnaryOperator;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.Inputs;
 import org.quaterion.miner.IndexTuples;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 
 /**
  * The validated inputs of one group-loss call: embeddings with group labels, the references they are compared

@@ -2,7 +2,7 @@ package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
 import com.google.gson.JsonObject;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 
 /**
  * pytorch-metric-learning's {@code LpRegularizer}: the mean over rows of {@code ‖row‖_p^power}, a penalty on the

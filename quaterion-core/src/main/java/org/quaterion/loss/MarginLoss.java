@@ -15,7 +15,7 @@ import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
 import org.quaterion.internal.Masks;
 import org.quaterion.miner.IndexTuples;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.AvgNonZeroReducer;
 
 /**

@@ -5,7 +5,7 @@ import ai.djl.ndarray.index.NDIndex;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.Arrays;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 
 /**
  * Matryoshka representation learning (sentence-transformers' {@code MatryoshkaLoss}): any loss applied to the first

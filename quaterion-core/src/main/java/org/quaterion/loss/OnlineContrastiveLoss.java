@@ -8,7 +8,7 @@ import com.google.gson.JsonObject;
 import java.util.Locale;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.Masks;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 
 /**
  * Quaterion's {@code OnlineContrastiveLoss}, with its self-pair bug fixed: D = {@code distance.matrix}, positives

@@ -6,7 +6,7 @@ import ai.djl.training.initializer.XavierInitializer;
 import com.google.gson.JsonObject;
 import org.quaterion.internal.LossMath;
 import org.quaterion.internal.Masks;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 
 /**
  * Proxy Anchor (Kim et al. 2020, arXiv 2003.13911) as PML's {@code ProxyAnchorLoss}: with cosine s(x, c) to the

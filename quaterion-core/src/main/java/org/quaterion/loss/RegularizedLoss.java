@@ -2,7 +2,7 @@ package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
 import com.google.gson.JsonObject;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 
 /**
  * Regularizers added to any loss, as pytorch-metric-learning's {@code embedding_regularizer} /

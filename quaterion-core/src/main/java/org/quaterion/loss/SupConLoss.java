@@ -3,7 +3,7 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.AvgNonZeroReducer;
 import org.quaterion.reducer.Reducer;
 

@@ -9,7 +9,7 @@ import ai.djl.nn.Activation;
 import java.util.function.BinaryOperator;
 import org.quaterion.internal.LossMath;
 import org.quaterion.internal.PairBlocks;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.Aggregate;
 import org.quaterion.reducer.Reducer;
 

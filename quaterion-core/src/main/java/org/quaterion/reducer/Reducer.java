@@ -2,7 +2,7 @@ package org.quaterion.reducer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 
 /**
  * Turns unreduced losses (per element, pair or triplet) into one scalar, with pytorch-metric-learning's semantics.

@@ -1,7 +1,7 @@
 package org.quaterion.train;
 
 import ai.djl.ndarray.NDArray;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 
 /**
  * An exponential moving average of the weights, updated after every applied step ({@code ema ← decay · ema +

@@ -27,11 +27,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quaterion.cache.spi.CacheShard;
+import org.quaterion.cache.spi.DataFingerprint;
 import org.quaterion.models.ArtifactDamage;
 import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.TestModels;
 import org.quaterion.models.encoders.Encoder;
-import org.quaterion.models.internal.AtomicDirectory;
+import org.quaterion.models.io.AtomicDirectory;
 
 /**
  * Damaged cache stores: random truncations and bit flips of every file of a store, manifests with members missing or
@@ -89,7 +91,7 @@ class CacheFuzzTest {
             for (int s = 0; s < 3; s++) {
                 String name = String.format("part-%05d", s);
                 try (CacheShard.Writer w = new CacheShard.Writer(dir.resolve(name + CacheShard.DATA),
-                        dir.resolve(name + CacheShard.KEYS), DIM, CacheConfig.Precision.FLOAT16)) {
+                        dir.resolve(name + CacheShard.KEYS), DIM, CacheConfig.Precision.FLOAT16.dataType())) {
                     if (bounds[s + 1] > bounds[s]) {
                         List<String> k = keys(bounds[s], bounds[s + 1]);
                         w.append(k, hashes(k), m.create(values(bounds[s], bounds[s + 1]),

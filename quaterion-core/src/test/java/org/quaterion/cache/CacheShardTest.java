@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quaterion.cache.spi.CacheShard;
+import org.quaterion.cache.spi.DataFingerprint;
 
 /** Stores of several shards (as a Spark job writes them), record hashes and the order-free data fingerprint. */
 class CacheShardTest {
@@ -23,7 +25,7 @@ class CacheShardTest {
 
     private static CacheShard.Info shard(Path dir, String name, int first, int rows, NDManager m) throws Exception {
         try (CacheShard.Writer w = new CacheShard.Writer(dir.resolve(name + CacheShard.DATA),
-                dir.resolve(name + CacheShard.KEYS), 3, CacheConfig.Precision.FLOAT32)) {
+                dir.resolve(name + CacheShard.KEYS), 3, CacheConfig.Precision.FLOAT32.dataType())) {
             List<String> keys = new ArrayList<>();
             List<String> hashes = new ArrayList<>();
             float[] values = new float[rows * 3];

@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonObject;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 import org.quaterion.state.ComponentState;
 
 /** The cross-batch memory wrapper: the trainer's XBM formula, evaluation mode, exact state round trips, refusals. */

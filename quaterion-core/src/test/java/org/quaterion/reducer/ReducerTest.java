@@ -1,11 +1,15 @@
 package org.quaterion.reducer;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
+import org.quaterion.models.tensor.Scalars;
 
 class ReducerTest {
 
@@ -40,12 +44,33 @@ class ReducerTest {
 
     @Test
     void nothingToReduceGivesTheConnectedZero() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray zero = m.create(0.0);
-            NDArray allZero = m.create(new double[] {0, 0});
-            assertEquals(0.0, new AvgNonZeroReducer().reduce(allZero, zero).getDouble());
-            assertEquals(0.0, new MeanReducer().reduce(m.create(new double[0]), zero).getDouble());
-            assertThrows(IllegalArgumentException.class, () -> new ThresholdReducer(2.0, 1.0));
+        Reducer[] reducers = {new MeanReducer(), new SumReducer(), new AvgNonZeroReducer(),
+            new ThresholdReducer(0.5, 2.5)};
+        for (Reducer reducer : reducers) {
+            for (boolean empty : new boolean[] {true, false}) {
+                String what = reducer.name() + (empty ? " of no losses" : " of losses none of which counts");
+                try (NDManager m = NDManager.newBaseManager()) {
+                    NDArray embeddings = m.create(new double[][] {{1, -2, 3}, {0.5, 4, -1}});
+                    embeddings.setRequiresGradient(true);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray zero = Scalars.mul(embeddings.sum(), 0); // as a loss builds it
+                        NDArray losses = empty ? m.create(new double[0])
+                                : Scalars.mul(embeddings.sum(new int[] {1}), 0);
+                        NDArray reduced = reducer.reduce(losses, zero);
+                        assertEquals(0.0, reduced.getDouble(), 0.0, what);
+                        // a fresh constant has no graph: backward through it fails
+                        assertDoesNotThrow(() -> gc.backward(reduced), what + " must stay connected to the graph");
+                    }
+                    for (double g : embeddings.getGradient().toDoubleArray()) {
+                        assertEquals(0.0, g, 0.0, what + ": a finite zero gradient on the embeddings");
+                    }
+                }
+            }
         }
+    }
+
+    @Test
+    void thresholdBoundsMustBeOrdered() {
+        assertThrows(IllegalArgumentException.class, () -> new ThresholdReducer(2.0, 1.0));
     }
 }

@@ -12,7 +12,7 @@ import org.quaterion.ClassFiles;
 /**
  * Keeps DJL's number overloads that autograd cannot survive out of the library: {@code NDArray.mul/div/maximum/
  * minimum/pow(Number)} wrap the number in a buffer that a garbage collection frees before the backward pass reads
- * it. Library code uses {@code org.quaterion.models.internal.Scalars} instead. Scans the compiled classes of
+ * it. Library code uses {@code org.quaterion.models.tensor.Scalars} instead. Scans the compiled classes of
  * quaterion-models and quaterion-core.
  */
 class NumberOverloadGuardTest {
@@ -33,7 +33,7 @@ class NumberOverloadGuardTest {
             }
         }
         assertTrue(classes > 100, "scanned " + classes + " classes");
-        assertEquals(List.of(), offenders, "use org.quaterion.models.internal.Scalars for these");
+        assertEquals(List.of(), offenders, "use org.quaterion.models.tensor.Scalars for these");
         System.out.println("NumberOverloadGuardTest: " + classes + " classes scanned");
     }
 }

@@ -110,7 +110,7 @@ class CheckpointTrustTest {
                     && !report.contains("text-anchor=\"middle\">0</text>"), "the epoch axis starts at 1");
             // the servable's training record
             model.saveServable(tmp.resolve("servable"));
-            com.google.gson.JsonObject training = org.quaterion.models.internal.JsonFiles.read(
+            com.google.gson.JsonObject training = org.quaterion.models.io.JsonFiles.read(
                     tmp.resolve("servable/config.json")).getAsJsonObject("training");
             assertEquals(best, training.get("best_epoch").getAsInt());
         }

@@ -20,7 +20,7 @@ import org.quaterion.models.heads.SoftmaxEmbeddingsHead;
 import org.quaterion.models.heads.StackedProjectionHead;
 import org.quaterion.models.heads.SwitchHead;
 import org.quaterion.models.heads.WideningHead;
-import org.quaterion.models.internal.JsonFiles;
+import org.quaterion.models.io.JsonFiles;
 
 /** The factories of the heads this package ships, keyed by their Quaterion config keys. */
 final class BuiltinHeads {

@@ -41,12 +41,12 @@ import org.quaterion.models.encoders.LoadContext;
 import org.quaterion.models.heads.EncoderHead;
 import org.quaterion.models.heads.HeadFactory;
 import org.quaterion.models.internal.ArtifactLimits;
-import org.quaterion.models.internal.AtomicDirectory;
-import org.quaterion.models.internal.Checksums;
-import org.quaterion.models.internal.JsonFiles;
 import org.quaterion.models.internal.ParameterFiles;
 import org.quaterion.models.internal.ParameterShapes;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.io.AtomicDirectory;
+import org.quaterion.models.io.Checksums;
+import org.quaterion.models.io.JsonFiles;
+import org.quaterion.models.tensor.Scalars;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

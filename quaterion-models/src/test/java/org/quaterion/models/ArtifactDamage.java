@@ -9,7 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.quaterion.models.internal.AtomicDirectory;
+import org.quaterion.models.io.AtomicDirectory;
 
 /** Test helpers that copy an artifact directory and damage its files, for the readers' fuzz tests. */
 public final class ArtifactDamage {

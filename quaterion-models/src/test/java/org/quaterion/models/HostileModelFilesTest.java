@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.quaterion.models.heads.GatedHead;
 import org.quaterion.models.heads.HeadLimits;
 import org.quaterion.models.internal.ArtifactLimits;
-import org.quaterion.models.internal.Checksums;
-import org.quaterion.models.internal.JsonFiles;
+import org.quaterion.models.io.Checksums;
+import org.quaterion.models.io.JsonFiles;
 
 /**
  * Hostile Java servables: a parameter file declaring more than it holds, out-of-bound head settings, a 100 GB

@@ -105,7 +105,7 @@ class SaveLoadTest {
     /** Rewrites config.json's checksum of one file, as someone editing a model by hand could. */
     private static void rewriteChecksum(Path dir, String rel) throws IOException {
         JsonObject config = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
-        config.getAsJsonObject("files").addProperty(rel, org.quaterion.models.internal.Checksums.sha256(dir.resolve(rel)));
+        config.getAsJsonObject("files").addProperty(rel, org.quaterion.models.io.Checksums.sha256(dir.resolve(rel)));
         Files.writeString(dir.resolve("config.json"), config.toString());
     }
 
@@ -175,7 +175,7 @@ class SaveLoadTest {
         Path dir = tmp.resolve("big");
         saveModel(dir);
         try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(dir.resolve("config.json").toFile(), "rw")) {
-            f.setLength(org.quaterion.models.internal.JsonFiles.MAX_BYTES + 1); // sparse: no disk or heap used
+            f.setLength(org.quaterion.models.io.JsonFiles.MAX_BYTES + 1); // sparse: no disk or heap used
         }
         assertLoadFails(dir, "more than the");
     }
@@ -287,7 +287,7 @@ class SaveLoadTest {
         Path dir = tmp.resolve("model");
         saveModel(dir);
         String before = Files.readString(dir.resolve("config.json"), StandardCharsets.UTF_8);
-        assertThrows(IOException.class, () -> org.quaterion.models.internal.AtomicDirectory.write(dir, SimilarityModel.KIND,
+        assertThrows(IOException.class, () -> org.quaterion.models.io.AtomicDirectory.write(dir, SimilarityModel.KIND,
                 d -> {
                     Files.writeString(d.resolve("config.json"), "{");
                     throw new IOException("disk full");

@@ -19,7 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 
 /**
  * A BERT encoder (all-MiniLM-L6-v2's shape by default) written with DJL operations, so that it trains on the PyTorch

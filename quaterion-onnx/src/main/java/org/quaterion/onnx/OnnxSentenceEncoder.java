@@ -23,8 +23,8 @@ import java.util.Objects;
 import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.encoders.EncoderFactory;
-import org.quaterion.models.internal.JsonFiles;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.io.JsonFiles;
+import org.quaterion.models.tensor.Scalars;
 
 /**
  * A frozen pretrained transformer sentence encoder: an ONNX model run by DJL's ONNX Runtime engine, a HuggingFace

@@ -26,7 +26,7 @@ import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.encoders.EncoderFactory;
 import org.quaterion.models.encoders.LoadContext;
-import org.quaterion.models.internal.JsonFiles;
+import org.quaterion.models.io.JsonFiles;
 
 /**
  * all-MiniLM-L6-v2 as a trainable encoder on the PyTorch engine ({@link MiniLmBlock}): the whole transformer is

@@ -23,7 +23,7 @@ import org.quaterion.models.heads.LinearHead;
 import org.quaterion.models.heads.NormalizeHead;
 import org.quaterion.models.heads.SequentialHead;
 import org.quaterion.models.heads.SkipConnectionHead;
-import org.quaterion.models.internal.Checksums;
+import org.quaterion.models.io.Checksums;
 
 /**
  * The built-in text encoders give a text the same vector, bit for bit, alone and in a batch of 64 texts of other

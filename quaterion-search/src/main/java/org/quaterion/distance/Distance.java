@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import com.google.gson.JsonObject;
 import java.util.Locale;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 
 /**
  * A distance between embeddings, in matrix form ({@code (n, m)} for two sets) and row-wise form ({@code (n)} for

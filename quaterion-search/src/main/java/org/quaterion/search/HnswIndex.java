@@ -32,7 +32,7 @@ import org.quaterion.distance.Distance;
 import org.quaterion.models.CorruptArtifactException;
 import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.concurrent.CloseGate;
-import org.quaterion.models.internal.AtomicDirectory;
+import org.quaterion.models.io.AtomicDirectory;
 
 /**
  * An approximate nearest-neighbour index (HNSW graph) on Apache Lucene, persisted to a directory: build it from

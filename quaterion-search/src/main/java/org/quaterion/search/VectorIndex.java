@@ -18,7 +18,7 @@ import org.quaterion.models.CorruptArtifactException;
 import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.concurrent.CloseGate;
-import org.quaterion.models.internal.AtomicDirectory;
+import org.quaterion.models.io.AtomicDirectory;
 
 /**
  * A searchable catalogue of (id, vector): exact top-k ({@link ExactKnn}) up to {@link Config#hnswThreshold()} items,

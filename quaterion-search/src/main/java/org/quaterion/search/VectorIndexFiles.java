@@ -18,9 +18,9 @@ import java.util.List;
 import org.quaterion.distance.Distance;
 import org.quaterion.models.CorruptArtifactException;
 import org.quaterion.models.ModelFormatException;
-import org.quaterion.models.internal.ArtifactFiles;
-import org.quaterion.models.internal.JsonFields;
-import org.quaterion.models.internal.JsonFiles;
+import org.quaterion.models.io.ArtifactFiles;
+import org.quaterion.models.io.JsonFields;
+import org.quaterion.models.io.JsonFiles;
 
 /**
  * The files of a {@link VectorIndex} directory, format 2: {@value #MANIFEST} (engine, size, dimension, candidates,

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.quaterion.models.ArtifactDamage;
 import org.quaterion.models.CorruptArtifactException;
 import org.quaterion.models.ModelFormatException;
-import org.quaterion.models.internal.AtomicDirectory;
+import org.quaterion.models.io.AtomicDirectory;
 
 /**
  * Damaged and rewritten index directories: random truncations and bit flips of every file, manifests with members

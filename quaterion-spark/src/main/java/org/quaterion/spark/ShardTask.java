@@ -17,9 +17,9 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.quaterion.cache.CacheConfig;
-import org.quaterion.cache.CacheShard;
-import org.quaterion.cache.DataFingerprint;
 import org.quaterion.cache.RecordHash;
+import org.quaterion.cache.spi.CacheShard;
+import org.quaterion.cache.spi.DataFingerprint;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.encoders.Encoder;
 
@@ -33,18 +33,32 @@ final class ShardTask implements MapPartitionsFunction<Row, String> {
 
     private static final long serialVersionUID = 1L;
 
-    /** Where a test makes an attempt fail. */
-    enum FaultPoint {
-        /** After writing the temporary files, before moving them. */
+    /** The steps of an attempt after which a failure must still leave exactly one complete shard. */
+    enum Step {
+        /** The temporary files are written, not yet moved. */
         BEFORE_MOVE,
-        /** After moving the shard into place, before reporting it. */
+        /** The shard is moved into place, not yet reported. */
         AFTER_MOVE
     }
 
-    /** A failure to inject into one attempt of one partition (tests only; local mode shares this JVM). */
-    record Fault(int partition, int attempt, FaultPoint point) {}
+    /**
+     * Told when an attempt reaches a {@link Step}; it is serialized with the task, so it runs on the executor. The
+     * job passes {@link #NONE}; a test passes one that throws, to fail an attempt where a retry must repair it.
+     */
+    @FunctionalInterface
+    interface Steps extends java.io.Serializable {
+        /** Does nothing. */
+        Steps NONE = (partition, attempt, step) -> { };
 
-    static volatile Fault fault;
+        /**
+         * An attempt reached a step.
+         *
+         * @param partition the partition
+         * @param attempt the attempt number
+         * @param step the step
+         */
+        void reached(int partition, int attempt, Step step);
+    }
 
     private final String modelDir;
     private final String encoder;
@@ -52,15 +66,17 @@ final class ShardTask implements MapPartitionsFunction<Row, String> {
     private final boolean vectors;
     private final int batchSize;
     private final CacheConfig.Precision precision;
+    private final Steps steps;
 
     ShardTask(String modelDir, String encoder, String staging, boolean vectors, int batchSize,
-            CacheConfig.Precision precision) {
+            CacheConfig.Precision precision, Steps steps) {
         this.modelDir = modelDir;
         this.encoder = encoder;
         this.staging = staging;
         this.vectors = vectors;
         this.batchSize = batchSize;
         this.precision = precision;
+        this.steps = steps;
     }
 
     @Override
@@ -80,7 +96,8 @@ final class ShardTask implements MapPartitionsFunction<Row, String> {
         CacheShard.Info info;
         try {
             Encoder<Object> enc = model.encoders().get(encoder);
-            try (CacheShard.Writer writer = new CacheShard.Writer(tmpData, tmpKeys, enc.embeddingSize(), precision);
+            try (CacheShard.Writer writer = new CacheShard.Writer(tmpData, tmpKeys, enc.embeddingSize(),
+                    precision.dataType());
                     NDManager manager = NDManager.newBaseManager(model.device())) {
                 Batch batch = new Batch();
                 long position = 0;
@@ -113,27 +130,19 @@ final class ShardTask implements MapPartitionsFunction<Row, String> {
         } finally {
             ExecutorModels.release(modelDir, model);
         }
-        inject(partition, attempt, FaultPoint.BEFORE_MOVE);
+        steps.reached(partition, attempt, Step.BEFORE_MOVE);
         // keys first: a shard counts only once the manifest lists it, and both names are final before the report
         Files.move(tmpKeys, dir.resolve(name + CacheShard.KEYS), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
         Files.move(tmpData, dir.resolve(name + CacheShard.DATA), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
-        inject(partition, attempt, FaultPoint.AFTER_MOVE);
+        steps.reached(partition, attempt, Step.AFTER_MOVE);
         JsonObject out = new JsonObject();
         out.addProperty("partition", partition);
         out.add("shard", info.toJson());
         out.addProperty("fingerprint", fingerprint.hex());
         out.add("failures", failures);
         return List.of(out.toString()).iterator();
-    }
-
-    private static void inject(int partition, int attempt, FaultPoint point) {
-        Fault f = fault;
-        if (f != null && f.partition() == partition && f.attempt() == attempt && f.point() == point) {
-            throw new IllegalStateException("injected failure: partition " + partition + " attempt " + attempt + " "
-                    + point);
-        }
     }
 
     private static JsonObject failure(String key, Throwable e) {

@@ -22,13 +22,13 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.quaterion.cache.CacheManifest;
-import org.quaterion.cache.CacheShard;
-import org.quaterion.cache.DataFingerprint;
 import org.quaterion.cache.EmbeddingStore;
 import org.quaterion.cache.EncoderCache;
+import org.quaterion.cache.spi.CacheShard;
+import org.quaterion.cache.spi.DataFingerprint;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.encoders.Encoder;
-import org.quaterion.models.internal.AtomicDirectory;
+import org.quaterion.models.io.AtomicDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +56,12 @@ public final class SparkCacheJob {
      * @throws IllegalStateException when more records fail than {@code maxFailureRate} allows (nothing is written)
      */
     public static SparkCacheResult run(SparkSession spark, SparkCacheOptions options) throws IOException {
+        return run(spark, options, ShardTask.Steps.NONE);
+    }
+
+    /** {@link #run(SparkSession, SparkCacheOptions)}, telling {@code steps} where each attempt is. */
+    static SparkCacheResult run(SparkSession spark, SparkCacheOptions options, ShardTask.Steps steps)
+            throws IOException {
         long start = System.nanoTime();
         options.requireFormat();
         ExecutorModels.configureThreads();
@@ -89,7 +95,7 @@ public final class SparkCacheJob {
         int[] shardCount = {0};
         AtomicDirectory.write(options.output(), EmbeddingStore.KIND, staging -> {
             ShardTask task = new ShardTask(options.modelDir().toAbsolutePath().toString(), options.encoder(),
-                    staging.toAbsolutePath().toString(), vectors, options.batchSize(), options.precision());
+                    staging.toAbsolutePath().toString(), vectors, options.batchSize(), options.precision(), steps);
             List<String> reports = new ArrayList<>(
                     partitioned.mapPartitions(task, Encoders.STRING()).collectAsList());
             removeLeftovers(staging);

@@ -16,7 +16,7 @@ import org.quaterion.cache.EmbeddingStore;
 import org.quaterion.cache.LocalCacheBuilder;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.heads.EmptyHead;
-import org.quaterion.models.internal.AtomicDirectory;
+import org.quaterion.models.io.AtomicDirectory;
 import org.quaterion.onnx.MiniLm;
 
 /**

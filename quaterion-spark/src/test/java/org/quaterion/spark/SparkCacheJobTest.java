@@ -22,7 +22,6 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,11 +86,6 @@ class SparkCacheJobTest {
     @AfterAll
     static void stop() {
         spark.stop();
-    }
-
-    @AfterEach
-    void clearFault() {
-        ShardTask.fault = null;
     }
 
     /** Writes FILES JSON-lines files (one Spark partition each); {@code raw} overrides a record's JSON text. */
@@ -222,6 +216,15 @@ class SparkCacheJobTest {
         assertEquals(20, onSpark.size());
     }
 
+    /** Fails the first attempt of one partition at one step; its retry runs through. */
+    private static ShardTask.Steps failFirstAttempt(int failing, ShardTask.Step at) {
+        return (partition, attempt, step) -> {
+            if (partition == failing && attempt == 0 && step == at) {
+                throw new IllegalStateException("failing partition " + partition + " attempt 0 at " + step);
+            }
+        };
+    }
+
     private static List<String> listing(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
@@ -230,7 +233,7 @@ class SparkCacheJobTest {
 
     @Test
     void aRetriedTaskLeavesNoDuplicateOrPartialShard() throws Exception {
-        List<String> expected = new ArrayList<>(List.of(org.quaterion.models.internal.AtomicDirectory.MARKER,
+        List<String> expected = new ArrayList<>(List.of(org.quaterion.models.io.AtomicDirectory.MARKER,
                 "cache.json", "failures.jsonl"));
         for (int p = 0; p < FILES; p++) {
             expected.add(String.format("part-%05d.bin", p));
@@ -239,10 +242,9 @@ class SparkCacheJobTest {
         expected.sort(null);
         Path clean = tmp.resolve("clean");
         SparkCacheJob.run(spark, options(input, clean));
-        for (ShardTask.FaultPoint point : ShardTask.FaultPoint.values()) {
-            ShardTask.fault = new ShardTask.Fault(1, 0, point);
+        for (ShardTask.Step point : ShardTask.Step.values()) {
             Path out = tmp.resolve("retried-" + point);
-            SparkCacheResult result = SparkCacheJob.run(spark, options(input, out));
+            SparkCacheResult result = SparkCacheJob.run(spark, options(input, out), failFirstAttempt(1, point));
             assertEquals(N, result.rows(), point.toString());
             assertEquals(expected, listing(out), "exactly one complete shard per partition after a retry " + point);
             assertNull(EmbeddingStore.problem(out));

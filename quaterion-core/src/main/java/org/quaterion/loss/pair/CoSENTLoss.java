@@ -8,7 +8,7 @@ import org.quaterion.loss.LossTerms;
 import org.quaterion.loss.PairInputs;
 import org.quaterion.loss.PairwiseLoss;
 import org.quaterion.loss.Reduction;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 
 /**
  * CoSENT, a ranking loss for graded pair scores (Su 2022; sentence-transformers' {@code CoSENTLoss}):

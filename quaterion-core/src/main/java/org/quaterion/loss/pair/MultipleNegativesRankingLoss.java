@@ -8,7 +8,7 @@ import org.quaterion.loss.LossBuilder;
 import org.quaterion.loss.LossTerms;
 import org.quaterion.loss.PairInputs;
 import org.quaterion.loss.PairwiseLoss;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.Reducer;
 
 /**

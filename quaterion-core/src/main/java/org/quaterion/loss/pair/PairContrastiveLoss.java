@@ -10,7 +10,7 @@ import org.quaterion.loss.LossBuilder;
 import org.quaterion.loss.LossTerms;
 import org.quaterion.loss.PairInputs;
 import org.quaterion.loss.PairwiseLoss;
-import org.quaterion.models.internal.Scalars;
+import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.Reducer;
 import org.quaterion.reducer.SumReducer;
 

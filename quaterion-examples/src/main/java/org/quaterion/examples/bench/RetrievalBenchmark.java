@@ -143,7 +143,7 @@ public final class RetrievalBenchmark {
             } finally {
                 if (dir != null) {
                     try {
-                        org.quaterion.models.internal.AtomicDirectory.deleteRecursively(dir);
+                        org.quaterion.models.io.AtomicDirectory.deleteRecursively(dir);
                     } catch (java.io.IOException e) {
                         out.println("could not delete " + dir + ": " + e.getMessage());
                     }

@@ -64,7 +64,7 @@ class SearchServiceApplicationTest {
 
     @AfterAll
     static void cleanUp() throws IOException {
-        org.quaterion.models.internal.AtomicDirectory.deleteRecursively(dir);
+        org.quaterion.models.io.AtomicDirectory.deleteRecursively(dir);
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {

@@ -11,8 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.SimilarityModel;
-import org.quaterion.models.internal.AtomicDirectory;
-import org.quaterion.models.internal.JsonFiles;
+import org.quaterion.models.io.AtomicDirectory;
+import org.quaterion.models.io.JsonFiles;
 
 /**
  * A linear softmax classifier on a similarity model's embeddings (the stage-2 "linear probe" of SupCon, trained by

@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.quaterion.models.ModelRegistry;
 import org.quaterion.models.SimilarityModel;
-import org.quaterion.models.internal.JsonFiles;
+import org.quaterion.models.io.JsonFiles;
 
 /**
  * DJL translator factory for a Quaterion servable: any record type in, {@code float[]} (the embedding) out. It loads

@@ -25,9 +25,9 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.concurrent.CloseGate;
-import org.quaterion.models.internal.JsonFiles;
 import org.quaterion.models.internal.ParameterFiles;
 import org.quaterion.models.internal.ParameterShapes;
+import org.quaterion.models.io.JsonFiles;
 
 /**
  * An encoder around any DJL {@link Block}, trainable or frozen.

@@ -19,7 +19,7 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
-import org.quaterion.models.internal.JsonFiles;
+import org.quaterion.models.io.JsonFiles;
 
 /**
  * Routes each record to one of several encoders with the same output size (e.g. text and images into one space).

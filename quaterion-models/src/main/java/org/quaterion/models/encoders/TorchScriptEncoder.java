@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.concurrent.CloseGate;
-import org.quaterion.models.internal.JsonFiles;
+import org.quaterion.models.io.JsonFiles;
 
 /**
  * An encoder that runs a TorchScript module ({@code .pt}, from {@code torch.jit.trace}/{@code script}) on DJL's

@@ -25,7 +25,7 @@ import org.quaterion.models.heads.SkipConnectionHead;
 import org.quaterion.models.heads.SoftmaxEmbeddingsHead;
 import org.quaterion.models.heads.StackedProjectionHead;
 import org.quaterion.models.heads.WideningHead;
-import org.quaterion.models.internal.JsonFiles;
+import org.quaterion.models.io.JsonFiles;
 
 /**
  * Loads a servable saved by Python Quaterion's {@code SimilarityModel.save} ({@code config.json},

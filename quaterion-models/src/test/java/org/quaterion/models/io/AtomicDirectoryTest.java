@@ -1,4 +1,4 @@
-package org.quaterion.models.internal;
+package org.quaterion.models.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.quaterion.models.internal;
+package org.quaterion.models.tensor;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,11 +1,10 @@
-package org.quaterion.models.internal;
+package org.quaterion.models.io;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,7 @@ public final class Checksums {
      * @throws IOException when the file cannot be read
      */
     public static String sha256(Path file) throws IOException {
-        MessageDigest digest = newDigest();
+        MessageDigest digest = ArtifactFiles.sha256();
         byte[] buffer = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(file)) {
             int n;
@@ -58,13 +57,5 @@ public final class Checksums {
             }
         }
         return out;
-    }
-
-    private static MessageDigest newDigest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM lacks SHA-256", e);
-        }
     }
 }

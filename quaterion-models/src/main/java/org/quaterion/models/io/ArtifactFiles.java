@@ -1,4 +1,4 @@
-package org.quaterion.models.internal;
+package org.quaterion.models.io;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.quaterion.models.internal;
+package org.quaterion.models.io;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;

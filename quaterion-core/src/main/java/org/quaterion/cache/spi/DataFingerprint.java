@@ -1,10 +1,11 @@
-package org.quaterion.cache;
+package org.quaterion.cache.spi;
 
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
+import org.quaterion.models.io.ArtifactFiles;
 
 /**
  * An order-independent fingerprint of a set of (key, record hash) rows: the sum, modulo 2<sup>128</sup>, of each
@@ -14,6 +15,8 @@ import java.util.List;
 public final class DataFingerprint implements Serializable {
 
     private static final long serialVersionUID = 1L;
+    /** This thread's digest: a fingerprint adds one hash per row, which must not pay for a digest lookup. */
+    private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(ArtifactFiles::sha256);
 
     private long high;
     private long low;
@@ -23,7 +26,7 @@ public final class DataFingerprint implements Serializable {
      * The fingerprint of rows.
      *
      * @param keys the keys
-     * @param recordHashes one {@link RecordHash} per key
+     * @param recordHashes one record hash ({@code RecordHash.of}) per key
      * @return the fingerprint in hex
      */
     public static String of(List<String> keys, List<String> recordHashes) {
@@ -60,10 +63,11 @@ public final class DataFingerprint implements Serializable {
      * Adds one row.
      *
      * @param key the key
-     * @param recordHash its record's {@link RecordHash}
+     * @param recordHash its record's record hash ({@code RecordHash.of})
      */
     public void add(String key, String recordHash) {
-        MessageDigest digest = ContentHash.threadDigest();
+        MessageDigest digest = DIGEST.get();
+        digest.reset();
         digest.update(key.getBytes(StandardCharsets.UTF_8));
         digest.update((byte) 0);
         digest.update(recordHash.getBytes(StandardCharsets.US_ASCII));

@@ -1,4 +1,4 @@
-package org.quaterion.cache;
+package org.quaterion.cache.spi;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
@@ -15,16 +15,21 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.quaterion.models.CorruptArtifactException;
-import org.quaterion.models.internal.JsonFields;
+import org.quaterion.models.io.ArtifactFiles;
+import org.quaterion.models.io.JsonFields;
 
 /**
- * One shard of a cache: {@code <name>.bin} (a 32-byte header: magic {@code QCACHE02}, format version, dtype
+ * One shard of a cache, the unit an external builder writes: {@code <name>.bin} (a 32-byte header: magic {@code QCACHE02}, format version, dtype
  * 0 = float32 / 1 = float16, rows, dim; little-endian; then {@code rows × dim} values, row-major) and
  * {@code <name>.keys} (one {@code key<TAB>record hash} line per row, UTF-8). A single-machine cache is one shard; a
  * Spark-built cache has one per partition. The store's {@code cache.json} lists the shards with their checksums.
+ *
+ * <p>The values are stored as {@link DataType#FLOAT32} or {@link DataType#FLOAT16}, the
+ * {@code CacheConfig.Precision#dataType()} of the cache's precision.
  */
 public final class CacheShard {
 
@@ -37,10 +42,11 @@ public final class CacheShard {
     /** The longest key, in UTF-16 characters: a key names a record; a longer one is refused when writing. */
     public static final int MAX_KEY_CHARS = 65_536;
     /** The longest line of a keys file, in bytes: a key in UTF-8, a tab and a 32-digit record hash. */
-    static final int MAX_KEYS_LINE_BYTES = 3 * MAX_KEY_CHARS + 1 + 32;
+    public static final int MAX_KEYS_LINE_BYTES = 3 * MAX_KEY_CHARS + 1 + 32;
     /** What to do about a damaged store, ending each message. */
-    static final String FIX = "rebuild the cache";
-    static final int HEADER = 32;
+    public static final String FIX = "rebuild the cache";
+    /** The bytes of a shard's header, before its values. */
+    public static final int HEADER = 32;
     private static final byte[] MAGIC = "QCACHE02".getBytes(StandardCharsets.US_ASCII);
     /** A shard name: letters, digits, '.', '_' and '-', starting with a letter or digit (never a path). */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -90,7 +96,7 @@ public final class CacheShard {
          * @return the info
          * @throws CorruptArtifactException when a member is missing, mistyped or out of range
          */
-        static Info read(JsonObject o, Path file) {
+        public static Info read(JsonObject o, Path file) {
             String name = JsonFields.string(o, "name", file);
             if (!NAME.matcher(name).matches()) {
                 throw new CorruptArtifactException(file, "names a shard '" + (name.length() > 80 ? name.substring(0,
@@ -101,16 +107,37 @@ public final class CacheShard {
         }
     }
 
-    /** Header fields of a shard's embeddings file. */
-    record Header(long rows, int dim, CacheConfig.Precision precision) {}
+    /**
+     * Header fields of a shard's embeddings file.
+     *
+     * @param rows the rows
+     * @param dim the values per row
+     * @param type the stored type, {@link DataType#FLOAT32} or {@link DataType#FLOAT16}
+     */
+    public record Header(long rows, int dim, DataType type) {}
 
-    static int rowBytes(int dim, CacheConfig.Precision precision) {
-        return dim * (precision == CacheConfig.Precision.FLOAT16 ? 2 : 4);
+    /**
+     * The bytes of one row.
+     *
+     * @param dim the values per row
+     * @param type the stored type, {@link DataType#FLOAT32} or {@link DataType#FLOAT16}
+     * @return the row's bytes
+     */
+    public static int rowBytes(int dim, DataType type) {
+        return dim * storedType(type).getNumOfBytes();
     }
 
-    static ByteBuffer header(long rows, int dim, CacheConfig.Precision precision) {
+    private static DataType storedType(DataType type) {
+        if (type != DataType.FLOAT32 && type != DataType.FLOAT16) {
+            throw new IllegalArgumentException("a cache shard stores FLOAT32 or FLOAT16 values, not " + type
+                    + "; pass CacheConfig.Precision#dataType()");
+        }
+        return type;
+    }
+
+    static ByteBuffer header(long rows, int dim, DataType type) {
         ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-        h.put(MAGIC).putInt(FORMAT).putInt(precision == CacheConfig.Precision.FLOAT16 ? 1 : 0).putLong(rows)
+        h.put(MAGIC).putInt(FORMAT).putInt(type == DataType.FLOAT16 ? 1 : 0).putLong(rows)
                 .putInt(dim).putInt(0);
         h.flip();
         return h;
@@ -120,9 +147,13 @@ public final class CacheShard {
      * Reads and checks the header of a shard's embeddings file: magic, format, dtype, a positive dimension, and a file
      * length equal to the one its rows and dimension imply.
      *
+     * @param file the file, for messages
+     * @param channel the file opened for reading
+     * @return the header
+     * @throws IOException when reading fails
      * @throws CorruptArtifactException naming the file when any of these is wrong
      */
-    static Header readHeader(Path file, FileChannel channel) throws IOException {
+    public static Header readHeader(Path file, FileChannel channel) throws IOException {
         ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
         while (h.hasRemaining() && channel.read(h, h.position()) > 0) {
             // a short read is continued until the header is complete or the file ends
@@ -146,16 +177,16 @@ public final class CacheShard {
             throw new CorruptArtifactException(file, "has a header of dtype " + dtype + ", " + rows + " rows of " + dim
                     + " values and reserved field " + reserved + ", not a valid shard; " + FIX);
         }
-        CacheConfig.Precision precision = dtype == 1 ? CacheConfig.Precision.FLOAT16 : CacheConfig.Precision.FLOAT32;
+        DataType type = dtype == 1 ? DataType.FLOAT16 : DataType.FLOAT32;
         long size = channel.size();
         // rows × row bytes may exceed 2^63 in a damaged header: compare without overflow
-        long rowBytes = (long) dim * (precision == CacheConfig.Precision.FLOAT16 ? 2 : 4);
+        long rowBytes = (long) dim * type.getNumOfBytes();
         if (rowBytes > Integer.MAX_VALUE || size < HEADER || (size - HEADER) % rowBytes != 0
                 || (size - HEADER) / rowBytes != rows) {
             throw new CorruptArtifactException(file, "has " + size + " bytes, its header says " + rows + " rows of "
                     + rowBytes + " bytes after a " + HEADER + "-byte header (truncated or damaged); " + FIX);
         }
-        return new Header(rows, dim, precision);
+        return new Header(rows, dim, type);
     }
 
     /**
@@ -181,10 +212,10 @@ public final class CacheShard {
     public static final class Writer implements AutoCloseable {
         private final FileChannel data;
         private final BufferedWriter keys;
-        private final MessageDigest dataDigest = ContentHash.sha256();
-        private final MessageDigest keysDigest = ContentHash.sha256();
+        private final MessageDigest dataDigest = ArtifactFiles.sha256();
+        private final MessageDigest keysDigest = ArtifactFiles.sha256();
         private final int dim;
-        private final CacheConfig.Precision precision;
+        private final DataType type;
         private long rows;
         private boolean finished;
 
@@ -194,18 +225,18 @@ public final class CacheShard {
          * @param dataFile the embeddings file
          * @param keysFile the keys file
          * @param dim embedding size
-         * @param precision storage precision
+         * @param type the stored type, {@link DataType#FLOAT32} or {@link DataType#FLOAT16}
          * @throws IOException when the files cannot be created
          */
-        public Writer(Path dataFile, Path keysFile, int dim, CacheConfig.Precision precision) throws IOException {
+        public Writer(Path dataFile, Path keysFile, int dim, DataType type) throws IOException {
             this.dim = dim;
-            this.precision = precision;
+            this.type = storedType(type);
             this.data = FileChannel.open(dataFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
                 this.keys = new BufferedWriter(new OutputStreamWriter(new DigestOutputStream(
                         Files.newOutputStream(keysFile, StandardOpenOption.CREATE_NEW), keysDigest),
                         StandardCharsets.UTF_8));
-                data.write(header(0, dim, precision));
+                data.write(header(0, dim, type));
             } catch (IOException | RuntimeException e) {
                 data.close();
                 throw e;
@@ -216,7 +247,7 @@ public final class CacheShard {
          * Appends rows.
          *
          * @param rowKeys one key per row
-         * @param recordHashes one {@link RecordHash} per row
+         * @param recordHashes one record hash per row ({@code RecordHash.of})
          * @param embeddings {@code (rowKeys.size(), dim)}
          * @throws IOException when writing fails
          */
@@ -226,7 +257,6 @@ public final class CacheShard {
                 throw new IllegalArgumentException("cache rows must be (" + rowKeys.size() + ", " + dim + ") with one "
                         + "key and record hash each, got " + embeddings.getShape() + " for " + rowKeys.size() + " keys");
             }
-            DataType type = precision == CacheConfig.Precision.FLOAT16 ? DataType.FLOAT16 : DataType.FLOAT32;
             ByteBuffer bytes = embeddings.toType(type, false).toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
             dataDigest.update(bytes.duplicate());
             while (bytes.hasRemaining()) {
@@ -250,12 +280,13 @@ public final class CacheShard {
          * @throws IOException when writing fails
          */
         public Info finish(String name) throws IOException {
-            data.write(header(rows, dim, precision), 0);
+            data.write(header(rows, dim, type), 0);
             data.force(true);
             keys.flush();
             finished = true;
             close();
-            return new Info(name, rows, ContentHash.hex(dataDigest.digest()), ContentHash.hex(keysDigest.digest()));
+            HexFormat hex = HexFormat.of();
+            return new Info(name, rows, hex.formatHex(dataDigest.digest()), hex.formatHex(keysDigest.digest()));
         }
 
         @Override

@@ -1,0 +1,160 @@
+package org.quaterion.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.quaterion.dataset.Batch;
+import org.quaterion.dataset.Datasets;
+import org.quaterion.dataset.GroupSimilarityDataLoader;
+import org.quaterion.dataset.LoaderOptions;
+import org.quaterion.dataset.PairsSimilarityDataLoader;
+import org.quaterion.dataset.SimilarityDataLoader;
+import org.quaterion.dataset.SimilarityGroupSample;
+import org.quaterion.dataset.SimilarityPairSample;
+import org.quaterion.models.SimilarityModel;
+import org.quaterion.sampler.BalanceSampler;
+import org.quaterion.train.EarlyStopping;
+import org.quaterion.train.ExponentialMovingAverage;
+import org.quaterion.train.FitResult;
+import org.quaterion.train.Quaterion;
+import org.quaterion.train.TrainerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code quaterion train --config train.yaml}. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Fine-tune a head on a frozen text encoder from a YAML config.",
+        footer = {"", "YAML config keys (paths relative to the file; see docs/cli.md):",
+            "  model:   encoder (minilm-int8|minilm-fp32|onnx), onnx {model,",
+            "           tokenizer, dim}, head (skip_connection|linear|gated|",
+            "           widening|normalize|empty), output_size",
+            "  data:    kind (pairs|groups), train, validation (JSONL files)",
+            "  loss:    name (pairs: multiple_negatives_ranking|contrastive|",
+            "           cosent; groups: triplet|triplet_margin|ntxent|...),",
+            "           plus any setting of that loss (margin, scale, distance),",
+            "           matryoshka_dims, matryoshka_weights (optional levels),",
+            "           embedding_regularizer, weight_regularizer (optional)",
+            "  miner:   name (batch_hard|multi_similarity|pair_margin|",
+            "           triplet_margin) plus settings; groups only, optional",
+            "  trainer: epochs, batch_size, learning_rate, seed,",
+            "           sampler (random|balance), labels_per_batch,",
+            "           ema_decay (0 = off, e.g. 0.999: weight average),",
+            "           tensorboard (true: event files in <output>/tensorboard)",
+            "  cache:   dir (optional: keep the frozen encoder's cache)",
+            "  output:  directory for servable/, metrics.csv, checkpoints/"})
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, description = "the YAML config")
+    Path config;
+
+    @Option(names = "--resume", description = "continue from a checkpoint directory, or 'latest' for the newest "
+            + "under <output>/checkpoints")
+    String resume;
+
+    @Override
+    public Integer call() throws IOException {
+        TrainConfig c = TrainConfig.read(config);
+        // every output is checked before the cache fill and the first epoch
+        CliInputs.requireWritableDirectory(c.output(), "output");
+        org.quaterion.models.io.AtomicDirectory.checkReplaceable(c.output().resolve("servable"),
+                SimilarityModel.KIND);
+        CliInputs.requireFile(c.train(), "training data");
+        if (c.validation() != null) {
+            CliInputs.requireFile(c.validation(), "validation data");
+        }
+        if (c.onnxModel() != null) {
+            CliInputs.requireFile(c.onnxModel(), "ONNX model");
+            CliInputs.requireFile(c.onnxTokenizer(), "tokenizer");
+        }
+        if (c.cacheDir() != null) {
+            CliInputs.requireWritableDirectory(c.cacheDir(), "cache");
+        }
+        SimilarityDataLoader<?, ? extends Batch<String>> train;
+        SimilarityDataLoader<?, ? extends Batch<String>> validation = null;
+        int numClasses = 0;
+        if (c.kind().equals("pairs")) {
+            List<SimilarityPairSample<String>> data = Datasets.pairsFromJsonl(c.train(), e -> e.getAsString());
+            train = new PairsSimilarityDataLoader<>(data, LoaderOptions.batchSize(c.batchSize())
+                    .withShuffle(c.seed()).withDropLast());
+            if (c.validation() != null) {
+                validation = new PairsSimilarityDataLoader<>(Datasets.pairsFromJsonl(c.validation(),
+                        e -> e.getAsString()), LoaderOptions.batchSize(c.batchSize()));
+            }
+        } else {
+            List<SimilarityGroupSample<String>> data = Datasets.groupsFromJsonl(c.train(), e -> e.getAsString());
+            LoaderOptions options = LoaderOptions.batchSize(c.batchSize()).withShuffle(c.seed());
+            if (c.sampler().equals("balance")) {
+                options = options.withBatchSampler(new BalanceSampler(GroupSimilarityDataLoader.groupsOf(data),
+                        c.labelsPerBatch(), Math.max(2, c.batchSize() / c.labelsPerBatch()), c.seed()));
+            }
+            train = new GroupSimilarityDataLoader<>(data, options);
+            numClasses = classCount(data, c);
+            if (c.validation() != null) {
+                validation = new GroupSimilarityDataLoader<>(Datasets.groupsFromJsonl(c.validation(),
+                        e -> e.getAsString()), LoaderOptions.batchSize(c.batchSize()));
+            }
+        }
+        Path resumeFrom = resumePath(c.output());
+        try (ConfiguredModel model = new ConfiguredModel(c, numClasses); StopOnSignal signal = new StopOnSignal(
+                model::requestStop)) {
+            // every configured epoch runs; the servable holds the best epoch's weights by this monitor
+            String monitor = validation != null ? "validation_loss" : "train_loss";
+            FitResult result;
+            try {
+                result = Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(c.epochs())
+                        .withSeed(c.seed()).withOutputDir(c.output())
+                        .withEarlyStopping(new EarlyStopping(monitor, true, Integer.MAX_VALUE, 0))
+                        .withRestoreBest(true)
+                        .withCallbacks(c.emaDecay() > 0 ? List.of(new ExponentialMovingAverage(c.emaDecay()))
+                                : List.of())
+                        .withTensorBoard(c.tensorBoard() ? c.output().resolve("tensorboard") : null), train,
+                        validation, resumeFrom);
+            } catch (java.util.concurrent.CancellationException e) {
+                System.err.println("interrupted while filling the cache: nothing partial was kept; run the same "
+                        + "command again to start over");
+                return 130;
+            }
+            if (result.interrupted()) {
+                Path latest = org.quaterion.train.Checkpoint.latest(c.output());
+                // epochs count from 1, as in the progress lines and the checkpoint names (epoch-0003 holds
+                // the weights after epoch 3)
+                System.err.println((result.epochs().isEmpty() ? "interrupted during epoch 1"
+                        : "interrupted after epoch " + result.epochs().size()) + "; latest checkpoint "
+                        + (latest == null ? "none" : latest) + "; resume with: quaterion train --config " + config
+                        + (latest == null ? "" : " --resume latest"));
+                return 130; // the model closes first (waiting for encoder calls in flight), then the JVM exits
+            }
+            Path servable = c.output().resolve("servable");
+            model.saveServable(servable);
+            System.out.printf(Locale.ROOT, "trained %d epochs; best epoch %d (%s %.6g, checkpoint %s): %s%n"
+                    + "servable (best epoch's weights): %s%n", result.epochs().size(), result.bestEpoch(), monitor,
+                    result.bestValues().get(monitor), result.bestCheckpoint(), result.bestValues(), servable);
+        }
+        return 0;
+    }
+
+    /** Class-weight losses (ArcFace, …) need groups numbered 0..C-1: C is the largest group + 1. */
+    private static int classCount(List<SimilarityGroupSample<String>> data, TrainConfig c) {
+        long max = data.stream().mapToLong(SimilarityGroupSample::group).max().orElse(0);
+        long min = data.stream().mapToLong(SimilarityGroupSample::group).min().orElse(0);
+        boolean classWeights = TrainConfig.REGISTRY.isLoss(c.loss(), org.quaterion.loss.ClassWeightLoss.class);
+        if (classWeights && (min < 0 || max >= 1_000_000)) {
+            throw new IllegalArgumentException("loss " + c.loss() + " keeps one weight row per group, so groups "
+                    + "must be numbered 0..C-1; " + c.train() + " has groups from " + min + " to " + max);
+        }
+        return (int) Math.min(max + 1, Integer.MAX_VALUE);
+    }
+
+    private Path resumePath(Path output) throws IOException {
+        if (resume == null) {
+            return null;
+        }
+        Path dir = resume.equals("latest") ? org.quaterion.train.Checkpoint.latest(output) : Path.of(resume);
+        if (dir == null) {
+            throw new IllegalArgumentException("--resume latest: no checkpoint under " + output.resolve(
+                    "checkpoints") + "; start without --resume");
+        }
+        return dir;
+    }
+}
