@@ -10,14 +10,14 @@ import java.util.Map;
  *
  * @param epochs one {@link EpochResult} per completed epoch, including epochs before a resume
  * @param stepLosses the training loss of every step this call ran, in order
- * @param stoppedEarly whether early stopping ended the run
+ * @param stoppedEarly whether a callback (early stopping or your own) stopped the run at the end of an epoch
  * @param lastCheckpoint the newest checkpoint written, or null
  * @param bestEpoch the number (from 1, the {@code epoch} column) of the epoch with the best monitored value, or 0
- *     without early stopping
+ *     when nothing is monitored
  * @param bestCheckpoint the checkpoint holding the best epoch's weights (never pruned), or null
- * @param restoredBest whether the model now holds the best epoch's weights ({@link TrainerConfig#restoresBest()})
- * @param interrupted whether {@link TrainableModel#requestStop()} ended the run early (the last epoch in
- *     {@link #epochs()} is the last completed one)
+ * @param restoredBest whether the model now holds the best epoch's weights ({@link RestoreBestWeights})
+ * @param interrupted whether a stop request within an epoch ({@link TrainableModel#requestStop()}, or a callback's
+ *     during a step) ended the run; the unfinished epoch is not in {@link #epochs()}
  */
 public record FitResult(List<EpochResult> epochs, List<Double> stepLosses, boolean stoppedEarly,
         Path lastCheckpoint, int bestEpoch, Path bestCheckpoint, boolean restoredBest, boolean interrupted) {
@@ -25,7 +25,7 @@ public record FitResult(List<EpochResult> epochs, List<Double> stepLosses, boole
     /**
      * The values of the best epoch.
      *
-     * @return the best epoch's values ({@link EpochResult#values()}), or an empty map without early stopping
+     * @return the best epoch's values ({@link EpochResult#values()}), or an empty map when nothing is monitored
      */
     public Map<String, Double> bestValues() {
         return bestEpoch < 1 || bestEpoch > epochs.size() ? Map.of() : epochs.get(bestEpoch - 1).values();
