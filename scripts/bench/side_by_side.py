@@ -1,7 +1,7 @@
 """Side-by-side speed run: our benchmarks and the plain-PyTorch peers, interleaved, in one session.
 
 Runs, for 1 and 2 libtorch threads and two rounds each, TrainingBenchmark and torch_training_step.py, then
-LossBenchmark (the five rows of issue 15's table) and torch_losses.py; keeps the lower median of the two rounds per
+LossBenchmark (the five loss rows of docs/benchmarks.md) and torch_losses.py; keeps the lower median of the two rounds per
 cell and prints markdown tables with the ratio ours / peer. Needs Debian's python3-torch (run it with
 /usr/bin/python3) and a built repository (./mvnw -B -o install -DskipTests).
 Usage (from the repository root): /usr/bin/python3 scripts/bench/side_by_side.py [--rounds N] [--threads 1,2]

@@ -1,4 +1,4 @@
-"""Plain-PyTorch peers of the LossBenchmark rows in issue 15's table, written out by hand (no peer library needed).
+"""Plain-PyTorch peers of the LossBenchmark rows of docs/benchmarks.md, written out by hand (no peer library needed).
 
 Formulas follow Quaterion's and pytorch-metric-learning's defaults:
 - q.TripletLoss(hard,cos,m=0.5): distances (1 - cos) / 2, hardest positive / negative, relu((hp - hn) / mean(hn) + m).

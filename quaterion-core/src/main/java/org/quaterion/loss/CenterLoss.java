@@ -38,7 +38,7 @@ public final class CenterLoss extends ClassWeightLoss {
     @Override
     protected LossTerms computeWithWeights(LossInputs in, NDArray centers) {
         NDArray assigned = centers.get(in.labels());
-        // per sample: the mean squared difference over the D dimensions, so that the mean over samples is the old value
+        // per sample: the mean squared difference over the D dimensions, so that the mean over samples is PML's value
         return perSample(in, Scalars.mul(in.embeddings().normalize(2, 1, 1e-12).sub(assigned).square()
                 .mean(new int[] {1}), lambda));
     }

@@ -16,7 +16,7 @@ class HtmlReportTest {
 
     /**
      * A real fit's report (1 epoch, then 12 epochs with a loss falling over two decades) is well-formed XHTML, and
-     * every chart has both axes and at least one drawn point (a one-epoch run used to show an empty box); the 12-epoch
+     * every chart has both axes and at least one drawn point (a one-epoch run included); the 12-epoch
      * losses get a log scale, the best epoch is marked and the epoch table folds the middle rows.
      */
     @Test

@@ -18,9 +18,9 @@ import org.quaterion.loss.Reduction;
 import org.quaterion.loss.TripletLoss;
 
 /**
- * Issue 13, item 7: a seeded fit gives bit-identical step losses whatever the garbage collector does, and so in every
- * fresh JVM. The cause of the old divergence was gradients read from freed memory when a collection fell between a
- * step's forward and backward pass (see {@code GarbageCollectionDuringBackwardTest}).
+ * A seeded fit gives bit-identical step losses whatever the garbage collector does, and so in every fresh JVM: a
+ * collection between a step's forward and backward pass must not change its gradients (see
+ * {@code GarbageCollectionDuringBackwardTest}).
  */
 class ReproducibilityTest {
 

@@ -22,7 +22,7 @@ import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.TestModels;
 
 /**
- * Issue 14, item 4: the record type is checked by the compiler where it can be (a loader of other records than the
+ * The record type is checked by the compiler where it can be (a loader of other records than the
  * model's does not compile) and by {@code SimilarityModel.load(dir, Class)} where it cannot (a saved model).
  */
 class TypedApiTest {
