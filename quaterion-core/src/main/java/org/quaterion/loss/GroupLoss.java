@@ -5,6 +5,8 @@ import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.miner.IndexTuples;
 import org.quaterion.reducer.Reducer;
+import org.quaterion.settings.Configurable;
+import org.quaterion.settings.Settings;
 
 /**
  * A loss over embeddings with group (class) labels, Quaterion's {@code GroupLoss}; the base runs PML's pipeline:
@@ -21,8 +23,9 @@ import org.quaterion.reducer.Reducer;
  * NaN/Inf, non-integer labels) raises {@link IllegalArgumentException}. Losses with parameters (class weights,
  * proxies, centres) expose them through {@link #parameters()} so a trainer optimises them automatically.
  */
-public abstract class GroupLoss implements SimilarityLoss {
+public abstract class GroupLoss implements SimilarityLoss, Configurable {
 
+    private final Settings settings;
     private final Distance distance;
     private final Reducer reducer;
 
@@ -38,8 +41,33 @@ public abstract class GroupLoss implements SimilarityLoss {
      * @param reducer the reducer, or null for {@link #defaultReducer()}
      */
     protected GroupLoss(Distance distance, Reducer reducer) {
+        this(null, distance, reducer);
+    }
+
+    /**
+     * Creates the loss from its declared settings: the distance and the reducer are its {@code distance} and
+     * {@code reducer} settings when it declares them, else {@link #defaultDistance()} and {@link #defaultReducer()}.
+     *
+     * @param settings the validated settings; {@link #config()} writes them
+     */
+    protected GroupLoss(Settings settings) {
+        this(settings, settings.find("distance", Distance.class), settings.find("reducer", Reducer.class));
+    }
+
+    private GroupLoss(Settings settings, Distance distance, Reducer reducer) {
+        this.settings = settings;
         this.distance = distance != null ? distance : defaultDistance();
         this.reducer = reducer != null ? reducer : defaultReducer();
+    }
+
+    /**
+     * The declared settings this loss was made from.
+     *
+     * @return the settings, or null for a loss made from a distance and a reducer alone
+     */
+    @Override
+    public Settings settings() {
+        return settings;
     }
 
     /**
@@ -158,12 +186,16 @@ public abstract class GroupLoss implements SimilarityLoss {
     }
 
     /**
-     * The settings: {@code distance} and {@code reducer} when the loss has them; subclasses add their own to it.
+     * The settings: the declared ones when the loss has a declaration, else {@code distance} and {@code reducer}
+     * (a subclass without a declaration adds its own to it).
      *
      * @return a new object
      */
     @Override
     public JsonObject config() {
+        if (settings != null) {
+            return settings.toJson();
+        }
         JsonObject json = new JsonObject();
         if (distance != null) {
             json.add("distance", distance.config());

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
+import org.quaterion.settings.Configurable;
+import org.quaterion.settings.Settings;
 
 /**
  * A loss over scored pairs in Quaterion's layout: embeddings {@code (2n, d)} (rows of both sides of the batch's
@@ -11,8 +13,9 @@ import org.quaterion.distance.Distance;
  * {@code subgroups (2n)} (rows of different subgroups are negatives of each other; one subgroup means none), and
  * optionally explicit negatives: extra rows, each a known negative of one pair's first member. Output: a scalar; bad input raises {@link IllegalArgumentException}.
  */
-public abstract class PairwiseLoss implements SimilarityLoss {
+public abstract class PairwiseLoss implements SimilarityLoss, Configurable {
 
+    private final Settings settings;
     private final Distance distance;
 
     /**
@@ -21,7 +24,31 @@ public abstract class PairwiseLoss implements SimilarityLoss {
      * @param distance the distance between the two sides of a pair, or null for {@link #defaultDistance()}
      */
     protected PairwiseLoss(Distance distance) {
+        this(null, distance);
+    }
+
+    /**
+     * Creates the loss from its declared settings; the distance is its {@code distance} setting.
+     *
+     * @param settings the validated settings; {@link #config()} writes them
+     */
+    protected PairwiseLoss(Settings settings) {
+        this(settings, settings.find("distance", Distance.class));
+    }
+
+    private PairwiseLoss(Settings settings, Distance distance) {
+        this.settings = settings;
         this.distance = distance != null ? distance : defaultDistance();
+    }
+
+    /**
+     * The declared settings this loss was made from.
+     *
+     * @return the settings, or null for a loss made from a distance alone
+     */
+    @Override
+    public Settings settings() {
+        return settings;
     }
 
     /**
@@ -43,12 +70,16 @@ public abstract class PairwiseLoss implements SimilarityLoss {
     }
 
     /**
-     * The settings: {@code distance}; subclasses add their own to it.
+     * The settings: the declared ones when the loss has a declaration, else {@code distance} (a subclass without a
+     * declaration adds its own to it).
      *
      * @return a new object
      */
     @Override
     public JsonObject config() {
+        if (settings != null) {
+            return settings.toJson();
+        }
         JsonObject json = new JsonObject();
         json.add("distance", distance.config());
         return json;

@@ -7,6 +7,9 @@ import org.quaterion.internal.LossMath;
 import org.quaterion.loss.LossBuilder;
 import org.quaterion.loss.PairwiseLoss;
 import org.quaterion.models.internal.Scalars;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * Multiple negatives ranking loss (Henderson et al., arXiv 1705.00652): for positive pairs (a_k, b_k), logits
@@ -18,28 +21,30 @@ import org.quaterion.models.internal.Scalars;
  */
 public final class MultipleNegativesRankingLoss extends PairwiseLoss {
 
+    /** The similarity scale. */
+    public static final Setting<Double> SCALE = Setting.real("scale", 20, v -> v > 0, "scale > 0",
+            "the scale of the similarities (inverse temperature)");
+    /** Whether both directions count. */
+    public static final Setting<Boolean> SYMMETRIC = Setting.flag("symmetric", false,
+            "average the a→b and b→a directions");
+    /** The distance. */
+    public static final Setting<Distance> DISTANCE = Setting.distance(Distance.cosine());
+    /** The declaration: registry name and settings. */
+    public static final ComponentSpec<MultipleNegativesRankingLoss> SPEC = ComponentSpec.of("multiple_negatives_ranking", MultipleNegativesRankingLoss.class, MultipleNegativesRankingLoss::new,
+            SCALE, SYMMETRIC, DISTANCE);
+
     private final double scale;
     private final boolean symmetric;
 
-    /**
-     * Creates the loss.
-     *
-     * @param scale logit scale
-     * @param distance the distance (similarities are its {@code toSimilarity})
-     * @param symmetric also rank a's given b's
-     */
-    private MultipleNegativesRankingLoss(double scale, Distance distance, boolean symmetric) {
-        super(distance);
-        if (!(scale > 0)) {
-            throw new IllegalArgumentException("scale must be > 0, got " + scale);
-        }
-        this.scale = scale;
-        this.symmetric = symmetric;
+    private MultipleNegativesRankingLoss(Settings settings) {
+        super(settings);
+        this.scale = settings.get(SCALE);
+        this.symmetric = settings.get(SYMMETRIC);
     }
 
     /** Creates the loss with scale 20, cosine, not symmetric. */
     public MultipleNegativesRankingLoss() {
-        this(20, null, false);
+        this(SPEC.read(null));
     }
 
     @Override
@@ -85,14 +90,6 @@ public final class MultipleNegativesRankingLoss extends PairwiseLoss {
         return loss;
     }
 
-    @Override
-    public JsonObject config() {
-        JsonObject json = super.config();
-        json.addProperty("scale", scale);
-        json.addProperty("symmetric", symmetric);
-        return json;
-    }
-
     /**
      * A builder that starts from the reference defaults; every setting is named.
      *
@@ -104,37 +101,29 @@ public final class MultipleNegativesRankingLoss extends PairwiseLoss {
 
     /** Builds a {@link MultipleNegativesRankingLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<MultipleNegativesRankingLoss, Builder> {
-        private double scale = 20;
-        private boolean symmetric = false;
-
-        private Builder() {}
+        private Builder() {
+            super(SPEC);
+        }
 
         /**
-         * Sets the similarity scale (1 / temperature), positive (default 20).
+         * Sets {@link MultipleNegativesRankingLoss#SCALE}.
          *
          * @param scale the value
          * @return this builder
          */
         public Builder optScale(double scale) {
-            this.scale = scale;
-            return this;
+            return set(SCALE, scale);
         }
 
         /**
-         * Sets whether the positive-to-anchor direction is added (sentence-transformers' symmetric loss;
+         * Sets {@link MultipleNegativesRankingLoss#SYMMETRIC}.
          * default false).
          *
          * @param symmetric the value
          * @return this builder
          */
         public Builder optSymmetric(boolean symmetric) {
-            this.symmetric = symmetric;
-            return this;
-        }
-
-        @Override
-        protected MultipleNegativesRankingLoss create() {
-            return new MultipleNegativesRankingLoss(scale, distance(), symmetric);
+            return set(SYMMETRIC, symmetric);
         }
     }
 }

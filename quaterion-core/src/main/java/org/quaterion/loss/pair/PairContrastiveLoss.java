@@ -9,6 +9,9 @@ import org.quaterion.distance.Distance;
 import org.quaterion.loss.LossBuilder;
 import org.quaterion.loss.PairwiseLoss;
 import org.quaterion.models.internal.Scalars;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * Quaterion's pair {@code ContrastiveLoss}, named {@code PairContrastiveLoss} here so that it cannot be confused with
@@ -23,28 +26,30 @@ import org.quaterion.models.internal.Scalars;
  */
 public final class PairContrastiveLoss extends PairwiseLoss {
 
+    /** The margin m. */
+    public static final Setting<Double> MARGIN = Setting.real("margin", 0.5, v -> v >= 0, "margin >= 0",
+            "the margin m of [m − d]_+");
+    /** Mean (true) or sum (false). */
+    public static final Setting<Boolean> SIZE_AVERAGE = Setting.flag("size_average", true,
+            "mean over pairs (true) or sum (false)");
+    /** The distance. */
+    public static final Setting<Distance> DISTANCE = Setting.distance(Distance.cosine());
+    /** The declaration: registry name and settings. */
+    public static final ComponentSpec<PairContrastiveLoss> SPEC = ComponentSpec.of("pair_contrastive", PairContrastiveLoss.class, PairContrastiveLoss::new,
+            MARGIN, SIZE_AVERAGE, DISTANCE);
+
     private final double margin;
     private final boolean sizeAverage;
 
-    /**
-     * Creates the loss.
-     *
-     * @param distance the distance
-     * @param margin the margin m
-     * @param sizeAverage mean (true) or sum (false) over pairs
-     */
-    private PairContrastiveLoss(Distance distance, double margin, boolean sizeAverage) {
-        super(distance);
-        if (!Double.isFinite(margin) || margin < 0) {
-            throw new IllegalArgumentException("PairContrastiveLoss needs margin >= 0 (finite), got " + margin);
-        }
-        this.margin = margin;
-        this.sizeAverage = sizeAverage;
+    private PairContrastiveLoss(Settings settings) {
+        super(settings);
+        this.margin = settings.get(MARGIN);
+        this.sizeAverage = settings.get(SIZE_AVERAGE);
     }
 
     /** Creates the loss with Quaterion's defaults: cosine, 0.5, mean. */
     public PairContrastiveLoss() {
-        this(null, 0.5, true);
+        this(SPEC.read(null));
     }
 
     @Override
@@ -86,14 +91,6 @@ public final class PairContrastiveLoss extends PairwiseLoss {
         return compute(embeddings, all, labels.concat(labels.zerosLike().get(owners), 0), subgroups, zero);
     }
 
-    @Override
-    public JsonObject config() {
-        JsonObject json = super.config();
-        json.addProperty("margin", margin);
-        json.addProperty("size_average", sizeAverage);
-        return json;
-    }
-
     /**
      * A builder that starts from the reference defaults; every setting is named.
      *
@@ -105,36 +102,28 @@ public final class PairContrastiveLoss extends PairwiseLoss {
 
     /** Builds a {@link PairContrastiveLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<PairContrastiveLoss, Builder> {
-        private double margin = 0.5;
-        private boolean sizeAverage = true;
-
-        private Builder() {}
+        private Builder() {
+            super(SPEC);
+        }
 
         /**
-         * Sets the negative margin (default 0.5).
+         * Sets {@link PairContrastiveLoss#MARGIN}.
          *
          * @param margin the value
          * @return this builder
          */
         public Builder optMargin(double margin) {
-            this.margin = margin;
-            return this;
+            return set(MARGIN, margin);
         }
 
         /**
-         * Sets the mean over pairs (false: the sum) (default true).
+         * Sets {@link PairContrastiveLoss#SIZE_AVERAGE}.
          *
          * @param sizeAverage the value
          * @return this builder
          */
         public Builder optSizeAverage(boolean sizeAverage) {
-            this.sizeAverage = sizeAverage;
-            return this;
-        }
-
-        @Override
-        protected PairContrastiveLoss create() {
-            return new PairContrastiveLoss(distance(), margin, sizeAverage);
+            return set(SIZE_AVERAGE, sizeAverage);
         }
     }
 }
