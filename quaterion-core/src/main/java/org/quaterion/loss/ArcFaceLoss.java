@@ -2,7 +2,6 @@ package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
-import com.google.gson.JsonObject;
 import org.quaterion.internal.LossMath;
 import org.quaterion.models.internal.Scalars;
 import org.quaterion.reducer.MeanReducer;

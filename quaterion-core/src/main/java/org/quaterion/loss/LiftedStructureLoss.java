@@ -3,7 +3,6 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.nn.Activation;
-import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
 import org.quaterion.internal.Masks;

@@ -10,7 +10,6 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.initializer.ConstantInitializer;
-import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
 import org.quaterion.internal.Masks;

@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
-import com.google.gson.JsonObject;
-import java.util.Locale;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.Masks;
 import org.quaterion.models.internal.Scalars;

@@ -3,7 +3,6 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.initializer.XavierInitializer;
-import com.google.gson.JsonObject;
 import org.quaterion.internal.LossMath;
 import org.quaterion.internal.Masks;
 import org.quaterion.models.internal.Scalars;

@@ -1,7 +1,6 @@
 package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
-import com.google.gson.JsonObject;
 import org.quaterion.internal.LossMath;
 import org.quaterion.models.internal.Scalars;
 import org.quaterion.reducer.MeanReducer;

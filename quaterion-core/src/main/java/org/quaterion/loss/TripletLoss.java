@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
-import com.google.gson.JsonObject;
 import java.util.Locale;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;

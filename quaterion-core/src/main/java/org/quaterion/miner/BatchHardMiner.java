@@ -3,13 +3,13 @@ package org.quaterion.miner;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import org.quaterion.distance.Distance;
+import org.quaterion.internal.Masks;
+import org.quaterion.models.internal.Scalars;
 import org.quaterion.settings.ComponentSpec;
 import org.quaterion.settings.Configurable;
 import org.quaterion.settings.Setting;
 import org.quaterion.settings.Settings;
 import org.quaterion.settings.SettingsBuilder;
-import org.quaterion.internal.Masks;
-import org.quaterion.models.internal.Scalars;
 
 /**
  * For each anchor, the farthest positive and the closest negative (PML {@code BatchHardMiner}); anchors lacking a

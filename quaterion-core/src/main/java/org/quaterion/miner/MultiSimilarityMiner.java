@@ -3,13 +3,12 @@ package org.quaterion.miner;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import org.quaterion.distance.Distance;
+import org.quaterion.models.internal.Scalars;
 import org.quaterion.settings.ComponentSpec;
 import org.quaterion.settings.Configurable;
 import org.quaterion.settings.Setting;
 import org.quaterion.settings.Settings;
 import org.quaterion.settings.SettingsBuilder;
-import org.quaterion.internal.Masks;
-import org.quaterion.models.internal.Scalars;
 
 /**
  * PML's {@code MultiSimilarityMiner}: keeps a negative pair (a, n) if {@code d_an − ε < max_p d_ap} and a positive

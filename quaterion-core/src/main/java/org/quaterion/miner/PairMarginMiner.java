@@ -7,7 +7,6 @@ import org.quaterion.settings.Configurable;
 import org.quaterion.settings.Setting;
 import org.quaterion.settings.Settings;
 import org.quaterion.settings.SettingsBuilder;
-import org.quaterion.internal.Masks;
 
 /**
  * PML's {@code PairMarginMiner}: keeps positive pairs with {@code d > posMargin} and negative pairs with

@@ -5,14 +5,13 @@ import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 import org.quaterion.distance.Distance;
+import org.quaterion.internal.LossMath;
+import org.quaterion.internal.PairBlocks;
 import org.quaterion.settings.ComponentSpec;
 import org.quaterion.settings.Configurable;
 import org.quaterion.settings.Setting;
 import org.quaterion.settings.Settings;
 import org.quaterion.settings.SettingsBuilder;
-import org.quaterion.internal.LossMath;
-import org.quaterion.internal.Masks;
-import org.quaterion.internal.PairBlocks;
 
 /**
  * Triplets by how much they violate a margin (PML {@code TripletMarginMiner}): with {@code t = d_an − d_ap},

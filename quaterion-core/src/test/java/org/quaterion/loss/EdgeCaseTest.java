@@ -13,13 +13,12 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.quaterion.distance.Distance;
-import org.quaterion.registry.AllLosses;
-import org.quaterion.loss.pair.CoSENTLoss;
 import org.quaterion.loss.pair.MultipleNegativesRankingLoss;
 import org.quaterion.miner.BatchHardMiner;
 import org.quaterion.miner.MultiSimilarityMiner;
 import org.quaterion.miner.PairMarginMiner;
 import org.quaterion.miner.TripletMarginMiner;
+import org.quaterion.registry.AllLosses;
 
 /** Degenerate batches give a defined, finite value and gradient for every loss; bad input gives a clear error. */
 class EdgeCaseTest {

@@ -65,7 +65,7 @@ class ReducerCompositionTest {
             }
         }
         assertEquals(WITH_REDUCER, found, "the losses that declare a reducer use one");
-        
+
     }
 
     @Test

@@ -2,13 +2,13 @@ package org.quaterion.loss.pair;
 
 import ai.djl.ndarray.NDArray;
 import org.quaterion.distance.Distance;
+import org.quaterion.internal.LossMath;
 import org.quaterion.loss.LossBuilder;
+import org.quaterion.loss.PairwiseLoss;
+import org.quaterion.models.internal.Scalars;
 import org.quaterion.settings.ComponentSpec;
 import org.quaterion.settings.Setting;
 import org.quaterion.settings.Settings;
-import org.quaterion.internal.LossMath;
-import org.quaterion.loss.PairwiseLoss;
-import org.quaterion.models.internal.Scalars;
 
 /**
  * CoSENT, a ranking loss for graded pair scores (Su 2022; sentence-transformers' {@code CoSENTLoss}):

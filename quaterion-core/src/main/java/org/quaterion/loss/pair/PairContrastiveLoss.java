@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
-import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.loss.LossBuilder;
 import org.quaterion.loss.PairwiseLoss;
