@@ -6,16 +6,14 @@ import org.quaterion.distance.Distance;
 import org.quaterion.internal.Masks;
 import org.quaterion.models.internal.Scalars;
 import org.quaterion.settings.ComponentSpec;
-import org.quaterion.settings.Configurable;
 import org.quaterion.settings.Setting;
 import org.quaterion.settings.Settings;
-import org.quaterion.settings.SettingsBuilder;
 
 /**
  * For each anchor, the farthest positive and the closest negative (PML {@code BatchHardMiner}); anchors lacking a
  * positive or a negative are dropped. Default distance: L2 on normalised embeddings (PML's default).
  */
-public final class BatchHardMiner implements Miner, Configurable {
+public final class BatchHardMiner extends DeclaredMiner {
 
     /** The distance to mine with (PML default: L2 on normalised embeddings). */
     public static final Setting<Distance> DISTANCE = Setting.distance(Distance.euclidean().normalized());
@@ -23,7 +21,6 @@ public final class BatchHardMiner implements Miner, Configurable {
     public static final ComponentSpec<BatchHardMiner> SPEC = ComponentSpec.of("batch_hard", BatchHardMiner.class,
             BatchHardMiner::new, DISTANCE);
 
-    private final Settings settings;
     private final Distance distance;
 
     /** Creates the miner with PML's default distance. */
@@ -32,7 +29,7 @@ public final class BatchHardMiner implements Miner, Configurable {
     }
 
     private BatchHardMiner(Settings settings) {
-        this.settings = settings;
+        super(settings);
         this.distance = settings.get(DISTANCE);
     }
 
@@ -45,25 +42,10 @@ public final class BatchHardMiner implements Miner, Configurable {
         return new Builder();
     }
 
-    @Override
-    public Settings settings() {
-        return settings;
-    }
-
     /** Builds a {@link BatchHardMiner}. */
-    public static final class Builder extends SettingsBuilder<BatchHardMiner, Builder> {
+    public static final class Builder extends DeclaredMiner.Builder<BatchHardMiner, Builder> {
         private Builder() {
             super(SPEC);
-        }
-
-        /**
-         * Sets {@link #DISTANCE}.
-         *
-         * @param distance the distance, or null for the default
-         * @return this builder
-         */
-        public Builder optDistance(Distance distance) {
-            return set(DISTANCE, distance);
         }
     }
 

@@ -5,17 +5,15 @@ import ai.djl.ndarray.NDArrays;
 import org.quaterion.distance.Distance;
 import org.quaterion.models.internal.Scalars;
 import org.quaterion.settings.ComponentSpec;
-import org.quaterion.settings.Configurable;
 import org.quaterion.settings.Setting;
 import org.quaterion.settings.Settings;
-import org.quaterion.settings.SettingsBuilder;
 
 /**
  * PML's {@code MultiSimilarityMiner}: keeps a negative pair (a, n) if {@code d_an − ε < max_p d_ap} and a positive
  * pair (a, p) if {@code d_ap + ε > min_n d_an} (with cosine, the same as PML's {@code s_an + ε > min_p s_ap} and
  * {@code s_ap − ε < max_n s_an}). Default distance: cosine.
  */
-public final class MultiSimilarityMiner implements Miner, Configurable {
+public final class MultiSimilarityMiner extends DeclaredMiner {
 
     /** The slack ε. */
     public static final Setting<Double> EPSILON = Setting.real("epsilon", 0.1, v -> v >= 0, "epsilon >= 0",
@@ -26,7 +24,6 @@ public final class MultiSimilarityMiner implements Miner, Configurable {
     public static final ComponentSpec<MultiSimilarityMiner> SPEC = ComponentSpec.of("multi_similarity",
             MultiSimilarityMiner.class, MultiSimilarityMiner::new, EPSILON, DISTANCE);
 
-    private final Settings settings;
     private final double epsilon;
     private final Distance distance;
 
@@ -36,7 +33,7 @@ public final class MultiSimilarityMiner implements Miner, Configurable {
     }
 
     private MultiSimilarityMiner(Settings settings) {
-        this.settings = settings;
+        super(settings);
         this.epsilon = settings.get(EPSILON);
         this.distance = settings.get(DISTANCE);
     }
@@ -50,13 +47,8 @@ public final class MultiSimilarityMiner implements Miner, Configurable {
         return new Builder();
     }
 
-    @Override
-    public Settings settings() {
-        return settings;
-    }
-
     /** Builds a {@link MultiSimilarityMiner}. */
-    public static final class Builder extends SettingsBuilder<MultiSimilarityMiner, Builder> {
+    public static final class Builder extends DeclaredMiner.Builder<MultiSimilarityMiner, Builder> {
         private Builder() {
             super(SPEC);
         }
@@ -69,16 +61,6 @@ public final class MultiSimilarityMiner implements Miner, Configurable {
          */
         public Builder optEpsilon(double epsilon) {
             return set(EPSILON, epsilon);
-        }
-
-        /**
-         * Sets {@link #DISTANCE}.
-         *
-         * @param distance the distance, or null for the default
-         * @return this builder
-         */
-        public Builder optDistance(Distance distance) {
-            return set(DISTANCE, distance);
         }
     }
 

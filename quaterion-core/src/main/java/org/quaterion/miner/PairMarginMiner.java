@@ -3,16 +3,14 @@ package org.quaterion.miner;
 import ai.djl.ndarray.NDArray;
 import org.quaterion.distance.Distance;
 import org.quaterion.settings.ComponentSpec;
-import org.quaterion.settings.Configurable;
 import org.quaterion.settings.Setting;
 import org.quaterion.settings.Settings;
-import org.quaterion.settings.SettingsBuilder;
 
 /**
  * PML's {@code PairMarginMiner}: keeps positive pairs with {@code d > posMargin} and negative pairs with
  * {@code d < negMargin}. Default distance: L2 on normalised embeddings.
  */
-public final class PairMarginMiner implements Miner, Configurable {
+public final class PairMarginMiner extends DeclaredMiner {
 
     /** Positives farther than this are kept. */
     public static final Setting<Double> POS_MARGIN = Setting.real("pos_margin", 0.2,
@@ -26,7 +24,6 @@ public final class PairMarginMiner implements Miner, Configurable {
     public static final ComponentSpec<PairMarginMiner> SPEC = ComponentSpec.of("pair_margin", PairMarginMiner.class,
             PairMarginMiner::new, POS_MARGIN, NEG_MARGIN, DISTANCE);
 
-    private final Settings settings;
     private final double posMargin;
     private final double negMargin;
     private final Distance distance;
@@ -37,7 +34,7 @@ public final class PairMarginMiner implements Miner, Configurable {
     }
 
     private PairMarginMiner(Settings settings) {
-        this.settings = settings;
+        super(settings);
         this.posMargin = settings.get(POS_MARGIN);
         this.negMargin = settings.get(NEG_MARGIN);
         this.distance = settings.get(DISTANCE);
@@ -52,13 +49,8 @@ public final class PairMarginMiner implements Miner, Configurable {
         return new Builder();
     }
 
-    @Override
-    public Settings settings() {
-        return settings;
-    }
-
     /** Builds a {@link PairMarginMiner}. */
-    public static final class Builder extends SettingsBuilder<PairMarginMiner, Builder> {
+    public static final class Builder extends DeclaredMiner.Builder<PairMarginMiner, Builder> {
         private Builder() {
             super(SPEC);
         }
@@ -81,16 +73,6 @@ public final class PairMarginMiner implements Miner, Configurable {
          */
         public Builder optNegMargin(double negMargin) {
             return set(NEG_MARGIN, negMargin);
-        }
-
-        /**
-         * Sets {@link #DISTANCE}.
-         *
-         * @param distance the distance, or null for the default
-         * @return this builder
-         */
-        public Builder optDistance(Distance distance) {
-            return set(DISTANCE, distance);
         }
     }
 

@@ -8,17 +8,15 @@ import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
 import org.quaterion.internal.PairBlocks;
 import org.quaterion.settings.ComponentSpec;
-import org.quaterion.settings.Configurable;
 import org.quaterion.settings.Setting;
 import org.quaterion.settings.Settings;
-import org.quaterion.settings.SettingsBuilder;
 
 /**
  * Triplets by how much they violate a margin (PML {@code TripletMarginMiner}): with {@code t = d_an − d_ap},
  * ALL keeps {@code t ≤ m}, HARD {@code t ≤ 0}, SEMI_HARD {@code 0 < t ≤ m}, EASY {@code t > m}. Computed over
  * (positive pair) × reference in {@code PairBlocks}, so memory stays {@code O(block · m)}, never an {@code n·m·m} cube.
  */
-public final class TripletMarginMiner implements Miner, Configurable {
+public final class TripletMarginMiner extends DeclaredMiner {
 
     /** Which triplets to keep. */
     public enum Type {
@@ -43,7 +41,6 @@ public final class TripletMarginMiner implements Miner, Configurable {
     public static final ComponentSpec<TripletMarginMiner> SPEC = ComponentSpec.of("triplet_margin",
             TripletMarginMiner.class, TripletMarginMiner::new, MARGIN, TYPE_OF_TRIPLETS, DISTANCE);
 
-    private final Settings settings;
     private final double margin;
     private final Type type;
     private final Distance distance;
@@ -54,7 +51,7 @@ public final class TripletMarginMiner implements Miner, Configurable {
     }
 
     private TripletMarginMiner(Settings settings) {
-        this.settings = settings;
+        super(settings);
         this.margin = settings.get(MARGIN);
         this.type = settings.get(TYPE_OF_TRIPLETS);
         this.distance = settings.get(DISTANCE);
@@ -69,13 +66,8 @@ public final class TripletMarginMiner implements Miner, Configurable {
         return new Builder();
     }
 
-    @Override
-    public Settings settings() {
-        return settings;
-    }
-
     /** Builds a {@link TripletMarginMiner}. */
-    public static final class Builder extends SettingsBuilder<TripletMarginMiner, Builder> {
+    public static final class Builder extends DeclaredMiner.Builder<TripletMarginMiner, Builder> {
         private Builder() {
             super(SPEC);
         }
@@ -98,16 +90,6 @@ public final class TripletMarginMiner implements Miner, Configurable {
          */
         public Builder optType(Type type) {
             return set(TYPE_OF_TRIPLETS, type);
-        }
-
-        /**
-         * Sets {@link #DISTANCE}.
-         *
-         * @param distance the distance, or null for the default
-         * @return this builder
-         */
-        public Builder optDistance(Distance distance) {
-            return set(DISTANCE, distance);
         }
     }
 
