@@ -57,7 +57,8 @@ public final class Settings {
                     + ", got " + value);
         }
         T typed = s.valueType().cast(value);
-        if ((typed == null && !(s.defaultValue() == null && !s.required())) || (typed != null && !s.accepts(typed))) {
+        boolean nullable = !s.required() && s.defaultValue() == null; // an optional value whose default is none
+        if (typed == null ? !nullable : !s.accepts(typed)) {
             throw new IllegalArgumentException(spec.owner() + " needs " + s.rule() + ", got " + value);
         }
         return typed;
