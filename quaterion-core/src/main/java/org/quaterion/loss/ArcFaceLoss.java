@@ -2,11 +2,14 @@ package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
-import com.google.gson.JsonObject;
 import org.quaterion.internal.LossMath;
 import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.Reducer;
+import org.quaterion.reducer.Reducers;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * Additive angular margin (ArcFace, Deng et al., arXiv 1801.07698), as PML's {@code ArcFaceLoss}: with
@@ -18,32 +21,25 @@ import org.quaterion.reducer.Reducer;
  */
 public final class ArcFaceLoss extends ClassWeightLoss {
 
+    /** The logit scale s. */
+    public static final Setting<Double> SCALE = Setting.real("scale", 64, v -> v > 0, "a finite scale > 0",
+            "the logit scale s");
+    /** The angular margin in radians. */
+    public static final Setting<Double> MARGIN = Setting.real("margin", 0.5, v -> v >= 0 && v < Math.PI,
+            "margin in [0, π) radians", "the angular margin m in radians, Quaterion's unit (PML: degrees)");
+    /** The reducer of the per-sample losses. */
+    public static final Setting<Reducer> REDUCER = Reducers.setting(new MeanReducer());
+    /** The declaration: registry name and settings. */
+    public static final ComponentSpec<ArcFaceLoss> SPEC = ComponentSpec.of("arcface", ArcFaceLoss.class, ArcFaceLoss::new,
+            NUM_CLASSES, EMBEDDING_SIZE, SCALE, MARGIN, REDUCER);
+
     private final double scale;
     private final double margin;
 
-    /**
-     * Creates the loss.
-     *
-     * @param numClasses C
-     * @param embeddingSize D
-     * @param scale s (default 64)
-     * @param marginRadians m in radians (Quaterion default 0.5)
-     * @param reducer the reducer of the per-sample losses, or null for the mean
-     */
-    private ArcFaceLoss(int numClasses, int embeddingSize, double scale, double marginRadians, Reducer reducer) {
-        super(numClasses, embeddingSize, "class_weights", reducer);
-        if (!(scale > 0) || Double.isInfinite(scale) || !(marginRadians >= 0 && marginRadians < Math.PI)) {
-            throw new IllegalArgumentException("ArcFaceLoss needs a finite scale > 0 and margin in [0, π) radians, "
-                    + "got "
-                    + scale + " and " + marginRadians);
-        }
-        this.scale = scale;
-        this.margin = marginRadians;
-    }
-
-    @Override
-    protected Reducer defaultReducer() {
-        return new MeanReducer();
+    private ArcFaceLoss(Settings settings) {
+        super(settings, "class_weights");
+        this.scale = settings.get(SCALE);
+        this.margin = settings.get(MARGIN);
     }
 
     @Override
@@ -58,14 +54,6 @@ public final class ArcFaceLoss extends ClassWeightLoss {
         return perSample(in, LossMath.crossEntropy(logits, in.labels()));
     }
 
-    @Override
-    public JsonObject config() {
-        JsonObject json = super.config();
-        json.addProperty("scale", scale);
-        json.addProperty("margin", margin);
-        return json;
-    }
-
     /**
      * A builder that starts from the reference defaults; every setting is named.
      *
@@ -77,31 +65,28 @@ public final class ArcFaceLoss extends ClassWeightLoss {
 
     /** Builds a {@link ArcFaceLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends ClassWeightLoss.Builder<ArcFaceLoss, Builder> {
-        private double scale = 64;
-        private double margin = 0.5;
-
-        private Builder() {}
+        private Builder() {
+            super(SPEC);
+        }
 
         /**
-         * Sets the logit scale s (default 64).
+         * Sets {@link ArcFaceLoss#SCALE}.
          *
          * @param scale the value
          * @return this builder
          */
         public Builder optScale(double scale) {
-            this.scale = scale;
-            return this;
+            return set(SCALE, scale);
         }
 
         /**
-         * Sets the angular margin m in radians, Quaterion's unit (default 0.5; see {@link #optMarginDegrees}).
+         * Sets {@link ArcFaceLoss#MARGIN}.
          *
          * @param margin the value
          * @return this builder
          */
         public Builder optMargin(double margin) {
-            this.margin = margin;
-            return this;
+            return set(MARGIN, margin);
         }
 
         /**
@@ -112,11 +97,6 @@ public final class ArcFaceLoss extends ClassWeightLoss {
          */
         public Builder optMarginDegrees(double marginDegrees) {
             return optMargin(Math.toRadians(marginDegrees));
-        }
-
-        @Override
-        protected ArcFaceLoss create() {
-            return new ArcFaceLoss(numClasses(), embeddingSize(), scale, margin, reducer());
         }
     }
 }

@@ -12,20 +12,4 @@ final class Args {
         }
         return value;
     }
-
-    /** A finite value greater than 0. */
-    static double positive(String loss, String name, double value) {
-        if (!Double.isFinite(value) || value <= 0) {
-            throw new IllegalArgumentException(loss + " needs " + name + " > 0 (finite), got " + value);
-        }
-        return value;
-    }
-
-    /** A finite value. */
-    static double finite(String loss, String name, double value) {
-        if (!Double.isFinite(value)) {
-            throw new IllegalArgumentException(loss + " needs a finite " + name + ", got " + value);
-        }
-        return value;
-    }
 }

@@ -9,6 +9,8 @@ import java.util.function.UnaryOperator;
 import org.quaterion.distance.Distance;
 import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.Reducer;
+import org.quaterion.settings.Configurable;
+import org.quaterion.settings.Settings;
 
 /**
  * The one loss pipeline shared by {@link GroupLoss} and {@link PairwiseLoss}, PML's: validated inputs, the
@@ -27,7 +29,7 @@ import org.quaterion.reducer.Reducer;
  *
  * @param <I> the inputs: {@link LossInputs} (group) or {@link PairInputs} (pairs)
  */
-public abstract sealed class BaseLoss<I extends BaseLoss.Inputs<I>> implements SimilarityLoss
+public abstract sealed class BaseLoss<I extends BaseLoss.Inputs<I>> implements SimilarityLoss, Configurable
         permits GroupLoss, PairwiseLoss {
 
     /**
@@ -61,6 +63,7 @@ public abstract sealed class BaseLoss<I extends BaseLoss.Inputs<I>> implements S
         I mapEmbeddings(UnaryOperator<NDArray> transform);
     }
 
+    private final Settings settings;
     private final Distance distance;
     private final Reducer reducer;
     /** The wrapped loss of a wrapper; null for a loss that computes its own value. */
@@ -74,6 +77,18 @@ public abstract sealed class BaseLoss<I extends BaseLoss.Inputs<I>> implements S
      * @throws IllegalArgumentException when a reducer is given to a loss of {@link Reduction#ALREADY_REDUCED}
      */
     BaseLoss(Distance distance, Reducer reducer) {
+        this(null, distance, reducer);
+    }
+
+    /**
+     * Creates a loss from its declared settings, with the distance and reducer they give.
+     *
+     * @param settings the settings, or null for a loss without a declaration
+     * @param distance the distance, or null for {@link #defaultDistance()}
+     * @param reducer the reducer, or null for {@link #defaultReducer()}
+     */
+    BaseLoss(Settings settings, Distance distance, Reducer reducer) {
+        this.settings = settings;
         this.inner = null;
         this.distance = distance != null ? distance : defaultDistance();
         if (reduction() == Reduction.ALREADY_REDUCED) {
@@ -97,6 +112,7 @@ public abstract sealed class BaseLoss<I extends BaseLoss.Inputs<I>> implements S
      * @param inner the wrapped loss, checked by {@link LossWrapper#check}
      */
     BaseLoss(BaseLoss<I> inner) {
+        this.settings = null;
         this.inner = inner;
         this.distance = inner.distance();
         this.reducer = null;
@@ -218,8 +234,27 @@ public abstract sealed class BaseLoss<I extends BaseLoss.Inputs<I>> implements S
      *
      * @return a new object
      */
+    /**
+     * The declared settings this loss was made from.
+     *
+     * @return the settings, or null for a loss made from a distance and a reducer alone (a wrapper, a custom loss)
+     */
+    @Override
+    public Settings settings() {
+        return settings;
+    }
+
+    /**
+     * The settings: the declared ones when the loss has a declaration, else {@code distance} and {@code reducer}
+     * (a subclass without a declaration adds its own to it).
+     *
+     * @return a new object
+     */
     @Override
     public JsonObject config() {
+        if (settings != null) {
+            return settings.toJson();
+        }
         JsonObject json = new JsonObject();
         if (distance != null) {
             json.add("distance", distance.config());

@@ -6,6 +6,10 @@ import com.google.gson.JsonObject;
 import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.Reducer;
+import org.quaterion.reducer.Reducers;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * Quaterion's {@code CenterLoss} (Wen et al. 2016): {@code λ · mean((normalize(E) − C[y])²)} over all
@@ -14,25 +18,20 @@ import org.quaterion.reducer.Reducer;
  */
 public final class CenterLoss extends ClassWeightLoss {
 
+    /** The weight λ. */
+    public static final Setting<Double> LAMBDA_C = Setting.real("lambda_c", 0.5, v -> v > 0, "lambda > 0",
+            "the weight λ of the centre loss");
+    /** The reducer of the per-sample losses. */
+    public static final Setting<Reducer> REDUCER = Reducers.setting(new MeanReducer());
+    /** The declaration: registry name and settings. */
+    public static final ComponentSpec<CenterLoss> SPEC = ComponentSpec.of("center", CenterLoss.class, CenterLoss::new,
+            NUM_CLASSES, EMBEDDING_SIZE, LAMBDA_C, REDUCER);
+
     private final double lambda;
 
-    /**
-     * Creates the loss.
-     *
-     * @param numClasses G
-     * @param embeddingSize D
-     * @param lambda weight λ
-     * @param reducer the reducer of the per-sample losses, or null for the mean
-     */
-    private CenterLoss(int numClasses, int embeddingSize, double lambda, Reducer reducer) {
-        super(numClasses, embeddingSize, "centers", new XavierInitializer(), reducer);
-        Args.positive("CenterLoss", "lambda", lambda);
-        this.lambda = lambda;
-    }
-
-    @Override
-    protected Reducer defaultReducer() {
-        return new MeanReducer();
+    private CenterLoss(Settings settings) {
+        super(settings, "centers", new XavierInitializer());
+        this.lambda = settings.get(LAMBDA_C);
     }
 
     @Override
@@ -41,13 +40,6 @@ public final class CenterLoss extends ClassWeightLoss {
         // per sample: the mean squared difference over the D dimensions, so that the mean over samples is PML's value
         return perSample(in, Scalars.mul(in.embeddings().normalize(2, 1, 1e-12).sub(assigned).square()
                 .mean(new int[] {1}), lambda));
-    }
-
-    @Override
-    public JsonObject config() {
-        JsonObject json = super.config();
-        json.addProperty("lambda_c", lambda);
-        return json;
     }
 
     /**
@@ -61,24 +53,18 @@ public final class CenterLoss extends ClassWeightLoss {
 
     /** Builds a {@link CenterLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends ClassWeightLoss.Builder<CenterLoss, Builder> {
-        private double lambda = 0.5;
-
-        private Builder() {}
+        private Builder() {
+            super(SPEC);
+        }
 
         /**
-         * Sets the weight λ (Quaterion lambda_c) (default 0.5).
+         * Sets {@link CenterLoss#LAMBDA_C}.
          *
          * @param lambda the value
          * @return this builder
          */
         public Builder optLambda(double lambda) {
-            this.lambda = lambda;
-            return this;
-        }
-
-        @Override
-        protected CenterLoss create() {
-            return new CenterLoss(numClasses(), embeddingSize(), lambda, reducer());
+            return set(LAMBDA_C, lambda);
         }
     }
 }

@@ -3,13 +3,16 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.nn.Activation;
-import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
 import org.quaterion.internal.Masks;
 import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.AvgNonZeroReducer;
 import org.quaterion.reducer.Reducer;
+import org.quaterion.reducer.Reducers;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * Circle loss (Sun et al. 2020, arXiv 2002.10857) as the paper and PML's {@code CircleLoss} define it: with
@@ -23,30 +26,31 @@ import org.quaterion.reducer.Reducer;
  */
 public final class CircleLoss extends GroupLoss {
 
+    /** The relaxation m. */
+    public static final Setting<Double> M = Setting.real("m", 0.4, v -> v >= 0 && v < 1,
+            "the relaxation m in [0, 1)", "the relaxation margin m");
+    /** The scale γ. */
+    public static final Setting<Double> GAMMA = Setting.real("gamma", 80, v -> v > 0, "gamma > 0", "the scale γ");
+    /** The distance. */
+    public static final Setting<Distance> DISTANCE = Setting.distance(Distance.cosine());
+    /** The reducer of the per-anchor losses. */
+    public static final Setting<Reducer> REDUCER = Reducers.setting(new AvgNonZeroReducer());
+    /** The declaration: registry name and settings. */
+    public static final ComponentSpec<CircleLoss> SPEC = ComponentSpec.of("circle", CircleLoss.class, CircleLoss::new,
+            M, GAMMA, DISTANCE, REDUCER);
+
     private final double m;
     private final double gamma;
 
-    /**
-     * Creates the loss.
-     *
-     * @param m relaxation margin
-     * @param gamma scale γ
-     * @param distance the distance (similarities are its {@code toSimilarity}), or null for cosine
-     * @param reducer the reducer of the per-anchor losses, or null for the mean over non-zero ones (PML's default)
-     */
-    private CircleLoss(double m, double gamma, Distance distance, Reducer reducer) {
-        super(distance, reducer);
-        Args.positive("CircleLoss", "gamma", gamma);
-        if (!(m >= 0 && m < 1)) {
-            throw new IllegalArgumentException("CircleLoss needs the relaxation m in [0, 1), got " + m);
-        }
-        this.m = m;
-        this.gamma = gamma;
+    private CircleLoss(Settings settings) {
+        super(settings);
+        this.m = settings.get(M);
+        this.gamma = settings.get(GAMMA);
     }
 
     /** Creates the loss with PML's defaults (0.4, 80). */
     public CircleLoss() {
-        this(0.4, 80, null, null);
+        this(SPEC.read(null));
     }
 
     @Override
@@ -63,24 +67,6 @@ public final class CircleLoss extends GroupLoss {
         return LossTerms.of(NDArrays.where(both, losses, losses.zerosLike())); // PML: zero for the others
     }
 
-    @Override
-    protected Distance defaultDistance() {
-        return Distance.cosine();
-    }
-
-    @Override
-    protected Reducer defaultReducer() {
-        return new AvgNonZeroReducer();
-    }
-
-    @Override
-    public JsonObject config() {
-        JsonObject json = super.config();
-        json.addProperty("m", m);
-        json.addProperty("gamma", gamma);
-        return json;
-    }
-
     /**
      * A builder that starts from the reference defaults; every setting is named.
      *
@@ -92,36 +78,28 @@ public final class CircleLoss extends GroupLoss {
 
     /** Builds a {@link CircleLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<CircleLoss, Builder> {
-        private double m = 0.4;
-        private double gamma = 80;
-
-        private Builder() {}
+        private Builder() {
+            super(SPEC);
+        }
 
         /**
-         * Sets the relaxation margin m, in [0, 1) (default 0.4).
+         * Sets {@link CircleLoss#M}.
          *
          * @param m the value
          * @return this builder
          */
         public Builder optMargin(double m) {
-            this.m = m;
-            return this;
+            return set(M, m);
         }
 
         /**
-         * Sets the scale γ, positive (default 80).
+         * Sets {@link CircleLoss#GAMMA}.
          *
          * @param gamma the value
          * @return this builder
          */
         public Builder optGamma(double gamma) {
-            this.gamma = gamma;
-            return this;
-        }
-
-        @Override
-        protected CircleLoss create() {
-            return new CircleLoss(m, gamma, distance(), reducer());
+            return set(GAMMA, gamma);
         }
     }
 }

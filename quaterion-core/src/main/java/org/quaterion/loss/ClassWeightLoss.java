@@ -11,10 +11,11 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
-import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.miner.IndexTuples;
-import org.quaterion.reducer.Reducer;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * Base of the losses that own one {@code (numClasses, embeddingSize)} weight matrix (class weights, proxies or
@@ -31,29 +32,28 @@ public abstract class ClassWeightLoss extends GroupLoss {
     /** Indices counted per one-hot block in {@link #minerWeights} (bounds its memory to this × batch size). */
     private static final long COUNT_CHUNK = 4096;
 
+    /** The number of classes C (labels lie in [0, C)); required, the data decides it. */
+    public static final Setting<Integer> NUM_CLASSES = Setting.integer("num_classes", null, v -> v >= 1,
+            "num_classes >= 1", "the number of classes C (labels in [0, C))");
+    /** The embedding size D; required, the model decides it. */
+    public static final Setting<Integer> EMBEDDING_SIZE = Setting.integer("embedding_size", null, v -> v >= 1,
+            "embedding_size >= 1", "the embedding size D");
+
     private final int numClasses;
     private final int embeddingSize;
     private final Parameter weights;
 
     /**
-     * Creates the loss.
+     * Creates the loss from its declared settings, which include {@link #NUM_CLASSES} and {@link #EMBEDDING_SIZE}.
      *
-     * @param numClasses C, at least 1
-     * @param embeddingSize D, at least 1
+     * @param settings the validated settings
      * @param name the parameter name
      * @param initializer the initial distribution (Quaterion: N(0, 0.01²))
-     * @param reducer the reducer of the per-sample losses, or null for {@link #defaultReducer()}
      */
-    protected ClassWeightLoss(int numClasses, int embeddingSize, String name, Initializer initializer,
-            Reducer reducer) {
-        super(null, reducer);
-        if (numClasses < 1 || embeddingSize < 1) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + " needs numClasses >= 1 and "
-                    + "embeddingSize >= 1 (setNumClasses, setEmbeddingSize), got " + numClasses + " and "
-                    + embeddingSize);
-        }
-        this.numClasses = numClasses;
-        this.embeddingSize = embeddingSize;
+    protected ClassWeightLoss(Settings settings, String name, Initializer initializer) {
+        super(settings);
+        this.numClasses = settings.get(NUM_CLASSES);
+        this.embeddingSize = settings.get(EMBEDDING_SIZE);
         this.weights = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(numClasses, embeddingSize)).optInitializer(initializer).build();
     }
@@ -61,13 +61,11 @@ public abstract class ClassWeightLoss extends GroupLoss {
     /**
      * Creates the loss with weights ~ N(0, 0.01²).
      *
-     * @param numClasses C
-     * @param embeddingSize D
+     * @param settings the validated settings
      * @param name the parameter name
-     * @param reducer the reducer of the per-sample losses, or null for {@link #defaultReducer()}
      */
-    protected ClassWeightLoss(int numClasses, int embeddingSize, String name, Reducer reducer) {
-        this(numClasses, embeddingSize, name, new NormalInitializer(0.01f), reducer);
+    protected ClassWeightLoss(Settings settings, String name) {
+        this(settings, name, new NormalInitializer(0.01f));
     }
 
     /**
@@ -173,19 +171,6 @@ public abstract class ClassWeightLoss extends GroupLoss {
     }
 
     /**
-     * The config with the sizes (and the reducer, when the loss has one); subclasses add their settings.
-     *
-     * @return a new object to extend
-     */
-    @Override
-    public JsonObject config() {
-        JsonObject json = super.config();
-        json.addProperty("num_classes", numClasses);
-        json.addProperty("embedding_size", embeddingSize);
-        return json;
-    }
-
-    /**
      * Per-sample losses weighted by the miner, as PML's classification losses do ({@code losses × miner_weights},
      * reduced over all samples, so a sample no tuple mentions counts as 0).
      *
@@ -261,50 +246,33 @@ public abstract class ClassWeightLoss extends GroupLoss {
      */
     public abstract static class Builder<L extends ClassWeightLoss, B extends Builder<L, B>> extends LossBuilder<L, B> {
 
-        private int numClasses;
-        private int embeddingSize;
-
-        /** Creates a builder without sizes. */
-        protected Builder() {}
+        /**
+         * Creates a builder without sizes.
+         *
+         * @param spec the loss's declaration
+         */
+        protected Builder(ComponentSpec<L> spec) {
+            super(spec);
+        }
 
         /**
-         * Sets the number of classes C (labels lie in [0, C)); required.
+         * Sets {@link #NUM_CLASSES}; required.
          *
          * @param numClasses C
          * @return this builder
          */
         public final B setNumClasses(int numClasses) {
-            this.numClasses = numClasses;
-            return self();
+            return set(NUM_CLASSES, numClasses);
         }
 
         /**
-         * Sets the embedding size D; required.
+         * Sets {@link #EMBEDDING_SIZE}; required.
          *
          * @param embeddingSize D
          * @return this builder
          */
         public final B setEmbeddingSize(int embeddingSize) {
-            this.embeddingSize = embeddingSize;
-            return self();
-        }
-
-        /**
-         * The number of classes set (0 until set).
-         *
-         * @return C
-         */
-        protected final int numClasses() {
-            return numClasses;
-        }
-
-        /**
-         * The embedding size set (0 until set).
-         *
-         * @return D
-         */
-        protected final int embeddingSize() {
-            return embeddingSize;
+            return set(EMBEDDING_SIZE, embeddingSize);
         }
     }
 }

@@ -2,10 +2,13 @@ package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
-import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.reducer.AvgNonZeroReducer;
 import org.quaterion.reducer.Reducer;
+import org.quaterion.reducer.Reducers;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * PML's {@code ContrastiveLoss} for groups: positive pairs {@code [d − m_pos]_+}, negative pairs
@@ -18,32 +21,36 @@ import org.quaterion.reducer.Reducer;
  */
 public final class ContrastiveLoss extends GroupLoss {
 
+    /** Positives closer than this cost nothing. */
+    public static final Setting<Double> POS_MARGIN = Setting.real("pos_margin", 0,
+            "distance below which a positive pair costs nothing (>= 0 unless the distance is dot_product)");
+    /** Negatives farther than this cost nothing. */
+    public static final Setting<Double> NEG_MARGIN = Setting.real("neg_margin", 1,
+            "distance above which a negative pair costs nothing (>= 0 unless the distance is dot_product)");
+    /** The distance. */
+    public static final Setting<Distance> DISTANCE = Setting.distance(Distance.euclidean().normalized());
+    /** The reducer of the positive and the negative pair losses, apart. */
+    public static final Setting<Reducer> REDUCER = Reducers.setting(new AvgNonZeroReducer());
+    /** The declaration: registry name and settings. */
+    public static final ComponentSpec<ContrastiveLoss> SPEC = ComponentSpec.of("contrastive", ContrastiveLoss.class, ContrastiveLoss::new,
+            POS_MARGIN, NEG_MARGIN, DISTANCE, REDUCER);
+
     private final double posMargin;
     private final double negMargin;
 
-    /**
-     * Creates the loss.
-     *
-     * @param posMargin positives closer than this cost nothing
-     * @param negMargin negatives farther than this cost nothing
-     * @param distance the distance
-     * @param reducer reducer applied to each of the two sub-losses
-     */
-    private ContrastiveLoss(double posMargin, double negMargin, Distance distance, Reducer reducer) {
-        super(distance, reducer);
+    private ContrastiveLoss(Settings settings) {
+        super(settings);
         // distances are >= 0, so a negative margin is meaningless, except for the (negated) dot product
         double min = distance().kind() == Distance.Kind.DOT_PRODUCT ? Double.NEGATIVE_INFINITY : 0;
-        Args.finite("ContrastiveLoss", "posMargin", posMargin);
-        Args.finite("ContrastiveLoss", "negMargin", negMargin);
-        Args.atLeast("ContrastiveLoss", "posMargin", posMargin, min);
-        Args.atLeast("ContrastiveLoss", "negMargin", negMargin, min);
-        this.posMargin = posMargin;
-        this.negMargin = negMargin;
+        Args.atLeast("ContrastiveLoss", "posMargin", settings.get(POS_MARGIN), min);
+        Args.atLeast("ContrastiveLoss", "negMargin", settings.get(NEG_MARGIN), min);
+        this.posMargin = settings.get(POS_MARGIN);
+        this.negMargin = settings.get(NEG_MARGIN);
     }
 
     /** Creates the loss with PML's defaults (0, 1). */
     public ContrastiveLoss() {
-        this(0, 1, null, null);
+        this(SPEC.read(null));
     }
 
     @Override
@@ -53,19 +60,6 @@ public final class ContrastiveLoss extends GroupLoss {
         NDArray pos = Activation.relu(mat.sub(posMargin));
         NDArray neg = Activation.relu(mat.neg().add(negMargin));
         return LossTerms.sum(LossTerms.masked(pos, masks.positives()), LossTerms.masked(neg, masks.negatives()));
-    }
-
-    @Override
-    protected Reducer defaultReducer() {
-        return new AvgNonZeroReducer();
-    }
-
-    @Override
-    public JsonObject config() {
-        JsonObject json = super.config();
-        json.addProperty("pos_margin", posMargin);
-        json.addProperty("neg_margin", negMargin);
-        return json;
     }
 
     /**
@@ -79,36 +73,28 @@ public final class ContrastiveLoss extends GroupLoss {
 
     /** Builds a {@link ContrastiveLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<ContrastiveLoss, Builder> {
-        private double posMargin = 0;
-        private double negMargin = 1;
-
-        private Builder() {}
+        private Builder() {
+            super(SPEC);
+        }
 
         /**
-         * Sets the distance below which a positive pair costs nothing (PML pos_margin) (default 0).
+         * Sets {@link ContrastiveLoss#POS_MARGIN}.
          *
          * @param posMargin the value
          * @return this builder
          */
         public Builder optPosMargin(double posMargin) {
-            this.posMargin = posMargin;
-            return this;
+            return set(POS_MARGIN, posMargin);
         }
 
         /**
-         * Sets the distance above which a negative pair costs nothing (PML neg_margin) (default 1).
+         * Sets {@link ContrastiveLoss#NEG_MARGIN}.
          *
          * @param negMargin the value
          * @return this builder
          */
         public Builder optNegMargin(double negMargin) {
-            this.negMargin = negMargin;
-            return this;
-        }
-
-        @Override
-        protected ContrastiveLoss create() {
-            return new ContrastiveLoss(posMargin, negMargin, distance(), reducer());
+            return set(NEG_MARGIN, negMargin);
         }
     }
 }

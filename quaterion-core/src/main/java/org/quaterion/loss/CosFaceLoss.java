@@ -1,11 +1,14 @@
 package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
-import com.google.gson.JsonObject;
 import org.quaterion.internal.LossMath;
 import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.Reducer;
+import org.quaterion.reducer.Reducers;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * Large margin cosine loss (CosFace, Wang et al., arXiv 1801.09414): logits {@code s·(cos θ_ic − m·1[c = y_i])},
@@ -14,29 +17,25 @@ import org.quaterion.reducer.Reducer;
  */
 public final class CosFaceLoss extends ClassWeightLoss {
 
+    /** The logit scale s. */
+    public static final Setting<Double> SCALE = Setting.real("scale", 64, v -> v > 0, "scale > 0",
+            "the logit scale s");
+    /** The cosine margin. */
+    public static final Setting<Double> MARGIN = Setting.real("margin", 0.35, v -> v >= 0, "margin >= 0",
+            "the cosine margin m");
+    /** The reducer of the per-sample losses. */
+    public static final Setting<Reducer> REDUCER = Reducers.setting(new MeanReducer());
+    /** The declaration: registry name and settings. */
+    public static final ComponentSpec<CosFaceLoss> SPEC = ComponentSpec.of("cosface", CosFaceLoss.class, CosFaceLoss::new,
+            NUM_CLASSES, EMBEDDING_SIZE, SCALE, MARGIN, REDUCER);
+
     private final double scale;
     private final double margin;
 
-    /**
-     * Creates the loss.
-     *
-     * @param numClasses C
-     * @param embeddingSize D
-     * @param scale s
-     * @param margin m
-     * @param reducer the reducer of the per-sample losses, or null for the mean
-     */
-    private CosFaceLoss(int numClasses, int embeddingSize, double scale, double margin, Reducer reducer) {
-        super(numClasses, embeddingSize, "class_weights", reducer);
-        Args.positive("CosFaceLoss", "scale", scale);
-        Args.atLeast("CosFaceLoss", "margin", margin, 0);
-        this.scale = scale;
-        this.margin = margin;
-    }
-
-    @Override
-    protected Reducer defaultReducer() {
-        return new MeanReducer();
+    private CosFaceLoss(Settings settings) {
+        super(settings, "class_weights");
+        this.scale = settings.get(SCALE);
+        this.margin = settings.get(MARGIN);
     }
 
     @Override
@@ -45,14 +44,6 @@ public final class CosFaceLoss extends ClassWeightLoss {
         NDArray oneHot = targets(in, cos);
         NDArray logits = Scalars.mul(cos.sub(Scalars.mul(oneHot, margin)), scale);
         return perSample(in, LossMath.crossEntropy(logits, in.labels()));
-    }
-
-    @Override
-    public JsonObject config() {
-        JsonObject json = super.config();
-        json.addProperty("scale", scale);
-        json.addProperty("margin", margin);
-        return json;
     }
 
     /**
@@ -66,36 +57,28 @@ public final class CosFaceLoss extends ClassWeightLoss {
 
     /** Builds a {@link CosFaceLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends ClassWeightLoss.Builder<CosFaceLoss, Builder> {
-        private double scale = 64;
-        private double margin = 0.35;
-
-        private Builder() {}
+        private Builder() {
+            super(SPEC);
+        }
 
         /**
-         * Sets the logit scale s (default 64).
+         * Sets {@link CosFaceLoss#SCALE}.
          *
          * @param scale the value
          * @return this builder
          */
         public Builder optScale(double scale) {
-            this.scale = scale;
-            return this;
+            return set(SCALE, scale);
         }
 
         /**
-         * Sets the cosine margin m (default 0.35).
+         * Sets {@link CosFaceLoss#MARGIN}.
          *
          * @param margin the value
          * @return this builder
          */
         public Builder optMargin(double margin) {
-            this.margin = margin;
-            return this;
-        }
-
-        @Override
-        protected CosFaceLoss create() {
-            return new CosFaceLoss(numClasses(), embeddingSize(), scale, margin, reducer());
+            return set(MARGIN, margin);
         }
     }
 }

@@ -4,12 +4,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.Masks;
 import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.Reducer;
+import org.quaterion.reducer.Reducers;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * FastAP (Cakir et al. 2019, arXiv 1906.07589) as PML's and Quaterion's {@code FastAPLoss} (identical values):
@@ -20,20 +23,20 @@ import org.quaterion.reducer.Reducer;
  */
 public final class FastAPLoss extends GroupLoss {
 
+    /** The number of histogram bins. */
+    public static final Setting<Integer> NUM_BINS = Setting.integer("num_bins", 10, v -> v >= 1, "num_bins >= 1",
+            "the number of histogram bins on [0, 4]");
+    /** The reducer of the per-anchor losses. */
+    public static final Setting<Reducer> REDUCER = Reducers.setting(new MeanReducer());
+    /** The declaration: registry name and settings. */
+    public static final ComponentSpec<FastAPLoss> SPEC = ComponentSpec.of("fast_ap", FastAPLoss.class, FastAPLoss::new,
+            NUM_BINS, REDUCER);
+
     private final int numBins;
 
-    /**
-     * Creates the loss.
-     *
-     * @param numBins number of histogram bins, at least 1 (default 10)
-     * @param reducer the reducer of the per-anchor losses, or null for the mean (PML's default)
-     */
-    public FastAPLoss(int numBins, Reducer reducer) {
-        super(Distance.squaredEuclidean().normalized(), reducer);
-        if (numBins < 1) {
-            throw new IllegalArgumentException("numBins must be >= 1, got " + numBins);
-        }
-        this.numBins = numBins;
+    private FastAPLoss(Settings settings) {
+        super(settings);
+        this.numBins = settings.get(NUM_BINS);
     }
 
     /**
@@ -42,12 +45,12 @@ public final class FastAPLoss extends GroupLoss {
      * @param numBins number of histogram bins, at least 1
      */
     public FastAPLoss(int numBins) {
-        this(numBins, null);
+        this(SPEC.read(null).with(NUM_BINS, numBins));
     }
 
     /** Creates the loss with PML's 10 bins and the mean over anchors. */
     public FastAPLoss() {
-        this(10);
+        this(SPEC.read(null));
     }
 
     @Override
@@ -84,15 +87,39 @@ public final class FastAPLoss extends GroupLoss {
         return LossTerms.of(ap.neg().add(1));
     }
 
+    /**
+     * FastAP's fixed distance: squared L2 of normalised embeddings, on [0, 4] (not a setting).
+     *
+     * @return the distance
+     */
     @Override
-    protected Reducer defaultReducer() {
-        return new MeanReducer();
+    protected Distance defaultDistance() {
+        return Distance.squaredEuclidean().normalized();
     }
 
-    @Override
-    public JsonObject config() {
-        JsonObject json = super.config();
-        json.addProperty("num_bins", numBins);
-        return json;
+    /**
+     * A builder that starts from the reference defaults; every setting is named.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link FastAPLoss}: each setting by name, the reference defaults for the rest. */
+    public static final class Builder extends LossBuilder<FastAPLoss, Builder> {
+        private Builder() {
+            super(SPEC);
+        }
+
+        /**
+         * Sets {@link FastAPLoss#NUM_BINS}.
+         *
+         * @param numBins the value
+         * @return this builder
+         */
+        public Builder optNumBins(int numBins) {
+            return set(NUM_BINS, numBins);
+        }
     }
 }

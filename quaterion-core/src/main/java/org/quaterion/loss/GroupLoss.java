@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import org.quaterion.distance.Distance;
 import org.quaterion.miner.IndexTuples;
 import org.quaterion.reducer.Reducer;
+import org.quaterion.settings.Settings;
 
 /**
  * A loss over embeddings with group (class) labels, Quaterion's {@code GroupLoss}, on the {@link BaseLoss} pipeline:
@@ -30,6 +31,16 @@ public abstract non-sealed class GroupLoss extends BaseLoss<LossInputs> {
      */
     protected GroupLoss(Distance distance, Reducer reducer) {
         super(distance, reducer);
+    }
+
+    /**
+     * Creates the loss from its declared settings: the distance and the reducer are its {@code distance} and
+     * {@code reducer} settings when it declares them, else {@link #defaultDistance()} and {@link #defaultReducer()}.
+     *
+     * @param settings the validated settings; {@link #config()} writes them
+     */
+    protected GroupLoss(Settings settings) {
+        super(settings, settings.find("distance", Distance.class), settings.find("reducer", Reducer.class));
     }
 
     /**

@@ -3,13 +3,16 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.nn.Activation;
-import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
 import org.quaterion.internal.Masks;
 import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.Reducer;
+import org.quaterion.reducer.Reducers;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * PML's {@code LiftedStructureLoss} (Oh Song et al. 2016, arXiv 1511.06452): per ordered positive pair (i, j),
@@ -20,26 +23,30 @@ import org.quaterion.reducer.Reducer;
  */
 public final class LiftedStructureLoss extends GroupLoss {
 
+    /** The negative margin. */
+    public static final Setting<Double> NEG_MARGIN = Setting.real("neg_margin", 1, "the negative margin m_neg");
+    /** The positive margin. */
+    public static final Setting<Double> POS_MARGIN = Setting.real("pos_margin", 0, "the positive margin m_pos");
+    /** The distance. */
+    public static final Setting<Distance> DISTANCE = Setting.distance(Distance.euclidean().normalized());
+    /** The reducer of the per-positive-pair losses. */
+    public static final Setting<Reducer> REDUCER = Reducers.setting(new MeanReducer());
+    /** The declaration: registry name and settings. */
+    public static final ComponentSpec<LiftedStructureLoss> SPEC = ComponentSpec.of("lifted_structure", LiftedStructureLoss.class, LiftedStructureLoss::new,
+            NEG_MARGIN, POS_MARGIN, DISTANCE, REDUCER);
+
     private final double negMargin;
     private final double posMargin;
 
-    /**
-     * Creates the loss.
-     *
-     * @param negMargin negative margin
-     * @param posMargin positive margin
-     * @param distance the distance, or null for normalised L2
-     * @param reducer the reducer of the per-pair losses, or null for the mean (PML's default)
-     */
-    private LiftedStructureLoss(double negMargin, double posMargin, Distance distance, Reducer reducer) {
-        super(distance, reducer);
-        this.negMargin = negMargin;
-        this.posMargin = posMargin;
+    private LiftedStructureLoss(Settings settings) {
+        super(settings);
+        this.negMargin = settings.get(NEG_MARGIN);
+        this.posMargin = settings.get(POS_MARGIN);
     }
 
     /** Creates the loss with PML's defaults (1, 0, normalised L2). */
     public LiftedStructureLoss() {
-        this(1, 0, null, null);
+        this(SPEC.read(null));
     }
 
     @Override
@@ -68,19 +75,6 @@ public final class LiftedStructureLoss extends GroupLoss {
         return LossTerms.of(losses);
     }
 
-    @Override
-    protected Reducer defaultReducer() {
-        return new MeanReducer();
-    }
-
-    @Override
-    public JsonObject config() {
-        JsonObject json = super.config();
-        json.addProperty("neg_margin", negMargin);
-        json.addProperty("pos_margin", posMargin);
-        return json;
-    }
-
     /**
      * A builder that starts from the reference defaults; every setting is named.
      *
@@ -92,36 +86,28 @@ public final class LiftedStructureLoss extends GroupLoss {
 
     /** Builds a {@link LiftedStructureLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<LiftedStructureLoss, Builder> {
-        private double posMargin = 0;
-        private double negMargin = 1;
-
-        private Builder() {}
+        private Builder() {
+            super(SPEC);
+        }
 
         /**
-         * Sets the positive margin (PML pos_margin) (default 0).
+         * Sets {@link LiftedStructureLoss#POS_MARGIN}.
          *
          * @param posMargin the value
          * @return this builder
          */
         public Builder optPosMargin(double posMargin) {
-            this.posMargin = posMargin;
-            return this;
+            return set(POS_MARGIN, posMargin);
         }
 
         /**
-         * Sets the negative margin (PML neg_margin) (default 1).
+         * Sets {@link LiftedStructureLoss#NEG_MARGIN}.
          *
          * @param negMargin the value
          * @return this builder
          */
         public Builder optNegMargin(double negMargin) {
-            this.negMargin = negMargin;
-            return this;
-        }
-
-        @Override
-        protected LiftedStructureLoss create() {
-            return new LiftedStructureLoss(negMargin, posMargin, distance(), reducer());
+            return set(NEG_MARGIN, negMargin);
         }
     }
 }

@@ -10,13 +10,15 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.initializer.ConstantInitializer;
-import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
 import org.quaterion.internal.Masks;
 import org.quaterion.miner.IndexTuples;
 import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.AvgNonZeroReducer;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * Margin loss (Wu et al. 2017, "Sampling matters", arXiv 1706.07567) as PML's {@code MarginLoss}: per triplet
@@ -27,37 +29,41 @@ import org.quaterion.reducer.AvgNonZeroReducer;
  */
 public final class MarginLoss extends GroupLoss {
 
+    /** The margin α. */
+    public static final Setting<Double> MARGIN = Setting.real("margin", 0.2, v -> v >= 0, "margin >= 0",
+            "the margin α around the boundary β");
+    /** The weight ν of β. */
+    public static final Setting<Double> NU = Setting.real("nu", 0, v -> v >= 0, "nu >= 0",
+            "the regularisation ν of β");
+    /** The initial boundary β. */
+    public static final Setting<Double> BETA = Setting.real("beta", 1.2, "the (initial) boundary β");
+    /** Whether β is trained. */
+    public static final Setting<Boolean> LEARN_BETA = Setting.flag("learn_beta", false, "train β with the model");
+    /** The distance. */
+    public static final Setting<Distance> DISTANCE = Setting.distance(Distance.euclidean().normalized());
+    /** The declaration: registry name and settings. */
+    public static final ComponentSpec<MarginLoss> SPEC = ComponentSpec.of("margin", MarginLoss.class, MarginLoss::new,
+            MARGIN, NU, BETA, LEARN_BETA, DISTANCE);
+
     private final double margin;
     private final double nu;
     private final double initialBeta;
     private final boolean learnBeta;
     private final Parameter beta;
 
-    /**
-     * Creates the loss.
-     *
-     * @param margin α
-     * @param nu regularisation weight of β
-     * @param beta initial β
-     * @param learnBeta whether β is trained
-     * @param distance the distance
-     */
-    private MarginLoss(double margin, double nu, double beta, boolean learnBeta, Distance distance) {
-        super(distance, null);
-        Args.atLeast("MarginLoss", "margin", margin, 0);
-        Args.atLeast("MarginLoss", "nu", nu, 0);
-        Args.finite("MarginLoss", "beta", beta);
-        this.margin = margin;
-        this.nu = nu;
-        this.initialBeta = beta;
-        this.learnBeta = learnBeta;
+    private MarginLoss(Settings settings) {
+        super(settings);
+        this.margin = settings.get(MARGIN);
+        this.nu = settings.get(NU);
+        this.initialBeta = settings.get(BETA);
+        this.learnBeta = settings.get(LEARN_BETA);
         this.beta = Parameter.builder().setName("beta").setType(Parameter.Type.OTHER).optShape(new Shape(1))
-                .optInitializer(new ConstantInitializer((float) beta)).optRequiresGrad(learnBeta).build();
+                .optInitializer(new ConstantInitializer((float) initialBeta)).optRequiresGrad(learnBeta).build();
     }
 
     /** Creates the loss with PML's defaults (0.2, 0, 1.2, fixed β, normalised L2). */
     public MarginLoss() {
-        this(0.2, 0, 1.2, false, null);
+        this(SPEC.read(null));
     }
 
     /**
@@ -117,16 +123,6 @@ public final class MarginLoss extends GroupLoss {
         return LossTerms.alreadyReduced(nu == 0 ? loss : loss.add(Scalars.mul(b.sum(), nu)));
     }
 
-    @Override
-    public JsonObject config() {
-        JsonObject json = super.config();
-        json.addProperty("margin", margin);
-        json.addProperty("nu", nu);
-        json.addProperty("beta", initialBeta);
-        json.addProperty("learn_beta", learnBeta);
-        return json;
-    }
-
     /**
      * A builder that starts from the reference defaults; every setting is named.
      *
@@ -138,60 +134,48 @@ public final class MarginLoss extends GroupLoss {
 
     /** Builds a {@link MarginLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<MarginLoss, Builder> {
-        private double margin = 0.2;
-        private double nu = 0;
-        private double beta = 1.2;
-        private boolean learnBeta = false;
-
-        private Builder() {}
+        private Builder() {
+            super(SPEC);
+        }
 
         /**
-         * Sets the margin α around the boundary β (default 0.2).
+         * Sets {@link MarginLoss#MARGIN}.
          *
          * @param margin the value
          * @return this builder
          */
         public Builder optMargin(double margin) {
-            this.margin = margin;
-            return this;
+            return set(MARGIN, margin);
         }
 
         /**
-         * Sets the β regularisation weight ν (default 0).
+         * Sets {@link MarginLoss#NU}.
          *
          * @param nu the value
          * @return this builder
          */
         public Builder optNu(double nu) {
-            this.nu = nu;
-            return this;
+            return set(NU, nu);
         }
 
         /**
-         * Sets the (initial) boundary β (default 1.2).
+         * Sets {@link MarginLoss#BETA}.
          *
          * @param beta the value
          * @return this builder
          */
         public Builder optBeta(double beta) {
-            this.beta = beta;
-            return this;
+            return set(BETA, beta);
         }
 
         /**
-         * Sets whether β is a trainable parameter (default false).
+         * Sets {@link MarginLoss#LEARN_BETA}.
          *
          * @param learnBeta the value
          * @return this builder
          */
         public Builder optLearnBeta(boolean learnBeta) {
-            this.learnBeta = learnBeta;
-            return this;
-        }
-
-        @Override
-        protected MarginLoss create() {
-            return new MarginLoss(margin, nu, beta, learnBeta, distance());
+            return set(LEARN_BETA, learnBeta);
         }
     }
 }

@@ -1,12 +1,15 @@
 package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
-import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
 import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.Reducer;
+import org.quaterion.reducer.Reducers;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * PML's {@code MultiSimilarityLoss} (Wang et al. 2019, arXiv 1904.06627): per anchor i with similarities S,
@@ -16,32 +19,36 @@ import org.quaterion.reducer.Reducer;
  */
 public final class MultiSimilarityLoss extends GroupLoss {
 
+    /** The positive scale α. */
+    public static final Setting<Double> ALPHA = Setting.real("alpha", 2, v -> v > 0, "alpha > 0",
+            "the positive scale α");
+    /** The negative scale β. */
+    public static final Setting<Double> BETA = Setting.real("beta", 50, v -> v > 0, "beta > 0",
+            "the negative scale β");
+    /** The similarity offset λ. */
+    public static final Setting<Double> BASE = Setting.real("base", 0.5, "the similarity offset λ");
+    /** The distance. */
+    public static final Setting<Distance> DISTANCE = Setting.distance(Distance.cosine());
+    /** The reducer of the per-anchor losses. */
+    public static final Setting<Reducer> REDUCER = Reducers.setting(new MeanReducer());
+    /** The declaration: registry name and settings. */
+    public static final ComponentSpec<MultiSimilarityLoss> SPEC = ComponentSpec.of("multi_similarity", MultiSimilarityLoss.class, MultiSimilarityLoss::new,
+            ALPHA, BETA, BASE, DISTANCE, REDUCER);
+
     private final double alpha;
     private final double beta;
     private final double base;
 
-    /**
-     * Creates the loss.
-     *
-     * @param alpha positive scale α
-     * @param beta negative scale β
-     * @param base similarity offset λ
-     * @param distance the distance (similarities are its {@code toSimilarity}), or null for cosine
-     * @param reducer the reducer of the per-anchor losses, or null for the mean (PML's default)
-     */
-    private MultiSimilarityLoss(double alpha, double beta, double base, Distance distance, Reducer reducer) {
-        super(distance, reducer);
-        Args.positive("MultiSimilarityLoss", "alpha", alpha);
-        Args.positive("MultiSimilarityLoss", "beta", beta);
-        Args.finite("MultiSimilarityLoss", "base", base);
-        this.alpha = alpha;
-        this.beta = beta;
-        this.base = base;
+    private MultiSimilarityLoss(Settings settings) {
+        super(settings);
+        this.alpha = settings.get(ALPHA);
+        this.beta = settings.get(BETA);
+        this.base = settings.get(BASE);
     }
 
     /** Creates the loss with PML's defaults (2, 50, 0.5, cosine, mean over anchors). */
     public MultiSimilarityLoss() {
-        this(2, 50, 0.5, null, null);
+        this(SPEC.read(null));
     }
 
     @Override
@@ -51,25 +58,6 @@ public final class MultiSimilarityLoss extends GroupLoss {
         NDArray posTerm = Scalars.div(LossMath.logSumExp(Scalars.mul(sim.sub(base), -alpha), masks.positives(), true, 1), alpha);
         NDArray negTerm = Scalars.div(LossMath.logSumExp(Scalars.mul(sim.sub(base), beta), masks.negatives(), true, 1), beta);
         return LossTerms.of(posTerm.add(negTerm));
-    }
-
-    @Override
-    protected Distance defaultDistance() {
-        return Distance.cosine();
-    }
-
-    @Override
-    protected Reducer defaultReducer() {
-        return new MeanReducer();
-    }
-
-    @Override
-    public JsonObject config() {
-        JsonObject json = super.config();
-        json.addProperty("alpha", alpha);
-        json.addProperty("beta", beta);
-        json.addProperty("base", base);
-        return json;
     }
 
     /**
@@ -83,48 +71,38 @@ public final class MultiSimilarityLoss extends GroupLoss {
 
     /** Builds a {@link MultiSimilarityLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<MultiSimilarityLoss, Builder> {
-        private double alpha = 2;
-        private double beta = 50;
-        private double base = 0.5;
-
-        private Builder() {}
+        private Builder() {
+            super(SPEC);
+        }
 
         /**
-         * Sets the positive weight α (default 2).
+         * Sets {@link MultiSimilarityLoss#ALPHA}.
          *
          * @param alpha the value
          * @return this builder
          */
         public Builder optAlpha(double alpha) {
-            this.alpha = alpha;
-            return this;
+            return set(ALPHA, alpha);
         }
 
         /**
-         * Sets the negative weight β (default 50).
+         * Sets {@link MultiSimilarityLoss#BETA}.
          *
          * @param beta the value
          * @return this builder
          */
         public Builder optBeta(double beta) {
-            this.beta = beta;
-            return this;
+            return set(BETA, beta);
         }
 
         /**
-         * Sets the similarity offset λ (PML base) (default 0.5).
+         * Sets {@link MultiSimilarityLoss#BASE}.
          *
          * @param base the value
          * @return this builder
          */
         public Builder optBase(double base) {
-            this.base = base;
-            return this;
-        }
-
-        @Override
-        protected MultiSimilarityLoss create() {
-            return new MultiSimilarityLoss(alpha, beta, base, distance(), reducer());
+            return set(BASE, base);
         }
     }
 }

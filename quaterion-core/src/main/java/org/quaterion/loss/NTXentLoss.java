@@ -7,6 +7,10 @@ import org.quaterion.internal.LossMath;
 import org.quaterion.internal.Masks;
 import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.Reducer;
+import org.quaterion.reducer.Reducers;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * PML's {@code NTXentLoss} / InfoNCE: per positive pair (a, p),
@@ -16,25 +20,18 @@ import org.quaterion.reducer.Reducer;
  */
 public final class NTXentLoss extends TemperatureLoss {
 
-    /**
-     * Creates the loss.
-     *
-     * @param temperature τ &gt; 0
-     * @param distance the distance (similarities are its {@code toSimilarity}), or null for cosine
-     * @param reducer the reducer, or null for the mean over positive pairs (PML's default)
-     */
-    private NTXentLoss(double temperature, Distance distance, Reducer reducer) {
-        super(temperature, distance, reducer);
-    }
+    /** The temperature τ. */
+    public static final Setting<Double> TEMPERATURE = temperature(0.07);
+    /** The distance. */
+    public static final Setting<Distance> DISTANCE = Setting.distance(Distance.cosine());
+    /** The reducer of the per-positive-pair losses. */
+    public static final Setting<Reducer> REDUCER = Reducers.setting(new MeanReducer());
+    /** The declaration: registry name and settings. */
+    public static final ComponentSpec<NTXentLoss> SPEC = ComponentSpec.of("ntxent", NTXentLoss.class, NTXentLoss::new,
+            TEMPERATURE, DISTANCE, REDUCER);
 
-    /**
-     * Creates the loss with the mean over positive pairs.
-     *
-     * @param temperature τ &gt; 0
-     * @param distance the distance, or null for cosine
-     */
-    public NTXentLoss(double temperature, Distance distance) {
-        this(temperature, distance, null);
+    private NTXentLoss(Settings settings) {
+        super(settings);
     }
 
     /**
@@ -43,12 +40,7 @@ public final class NTXentLoss extends TemperatureLoss {
      * @param temperature τ
      */
     public NTXentLoss(double temperature) {
-        this(temperature, null, null);
-    }
-
-    @Override
-    protected Reducer defaultReducer() {
-        return new MeanReducer();
+        this(SPEC.read(null).with(TEMPERATURE, temperature));
     }
 
     @Override
@@ -74,24 +66,18 @@ public final class NTXentLoss extends TemperatureLoss {
 
     /** Builds a {@link NTXentLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<NTXentLoss, Builder> {
-        private double temperature = 0.07;
-
-        private Builder() {}
+        private Builder() {
+            super(SPEC);
+        }
 
         /**
-         * Sets the temperature τ, positive (default 0.07).
+         * Sets {@link NTXentLoss#TEMPERATURE}.
          *
          * @param temperature the value
          * @return this builder
          */
         public Builder optTemperature(double temperature) {
-            this.temperature = temperature;
-            return this;
-        }
-
-        @Override
-        protected NTXentLoss create() {
-            return new NTXentLoss(temperature, distance(), reducer());
+            return set(TEMPERATURE, temperature);
         }
     }
 }

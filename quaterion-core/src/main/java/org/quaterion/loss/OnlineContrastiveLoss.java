@@ -4,11 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
-import com.google.gson.JsonObject;
-import java.util.Locale;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.Masks;
 import org.quaterion.models.tensor.Scalars;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * Quaterion's {@code OnlineContrastiveLoss}, with its self-pair bug fixed: D = {@code distance.matrix}, positives
@@ -24,6 +25,17 @@ import org.quaterion.models.tensor.Scalars;
  */
 public final class OnlineContrastiveLoss extends GroupLoss {
 
+    /** The margin m. */
+    public static final Setting<Double> MARGIN = Setting.real("margin", 0.5, v -> v >= 0, "margin >= 0",
+            "the margin m of [m − D]_+");
+    /** Which pairs count. */
+    public static final Setting<Mining> MINING = Setting.choice("mining", Mining.HARD, "internal mining");
+    /** The distance. */
+    public static final Setting<Distance> DISTANCE = Setting.distance(Distance.cosine().scaled(0.5));
+    /** The declaration: registry name and settings. */
+    public static final ComponentSpec<OnlineContrastiveLoss> SPEC = ComponentSpec.of("online_contrastive", OnlineContrastiveLoss.class, OnlineContrastiveLoss::new,
+            MARGIN, MINING, DISTANCE);
+
     /** How pairs are chosen. */
     public enum Mining {
         /** All pairs. */
@@ -35,23 +47,15 @@ public final class OnlineContrastiveLoss extends GroupLoss {
     private final double margin;
     private final Mining mining;
 
-    /**
-     * Creates the loss.
-     *
-     * @param margin the negative margin m (default 0.5)
-     * @param distance the distance
-     * @param mining the mining strategy (default HARD)
-     */
-    private OnlineContrastiveLoss(double margin, Distance distance, Mining mining) {
-        super(distance, null);
-        Args.atLeast("OnlineContrastiveLoss", "margin", margin, 0);
-        this.margin = margin;
-        this.mining = mining;
+    private OnlineContrastiveLoss(Settings settings) {
+        super(settings);
+        this.margin = settings.get(MARGIN);
+        this.mining = settings.get(MINING);
     }
 
     /** Creates the loss with Quaterion's defaults (0.5, cosine matrix scale, HARD). */
     public OnlineContrastiveLoss() {
-        this(0.5, null, Mining.HARD);
+        this(SPEC.read(null));
     }
 
     /**
@@ -92,24 +96,6 @@ public final class OnlineContrastiveLoss extends GroupLoss {
     }
 
     /**
-     * Quaterion's default: cosine distance scaled by ½, i.e. {@code (1 − cos) / 2}.
-     *
-     * @return the distance
-     */
-    @Override
-    protected Distance defaultDistance() {
-        return Distance.cosine().scaled(0.5);
-    }
-
-    @Override
-    public JsonObject config() {
-        JsonObject json = super.config();
-        json.addProperty("margin", margin);
-        json.addProperty("mining", mining.name().toLowerCase(Locale.ROOT));
-        return json;
-    }
-
-    /**
      * A builder that starts from the reference defaults; every setting is named.
      *
      * @return a new builder
@@ -120,36 +106,28 @@ public final class OnlineContrastiveLoss extends GroupLoss {
 
     /** Builds a {@link OnlineContrastiveLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<OnlineContrastiveLoss, Builder> {
-        private double margin = 0.5;
-        private Mining mining = Mining.HARD;
-
-        private Builder() {}
+        private Builder() {
+            super(SPEC);
+        }
 
         /**
-         * Sets the negative margin (default 0.5).
+         * Sets {@link OnlineContrastiveLoss#MARGIN}.
          *
          * @param margin the value
          * @return this builder
          */
         public Builder optMargin(double margin) {
-            this.margin = margin;
-            return this;
+            return set(MARGIN, margin);
         }
 
         /**
-         * Sets which pairs count (HARD or ALL) (default HARD).
+         * Sets {@link OnlineContrastiveLoss#MINING}.
          *
          * @param mining the value
          * @return this builder
          */
         public Builder optMining(Mining mining) {
-            this.mining = mining;
-            return this;
-        }
-
-        @Override
-        protected OnlineContrastiveLoss create() {
-            return new OnlineContrastiveLoss(margin, distance(), mining);
+            return set(MINING, mining);
         }
     }
 }

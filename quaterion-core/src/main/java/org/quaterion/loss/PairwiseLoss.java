@@ -3,6 +3,7 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import org.quaterion.distance.Distance;
 import org.quaterion.reducer.Reducer;
+import org.quaterion.settings.Settings;
 
 /**
  * A loss over scored pairs in Quaterion's layout ({@link PairInputs}: rows of both sides of the batch's pairs, the
@@ -29,6 +30,27 @@ public abstract non-sealed class PairwiseLoss extends BaseLoss<PairInputs> {
      */
     protected PairwiseLoss(Distance distance, Reducer reducer) {
         super(distance, reducer);
+    }
+
+    /**
+     * Creates the loss from its declared settings: the distance and the reducer are its {@code distance} and
+     * {@code reducer} settings when it declares them, else {@link #defaultDistance()} and {@link #defaultReducer()}.
+     *
+     * @param settings the validated settings; {@link #config()} writes them
+     */
+    protected PairwiseLoss(Settings settings) {
+        super(settings, settings.find("distance", Distance.class), settings.find("reducer", Reducer.class));
+    }
+
+    /**
+     * Creates the loss from its declared settings with a reducer it derives from them (a flag that chooses the mean
+     * or the sum, say) instead of a {@code reducer} setting.
+     *
+     * @param settings the validated settings; {@link #config()} writes them
+     * @param reducer the reducer
+     */
+    protected PairwiseLoss(Settings settings, Reducer reducer) {
+        super(settings, settings.find("distance", Distance.class), reducer);
     }
 
     /**

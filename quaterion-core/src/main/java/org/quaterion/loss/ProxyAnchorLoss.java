@@ -3,10 +3,12 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.initializer.XavierInitializer;
-import com.google.gson.JsonObject;
 import org.quaterion.internal.LossMath;
 import org.quaterion.internal.Masks;
 import org.quaterion.models.tensor.Scalars;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * Proxy Anchor (Kim et al. 2020, arXiv 2003.13911) as PML's {@code ProxyAnchorLoss}: with cosine s(x, c) to the
@@ -16,23 +18,22 @@ import org.quaterion.models.tensor.Scalars;
  */
 public final class ProxyAnchorLoss extends ClassWeightLoss {
 
+    /** The margin δ. */
+    public static final Setting<Double> MARGIN = Setting.real("margin", 0.1, v -> v >= 0, "margin >= 0",
+            "the margin δ");
+    /** The scale α. */
+    public static final Setting<Double> ALPHA = Setting.real("alpha", 32, v -> v > 0, "alpha > 0", "the scale α");
+    /** The declaration: registry name and settings. */
+    public static final ComponentSpec<ProxyAnchorLoss> SPEC = ComponentSpec.of("proxy_anchor", ProxyAnchorLoss.class, ProxyAnchorLoss::new,
+            NUM_CLASSES, EMBEDDING_SIZE, MARGIN, ALPHA);
+
     private final double margin;
     private final double alpha;
 
-    /**
-     * Creates the loss.
-     *
-     * @param numClasses C
-     * @param embeddingSize D
-     * @param margin δ
-     * @param alpha α
-     */
-    private ProxyAnchorLoss(int numClasses, int embeddingSize, double margin, double alpha) {
-        super(numClasses, embeddingSize, "proxies", new XavierInitializer(), null);
-        Args.atLeast("ProxyAnchorLoss", "margin", margin, 0);
-        Args.positive("ProxyAnchorLoss", "alpha", alpha);
-        this.margin = margin;
-        this.alpha = alpha;
+    private ProxyAnchorLoss(Settings settings) {
+        super(settings, "proxies", new XavierInitializer());
+        this.margin = settings.get(MARGIN);
+        this.alpha = settings.get(ALPHA);
     }
 
     /**
@@ -64,14 +65,6 @@ public final class ProxyAnchorLoss extends ClassWeightLoss {
         return LossTerms.alreadyReduced(posPart.add(Scalars.div(negTerm.sum(), numClasses()))); // PML: already reduced
     }
 
-    @Override
-    public JsonObject config() {
-        JsonObject json = super.config();
-        json.addProperty("margin", margin);
-        json.addProperty("alpha", alpha);
-        return json;
-    }
-
     /**
      * A builder that starts from the reference defaults; every setting is named.
      *
@@ -83,36 +76,28 @@ public final class ProxyAnchorLoss extends ClassWeightLoss {
 
     /** Builds a {@link ProxyAnchorLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends ClassWeightLoss.Builder<ProxyAnchorLoss, Builder> {
-        private double margin = 0.1;
-        private double alpha = 32;
-
-        private Builder() {}
+        private Builder() {
+            super(SPEC);
+        }
 
         /**
-         * Sets the margin δ (default 0.1).
+         * Sets {@link ProxyAnchorLoss#MARGIN}.
          *
          * @param margin the value
          * @return this builder
          */
         public Builder optMargin(double margin) {
-            this.margin = margin;
-            return this;
+            return set(MARGIN, margin);
         }
 
         /**
-         * Sets the scale α (default 32).
+         * Sets {@link ProxyAnchorLoss#ALPHA}.
          *
          * @param alpha the value
          * @return this builder
          */
         public Builder optAlpha(double alpha) {
-            this.alpha = alpha;
-            return this;
-        }
-
-        @Override
-        protected ProxyAnchorLoss create() {
-            return new ProxyAnchorLoss(numClasses(), embeddingSize(), margin, alpha);
+            return set(ALPHA, alpha);
         }
     }
 }

@@ -1,11 +1,14 @@
 package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
-import com.google.gson.JsonObject;
 import org.quaterion.internal.LossMath;
 import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.Reducer;
+import org.quaterion.reducer.Reducers;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * Quaterion's {@code SoftmaxLoss}: cross-entropy of {@code E·Wᵀ / T} (embeddings not normalised), mean;
@@ -13,40 +16,26 @@ import org.quaterion.reducer.Reducer;
  */
 public final class SoftmaxLoss extends ClassWeightLoss {
 
+    /** The temperature T. */
+    public static final Setting<Double> TEMPERATURE = Setting.real("temperature", 0.05, v -> v > 0,
+            "temperature > 0", "the temperature T of E·Wᵀ / T");
+    /** The reducer of the per-sample losses. */
+    public static final Setting<Reducer> REDUCER = Reducers.setting(new MeanReducer());
+    /** The declaration: registry name and settings. */
+    public static final ComponentSpec<SoftmaxLoss> SPEC = ComponentSpec.of("softmax", SoftmaxLoss.class, SoftmaxLoss::new,
+            NUM_CLASSES, EMBEDDING_SIZE, TEMPERATURE, REDUCER);
+
     private final double temperature;
 
-    /**
-     * Creates the loss.
-     *
-     * @param numClasses C
-     * @param embeddingSize D
-     * @param temperature T &gt; 0
-     * @param reducer the reducer of the per-sample losses, or null for the mean
-     */
-    private SoftmaxLoss(int numClasses, int embeddingSize, double temperature, Reducer reducer) {
-        super(numClasses, embeddingSize, "class_weights", reducer);
-        if (!(temperature > 0)) {
-            throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
-        }
-        this.temperature = temperature;
-    }
-
-    @Override
-    protected Reducer defaultReducer() {
-        return new MeanReducer();
+    private SoftmaxLoss(Settings settings) {
+        super(settings, "class_weights");
+        this.temperature = settings.get(TEMPERATURE);
     }
 
     @Override
     protected LossTerms computeWithWeights(LossInputs in, NDArray weights) {
         NDArray logits = Scalars.div(in.embeddings().matMul(weights.transpose()), temperature);
         return perSample(in, LossMath.crossEntropy(logits, in.labels()));
-    }
-
-    @Override
-    public JsonObject config() {
-        JsonObject json = super.config();
-        json.addProperty("temperature", temperature);
-        return json;
     }
 
     /**
@@ -60,24 +49,18 @@ public final class SoftmaxLoss extends ClassWeightLoss {
 
     /** Builds a {@link SoftmaxLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends ClassWeightLoss.Builder<SoftmaxLoss, Builder> {
-        private double temperature = 0.05;
-
-        private Builder() {}
+        private Builder() {
+            super(SPEC);
+        }
 
         /**
-         * Sets the temperature T, positive (default 0.05).
+         * Sets {@link SoftmaxLoss#TEMPERATURE}.
          *
          * @param temperature the value
          * @return this builder
          */
         public Builder optTemperature(double temperature) {
-            this.temperature = temperature;
-            return this;
-        }
-
-        @Override
-        protected SoftmaxLoss create() {
-            return new SoftmaxLoss(numClasses(), embeddingSize(), temperature, reducer());
+            return set(TEMPERATURE, temperature);
         }
     }
 }

@@ -6,6 +6,10 @@ import org.quaterion.internal.LossMath;
 import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.AvgNonZeroReducer;
 import org.quaterion.reducer.Reducer;
+import org.quaterion.reducer.Reducers;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * Supervised contrastive loss as PML's {@code SupConLoss} (Khosla et al. 2020, arXiv 2004.11362): per anchor i,
@@ -15,25 +19,18 @@ import org.quaterion.reducer.Reducer;
  */
 public final class SupConLoss extends TemperatureLoss {
 
-    /**
-     * Creates the loss.
-     *
-     * @param temperature τ &gt; 0
-     * @param distance the distance (similarities are its {@code toSimilarity}), or null for cosine
-     * @param reducer the reducer, or null for the mean over anchors with a non-zero loss (PML's default)
-     */
-    private SupConLoss(double temperature, Distance distance, Reducer reducer) {
-        super(temperature, distance, reducer);
-    }
+    /** The temperature τ. */
+    public static final Setting<Double> TEMPERATURE = temperature(0.1);
+    /** The distance. */
+    public static final Setting<Distance> DISTANCE = Setting.distance(Distance.cosine());
+    /** The reducer of the per-anchor losses. */
+    public static final Setting<Reducer> REDUCER = Reducers.setting(new AvgNonZeroReducer());
+    /** The declaration: registry name and settings. */
+    public static final ComponentSpec<SupConLoss> SPEC = ComponentSpec.of("supcon", SupConLoss.class, SupConLoss::new,
+            TEMPERATURE, DISTANCE, REDUCER);
 
-    /**
-     * Creates the loss with the mean over anchors with a non-zero loss.
-     *
-     * @param temperature τ &gt; 0
-     * @param distance the distance, or null for cosine
-     */
-    public SupConLoss(double temperature, Distance distance) {
-        this(temperature, distance, null);
+    private SupConLoss(Settings settings) {
+        super(settings);
     }
 
     /**
@@ -42,12 +39,7 @@ public final class SupConLoss extends TemperatureLoss {
      * @param temperature τ
      */
     public SupConLoss(double temperature) {
-        this(temperature, null, null);
-    }
-
-    @Override
-    protected Reducer defaultReducer() {
-        return new AvgNonZeroReducer();
+        this(SPEC.read(null).with(TEMPERATURE, temperature));
     }
 
     @Override
@@ -73,24 +65,18 @@ public final class SupConLoss extends TemperatureLoss {
 
     /** Builds a {@link SupConLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<SupConLoss, Builder> {
-        private double temperature = 0.1;
-
-        private Builder() {}
+        private Builder() {
+            super(SPEC);
+        }
 
         /**
-         * Sets the temperature τ, positive (default 0.1).
+         * Sets {@link SupConLoss#TEMPERATURE}.
          *
          * @param temperature the value
          * @return this builder
          */
         public Builder optTemperature(double temperature) {
-            this.temperature = temperature;
-            return this;
-        }
-
-        @Override
-        protected SupConLoss create() {
-            return new SupConLoss(temperature, distance(), reducer());
+            return set(TEMPERATURE, temperature);
         }
     }
 }

@@ -5,6 +5,8 @@ import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.Reducer;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /** Base of the contrastive losses on temperature-scaled similarities {@code s/τ} (NT-Xent, SupCon). */
 public abstract class TemperatureLoss extends GroupLoss {
@@ -12,16 +14,23 @@ public abstract class TemperatureLoss extends GroupLoss {
     private final double temperature;
 
     /**
-     * Creates the loss.
+     * The declaration of a temperature setting.
      *
-     * @param temperature τ &gt; 0
-     * @param distance the distance whose similarity is scaled, or null for cosine (the papers' choice)
-     * @param reducer the reducer, or null for the subclass's default
+     * @param defaultValue the reference temperature
+     * @return the setting, key {@code temperature}
      */
-    protected TemperatureLoss(double temperature, Distance distance, Reducer reducer) {
-        super(distance, reducer);
-        Args.positive(getClass().getSimpleName(), "temperature", temperature);
-        this.temperature = temperature;
+    protected static Setting<Double> temperature(double defaultValue) {
+        return Setting.real("temperature", defaultValue, v -> v > 0, "temperature > 0", "the temperature τ");
+    }
+
+    /**
+     * Creates the loss from its declared settings, which include a {@code temperature}.
+     *
+     * @param settings the validated settings
+     */
+    protected TemperatureLoss(Settings settings) {
+        super(settings);
+        this.temperature = settings.find("temperature", Double.class);
     }
 
     /**
@@ -32,17 +41,5 @@ public abstract class TemperatureLoss extends GroupLoss {
      */
     protected final NDArray logits(LossInputs in) {
         return Scalars.div(in.similarities(distance()), temperature);
-    }
-
-    @Override
-    protected Distance defaultDistance() {
-        return Distance.cosine();
-    }
-
-    @Override
-    public JsonObject config() {
-        JsonObject json = super.config();
-        json.addProperty("temperature", temperature);
-        return json;
     }
 }

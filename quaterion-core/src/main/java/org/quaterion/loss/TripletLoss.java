@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
-import com.google.gson.JsonObject;
 import java.util.Locale;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
@@ -13,6 +12,9 @@ import org.quaterion.internal.Masks;
 import org.quaterion.internal.PairBlocks;
 import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.ThresholdReducer;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * Quaterion's {@code TripletLoss} with three mining strategies (D = {@code distance.matrix}):
@@ -34,6 +36,20 @@ import org.quaterion.reducer.ThresholdReducer;
  */
 public final class TripletLoss extends GroupLoss {
 
+    /** The margin m. */
+    public static final Setting<Double> MARGIN = Setting.real("margin", 0.5, v -> v >= 0, "margin >= 0",
+            "the margin m");
+    /** How triplets are chosen. */
+    public static final Setting<Mining> MINING = Setting.choice("mining", Mining.HARD, "internal mining");
+    /** Softplus instead of the hinge (HARD mining only; Quaterion's soft). */
+    public static final Setting<Boolean> SMOOTH = Setting.flag("smooth", false,
+            "softplus(hp − hn) instead of the hinge (mining hard only; Quaterion's soft)");
+    /** The distance. */
+    public static final Setting<Distance> DISTANCE = Setting.distance(Distance.cosine().scaled(0.5));
+    /** The declaration: registry name and settings. */
+    public static final ComponentSpec<TripletLoss> SPEC = ComponentSpec.of("triplet", TripletLoss.class, TripletLoss::new,
+            MARGIN, MINING, SMOOTH, DISTANCE);
+
     /** How triplets are chosen. */
     public enum Mining {
         /** Every valid triplet. */
@@ -48,28 +64,19 @@ public final class TripletLoss extends GroupLoss {
     private final Mining mining;
     private final boolean smooth;
 
-    /**
-     * Creates the loss.
-     *
-     * @param margin the margin m (Quaterion default 0.5)
-     * @param distance the distance (Quaterion's cosine matrix is {@code Distance.cosine().scaled(0.5)})
-     * @param mining the mining strategy (Quaterion default HARD)
-     * @param smooth use {@code softplus(hp − hn)} in HARD mode
-     */
-    private TripletLoss(double margin, Distance distance, Mining mining, boolean smooth) {
-        super(distance, null);
-        Args.atLeast("TripletLoss", "margin", margin, 0);
-        if (smooth && mining != Mining.HARD) {
-            throw new IllegalArgumentException("smooth=true applies to mining HARD only, got " + mining);
+    private TripletLoss(Settings settings) {
+        super(settings);
+        if (settings.get(SMOOTH) && settings.get(MINING) != Mining.HARD) {
+            throw new IllegalArgumentException("smooth=true applies to mining HARD only, got " + settings.get(MINING));
         }
-        this.margin = margin;
-        this.mining = mining;
-        this.smooth = smooth;
+        this.margin = settings.get(MARGIN);
+        this.mining = settings.get(MINING);
+        this.smooth = settings.get(SMOOTH);
     }
 
     /** Creates the loss with Quaterion's defaults: margin 0.5, cosine (matrix scale), HARD, not smooth. */
     public TripletLoss() {
-        this(0.5, null, Mining.HARD, false);
+        this(SPEC.read(null));
     }
 
     /**
@@ -100,7 +107,7 @@ public final class TripletLoss extends GroupLoss {
         NDArray pos = Masks.positives(in.labels(), in.refLabels(), in.selfRef());
         NDArray neg = Masks.negatives(in.labels(), in.refLabels());
         return LossTerms.alreadyReduced(switch (mining) {
-            case ALL -> TripletBlocks.reduceHinge(mat, pos, neg, margin, new ThresholdReducer(1e-16, null),
+            case ALL -> TripletBlocks.reduceHinge(mat, pos, neg, margin, ThresholdReducer.of(1e-16, null),
                     in.zero());
             case HARD -> hard(mat, pos, neg, in);
             case SEMI_HARD -> semiHard(mat, pos, neg, in);
@@ -154,25 +161,6 @@ public final class TripletLoss extends GroupLoss {
     }
 
     /**
-     * Quaterion's default: cosine distance scaled by ½, i.e. {@code (1 − cos) / 2}.
-     *
-     * @return the distance
-     */
-    @Override
-    protected Distance defaultDistance() {
-        return Distance.cosine().scaled(0.5);
-    }
-
-    @Override
-    public JsonObject config() {
-        JsonObject json = super.config();
-        json.addProperty("margin", margin);
-        json.addProperty("mining", mining.name().toLowerCase(Locale.ROOT));
-        json.addProperty("smooth", smooth);
-        return json;
-    }
-
-    /**
      * A builder that starts from the reference defaults; every setting is named.
      *
      * @return a new builder
@@ -183,48 +171,38 @@ public final class TripletLoss extends GroupLoss {
 
     /** Builds a {@link TripletLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<TripletLoss, Builder> {
-        private double margin = 0.5;
-        private Mining mining = Mining.HARD;
-        private boolean smooth = false;
-
-        private Builder() {}
+        private Builder() {
+            super(SPEC);
+        }
 
         /**
-         * Sets the margin (default 0.5).
+         * Sets {@link TripletLoss#MARGIN}.
          *
          * @param margin the value
          * @return this builder
          */
         public Builder optMargin(double margin) {
-            this.margin = margin;
-            return this;
+            return set(MARGIN, margin);
         }
 
         /**
-         * Sets the internal mining (HARD or ALL) (default HARD).
+         * Sets {@link TripletLoss#MINING}.
          *
          * @param mining the value
          * @return this builder
          */
         public Builder optMining(Mining mining) {
-            this.mining = mining;
-            return this;
+            return set(MINING, mining);
         }
 
         /**
-         * Sets softplus instead of the hinge (HARD mining only; Quaterion's soft; default false).
+         * Sets {@link TripletLoss#SMOOTH}.
          *
          * @param smooth the value
          * @return this builder
          */
         public Builder optSmooth(boolean smooth) {
-            this.smooth = smooth;
-            return this;
-        }
-
-        @Override
-        protected TripletLoss create() {
-            return new TripletLoss(margin, distance(), mining, smooth);
+            return set(SMOOTH, smooth);
         }
     }
 }

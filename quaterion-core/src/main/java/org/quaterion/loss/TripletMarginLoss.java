@@ -2,13 +2,16 @@ package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
-import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
 import org.quaterion.internal.Masks;
 import org.quaterion.miner.IndexTuples;
 import org.quaterion.reducer.AvgNonZeroReducer;
 import org.quaterion.reducer.Reducer;
+import org.quaterion.reducer.Reducers;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * PML's {@code TripletMarginLoss}: per triplet {@code [d_ap − d_an + m]_+} (or {@code softplus} when smooth), over
@@ -21,22 +24,27 @@ import org.quaterion.reducer.Reducer;
  */
 public final class TripletMarginLoss extends GroupLoss {
 
+    /** The margin m. */
+    public static final Setting<Double> MARGIN = Setting.real("margin", 0.05, v -> v >= 0, "margin >= 0",
+            "the margin m of [d_ap − d_an + m]_+");
+    /** Softplus instead of the hinge (PML smooth_loss). */
+    public static final Setting<Boolean> SMOOTH = Setting.flag("smooth", false,
+            "softplus instead of the hinge (PML smooth_loss)");
+    /** The distance. */
+    public static final Setting<Distance> DISTANCE = Setting.distance(Distance.euclidean().normalized());
+    /** The reducer of the per-triplet losses. */
+    public static final Setting<Reducer> REDUCER = Reducers.setting(new AvgNonZeroReducer());
+    /** The declaration: registry name and settings. */
+    public static final ComponentSpec<TripletMarginLoss> SPEC = ComponentSpec.of("triplet_margin", TripletMarginLoss.class, TripletMarginLoss::new,
+            MARGIN, SMOOTH, DISTANCE, REDUCER);
+
     private final double margin;
     private final boolean smooth;
 
-    /**
-     * Creates the loss.
-     *
-     * @param margin the margin m
-     * @param smooth use {@code softplus} instead of the hinge
-     * @param distance the distance
-     * @param reducer the reducer
-     */
-    private TripletMarginLoss(double margin, boolean smooth, Distance distance, Reducer reducer) {
-        super(distance, reducer);
-        Args.atLeast("TripletMarginLoss", "margin", margin, 0);
-        this.margin = margin;
-        this.smooth = smooth;
+    private TripletMarginLoss(Settings settings) {
+        super(settings);
+        this.margin = settings.get(MARGIN);
+        this.smooth = settings.get(SMOOTH);
     }
 
     /**
@@ -45,12 +53,12 @@ public final class TripletMarginLoss extends GroupLoss {
      * @param margin the margin
      */
     public TripletMarginLoss(double margin) {
-        this(margin, false, null, null);
+        this(SPEC.read(null).with(MARGIN, margin));
     }
 
     /** Creates the loss with PML's defaults (margin 0.05). */
     public TripletMarginLoss() {
-        this(0.05);
+        this(SPEC.read(null));
     }
 
     private NDArray hinge(NDArray v) {
@@ -77,19 +85,6 @@ public final class TripletMarginLoss extends GroupLoss {
         return LossTerms.of(hinge(ap.sub(an).add(margin)));
     }
 
-    @Override
-    protected Reducer defaultReducer() {
-        return new AvgNonZeroReducer();
-    }
-
-    @Override
-    public JsonObject config() {
-        JsonObject json = super.config();
-        json.addProperty("margin", margin);
-        json.addProperty("smooth", smooth);
-        return json;
-    }
-
     /**
      * A builder that starts from the reference defaults; every setting is named.
      *
@@ -101,36 +96,28 @@ public final class TripletMarginLoss extends GroupLoss {
 
     /** Builds a {@link TripletMarginLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<TripletMarginLoss, Builder> {
-        private double margin = 0.05;
-        private boolean smooth = false;
-
-        private Builder() {}
+        private Builder() {
+            super(SPEC);
+        }
 
         /**
-         * Sets the margin (default 0.05).
+         * Sets {@link TripletMarginLoss#MARGIN}.
          *
          * @param margin the value
          * @return this builder
          */
         public Builder optMargin(double margin) {
-            this.margin = margin;
-            return this;
+            return set(MARGIN, margin);
         }
 
         /**
-         * Sets softplus instead of the hinge (PML smooth_loss) (default false).
+         * Sets {@link TripletMarginLoss#SMOOTH}.
          *
          * @param smooth the value
          * @return this builder
          */
         public Builder optSmooth(boolean smooth) {
-            this.smooth = smooth;
-            return this;
-        }
-
-        @Override
-        protected TripletMarginLoss create() {
-            return new TripletMarginLoss(margin, smooth, distance(), reducer());
+            return set(SMOOTH, smooth);
         }
     }
 }

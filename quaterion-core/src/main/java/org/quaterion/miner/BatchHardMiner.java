@@ -5,27 +5,48 @@ import ai.djl.ndarray.NDArrays;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.Masks;
 import org.quaterion.models.tensor.Scalars;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * For each anchor, the farthest positive and the closest negative (PML {@code BatchHardMiner}); anchors lacking a
  * positive or a negative are dropped. Default distance: L2 on normalised embeddings (PML's default).
  */
-public final class BatchHardMiner implements Miner {
+public final class BatchHardMiner extends DeclaredMiner {
+
+    /** The distance to mine with (PML default: L2 on normalised embeddings). */
+    public static final Setting<Distance> DISTANCE = Setting.distance(Distance.euclidean().normalized());
+    /** The declaration. */
+    public static final ComponentSpec<BatchHardMiner> SPEC = ComponentSpec.of("batch_hard", BatchHardMiner.class,
+            BatchHardMiner::new, DISTANCE);
 
     private final Distance distance;
 
     /** Creates the miner with PML's default distance. */
     public BatchHardMiner() {
-        this(Distance.euclidean().normalized());
+        this(SPEC.read(null));
+    }
+
+    private BatchHardMiner(Settings settings) {
+        super(settings);
+        this.distance = settings.get(DISTANCE);
     }
 
     /**
-     * Creates the miner.
+     * A builder that starts from the defaults.
      *
-     * @param distance the distance to mine with
+     * @return a new builder
      */
-    public BatchHardMiner(Distance distance) {
-        this.distance = distance;
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link BatchHardMiner}. */
+    public static final class Builder extends DeclaredMiner.Builder<BatchHardMiner, Builder> {
+        private Builder() {
+            super(SPEC);
+        }
     }
 
     @Override
@@ -42,12 +63,5 @@ public final class BatchHardMiner implements Miner {
         NDArray keep = Masks.rowCounts(pos).gt(0).logicalAnd(Masks.rowCounts(neg).gt(0));
         NDArray anchors = keep.nonzero().squeeze(1);
         return new IndexTuples.Triplets(anchors, hardPos.get(anchors), hardNeg.get(anchors));
-    }
-
-    @Override
-    public com.google.gson.JsonObject config() {
-        com.google.gson.JsonObject json = Miner.super.config();
-        json.add("distance", distance.config());
-        return json;
     }
 }

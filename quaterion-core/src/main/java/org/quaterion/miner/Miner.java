@@ -3,6 +3,7 @@ package org.quaterion.miner;
 import ai.djl.ndarray.NDArray;
 import com.google.gson.JsonObject;
 import org.quaterion.internal.Inputs;
+import org.quaterion.settings.Configurable;
 
 /**
  * Selects informative tuples from a batch. A miner returns indices only and computes no gradient; the loss it
@@ -34,13 +35,12 @@ public interface Miner {
     }
 
     /**
-     * The miner's settings, recorded with the model's training history.
+     * The miner's settings, recorded with the model's training history; its registry name is in
+     * {@code ComponentRegistry.describe}.
      *
-     * @return {@code type} plus the settings (miners with settings add them)
+     * @return the declared settings of a built-in miner; empty for a miner without declared settings
      */
     default JsonObject config() {
-        JsonObject json = new JsonObject();
-        json.addProperty("type", getClass().getSimpleName());
-        return json;
+        return this instanceof Configurable c ? c.settings().toJson() : new JsonObject();
     }
 }

@@ -5,38 +5,64 @@ import ai.djl.ndarray.NDArrays;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.Masks;
 import org.quaterion.models.tensor.Scalars;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * PML's {@code MultiSimilarityMiner}: keeps a negative pair (a, n) if {@code d_an − ε < max_p d_ap} and a positive
  * pair (a, p) if {@code d_ap + ε > min_n d_an} (with cosine, the same as PML's {@code s_an + ε > min_p s_ap} and
  * {@code s_ap − ε < max_n s_an}). Default distance: cosine.
  */
-public final class MultiSimilarityMiner implements Miner {
+public final class MultiSimilarityMiner extends DeclaredMiner {
+
+    /** The slack ε. */
+    public static final Setting<Double> EPSILON = Setting.real("epsilon", 0.1, v -> v >= 0, "epsilon >= 0",
+            "the slack ε");
+    /** The distance to mine with. */
+    public static final Setting<Distance> DISTANCE = Setting.distance(Distance.cosine());
+    /** The declaration. */
+    public static final ComponentSpec<MultiSimilarityMiner> SPEC = ComponentSpec.of("multi_similarity",
+            MultiSimilarityMiner.class, MultiSimilarityMiner::new, EPSILON, DISTANCE);
 
     private final double epsilon;
     private final Distance distance;
 
-    /**
-     * Creates the miner.
-     *
-     * @param epsilon the slack ε (PML default 0.1)
-     * @param distance the distance
-     */
-    public MultiSimilarityMiner(double epsilon, Distance distance) {
-        if (!(epsilon >= 0)) {
-            throw new IllegalArgumentException("epsilon must be >= 0, got " + epsilon);
-        }
-        this.epsilon = epsilon;
-        this.distance = distance;
+    /** Creates the miner with PML's defaults (ε 0.1, cosine). */
+    public MultiSimilarityMiner() {
+        this(SPEC.read(null));
+    }
+
+    private MultiSimilarityMiner(Settings settings) {
+        super(settings);
+        this.epsilon = settings.get(EPSILON);
+        this.distance = settings.get(DISTANCE);
     }
 
     /**
-     * Creates the miner with cosine distance.
+     * A builder that starts from the defaults.
      *
-     * @param epsilon the slack ε
+     * @return a new builder
      */
-    public MultiSimilarityMiner(double epsilon) {
-        this(epsilon, Distance.cosine());
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link MultiSimilarityMiner}. */
+    public static final class Builder extends DeclaredMiner.Builder<MultiSimilarityMiner, Builder> {
+        private Builder() {
+            super(SPEC);
+        }
+
+        /**
+         * Sets {@link #EPSILON}.
+         *
+         * @param epsilon the value
+         * @return this builder
+         */
+        public Builder optEpsilon(double epsilon) {
+            return set(EPSILON, epsilon);
+        }
     }
 
     @Override
@@ -51,13 +77,5 @@ public final class MultiSimilarityMiner implements Miner {
         NDArray hardPos = pos.logicalAnd(mat.add(epsilon).gt(minNeg));
         NDArray hardNeg = neg.logicalAnd(mat.sub(epsilon).lt(maxPos));
         return IndexTuples.pairsFromMasks(hardPos, hardNeg);
-    }
-
-    @Override
-    public com.google.gson.JsonObject config() {
-        com.google.gson.JsonObject json = Miner.super.config();
-        json.addProperty("epsilon", epsilon);
-        json.add("distance", distance.config());
-        return json;
     }
 }

@@ -6,15 +6,17 @@ import java.util.ArrayList;
 import java.util.List;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
-import org.quaterion.internal.Masks;
 import org.quaterion.internal.PairBlocks;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * Triplets by how much they violate a margin (PML {@code TripletMarginMiner}): with {@code t = d_an − d_ap},
  * ALL keeps {@code t ≤ m}, HARD {@code t ≤ 0}, SEMI_HARD {@code 0 < t ≤ m}, EASY {@code t > m}. Computed over
  * (positive pair) × reference in {@code PairBlocks}, so memory stays {@code O(block · m)}, never an {@code n·m·m} cube.
  */
-public final class TripletMarginMiner implements Miner {
+public final class TripletMarginMiner extends DeclaredMiner {
 
     /** Which triplets to keep. */
     public enum Type {
@@ -25,55 +27,70 @@ public final class TripletMarginMiner implements Miner {
         /** Negative farther than the positive but within the margin. */
         SEMI_HARD,
         /** Negative beyond the margin. */
-        EASY;
-
-        /**
-         * The type by name, in any case; PML's spelling {@code "semihard"} is accepted for {@link #SEMI_HARD}.
-         *
-         * @param name e.g. {@code "semi_hard"}, {@code "semihard"}, {@code "hard"}
-         * @return the type
-         * @throws IllegalArgumentException for an unknown name, listing the valid ones
-         */
-        public static Type of(String name) {
-            String upper = name.trim().toUpperCase(java.util.Locale.ROOT);
-            for (Type t : values()) {
-                if (t.name().equals(upper) || t.name().replace("_", "").equals(upper)) {
-                    return t;
-                }
-            }
-            throw new IllegalArgumentException("unknown type of triplets '" + name + "'; use one of "
-                    + java.util.Arrays.toString(values()).toLowerCase(java.util.Locale.ROOT));
-        }
+        EASY
     }
+
+    /** The margin m. */
+    public static final Setting<Double> MARGIN = Setting.real("margin", 0.2, "the margin m");
+    /** Which triplets to keep. */
+    public static final Setting<Type> TYPE_OF_TRIPLETS = Setting.choice("type_of_triplets", Type.ALL,
+            "which triplets to keep (PML's \"semihard\" is read as semi_hard)");
+    /** The distance to mine with. */
+    public static final Setting<Distance> DISTANCE = Setting.distance(Distance.euclidean().normalized());
+    /** The declaration. */
+    public static final ComponentSpec<TripletMarginMiner> SPEC = ComponentSpec.of("triplet_margin",
+            TripletMarginMiner.class, TripletMarginMiner::new, MARGIN, TYPE_OF_TRIPLETS, DISTANCE);
 
     private final double margin;
     private final Type type;
     private final Distance distance;
 
-    /**
-     * Creates the miner.
-     *
-     * @param margin the margin m (PML default 0.2)
-     * @param type which triplets to keep
-     * @param distance the distance (PML default: L2 on normalised embeddings)
-     */
-    public TripletMarginMiner(double margin, Type type, Distance distance) {
-        if (!Double.isFinite(margin)) {
-            throw new IllegalArgumentException("margin must be finite, got " + margin);
-        }
-        this.margin = margin;
-        this.type = type;
-        this.distance = distance;
+    /** Creates the miner with PML's defaults (margin 0.2, all triplets, normalised L2). */
+    public TripletMarginMiner() {
+        this(SPEC.read(null));
+    }
+
+    private TripletMarginMiner(Settings settings) {
+        super(settings);
+        this.margin = settings.get(MARGIN);
+        this.type = settings.get(TYPE_OF_TRIPLETS);
+        this.distance = settings.get(DISTANCE);
     }
 
     /**
-     * Creates the miner with PML's default distance.
+     * A builder that starts from the defaults.
      *
-     * @param margin the margin
-     * @param type which triplets to keep
+     * @return a new builder
      */
-    public TripletMarginMiner(double margin, Type type) {
-        this(margin, type, Distance.euclidean().normalized());
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link TripletMarginMiner}. */
+    public static final class Builder extends DeclaredMiner.Builder<TripletMarginMiner, Builder> {
+        private Builder() {
+            super(SPEC);
+        }
+
+        /**
+         * Sets {@link #MARGIN}.
+         *
+         * @param margin the value
+         * @return this builder
+         */
+        public Builder optMargin(double margin) {
+            return set(MARGIN, margin);
+        }
+
+        /**
+         * Sets {@link #TYPE_OF_TRIPLETS}.
+         *
+         * @param type the value
+         * @return this builder
+         */
+        public Builder optType(Type type) {
+            return set(TYPE_OF_TRIPLETS, type);
+        }
     }
 
     @Override
@@ -108,14 +125,5 @@ public final class TripletMarginMiner implements Miner {
             return new IndexTuples.Triplets(empty, empty, empty);
         }
         return IndexTuples.concat(parts);
-    }
-
-    @Override
-    public com.google.gson.JsonObject config() {
-        com.google.gson.JsonObject json = Miner.super.config();
-        json.addProperty("margin", margin);
-        json.addProperty("type_of_triplets", type.name().toLowerCase(java.util.Locale.ROOT));
-        json.add("distance", distance.config());
-        return json;
     }
 }

@@ -92,9 +92,12 @@ public interface Reducer {
     }
 
     /**
-     * The reducer's JSON-able name.
+     * The reducer's registry name.
      *
-     * @return e.g. {@code "mean"}
+     * @return e.g. {@code "mean"}; a reducer with declared settings returns its spec's name
      */
-    String name();
+    default String name() {
+        return this instanceof org.quaterion.settings.Configurable c ? c.settings().spec().name()
+                : getClass().getSimpleName();
+    }
 }

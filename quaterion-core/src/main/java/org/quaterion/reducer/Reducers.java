@@ -1,40 +1,82 @@
 package org.quaterion.reducer;
 
-/** Reducers by the name their {@link Reducer#name()} returns, for configs. */
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import java.util.List;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Configurable;
+import org.quaterion.settings.Setting;
+
+/** The built-in reducers by registry name, and the {@code reducer} setting of the losses that have one. */
 public final class Reducers {
+
+    /** The built-in reducers' declarations. */
+    public static final List<ComponentSpec<? extends Reducer>> SPECS = List.of(AvgNonZeroReducer.SPEC,
+            MeanReducer.SPEC, SumReducer.SPEC, ThresholdReducer.SPEC);
 
     private Reducers() {}
 
     /**
-     * The reducer of a name: {@code avg_non_zero}, {@code mean}, {@code sum} or {@code threshold(low,high)} (each
-     * bound a number or {@code null}).
+     * A built-in reducer with its default settings: {@code avg_non_zero}, {@code mean}, {@code sum} or
+     * {@code threshold} (no bounds).
      *
-     * @param name the name
+     * @param name the registry name
      * @return a new reducer
-     * @throws IllegalArgumentException for an unknown name
+     * @throws IllegalArgumentException for an unknown name, listing the valid ones
      */
     public static Reducer byName(String name) {
-        switch (name) {
-            case "avg_non_zero":
-                return new AvgNonZeroReducer();
-            case "mean":
-                return new MeanReducer();
-            case "sum":
-                return new SumReducer();
-            default:
-                if (name.startsWith("threshold(") && name.endsWith(")")) {
-                    String[] bounds = name.substring("threshold(".length(), name.length() - 1).split(",", -1);
-                    if (bounds.length == 2) {
-                        return new ThresholdReducer(bound(bounds[0]), bound(bounds[1]));
-                    }
-                }
-                throw new IllegalArgumentException("unknown reducer '" + name + "': use avg_non_zero, mean, sum or "
-                        + "threshold(low,high)");
-        }
+        return spec(name).create();
     }
 
-    private static Double bound(String text) {
-        String t = text.strip();
-        return t.equals("null") ? null : Double.valueOf(t);
+    /**
+     * The {@code reducer} setting of a loss: written as the reducer's name, or {@code {"type": name, …settings}}
+     * when it has settings; read from either.
+     *
+     * @param defaultValue the loss's reference reducer
+     * @return the setting
+     */
+    public static Setting<Reducer> setting(Reducer defaultValue) {
+        return Setting.of("reducer", Reducer.class, "reducer", defaultValue, Reducers::read, Reducers::write,
+                "reducer of the unreduced losses: " + SPECS.stream().map(ComponentSpec::name).toList()
+                        + " or {type: threshold, low, high}");
+    }
+
+    private static ComponentSpec<? extends Reducer> spec(String name) {
+        for (ComponentSpec<? extends Reducer> s : SPECS) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown reducer '" + name + "'; use one of "
+                + SPECS.stream().map(ComponentSpec::name).toList());
+    }
+
+    private static Reducer read(JsonElement json) {
+        if (json.isJsonPrimitive() && json.getAsJsonPrimitive().isString()) {
+            return byName(json.getAsString());
+        }
+        if (json.isJsonObject() && json.getAsJsonObject().has("type")) {
+            JsonObject config = json.getAsJsonObject().deepCopy();
+            JsonElement type = config.remove("type");
+            if (type.isJsonPrimitive()) {
+                return spec(type.getAsString()).create(config);
+            }
+        }
+        throw new IllegalArgumentException("must be a reducer name or {type, …settings}, got " + json);
+    }
+
+    private static JsonElement write(Reducer reducer) {
+        if (!(reducer instanceof Configurable c)) {
+            return new JsonPrimitive(reducer.name());
+        }
+        JsonObject settings = c.settings().toJson();
+        if (settings.size() == 0) {
+            return new JsonPrimitive(c.settings().spec().name());
+        }
+        JsonObject json = new JsonObject();
+        json.addProperty("type", c.settings().spec().name());
+        settings.entrySet().forEach(e -> json.add(e.getKey(), e.getValue()));
+        return json;
     }
 }

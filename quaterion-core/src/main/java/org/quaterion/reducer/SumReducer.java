@@ -1,9 +1,19 @@
 package org.quaterion.reducer;
 
 import ai.djl.ndarray.NDArray;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Configurable;
+import org.quaterion.settings.Settings;
 
 /** The sum of all losses (PML {@code SumReducer}). */
-public final class SumReducer implements Reducer {
+public final class SumReducer implements Reducer, Configurable {
+
+    /** The declaration: no settings. */
+    public static final ComponentSpec<SumReducer> SPEC = ComponentSpec.of("sum", SumReducer.class,
+            s -> new SumReducer());
+
+    /** Creates the reducer. */
+    public SumReducer() {}
 
     @Override
     public NDArray keep(NDArray losses) {
@@ -16,7 +26,7 @@ public final class SumReducer implements Reducer {
     }
 
     @Override
-    public String name() {
-        return "sum";
+    public Settings settings() {
+        return SPEC.read(null);
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import com.google.gson.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.quaterion.models.tensor.Scalars;
 import org.quaterion.state.ComponentState;
 import org.quaterion.state.Stateful;
 import org.slf4j.Logger;
@@ -69,7 +70,7 @@ abstract class AveragingCallback implements WeightAveraging, Stateful {
                 if (count == 0) {
                     a.set(new NDIndex(":"), w.stopGradient());
                 } else {
-                    NDArray mixed = a.mul(keep).add(w.stopGradient().mul(1 - keep));
+                    NDArray mixed = Scalars.mul(a, keep).add(Scalars.mul(w.stopGradient(), 1 - keep));
                     mixed.attach(step);
                     a.set(new NDIndex(":"), mixed);
                 }

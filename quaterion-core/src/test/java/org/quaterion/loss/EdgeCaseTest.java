@@ -13,53 +13,32 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.quaterion.distance.Distance;
-import org.quaterion.loss.pair.CoSENTLoss;
 import org.quaterion.loss.pair.MultipleNegativesRankingLoss;
 import org.quaterion.miner.BatchHardMiner;
 import org.quaterion.miner.MultiSimilarityMiner;
 import org.quaterion.miner.PairMarginMiner;
 import org.quaterion.miner.TripletMarginMiner;
+import org.quaterion.registry.AllLosses;
 
 /** Degenerate batches give a defined, finite value and gradient for every loss; bad input gives a clear error. */
 class EdgeCaseTest {
 
     private static final int DIM = 4;
 
+    /** Every registered group loss, with each of its choices and flags (AllLosses names them). */
     private static Map<String, Supplier<GroupLoss>> groupLosses() {
         Map<String, Supplier<GroupLoss>> m = new LinkedHashMap<>();
-        m.put("TripletLoss.all", () -> TripletLoss.builder().optMargin(0.5).optDistance(Distance.euclidean())
-                .optMining(TripletLoss.Mining.ALL).optSmooth(false).build());
-        m.put("TripletLoss.hard", TripletLoss::new);
-        m.put("TripletLoss.hard.soft", () -> TripletLoss.builder().optMargin(0.5).optDistance(Distance.cosine())
-                .optMining(TripletLoss.Mining.HARD).optSmooth(true).build());
-        m.put("TripletLoss.semi_hard", () -> TripletLoss.builder().optMargin(0.5).optDistance(Distance.euclidean())
-                .optMining(TripletLoss.Mining.SEMI_HARD).optSmooth(false).build());
-        m.put("TripletMarginLoss", TripletMarginLoss::new);
-        m.put("ContrastiveLoss", ContrastiveLoss::new);
-        m.put("OnlineContrastiveLoss.hard", OnlineContrastiveLoss::new);
-        m.put("OnlineContrastiveLoss.all", () -> OnlineContrastiveLoss.builder().optMargin(0.5)
-                .optDistance(Distance.euclidean()).optMining(OnlineContrastiveLoss.Mining.ALL).build());
-        m.put("MultiSimilarityLoss", MultiSimilarityLoss::new);
-        m.put("NTXentLoss", () -> new NTXentLoss(0.07));
-        m.put("SupConLoss", () -> new SupConLoss(0.1));
-        m.put("CircleLoss", CircleLoss::new);
-        m.put("FastAPLoss", FastAPLoss::new);
-        m.put("LiftedStructureLoss", LiftedStructureLoss::new);
-        m.put("MarginLoss", MarginLoss::new);
-        m.put("ArcFaceLoss", () -> ArcFaceLoss.builder().setNumClasses(3).setEmbeddingSize(DIM).optScale(64)
-                .optMargin(0.5).build());
-        m.put("CosFaceLoss", () -> CosFaceLoss.builder().setNumClasses(3).setEmbeddingSize(DIM).optScale(64)
-                .optMargin(0.35).build());
-        m.put("SoftmaxLoss", () -> SoftmaxLoss.builder().setNumClasses(3).setEmbeddingSize(DIM).optTemperature(0.05)
-                .build());
-        m.put("ProxyAnchorLoss", () -> ProxyAnchorLoss.builder().setNumClasses(3).setEmbeddingSize(DIM).optMargin(0.1)
-                .optAlpha(32).build());
-        m.put("CenterLoss", () -> CenterLoss.builder().setNumClasses(3).setEmbeddingSize(DIM).optLambda(0.5).build());
+        AllLosses.named(SimilarityLoss.class, false).forEach((name, make) -> {
+            if (make.get() instanceof GroupLoss) {
+                m.put(name, () -> (GroupLoss) make.get());
+            }
+        });
         return m;
     }
 
     /** Losses that need both a positive and a negative: nothing to learn without them, so exactly 0. */
-    private static final Set<String> NEED_BOTH = Set.of("TripletLoss.all", "TripletLoss.semi_hard", "TripletMarginLoss", "NTXentLoss", "CircleLoss", "MarginLoss");
+    private static final Set<String> NEED_BOTH = Set.of("triplet.mining=all", "triplet.mining=semi_hard",
+            "triplet_margin", "ntxent", "circle", "margin");
 
     private static LossHarness.Result run(GroupLoss loss, double[][] emb, long[] labels) {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -89,7 +68,7 @@ class EdgeCaseTest {
             String name = e.getKey();
             LossHarness.Result oneClass = run(e.getValue().get(), emb, new long[] {1, 1, 1, 1, 1, 1});
             assertFinite(name + " one class", oneClass);
-            if (NEED_BOTH.contains(name) || name.startsWith("TripletLoss")) {
+            if (NEED_BOTH.contains(name) || name.equals("triplet") || name.startsWith("triplet.")) {
                 assertEquals(0.0, oneClass.value(), 0.0, name + " with no negatives");
                 assertEquals(0.0, LossHarness.maxAbs(oneClass.grad()), 0.0, name + " gradient with no negatives");
             }
@@ -111,9 +90,10 @@ class EdgeCaseTest {
     void pairLossesHandleDegenerateBatches() {
         double[][] identical = {{1, 2, 3, 4}, {1, 2, 3, 4}, {1, 2, 3, 4}, {1, 2, 3, 4}};
         long[][] pairs = {{0, 2}, {1, 3}};
-        for (PairwiseLoss loss : new PairwiseLoss[] {new org.quaterion.loss.pair.PairContrastiveLoss(),
-                org.quaterion.loss.pair.PairContrastiveLoss.builder().optDistance(Distance.euclidean()).optMargin(0.5)
-                        .optSizeAverage(false).build(), new MultipleNegativesRankingLoss(), new CoSENTLoss()}) {
+        for (Supplier<SimilarityLoss> make : AllLosses.named(SimilarityLoss.class, false).values()) {
+            if (!(make.get() instanceof PairwiseLoss loss)) {
+                continue;
+            }
             double[] scores = loss instanceof MultipleNegativesRankingLoss ? new double[] {1, 1} : new double[] {1, 0};
             try (NDManager m = NDManager.newBaseManager()) {
                 LossHarness.Result r = LossHarness.run(m, identical, e -> loss.forward(e, m.create(pairs),
@@ -129,9 +109,9 @@ class EdgeCaseTest {
             NDArray e = m.create(Brute.rows(3, 5, DIM));
             NDArray oneClass = m.create(new long[] {4, 4, 4, 4, 4});
             assertEquals(0, new BatchHardMiner().mine(e, oneClass).toTriplets().size());
-            assertEquals(0, new TripletMarginMiner(0.2, TripletMarginMiner.Type.ALL).mine(e, oneClass).toTriplets()
+            assertEquals(0, TripletMarginMiner.builder().optMargin(0.2).optType(TripletMarginMiner.Type.ALL).build().mine(e, oneClass).toTriplets()
                     .size());
-            assertEquals(0, new MultiSimilarityMiner(0.1).mine(e, oneClass).toPairs().sizes()[1]);
+            assertEquals(0, MultiSimilarityMiner.builder().optEpsilon(0.1).build().mine(e, oneClass).toPairs().sizes()[1]);
             assertEquals(0, new PairMarginMiner().mine(e, oneClass).toPairs().sizes()[1]);
             NDArray loss = new TripletMarginLoss().forward(e, oneClass, new BatchHardMiner().mine(e, oneClass));
             assertEquals(0.0, loss.toType(DataType.FLOAT64, false).getDouble(), 0.0);
@@ -174,7 +154,7 @@ class EdgeCaseTest {
             assertMessage("NTXentLoss needs temperature > 0", () -> new NTXentLoss(0));
             assertMessage("smooth=true applies to mining HARD only", () -> TripletLoss.builder().optMargin(0.5)
                     .optDistance(Distance.cosine()).optMining(TripletLoss.Mining.ALL).optSmooth(true).build());
-            assertMessage("numBins must be >= 1", () -> new FastAPLoss(0));
+            assertMessage("FastAPLoss needs num_bins >= 1", () -> new FastAPLoss(0));
         }
     }
 

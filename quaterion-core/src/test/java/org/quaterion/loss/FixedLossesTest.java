@@ -280,7 +280,7 @@ class FixedLossesTest {
                 }
             }
         }
-        CoSENTLoss loss = new CoSENTLoss(lambda, Distance.cosine());
+        CoSENTLoss loss = CoSENTLoss.builder().optScale(lambda).optDistance(Distance.cosine()).build();
         check("cosent", e, x -> loss.forward(x, x.getManager().create(pairs), x.getManager().create(scores), null),
                 Math.log(z));
     }

@@ -240,10 +240,10 @@ class LossParityTest {
             case "BatchHardMiner":
                 return new BatchHardMiner();
             case "TripletMarginMiner":
-                return new TripletMarginMiner(mp.get("margin").getAsDouble(), TripletMarginMiner.Type.of(
-                        mp.get("type_of_triplets").getAsString()));
+                return TripletMarginMiner.builder().optMargin(mp.get("margin").getAsDouble())
+                        .optType(TripletMarginMiner.TYPE_OF_TRIPLETS.read(mp.get("type_of_triplets"))).build();
             case "MultiSimilarityMiner":
-                return new MultiSimilarityMiner(mp.get("epsilon").getAsDouble());
+                return MultiSimilarityMiner.builder().optEpsilon(mp.get("epsilon").getAsDouble()).build();
             default:
                 throw new IllegalArgumentException("unknown miner " + m);
         }

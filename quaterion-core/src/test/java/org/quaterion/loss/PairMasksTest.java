@@ -21,7 +21,7 @@ class PairMasksTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray emb = m.randomNormal(new Shape(12, 4));
             NDArray labels = m.create(new long[] {0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3});
-            IndexTuples.Pairs mined = (IndexTuples.Pairs) new MultiSimilarityMiner(0.1).mine(emb, labels);
+            IndexTuples.Pairs mined = (IndexTuples.Pairs) MultiSimilarityMiner.builder().optEpsilon(0.1).build().mine(emb, labels);
             PairMasks reused = PairMasks.of(LossInputs.of(emb, labels, mined, null, null, "test"));
             assertSame(mined.positiveMask(), reused.positives());
             assertSame(mined.negativeMask(), reused.negatives());

@@ -21,8 +21,8 @@ class ReducerTest {
             assertEquals(1.0, new MeanReducer().reduce(losses, zero).getDouble(), 1e-15);
             assertEquals(2.0, new AvgNonZeroReducer().reduce(losses, zero).getDouble(), 1e-15);
             assertEquals(5.0, new SumReducer().reduce(losses, zero).getDouble(), 1e-15);
-            assertEquals(1.5, new ThresholdReducer(0.5, 2.5).reduce(losses, zero).getDouble(), 1e-15);
-            assertEquals(0.0, new ThresholdReducer(null, 1.5).reduce(losses, zero).getDouble(), 1e-15,
+            assertEquals(1.5, ThresholdReducer.of(0.5, 2.5).reduce(losses, zero).getDouble(), 1e-15);
+            assertEquals(0.0, ThresholdReducer.of(null, 1.5).reduce(losses, zero).getDouble(), 1e-15,
                     "mean of 0, 1 and -1");
         }
     }
@@ -34,7 +34,7 @@ class ReducerTest {
             NDArray b = m.create(new double[] {0, 3});
             NDArray zero = m.create(0.0);
             for (Reducer r : new Reducer[] {new MeanReducer(), new AvgNonZeroReducer(), new SumReducer(),
-                    new ThresholdReducer(0.1, 2.5)}) {
+                    ThresholdReducer.of(0.1, 2.5)}) {
                 double blocks = r.finish(r.accumulate(a).plus(r.accumulate(b)), zero).getDouble();
                 double once = r.reduce(m.create(new double[] {0, 0.5, 2, 0, 3}), zero).getDouble();
                 assertEquals(once, blocks, 1e-15, r.name());
@@ -45,7 +45,7 @@ class ReducerTest {
     @Test
     void nothingToReduceGivesTheConnectedZero() {
         Reducer[] reducers = {new MeanReducer(), new SumReducer(), new AvgNonZeroReducer(),
-            new ThresholdReducer(0.5, 2.5)};
+            ThresholdReducer.of(0.5, 2.5)};
         for (Reducer reducer : reducers) {
             for (boolean empty : new boolean[] {true, false}) {
                 String what = reducer.name() + (empty ? " of no losses" : " of losses none of which counts");
@@ -71,6 +71,6 @@ class ReducerTest {
 
     @Test
     void thresholdBoundsMustBeOrdered() {
-        assertThrows(IllegalArgumentException.class, () -> new ThresholdReducer(2.0, 1.0));
+        assertThrows(IllegalArgumentException.class, () -> ThresholdReducer.of(2.0, 1.0));
     }
 }

@@ -16,33 +16,17 @@ import org.junit.jupiter.api.Test;
 import org.quaterion.distance.Distance;
 import org.quaterion.loss.ArcFaceLoss;
 import org.quaterion.loss.CenterLoss;
-import org.quaterion.loss.CircleLoss;
 import org.quaterion.loss.ClassWeightLoss;
-import org.quaterion.loss.ContrastiveLoss;
-import org.quaterion.loss.CosFaceLoss;
-import org.quaterion.loss.FastAPLoss;
 import org.quaterion.loss.GroupLoss;
-import org.quaterion.loss.LiftedStructureLoss;
-import org.quaterion.loss.MarginLoss;
-import org.quaterion.loss.MultiSimilarityLoss;
-import org.quaterion.loss.NTXentLoss;
-import org.quaterion.loss.OnlineContrastiveLoss;
 import org.quaterion.loss.PairwiseLoss;
-import org.quaterion.loss.ProxyAnchorLoss;
 import org.quaterion.loss.SimilarityLoss;
-import org.quaterion.loss.SoftmaxLoss;
-import org.quaterion.loss.SupConLoss;
 import org.quaterion.loss.TripletLoss;
 import org.quaterion.loss.TripletMarginLoss;
-import org.quaterion.loss.pair.CoSENTLoss;
 import org.quaterion.loss.pair.MultipleNegativesRankingLoss;
 import org.quaterion.miner.BatchHardMiner;
 import org.quaterion.miner.IndexTuples;
 import org.quaterion.miner.Miner;
-import org.quaterion.miner.MultiSimilarityMiner;
-import org.quaterion.miner.PairMarginMiner;
 import org.quaterion.miner.TripletMarginMiner;
-import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.ThresholdReducer;
 
 /** Every registered loss and miner rebuilds from its description with equal settings and equal results. */
@@ -55,8 +39,7 @@ class ComponentRegistryTest {
     }
 
     private static List<Miner> miners() {
-        return List.of(new BatchHardMiner(), new MultiSimilarityMiner(0.1), new PairMarginMiner(),
-                new TripletMarginMiner(0.2, TripletMarginMiner.Type.SEMI_HARD, Distance.cosine()));
+        return AllLosses.named(Miner.class, true).values().stream().map(java.util.function.Supplier::get).toList();
     }
 
     static double value(SimilarityLoss loss, NDManager m, double[][] emb, long[] labels, double[][] weights) {
@@ -159,6 +142,22 @@ class ComponentRegistryTest {
     }
 
     @Test
+    void everyRegisteredReducerAndDistanceRebuildsWithEqualConfig() {
+        for (Class<?> kind : List.of(org.quaterion.reducer.Reducer.class, Distance.class)) {
+            Set<String> covered = new TreeSet<>();
+            for (java.util.function.Supplier<?> make : AllLosses.named(kind, true).values()) {
+                Object component = make.get();
+                JsonObject description = REGISTRY.describe(component);
+                Object rebuilt = REGISTRY.create(kind, description);
+                assertEquals(description, REGISTRY.describe(rebuilt), "round trip of " + description);
+                covered.add(description.get("type").getAsString());
+            }
+            assertEquals(new TreeSet<>(REGISTRY.names(kind)), covered, "every registered " + kind.getSimpleName());
+        }
+        assertEquals(Distance.cosine().scaled(0.5), REGISTRY.distance(REGISTRY.describe(Distance.cosine().scaled(0.5))));
+    }
+
+    @Test
     void unknownNamesListTheValidOnes() {
         JsonObject unknown = new JsonObject();
         unknown.addProperty("type", "tripletz");
@@ -166,23 +165,69 @@ class ComponentRegistryTest {
         assertTrue(e.getMessage().contains("unknown SimilarityLoss type 'tripletz'") && e.getMessage().contains(
                 "triplet_margin"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> REGISTRY.miner(unknown));
-        assertEquals("threshold(0.1,null)", REGISTRY.reducer("threshold(0.1,null)").name());
-        assertThrows(IllegalArgumentException.class, () -> REGISTRY.reducer("median"));
+        JsonObject threshold = REGISTRY.describe(ThresholdReducer.of(0.1, null));
+        assertEquals("{\"type\":\"threshold\",\"config\":{\"low\":0.1,\"high\":null}}", threshold.toString());
+        assertEquals(threshold, REGISTRY.describe(REGISTRY.reducer(threshold)));
+        IllegalArgumentException median = assertThrows(IllegalArgumentException.class,
+                () -> REGISTRY.reducer("median"));
+        assertTrue(median.getMessage().contains("avg_non_zero"), median.getMessage());
     }
 
     @Test
-    void configsWithTheOldSpellingsStillLoad() {
-        JsonObject triplet = REGISTRY.describe(TripletLoss.builder().optMargin(0.5).optDistance(Distance.cosine())
-                .optMining(TripletLoss.Mining.HARD).optSmooth(true).build());
+    void wrongTypesAndUnknownKeysAreRefusedByName() {
+        JsonObject word = new JsonObject();
+        word.addProperty("margin", "big");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> REGISTRY.loss("triplet_margin", word));
+        assertTrue(e.getMessage().contains("'margin'") && e.getMessage().contains("must be a number"), e.getMessage());
+        JsonObject flag = new JsonObject();
+        flag.addProperty("smooth", "yes");
+        e = assertThrows(IllegalArgumentException.class, () -> REGISTRY.loss("triplet_margin", flag));
+        assertTrue(e.getMessage().contains("'smooth'") && e.getMessage().contains("true or false"), e.getMessage());
+        JsonObject distance = new JsonObject();
+        JsonObject d = Distance.cosine().config();
+        d.addProperty("scael", 2);
+        distance.add("distance", d);
+        e = assertThrows(IllegalArgumentException.class, () -> REGISTRY.loss("triplet_margin", distance));
+        assertTrue(e.getMessage().contains("'scael'") && e.getMessage().contains("scale"), e.getMessage());
+        JsonObject reducer = new JsonObject();
+        JsonObject r = new JsonObject();
+        r.addProperty("type", "threshold");
+        r.addProperty("lo", 0.1);
+        reducer.add("reducer", r);
+        e = assertThrows(IllegalArgumentException.class, () -> REGISTRY.loss("triplet_margin", reducer));
+        assertTrue(e.getMessage().contains("'lo'") && e.getMessage().contains("[low, high]"), e.getMessage());
+        JsonObject range = new JsonObject();
+        range.addProperty("margin", -1);
+        e = assertThrows(IllegalArgumentException.class, () -> REGISTRY.loss("triplet_margin", range));
+        assertTrue(e.getMessage().contains("margin >= 0"), e.getMessage());
+    }
+
+    @Test
+    void minerConfigsHoldSettingsAndTheRegistryNameNotTheClass() {
+        JsonObject description = REGISTRY.describe(new BatchHardMiner());
+        assertEquals("batch_hard", description.get("type").getAsString());
+        assertEquals(new BatchHardMiner().config(), description.getAsJsonObject("config"));
+        assertTrue(!new BatchHardMiner().config().toString().contains("BatchHardMiner"));
+    }
+
+    @Test
+    void theSoftKeyIsRefusedWithTheNewName() {
+        JsonObject triplet = REGISTRY.describe(TripletLoss.builder().optSmooth(true).build());
         JsonObject config = triplet.getAsJsonObject("config");
-        config.add("soft", config.remove("smooth")); // written before "soft" became "smooth"
-        assertEquals(TripletLoss.builder().optMargin(0.5).optDistance(Distance.cosine())
-                .optMining(TripletLoss.Mining.HARD).optSmooth(true).build().config(),
-                REGISTRY.loss(triplet).config());
-        JsonObject miner = REGISTRY.describe(new TripletMarginMiner(0.2, TripletMarginMiner.Type.SEMI_HARD,
-                Distance.cosine()));
+        config.add("soft", config.remove("smooth"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> REGISTRY.loss(triplet));
+        assertTrue(e.getMessage().contains("no setting 'soft'") && e.getMessage().contains("smooth"), e.getMessage());
+    }
+
+    @Test
+    void pmlsSpellingOfSemiHardIsRead() {
+        JsonObject miner = REGISTRY.describe(TripletMarginMiner.builder().optMargin(0.2)
+                .optType(TripletMarginMiner.Type.SEMI_HARD).optDistance(Distance.cosine()).build());
         miner.getAsJsonObject("config").addProperty("type_of_triplets", "semihard"); // PML's spelling
         assertEquals("semi_hard", REGISTRY.miner(miner).config().get("type_of_triplets").getAsString());
-        assertThrows(IllegalArgumentException.class, () -> TripletMarginMiner.Type.of("medium"));
+        miner.getAsJsonObject("config").addProperty("type_of_triplets", "medium");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> REGISTRY.miner(miner));
+        assertTrue(e.getMessage().contains("semi_hard"), e.getMessage());
     }
 }

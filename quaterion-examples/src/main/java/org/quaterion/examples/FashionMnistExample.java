@@ -127,7 +127,7 @@ public final class FashionMnistExample {
         protected SimilarityLoss configureLoss() {
             return switch (loss) {
                 case "triplet" -> new TripletLoss();
-                case "supcon" -> new SupConLoss(0.1, Distance.cosine());
+                case "supcon" -> SupConLoss.builder().optTemperature(0.1).optDistance(Distance.cosine()).build();
                 case "ms" -> new MultiSimilarityLoss();
                 case "contrastive" -> new ContrastiveLoss();
                 case "arcface" -> ArcFaceLoss.builder().setNumClasses(10).setEmbeddingSize(dim).optScale(30)

@@ -1,14 +1,17 @@
 package org.quaterion.loss.pair;
 
 import ai.djl.ndarray.NDArray;
-import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
+import org.quaterion.loss.LossBuilder;
 import org.quaterion.loss.LossTerms;
 import org.quaterion.loss.PairInputs;
 import org.quaterion.loss.PairwiseLoss;
 import org.quaterion.loss.Reduction;
 import org.quaterion.models.tensor.Scalars;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * CoSENT, a ranking loss for graded pair scores (Su 2022; sentence-transformers' {@code CoSENTLoss}):
@@ -18,25 +21,25 @@ import org.quaterion.models.tensor.Scalars;
  */
 public final class CoSENTLoss extends PairwiseLoss {
 
+    /** The scale λ. */
+    public static final Setting<Double> SCALE = Setting.real("scale", 20, v -> v > 0, "scale > 0",
+            "the scale λ of the similarity differences");
+    /** The distance. */
+    public static final Setting<Distance> DISTANCE = Setting.distance(Distance.cosine());
+    /** The declaration: registry name and settings. */
+    public static final ComponentSpec<CoSENTLoss> SPEC = ComponentSpec.of("cosent", CoSENTLoss.class, CoSENTLoss::new,
+            SCALE, DISTANCE);
+
     private final double scale;
 
-    /**
-     * Creates the loss.
-     *
-     * @param scale λ &gt; 0
-     * @param distance the distance (similarities are its {@code toSimilarity})
-     */
-    public CoSENTLoss(double scale, Distance distance) {
-        super(distance);
-        if (!(scale > 0)) {
-            throw new IllegalArgumentException("scale must be > 0, got " + scale);
-        }
-        this.scale = scale;
+    private CoSENTLoss(Settings settings) {
+        super(settings);
+        this.scale = settings.get(SCALE);
     }
 
     /** Creates the loss with λ = 20 and cosine. */
     public CoSENTLoss() {
-        this(20, null);
+        this(SPEC.read(null));
     }
 
     /**
@@ -62,10 +65,29 @@ public final class CoSENTLoss extends PairwiseLoss {
                 .add(in.zero()));
     }
 
-    @Override
-    public JsonObject config() {
-        JsonObject json = super.config();
-        json.addProperty("scale", scale);
-        return json;
+    /**
+     * A builder that starts from the reference defaults; every setting is named.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link CoSENTLoss}: each setting by name, the reference defaults for the rest. */
+    public static final class Builder extends LossBuilder<CoSENTLoss, Builder> {
+        private Builder() {
+            super(SPEC);
+        }
+
+        /**
+         * Sets {@link CoSENTLoss#SCALE}.
+         *
+         * @param scale the value
+         * @return this builder
+         */
+        public Builder optScale(double scale) {
+            return set(SCALE, scale);
+        }
     }
 }

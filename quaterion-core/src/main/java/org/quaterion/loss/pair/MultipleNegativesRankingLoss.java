@@ -1,7 +1,6 @@
 package org.quaterion.loss.pair;
 
 import ai.djl.ndarray.NDArray;
-import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
 import org.quaterion.loss.LossBuilder;
@@ -9,42 +8,49 @@ import org.quaterion.loss.LossTerms;
 import org.quaterion.loss.PairInputs;
 import org.quaterion.loss.PairwiseLoss;
 import org.quaterion.models.tensor.Scalars;
+import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.Reducer;
+import org.quaterion.reducer.Reducers;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * Multiple negatives ranking loss (Henderson et al., arXiv 1705.00652): for positive pairs (a_k, b_k), logits
  * {@code scale · s(a_i, b_j)} and cross-entropy with target j = i, i.e. every other pair's b is a negative;
- * symmetric adds the transposed direction and averages. All scores must be 1. The per-query losses are reduced by
- * the loss's reducer (default the mean, sentence-transformers' value).
+ * symmetric adds the transposed direction and averages. All scores must be 1.
  *
  * <p>Default similarity: cosine, scale 20 (sentence-transformers' semantics). Quaterion's cosine similarity
  * matrix is (1 + cos)/2, i.e. {@code Distance.cosine().scaled(0.5)}: its scale 20 is a scale of 10 on cos.
  */
 public final class MultipleNegativesRankingLoss extends PairwiseLoss {
 
+    /** The similarity scale. */
+    public static final Setting<Double> SCALE = Setting.real("scale", 20, v -> v > 0, "scale > 0",
+            "the scale of the similarities (inverse temperature)");
+    /** Whether both directions count. */
+    public static final Setting<Boolean> SYMMETRIC = Setting.flag("symmetric", false,
+            "average the a→b and b→a directions");
+    /** The distance. */
+    public static final Setting<Distance> DISTANCE = Setting.distance(Distance.cosine());
+    /** The reducer of the per-query losses (both directions when symmetric): the mean, as sentence-transformers. */
+    public static final Setting<Reducer> REDUCER = Reducers.setting(new MeanReducer());
+    /** The declaration: registry name and settings. */
+    public static final ComponentSpec<MultipleNegativesRankingLoss> SPEC = ComponentSpec.of("multiple_negatives_ranking", MultipleNegativesRankingLoss.class, MultipleNegativesRankingLoss::new,
+            SCALE, SYMMETRIC, DISTANCE, REDUCER);
+
     private final double scale;
     private final boolean symmetric;
 
-    /**
-     * Creates the loss.
-     *
-     * @param scale logit scale
-     * @param distance the distance (similarities are its {@code toSimilarity})
-     * @param symmetric also rank a's given b's
-     * @param reducer the reducer of the per-query losses, or null for the mean
-     */
-    private MultipleNegativesRankingLoss(double scale, Distance distance, boolean symmetric, Reducer reducer) {
-        super(distance, reducer);
-        if (!(scale > 0)) {
-            throw new IllegalArgumentException("scale must be > 0, got " + scale);
-        }
-        this.scale = scale;
-        this.symmetric = symmetric;
+    private MultipleNegativesRankingLoss(Settings settings) {
+        super(settings);
+        this.scale = settings.get(SCALE);
+        this.symmetric = settings.get(SYMMETRIC);
     }
 
     /** Creates the loss with scale 20, cosine, not symmetric. */
     public MultipleNegativesRankingLoss() {
-        this(20, null, false, null);
+        this(SPEC.read(null));
     }
 
     /**
@@ -93,14 +99,6 @@ public final class MultipleNegativesRankingLoss extends PairwiseLoss {
         return losses;
     }
 
-    @Override
-    public JsonObject config() {
-        JsonObject json = super.config();
-        json.addProperty("scale", scale);
-        json.addProperty("symmetric", symmetric);
-        return json;
-    }
-
     /**
      * A builder that starts from the reference defaults; every setting is named.
      *
@@ -112,37 +110,29 @@ public final class MultipleNegativesRankingLoss extends PairwiseLoss {
 
     /** Builds a {@link MultipleNegativesRankingLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<MultipleNegativesRankingLoss, Builder> {
-        private double scale = 20;
-        private boolean symmetric = false;
-
-        private Builder() {}
+        private Builder() {
+            super(SPEC);
+        }
 
         /**
-         * Sets the similarity scale (1 / temperature), positive (default 20).
+         * Sets {@link MultipleNegativesRankingLoss#SCALE}.
          *
          * @param scale the value
          * @return this builder
          */
         public Builder optScale(double scale) {
-            this.scale = scale;
-            return this;
+            return set(SCALE, scale);
         }
 
         /**
-         * Sets whether the positive-to-anchor direction is added (sentence-transformers' symmetric loss;
+         * Sets {@link MultipleNegativesRankingLoss#SYMMETRIC}.
          * default false).
          *
          * @param symmetric the value
          * @return this builder
          */
         public Builder optSymmetric(boolean symmetric) {
-            this.symmetric = symmetric;
-            return this;
-        }
-
-        @Override
-        protected MultipleNegativesRankingLoss create() {
-            return new MultipleNegativesRankingLoss(scale, distance(), symmetric, reducer());
+            return set(SYMMETRIC, symmetric);
         }
     }
 }

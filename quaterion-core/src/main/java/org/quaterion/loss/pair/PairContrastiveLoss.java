@@ -4,15 +4,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
-import com.google.gson.JsonObject;
 import org.quaterion.distance.Distance;
 import org.quaterion.loss.LossBuilder;
 import org.quaterion.loss.LossTerms;
 import org.quaterion.loss.PairInputs;
 import org.quaterion.loss.PairwiseLoss;
 import org.quaterion.models.tensor.Scalars;
-import org.quaterion.reducer.Reducer;
+import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.SumReducer;
+import org.quaterion.settings.ComponentSpec;
+import org.quaterion.settings.Setting;
+import org.quaterion.settings.Settings;
 
 /**
  * Quaterion's pair {@code ContrastiveLoss}, named {@code PairContrastiveLoss} here so that it cannot be confused with
@@ -20,46 +22,38 @@ import org.quaterion.reducer.SumReducer;
  * {@code d_k = distance.rowwise} of pair k and score {@code y_k},
  * {@code ℓ_k = ½(y_k d_k² + (1 − y_k)[m − d_k]_+²) + neg_k}, where, when the batch has more than one subgroup,
  * {@code neg_k = [m − n_a]_+² + [m − n_b]_+²} and {@code n_i} is row i's distance to the nearest row of another
- * subgroup; reduced by the loss's reducer: the mean (Quaterion's {@code size_average}) or the sum. Defaults: cosine
- * (1 − cos), margin 0.5, mean.
+ * subgroup; mean (or sum). Defaults: cosine (1 − cos), margin 0.5, mean.
  *
  * <p><b>Fixed</b>: Quaterion takes {@code d_k} on the row-wise cosine scale (1 − cos) but {@code n_i} on its
  * matrix scale ((1 − cos)/2), so one margin means two things; we use one distance for both.
  */
 public final class PairContrastiveLoss extends PairwiseLoss {
 
+    /** The margin m. */
+    public static final Setting<Double> MARGIN = Setting.real("margin", 0.5, v -> v >= 0, "margin >= 0",
+            "the margin m of [m − d]_+");
+    /** Mean (true) or sum (false). */
+    public static final Setting<Boolean> SIZE_AVERAGE = Setting.flag("size_average", true,
+            "mean over pairs (true) or sum (false)");
+    /** The distance. */
+    public static final Setting<Distance> DISTANCE = Setting.distance(Distance.cosine());
+    /** The declaration: registry name and settings. */
+    public static final ComponentSpec<PairContrastiveLoss> SPEC = ComponentSpec.of("pair_contrastive", PairContrastiveLoss.class, PairContrastiveLoss::new,
+            MARGIN, SIZE_AVERAGE, DISTANCE);
+
     private final double margin;
     private final boolean sizeAverage;
 
-    /**
-     * Creates the loss.
-     *
-     * @param distance the distance
-     * @param margin the margin m
-     * @param sizeAverage mean (true) or sum (false) over pairs: Quaterion's name for the mean or sum reducer
-     * @param reducer the reducer of the per-pair losses, or null for the mean (sum when not sizeAverage)
-     */
-    private PairContrastiveLoss(Distance distance, double margin, boolean sizeAverage, Reducer reducer) {
-        super(distance, sizeAverage ? reducer : sum(reducer));
-        if (!Double.isFinite(margin) || margin < 0) {
-            throw new IllegalArgumentException("PairContrastiveLoss needs margin >= 0 (finite), got " + margin);
-        }
-        this.margin = margin;
-        this.sizeAverage = sizeAverage;
+    private PairContrastiveLoss(Settings settings) {
+        // size_average is the reducer: the mean of the per-pair losses, or their sum
+        super(settings, settings.get(SIZE_AVERAGE) ? new MeanReducer() : new SumReducer());
+        this.margin = settings.get(MARGIN);
+        this.sizeAverage = settings.get(SIZE_AVERAGE);
     }
 
     /** Creates the loss with Quaterion's defaults: cosine, 0.5, mean. */
     public PairContrastiveLoss() {
-        this(null, 0.5, true, null);
-    }
-
-    /** Quaterion's {@code size_average=false}: the sum reducer; another reducer contradicts it. */
-    private static Reducer sum(Reducer reducer) {
-        if (reducer != null && !(reducer instanceof SumReducer)) {
-            throw new IllegalArgumentException("PairContrastiveLoss: size_average=false means the sum reducer, but the "
-                    + "reducer is " + reducer.name() + "; keep size_average true to use another reducer");
-        }
-        return reducer != null ? reducer : new SumReducer();
+        this(SPEC.read(null));
     }
 
     /**
@@ -111,14 +105,6 @@ public final class PairContrastiveLoss extends PairwiseLoss {
         return LossTerms.of(losses);
     }
 
-    @Override
-    public JsonObject config() {
-        JsonObject json = super.config();
-        json.addProperty("margin", margin);
-        json.addProperty("size_average", sizeAverage);
-        return json;
-    }
-
     /**
      * A builder that starts from the reference defaults; every setting is named.
      *
@@ -130,36 +116,28 @@ public final class PairContrastiveLoss extends PairwiseLoss {
 
     /** Builds a {@link PairContrastiveLoss}: each setting by name, the reference defaults for the rest. */
     public static final class Builder extends LossBuilder<PairContrastiveLoss, Builder> {
-        private double margin = 0.5;
-        private boolean sizeAverage = true;
-
-        private Builder() {}
+        private Builder() {
+            super(SPEC);
+        }
 
         /**
-         * Sets the negative margin (default 0.5).
+         * Sets {@link PairContrastiveLoss#MARGIN}.
          *
          * @param margin the value
          * @return this builder
          */
         public Builder optMargin(double margin) {
-            this.margin = margin;
-            return this;
+            return set(MARGIN, margin);
         }
 
         /**
-         * Sets the mean over pairs (false: the sum) (default true).
+         * Sets {@link PairContrastiveLoss#SIZE_AVERAGE}.
          *
          * @param sizeAverage the value
          * @return this builder
          */
         public Builder optSizeAverage(boolean sizeAverage) {
-            this.sizeAverage = sizeAverage;
-            return this;
-        }
-
-        @Override
-        protected PairContrastiveLoss create() {
-            return new PairContrastiveLoss(distance(), margin, sizeAverage, reducer());
+            return set(SIZE_AVERAGE, sizeAverage);
         }
     }
 }

@@ -118,10 +118,10 @@ public final class LossBenchmark {
         c.put("pml.TripletMarginLoss(all)", group(TripletMarginLoss::new, null));
         c.put("pml.TripletMarginLoss+BatchHardMiner", group(() -> new TripletMarginLoss(0.2), new BatchHardMiner()));
         c.put("pml.TripletMarginLoss+TripletMarginMiner(semihard)", group(() -> new TripletMarginLoss(0.2),
-                new TripletMarginMiner(0.2, TripletMarginMiner.Type.SEMI_HARD)));
+                TripletMarginMiner.builder().optMargin(0.2).optType(TripletMarginMiner.Type.SEMI_HARD).build()));
         c.put("pml.ContrastiveLoss", group(ContrastiveLoss::new, null));
         c.put("pml.MultiSimilarityLoss", group(MultiSimilarityLoss::new, null));
-        c.put("pml.MultiSimilarityLoss+MSMiner", group(MultiSimilarityLoss::new, new MultiSimilarityMiner(0.1)));
+        c.put("pml.MultiSimilarityLoss+MSMiner", group(MultiSimilarityLoss::new, MultiSimilarityMiner.builder().optEpsilon(0.1).build()));
         c.put("pml.NTXentLoss", group(() -> new NTXentLoss(0.07), null));
         c.put("pml.SupConLoss", group(() -> new SupConLoss(0.1), null));
         c.put("pml.ArcFaceLoss", weighted((cl, d) -> ArcFaceLoss.builder().setNumClasses(cl).setEmbeddingSize(d)

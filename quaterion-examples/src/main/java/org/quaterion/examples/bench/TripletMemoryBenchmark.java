@@ -89,7 +89,7 @@ public final class TripletMemoryBenchmark {
             NDArray y = m.create(labels);
             start = System.nanoTime();
             if (lossName.startsWith("TripletMarginMiner")) {
-                new TripletMarginMiner(0.2, TripletMarginMiner.Type.HARD).mine(e, y);
+                TripletMarginMiner.builder().optMargin(0.2).optType(TripletMarginMiner.Type.HARD).build().mine(e, y);
             } else {
                 GroupLoss loss = lossName.startsWith("TripletLoss") ? TripletLoss.builder().optMargin(0.5)
                         .optDistance(org.quaterion.distance.Distance.euclidean()).optMining(TripletLoss.Mining.ALL)
