@@ -1,5 +1,4 @@
 package org.quaterion.models;
-
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
@@ -45,7 +44,9 @@ import org.quaterion.models.internal.ParameterFiles;
 import org.quaterion.models.internal.ParameterShapes;
 import org.quaterion.models.io.AtomicDirectory;
 import org.quaterion.models.io.Checksums;
+import org.quaterion.models.io.CorruptArtifactException;
 import org.quaterion.models.io.JsonFiles;
+import org.quaterion.models.io.ModelFormatException;
 import org.quaterion.models.tensor.Scalars;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

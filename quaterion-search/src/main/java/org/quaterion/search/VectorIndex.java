@@ -14,11 +14,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.quaterion.distance.Distance;
-import org.quaterion.models.CorruptArtifactException;
-import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.io.AtomicDirectory;
+import org.quaterion.models.io.CorruptArtifactException;
+import org.quaterion.models.io.ModelFormatException;
 
 /**
  * A searchable catalogue of (id, vector): exact top-k ({@link ExactKnn}) up to {@link Config#hnswThreshold()} items,
