@@ -7,7 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.quaterion.distance.Distance;
-import org.quaterion.models.internal.AtomicDirectory;
+import org.quaterion.models.io.AtomicDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
