@@ -49,11 +49,7 @@ public final class PackageGraph {
             if (!Files.isDirectory(dir)) {
                 continue;
             }
-            List<Path> files;
-            try (Stream<Path> walk = Files.walk(dir)) {
-                files = walk.filter(f -> f.toString().endsWith(".java")).sorted().toList();
-            }
-            for (Path file : files) {
+            for (Path file : javaFiles(dir)) {
                 String name = root.relativize(file).toString().replace('\\', '/');
                 graph.add(name, Files.readString(file, StandardCharsets.UTF_8));
             }
@@ -94,6 +90,19 @@ public final class PackageGraph {
             if (!m.group().equals(from)) {
                 targets.putIfAbsent(m.group(), name);
             }
+        }
+    }
+
+    /**
+     * The Java source files under a folder.
+     *
+     * @param dir the folder
+     * @return the {@code .java} files, sorted
+     * @throws IOException when the folder cannot be walked
+     */
+    public static List<Path> javaFiles(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(f -> f.toString().endsWith(".java")).sorted().toList();
         }
     }
 
