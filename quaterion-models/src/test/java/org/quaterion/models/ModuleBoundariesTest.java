@@ -85,7 +85,7 @@ class ModuleBoundariesTest {
                     String pkg = main.relativize(file.getParent()).toString().replace(file.getFileSystem()
                             .getSeparator(), ".");
                     if ((pkg + ".").contains(".internal.")) {
-                        owners.put(pkg, module.getFileName().toString());
+                        owners.put(pkg, root.relativize(module).toString());
                     }
                 }
             }
@@ -97,7 +97,7 @@ class ModuleBoundariesTest {
     static List<String> violations(Path root, Map<String, String> owners) throws IOException {
         List<String> out = new ArrayList<>();
         for (Path module : modules(root)) {
-            String name = module.getFileName().toString();
+            String name = root.relativize(module).toString();
             for (String sources : SOURCE_ROOTS) {
                 Path dir = module.resolve(sources);
                 if (!Files.isDirectory(dir)) {
@@ -147,7 +147,7 @@ class ModuleBoundariesTest {
     }
 
     private static void write(Path file, String text) throws IOException {
-        Files.createDirectories(file.getParent());
+        Files.createDirectories(java.util.Objects.requireNonNull(file.getParent(), "a file below the root"));
         Files.writeString(file, text, StandardCharsets.UTF_8);
     }
 }
