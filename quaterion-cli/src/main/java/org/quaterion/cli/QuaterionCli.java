@@ -54,7 +54,7 @@ public final class QuaterionCli implements Callable<Integer> {
                 printError(cmd, "file not found: " + missing.getFile());
                 return 2;
             }
-            if (e instanceof org.quaterion.models.CorruptArtifactException corrupt) {
+            if (e instanceof org.quaterion.models.io.CorruptArtifactException corrupt) {
                 printError(cmd, "damaged file: " + corrupt.getMessage());
                 return 3; // not a usage error: restore the artifact or write it again
             }

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Set;
 import org.quaterion.cache.spi.CacheShard;
 import org.quaterion.cache.spi.DataFingerprint;
-import org.quaterion.models.CorruptArtifactException;
-import org.quaterion.models.ModelFormatException;
+import org.quaterion.models.io.CorruptArtifactException;
 import org.quaterion.models.io.JsonFields;
 import org.quaterion.models.io.JsonFiles;
+import org.quaterion.models.io.ModelFormatException;
 
 /**
  * A cache's {@code cache.json}: what the rows were computed from and which shards hold them. Written last, so a

@@ -21,11 +21,11 @@ import java.util.List;
 import java.util.Map;
 import org.quaterion.cache.spi.CacheShard;
 import org.quaterion.cache.spi.DataFingerprint;
-import org.quaterion.models.CorruptArtifactException;
-import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.io.ArtifactFiles;
 import org.quaterion.models.io.AtomicDirectory;
+import org.quaterion.models.io.CorruptArtifactException;
+import org.quaterion.models.io.ModelFormatException;
 
 /**
  * One encoder's cached embeddings on disk: a {@link CacheManifest} ({@code cache.json}) and one or more

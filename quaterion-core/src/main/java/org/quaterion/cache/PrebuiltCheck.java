@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.quaterion.models.CorruptArtifactException;
+import org.quaterion.models.io.CorruptArtifactException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,10 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.quaterion.cache.RecordHash;
 import org.quaterion.dataset.SimilarityPairSample;
 import org.quaterion.distance.Distance;
@@ -24,6 +20,8 @@ import org.quaterion.models.SimilarityModel;
 import org.quaterion.search.ExactKnn;
 import org.quaterion.search.HnswIndex;
 import org.quaterion.search.KnnResult;
+import org.quaterion.search.NearestNeighbours;
+import org.quaterion.search.VectorIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +34,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Records are compared by content ({@link RecordHash}), so duplicates in the data or the corpus are one record.
  * Embeddings come from an {@link Embedder}: a {@link SimilarityModel} (the current encoder and head), or, in a
- * training loop on a frozen encoder, its cached outputs through the current head. The search is exact
- * ({@link ExactKnn}) up to {@link Builder#optHnswAbove} corpus records and approximate ({@link HnswIndex}, built in
- * a temporary directory that is removed afterwards) above. Immutable; build it with {@link #builder()}.
+ * training loop on a frozen encoder, its cached outputs through the current head. The search is the
+ * {@link NearestNeighbours} engine that {@link VectorIndex} would choose: exact ({@link ExactKnn}) up to
+ * {@link Builder#optHnswAbove} corpus records and approximate ({@link HnswIndex}, built in a temporary directory that
+ * is removed afterwards) above. Immutable; build it with {@link #builder()}.
  */
 public final class HardNegativeMiner {
 
@@ -233,45 +232,17 @@ public final class HardNegativeMiner {
                 similarities(found.distances(), manager), positiveScores);
     }
 
+    /**
+     * The {@code depth} nearest corpus rows of each query, by the engine the corpus size chooses (exact up to
+     * {@code hnswAbove} rows, else a temporary HNSW index exploring {@code max(100, 2·depth)} candidates).
+     */
     private KnnResult search(NDArray queries, NDArray corpus, int depth) {
-        if (corpus.getShape().get(0) <= hnswAbove) {
-            return new ExactKnn(distance).search(queries, corpus, depth, null);
-        }
-        Path dir = null;
-        try {
-            dir = Files.createTempDirectory("quaterion-negatives-");
-            try (HnswIndex index = HnswIndex.build(dir.resolve("index"), rows(corpus), distance,
-                    HnswIndex.Config.defaults())) {
-                return index.search(rows(queries), depth, Math.max(100, 2 * depth));
-            }
+        VectorIndex.Config config = new VectorIndex.Config(distance, hnswAbove, HnswIndex.Config.defaults(),
+                Math.max(100, 2 * depth));
+        try (NearestNeighbours engine = NearestNeighbours.build(corpus, config)) {
+            return engine.search(queries, depth);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not build the temporary HNSW index for mining", e);
-        } finally {
-            if (dir != null) {
-                deleteTree(dir);
-            }
-        }
-    }
-
-    private static float[][] rows(NDArray embeddings) {
-        int n = (int) embeddings.getShape().get(0);
-        int d = (int) embeddings.getShape().get(1);
-        float[] flat = embeddings.toType(DataType.FLOAT32, false).toFloatArray();
-        float[][] out = new float[n][];
-        for (int i = 0; i < n; i++) {
-            out[i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
-        }
-        return out;
-    }
-
-    /** Deletes the temporary directory this miner created (and only that). */
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.warn("could not remove the temporary mining index {}: {}", dir, e.toString());
+            throw new UncheckedIOException("could not build or close the temporary HNSW index for mining", e);
         }
     }
 

@@ -156,7 +156,7 @@ public record Checkpoint(int completedEpochs, long globalStep, long seed, double
         for (String file : sums.keySet()) {
             Path path = dir.resolve(file);
             if (!Files.isRegularFile(path) || !Checksums.sha256(path).equals(sums.get(file).getAsString())) {
-                throw new org.quaterion.models.CorruptArtifactException(path, "(a checkpoint file) is missing or "
+                throw new org.quaterion.models.io.CorruptArtifactException(path, "(a checkpoint file) is missing or "
                         + "corrupt (checksum mismatch); resume from an earlier checkpoint");
             }
         }

@@ -30,10 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.quaterion.cache.spi.CacheShard;
 import org.quaterion.cache.spi.DataFingerprint;
 import org.quaterion.models.ArtifactDamage;
-import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.TestModels;
 import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.io.AtomicDirectory;
+import org.quaterion.models.io.ModelFormatException;
 
 /**
  * Damaged cache stores: random truncations and bit flips of every file of a store, manifests with members missing or

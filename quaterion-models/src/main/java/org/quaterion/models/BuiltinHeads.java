@@ -12,6 +12,7 @@ import org.quaterion.models.heads.EncoderHead;
 import org.quaterion.models.heads.GatedHead;
 import org.quaterion.models.heads.HeadFactory;
 import org.quaterion.models.heads.HeadLimits;
+import org.quaterion.models.heads.HeadResolver;
 import org.quaterion.models.heads.LinearHead;
 import org.quaterion.models.heads.NormalizeHead;
 import org.quaterion.models.heads.SequentialHead;
@@ -69,7 +70,7 @@ final class BuiltinHeads {
                 }));
     }
 
-    private static HeadFactory of(String type, BiFunction<JsonObject, ModelRegistry, EncoderHead> create) {
+    private static HeadFactory of(String type, BiFunction<JsonObject, HeadResolver, EncoderHead> create) {
         return new HeadFactory() {
             @Override
             public String typeName() {
@@ -77,7 +78,7 @@ final class BuiltinHeads {
             }
 
             @Override
-            public EncoderHead create(JsonObject config, ModelRegistry registry) {
+            public EncoderHead create(JsonObject config, HeadResolver registry) {
                 return create.apply(config, registry);
             }
         };

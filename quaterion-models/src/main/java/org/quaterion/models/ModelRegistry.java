@@ -10,10 +10,12 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.quaterion.models.encoders.EncoderFactory;
+import org.quaterion.models.encoders.EncoderResolver;
 import org.quaterion.models.encoders.TorchScriptEncoder;
 import org.quaterion.models.heads.EncoderHead;
 import org.quaterion.models.heads.HeadFactory;
 import org.quaterion.models.heads.HeadLimits;
+import org.quaterion.models.heads.HeadResolver;
 
 /**
  * Resolves the type names written in a saved model to the factories that rebuild encoders and heads.
@@ -23,7 +25,7 @@ import org.quaterion.models.heads.HeadLimits;
  * {@code torchscript} encoder and every factory listed through {@link ServiceLoader}; {@link #register} adds more.
  * Instances are thread-safe; there is no global registry.
  */
-public final class ModelRegistry {
+public final class ModelRegistry implements EncoderResolver, HeadResolver {
 
     private final Map<String, EncoderFactory> encoders = new ConcurrentHashMap<>();
     private final Map<String, HeadFactory> heads = new ConcurrentHashMap<>();
@@ -83,6 +85,7 @@ public final class ModelRegistry {
      * @return the factory
      * @throws IllegalArgumentException when none is registered, listing those that are
      */
+    @Override
     public EncoderFactory encoderFactory(String typeName) {
         EncoderFactory f = encoders.get(typeName);
         if (f == null) {
@@ -116,6 +119,7 @@ public final class ModelRegistry {
      * @param description as written by {@link HeadFactory#describe}
      * @return the (uninitialized) head
      */
+    @Override
     public EncoderHead createHead(JsonObject description) {
         if (description == null || !description.has("type") || !description.has("config")) {
             throw new IllegalArgumentException("a head description needs 'type' and 'config', got " + description);

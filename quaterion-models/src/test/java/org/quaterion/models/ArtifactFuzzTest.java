@@ -29,6 +29,7 @@ import org.quaterion.models.heads.LinearHead;
 import org.quaterion.models.heads.SequentialHead;
 import org.quaterion.models.heads.SkipConnectionHead;
 import org.quaterion.models.heads.WideningHead;
+import org.quaterion.models.io.ModelFormatException;
 import org.quaterion.models.python.PythonServable;
 
 /**

@@ -1,5 +1,4 @@
 package org.quaterion.models;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,7 +22,9 @@ import org.quaterion.models.heads.GatedHead;
 import org.quaterion.models.heads.HeadLimits;
 import org.quaterion.models.internal.ArtifactLimits;
 import org.quaterion.models.io.Checksums;
+import org.quaterion.models.io.CorruptArtifactException;
 import org.quaterion.models.io.JsonFiles;
+import org.quaterion.models.io.ModelFormatException;
 
 /**
  * Hostile Java servables: a parameter file declaring more than it holds, out-of-bound head settings, a 100 GB

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quaterion.PackageGraph;
 
 /**
  * The build's boundary between modules: a package with an {@code internal} segment belongs to the module whose
@@ -39,7 +40,7 @@ class ModuleBoundariesTest {
 
     @Test
     void noModuleNamesAnotherModulesInternalPackage() throws IOException {
-        Path root = repositoryRoot();
+        Path root = PackageGraph.repositoryRoot();
         Map<String, String> owners = internalPackageOwners(root);
         assertTrue(owners.containsKey("org.quaterion.models.internal"), "expected to find the internal packages of the "
                 + "modules under " + root + ", found " + owners);
@@ -84,7 +85,7 @@ class ModuleBoundariesTest {
                     String pkg = main.relativize(file.getParent()).toString().replace(file.getFileSystem()
                             .getSeparator(), ".");
                     if ((pkg + ".").contains(".internal.")) {
-                        owners.put(pkg, module.getFileName().toString());
+                        owners.put(pkg, root.relativize(module).toString());
                     }
                 }
             }
@@ -96,17 +97,13 @@ class ModuleBoundariesTest {
     static List<String> violations(Path root, Map<String, String> owners) throws IOException {
         List<String> out = new ArrayList<>();
         for (Path module : modules(root)) {
-            String name = module.getFileName().toString();
+            String name = root.relativize(module).toString();
             for (String sources : SOURCE_ROOTS) {
                 Path dir = module.resolve(sources);
                 if (!Files.isDirectory(dir)) {
                     continue;
                 }
-                List<Path> files;
-                try (Stream<Path> walk = Files.walk(dir)) {
-                    files = walk.filter(f -> f.toString().endsWith(".java")).sorted().toList();
-                }
-                for (Path file : files) {
+                for (Path file : PackageGraph.javaFiles(dir)) {
                     String[] lines = Files.readString(file, StandardCharsets.UTF_8).split("\n", -1);
                     for (int i = 0; i < lines.length; i++) {
                         Matcher m = INTERNAL.matcher(lines[i]);
@@ -149,18 +146,8 @@ class ModuleBoundariesTest {
         }
     }
 
-    /** Tests run in the module's folder; the repository is the first folder above it with the reactor's pom. */
-    private static Path repositoryRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("quaterion-models"))) {
-            dir = dir.getParent();
-        }
-        assertTrue(dir != null, "no folder above " + Path.of("").toAbsolutePath() + " holds quaterion-models");
-        return dir;
-    }
-
     private static void write(Path file, String text) throws IOException {
-        Files.createDirectories(file.getParent());
+        Files.createDirectories(java.util.Objects.requireNonNull(file.getParent(), "a file below the root"));
         Files.writeString(file, text, StandardCharsets.UTF_8);
     }
 }

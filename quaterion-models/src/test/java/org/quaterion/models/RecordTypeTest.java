@@ -19,6 +19,7 @@ import org.quaterion.models.encoders.BlockEncoder;
 import org.quaterion.models.encoders.Collator;
 import org.quaterion.models.encoders.Collators;
 import org.quaterion.models.heads.EmptyHead;
+import org.quaterion.models.io.ModelFormatException;
 
 /**
  * A model used with records of another type than it takes fails with a message naming both types: at load when the

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -15,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.quaterion.PackageGraph;
 
 /**
  * The repository builds and tests on a user's clone with nothing beside it: no build file, source, test, script or
@@ -31,7 +31,7 @@ class RepositoryStandsAloneTest {
 
     @Test
     void nothingPointsOutsideTheRepository() throws IOException {
-        Path root = repositoryRoot();
+        Path root = PackageGraph.repositoryRoot();
         List<String> hits = new ArrayList<>();
         int scanned = 0;
         try (Stream<Path> files = Files.walk(root)) {
@@ -87,18 +87,5 @@ class RepositoryStandsAloneTest {
             }
         }
         return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    /** The directory holding the Maven wrapper, found from the module's working directory upwards. */
-    private static Path repositoryRoot() {
-        Path dir = Paths.get("").toAbsolutePath();
-        while (dir != null) {
-            if (Files.isRegularFile(dir.resolve("mvnw")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
-                return dir;
-            }
-            dir = dir.getParent();
-        }
-        throw new IllegalStateException("no repository root (a folder with mvnw and pom.xml) above "
-                + Paths.get("").toAbsolutePath());
     }
 }

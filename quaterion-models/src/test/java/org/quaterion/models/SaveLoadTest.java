@@ -26,6 +26,8 @@ import org.quaterion.models.heads.SequentialHead;
 import org.quaterion.models.heads.SkipConnectionHead;
 import org.quaterion.models.heads.SwitchHead;
 import org.quaterion.models.heads.WideningHead;
+import org.quaterion.models.io.CorruptArtifactException;
+import org.quaterion.models.io.ModelFormatException;
 
 class SaveLoadTest {
 

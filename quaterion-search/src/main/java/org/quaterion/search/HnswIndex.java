@@ -29,10 +29,10 @@ import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.IOContext;
 import org.apache.lucene.store.IndexInput;
 import org.quaterion.distance.Distance;
-import org.quaterion.models.CorruptArtifactException;
-import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.io.AtomicDirectory;
+import org.quaterion.models.io.CorruptArtifactException;
+import org.quaterion.models.io.ModelFormatException;
 
 /**
  * An approximate nearest-neighbour index (HNSW graph) on Apache Lucene, persisted to a directory: build it from

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,15 +13,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.quaterion.distance.Distance;
-import org.quaterion.models.CorruptArtifactException;
-import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.io.AtomicDirectory;
+import org.quaterion.models.io.CorruptArtifactException;
+import org.quaterion.models.io.ModelFormatException;
 
 /**
  * A searchable catalogue of (id, vector): exact top-k ({@link ExactKnn}) up to {@link Config#hnswThreshold()} items,
- * Lucene HNSW ({@link HnswIndex}) above. Built from vectors or through a {@link SimilarityModel}, saved atomically
+ * Lucene HNSW ({@link HnswIndex}) above, through the {@link NearestNeighbours} engine of that choice. Built from vectors or through a {@link SimilarityModel}, saved atomically
  * to a directory and reopened in another process; queries are thread-safe. Close it to free its native memory and
  * files: closing waits for the searches in flight, and a search after close throws
  * {@code IllegalStateException("VectorIndex is closed")}. Opening verifies the SHA-256 of the ids and vectors
@@ -62,6 +61,17 @@ public final class VectorIndex implements AutoCloseable {
          */
         public static Config defaults() {
             return new Config(Distance.cosine(), 20_000, HnswIndex.Config.defaults(), 100);
+        }
+
+        /**
+         * Whether a gallery of this size is searched by HNSW (more rows than {@link #hnswThreshold()}) rather than
+         * exactly.
+         *
+         * @param size gallery rows
+         * @return true for HNSW
+         */
+        public boolean usesHnsw(long size) {
+            return size > hnswThreshold;
         }
 
         /**
@@ -105,24 +115,16 @@ public final class VectorIndex implements AutoCloseable {
 
     private final CloseGate gate = new CloseGate("VectorIndex");
     private final List<String> ids;
-    private final Distance distance;
     private final int dimension;
-    private final int candidates;
-    private final NDManager manager; // exact engine: owns the gallery, prepared once in the search's ranking form
-    private final ExactKnn knn;
-    private final ExactKnn.Prepared gallery;
-    private final HnswIndex hnsw;
+    private final NearestNeighbours engine;
+    /** The exact engine's gallery manager (closed after the engine); null for HNSW. */
+    private final NDManager manager;
 
-    private VectorIndex(List<String> ids, Distance distance, int dimension, int candidates, NDManager manager,
-            ExactKnn.Prepared gallery, HnswIndex hnsw) {
+    private VectorIndex(List<String> ids, int dimension, NearestNeighbours engine, NDManager manager) {
         this.ids = ids;
-        this.distance = distance;
         this.dimension = dimension;
-        this.candidates = candidates;
+        this.engine = engine;
         this.manager = manager;
-        this.knn = new ExactKnn(distance);
-        this.gallery = gallery;
-        this.hnsw = hnsw;
     }
 
     /**
@@ -162,7 +164,7 @@ public final class VectorIndex implements AutoCloseable {
      */
     public static VectorIndex build(Path dir, List<String> ids, float[][] vectors, Config config) throws IOException {
         check(ids, vectors);
-        boolean useHnsw = ids.size() > config.hnswThreshold();
+        boolean useHnsw = config.usesHnsw(ids.size());
         AtomicDirectory.write(dir, KIND, tmp -> {
             if (useHnsw) {
                 HnswIndex.build(tmp.resolve(VectorIndexFiles.HNSW), vectors, config.distance(), config.hnsw()).close();
@@ -191,7 +193,7 @@ public final class VectorIndex implements AutoCloseable {
             HnswIndex hnsw = HnswIndex.open(dir.resolve(VectorIndexFiles.HNSW));
             try {
                 checkHnsw(dir, m, hnsw);
-                return new VectorIndex(ids, m.distance(), m.dimension(), m.candidates(), null, null, hnsw);
+                return new VectorIndex(ids, m.dimension(), NearestNeighbours.hnsw(hnsw, m.candidates()), null);
             } catch (RuntimeException e) {
                 hnsw.close();
                 throw e;
@@ -201,14 +203,14 @@ public final class VectorIndex implements AutoCloseable {
         NDManager manager = NDManager.newBaseManager();
         try {
             NDArray raw = manager.create(flat, new Shape(m.size(), m.dimension()));
-            ExactKnn.Prepared prepared;
+            NearestNeighbours exact;
             try {
-                prepared = new ExactKnn(m.distance()).prepare(raw);
+                exact = NearestNeighbours.exact(raw, m.distance());
             } catch (IllegalArgumentException e) { // non-finite values under a matching checksum
                 throw VectorIndexFiles.corrupt(dir.resolve(VectorIndexFiles.VECTORS), e.getMessage());
             }
             raw.close();
-            return new VectorIndex(ids, m.distance(), m.dimension(), m.candidates(), manager, prepared, null);
+            return new VectorIndex(ids, m.dimension(), exact, manager);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -240,7 +242,7 @@ public final class VectorIndex implements AutoCloseable {
      * @return the distance
      */
     public Distance distance() {
-        return distance;
+        return engine.distance();
     }
 
     /**
@@ -249,7 +251,7 @@ public final class VectorIndex implements AutoCloseable {
      * @return the engine
      */
     public String engine() {
-        return hnsw == null ? "exact" : "hnsw";
+        return engine.engine();
     }
 
     /**
@@ -328,22 +330,7 @@ public final class VectorIndex implements AutoCloseable {
                         + " dimensions, the index " + dimension + ": encode queries with the index's model");
             }
         }
-        KnnResult result;
-        if (hnsw != null) {
-            try {
-                result = hnsw.search(queries, k, Math.max(k, candidates));
-            } catch (IOException e) {
-                throw new UncheckedIOException("searching the HNSW index failed", e);
-            }
-        } else {
-            try (NDManager call = manager.newSubManager()) {
-                float[] flat = new float[queries.length * dimension];
-                for (int i = 0; i < queries.length; i++) {
-                    System.arraycopy(queries[i], 0, flat, i * dimension, dimension);
-                }
-                result = knn.search(call.create(flat, new Shape(queries.length, dimension)), gallery, k, null);
-            }
-        }
+        KnnResult result = engine.search(queries, k);
         List<List<Hit>> out = new ArrayList<>(queries.length);
         for (int q = 0; q < queries.length; q++) {
             List<Hit> hits = new ArrayList<>();
@@ -368,15 +355,13 @@ public final class VectorIndex implements AutoCloseable {
     public void close() throws IOException {
         IOException[] failure = new IOException[1];
         gate.close(() -> {
-            if (manager != null) {
-                gallery.close();
-                manager.close();
-            }
-            if (hnsw != null) {
-                try {
-                    hnsw.close();
-                } catch (IOException e) {
-                    failure[0] = e;
+            try {
+                engine.close();
+            } catch (IOException e) {
+                failure[0] = e;
+            } finally {
+                if (manager != null) {
+                    manager.close();
                 }
             }
         });

@@ -16,11 +16,11 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.quaterion.distance.Distance;
-import org.quaterion.models.CorruptArtifactException;
-import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.io.ArtifactFiles;
+import org.quaterion.models.io.CorruptArtifactException;
 import org.quaterion.models.io.JsonFields;
 import org.quaterion.models.io.JsonFiles;
+import org.quaterion.models.io.ModelFormatException;
 
 /**
  * The files of a {@link VectorIndex} directory, format 2: {@value #MANIFEST} (engine, size, dimension, candidates,

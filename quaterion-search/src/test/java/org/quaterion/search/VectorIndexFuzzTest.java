@@ -21,9 +21,9 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quaterion.models.ArtifactDamage;
-import org.quaterion.models.CorruptArtifactException;
-import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.io.AtomicDirectory;
+import org.quaterion.models.io.CorruptArtifactException;
+import org.quaterion.models.io.ModelFormatException;
 
 /**
  * Damaged and rewritten index directories: random truncations and bit flips of every file, manifests with members

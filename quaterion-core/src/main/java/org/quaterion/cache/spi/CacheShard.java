@@ -18,8 +18,8 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.quaterion.models.CorruptArtifactException;
 import org.quaterion.models.io.ArtifactFiles;
+import org.quaterion.models.io.CorruptArtifactException;
 import org.quaterion.models.io.JsonFields;
 
 /**

@@ -9,10 +9,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.io.AtomicDirectory;
 import org.quaterion.models.io.JsonFiles;
+import org.quaterion.models.io.ModelFormatException;
 
 /**
  * A linear softmax classifier on a similarity model's embeddings (the stage-2 "linear probe" of SupCon, trained by

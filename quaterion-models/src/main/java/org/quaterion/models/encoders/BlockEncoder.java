@@ -23,11 +23,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
-import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.internal.ParameterFiles;
 import org.quaterion.models.internal.ParameterShapes;
 import org.quaterion.models.io.JsonFiles;
+import org.quaterion.models.io.ModelFormatException;
 
 /**
  * An encoder around any DJL {@link Block}, trainable or frozen.

@@ -2,7 +2,6 @@ package org.quaterion.models.encoders;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import org.quaterion.models.ModelRegistry;
 
 /**
  * What a factory needs to rebuild a saved component: the manager that will own its parameters, the model's data
@@ -10,6 +9,6 @@ import org.quaterion.models.ModelRegistry;
  *
  * @param manager owner of loaded parameters (its device is the target device)
  * @param dataType the model's floating-point type
- * @param registry resolves type names of nested encoders and heads
+ * @param registry resolves type names of nested encoders (a {@code ModelRegistry} when a model is loaded)
  */
-public record LoadContext(NDManager manager, DataType dataType, ModelRegistry registry) {}
+public record LoadContext(NDManager manager, DataType dataType, EncoderResolver registry) {}

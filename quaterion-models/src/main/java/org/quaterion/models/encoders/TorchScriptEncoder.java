@@ -18,9 +18,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.concurrent.CloseGate;
 import org.quaterion.models.io.JsonFiles;
+import org.quaterion.models.io.ModelFormatException;
 
 /**
  * An encoder that runs a TorchScript module ({@code .pt}, from {@code torch.jit.trace}/{@code script}) on DJL's
@@ -193,7 +193,7 @@ public final class TorchScriptEncoder<T> implements Encoder<T> {
             try {
                 saved = NDList.decode(tmp, Files.readAllBytes(file));
             } catch (RuntimeException e) {
-                throw new org.quaterion.models.CorruptArtifactException(file, "is truncated or corrupt: "
+                throw new org.quaterion.models.io.CorruptArtifactException(file, "is truncated or corrupt: "
                         + e.getMessage(), e);
             }
             for (NDArray value : saved) {

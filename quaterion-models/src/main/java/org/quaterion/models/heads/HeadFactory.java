@@ -1,7 +1,6 @@
 package org.quaterion.models.heads;
 
 import com.google.gson.JsonObject;
-import org.quaterion.models.ModelRegistry;
 
 /**
  * Rebuilds heads of one type name from their {@link EncoderHead#config()}. Parameters are loaded afterwards.
@@ -22,10 +21,10 @@ public interface HeadFactory {
      * Builds an (uninitialized) head from its config.
      *
      * @param config the head's config as {@link EncoderHead#config()} wrote it
-     * @param registry resolves nested heads
+     * @param registry builds nested heads (a {@code ModelRegistry} when a model is loaded)
      * @return the head
      */
-    EncoderHead create(JsonObject config, ModelRegistry registry);
+    EncoderHead create(JsonObject config, HeadResolver registry);
 
     /**
      * The {@code {"type": …, "config": …}} description of a head, as stored in {@code config.json}.

@@ -3,7 +3,7 @@ package org.quaterion.models.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.quaterion.models.ModelFormatException;
+import org.quaterion.models.io.ModelFormatException;
 
 /**
  * The bounds that the readers of saved artifacts check before they allocate, so that a small hostile file can

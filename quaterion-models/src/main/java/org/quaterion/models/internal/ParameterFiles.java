@@ -21,8 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Set;
-import org.quaterion.models.CorruptArtifactException;
-import org.quaterion.models.ModelFormatException;
+import org.quaterion.models.io.CorruptArtifactException;
+import org.quaterion.models.io.ModelFormatException;
 
 /**
  * Checks a DJL parameter file ({@code Block.saveParameters}) before {@code Block.loadParameters} reads it. DJL

@@ -8,7 +8,7 @@ import ai.djl.nn.Block;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.quaterion.models.ModelFormatException;
+import org.quaterion.models.io.ModelFormatException;
 
 /**
  * Checks loaded parameters against the shapes their declared architecture gives, so that a weight file that

@@ -14,8 +14,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import org.quaterion.models.CorruptArtifactException;
-import org.quaterion.models.ModelFormatException;
 
 /**
  * Bounded reading of an artifact's data files (an index's ids, a cache's keys): only regular files are opened (a FIFO

@@ -5,7 +5,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import org.quaterion.models.CorruptArtifactException;
 
 /**
  * Required members of an artifact's JSON file (an index or cache manifest), read strictly: a missing member, a member

@@ -14,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import org.quaterion.models.CorruptArtifactException;
-import org.quaterion.models.ModelFormatException;
 
 /** Reads and writes the JSON files of a saved model, turning every failure into a message that names the file. */
 public final class JsonFiles {

@@ -13,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.quaterion.models.CorruptArtifactException;
-import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.ModelRegistry;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.encoders.Encoder;
@@ -25,7 +23,9 @@ import org.quaterion.models.heads.SkipConnectionHead;
 import org.quaterion.models.heads.SoftmaxEmbeddingsHead;
 import org.quaterion.models.heads.StackedProjectionHead;
 import org.quaterion.models.heads.WideningHead;
+import org.quaterion.models.io.CorruptArtifactException;
 import org.quaterion.models.io.JsonFiles;
+import org.quaterion.models.io.ModelFormatException;
 
 /**
  * Loads a servable saved by Python Quaterion's {@code SimilarityModel.save} ({@code config.json},

@@ -18,9 +18,9 @@ import java.util.TreeSet;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
-import org.quaterion.models.CorruptArtifactException;
-import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.internal.ArtifactLimits;
+import org.quaterion.models.io.CorruptArtifactException;
+import org.quaterion.models.io.ModelFormatException;
 
 /**
  * Reads a state dict saved by {@code torch.save(module.state_dict(), file)} (PyTorch's zip format: {@code

@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.quaterion.models.CorruptArtifactException;
+import org.quaterion.models.io.CorruptArtifactException;
 
 /**
  * A minimal pickle reader for what {@code torch.save(state_dict)} writes (protocols 2-4): tuples, lists, dicts,

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.quaterion.models.ModelFormatException;
+import org.quaterion.models.io.ModelFormatException;
 
 /** Class labels are whole numbers, and probabilities stay finite for weights near the float range. */
 class LinearClassifierTest {

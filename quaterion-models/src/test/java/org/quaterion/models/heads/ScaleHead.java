@@ -3,7 +3,6 @@ package org.quaterion.models.heads;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
-import org.quaterion.models.ModelRegistry;
 
 /** A user-defined head (y = factor·x) registered through META-INF/services, as a service would ship one. */
 public final class ScaleHead extends EncoderHead {
@@ -50,7 +49,7 @@ public final class ScaleHead extends EncoderHead {
         }
 
         @Override
-        public EncoderHead create(JsonObject config, ModelRegistry registry) {
+        public EncoderHead create(JsonObject config, HeadResolver registry) {
             return new ScaleHead(config.get("input_embedding_size").getAsInt(), config.get("factor").getAsDouble());
         }
     }

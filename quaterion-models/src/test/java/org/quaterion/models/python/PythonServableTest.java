@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.quaterion.models.ModelFormatException;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.encoders.TorchScriptEncoder;
+import org.quaterion.models.io.ModelFormatException;
 
 /**
  * Servables in Python Quaterion's format, made by scripts/make_python_servables.py with torch 1.13 (one per head
@@ -118,7 +118,7 @@ class PythonServableTest {
         Files.writeString(copy.resolve("config.json"), Files.readString(copy.resolve("config.json"))
                 .replace("SequentialHead", "SkipConnectionHead"));
         Files.writeString(copy.resolve("head/weights.bin"), "not a zip");
-        assertThrows(org.quaterion.models.CorruptArtifactException.class,
+        assertThrows(org.quaterion.models.io.CorruptArtifactException.class,
                 () -> PythonServable.load(copy, encoder(skip), float[].class));
 
         assertThrows(ModelFormatException.class, () -> PythonServable.load(tmp, encoder(skip), float[].class));

@@ -1,4 +1,4 @@
-package org.quaterion.models;
+package org.quaterion.models.io;
 
 import java.nio.file.Path;
 

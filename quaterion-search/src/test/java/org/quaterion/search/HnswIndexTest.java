@@ -1,4 +1,4 @@
-package org.quaterion.eval;
+package org.quaterion.search;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,9 +11,6 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quaterion.distance.Distance;
-import org.quaterion.search.ExactKnn;
-import org.quaterion.search.HnswIndex;
-import org.quaterion.search.KnnResult;
 
 /** The Lucene HNSW index: recall against the exact search, persistence, replacement and bad input. */
 class HnswIndexTest {

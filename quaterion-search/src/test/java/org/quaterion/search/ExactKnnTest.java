@@ -1,4 +1,4 @@
-package org.quaterion.eval;
+package org.quaterion.search;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,9 +11,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 import org.quaterion.distance.Distance;
-import org.quaterion.search.ExactKnn;
-import org.quaterion.search.KnnResult;
 
+/** Exact blocked k-nearest-neighbour search against brute force: every distance, depth, block size and tie. */
 class ExactKnnTest {
 
     private static final double[][] E = {{1, 1}, {8, 8}, {4, 4}, {6, 7}};
@@ -22,31 +21,6 @@ class ExactKnnTest {
     private static KnnResult manhattan(NDManager m, int k) {
         NDArray e = m.create(E);
         return new ExactKnn(Distance.manhattan(), 3, 2).search(e, e, k, SELF);
-    }
-
-    @Test
-    void quaterionPairMetricCases() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            KnnResult knn = manhattan(m, 3);
-            PairRetrievalMetrics metrics = PairRetrievalMetrics.of(4, new long[][] {{0, 2}, {1, 3}},
-                    new double[] {1, 1}, knn);
-            assertEquals(0.75, metrics.precisionAt(1), 1e-12, "P@1 = mean of [1, 1, 0, 1]");
-            assertEquals(0.5, metrics.precisionAt(2), 1e-12, "P@2 = mean of [.5, .5, .5, .5]");
-            assertEquals(0.875, metrics.reciprocalRank(), 1e-12, "RRK = mean of [1, 1, 0.5, 1]");
-        }
-    }
-
-    @Test
-    void quaterionGroupMetricCase() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            long[] groups = {1, 2, 1, 2};
-            RetrievalMetrics metrics = RetrievalMetrics.of(manhattan(m, 3), groups, groups, SELF);
-            assertEquals(0.75, metrics.quaterionRPrecision(), 1e-12);
-            assertEquals(0.75, metrics.precisionAt1(), 1e-12);
-            assertEquals((1 + 1 + 0.5 + 1) / 4, metrics.meanReciprocalRank(), 1e-12);
-            assertEquals(0.75, metrics.cmcAt(1), 1e-12);
-            assertEquals(1.0, metrics.cmcAt(2), 1e-12);
-        }
     }
 
     @Test
@@ -151,25 +125,6 @@ class ExactKnnTest {
     }
 
     @Test
-    void queriesWithoutRelevantItems() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            long[] groups = {1, 2, 3, 3};
-            RetrievalMetrics metrics = RetrievalMetrics.of(manhattan(m, 3), groups, groups, SELF);
-            assertEquals(0.5, metrics.precisionAt1(), 1e-12, "PML leaves lone queries out: rows 2 (hit) and 3 (miss) count");
-            assertEquals(0.25, metrics.cmcAt(1), 1e-12, "OML averages over all queries");
-            RetrievalMetrics lone = RetrievalMetrics.of(manhattan(m, 3), new long[] {1, 2, 3, 4},
-                    new long[] {1, 2, 3, 4}, SELF);
-            assertTrue(Double.isNaN(lone.precisionAt1()), "no query has a relevant item");
-            // the whole family agrees: nothing to measure is NaN, never a perfect 1.0 (precision@k did that)
-            for (double v : new double[] {lone.precisionAt(1), lone.precisionAt(3), lone.cmcAt(1), lone.mapAt(2),
-                    lone.rPrecision(), lone.meanAveragePrecisionAtR(), lone.quaterionRPrecision()}) {
-                assertTrue(Double.isNaN(v), "every metric is NaN without relevant items, got " + v);
-            }
-            assertEquals(0.25, metrics.precisionAt(1), 1e-12, "a lone query scores 0 in OML's all-query mean");
-        }
-    }
-
-    @Test
     void ties() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray q = m.create(new double[][] {{0, 0}});
@@ -181,8 +136,6 @@ class ExactKnnTest {
                 found.add(i);
             }
             assertEquals(java.util.Set.of(0L, 1L, 2L), found, "the tied items, never the farther one");
-            RetrievalMetrics metrics = RetrievalMetrics.of(knn, new long[] {7}, new long[] {7, 7, 7, 9}, null);
-            assertEquals(1.0, metrics.rPrecision(), 1e-12, "all three relevant items are within R = 3");
         }
     }
 
@@ -194,11 +147,6 @@ class ExactKnnTest {
             assertMessage("the gallery is empty", () -> knn.search(q, m.zeros(new Shape(0, 3)), 1, null));
             assertMessage("dimensions differ: 3 vs 4", () -> knn.search(q, m.ones(new Shape(5, 4)), 1, null));
             assertMessage("k must be >= 1", () -> knn.search(q, m.ones(new Shape(5, 3)), 0, null));
-            KnnResult r = knn.search(q, m.ones(new Shape(5, 3)), 2, null);
-            assertMessage("queryLabels has 3 entries for 2 queries", () -> RetrievalMetrics.of(r, new long[3],
-                    new long[5], null));
-            assertMessage("search with k >= the largest class size", () -> RetrievalMetrics.of(r, new long[2],
-                    new long[5], null).rPrecision());
         }
     }
 
