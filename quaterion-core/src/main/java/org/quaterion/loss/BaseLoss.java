@@ -98,12 +98,17 @@ public abstract sealed class BaseLoss<I extends BaseLoss.Inputs<I>> implements S
             }
             this.reducer = null;
         } else {
-            this.reducer = reducer != null ? reducer : defaultReducer();
-            if (this.reducer == null) {
-                throw new IllegalStateException(getClass().getSimpleName() + " declares reduction REDUCER but "
-                        + "defaultReducer() is null; return a reducer or declare Reduction.ALREADY_REDUCED");
-            }
+            this.reducer = reducer != null ? reducer : requireDefault(defaultReducer(), getClass().getSimpleName());
         }
+    }
+
+    /** A subclass's default reducer, which a loss of reduction REDUCER must have. */
+    private static Reducer requireDefault(Reducer reducer, String who) {
+        if (reducer == null) {
+            throw new IllegalStateException(who + " declares reduction REDUCER but defaultReducer() is null; return a "
+                    + "reducer or declare Reduction.ALREADY_REDUCED");
+        }
+        return reducer;
     }
 
     /**

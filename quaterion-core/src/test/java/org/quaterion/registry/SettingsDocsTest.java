@@ -23,7 +23,8 @@ import org.quaterion.settings.Setting;
  */
 class SettingsDocsTest {
 
-    private static final Path DOC = Path.of("").toAbsolutePath().getParent().resolve("docs/losses.md");
+    private static final Path DOC = java.util.Objects.requireNonNull(Path.of("").toAbsolutePath().getParent(),
+            "the tests run in a module directory below the repository root").resolve("docs/losses.md");
     private static final String BEGIN = "<!-- settings-table: generated from the declarations by SettingsDocsTest -->";
     private static final String END = "<!-- /settings-table -->";
     private static final Map<Class<?>, String> KINDS = Map.of(SimilarityLoss.class, "losses", Miner.class, "miners",
