@@ -136,7 +136,7 @@ class ComponentRegistryTest {
         JsonObject sizes = new JsonObject();
         sizes.addProperty("num_classes", 3);
         sizes.addProperty("embedding_size", 4);
-        // Quaterion's CenterLoss(lambda_c=0.5); the registry (and so the CLI) used to default to 1.0
+        // Quaterion's CenterLoss(lambda_c=0.5): the registry (and so the CLI) defaults to the reference value
         assertEquals(0.5, ComponentRegistry.discover().loss("center", sizes).config().get("lambda_c").getAsDouble(),
                 0);
     }

@@ -23,11 +23,11 @@ import org.quaterion.loss.SimilarityLoss;
 import org.quaterion.loss.pair.MultipleNegativesRankingLoss;
 
 /**
- * Issue 13, item 7: a garbage collection between a loss's forward and backward pass must not change a single bit of
+ * A garbage collection between a loss's forward and backward pass must not change a single bit of
  * the gradients. DJL's {@code NDArray.mul(Number)} (and div, maximum, minimum, pow) wraps the number in a tensor
  * over a Java direct buffer and closes it right after the op; autograd keeps that tensor for the backward pass, so
- * a collection in between freed the buffer and the backward read freed memory — the cause of seeded runs that
- * differed across JVMs. Every registered loss is checked, in float32 and float64.
+ * a collection in between would free the buffer and the backward pass would read freed memory, and seeded runs
+ * would differ across JVMs. Every registered loss is checked, in float32 and float64.
  */
 class GarbageCollectionDuringBackwardTest {
 

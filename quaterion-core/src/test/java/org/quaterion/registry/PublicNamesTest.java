@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.quaterion.ClassFiles;
 
 /**
- * Issue 14: no two public top-level classes of quaterion-models and quaterion-core share a simple name (there were
- * two {@code ContrastiveLoss}), and the optimizer type a model returns does not share DJL's {@code Optimizer} name.
+ * No two public top-level classes of quaterion-models and quaterion-core share a simple name (a user could import
+ * the wrong {@code ContrastiveLoss}), and the optimizer type a model returns does not share DJL's {@code Optimizer} name.
  */
 class PublicNamesTest {
 

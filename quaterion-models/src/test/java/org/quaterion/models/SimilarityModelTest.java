@@ -158,8 +158,8 @@ class SimilarityModelTest {
     }
 
     /**
-     * encodeToArray frees each batch's intermediates before the next batch runs (it used to keep every batch's until
-     * the end, so fine-tuned transformers ran out of memory when mining over a corpus).
+     * encodeToArray frees each batch's intermediates before the next batch runs (keeping every batch's until the end
+     * runs fine-tuned transformers out of memory when mining over a corpus).
      */
     @Test
     void encodeToArrayFreesEachBatchBeforeTheNext() {
