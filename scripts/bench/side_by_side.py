@@ -1,10 +1,12 @@
 """Side-by-side speed run: our benchmarks and the plain-PyTorch peers, interleaved, in one session.
 
-Runs, for 1 and 2 libtorch threads and two rounds each, TrainingBenchmark and torch_training_step.py, then
-LossBenchmark (the five loss rows of docs/benchmarks.md) and torch_losses.py; keeps the lower median of the two rounds per
-cell and prints markdown tables with the ratio ours / peer. Needs Debian's python3-torch (run it with
-/usr/bin/python3) and a built repository (./mvnw -B -o install -DskipTests).
+Runs, for 1 and 2 libtorch threads and two rounds each, TrainingBenchmark (a fit from the frozen-encoder cache, a
+fit that collates records, the bare loop) and torch_training_step.py, then LossBenchmark (the five loss rows of
+docs/benchmarks.md) and torch_losses.py; keeps the lower median of the rounds per cell and prints markdown tables
+with the ratio ours / peer. Needs Debian's python3-torch (run it with
+/usr/bin/python3); it compiles the repository itself (offline, nothing installed).
 Usage (from the repository root): /usr/bin/python3 scripts/bench/side_by_side.py [--rounds N] [--threads 1,2]
+[--skip-losses]
 """
 import argparse
 import os
@@ -20,12 +22,19 @@ CELLS = ["B=256 D=128", "B=256 D=512", "B=1024 D=128", "B=1024 D=512"]
 
 
 def classpath():
-    out = os.path.join(ROOT, "quaterion-examples", "target", "bench.classpath")
-    subprocess.run([os.path.join(ROOT, "mvnw"), "-B", "-q", "-o", "dependency:build-classpath",
-                    "-Dmdep.outputFile=" + out, "-pl", "quaterion-examples"], cwd=ROOT, check=True)
-    with open(out) as f:
-        deps = f.read().strip()
-    return os.path.join(ROOT, "quaterion-examples", "target", "classes") + os.pathsep + deps
+    """The examples' runtime classpath, with this checkout's modules as target/classes (no install needed).
+
+    Compiles the examples and the modules they need, offline, and reads from Maven's debug output the classpath of
+    the examples' test compilation (it holds the runtime-scope engine jars too), minus the test classes.
+    """
+    out = subprocess.run([os.path.join(ROOT, "mvnw"), "-B", "-o", "-X", "-pl", "quaterion-examples", "-am",
+                          "test-compile"], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    tests = os.path.join(ROOT, "quaterion-examples", "target", "test-classes")
+    for line in out.splitlines():
+        m = re.search(r"\(f\) testPath = \[(.*)\]$", line)
+        if m and m[1].startswith(tests + ","):
+            return os.pathsep.join(e.strip() for e in m[1].split(",") if e.strip() != tests)
+    sys.exit("no test classpath of quaterion-examples in Maven's debug output")
 
 
 def java(cp, main, *args):
@@ -54,14 +63,15 @@ def main():
     import torch  # noqa: F401  (fails early without python3-torch)
     cp = classpath()
     threads = [int(t) for t in a.threads.split(",")]
-    train_ours, train_fit, train_peer, loss_ours, loss_peer = {}, {}, {}, {}, {}
+    train_ours, train_fit, train_cached, train_peer, loss_ours, loss_peer = {}, {}, {}, {}, {}, {}
     for t in threads:
         for _ in range(a.rounds):
             for line in java(cp, "TrainingBenchmark", "--threads", str(t)).splitlines():
-                m = re.match(r"\| (\d+) \| ([\d.]+) \| ([\d.]+) \|", line)
+                m = re.match(r"\| (\d+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|", line)
                 if m:
-                    keep_min(train_fit, (t, int(m[1])), float(m[2]))
-                    keep_min(train_ours, (t, int(m[1])), float(m[3]))
+                    keep_min(train_cached, (t, int(m[1])), float(m[2]))
+                    keep_min(train_fit, (t, int(m[1])), float(m[3]))
+                    keep_min(train_ours, (t, int(m[1])), float(m[4]))
             for line in python("torch_training_step.py", t).splitlines():
                 m = re.match(r"batch (\d+) median_ms ([\d.]+)", line)
                 if m:
@@ -78,11 +88,12 @@ def main():
                             keep_min(table, (t, cells[0], i), float(c.split("/")[0]))
     for t in threads:
         print(f"\n## Head-only training step, {t} thread(s): ms per step (ratio ours / plain PyTorch)\n")
-        print("| batch | Quaterion.fit | bare loop | plain PyTorch | fit / PyTorch | bare / PyTorch |")
-        print("|---:|---:|---:|---:|---:|---:|")
+        print("| batch | fit, cached | fit, records | bare loop | plain PyTorch | cached fit / PyTorch "
+              "| fit, records / PyTorch | bare / PyTorch |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
         for b in (256, 1024):
-            f, o, p = train_fit[(t, b)], train_ours[(t, b)], train_peer[(t, b)]
-            print(f"| {b} | {f:.2f} | {o:.2f} | {p:.2f} | {f / p:.2f} | {o / p:.2f} |")
+            c, f, o, p = train_cached[(t, b)], train_fit[(t, b)], train_ours[(t, b)], train_peer[(t, b)]
+            print(f"| {b} | {c:.2f} | {f:.2f} | {o:.2f} | {p:.2f} | {c / p:.2f} | {f / p:.2f} | {o / p:.2f} |")
         if a.skip_losses:
             continue
         print(f"\n## Losses, forward + backward, {t} thread(s): median ms, ours vs plain PyTorch (ratio)\n")

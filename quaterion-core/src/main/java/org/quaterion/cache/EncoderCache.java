@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The cached outputs of one frozen encoder: filled once (or loaded from {@code saveDir} when encoder, settings and
- * data still match, or opened from a prebuilt, e.g. Spark-built, cache), then looked up by key. {@link CacheType#CPU}
- * reads rows from the memory-mapped shards; AUTO and GPU copy the rows this fit uses into one array on the training
- * device and gather from it. Lookups are thread-safe; closing waits for those in flight, and a lookup after close
+ * data still match, or opened from a prebuilt, e.g. Spark-built, cache), then looked up by key or by a key's position.
+ * {@link CacheType#CPU} reads rows from the memory-mapped shards; AUTO and GPU copy the rows this fit uses into one
+ * array on the training device once and gather each batch from it with one indexing op. Lookups are thread-safe; closing waits for those in flight, and a lookup after close
  * throws {@code IllegalStateException("EncoderCache is closed")}.
  */
 public final class EncoderCache implements AutoCloseable {
@@ -205,25 +205,59 @@ public final class EncoderCache implements AutoCloseable {
      * @return {@code (keys.size(), dim)} FLOAT32
      */
     public NDArray lookup(List<String> keys, NDManager manager) {
-        try (CloseGate.Pass pass = gate.enter()) {
-            return gather(keys, manager);
+        long[] positions = new long[keys.size()];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = position(keys.get(i));
         }
+        return rows(positions, manager);
     }
 
-    private NDArray gather(List<String> keys, NDManager manager) {
-        int[] rows = new int[keys.size()];
-        for (int i = 0; i < rows.length; i++) {
-            Integer r = index.get(keys.get(i));
-            if (r == null) {
-                throw new IllegalArgumentException("key '" + keys.get(i) + "' is not in the cache of encoder '" + name
-                        + "'; the cache was filled from other data");
+    /**
+     * Where a key's embedding sits in this cache (its index in the fill order), for {@link #rows}: a caller that
+     * reads the same keys every epoch resolves them once.
+     *
+     * @param key the key
+     * @return the position, in {@code [0, keys)}
+     * @throws IllegalArgumentException when the key is not in the cache
+     */
+    public int position(String key) {
+        Integer r = index.get(key);
+        if (r == null) {
+            throw new IllegalArgumentException("key '" + key + "' is not in the cache of encoder '" + name + "'; the "
+                    + "cache was filled from other data");
+        }
+        return r;
+    }
+
+    /**
+     * The cached embeddings at positions (from {@link #position}). AUTO and GPU gather them from the table on the
+     * training device in one indexing op (only the positions travel from the host); CPU reads them from the store.
+     *
+     * @param positions positions, each in {@code [0, keys)}
+     * @param manager owns the result
+     * @return {@code (positions.length, dim)} FLOAT32
+     */
+    public NDArray rows(long[] positions, NDManager manager) {
+        for (long p : positions) {
+            if (p < 0 || p >= storeRows.length) {
+                throw new IllegalArgumentException("position " + p + " is outside the cache of encoder '" + name
+                        + "' (" + storeRows.length + " rows); take positions from position(key)");
             }
-            rows[i] = table == null ? storeRows[r] : r;
         }
-        if (table == null) {
-            return store.rows(rows, manager);
+        try (CloseGate.Pass pass = gate.enter()) {
+            if (table == null) {
+                int[] rows = new int[positions.length];
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = storeRows[(int) positions[i]];
+                }
+                return store.rows(rows, manager);
+            }
+            NDArray index = manager.create(positions);
+            NDArray out = table.get(index.getDevice().equals(table.getDevice()) ? index
+                    : index.toDevice(table.getDevice(), false));
+            out.attach(manager); // the gather belongs to the caller's manager, not to the table's
+            return out;
         }
-        return table.get(manager.create(rows).toType(ai.djl.ndarray.types.DataType.INT64, false));
     }
 
     /**

@@ -46,6 +46,8 @@ final class ModelCache<T> implements AutoCloseable {
     private final CacheConfig<T> config;
     private final Map<String, EncoderCache> caches = new LinkedHashMap<>();
     private final Map<SimilarityDataLoader<?, ?>, Split> splits = new IdentityHashMap<>();
+    /** Per loader, per encoder cached by dataset row: where each row's embedding sits in that encoder's cache. */
+    private final Map<SimilarityDataLoader<?, ?>, Map<String, RowPositions>> positions = new IdentityHashMap<>();
     /** The class of the records read by the fill, or null when nothing was filled. */
     private String recordType;
     private final boolean skipRead;
@@ -164,11 +166,11 @@ final class ModelCache<T> implements AutoCloseable {
                         T variant = transform.apply((T) g.obj(), org.quaterion.augment.Augmentation.random(
                                 augmentation.seed(), j / augmentation.views(), row, j % augmentation.views()));
                         for (String name : cached) {
-                            add(unique.get(name), name, variant, split + ":" + row + ":aug" + j, conflicts);
+                            add(unique.get(name), name, variant, RowPositions.variantKey(split, row, j), conflicts);
                         }
                     }
                     for (String name : variants > 0 ? List.<String>of() : cached) {
-                        add(unique.get(name), name, (T) g.obj(), split + ":" + row, conflicts);
+                        add(unique.get(name), name, (T) g.obj(), RowPositions.rowKey(split, row), conflicts);
                     }
                 } else {
                     SimilarityPairSample<?> p = (SimilarityPairSample<?>) sample;
@@ -183,8 +185,8 @@ final class ModelCache<T> implements AutoCloseable {
                         negativeKeys[row][j] = "neg:" + RecordHash.of(p.negatives().get(j));
                     }
                     for (String name : cached) {
-                        add(unique.get(name), name, (T) p.objA(), split + ":" + row + ":a", conflicts);
-                        add(unique.get(name), name, (T) p.objB(), split + ":" + row + ":b", conflicts);
+                        add(unique.get(name), name, (T) p.objA(), RowPositions.sideKey(split, row, 'a'), conflicts);
+                        add(unique.get(name), name, (T) p.objB(), RowPositions.sideKey(split, row, 'b'), conflicts);
                         for (int j = 0; j < negativeKeys[row].length; j++) {
                             add(unique.get(name), name, (T) p.negatives().get(j), negativeKeys[row][j], conflicts);
                         }
@@ -218,6 +220,28 @@ final class ModelCache<T> implements AutoCloseable {
                         }
                     });
             caches.put(name, cache);
+        }
+        resolvePositions();
+    }
+
+    /** Resolves, once, where every row of every loader sits in the caches of the encoders keyed by dataset row. */
+    private void resolvePositions() {
+        for (Map.Entry<SimilarityDataLoader<?, ?>, Split> e : splits.entrySet()) {
+            Split split = e.getValue();
+            if (split.groups() == null && split.negativeKeys() == null) {
+                continue; // an empty dataset: no rows, no batches
+            }
+            Map<String, RowPositions> byEncoder = new LinkedHashMap<>();
+            for (Map.Entry<String, EncoderCache> c : caches.entrySet()) {
+                if (config.keyExtractors().containsKey(c.getKey())) {
+                    continue;
+                }
+                byEncoder.put(c.getKey(), split.groups() != null
+                        ? RowPositions.ofGroups(c.getValue(), split.name(), split.groups().length,
+                                split.augmentation(), split.variants())
+                        : RowPositions.ofPairs(c.getValue(), split.name(), split.negativeKeys()));
+            }
+            positions.put(e.getKey(), byEncoder);
         }
     }
 
@@ -307,40 +331,13 @@ final class ModelCache<T> implements AutoCloseable {
     }
 
     /**
-     * Cache keys by dataset row: one per record of a group batch, "a" and "b" sides for a pair batch, then the
-     * content keys of the pairs' explicit negatives (in the batch's record order).
+     * The model's forward pass with cached encoder outputs: an encoder cached by dataset row gathers its batch by
+     * position from its cache (on the training device for AUTO and GPU), one keyed by a key extractor looks its
+     * records' keys up.
      */
-    private static List<String> rowKeys(Batch<?> batch, Split split, int epoch) {
-        List<String> keys = new ArrayList<>();
-        boolean pairs = batch.match(g -> false, p -> true);
-        if (!pairs && split.augmentation() != null) {
-            // record k is view k % views of its row; epoch e, view v reads variant (e · views + v + seed) mod k
-            int views = split.augmentation().views();
-            int[] rows = batch.rows();
-            for (int k = 0; k < rows.length; k++) {
-                long variant = Math.floorMod((long) epoch * views + k % views + split.augmentation().seed(),
-                        (long) split.variants());
-                keys.add(split.name() + ":" + rows[k] + ":aug" + variant);
-            }
-            return keys;
-        }
-        for (String side : pairs ? List.of(":a", ":b") : List.of("")) {
-            for (int r : batch.rows()) {
-                keys.add(split.name() + ":" + r + side);
-            }
-        }
-        if (pairs) {
-            for (int r : batch.rows()) {
-                keys.addAll(List.of(split.negativeKeys()[r]));
-            }
-        }
-        return keys;
-    }
-
-    /** The model's forward pass with cached encoder outputs. */
     NDArray forward(Batch<T> batch, SimilarityDataLoader<?, ?> loader, int epoch, NDManager manager,
             boolean training) {
-        Split split = splits.get(loader);
+        Map<String, RowPositions> rows = positions.get(loader);
         List<T> records = batch.records();
         NDList outputs = new NDList();
         for (Map.Entry<String, Encoder<T>> e : model.encoders().entrySet()) {
@@ -349,14 +346,15 @@ final class ModelCache<T> implements AutoCloseable {
                 outputs.add(e.getValue().forward(e.getValue().collate(records, manager), training));
                 continue;
             }
-            List<String> keys = new ArrayList<>();
+            NDArray out;
             KeyExtractor<T> extractor = config.keyExtractors().get(e.getKey());
             if (extractor != null) {
+                List<String> keys = new ArrayList<>(records.size());
                 records.forEach(r -> keys.add(extractor.key(r)));
+                out = cache.lookup(keys, manager);
             } else {
-                keys.addAll(rowKeys(batch, split, epoch));
+                out = cache.rows(rows.get(e.getKey()).of(batch, epoch), manager);
             }
-            NDArray out = cache.lookup(keys, manager);
             outputs.add(out.getDevice().equals(manager.getDevice()) ? out : out.toDevice(manager.getDevice(), false));
         }
         NDArray joined = outputs.size() == 1 ? outputs.head() : NDArrays.concat(outputs, 1);
