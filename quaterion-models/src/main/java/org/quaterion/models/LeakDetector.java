@@ -85,15 +85,20 @@ final class LeakDetector {
                 release.run();
                 return;
             }
+            // freed first, so that the report is true when it is read ("its native memory is freed now")
+            RuntimeException failed = null;
+            try {
+                release.run();
+            } catch (RuntimeException e) {
+                failed = e;
+            }
             log.warn("{} was reclaimed by the garbage collector without close(); its native memory is freed now, but "
                     + "until a collection runs it stays allocated (each unclosed load adds its full size). Close it "
                     + "(try-with-resources) when done. It was loaded (or built) at:\n\tat {}", what,
                     String.join("\n\tat ", site));
-            try {
-                release.run();
-            } catch (RuntimeException e) {
+            if (failed != null) {
                 // on the cleaner thread nobody else would see it
-                LOG.warn("freeing the native memory of an unclosed {} failed: {}", what, e.toString());
+                LOG.warn("freeing the native memory of an unclosed {} failed: {}", what, failed.toString());
             }
         }
     }
