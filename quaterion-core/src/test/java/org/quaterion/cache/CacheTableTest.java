@@ -106,20 +106,11 @@ class CacheTableTest {
     }
 
     private static float[] vector(Random random) {
-        float[] x = new float[DIM];
-        for (int j = 0; j < DIM; j++) {
-            x[j] = (float) random.nextGaussian();
-        }
-        return x;
+        return GaussianData.vector(random, DIM);
     }
 
     private static List<SimilarityGroupSample<float[]>> groups(int n, long seed) {
-        Random random = new Random(seed);
-        List<SimilarityGroupSample<float[]>> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(new SimilarityGroupSample<>(vector(random), i % 6));
-        }
-        return out;
+        return GaussianData.groups(n, DIM, 6, seed);
     }
 
     private static <B extends Batch<float[]>> List<Double> fit(CacheType type, SimilarityLoss loss,
