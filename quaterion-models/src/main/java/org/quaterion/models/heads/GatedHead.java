@@ -23,7 +23,7 @@ public final class GatedHead extends EncoderHead {
      */
     public GatedHead(int inputSize, double dropout) {
         super(inputSize, dropout);
-        HeadLimits.total(TYPE, inputSize);
+        limitParameters(TYPE, inputSize);
         this.gates = addParameter(Layers.constantVector("gates", inputSize, 2.0f));
     }
 
@@ -39,11 +39,6 @@ public final class GatedHead extends EncoderHead {
     @Override
     public String typeName() {
         return TYPE;
-    }
-
-    @Override
-    long parameterCount() {
-        return inputSize();
     }
 
     @Override
