@@ -33,11 +33,8 @@ import org.quaterion.models.TestModels;
 import org.quaterion.models.encoders.BlockEncoder;
 import org.quaterion.models.encoders.Collators;
 import org.quaterion.models.encoders.Encoder;
-import org.quaterion.models.heads.EncoderHead;
-import org.quaterion.models.heads.LinearHead;
 import org.quaterion.train.FitResult;
 import org.quaterion.train.Quaterion;
-import org.quaterion.train.TrainableModel;
 import org.quaterion.train.TrainerConfig;
 
 /**
@@ -50,16 +47,13 @@ class CacheTableTest {
     private static final int DIM = 12;
 
     /** A frozen tanh encoder, optionally beside a trainable linear one, under a linear head. */
-    private static final class Model extends TrainableModel<float[]> {
-        private final CacheConfig<float[]> cache;
-        private final SimilarityLoss loss;
+    private static final class Model extends CacheTestModel {
         private final boolean withTrainableEncoder;
         /** Shapes of the arrays under the model's manager, seen at the end of the first training step. */
         private List<Shape> duringFit;
 
         Model(CacheConfig<float[]> cache, SimilarityLoss loss, boolean withTrainableEncoder) {
-            this.cache = cache;
-            this.loss = loss;
+            super(cache, loss);
             this.withTrainableEncoder = withTrainableEncoder;
         }
 
@@ -74,21 +68,6 @@ class CacheTableTest {
                         .optInputShapes(new Shape(1, DIM)).build());
             }
             return encoders;
-        }
-
-        @Override
-        protected EncoderHead configureHead(int inputSize) {
-            return new LinearHead(inputSize, 6);
-        }
-
-        @Override
-        protected SimilarityLoss configureLoss() {
-            return loss;
-        }
-
-        @Override
-        protected CacheConfig<float[]> configureCaches() {
-            return cache;
         }
 
         @Override

@@ -26,8 +26,6 @@ import org.quaterion.loss.TripletLoss;
 import org.quaterion.loss.pair.MultipleNegativesRankingLoss;
 import org.quaterion.models.TestModels;
 import org.quaterion.models.encoders.Encoder;
-import org.quaterion.models.heads.EncoderHead;
-import org.quaterion.models.heads.LinearHead;
 import org.quaterion.train.FitResult;
 import org.quaterion.train.Quaterion;
 import org.quaterion.train.TrainableModel;
@@ -42,16 +40,13 @@ class CacheTest {
     Path tmp;
 
     /** A frozen encoder (counting its forward passes) under a linear head. */
-    static final class Model extends TrainableModel<float[]> {
+    static final class Model extends CacheTestModel {
         private final AtomicInteger calls;
-        private final CacheConfig<float[]> cache;
-        private final SimilarityLoss loss;
         private final String encoderType;
 
         Model(AtomicInteger calls, CacheConfig<float[]> cache, SimilarityLoss loss, String encoderType) {
+            super(cache, loss);
             this.calls = calls;
-            this.cache = cache;
-            this.loss = loss;
             this.encoderType = encoderType;
         }
 
@@ -61,21 +56,6 @@ class CacheTest {
                 calls.incrementAndGet();
                 return x.mul(2).tanh();
             }));
-        }
-
-        @Override
-        protected EncoderHead configureHead(int inputSize) {
-            return new LinearHead(inputSize, 6);
-        }
-
-        @Override
-        protected SimilarityLoss configureLoss() {
-            return loss;
-        }
-
-        @Override
-        protected CacheConfig<float[]> configureCaches() {
-            return cache;
         }
     }
 
@@ -262,28 +242,14 @@ class CacheTest {
                 null, new AtomicInteger()));
         assertTrue(augmented.getMessage().contains("augments its records"), augmented.getMessage());
         IllegalArgumentException trainable = assertThrows(IllegalArgumentException.class, () -> {
-            try (TrainableModel<float[]> model = new TrainableModel<>() {
+            try (TrainableModel<float[]> model = new CacheTestModel(CacheConfig.<float[]>of(CacheType.AUTO)
+                    .withMapping(Map.of("mlp", CacheType.CPU)), new TripletLoss()) {
                 @Override
                 protected Map<String, Encoder<float[]>> configureEncoders() {
                     return Map.of("mlp", org.quaterion.models.encoders.BlockEncoder.<float[]>builder()
                             .setTypeName("mlp").setBlock(ai.djl.nn.core.Linear.builder().setUnits(DIM).build())
                             .setCollator(org.quaterion.models.encoders.Collators.floatVectors()).setEmbeddingSize(DIM)
                             .optTrainable(true).optInputShapes(new ai.djl.ndarray.types.Shape(1, DIM)).build());
-                }
-
-                @Override
-                protected EncoderHead configureHead(int inputSize) {
-                    return new LinearHead(inputSize, 6);
-                }
-
-                @Override
-                protected SimilarityLoss configureLoss() {
-                    return new TripletLoss();
-                }
-
-                @Override
-                protected CacheConfig<float[]> configureCaches() {
-                    return CacheConfig.<float[]>of(CacheType.AUTO).withMapping(Map.of("mlp", CacheType.CPU));
                 }
             }) {
                 Quaterion.fit(model, config(), train, null);
