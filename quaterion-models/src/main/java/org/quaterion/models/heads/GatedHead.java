@@ -8,7 +8,7 @@ import ai.djl.training.ParameterStore;
  * Element-wise gates: {@code y = x · tanh(g)}, {@code g ∈ R^in} initialised to 2.0 (so tanh(g) ≈ 0.964 at start,
  * not exactly the identity), as quaterion_models' {@code GatedHead}. Parameter {@code gates}.
  */
-public final class GatedHead extends EncoderHead {
+public final class GatedHead extends SameWidthHead {
 
     /** Registered type name. */
     public static final String TYPE = "gated";
@@ -39,11 +39,6 @@ public final class GatedHead extends EncoderHead {
     @Override
     public String typeName() {
         return TYPE;
-    }
-
-    @Override
-    public int outputSize() {
-        return inputSize();
     }
 
     @Override

@@ -18,7 +18,7 @@ import org.quaterion.models.internal.ArtifactLimits;
  * initialised to −4.0 (sigmoid ≈ 0.018, so the head starts near the identity). Parameters {@code gates_i},
  * {@code fc_i.weight}, {@code fc_i.bias}.
  */
-public final class SkipConnectionHead extends EncoderHead {
+public final class SkipConnectionHead extends SameWidthHead {
 
     /** Registered type name. */
     public static final String TYPE = "skip_connection";
@@ -65,11 +65,6 @@ public final class SkipConnectionHead extends EncoderHead {
     @Override
     public String typeName() {
         return TYPE;
-    }
-
-    @Override
-    public int outputSize() {
-        return inputSize();
     }
 
     @Override
