@@ -8,7 +8,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -21,22 +20,13 @@ class CliInterruptTest {
     Path tmp;
 
     private static Process start(Path dir, String... args) throws Exception {
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx1g", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.log.ai.djl=error",
-                "-cp", classPath, QuaterionCli.class.getName()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        return CliProcess.start(dir, List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                "-Dorg.slf4j.simpleLogger.log.ai.djl=error"), args);
     }
 
     @Test
     void ctrlCDuringTrainingStopsCleanlyWithExit130AndResumes() throws Exception {
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < 24; i++) {
-            lines.add("{\"obj_a\": \"definition number " + i + " of a word\", \"obj_b\": \"word" + i + "\"}");
-        }
-        Files.write(tmp.resolve("pairs.jsonl"), lines);
+        CliProcess.writePairs(tmp.resolve("pairs.jsonl"), 24);
         Path cfg = tmp.resolve("train.yaml");
         Files.writeString(cfg, "model:\n  encoder: minilm-int8\ndata:\n  kind: pairs\n  train: pairs.jsonl\n"
                 + "loss: {}\ntrainer:\n  epochs: 100000\n  batch_size: 8\ncache:\n  dir: cache\noutput: out\n");

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -27,19 +26,11 @@ class CliOutputTest {
 
     @Test
     void trainPrintsNoEngineProbeLinesAndOneEpochNumbering() throws Exception {
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < 16; i++) {
-            lines.add("{\"obj_a\": \"definition number " + i + " of a word\", \"obj_b\": \"word" + i + "\"}");
-        }
-        Files.write(tmp.resolve("pairs.jsonl"), lines);
+        CliProcess.writePairs(tmp.resolve("pairs.jsonl"), 16);
         Path cfg = tmp.resolve("train.yaml");
         Files.writeString(cfg, "model:\n  encoder: minilm-int8\ndata:\n  kind: pairs\n  train: pairs.jsonl\n"
                 + "  validation: pairs.jsonl\nloss: {}\ntrainer:\n  epochs: 2\n  batch_size: 8\noutput: out\n");
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", "-cp", classPath,
-                QuaterionCli.class.getName(), "train", "--config", cfg.toString())
-                .directory(tmp.toFile()).redirectErrorStream(true).start();
+        Process p = CliProcess.start(tmp, List.of(), "train", "--config", cfg.toString());
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the process ends");
         assertEquals(0, p.exitValue(), output);

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.function.Consumer;
 
 /**
  * Feeds a record's content into a digest, so that a cache knows when its data changed: strings as UTF-8, primitive
@@ -24,27 +25,26 @@ final class ContentHash {
 
     static void update(MessageDigest digest, Object record) {
         if (record instanceof float[] f) {
-            ByteBuffer b = ByteBuffer.allocate(f.length * 4);
-            b.asFloatBuffer().put(f);
-            digest.update(b);
+            digest.update(bytes(f.length * Float.BYTES, b -> b.asFloatBuffer().put(f)));
         } else if (record instanceof double[] d) {
-            ByteBuffer b = ByteBuffer.allocate(d.length * 8);
-            b.asDoubleBuffer().put(d);
-            digest.update(b);
+            digest.update(bytes(d.length * Double.BYTES, b -> b.asDoubleBuffer().put(d)));
         } else if (record instanceof byte[] bytes) {
             digest.update(bytes);
         } else if (record instanceof int[] ints) {
-            ByteBuffer b = ByteBuffer.allocate(ints.length * 4);
-            b.asIntBuffer().put(ints);
-            digest.update(b);
+            digest.update(bytes(ints.length * Integer.BYTES, b -> b.asIntBuffer().put(ints)));
         } else if (record instanceof long[] longs) {
-            ByteBuffer b = ByteBuffer.allocate(longs.length * 8);
-            b.asLongBuffer().put(longs);
-            digest.update(b);
+            digest.update(bytes(longs.length * Long.BYTES, b -> b.asLongBuffer().put(longs)));
         } else {
             digest.update(String.valueOf(record).getBytes(StandardCharsets.UTF_8));
         }
         digest.update((byte) 0);
+    }
+
+    /** A buffer of {@code size} bytes (big-endian, position 0) that {@code fill} writes a primitive array's values into. */
+    private static ByteBuffer bytes(int size, Consumer<ByteBuffer> fill) {
+        ByteBuffer b = ByteBuffer.allocate(size);
+        fill.accept(b);
+        return b;
     }
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();

@@ -23,17 +23,13 @@ public record GroupSampler<T>(int sampleSize, int encodeBatchSize, long seed)
 
     /** Validates the settings. */
     public GroupSampler {
-        if (encodeBatchSize < 1) {
-            throw new IllegalArgumentException("encodeBatchSize must be >= 1, got " + encodeBatchSize);
-        }
+        SamplerChecks.encodeBatchSize(encodeBatchSize);
     }
 
     @Override
     public EmbeddedSample sample(List<SimilarityGroupSample<T>> dataset, SimilarityModel<T> model,
             NDManager manager) {
-        if (dataset == null || dataset.isEmpty()) {
-            throw new IllegalArgumentException("the evaluation dataset is empty; give at least one group sample");
-        }
+        SamplerChecks.notEmpty(dataset, "group sample");
         List<T> objects = new ArrayList<>(dataset.size());
         long[] groups = new long[dataset.size()];
         for (int i = 0; i < groups.length; i++) {

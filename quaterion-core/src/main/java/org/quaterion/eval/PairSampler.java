@@ -25,17 +25,13 @@ public record PairSampler<T>(int sampleSize, boolean distinguish, int encodeBatc
 
     /** Validates the settings. */
     public PairSampler {
-        if (encodeBatchSize < 1) {
-            throw new IllegalArgumentException("encodeBatchSize must be >= 1, got " + encodeBatchSize);
-        }
+        SamplerChecks.encodeBatchSize(encodeBatchSize);
     }
 
     @Override
     public EmbeddedSample sample(List<SimilarityPairSample<T>> dataset, SimilarityModel<T> model,
             NDManager manager) {
-        if (dataset == null || dataset.isEmpty()) {
-            throw new IllegalArgumentException("the evaluation dataset is empty; give at least one pair sample");
-        }
+        SamplerChecks.notEmpty(dataset, "pair sample");
         int p = dataset.size();
         List<T> objects = new ArrayList<>(2 * p);
         dataset.forEach(s -> objects.add(s.objA()));

@@ -3,6 +3,7 @@ package org.quaterion.eval;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.IntToDoubleFunction;
 import org.quaterion.search.KnnResult;
 
 /**
@@ -81,15 +82,7 @@ public final class RetrievalMetrics {
      * @return the value, NaN when no query has a relevant item
      */
     public double precisionAt1() {
-        double sum = 0;
-        int n = 0;
-        for (int i = 0; i < relevant.length; i++) {
-            if (relevantCount[i] > 0) {
-                sum += relevant[i].length > 0 && relevant[i][0] ? 1 : 0;
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : sum / n;
+        return meanOverRelevantQueries(i -> relevant[i].length > 0 && relevant[i][0] ? 1 : 0);
     }
 
     /**
@@ -99,16 +92,7 @@ public final class RetrievalMetrics {
      */
     public double rPrecision() {
         requireDepth("r_precision");
-        double sum = 0;
-        int n = 0;
-        for (int i = 0; i < relevant.length; i++) {
-            int r = relevantCount[i];
-            if (r > 0) {
-                sum += (double) hits(i, r) / r;
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : sum / n;
+        return meanOverRelevantQueries(i -> (double) hits(i, relevantCount[i]) / relevantCount[i]);
     }
 
     /**
@@ -118,16 +102,7 @@ public final class RetrievalMetrics {
      */
     public double meanAveragePrecisionAtR() {
         requireDepth("mean_average_precision_at_r");
-        double sum = 0;
-        int n = 0;
-        for (int i = 0; i < relevant.length; i++) {
-            int r = relevantCount[i];
-            if (r > 0) {
-                sum += averagePrecision(i, r, r);
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : sum / n;
+        return meanOverRelevantQueries(i -> averagePrecision(i, relevantCount[i], relevantCount[i]));
     }
 
     /**
@@ -137,16 +112,7 @@ public final class RetrievalMetrics {
      * @return the value
      */
     public double meanAveragePrecision() {
-        double sum = 0;
-        int n = 0;
-        for (int i = 0; i < relevant.length; i++) {
-            int r = relevantCount[i];
-            if (r > 0) {
-                sum += averagePrecision(i, relevant[i].length, r);
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : sum / n;
+        return meanOverRelevantQueries(i -> averagePrecision(i, relevant[i].length, relevantCount[i]));
     }
 
     /**
@@ -156,20 +122,42 @@ public final class RetrievalMetrics {
      * @return the value
      */
     public double meanReciprocalRank() {
+        return meanOverRelevantQueries(this::reciprocalRank);
+    }
+
+    /** 1 / rank of query i's first relevant retrieved item, 0 when none is retrieved. */
+    private double reciprocalRank(int i) {
+        for (int c = 0; c < relevant[i].length; c++) {
+            if (relevant[i][c]) {
+                return 1.0 / (c + 1);
+            }
+        }
+        return 0;
+    }
+
+    /** The mean of a per-query score over the queries that have a relevant item; NaN when none has one. */
+    private double meanOverRelevantQueries(IntToDoubleFunction score) {
         double sum = 0;
         int n = 0;
         for (int i = 0; i < relevant.length; i++) {
             if (relevantCount[i] > 0) {
-                for (int c = 0; c < relevant[i].length; c++) {
-                    if (relevant[i][c]) {
-                        sum += 1.0 / (c + 1);
-                        break;
-                    }
-                }
+                sum += score.applyAsDouble(i);
                 n++;
             }
         }
         return n == 0 ? Double.NaN : sum / n;
+    }
+
+    /**
+     * The mean of a per-query score over all queries (a query without relevant items scores what {@code score} gives
+     * it); NaN when no query has a relevant item.
+     */
+    private double meanOverAllQueries(IntToDoubleFunction score) {
+        double sum = 0;
+        for (int i = 0; i < relevant.length; i++) {
+            sum += score.applyAsDouble(i);
+        }
+        return anyRelevant() ? sum / relevant.length : Double.NaN;
     }
 
     /**
@@ -196,11 +184,7 @@ public final class RetrievalMetrics {
      */
     public double cmcAt(int k) {
         checkK(k);
-        double sum = 0;
-        for (int i = 0; i < relevant.length; i++) {
-            sum += hits(i, k) > 0 ? 1 : 0;
-        }
-        return anyRelevant() ? sum / relevant.length : Double.NaN;
+        return meanOverAllQueries(i -> hits(i, k) > 0 ? 1 : 0);
     }
 
     /**
@@ -212,12 +196,10 @@ public final class RetrievalMetrics {
      */
     public double precisionAt(int k) {
         checkK(k);
-        double sum = 0;
-        for (int i = 0; i < relevant.length; i++) {
+        return meanOverAllQueries(i -> {
             int denom = Math.min(Math.min(k, relevant[i].length), relevantCount[i]);
-            sum += denom == 0 ? 0 : (double) hits(i, k) / denom;
-        }
-        return anyRelevant() ? sum / relevant.length : Double.NaN;
+            return denom == 0 ? 0 : (double) hits(i, k) / denom;
+        });
     }
 
     /** Whether some query has a relevant item: without one, no metric has anything to measure (NaN). */
@@ -239,12 +221,10 @@ public final class RetrievalMetrics {
      */
     public double mapAt(int k) {
         checkK(k);
-        double sum = 0;
-        for (int i = 0; i < relevant.length; i++) {
+        return meanOverAllQueries(i -> {
             int found = hits(i, k);
-            sum += found == 0 ? 0 : averagePrecision(i, k, found);
-        }
-        return anyRelevant() ? sum / relevant.length : Double.NaN;
+            return found == 0 ? 0 : averagePrecision(i, k, found);
+        });
     }
 
     /**

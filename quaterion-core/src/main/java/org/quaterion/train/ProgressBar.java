@@ -112,8 +112,7 @@ public final class ProgressBar implements Callback {
 
     @Override
     public void onTrainBatchEnd(TrainingContext context, BatchEnd batch) {
-        accumulate(context, batch);
-        step("train", context.epoch(), batch.index() + 1, batch.batches(), batch.meanLoss());
+        batchEnd("train", context, batch);
     }
 
     @Override
@@ -123,8 +122,13 @@ public final class ProgressBar implements Callback {
 
     @Override
     public void onValidationBatchEnd(TrainingContext context, BatchEnd batch) {
+        batchEnd("validation", context, batch);
+    }
+
+    /** Counts the batch's records and redraws the stage's line. */
+    private void batchEnd(String stage, TrainingContext context, BatchEnd batch) {
         accumulate(context, batch);
-        step("validation", context.epoch(), batch.index() + 1, batch.batches(), batch.meanLoss());
+        step(stage, context.epoch(), batch.index() + 1, batch.batches(), batch.meanLoss());
     }
 
     private void accumulate(TrainingContext context, BatchEnd batch) {

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,16 +33,7 @@ class AugmentedCacheTest {
             .optTranslate(1).optColorJitter(0.3, 0.3).build();
 
     private static List<SimilarityGroupSample<float[]>> images(int n, long seed) {
-        Random r = new Random(seed);
-        List<SimilarityGroupSample<float[]>> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            float[] x = new float[12];
-            for (int j = 0; j < 12; j++) {
-                x[j] = (float) r.nextGaussian();
-            }
-            out.add(new SimilarityGroupSample<>(x, i % 4));
-        }
-        return out;
+        return GaussianData.groups(n, 12, 4, seed);
     }
 
     private static List<Double> fit(CacheConfig<float[]> cache, GroupSimilarityDataLoader<float[]> train,

@@ -121,12 +121,11 @@ class CacheFuzzTest {
         float[] expected = values(0, ROWS);
         int refused = 0;
         for (int c = 0; c < CASES; c++) {
-            Path source = pristine.get(c % 2);
-            Path dir = tmp.resolve("case-" + c);
-            ArtifactDamage.copy(source, dir);
-            List<Path> files = ArtifactDamage.dataFiles(dir);
-            Path file = files.get(random.nextInt(files.size()));
-            String what = "case " + c + " (seed " + SEED + "): " + ArtifactDamage.truncateOrFlip(file, random) + " of " + file.getFileName();
+            ArtifactDamage.DamagedCopy damaged = ArtifactDamage.damagedCopy(pristine.get(c % 2),
+                    tmp.resolve("case-" + c), random, "case " + c + " (seed " + SEED + ")");
+            Path dir = damaged.dir();
+            Path file = damaged.file();
+            String what = damaged.what();
             String problem;
             try {
                 problem = EmbeddingStore.problem(dir);

@@ -33,11 +33,8 @@ import org.quaterion.models.TestModels;
 import org.quaterion.models.encoders.BlockEncoder;
 import org.quaterion.models.encoders.Collators;
 import org.quaterion.models.encoders.Encoder;
-import org.quaterion.models.heads.EncoderHead;
-import org.quaterion.models.heads.LinearHead;
 import org.quaterion.train.FitResult;
 import org.quaterion.train.Quaterion;
-import org.quaterion.train.TrainableModel;
 import org.quaterion.train.TrainerConfig;
 
 /**
@@ -50,16 +47,13 @@ class CacheTableTest {
     private static final int DIM = 12;
 
     /** A frozen tanh encoder, optionally beside a trainable linear one, under a linear head. */
-    private static final class Model extends TrainableModel<float[]> {
-        private final CacheConfig<float[]> cache;
-        private final SimilarityLoss loss;
+    private static final class Model extends CacheTestModel {
         private final boolean withTrainableEncoder;
         /** Shapes of the arrays under the model's manager, seen at the end of the first training step. */
         private List<Shape> duringFit;
 
         Model(CacheConfig<float[]> cache, SimilarityLoss loss, boolean withTrainableEncoder) {
-            this.cache = cache;
-            this.loss = loss;
+            super(cache, loss);
             this.withTrainableEncoder = withTrainableEncoder;
         }
 
@@ -77,21 +71,6 @@ class CacheTableTest {
         }
 
         @Override
-        protected EncoderHead configureHead(int inputSize) {
-            return new LinearHead(inputSize, 6);
-        }
-
-        @Override
-        protected SimilarityLoss configureLoss() {
-            return loss;
-        }
-
-        @Override
-        protected CacheConfig<float[]> configureCaches() {
-            return cache;
-        }
-
-        @Override
         protected void processResults(NDArray embeddings, Batch<float[]> batch, int batchIndex, Stage stage) {
             if (duringFit == null && stage == Stage.TRAIN) {
                 duringFit = shapes(model().manager());
@@ -106,20 +85,11 @@ class CacheTableTest {
     }
 
     private static float[] vector(Random random) {
-        float[] x = new float[DIM];
-        for (int j = 0; j < DIM; j++) {
-            x[j] = (float) random.nextGaussian();
-        }
-        return x;
+        return GaussianData.vector(random, DIM);
     }
 
     private static List<SimilarityGroupSample<float[]>> groups(int n, long seed) {
-        Random random = new Random(seed);
-        List<SimilarityGroupSample<float[]>> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(new SimilarityGroupSample<>(vector(random), i % 6));
-        }
-        return out;
+        return GaussianData.groups(n, DIM, 6, seed);
     }
 
     private static <B extends Batch<float[]>> List<Double> fit(CacheType type, SimilarityLoss loss,

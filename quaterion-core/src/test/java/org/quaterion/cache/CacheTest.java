@@ -26,8 +26,6 @@ import org.quaterion.loss.TripletLoss;
 import org.quaterion.loss.pair.MultipleNegativesRankingLoss;
 import org.quaterion.models.TestModels;
 import org.quaterion.models.encoders.Encoder;
-import org.quaterion.models.heads.EncoderHead;
-import org.quaterion.models.heads.LinearHead;
 import org.quaterion.train.FitResult;
 import org.quaterion.train.Quaterion;
 import org.quaterion.train.TrainableModel;
@@ -42,16 +40,13 @@ class CacheTest {
     Path tmp;
 
     /** A frozen encoder (counting its forward passes) under a linear head. */
-    static final class Model extends TrainableModel<float[]> {
+    static final class Model extends CacheTestModel {
         private final AtomicInteger calls;
-        private final CacheConfig<float[]> cache;
-        private final SimilarityLoss loss;
         private final String encoderType;
 
         Model(AtomicInteger calls, CacheConfig<float[]> cache, SimilarityLoss loss, String encoderType) {
+            super(cache, loss);
             this.calls = calls;
-            this.cache = cache;
-            this.loss = loss;
             this.encoderType = encoderType;
         }
 
@@ -62,38 +57,14 @@ class CacheTest {
                 return x.mul(2).tanh();
             }));
         }
-
-        @Override
-        protected EncoderHead configureHead(int inputSize) {
-            return new LinearHead(inputSize, 6);
-        }
-
-        @Override
-        protected SimilarityLoss configureLoss() {
-            return loss;
-        }
-
-        @Override
-        protected CacheConfig<float[]> configureCaches() {
-            return cache;
-        }
     }
 
     private static float[] vector(Random random) {
-        float[] x = new float[DIM];
-        for (int j = 0; j < DIM; j++) {
-            x[j] = (float) random.nextGaussian();
-        }
-        return x;
+        return GaussianData.vector(random, DIM);
     }
 
     private static List<SimilarityGroupSample<float[]>> groups(int n, long seed) {
-        Random random = new Random(seed);
-        List<SimilarityGroupSample<float[]>> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(new SimilarityGroupSample<>(vector(random), i % 6));
-        }
-        return out;
+        return GaussianData.groups(n, DIM, 6, seed);
     }
 
     private static TrainerConfig config() {
@@ -271,28 +242,14 @@ class CacheTest {
                 null, new AtomicInteger()));
         assertTrue(augmented.getMessage().contains("augments its records"), augmented.getMessage());
         IllegalArgumentException trainable = assertThrows(IllegalArgumentException.class, () -> {
-            try (TrainableModel<float[]> model = new TrainableModel<>() {
+            try (TrainableModel<float[]> model = new CacheTestModel(CacheConfig.<float[]>of(CacheType.AUTO)
+                    .withMapping(Map.of("mlp", CacheType.CPU)), new TripletLoss()) {
                 @Override
                 protected Map<String, Encoder<float[]>> configureEncoders() {
                     return Map.of("mlp", org.quaterion.models.encoders.BlockEncoder.<float[]>builder()
                             .setTypeName("mlp").setBlock(ai.djl.nn.core.Linear.builder().setUnits(DIM).build())
                             .setCollator(org.quaterion.models.encoders.Collators.floatVectors()).setEmbeddingSize(DIM)
                             .optTrainable(true).optInputShapes(new ai.djl.ndarray.types.Shape(1, DIM)).build());
-                }
-
-                @Override
-                protected EncoderHead configureHead(int inputSize) {
-                    return new LinearHead(inputSize, 6);
-                }
-
-                @Override
-                protected SimilarityLoss configureLoss() {
-                    return new TripletLoss();
-                }
-
-                @Override
-                protected CacheConfig<float[]> configureCaches() {
-                    return CacheConfig.<float[]>of(CacheType.AUTO).withMapping(Map.of("mlp", CacheType.CPU));
                 }
             }) {
                 Quaterion.fit(model, config(), train, null);

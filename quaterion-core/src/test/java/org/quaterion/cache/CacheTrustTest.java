@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.quaterion.dataset.GroupSimilarityDataLoader;
@@ -29,16 +27,7 @@ import org.quaterion.train.TrainerConfig;
 class CacheTrustTest {
 
     private static List<SimilarityGroupSample<float[]>> data() {
-        Random random = new Random(5);
-        List<SimilarityGroupSample<float[]>> out = new ArrayList<>();
-        for (int i = 0; i < 24; i++) {
-            float[] x = new float[12];
-            for (int j = 0; j < 12; j++) {
-                x[j] = (float) random.nextGaussian();
-            }
-            out.add(new SimilarityGroupSample<>(x, i % 4));
-        }
-        return out;
+        return GaussianData.groups(24, 12, 4, 5);
     }
 
     private static IllegalArgumentException fitWithKeys(KeyExtractor<float[]> keys) {

@@ -29,7 +29,7 @@ class RetrievalParityTest {
                 JsonObject data = datasets.getAsJsonObject(c.get("dataset").getAsString());
                 double[][] emb = Fixtures.matrix(data.get("embeddings"));
                 if (c.get("peer").getAsString().equals("pml")) {
-                    checked += pml(c, emb, longs(data.get("labels")), m, failures);
+                    checked += pml(c, emb, Fixtures.longVector(data.get("labels")), m, failures);
                 } else {
                     checked += quaterion(c, emb, data, m, failures);
                 }
@@ -89,10 +89,10 @@ class RetrievalParityTest {
         String id = c.get("id").getAsString();
         double actual;
         if (impl.equals("RetrievalRPrecision")) {
-            actual = RetrievalMetrics.of(knn, longs(data.get("labels")), longs(data.get("labels")), self)
+            actual = RetrievalMetrics.of(knn, Fixtures.longVector(data.get("labels")), Fixtures.longVector(data.get("labels")), self)
                     .quaterionRPrecision();
         } else {
-            PairRetrievalMetrics pairs = PairRetrievalMetrics.of(n, longs2(data.get("pairs")),
+            PairRetrievalMetrics pairs = PairRetrievalMetrics.of(n, Fixtures.longMatrix(data.get("pairs")),
                     Fixtures.vector(data.get("pair_labels")), knn);
             actual = impl.equals("RetrievalPrecision") ? pairs.precisionAt(p.get("k").getAsInt())
                     : pairs.reciprocalRank();
@@ -105,24 +105,5 @@ class RetrievalParityTest {
         if (!(Math.abs(expected - actual) <= tol * Math.max(1, Math.abs(expected)))) {
             failures.add(what + ": expected " + expected + " got " + actual);
         }
-    }
-
-    static long[] longs(JsonElement json) {
-        double[] v = Fixtures.vector(json);
-        long[] out = new long[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (long) v[i];
-        }
-        return out;
-    }
-
-    static long[][] longs2(JsonElement json) {
-        double[][] v = Fixtures.matrix(json);
-        long[][] out = new long[v.length][2];
-        for (int i = 0; i < v.length; i++) {
-            out[i][0] = (long) v[i][0];
-            out[i][1] = (long) v[i][1];
-        }
-        return out;
     }
 }

@@ -108,7 +108,7 @@ class LossParityTest {
         JsonObject p = c.getAsJsonObject("params");
         boolean quaterion = c.get("peer").getAsString().equals("quaterion");
         NDArray labels = data.get("kind").getAsString().equals("group")
-                ? manager.create(longs(data.get("labels"))) : null;
+                ? manager.create(Fixtures.longVector(data.get("labels"))) : null;
         int classes = data.has("num_classes") ? data.get("num_classes").getAsInt() : 0;
         int dim = data.get("dim").getAsInt();
         switch (quaterion ? "q." + loss : "pml." + loss) {
@@ -133,7 +133,7 @@ class LossParityTest {
                         + "paper, checked by the PML CircleLoss cases");
             case "q.ContrastiveLoss": {
                 String name = p.get("distance_metric_name").getAsString();
-                long distinct = java.util.Arrays.stream(longs(data.get("subgroups"))).distinct().count();
+                long distinct = java.util.Arrays.stream(Fixtures.longVector(data.get("subgroups"))).distinct().count();
                 if (name.equals("cosine") && distinct > 1) {
                     return Built.skip("Quaterion mixes cosine scales (1−cos for pairs, (1−cos)/2 for subgroup "
                             + "negatives); ours uses one — tested in FixedLossesTest");
@@ -203,7 +203,7 @@ class LossParityTest {
             return;
         }
         JsonElement expected = c.getAsJsonObject("extras").get("mined_tuples");
-        NDArray labels = emb.getManager().create(longs(datasets.getAsJsonObject(c.get("dataset").getAsString())
+        NDArray labels = emb.getManager().create(Fixtures.longVector(datasets.getAsJsonObject(c.get("dataset").getAsString())
                 .get("labels")));
         IndexTuples tuples = miner.mine(emb, labels);
         String got;
@@ -262,30 +262,9 @@ class LossParityTest {
     }
 
     private static Built pair(PairwiseLoss loss, JsonObject data, NDManager manager) {
-        NDArray pairs = manager.create(longs2(data.get("pairs")));
+        NDArray pairs = manager.create(Fixtures.longMatrix(data.get("pairs")));
         NDArray scores = manager.create(Fixtures.vector(data.get("pair_labels")));
-        NDArray subgroups = manager.create(longs(data.get("subgroups")));
+        NDArray subgroups = manager.create(Fixtures.longVector(data.get("subgroups")));
         return new Built(e -> loss.forward(e, pairs, scores, subgroups), null, null);
-    }
-
-    static long[] longs(JsonElement json) {
-        double[] v = Fixtures.vector(json);
-        long[] out = new long[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (long) v[i];
-        }
-        return out;
-    }
-
-    static long[][] longs2(JsonElement json) {
-        double[][] v = Fixtures.matrix(json);
-        long[][] out = new long[v.length][];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = new long[v[i].length];
-            for (int j = 0; j < v[i].length; j++) {
-                out[i][j] = (long) v[i][j];
-            }
-        }
-        return out;
     }
 }

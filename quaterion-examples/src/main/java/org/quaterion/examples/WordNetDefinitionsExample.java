@@ -205,14 +205,7 @@ public final class WordNetDefinitionsExample {
                         loader, null);
                 NDArray tuned = similarity.applyHead(base, null, false);
                 double[] after = metrics(tuned, words, print, "tuned (+ SkipConnectionHead)");
-                if (rerank) {
-                    reranked(tuned, words, print);
-                }
-                print.printf(Locale.ROOT, "P@1 %.3f -> %.3f (%.2fx), %.0f s in all%n", before[0], after[0],
-                        after[0] / before[0], (System.nanoTime() - t0) / 1e9);
-                model.saveServable(out);
-                print.println("servable saved to " + out.toAbsolutePath() + " (SimilarityModel.load)");
-                return new double[] {before[0], after[0]};
+                return finish(model, tuned, words, rerank, before, after, t0, out, print);
             }
         }
     }
@@ -324,14 +317,7 @@ public final class WordNetDefinitionsExample {
             Quaterion.fit(model, gradCache > 0 ? config.withGradCache(gradCache) : config, loader, null);
             NDArray tuned = encodeInBatches(similarity, texts, manager, true);
             double[] after = metrics(tuned, words, print, "fine-tuned (MiniLM + head)");
-            if (rerank) {
-                reranked(tuned, words, print);
-            }
-            print.printf(Locale.ROOT, "P@1 %.3f -> %.3f (%.2fx), %.0f s in all%n", before[0], after[0],
-                    after[0] / before[0], (System.nanoTime() - t0) / 1e9);
-            model.saveServable(out);
-            print.println("servable saved to " + out.toAbsolutePath() + " (SimilarityModel.load)");
-            return new double[] {before[0], after[0]};
+            return finish(model, tuned, words, rerank, before, after, t0, out, print);
         }
     }
 
@@ -376,6 +362,22 @@ public final class WordNetDefinitionsExample {
      * The metrics after α-query expansion of the exact top 100. (k-reciprocal re-ranking needs every query in the
      * gallery, as in leave-one-out retrieval; definitions are not in the gallery of words.)
      */
+    /**
+     * Ends a run: prints the reranked metrics when asked for and P@1 before and after with the time taken, saves the
+     * servable, and returns P@1 before and after training.
+     */
+    private static double[] finish(DefinitionsModel model, NDArray tuned, List<String> words, boolean rerank,
+            double[] before, double[] after, long t0, Path out, PrintStream print) throws IOException {
+        if (rerank) {
+            reranked(tuned, words, print);
+        }
+        print.printf(Locale.ROOT, "P@1 %.3f -> %.3f (%.2fx), %.0f s in all%n", before[0], after[0],
+                after[0] / before[0], (System.nanoTime() - t0) / 1e9);
+        model.saveServable(out);
+        print.println("servable saved to " + out.toAbsolutePath() + " (SimilarityModel.load)");
+        return new double[] {before[0], after[0]};
+    }
+
     private static void reranked(NDArray embeddings, List<String> words, PrintStream print) {
         metrics(embeddings, words, print, "  + alpha-QE (1, 0)", new QueryExpansion(1, 0));
         metrics(embeddings, words, print, "  + alpha-QE (2, 3)", new QueryExpansion(2, 3));

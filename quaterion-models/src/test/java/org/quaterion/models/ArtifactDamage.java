@@ -17,6 +17,33 @@ public final class ArtifactDamage {
     private ArtifactDamage() {}
 
     /**
+     * A damaged copy of an artifact.
+     *
+     * @param dir the copy
+     * @param file the damaged file in it
+     * @param what the case and the damage, for failure messages
+     */
+    public record DamagedCopy(Path dir, Path file, String what) {}
+
+    /**
+     * Copies an artifact and truncates or bit-flips one of its {@link #dataFiles} chosen at random.
+     *
+     * @param source the pristine artifact
+     * @param dir the copy to create
+     * @param random the source of the choices
+     * @param label names the case in {@link DamagedCopy#what()}, e.g. {@code "case 3 (seed 7)"}
+     * @return the copy, the damaged file and a description
+     * @throws IOException when the copy or the damage fails
+     */
+    public static DamagedCopy damagedCopy(Path source, Path dir, Random random, String label) throws IOException {
+        copy(source, dir);
+        List<Path> files = dataFiles(dir);
+        Path file = files.get(random.nextInt(files.size()));
+        String mutation = truncateOrFlip(file, random);
+        return new DamagedCopy(dir, file, label + ": " + mutation + " of " + dir.relativize(file));
+    }
+
+    /**
      * Copies a directory tree.
      *
      * @param from the source directory

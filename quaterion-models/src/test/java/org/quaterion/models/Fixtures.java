@@ -108,4 +108,34 @@ public final class Fixtures {
         }
         return vector(a);
     }
+
+    /**
+     * A JSON array of whole numbers (labels, indices) as longs.
+     *
+     * @param json an array of numbers
+     * @return the values
+     */
+    public static long[] longVector(JsonElement json) {
+        double[] v = vector(json);
+        long[] out = new long[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (long) v[i];
+        }
+        return out;
+    }
+
+    /**
+     * A JSON array of arrays of whole numbers (pairs, triplets of indices) as longs.
+     *
+     * @param json nested arrays
+     * @return the rows
+     */
+    public static long[][] longMatrix(JsonElement json) {
+        JsonArray rows = json.getAsJsonArray();
+        long[][] out = new long[rows.size()][];
+        for (int i = 0; i < rows.size(); i++) {
+            out[i] = longVector(rows.get(i));
+        }
+        return out;
+    }
 }

@@ -65,10 +65,7 @@ class SaveLoadTest {
         assertEquals("sequential", config.getAsJsonObject("head").get("type").getAsString());
         assertFalse(config.toString().contains("org.quaterion"), "no Java class names in the saved config");
         try (SimilarityModel<float[]> loaded = SimilarityModel.load(dir, registry(), null, float[].class)) {
-            float[][] after = loaded.encode(RECORDS, 4);
-            for (int i = 0; i < before.length; i++) {
-                assertArrayEquals(before[i], after[i], 1e-6f);
-            }
+            assertSameRows(before, loaded.encode(RECORDS, 4));
         }
     }
 
@@ -218,10 +215,15 @@ class SaveLoadTest {
                 .register(SwitchEncoder.factory("sign-switch", selector));
         try (SimilarityModel<float[]> loaded = SimilarityModel.load(tmp.resolve("switch"), registry, null,
                 float[].class)) {
-            float[][] after = loaded.encode(records, 3);
-            for (int i = 0; i < before.length; i++) {
-                assertArrayEquals(before[i], after[i], 1e-6f);
-            }
+            assertSameRows(before, loaded.encode(records, 3));
+        }
+    }
+
+    /** The reloaded model encodes every record as the saved one did, to float rounding. */
+    private static void assertSameRows(float[][] before, float[][] after) {
+        assertEquals(before.length, after.length, "rows");
+        for (int i = 0; i < before.length; i++) {
+            assertArrayEquals(before[i], after[i], 1e-6f, "row " + i);
         }
     }
 

@@ -57,13 +57,11 @@ class VectorIndexFuzzTest {
         float[] query = CloseUnderSearchMain.queries(1, DIMENSION, 4)[0];
         int refused = 0;
         for (int c = 0; c < CASES; c++) {
-            Path source = pristine.get(c % 2);
-            Path dir = tmp.resolve("case-" + c);
-            ArtifactDamage.copy(source, dir);
-            List<Path> files = ArtifactDamage.dataFiles(dir);
-            Path file = files.get(random.nextInt(files.size()));
-            String mutation = ArtifactDamage.truncateOrFlip(file, random);
-            String what = "case " + c + " (seed " + SEED + "): " + mutation + " of " + dir.relativize(file);
+            ArtifactDamage.DamagedCopy damaged = ArtifactDamage.damagedCopy(pristine.get(c % 2),
+                    tmp.resolve("case-" + c), random, "case " + c + " (seed " + SEED + ")");
+            Path dir = damaged.dir();
+            Path file = damaged.file();
+            String what = damaged.what();
             try (VectorIndex index = VectorIndex.open(dir)) {
                 // only the manifest's harmless members can change unnoticed: every data byte is checksummed
                 assertTrue(file.getFileName().toString().equals("vector-index.json"), what + " opened");

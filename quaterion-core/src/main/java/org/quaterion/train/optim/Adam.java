@@ -2,7 +2,6 @@ package org.quaterion.train.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,9 +11,8 @@ import java.util.Map;
  * {@code torch.optim.Adam} / {@code AdamW}: {@code m ← β₁m + (1−β₁)g}, {@code v ← β₂v + (1−β₂)g²},
  * {@code w ← w − lr·(m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε)} and, with weight decay λ, {@code w ← w − lr·λ·w} first.
  */
-public final class Adam implements GradientOptimizer {
+public final class Adam extends PerParameterOptimizer {
 
-    private final double learningRate;
     private final double beta1;
     private final double beta2;
     private final double epsilon;
@@ -22,7 +20,6 @@ public final class Adam implements GradientOptimizer {
     private final Map<String, NDArray> means = new HashMap<>();
     private final Map<String, NDArray> variances = new HashMap<>();
     private final Map<String, Long> steps = new HashMap<>();
-    private NDManager owner;
 
     /**
      * Creates Adam.
@@ -34,6 +31,7 @@ public final class Adam implements GradientOptimizer {
      * @param weightDecay decoupled weight decay (0 = plain Adam)
      */
     private Adam(double learningRate, double beta1, double beta2, double epsilon, double weightDecay) {
+        super(learningRate);
         if (!(learningRate > 0) || Double.isInfinite(learningRate) || beta1 < 0 || beta1 >= 1 || beta2 < 0
                 || beta2 >= 1 || !(epsilon > 0)
                 || !(weightDecay >= 0) || Double.isInfinite(epsilon) || Double.isInfinite(weightDecay)) {
@@ -41,7 +39,6 @@ public final class Adam implements GradientOptimizer {
                     + "weightDecay >= 0; got " + learningRate + ", " + beta1 + ", " + beta2 + ", " + epsilon + ", "
                     + weightDecay);
         }
-        this.learningRate = learningRate;
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.epsilon = epsilon;
@@ -67,46 +64,26 @@ public final class Adam implements GradientOptimizer {
         return new Builder();
     }
 
-    @Override
-    public double learningRate() {
-        return learningRate;
-    }
-
     /**
      * One update, in place and with as few libtorch calls as the formula allows (a step's cost on small heads is the
      * calls, not the arithmetic): {@code m ← (m − g)·β₁ + g}, {@code v ← (v − g²)·β₂ + g²} (the same values as
      * torch's {@code mul_(β).add_(g, 1 − β)}), then {@code w ← w − (lr/c₁)·m / (√v/√c₂ + ε)}.
      */
     @Override
-    public void step(Map<String, NDArray> parameters, double lr) {
-        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
-            NDArray w = e.getValue();
-            if (owner == null) {
-                owner = w.getManager().newSubManager();
-            }
-            try (NDScope scope = new NDScope()) {
-                NDArray g = w.getGradient();
-                NDArray m = means.computeIfAbsent(e.getKey(), k -> keep(w.zerosLike()));
-                NDArray v = variances.computeIfAbsent(e.getKey(), k -> keep(w.zerosLike()));
-                long t = steps.merge(e.getKey(), 1L, Long::sum);
-                NDArray g2 = g.square();
-                m.subi(g).muli(beta1).addi(g);
-                v.subi(g2).muli(beta2).addi(g2);
-                if (weightDecay > 0) {
-                    w.muli(1 - lr * weightDecay);
-                }
-                double c1 = 1 - Math.pow(beta1, t);
-                double c2 = 1 - Math.pow(beta2, t);
-                NDArray denominator = v.sqrt().muli(1 / Math.sqrt(c2)).addi(epsilon);
-                w.subi(m.div(denominator).muli(lr / c1));
-            }
+    void update(String name, NDArray w, NDArray g, double lr) {
+        NDArray m = means.computeIfAbsent(name, k -> keep(w.zerosLike()));
+        NDArray v = variances.computeIfAbsent(name, k -> keep(w.zerosLike()));
+        long t = steps.merge(name, 1L, Long::sum);
+        NDArray g2 = g.square();
+        m.subi(g).muli(beta1).addi(g);
+        v.subi(g2).muli(beta2).addi(g2);
+        if (weightDecay > 0) {
+            w.muli(1 - lr * weightDecay);
         }
-    }
-
-    private NDArray keep(NDArray array) {
-        NDScope.unregister(array);
-        array.attach(owner);
-        return array;
+        double c1 = 1 - Math.pow(beta1, t);
+        double c2 = 1 - Math.pow(beta2, t);
+        NDArray denominator = v.sqrt().muli(1 / Math.sqrt(c2)).addi(epsilon);
+        w.subi(m.div(denominator).muli(lr / c1));
     }
 
     @Override
@@ -121,53 +98,36 @@ public final class Adam implements GradientOptimizer {
         return out;
     }
 
-    private static NDArray copy(NDArray a, NDManager manager) {
-        NDArray c = a.duplicate();
-        c.attach(manager);
-        return c;
-    }
-
     @Override
-    public void reset() {
+    void clearState() {
         means.clear();
         variances.clear();
         steps.clear();
-        if (owner != null) {
-            owner.close();
-            owner = null;
-        }
     }
 
     @Override
-    public void restore(Map<String, NDArray> state, NDManager stateManager) {
-        means.clear();
-        variances.clear();
-        steps.clear();
-        owner = stateManager;
-        for (Map.Entry<String, NDArray> e : state.entrySet()) {
-            String key = e.getKey();
-            String name = key.substring(2);
-            if (key.startsWith("m/")) {
-                means.put(name, copy(e.getValue(), stateManager));
-            } else if (key.startsWith("v/")) {
-                variances.put(name, copy(e.getValue(), stateManager));
-            } else if (key.startsWith("t/")) {
-                steps.put(name, e.getValue().toLongArray()[0]);
-            } else {
-                throw new IllegalArgumentException("unknown Adam state entry '" + key + "' in the checkpoint");
-            }
+    void restoreEntry(String key, NDArray value, NDManager owner) {
+        String name = key.substring(2);
+        if (key.startsWith("m/")) {
+            means.put(name, copy(value, owner));
+        } else if (key.startsWith("v/")) {
+            variances.put(name, copy(value, owner));
+        } else if (key.startsWith("t/")) {
+            steps.put(name, value.toLongArray()[0]);
+        } else {
+            throw new IllegalArgumentException("unknown Adam state entry '" + key + "' in the checkpoint");
         }
     }
 
     @Override
     public String toString() {
-        return "Adam(lr=" + learningRate + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + epsilon
+        return "Adam(lr=" + learningRate() + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + epsilon
                 + ", weightDecay=" + weightDecay + ")";
     }
 
     @Override
     public com.google.gson.JsonObject config() {
-        com.google.gson.JsonObject json = GradientOptimizer.super.config();
+        com.google.gson.JsonObject json = super.config();
         json.addProperty("beta1", beta1);
         json.addProperty("beta2", beta2);
         json.addProperty("epsilon", epsilon);

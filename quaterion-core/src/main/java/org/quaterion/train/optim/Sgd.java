@@ -2,19 +2,16 @@ package org.quaterion.train.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.quaterion.models.tensor.Scalars;
 
 /** Stochastic gradient descent with optional momentum, as {@code torch.optim.SGD}: {@code b ← μb + g; w ← w − lr·b}. */
-public final class Sgd implements GradientOptimizer {
+public final class Sgd extends PerParameterOptimizer {
 
-    private final double learningRate;
     private final double momentum;
     private final Map<String, NDArray> buffers = new HashMap<>();
-    private NDManager owner;
 
     /**
      * Creates SGD.
@@ -23,88 +20,58 @@ public final class Sgd implements GradientOptimizer {
      * @param momentum momentum in [0, 1)
      */
     public Sgd(double learningRate, double momentum) {
+        super(learningRate);
         if (!(learningRate > 0) || Double.isInfinite(learningRate) || !(momentum >= 0) || momentum >= 1) {
             throw new IllegalArgumentException("SGD needs learningRate > 0 and momentum in [0, 1), got "
                     + learningRate + " and " + momentum);
         }
-        this.learningRate = learningRate;
         this.momentum = momentum;
     }
 
     @Override
-    public double learningRate() {
-        return learningRate;
-    }
-
-    @Override
-    public void step(Map<String, NDArray> parameters, double lr) {
-        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
-            NDArray w = e.getValue();
-            if (owner == null) {
-                owner = w.getManager().newSubManager();
-            }
-            try (NDScope scope = new NDScope()) {
-                NDArray g = w.getGradient();
-                if (momentum == 0) {
-                    w.subi(Scalars.mul(g, lr));
-                    continue;
-                }
-                NDArray b = buffers.get(e.getKey());
-                if (b == null) {
-                    b = g.duplicate();
-                    NDScope.unregister(b);
-                    b.attach(owner);
-                    buffers.put(e.getKey(), b);
-                } else {
-                    b.muli(momentum).addi(g);
-                }
-                w.subi(Scalars.mul(b, lr));
-            }
+    void update(String name, NDArray w, NDArray g, double lr) {
+        if (momentum == 0) {
+            w.subi(Scalars.mul(g, lr));
+            return;
         }
+        NDArray b = buffers.get(name);
+        if (b == null) {
+            b = keep(g.duplicate());
+            buffers.put(name, b);
+        } else {
+            b.muli(momentum).addi(g);
+        }
+        w.subi(Scalars.mul(b, lr));
     }
 
     @Override
     public Map<String, NDArray> state(NDManager manager) {
         Map<String, NDArray> out = new LinkedHashMap<>();
-        buffers.forEach((k, v) -> {
-            NDArray c = v.duplicate();
-            c.attach(manager);
-            out.put("b/" + k, c);
-        });
+        buffers.forEach((k, v) -> out.put("b/" + k, copy(v, manager)));
         return out;
     }
 
     @Override
-    public void reset() {
+    void clearState() {
         buffers.clear();
-        if (owner != null) {
-            owner.close();
-            owner = null;
-        }
     }
 
     @Override
-    public void restore(Map<String, NDArray> state, NDManager stateManager) {
-        buffers.clear();
-        owner = stateManager;
-        state.forEach((k, v) -> {
-            if (!k.startsWith("b/")) {
-                throw new IllegalArgumentException("unknown SGD state entry '" + k + "' in the checkpoint");
-            }
-            NDArray c = v.duplicate();
-            c.attach(stateManager);
-            buffers.put(k.substring(2), c);
-        });
+    void restoreEntry(String key, NDArray value, NDManager owner) {
+        if (!key.startsWith("b/")) {
+            throw new IllegalArgumentException("unknown SGD state entry '" + key + "' in the checkpoint");
+        }
+        buffers.put(key.substring(2), copy(value, owner));
     }
 
     @Override
     public String toString() {
-        return "Sgd(lr=" + learningRate + ", momentum=" + momentum + ")";
+        return "Sgd(lr=" + learningRate() + ", momentum=" + momentum + ")";
     }
 
     @Override
     public com.google.gson.JsonObject config() {
-        com.google.gson.JsonObject json = GradientOptimizer.super.config();
+        com.google.gson.JsonObject json = super.config();
         json.addProperty("momentum", momentum);
         return json;
     }

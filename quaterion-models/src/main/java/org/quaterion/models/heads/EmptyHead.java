@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
 
 /** The identity head: {@code y = x}. No parameters. */
-public final class EmptyHead extends EncoderHead {
+public final class EmptyHead extends SameWidthHead {
 
     /** Registered type name. */
     public static final String TYPE = "empty";
@@ -31,11 +31,6 @@ public final class EmptyHead extends EncoderHead {
     @Override
     public String typeName() {
         return TYPE;
-    }
-
-    @Override
-    public int outputSize() {
-        return inputSize();
     }
 
     @Override

@@ -30,6 +30,7 @@ public abstract class EncoderHead extends AbstractBlock {
 
     private final int inputSize;
     private final double dropout;
+    private long parameterCount;
 
     /**
      * Creates the head.
@@ -75,7 +76,18 @@ public abstract class EncoderHead extends AbstractBlock {
      * @return the count
      */
     long parameterCount() {
-        return 0;
+        return parameterCount;
+    }
+
+    /**
+     * Checks the parameter count a head's settings give against the artifact limit and keeps it for
+     * {@link #parameterCount()}; the package's heads call it in their constructors, before creating any layer.
+     *
+     * @param type the head's type name, for the message
+     * @param count the parameter values the settings give
+     */
+    final void limitParameters(String type, long count) {
+        this.parameterCount = HeadLimits.total(type, count);
     }
 
     /**

@@ -8,7 +8,7 @@ import ai.djl.training.ParameterStore;
  * Element-wise gates: {@code y = x · tanh(g)}, {@code g ∈ R^in} initialised to 2.0 (so tanh(g) ≈ 0.964 at start,
  * not exactly the identity), as quaterion_models' {@code GatedHead}. Parameter {@code gates}.
  */
-public final class GatedHead extends EncoderHead {
+public final class GatedHead extends SameWidthHead {
 
     /** Registered type name. */
     public static final String TYPE = "gated";
@@ -23,7 +23,7 @@ public final class GatedHead extends EncoderHead {
      */
     public GatedHead(int inputSize, double dropout) {
         super(inputSize, dropout);
-        HeadLimits.total(TYPE, inputSize);
+        limitParameters(TYPE, inputSize);
         this.gates = addParameter(Layers.constantVector("gates", inputSize, 2.0f));
     }
 
@@ -39,16 +39,6 @@ public final class GatedHead extends EncoderHead {
     @Override
     public String typeName() {
         return TYPE;
-    }
-
-    @Override
-    long parameterCount() {
-        return inputSize();
-    }
-
-    @Override
-    public int outputSize() {
-        return inputSize();
     }
 
     @Override

@@ -18,7 +18,6 @@ public final class LinearHead extends EncoderHead {
     private final int outputSize;
     private final boolean bias;
     private final Linear layer;
-    private final long parameterCount;
 
     /**
      * Creates the head.
@@ -34,7 +33,7 @@ public final class LinearHead extends EncoderHead {
             throw new IllegalArgumentException("LinearHead needs outputSize >= 1 (setOutputSize), got " + outputSize);
         }
         HeadLimits.width(TYPE, "output_size", outputSize);
-        this.parameterCount = HeadLimits.total(TYPE, HeadLimits.linear(TYPE, inputSize, outputSize, bias));
+        limitParameters(TYPE, HeadLimits.linear(TYPE, inputSize, outputSize, bias));
         this.outputSize = outputSize;
         this.bias = bias;
         this.layer = addChildBlock("layer", Layers.linear(inputSize, outputSize, bias));
@@ -53,11 +52,6 @@ public final class LinearHead extends EncoderHead {
     @Override
     public String typeName() {
         return TYPE;
-    }
-
-    @Override
-    long parameterCount() {
-        return parameterCount;
     }
 
     @Override

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
 
 /** L2 normalisation: {@code y = x / max(‖x‖₂, 1e-12)}. No parameters. Not in Quaterion; users ask for it. */
-public final class NormalizeHead extends EncoderHead {
+public final class NormalizeHead extends SameWidthHead {
 
     /** Registered type name. */
     public static final String TYPE = "normalize";
@@ -21,11 +21,6 @@ public final class NormalizeHead extends EncoderHead {
     @Override
     public String typeName() {
         return TYPE;
-    }
-
-    @Override
-    public int outputSize() {
-        return inputSize();
     }
 
     @Override

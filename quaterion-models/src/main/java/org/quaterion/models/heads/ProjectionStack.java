@@ -22,7 +22,6 @@ abstract class ProjectionStack extends EncoderHead {
     private final String activationName;
     private final UnaryOperator<NDArray> activation;
     private final List<Linear> layers = new ArrayList<>();
-    private final long parameterCount;
 
     /**
      * Creates the head.
@@ -50,7 +49,7 @@ abstract class ProjectionStack extends EncoderHead {
             count = ArtifactLimits.add(count, HeadLimits.linear(type, width, size, true));
             width = size;
         }
-        this.parameterCount = HeadLimits.total(type, count);
+        limitParameters(type, count);
         this.outputSizes = List.copyOf(outputSizes);
         this.activationName = activationFn;
         this.activation = Activations.byName(activationFn);
@@ -64,11 +63,6 @@ abstract class ProjectionStack extends EncoderHead {
     /** The type name for messages, known before the subclass is constructed. */
     private static String typeName(Class<?> head) {
         return head == WideningHead.class ? WideningHead.TYPE : StackedProjectionHead.TYPE;
-    }
-
-    @Override
-    long parameterCount() {
-        return parameterCount;
     }
 
     @Override

@@ -19,7 +19,6 @@ public final class SequentialHead extends EncoderHead {
     public static final String TYPE = "sequential";
 
     private final List<EncoderHead> heads;
-    private final long parameterCount;
 
     /**
      * Creates the head.
@@ -34,7 +33,7 @@ public final class SequentialHead extends EncoderHead {
         for (EncoderHead part : heads) {
             count = ArtifactLimits.add(count, part.parameterCount());
         }
-        this.parameterCount = HeadLimits.total(TYPE, count);
+        limitParameters(TYPE, count);
         for (int i = 1; i < heads.size(); i++) {
             if (heads.get(i).inputSize() != heads.get(i - 1).outputSize()) {
                 throw new IllegalArgumentException("SequentialHead: part " + i + " (" + heads.get(i).typeName()
@@ -76,11 +75,6 @@ public final class SequentialHead extends EncoderHead {
     @Override
     public String typeName() {
         return TYPE;
-    }
-
-    @Override
-    long parameterCount() {
-        return parameterCount;
     }
 
     @Override

@@ -18,7 +18,7 @@ import org.quaterion.models.internal.ArtifactLimits;
  * initialised to −4.0 (sigmoid ≈ 0.018, so the head starts near the identity). Parameters {@code gates_i},
  * {@code fc_i.weight}, {@code fc_i.bias}.
  */
-public final class SkipConnectionHead extends EncoderHead {
+public final class SkipConnectionHead extends SameWidthHead {
 
     /** Registered type name. */
     public static final String TYPE = "skip_connection";
@@ -26,7 +26,6 @@ public final class SkipConnectionHead extends EncoderHead {
     private final double skipDropout;
     private final List<Parameter> gates = new ArrayList<>();
     private final List<Linear> layers = new ArrayList<>();
-    private final long parameterCount;
 
     /**
      * Creates the head.
@@ -46,7 +45,7 @@ public final class SkipConnectionHead extends EncoderHead {
         }
         HeadLimits.layers(TYPE, "n_layers", nLayers);
         long perLayer = ArtifactLimits.add(HeadLimits.linear(TYPE, inputSize, inputSize, true), inputSize);
-        this.parameterCount = HeadLimits.total(TYPE, ArtifactLimits.multiply(perLayer, nLayers));
+        limitParameters(TYPE, ArtifactLimits.multiply(perLayer, nLayers));
         this.skipDropout = skipDropout;
         for (int i = 0; i < nLayers; i++) {
             gates.add(addParameter(Layers.constantVector("gates_" + i, inputSize, -4.0f)));
@@ -66,16 +65,6 @@ public final class SkipConnectionHead extends EncoderHead {
     @Override
     public String typeName() {
         return TYPE;
-    }
-
-    @Override
-    long parameterCount() {
-        return parameterCount;
-    }
-
-    @Override
-    public int outputSize() {
-        return inputSize();
     }
 
     @Override

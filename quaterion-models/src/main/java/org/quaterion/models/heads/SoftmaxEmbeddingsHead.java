@@ -19,7 +19,6 @@ public final class SoftmaxEmbeddingsHead extends EncoderHead {
     private final int outputGroups;
     private final int outputSizePerGroup;
     private final Linear projection;
-    private final long parameterCount;
 
     /**
      * Creates the head.
@@ -39,7 +38,7 @@ public final class SoftmaxEmbeddingsHead extends EncoderHead {
         HeadLimits.width(TYPE, "output_size_per_group", outputSizePerGroup);
         int output = HeadLimits.width(TYPE, "output_groups·output_size_per_group",
                 (long) outputGroups * outputSizePerGroup);
-        this.parameterCount = HeadLimits.total(TYPE, HeadLimits.linear(TYPE, inputSize, output, true));
+        limitParameters(TYPE, HeadLimits.linear(TYPE, inputSize, output, true));
         this.outputGroups = outputGroups;
         this.outputSizePerGroup = outputSizePerGroup;
         this.projection = addChildBlock("projection_layer",
@@ -49,11 +48,6 @@ public final class SoftmaxEmbeddingsHead extends EncoderHead {
     @Override
     public String typeName() {
         return TYPE;
-    }
-
-    @Override
-    long parameterCount() {
-        return parameterCount;
     }
 
     @Override

@@ -28,7 +28,6 @@ public final class SwitchHead extends EncoderHead {
 
     private final SortedMap<String, EncoderHead> options;
     private final List<String> keys;
-    private final long parameterCount;
 
     /**
      * Creates the head.
@@ -44,7 +43,7 @@ public final class SwitchHead extends EncoderHead {
         for (EncoderHead option : this.options.values()) {
             count = ArtifactLimits.add(count, option.parameterCount());
         }
-        this.parameterCount = HeadLimits.total(TYPE, count);
+        limitParameters(TYPE, count);
         EncoderHead first = this.options.get(keys.get(0));
         for (Map.Entry<String, EncoderHead> e : this.options.entrySet()) {
             EncoderHead h = e.getValue();
@@ -76,11 +75,6 @@ public final class SwitchHead extends EncoderHead {
     @Override
     public String typeName() {
         return TYPE;
-    }
-
-    @Override
-    long parameterCount() {
-        return parameterCount;
     }
 
     @Override
