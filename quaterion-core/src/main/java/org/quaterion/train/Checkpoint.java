@@ -200,7 +200,7 @@ public record Checkpoint(int completedEpochs, long globalStep, long seed, double
             throws IOException {
         Map<String, ComponentState> out = new LinkedHashMap<>();
         if (sums.has("ema.ndlist")) {
-            out.put(new ExponentialMovingAverage(0.5).name(), new ComponentState(new JsonObject(),
+            out.put(ExponentialMovingAverage.class.getSimpleName(), new ComponentState(new JsonObject(),
                     readArrays(dir.resolve("ema.ndlist"), manager)));
         }
         if (sums.has("xbm.ndlist")) {
