@@ -25,6 +25,30 @@ final class OnnxInitializers {
 
     private OnnxInitializers() {}
 
+    /**
+     * Reads the weights in PyTorch's layout: the linear layers' MatMul weights transposed to {@code (out, in)}.
+     */
+    static Map<String, org.quaterion.onnx.transformer.WeightTensor> weights(Path file) throws IOException {
+        Map<String, org.quaterion.onnx.transformer.WeightTensor> out = new HashMap<>();
+        for (Map.Entry<String, Tensor> e : read(file).entrySet()) {
+            Tensor t = e.getValue();
+            if (e.getKey().startsWith("encoder.") && e.getKey().endsWith(".weight") && t.dims().length == 2) {
+                int in = (int) t.dims()[0];
+                int outDim = (int) t.dims()[1];
+                float[] v = new float[t.values().length];
+                for (int i = 0; i < in; i++) {
+                    for (int j = 0; j < outDim; j++) {
+                        v[j * in + i] = t.values()[i * outDim + j];
+                    }
+                }
+                out.put(e.getKey(), new org.quaterion.onnx.transformer.WeightTensor(new long[] {outDim, in}, v));
+            } else {
+                out.put(e.getKey(), new org.quaterion.onnx.transformer.WeightTensor(t.dims(), t.values()));
+            }
+        }
+        return out;
+    }
+
     /** Reads every float32 initializer, keyed by its (resolved) name. */
     static Map<String, Tensor> read(Path file) throws IOException {
         ByteBuffer b;
