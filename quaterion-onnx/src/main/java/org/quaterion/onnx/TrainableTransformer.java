@@ -306,6 +306,11 @@ public final class TrainableTransformer implements Encoder<String> {
         return settings.config;
     }
 
+    /** The block, for tests in this package. */
+    TransformerBlock block() {
+        return block;
+    }
+
     /** Each text runs on its own in {@link TextBatching#PER_TEXT} mode: its vector does not depend on the batch. */
     @Override
     public boolean batchInvariant() {

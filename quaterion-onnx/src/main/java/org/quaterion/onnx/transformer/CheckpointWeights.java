@@ -25,6 +25,9 @@ public final class CheckpointWeights {
      * @throws IOException when reading fails
      */
     public static Map<String, WeightTensor> read(Path file) throws IOException {
+        if (java.nio.file.Files.isDirectory(file)) {
+            file = file.resolve("model.safetensors");
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()).order(ByteOrder.LITTLE_ENDIAN);
             int n = (int) b.getLong(0);
