@@ -11,7 +11,7 @@ public enum Pooling {
     MEAN,
     /** The first token's state ({@code [CLS]}; bge, e.g.). */
     CLS,
-    /** The last token under the attention mask (right padding), as decoder-style embedders use. */
+    /** The last token under the attention mask (with right or left padding), as decoder-style embedders use. */
     LAST;
 
     /**
@@ -31,9 +31,10 @@ public enum Pooling {
             }
             case LAST -> {
                 long length = mask.getShape().get(1);
-                NDArray last = mask.sum(new int[] {1}, true).sub(1); // (B, 1): index of the last token
                 NDArray positions = mask.getManager().arange(0f, (float) length, 1f, DataType.FLOAT32)
                         .expandDims(0);
+                // (B, 1): the last position whose mask is 1, with right or left padding
+                NDArray last = mask.mul(positions).max(new int[] {1}, true);
                 NDArray pick = positions.eq(last).toType(DataType.FLOAT32, false).expandDims(2);
                 yield states.mul(pick).sum(new int[] {1});
             }
