@@ -152,7 +152,8 @@ class NoDuplicatesBatchSamplerTest {
         PairsSimilarityDataLoader<String> deduplicated = new PairsSimilarityDataLoader<>(data,
                 LoaderOptions.batchSize(8).withBatchSampler(NoDuplicatesBatchSampler.builder(data,
                         SimilarityPairSample::records, 8).optSeed(7).build()));
-        assertTrue(repeatingBatches(plain) > 0, "random batches of 8 pairs over 25 texts repeat texts");
+        assertEquals(15, plain.batchesPerEpoch());
+        assertEquals(15, repeatingBatches(plain), "every random batch of 8 pairs over 25 texts repeats a text");
         assertEquals(0, repeatingBatches(deduplicated));
     }
 
