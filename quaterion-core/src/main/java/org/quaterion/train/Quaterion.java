@@ -103,6 +103,8 @@ public final class Quaterion {
                     + "the two");
         }
         Path previousOutput = model.startFit(config.outputDir());
+        // before a cache fill, so that a misspelt parameter group fails at once
+        model.optimizer().checkParameters(java.util.Collections.unmodifiableSet(model.trainableParameters().keySet()));
         int earlier = model.earlierFits();
         if (earlier > 0) {
             org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Quaterion.class);

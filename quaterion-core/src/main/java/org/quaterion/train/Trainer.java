@@ -46,7 +46,6 @@ final class Trainer<T> extends LoopState {
             throw new IllegalArgumentException("nothing to train: every encoder is frozen and the head has no "
                     + "parameters; use a trainable head (e.g. SkipConnectionHead) or a trainable encoder");
         }
-        trainable.optimizer().checkParameters(java.util.Collections.unmodifiableSet(parameters.keySet()));
         parameters.values().stream().filter(p -> !p.hasGradient()).forEach(p -> p.setRequiresGradient(true));
         this.train = train;
         this.validation = validation;
