@@ -19,11 +19,13 @@ import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.heads.EmptyHead;
 import org.quaterion.models.heads.EncoderHead;
+import org.quaterion.negatives.HardNegativeMiner;
 import org.quaterion.onnx.E5Small;
 import org.quaterion.onnx.MiniLm;
 import org.quaterion.onnx.TextBatching;
 import org.quaterion.onnx.TrainableTransformer;
 import org.quaterion.onnx.transformer.LoraConfig;
+import org.quaterion.sampler.NoDuplicatesBatchSampler;
 import org.quaterion.train.LearningRateSchedule;
 import org.quaterion.train.Quaterion;
 import org.quaterion.train.TrainableModel;
@@ -38,7 +40,7 @@ import org.quaterion.train.optim.GradientOptimizer;
  * ninth of the first 9,000 noun synsets (1,000 pairs, the same as {@link WordNetDefinitionsExample}'s); training
  * takes the first {@code --train} of the other synsets. Prints P@1, MRR and R-Precision before and after. Arguments:
  * {@code --model minilm|e5|DIR --train N --epochs E --lr R --batch B --max-length L --lora R --freeze-layers N
- * --out DIR}.
+ * --negatives K --no-duplicates --out DIR}.
  */
 public final class WordNetTransformerStudy {
 
@@ -59,40 +61,33 @@ public final class WordNetTransformerStudy {
      * @param loraRank LoRA rank (0: full fine-tuning)
      * @param frozenLayers lowest layers kept fixed (full fine-tuning)
      * @param out where the servable goes (null: not saved)
+     * @param noDuplicates whether batches come from a {@code NoDuplicatesBatchSampler}
+     * @param negatives hard negatives mined per pair with the base model (0: in-batch negatives only)
      */
     public record Options(String model, int trainPairs, int epochs, double learningRate, int batchSize, int maxLength,
-            int loraRank, int frozenLayers, Path out) {
+            int loraRank, int frozenLayers, Path out, boolean noDuplicates, int negatives) {
 
         static Options parse(String[] args) {
-            Options o = new Options("minilm", 8000, 1, 5e-5, 32, 64, 0, 0, null);
+            Map<String, String> a = new java.util.HashMap<>();
             for (int i = 0; i < args.length; i++) {
-                String v = i + 1 < args.length ? args[i + 1] : null;
-                o = switch (args[i]) {
-                    case "--model" -> new Options(v, o.trainPairs, o.epochs, o.learningRate, o.batchSize,
-                            o.maxLength, o.loraRank, o.frozenLayers, o.out);
-                    case "--train" -> new Options(o.model, Integer.parseInt(v), o.epochs, o.learningRate, o.batchSize,
-                            o.maxLength, o.loraRank, o.frozenLayers, o.out);
-                    case "--epochs" -> new Options(o.model, o.trainPairs, Integer.parseInt(v), o.learningRate,
-                            o.batchSize, o.maxLength, o.loraRank, o.frozenLayers, o.out);
-                    case "--lr" -> new Options(o.model, o.trainPairs, o.epochs, Double.parseDouble(v), o.batchSize,
-                            o.maxLength, o.loraRank, o.frozenLayers, o.out);
-                    case "--batch" -> new Options(o.model, o.trainPairs, o.epochs, o.learningRate, Integer.parseInt(v),
-                            o.maxLength, o.loraRank, o.frozenLayers, o.out);
-                    case "--max-length" -> new Options(o.model, o.trainPairs, o.epochs, o.learningRate, o.batchSize,
-                            Integer.parseInt(v), o.loraRank, o.frozenLayers, o.out);
-                    case "--lora" -> new Options(o.model, o.trainPairs, o.epochs, o.learningRate, o.batchSize,
-                            o.maxLength, Integer.parseInt(v), o.frozenLayers, o.out);
-                    case "--freeze-layers" -> new Options(o.model, o.trainPairs, o.epochs, o.learningRate,
-                            o.batchSize, o.maxLength, o.loraRank, Integer.parseInt(v), o.out);
-                    case "--out" -> new Options(o.model, o.trainPairs, o.epochs, o.learningRate, o.batchSize,
-                            o.maxLength, o.loraRank, o.frozenLayers, Path.of(v));
-                    default -> throw new IllegalArgumentException("unknown argument " + args[i] + ": use --model "
-                            + "minilm|e5|DIR, --train N, --epochs E, --lr R, --batch B, --max-length L, --lora R, "
-                            + "--freeze-layers N, --out DIR");
-                };
-                i++;
+                if (args[i].equals("--no-duplicates")) {
+                    a.put("no-duplicates", "true");
+                } else if (args[i].startsWith("--") && i + 1 < args.length && List.of("model", "train", "epochs", "lr",
+                        "batch", "max-length", "lora", "freeze-layers", "out", "negatives").contains(
+                                args[i].substring(2))) {
+                    a.put(args[i].substring(2), args[++i]);
+                } else {
+                    throw new IllegalArgumentException("unknown argument " + args[i] + ": use --model minilm|e5|DIR, "
+                            + "--train N, --epochs E, --lr R, --batch B, --max-length L, --lora R, --freeze-layers N, "
+                            + "--negatives K, --no-duplicates, --out DIR");
+                }
             }
-            return o;
+            return new Options(a.getOrDefault("model", "minilm"), Integer.parseInt(a.getOrDefault("train", "8000")),
+                    Integer.parseInt(a.getOrDefault("epochs", "1")), Double.parseDouble(a.getOrDefault("lr", "5e-5")),
+                    Integer.parseInt(a.getOrDefault("batch", "32")), Integer.parseInt(a.getOrDefault("max-length", "64")),
+                    Integer.parseInt(a.getOrDefault("lora", "0")), Integer.parseInt(a.getOrDefault("freeze-layers", "0")),
+                    a.containsKey("out") ? Path.of(a.get("out")) : null, a.containsKey("no-duplicates"),
+                    Integer.parseInt(a.getOrDefault("negatives", "0")));
         }
 
         TrainableTransformer encoder() {
@@ -180,8 +175,15 @@ public final class WordNetTransformerStudy {
         long t0 = System.nanoTime();
         try (TransformerModel model = new TransformerModel(o); NDManager manager = NDManager.newBaseManager()) {
             double[] before = evaluate(model.model(), definitions, words, manager, print, "base");
-            PairsSimilarityDataLoader<String> loader = new PairsSimilarityDataLoader<>(train,
-                    LoaderOptions.batchSize(o.batchSize()).withShuffle(42).withDropLast());
+            if (o.negatives() > 0) {
+                train = mineNegatives(model.model(), train, o.negatives(), print);
+            }
+            LoaderOptions options = LoaderOptions.batchSize(o.batchSize()).withShuffle(42).withDropLast();
+            if (o.noDuplicates()) {
+                options = options.withBatchSampler(NoDuplicatesBatchSampler.builder(train,
+                        SimilarityPairSample::records, o.batchSize()).optSeed(42).optDropLast(true).build());
+            }
+            PairsSimilarityDataLoader<String> loader = new PairsSimilarityDataLoader<>(train, options);
             TrainerConfig config = TrainerConfig.defaults().withMaxEpochs(o.epochs()).withEarlyStopping(null)
                     .withGradientClipNorm(1.0).withSchedule(LearningRateSchedule.warmupCosine(
                             Math.max(1, train.size() / o.batchSize() / 10), 0.0));
@@ -197,6 +199,19 @@ public final class WordNetTransformerStudy {
                 print.println("servable saved to " + o.out().toAbsolutePath() + " (SimilarityModel.load)");
             }
             return new double[] {before[0], after[0]};
+        }
+    }
+
+    /** Mines {@code k} negatives per pair among the training words with the base model: ranks 3-30, below 95%. */
+    private static List<SimilarityPairSample<String>> mineNegatives(SimilarityModel<String> model,
+            List<SimilarityPairSample<String>> pairs, int k, PrintStream print) {
+        HardNegativeMiner miner = HardNegativeMiner.builder().optNegatives(k).optRankRange(3, 30)
+                .optRelativeMargin(0.95).build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            HardNegativeMiner.Result<String> mined = miner.mine(pairs, HardNegativeMiner.Embedder.of(model, 64),
+                    manager);
+            print.printf(Locale.ROOT, "mined %d negatives for %d pairs%n", mined.stats().negatives(), pairs.size());
+            return mined.samples();
         }
     }
 
