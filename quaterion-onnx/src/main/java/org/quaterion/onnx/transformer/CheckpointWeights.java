@@ -65,7 +65,8 @@ public final class CheckpointWeights {
             throw new ModelFormatException(file, "is not a regular file (a pipe or device): a checkpoint is a file "
                     + "or a directory");
         }
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        Path fileName = file.getFileName();
+        String name = fileName == null ? "" : fileName.toString().toLowerCase(Locale.ROOT);
         Map<String, WeightTensor> raw;
         if (name.endsWith(".index.json")) {
             raw = ShardIndex.read(file, name.contains(".safetensors") ? SafetensorsReader::read
