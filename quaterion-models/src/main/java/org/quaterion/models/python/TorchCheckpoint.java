@@ -2,7 +2,6 @@ package org.quaterion.models.python;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.quaterion.models.io.CorruptArtifactException;
@@ -27,25 +26,7 @@ public final class TorchCheckpoint {
      * @param shape its dimensions
      * @param values its values as float32, row-major; as many as the shape's product
      */
-    public record Tensor(long[] shape, float[] values) {
-
-        /**
-         * Checks that the values fill the shape.
-         *
-         * @param shape the dimensions
-         * @param values the values
-         */
-        public Tensor {
-            long n = 1;
-            for (long d : shape) {
-                n *= d;
-            }
-            if (n != values.length) {
-                throw new IllegalArgumentException("a tensor of shape " + Arrays.toString(shape) + " needs " + n
-                        + " values, got " + values.length);
-            }
-        }
-    }
+    public record Tensor(long[] shape, float[] values) {}
 
     private TorchCheckpoint() {}
 

@@ -112,16 +112,19 @@ class SafetensorsReaderTest {
         return e;
     }
 
-    private static void writeHeader(Path file, String json, byte[] data) throws Exception {
+    /** A file of this header (its true length before it) and {@code dataBytes} zero bytes of data. */
+    private static Path written(Path tmp, String name, String json, int dataBytes) throws Exception {
+        Path file = tmp.resolve(name);
         byte[] header = json.getBytes(StandardCharsets.UTF_8);
-        SafetensorsWriter.writeRaw(file, header.length, header, data);
+        SafetensorsWriter.writeRaw(file, header.length, header, new byte[dataBytes]);
+        return file;
     }
 
     @Test
     void anIntegerWeightIsRefusedNamingTheTensorAndItsDtype(@TempDir Path tmp) throws Exception {
-        Path file = tmp.resolve("int.safetensors");
-        writeHeader(file, "{\"encoder.layer.0.output.dense.weight\":{\"dtype\":\"I8\",\"shape\":[2,2],"
-                + "\"data_offsets\":[0,4]}}", new byte[4]);
+        Path file = written(tmp, "int.safetensors",
+                "{\"encoder.layer.0.output.dense.weight\":{\"dtype\":\"I8\",\"shape\":[2,2],"
+                + "\"data_offsets\":[0,4]}}", 4);
 
         ModelFormatException e = refused(file);
 
@@ -131,8 +134,8 @@ class SafetensorsReaderTest {
 
     @Test
     void anUnknownDtypeIsRefusedNamingIt(@TempDir Path tmp) throws Exception {
-        Path file = tmp.resolve("q4.safetensors");
-        writeHeader(file, "{\"w\":{\"dtype\":\"Q4_K\",\"shape\":[2],\"data_offsets\":[0,1]}}", new byte[1]);
+        Path file = written(tmp, "q4.safetensors",
+                "{\"w\":{\"dtype\":\"Q4_K\",\"shape\":[2],\"data_offsets\":[0,1]}}", 1);
 
         assertTrue(refused(file).getMessage().contains("holds tensor 'w' of dtype Q4_K"));
     }
@@ -183,9 +186,9 @@ class SafetensorsReaderTest {
 
     @Test
     void overlappingOffsetsAreRefusedNamingBothTensors(@TempDir Path tmp) throws Exception {
-        Path file = tmp.resolve("overlap.safetensors");
-        writeHeader(file, "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", new byte[12]);
+        Path file = written(tmp, "overlap.safetensors",
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12);
 
         assertTrue(refused(file).getMessage().contains("declares tensor 'b' at bytes [4, 12), overlapping tensor 'a' "
                 + "at [0, 8): the header is damaged"));
@@ -193,10 +196,10 @@ class SafetensorsReaderTest {
 
     @Test
     void aGapOrTrailingBytesAreRefused(@TempDir Path tmp) throws Exception {
-        Path gap = tmp.resolve("gap.safetensors");
-        writeHeader(gap, "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", new byte[8]);
-        Path trailing = tmp.resolve("trailing.safetensors");
-        writeHeader(trailing, "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[8]);
+        Path gap = written(tmp, "gap.safetensors",
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8);
+        Path trailing = written(tmp, "trailing.safetensors",
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 8);
 
         assertTrue(refused(gap).getMessage().contains("leaves bytes [0, 4) of its data to no tensor"));
         assertTrue(refused(trailing).getMessage().contains("has 4 bytes after its last tensor"));
@@ -204,12 +207,11 @@ class SafetensorsReaderTest {
 
     @Test
     void offsetsThatDoNotSpanTheShapeAreRefusedBeforeAnythingIsAllocated(@TempDir Path tmp) throws Exception {
-        Path file = tmp.resolve("shape.safetensors");
         // 2^31 x 2^31 floats claimed over 8 bytes: refused from the header, never allocated
-        writeHeader(file, "{\"a\":{\"dtype\":\"F32\",\"shape\":[2147483648,2147483648],\"data_offsets\":[0,8]}}",
-                new byte[8]);
-        Path reversed = tmp.resolve("reversed.safetensors");
-        writeHeader(reversed, "{\"a\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[8,0]}}", new byte[8]);
+        Path file = written(tmp, "shape.safetensors", "{\"a\":{\"dtype\":\"F32\",\"shape\":[2147483648,2147483648],"
+                + "\"data_offsets\":[0,8]}}", 8);
+        Path reversed = written(tmp, "reversed.safetensors",
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[8,0]}}", 8);
 
         assertTrue(refused(file).getMessage().contains("declares tensor 'a' of dtype F32 and shape [2147483648, "
                 + "2147483648] (9223372036854775807 bytes) at data_offsets [0, 8]: the offsets do not span its "
@@ -219,14 +221,11 @@ class SafetensorsReaderTest {
 
     @Test
     void aMalformedHeaderIsRefusedNamingWhatIsWrong(@TempDir Path tmp) throws Exception {
-        Path notJson = tmp.resolve("not-json.safetensors");
-        writeHeader(notJson, "{\"a\":", new byte[0]);
-        Path noShape = tmp.resolve("no-shape.safetensors");
-        writeHeader(noShape, "{\"a\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", new byte[4]);
-        Path negative = tmp.resolve("negative.safetensors");
-        writeHeader(negative, "{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", new byte[4]);
-        Path array = tmp.resolve("array.safetensors");
-        writeHeader(array, "[1, 2]", new byte[0]);
+        Path notJson = written(tmp, "not-json.safetensors", "{\"a\":", 0);
+        Path noShape = written(tmp, "no-shape.safetensors", "{\"a\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", 4);
+        Path negative = written(tmp, "negative.safetensors",
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", 4);
+        Path array = written(tmp, "array.safetensors", "[1, 2]", 0);
 
         assertTrue(refused(notJson).getMessage().contains("has a header that is not valid JSON"));
         assertTrue(refused(noShape).getMessage().contains("describes tensor 'a' with 'shape' missing: at most 64 "
