@@ -259,6 +259,14 @@ final class OnnxWeights {
      * Null when no such node takes it.
      */
     private Use use(String name) {
+        return use(name, 0);
+    }
+
+    /** {@link #use(String)}, following at most a few DequantizeLinear nodes (a hostile graph may loop). */
+    private Use use(String name, int depth) {
+        if (depth > 4) {
+            return null;
+        }
         for (Node node : consumers.getOrDefault(name, List.of())) {
             int at = node.inputs().indexOf(name);
             switch (node.op()) {
@@ -274,7 +282,7 @@ final class OnnxWeights {
                 }
                 case "DequantizeLinear" -> {
                     if (at == 0 && !node.outputs().isEmpty()) {
-                        Use through = use(node.outputs().get(0));
+                        Use through = use(node.outputs().get(0), depth + 1);
                         if (through != null) {
                             return through;
                         }
