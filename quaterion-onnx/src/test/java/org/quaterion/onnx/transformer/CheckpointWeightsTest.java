@@ -154,6 +154,19 @@ class CheckpointWeightsTest {
     }
 
     @Test
+    void aShardedPytorchModelBinIsReadThroughItsIndex(@TempDir Path tmp) throws Exception {
+        Path shard = fixture(tmp, "tiny-bert-half.bin").resolve("pytorch_model.bin");
+        Files.move(shard, tmp.resolve("pytorch_model-00001-of-00001.bin"));
+        JsonObject map = new JsonObject();
+        fixtureShapes().keySet().forEach(name -> map.addProperty(name, "pytorch_model-00001-of-00001.bin"));
+        JsonObject index = new JsonObject();
+        index.add("weight_map", map);
+        Files.writeString(tmp.resolve("pytorch_model.bin.index.json"), index.toString());
+
+        assertFixture(CheckpointWeights.read(tmp));
+    }
+
+    @Test
     void aShardIndexNamingAMissingShardAFileOutsideOrTheWrongShardIsRefused(@TempDir Path tmp) throws Exception {
         Map<String, WeightTensor> weights = TinyBert.random(SHAPES, 5);
         Path missing = shard(Files.createDirectory(tmp.resolve("missing")), weights,
