@@ -37,10 +37,10 @@ class CheckpointFuzzTest {
         Map<String, byte[]> files = new LinkedHashMap<>();
         Path dir = Files.createTempDirectory("checkpoint-fuzz");
         Path safetensors = dir.resolve("model.safetensors");
-        List<SafetensorsWriter.Tensor> tensors = new ArrayList<>(SafetensorsWriter.tensors(TinyBert.random(
+        List<SafetensorsFiles.Tensor> tensors = new ArrayList<>(SafetensorsFiles.tensors(TinyBert.random(
                 TinyBert.shapes(10, 4, 1, 8, 6, 2), 9), "F32"));
-        tensors.add(SafetensorsWriter.int64("embeddings.position_ids", new long[] {1, 2}, 0, 1));
-        SafetensorsWriter.write(safetensors, tensors);
+        tensors.add(SafetensorsFiles.int64("embeddings.position_ids", new long[] {1, 2}, 0, 1));
+        SafetensorsFiles.write(safetensors, tensors);
         files.put("model.safetensors", Files.readAllBytes(safetensors));
         Files.delete(safetensors);
         Files.delete(dir);

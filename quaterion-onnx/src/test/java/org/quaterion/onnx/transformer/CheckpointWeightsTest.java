@@ -90,12 +90,12 @@ class CheckpointWeightsTest {
     void aHuggingFaceDirectoryWithSafetensorsRoundTripsBitForBitUnderBertModelNames(@TempDir Path tmp)
             throws Exception {
         Map<String, WeightTensor> weights = TinyBert.random(SHAPES, 3);
-        List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
-        weights.forEach((name, w) -> tensors.add(SafetensorsWriter.tensor("bert." + name.replace("LayerNorm.weight",
+        List<SafetensorsFiles.Tensor> tensors = new ArrayList<>();
+        weights.forEach((name, w) -> tensors.add(SafetensorsFiles.tensor("bert." + name.replace("LayerNorm.weight",
                 "LayerNorm.gamma"), "F32", w.shape(), w.values())));
-        tensors.add(SafetensorsWriter.int64("bert.embeddings.position_ids", new long[] {1, 6}, 0, 1, 2, 3, 4, 5));
+        tensors.add(SafetensorsFiles.int64("bert.embeddings.position_ids", new long[] {1, 6}, 0, 1, 2, 3, 4, 5));
         Files.writeString(tmp.resolve("config.json"), "{}");
-        SafetensorsWriter.write(tmp.resolve("model.safetensors"), tensors);
+        SafetensorsFiles.write(tmp.resolve("model.safetensors"), tensors);
         // a pytorch_model.bin beside it is not read: safetensors comes first
         Files.write(tmp.resolve("pytorch_model.bin"), new byte[] {1, 2, 3});
 
@@ -114,17 +114,17 @@ class CheckpointWeightsTest {
     /** Writes the weights as two safetensors shards and their index; returns the index. */
     private static Path shard(Path dir, Map<String, WeightTensor> weights, Map<String, String> indexOverrides)
             throws Exception {
-        List<SafetensorsWriter.Tensor> first = new ArrayList<>();
-        List<SafetensorsWriter.Tensor> second = new ArrayList<>();
+        List<SafetensorsFiles.Tensor> first = new ArrayList<>();
+        List<SafetensorsFiles.Tensor> second = new ArrayList<>();
         JsonObject map = new JsonObject();
         weights.forEach((name, w) -> {
             boolean early = name.startsWith("embeddings.");
-            (early ? first : second).add(SafetensorsWriter.tensor(name, "BF16", w.shape(), w.values()));
+            (early ? first : second).add(SafetensorsFiles.tensor(name, "BF16", w.shape(), w.values()));
             map.addProperty(name, early ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors");
         });
         indexOverrides.forEach(map::addProperty);
-        SafetensorsWriter.write(dir.resolve("model-00001-of-00002.safetensors"), first);
-        SafetensorsWriter.write(dir.resolve("model-00002-of-00002.safetensors"), second);
+        SafetensorsFiles.write(dir.resolve("model-00001-of-00002.safetensors"), first);
+        SafetensorsFiles.write(dir.resolve("model-00002-of-00002.safetensors"), second);
         JsonObject index = new JsonObject();
         index.add("metadata", new JsonObject());
         index.add("weight_map", map);
@@ -150,7 +150,7 @@ class CheckpointWeightsTest {
 
     /** The bfloat16 a float rounds to, as a float. */
     private static float bfloat16(float f) {
-        return Float.intBitsToFloat((SafetensorsWriter.toBfloat16(f) & 0xffff) << 16);
+        return Float.intBitsToFloat((SafetensorsFiles.toBfloat16(f) & 0xffff) << 16);
     }
 
     @Test

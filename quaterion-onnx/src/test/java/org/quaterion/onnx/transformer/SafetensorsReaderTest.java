@@ -39,10 +39,10 @@ class SafetensorsReaderTest {
     @Test
     void aTinyBertInF32RoundTripsBitForBitAndItsPositionIdsAreLeftOut(@TempDir Path tmp) throws Exception {
         Map<String, WeightTensor> weights = TinyBert.random(SHAPES, 1);
-        List<SafetensorsWriter.Tensor> tensors = new ArrayList<>(SafetensorsWriter.tensors(weights, "F32"));
-        tensors.add(2, SafetensorsWriter.int64("embeddings.position_ids", new long[] {1, 7}, 0, 1, 2, 3, 4, 5, 6));
+        List<SafetensorsFiles.Tensor> tensors = new ArrayList<>(SafetensorsFiles.tensors(weights, "F32"));
+        tensors.add(2, SafetensorsFiles.int64("embeddings.position_ids", new long[] {1, 7}, 0, 1, 2, 3, 4, 5, 6));
         Path file = tmp.resolve("model.safetensors");
-        SafetensorsWriter.write(file, tensors);
+        SafetensorsFiles.write(file, tensors);
 
         Map<String, WeightTensor> read = SafetensorsReader.read(file);
 
@@ -79,20 +79,20 @@ class SafetensorsReaderTest {
             brainValues[i] = Float.intBitsToFloat((brain[i] & 0xffff) << 16);
         }
         Path file = tmp.resolve("half.safetensors");
-        List<SafetensorsWriter.Tensor> tensors = List.of(
-                SafetensorsWriter.tensor("half", "F16", new long[] {half.length}, halfValues),
-                SafetensorsWriter.tensor("brain", "BF16", new long[] {64, 64}, brainValues));
-        SafetensorsWriter.write(file, tensors);
+        List<SafetensorsFiles.Tensor> tensors = List.of(
+                SafetensorsFiles.tensor("half", "F16", new long[] {half.length}, halfValues),
+                SafetensorsFiles.tensor("brain", "BF16", new long[] {64, 64}, brainValues));
+        SafetensorsFiles.write(file, tensors);
 
         Map<String, WeightTensor> read = SafetensorsReader.read(file);
 
         assertBitsEqual(halfValues, read.get("half").values(), "half");
         assertBitsEqual(brainValues, read.get("brain").values(), "brain");
         for (int i = 0; i < half.length; i++) { // the writer's rounding inverts the reader's widening
-            assertEquals(half[i], SafetensorsWriter.toFloat16(read.get("half").values()[i]));
+            assertEquals(half[i], SafetensorsFiles.toFloat16(read.get("half").values()[i]));
         }
-        assertEquals(1f, HalfFloats.float16(SafetensorsWriter.toFloat16(1.0004f))); // rounds to nearest
-        assertEquals(1.0009765625f, HalfFloats.float16(SafetensorsWriter.toFloat16(1.0007f)));
+        assertEquals(1f, HalfFloats.float16(SafetensorsFiles.toFloat16(1.0004f))); // rounds to nearest
+        assertEquals(1.0009765625f, HalfFloats.float16(SafetensorsFiles.toFloat16(1.0007f)));
     }
 
     @Test
@@ -100,7 +100,7 @@ class SafetensorsReaderTest {
         byte[] data = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN).putDouble(0.1)
                 .putDouble(-2.5).array();
         Path file = tmp.resolve("f64.safetensors");
-        SafetensorsWriter.write(file, List.of(new SafetensorsWriter.Tensor("w", "F64", new long[] {2}, data)));
+        SafetensorsFiles.write(file, List.of(new SafetensorsFiles.Tensor("w", "F64", new long[] {2}, data)));
 
         assertArrayEquals(new float[] {0.1f, -2.5f}, SafetensorsReader.read(file).get("w").values());
     }
@@ -116,7 +116,7 @@ class SafetensorsReaderTest {
     private static Path written(Path tmp, String name, String json, int dataBytes) throws Exception {
         Path file = tmp.resolve(name);
         byte[] header = json.getBytes(StandardCharsets.UTF_8);
-        SafetensorsWriter.writeRaw(file, header.length, header, new byte[dataBytes]);
+        SafetensorsFiles.writeRaw(file, header.length, header, new byte[dataBytes]);
         return file;
     }
 
@@ -143,7 +143,7 @@ class SafetensorsReaderTest {
     @Test
     void aTruncatedFileIsRefused(@TempDir Path tmp) throws Exception {
         Path file = tmp.resolve("model.safetensors");
-        SafetensorsWriter.write(file, SafetensorsWriter.tensors(TinyBert.random(SHAPES, 2), "F32"));
+        SafetensorsFiles.write(file, SafetensorsFiles.tensors(TinyBert.random(SHAPES, 2), "F32"));
         byte[] whole = Files.readAllBytes(file);
         Files.write(file, Arrays.copyOf(whole, whole.length - 5));
 
@@ -162,7 +162,7 @@ class SafetensorsReaderTest {
     @Test
     void aFileShorterThanItsHeaderLengthIsRefused(@TempDir Path tmp) throws Exception {
         Path file = tmp.resolve("cut.safetensors");
-        SafetensorsWriter.writeRaw(file, 1000, "{}".getBytes(StandardCharsets.US_ASCII), new byte[0]);
+        SafetensorsFiles.writeRaw(file, 1000, "{}".getBytes(StandardCharsets.US_ASCII), new byte[0]);
 
         assertTrue(refused(file).getMessage().contains("declares a header of 1000 bytes, but the file holds 2 after "
                 + "the length: it is truncated or not a safetensors file"));
@@ -174,9 +174,9 @@ class SafetensorsReaderTest {
     @Test
     void aHeaderAboveTheFormatsLimitIsRefusedBeforeItIsRead(@TempDir Path tmp) throws Exception {
         Path file = tmp.resolve("huge-header.safetensors");
-        SafetensorsWriter.writeRaw(file, 1L << 40, "{}".getBytes(StandardCharsets.US_ASCII), new byte[0]);
+        SafetensorsFiles.writeRaw(file, 1L << 40, "{}".getBytes(StandardCharsets.US_ASCII), new byte[0]);
         Path negative = tmp.resolve("negative.safetensors");
-        SafetensorsWriter.writeRaw(negative, -1, "{}".getBytes(StandardCharsets.US_ASCII), new byte[0]);
+        SafetensorsFiles.writeRaw(negative, -1, "{}".getBytes(StandardCharsets.US_ASCII), new byte[0]);
 
         assertTrue(refused(file).getMessage().contains("declares a header of 1099511627776 bytes, but a safetensors "
                 + "header has at most 100000000"), refused(file).getMessage());

@@ -18,12 +18,12 @@ import java.util.Map;
  * bytes back to back. Floats are written as F32, F16 or BF16 (rounded to nearest, ties to even); crafted headers and
  * lengths are written as given, for the refusal tests.
  */
-final class SafetensorsWriter {
+final class SafetensorsFiles {
 
     /** One tensor as stored: name, dtype, shape and little-endian bytes. */
     record Tensor(String name, String dtype, long[] shape, byte[] data) {}
 
-    private SafetensorsWriter() {}
+    private SafetensorsFiles() {}
 
     /** Float tensors in a dtype ({@code F32}, {@code F16} or {@code BF16}), in the map's order. */
     static List<Tensor> tensors(Map<String, WeightTensor> weights, String dtype) {
