@@ -1,13 +1,10 @@
 package org.quaterion.cli;
 
+import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import ai.djl.ndarray.NDManager;
-import org.quaterion.negatives.HardNegativeMiner;
-import org.quaterion.sampler.NoDuplicatesBatchSampler;
-import org.quaterion.train.LearningRateSchedule;
 import java.util.concurrent.Callable;
 import org.quaterion.dataset.Batch;
 import org.quaterion.dataset.Datasets;
@@ -18,10 +15,13 @@ import org.quaterion.dataset.SimilarityDataLoader;
 import org.quaterion.dataset.SimilarityGroupSample;
 import org.quaterion.dataset.SimilarityPairSample;
 import org.quaterion.models.SimilarityModel;
+import org.quaterion.negatives.HardNegativeMiner;
 import org.quaterion.sampler.BalanceSampler;
+import org.quaterion.sampler.NoDuplicatesBatchSampler;
 import org.quaterion.train.EarlyStopping;
 import org.quaterion.train.ExponentialMovingAverage;
 import org.quaterion.train.FitResult;
+import org.quaterion.train.LearningRateSchedule;
 import org.quaterion.train.Quaterion;
 import org.quaterion.train.TrainerConfig;
 import picocli.CommandLine.Command;

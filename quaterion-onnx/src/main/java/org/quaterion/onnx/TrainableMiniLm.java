@@ -27,6 +27,7 @@ import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.encoders.EncoderFactory;
 import org.quaterion.models.encoders.LoadContext;
 import org.quaterion.models.io.JsonFiles;
+import org.quaterion.onnx.transformer.CheckpointWeights;
 import org.quaterion.onnx.transformer.Pooling;
 import org.quaterion.onnx.transformer.TransformerBlock;
 import org.quaterion.onnx.transformer.TransformerConfig;
@@ -147,7 +148,7 @@ public final class TrainableMiniLm implements Encoder<String> {
                     block.loadParameters(manager, in);
                 }
             } else {
-                block.loadWeights(OnnxInitializers.weights(onnxWeights), onnxWeights.toString());
+                block.loadWeights(CheckpointWeights.read(onnxWeights), onnxWeights.toString());
             }
             block.freezeParameters(!trainable);
             for (Pair<String, Parameter> p : block.getParameters()) {

@@ -104,7 +104,7 @@ public final class TrainableTransformer implements Encoder<String> {
      * @return a builder (mean pooling, no normalisation, 512 tokens unless set)
      */
     public static Builder fromOnnx(Path onnx, Path tokenizer, TransformerConfig config) {
-        return new Builder(config, tokenizer, () -> OnnxInitializers.weights(onnx), onnx.toString());
+        return new Builder(config, tokenizer, () -> CheckpointWeights.read(onnx), onnx.toString());
     }
 
     /** Reads a checkpoint's weights. */
