@@ -44,12 +44,13 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * @param emaDecay decay of the weights' moving average (0 = off)
  * @param tensorBoard whether to write TensorBoard event files under {@code <output>/tensorboard}
  * @param cacheDir where the frozen-encoder cache persists, or null
+ * @param evaluator the information-retrieval evaluation run after every epoch, or null
  * @param output the output directory (servable, metrics, checkpoints)
  */
 record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxDim, String head, int headOutput,
         String loss, JsonObject lossSettings, String miner, JsonObject minerSettings, String kind, Path train, Path validation, int epochs,
         int batchSize, double learningRate, long seed, String sampler, int labelsPerBatch, double emaDecay,
-        boolean tensorBoard, Path cacheDir, Path output) {
+        boolean tensorBoard, Path cacheDir, EvaluatorSettings evaluator, Path output) {
 
     static final List<String> ENCODERS = List.of("minilm-int8", "minilm-fp32", "onnx");
     static final List<String> HEADS = List.of("skip_connection", "linear", "gated", "widening", "normalize", "empty");
@@ -155,11 +156,14 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
             cache = base.resolve(c.string("dir"));
             c.finish();
         }
+        EvaluatorSettings evaluator = root.has("evaluator") ? EvaluatorSettings.read(root.node("evaluator"), base)
+                : null;
         Path output = base.resolve(root.string("output"));
         root.finish();
         return new TrainConfig(encoder, onnxModel, onnxTokenizer, onnxDim, head, headOutput, loss, lossSettings,
                 miner, minerSettings,
-                kind, train, validation, epochs, batch, lr, seed, sampler, labels, ema, tensorBoard, cache, output);
+                kind, train, validation, epochs, batch, lr, seed, sampler, labels, ema, tensorBoard, cache, evaluator,
+                output);
     }
 
     /** Class-weight losses need a class count and a width, known only from the data and the head; any will do here. */
