@@ -18,7 +18,10 @@ import org.quaterion.train.TrainableModel;
 import org.quaterion.train.optim.Adam;
 import org.quaterion.train.optim.GradientOptimizer;
 
-/** The trainable model a {@link TrainConfig} describes: a frozen text encoder (always cached) and a head. */
+/**
+ * The trainable model a {@link TrainConfig} describes: a frozen text encoder (always cached) and a head, or a
+ * fine-tuned transformer (not cached) and a head.
+ */
 final class ConfiguredModel extends TrainableModel<String> {
 
     private final TrainConfig config;
@@ -34,6 +37,7 @@ final class ConfiguredModel extends TrainableModel<String> {
     protected Map<String, Encoder<String>> configureEncoders() {
         Encoder<String> encoder = switch (config.encoder()) {
             case "minilm-fp32" -> MiniLm.fp32();
+            case "transformer" -> config.transformer().encoder();
             case "onnx" -> new OnnxSentenceEncoder(config.onnxModel(), config.onnxTokenizer(), config.onnxDim(),
                     OnnxSentenceEncoder.Pooling.MEAN, true, 128);
             default -> MiniLm.int8();
@@ -73,11 +77,15 @@ final class ConfiguredModel extends TrainableModel<String> {
 
     @Override
     protected GradientOptimizer configureOptimizer() {
-        return Adam.of(config.learningRate());
+        GradientOptimizer adam = Adam.of(config.learningRate());
+        return config.transformer() == null ? adam : config.transformer().optimizer(adam, "text");
     }
 
     @Override
     protected CacheConfig<String> configureCaches() {
+        if (config.transformer() != null) {
+            return null; // a fine-tuned encoder's outputs change every step
+        }
         CacheConfig<String> cache = CacheConfig.<String>of(CacheType.AUTO).withBatchSize(256);
         return config.cacheDir() == null ? cache : cache.withSaveDir(config.cacheDir());
     }

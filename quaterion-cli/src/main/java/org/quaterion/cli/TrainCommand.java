@@ -1,5 +1,6 @@
 package org.quaterion.cli;
 
+import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,11 +18,14 @@ import org.quaterion.dataset.SimilarityPairSample;
 import org.quaterion.eval.ir.IrEvaluation;
 import org.quaterion.eval.ir.IrEvaluator;
 import org.quaterion.models.SimilarityModel;
+import org.quaterion.negatives.HardNegativeMiner;
 import org.quaterion.sampler.BalanceSampler;
+import org.quaterion.sampler.NoDuplicatesBatchSampler;
 import org.quaterion.train.Callback;
 import org.quaterion.train.EarlyStopping;
 import org.quaterion.train.ExponentialMovingAverage;
 import org.quaterion.train.FitResult;
+import org.quaterion.train.LearningRateSchedule;
 import org.quaterion.train.Quaterion;
 import org.quaterion.train.TrainerConfig;
 import picocli.CommandLine.Command;
@@ -71,6 +75,9 @@ final class TrainCommand implements Callable<Integer> {
         if (c.validation() != null) {
             CliInputs.requireFile(c.validation(), "validation data");
         }
+        if (c.transformer() != null && !List.of("minilm", "e5-small").contains(c.transformer().source())) {
+            CliInputs.requireFile(Path.of(c.transformer().source()).resolve("config.json"), "transformer config.json");
+        }
         if (c.onnxModel() != null) {
             CliInputs.requireFile(c.onnxModel(), "ONNX model");
             CliInputs.requireFile(c.onnxTokenizer(), "tokenizer");
@@ -83,10 +90,10 @@ final class TrainCommand implements Callable<Integer> {
         SimilarityDataLoader<?, ? extends Batch<String>> train;
         SimilarityDataLoader<?, ? extends Batch<String>> validation = null;
         int numClasses = 0;
+        List<SimilarityPairSample<String>> pairs = null;
         if (c.kind().equals("pairs")) {
-            List<SimilarityPairSample<String>> data = Datasets.pairsFromJsonl(c.train(), e -> e.getAsString());
-            train = new PairsSimilarityDataLoader<>(data, LoaderOptions.batchSize(c.batchSize())
-                    .withShuffle(c.seed()).withDropLast());
+            pairs = Datasets.pairsFromJsonl(c.train(), e -> e.getAsString());
+            train = null; // made once the model exists: mined negatives need it
             if (c.validation() != null) {
                 validation = new PairsSimilarityDataLoader<>(Datasets.pairsFromJsonl(c.validation(),
                         e -> e.getAsString()), LoaderOptions.batchSize(c.batchSize()));
@@ -108,6 +115,9 @@ final class TrainCommand implements Callable<Integer> {
         Path resumeFrom = resumePath(c.output());
         try (ConfiguredModel model = new ConfiguredModel(c, numClasses); StopOnSignal signal = new StopOnSignal(
                 model::requestStop)) {
+            if (pairs != null) {
+                train = pairLoader(c, c.negatives() > 0 ? mineNegatives(model, pairs, c.negatives()) : pairs);
+            }
             // every configured epoch runs (unless the evaluator sets a patience); the servable holds the best
             // epoch's weights by this monitor: the IR metric when an evaluator picks it, else the loss
             String irMonitor = c.evaluator() == null ? null : c.evaluator().monitoredKey();
@@ -123,7 +133,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             FitResult result;
             try {
-                result = Quaterion.fit(model, TrainerConfig.defaults().withMaxEpochs(c.epochs())
+                result = Quaterion.fit(model, transformerRecipe(c, train, TrainerConfig.defaults()).withMaxEpochs(c.epochs())
                         .withSeed(c.seed()).withOutputDir(c.output())
                         .withEarlyStopping(new EarlyStopping(monitor, irMonitor == null, patience, 0))
                         .withRestoreBest(true)
@@ -152,6 +162,46 @@ final class TrainCommand implements Callable<Integer> {
                     result.bestValues().get(monitor), result.bestCheckpoint(), result.bestValues(), servable);
         }
         return 0;
+    }
+
+    /** Shuffled pair batches, or batches without a repeated text ({@code trainer.sampler: no_duplicates}). */
+    private static PairsSimilarityDataLoader<String> pairLoader(TrainConfig c, List<SimilarityPairSample<String>> data) {
+        LoaderOptions options = LoaderOptions.batchSize(c.batchSize()).withShuffle(c.seed()).withDropLast();
+        if (c.sampler().equals("no_duplicates")) {
+            options = options.withBatchSampler(NoDuplicatesBatchSampler.builder(data, SimilarityPairSample::records,
+                    c.batchSize()).optSeed(c.seed()).optDropLast(true).build());
+        }
+        return new PairsSimilarityDataLoader<>(data, options);
+    }
+
+    /**
+     * Mines {@code k} negatives per pair among the training texts with the untrained model (ranks 3-30, below 95% of
+     * the pair's own similarity: the nearest are often unlabelled positives).
+     */
+    private static List<SimilarityPairSample<String>> mineNegatives(ConfiguredModel model,
+            List<SimilarityPairSample<String>> pairs, int k) {
+        HardNegativeMiner miner = HardNegativeMiner.builder().optNegatives(k).optRankRange(3, 30)
+                .optRelativeMargin(0.95).build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            HardNegativeMiner.Result<String> mined = miner.mine(pairs, HardNegativeMiner.Embedder.of(model.model(),
+                    64), manager);
+            System.out.printf(Locale.ROOT, "mined %d negatives for %d pairs%n", mined.stats().negatives(),
+                    pairs.size());
+            return mined.samples();
+        }
+    }
+
+    /**
+     * A fine-tuned transformer trains with sentence-transformers' recipe: linear warm-up over the first 10% of the
+     * steps, cosine decay, gradient norm clipped at 1.
+     */
+    private static TrainerConfig transformerRecipe(TrainConfig c, SimilarityDataLoader<?, ?> train,
+            TrainerConfig config) {
+        if (c.transformer() == null) {
+            return config;
+        }
+        int warmup = Math.max(1, train.batchesPerEpoch() * c.epochs() / 10);
+        return config.withGradientClipNorm(1.0).withSchedule(LearningRateSchedule.warmupCosine(warmup, 0.0));
     }
 
     /** Class-weight losses (ArcFace, …) need groups numbered 0..C-1: C is the largest group + 1. */

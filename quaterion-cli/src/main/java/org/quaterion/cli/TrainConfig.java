@@ -22,7 +22,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * A {@code quaterion train} configuration, read strictly from YAML (unknown keys and values are rejected with the
  * valid ones). Relative paths are resolved against the config file's directory.
  *
- * @param encoder {@code minilm-int8}, {@code minilm-fp32}, or {@code onnx}
+ * @param encoder {@code minilm-int8}, {@code minilm-fp32}, {@code onnx} (frozen, cached), or {@code transformer}
+ *     (fine-tuned)
  * @param onnxModel the ONNX file (encoder {@code onnx})
  * @param onnxTokenizer the tokenizer.json (encoder {@code onnx})
  * @param onnxDim the hidden size (encoder {@code onnx})
@@ -44,15 +45,18 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * @param emaDecay decay of the weights' moving average (0 = off)
  * @param tensorBoard whether to write TensorBoard event files under {@code <output>/tensorboard}
  * @param cacheDir where the frozen-encoder cache persists, or null
- * @param evaluator the information-retrieval evaluation run after every epoch, or null
  * @param output the output directory (servable, metrics, checkpoints)
+ * @param transformer the trainable transformer (encoder {@code transformer}), or null
+ * @param negatives hard negatives mined per training pair with the untrained model (pairs; 0 = none)
+ * @param evaluator the information-retrieval evaluation run after every epoch, or null
  */
 record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxDim, String head, int headOutput,
         String loss, JsonObject lossSettings, String miner, JsonObject minerSettings, String kind, Path train, Path validation, int epochs,
         int batchSize, double learningRate, long seed, String sampler, int labelsPerBatch, double emaDecay,
-        boolean tensorBoard, Path cacheDir, EvaluatorSettings evaluator, Path output) {
+        boolean tensorBoard, Path cacheDir, Path output, TransformerSettings transformer, int negatives,
+        EvaluatorSettings evaluator) {
 
-    static final List<String> ENCODERS = List.of("minilm-int8", "minilm-fp32", "onnx");
+    static final List<String> ENCODERS = List.of("minilm-int8", "minilm-fp32", "onnx", "transformer");
     static final List<String> HEADS = List.of("skip_connection", "linear", "gated", "widening", "normalize", "empty");
     static final ComponentRegistry REGISTRY = ComponentRegistry.discover();
 
@@ -89,6 +93,17 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
             throw new IllegalArgumentException("model.onnx is read only with model.encoder: onnx, but the encoder is "
                     + encoder + "; remove model.onnx or set the encoder to onnx");
         }
+        TransformerSettings transformer = null;
+        if (encoder.equals("transformer")) {
+            if (!model.has("transformer")) {
+                throw new IllegalArgumentException("model.encoder transformer needs model.transformer.source: minilm, "
+                        + "e5-small, or a Hugging Face model directory");
+            }
+            transformer = TransformerSettings.read(model.node("transformer"), base);
+        } else if (model.has("transformer")) {
+            throw new IllegalArgumentException("model.transformer is read only with model.encoder: transformer, but "
+                    + "the encoder is " + encoder + "; remove model.transformer or set the encoder to transformer");
+        }
         String head = model.choice("head", "skip_connection", HEADS);
         int headOutput = model.integer("output_size", 0, 0);
         if (head.equals("linear") && headOutput == 0) {
@@ -100,6 +115,11 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
         String kind = data.choice("kind", "pairs", List.of("pairs", "groups"));
         Path train = base.resolve(data.string("train"));
         Path validation = data.has("validation") ? base.resolve(data.string("validation")) : null;
+        int negatives = data.integer("negatives", 0, 0);
+        if (negatives > 0 && !kind.equals("pairs")) {
+            throw new IllegalArgumentException("data.negatives mines negatives for pair data (data.kind: pairs); "
+                    + "remove it");
+        }
         data.finish();
 
         // every registered loss (and miner) by name; its other keys are its settings, checked by the registry
@@ -138,7 +158,7 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
         int batch = trainer.integer("batch_size", 64, 2);
         double lr = trainer.number("learning_rate", 1e-3);
         int seed = trainer.integer("seed", 42, 0);
-        String sampler = trainer.choice("sampler", "random", List.of("random", "balance"));
+        String sampler = trainer.choice("sampler", "random", List.of("random", "balance", "no_duplicates"));
         int labels = trainer.integer("labels_per_batch", 8, 2);
         double ema = trainer.number("ema_decay", 0);
         boolean tensorBoard = trainer.flag("tensorboard", false);
@@ -148,10 +168,17 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
         if (sampler.equals("balance") && kind.equals("pairs")) {
             throw new IllegalArgumentException("trainer.sampler balance needs group data (data.kind: groups)");
         }
+        if (sampler.equals("no_duplicates") && !kind.equals("pairs")) {
+            throw new IllegalArgumentException("trainer.sampler no_duplicates needs pair data (data.kind: pairs)");
+        }
         trainer.finish();
 
         Path cache = null;
         if (root.has("cache")) {
+            if (transformer != null) {
+                throw new IllegalArgumentException("cache keeps a frozen encoder's outputs, but the transformer is "
+                        + "fine-tuned (its outputs change every step); remove the cache section");
+            }
             ConfigNode c = root.node("cache");
             cache = base.resolve(c.string("dir"));
             c.finish();
@@ -162,8 +189,8 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
         root.finish();
         return new TrainConfig(encoder, onnxModel, onnxTokenizer, onnxDim, head, headOutput, loss, lossSettings,
                 miner, minerSettings,
-                kind, train, validation, epochs, batch, lr, seed, sampler, labels, ema, tensorBoard, cache, evaluator,
-                output);
+                kind, train, validation, epochs, batch, lr, seed, sampler, labels, ema, tensorBoard, cache, output,
+                transformer, negatives, evaluator);
     }
 
     /** Class-weight losses need a class count and a width, known only from the data and the head; any will do here. */

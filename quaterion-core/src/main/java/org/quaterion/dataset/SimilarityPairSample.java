@@ -32,7 +32,7 @@ public record SimilarityPairSample<T>(T objA, T objB, double score, long subgrou
         if (negatives == null || negatives.isEmpty()) {
             negatives = List.of();
         } else {
-            if (negatives.contains(null)) {
+            if (negatives.stream().anyMatch(java.util.Objects::isNull)) { // List.of.contains(null) would throw
                 throw new IllegalArgumentException("explicit negatives must not contain null: " + negatives);
             }
             if (!(score > 0)) {
@@ -63,6 +63,20 @@ public record SimilarityPairSample<T>(T objA, T objB, double score, long subgrou
      */
     public SimilarityPairSample<T> withNegatives(List<T> negatives) {
         return new SimilarityPairSample<>(objA, objB, score, subgroup, negatives);
+    }
+
+    /**
+     * Every record of the sample: {@code objA}, {@code objB}, then the explicit negatives (what a
+     * {@link org.quaterion.sampler.NoDuplicatesBatchSampler} keeps from repeating within a batch).
+     *
+     * @return the records, in that order
+     */
+    public List<T> records() {
+        List<T> out = new java.util.ArrayList<>(2 + negatives.size());
+        out.add(objA);
+        out.add(objB);
+        out.addAll(negatives);
+        return out;
     }
 
     /**

@@ -1,2 +1,5 @@
-/** Batch samplers that shape batches for in-batch mining: P labels × K instances, and category-balanced batches. */
+/**
+ * Batch samplers that shape batches for in-batch losses: P labels × K instances, category-balanced batches, and
+ * batches without repeated records (for in-batch negatives).
+ */
 package org.quaterion.sampler;

@@ -95,7 +95,7 @@ public final class HtmlReport implements Callback {
                 .stream().map(e -> e.getClass().getSimpleName()).toList() + "), head " + model.head().typeName()
                 + ", " + model.embeddingSize() + " dimensions"});
         JsonObject record = context.trainingRecord();
-        for (String key : new String[] {"loss", "miner", "optimizer", "trainer", "data"}) {
+        for (String key : new String[] {"loss", "dataset_losses", "miner", "optimizer", "trainer", "data"}) {
             if (record.has(key) && !record.get(key).isJsonNull()) {
                 header.add(new String[] {key, Samples.abbreviate(record.get(key).toString())});
             }

@@ -209,13 +209,21 @@ abstract class LoopState implements TrainingContext {
         });
     }
 
-    /** The loss's state when it keeps one (a cross-batch memory), then each stateful callback's. */
+    /**
+     * The loss's state when it keeps one (a cross-batch memory), the per-dataset losses' ({@code loss/<dataset>}),
+     * then each stateful callback's.
+     */
     private Map<String, Stateful> statefulComponents() {
         Map<String, Stateful> out = new LinkedHashMap<>();
         SimilarityLoss loss = trainable.loss();
         if (loss instanceof Stateful s) {
             out.put(LOSS_STATE, s);
         }
+        trainable.datasetLosses().forEach((name, l) -> {
+            if (l instanceof Stateful s) {
+                out.put(LOSS_STATE + "/" + name, s);
+            }
+        });
         for (Callback c : callbacks) {
             if (c instanceof Stateful s) {
                 if (out.put(c.name(), s) != null) {
@@ -297,7 +305,11 @@ abstract class LoopState implements TrainingContext {
             LOG.info("resumed from {} after epoch {} (step {}); continuing with epoch {}", dir, completed, globalStep,
                     completed + 1);
         }
-        restorePending(LOSS_STATE, statefulComponents().get(LOSS_STATE));
+        statefulComponents().forEach((name, component) -> {
+            if (name.equals(LOSS_STATE) || name.startsWith(LOSS_STATE + "/")) {
+                restorePending(name, component);
+            }
+        });
     }
 
     /** A copy of a read state whose arrays outlive the checkpoint's manager (closed in {@link #restorePending}). */

@@ -8,9 +8,13 @@ import org.quaterion.dataset.PairBatch;
 import org.quaterion.eval.EmbeddedSample;
 import org.quaterion.loss.GroupLoss;
 import org.quaterion.loss.PairwiseLoss;
+import org.quaterion.loss.SimilarityLoss;
 import org.quaterion.miner.IndexTuples;
 
-/** The loss of a batch's embeddings: a group loss (with the model's miner) or a pair loss, as the batch is. */
+/**
+ * The loss of a batch's embeddings: a group loss (with the model's miner when it is the model's main loss) or a pair
+ * loss, as the batch is; the loss of the batch's dataset when the loader has several.
+ */
 final class LossComputation<T> {
 
     private final TrainableModel<T> trainable;
@@ -19,24 +23,31 @@ final class LossComputation<T> {
         this.trainable = trainable;
     }
 
-    NDArray of(Batch<T> batch, NDArray embeddings, NDManager manager) {
-        return batch.match(g -> groupLoss(g, embeddings, manager), p -> pairLoss(p, embeddings, manager));
+    /**
+     * The batch's loss.
+     *
+     * @param dataset the batch's dataset in a multi-dataset loader, or null for a single loader
+     */
+    NDArray of(String dataset, Batch<T> batch, NDArray embeddings, NDManager manager) {
+        SimilarityLoss loss = trainable.lossOf(dataset);
+        return batch.match(g -> groupLoss(loss, g, embeddings, manager), p -> pairLoss(loss, p, embeddings, manager));
     }
 
-    private NDArray groupLoss(GroupBatch<T> g, NDArray embeddings, NDManager manager) {
-        if (!(trainable.loss() instanceof GroupLoss loss)) {
-            throw new IllegalArgumentException("a group loader needs a GroupLoss, but configureLoss returned "
-                    + trainable.loss().getClass().getSimpleName() + "; use a PairsSimilarityDataLoader for it");
+    private NDArray groupLoss(SimilarityLoss configured, GroupBatch<T> g, NDArray embeddings, NDManager manager) {
+        if (!(configured instanceof GroupLoss loss)) {
+            throw new IllegalArgumentException("a group loader needs a GroupLoss, but the loss is "
+                    + configured.getClass().getSimpleName() + "; use a PairsSimilarityDataLoader for it");
         }
         NDArray groups = manager.create(g.groups());
-        IndexTuples tuples = trainable.miner() == null ? null : trainable.miner().mine(embeddings, groups);
+        IndexTuples tuples = trainable.miner() == null || configured != trainable.loss() ? null
+                : trainable.miner().mine(embeddings, groups);
         return loss.forward(embeddings, groups, tuples);
     }
 
-    private NDArray pairLoss(PairBatch<T> p, NDArray embeddings, NDManager manager) {
-        if (!(trainable.loss() instanceof PairwiseLoss loss)) {
-            throw new IllegalArgumentException("a pair loader needs a PairwiseLoss, but configureLoss returned "
-                    + trainable.loss().getClass().getSimpleName() + "; use a GroupSimilarityDataLoader for it");
+    private NDArray pairLoss(SimilarityLoss configured, PairBatch<T> p, NDArray embeddings, NDManager manager) {
+        if (!(configured instanceof PairwiseLoss loss)) {
+            throw new IllegalArgumentException("a pair loader needs a PairwiseLoss, but the loss is "
+                    + configured.getClass().getSimpleName() + "; use a GroupSimilarityDataLoader for it");
         }
         return loss.forward(embeddings, manager.create(p.pairs()), manager.create(p.labels()),
                 manager.create(p.subgroups()), p.negatives().length == 0 ? null : manager.create(p.negatives()));

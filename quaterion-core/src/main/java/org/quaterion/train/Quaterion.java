@@ -7,11 +7,13 @@ import java.util.Map;
 import org.quaterion.cache.CacheConfig;
 import org.quaterion.dataset.Batch;
 import org.quaterion.dataset.GroupSimilarityDataLoader;
+import org.quaterion.dataset.MultiDatasetLoader;
 import org.quaterion.dataset.PairsSimilarityDataLoader;
 import org.quaterion.dataset.SimilarityDataLoader;
 import org.quaterion.eval.Evaluator;
 import org.quaterion.loss.GroupLoss;
 import org.quaterion.loss.PairwiseLoss;
+import org.quaterion.loss.SimilarityLoss;
 import org.quaterion.models.EngineSetup;
 import org.quaterion.models.SimilarityModel;
 
@@ -83,17 +85,26 @@ public final class Quaterion {
         }
         checkLearnable(trainLoader);
         model.build(config.device(), config.seed());
+        checkDatasetLosses(trainLoader, model);
         checkLoaderFitsLoss(trainLoader, model);
         if (validationLoader != null) {
             checkLoaderFitsLoss(validationLoader, model);
         }
         CacheConfig<T> cacheConfig = model.cacheConfig();
+        if (cacheConfig != null && (trainLoader instanceof MultiDatasetLoader<?>
+                || validationLoader instanceof MultiDatasetLoader<?>)) {
+            throw new IllegalArgumentException("configureCaches cannot serve a MultiDatasetLoader: the frozen-encoder "
+                    + "cache keys embeddings by the rows of one dataset; train without the cache, or one dataset per "
+                    + "fit");
+        }
         if (cacheConfig != null && config.gradCacheBatch().isPresent()) {
             throw new IllegalArgumentException("withGradCache is for trainable encoders, but configureCaches caches "
                     + "frozen ones: their outputs cost no graph memory, so there is nothing to save; remove one of "
                     + "the two");
         }
         Path previousOutput = model.startFit(config.outputDir());
+        // before a cache fill, so that a misspelt parameter group fails at once
+        model.optimizer().checkParameters(java.util.Collections.unmodifiableSet(model.trainableParameters().keySet()));
         int earlier = model.earlierFits();
         if (earlier > 0) {
             org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Quaterion.class);
@@ -125,16 +136,47 @@ public final class Quaterion {
         }
     }
 
-    /** A pair loader needs a pairwise loss and a group loader a group loss (Quaterion raises the same). */
-    private static void checkLoaderFitsLoss(SimilarityDataLoader<?, ?> loader, TrainableModel<?> model) {
-        String loss = model.loss().getClass().getSimpleName();
-        if (loader instanceof PairsSimilarityDataLoader<?> && !(model.loss() instanceof PairwiseLoss)) {
-            throw new IllegalArgumentException("a PairsSimilarityDataLoader needs a PairwiseLoss, but configureLoss "
-                    + "returned " + loss + "; use a GroupSimilarityDataLoader for it or a pair loss");
+    /** Every dataset named in {@code configureDatasetLosses} must be one of the training loader's datasets. */
+    private static void checkDatasetLosses(SimilarityDataLoader<?, ?> train, TrainableModel<?> model) {
+        java.util.Set<String> named = model.datasetLosses().keySet();
+        if (named.isEmpty()) {
+            return;
         }
-        if (loader instanceof GroupSimilarityDataLoader<?> && !(model.loss() instanceof GroupLoss)) {
-            throw new IllegalArgumentException("a GroupSimilarityDataLoader needs a GroupLoss, but configureLoss "
-                    + "returned " + loss + "; use a PairsSimilarityDataLoader for it or a group loss");
+        java.util.Set<String> datasets = train instanceof MultiDatasetLoader<?> multi ? multi.loaders().keySet()
+                : java.util.Set.of();
+        for (String name : named) {
+            if (!datasets.contains(name)) {
+                throw new IllegalArgumentException("configureDatasetLosses names dataset '" + name + "', but the "
+                        + "training loader " + (datasets.isEmpty() ? "is a single dataset; combine datasets with a "
+                        + "MultiDatasetLoader" : "has datasets " + datasets + "; fix the name"));
+            }
+        }
+    }
+
+    /**
+     * A pair loader needs a pairwise loss and a group loader a group loss (Quaterion raises the same); each dataset of
+     * a multi-dataset loader is checked against its own loss.
+     */
+    private static void checkLoaderFitsLoss(SimilarityDataLoader<?, ?> loader, TrainableModel<?> model) {
+        if (loader instanceof MultiDatasetLoader<?> multi) {
+            multi.loaders().forEach((name, l) -> checkLoaderFitsLoss(l, model.lossOf(name),
+                    model.datasetLosses().containsKey(name) ? "configureDatasetLosses gives dataset '" + name + "'"
+                            : "configureLoss (used by dataset '" + name + "') returned"));
+        } else {
+            checkLoaderFitsLoss(loader, model.loss(), "configureLoss returned");
+        }
+    }
+
+    private static void checkLoaderFitsLoss(SimilarityDataLoader<?, ?> loader, SimilarityLoss configured,
+            String source) {
+        String loss = configured.getClass().getSimpleName();
+        if (loader instanceof PairsSimilarityDataLoader<?> && !(configured instanceof PairwiseLoss)) {
+            throw new IllegalArgumentException("a PairsSimilarityDataLoader needs a PairwiseLoss, but " + source + " "
+                    + loss + "; use a GroupSimilarityDataLoader for it or a pair loss");
+        }
+        if (loader instanceof GroupSimilarityDataLoader<?> && !(configured instanceof GroupLoss)) {
+            throw new IllegalArgumentException("a GroupSimilarityDataLoader needs a GroupLoss, but " + source + " "
+                    + loss + "; use a PairsSimilarityDataLoader for it or a group loss");
         }
     }
 

@@ -36,6 +36,7 @@ public abstract class TrainableModel<T> implements AutoCloseable {
 
     private SimilarityModel<T> model;
     private SimilarityLoss loss;
+    private Map<String, SimilarityLoss> datasetLosses;
     private Miner miner;
     private GradientOptimizer optimizer;
     private List<AttachedMetric> metrics;
@@ -88,6 +89,18 @@ public abstract class TrainableModel<T> implements AutoCloseable {
      * @return the loss
      */
     protected abstract SimilarityLoss configureLoss();
+
+    /**
+     * The losses of named datasets of a {@link org.quaterion.dataset.MultiDatasetLoader}: a batch of a dataset named
+     * here goes to its loss, a batch of any other dataset to {@link #configureLoss()}. The miner
+     * ({@link #configureMiner()}) and the cross-batch memory ({@link #configureXbm()}) serve {@link #configureLoss()}
+     * only. Each name must be a dataset of the training loader (checked when the fit starts). Default: none.
+     *
+     * @return dataset name → loss (a {@code GroupLoss} for a group dataset, a {@code PairwiseLoss} for pairs)
+     */
+    protected Map<String, SimilarityLoss> configureDatasetLosses() {
+        return Map.of();
+    }
 
     /**
      * The optimizer over the model's trainable parameters and the loss's own (ArcFace weights, proxies), which are
@@ -206,8 +219,10 @@ public abstract class TrainableModel<T> implements AutoCloseable {
         if (device != null) {
             builder.optDevice(device);
         }
+        Map<String, SimilarityLoss> perDataset = datasetLosses(configureDatasetLosses(), l);
         SimilarityModel<T> built = builder.build();
         l.initialize(built.manager(), configureDataType());
+        perDataset.values().forEach(d -> d.initialize(built.manager(), configureDataType()));
         List<AttachedMetric> m = configureMetrics();
         this.miner = mi;
         this.optimizer = newOptimizer();
@@ -215,7 +230,32 @@ public abstract class TrainableModel<T> implements AutoCloseable {
         this.xbm = x;
         this.cache = configureCaches();
         this.loss = l;
+        this.datasetLosses = perDataset;
         this.model = built;
+    }
+
+    /** The per-dataset losses by name (sorted, so parameters and states have a stable order); validated. */
+    private static Map<String, SimilarityLoss> datasetLosses(Map<String, SimilarityLoss> configured,
+            SimilarityLoss main) {
+        if (configured == null) {
+            throw new IllegalArgumentException("configureDatasetLosses returned null; return an empty map for none");
+        }
+        java.util.TreeMap<String, SimilarityLoss> out = new java.util.TreeMap<>();
+        java.util.Set<SimilarityLoss> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        seen.add(main);
+        configured.forEach((name, l) -> {
+            if (name == null || l == null) {
+                throw new IllegalArgumentException("configureDatasetLosses maps '" + name + "' to " + l + "; give "
+                        + "every dataset name a loss");
+            }
+            if (!seen.add(l)) {
+                throw new IllegalArgumentException("dataset '" + name + "' shares its loss instance with another "
+                        + "dataset or configureLoss; give each its own instance (a loss may hold parameters and "
+                        + "state)");
+            }
+            out.put(name, l);
+        });
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /**
@@ -236,6 +276,28 @@ public abstract class TrainableModel<T> implements AutoCloseable {
     public final SimilarityLoss loss() {
         model();
         return loss;
+    }
+
+    /**
+     * The losses of named datasets ({@link #configureDatasetLosses()}).
+     *
+     * @return dataset name → loss, sorted by name; empty for none
+     */
+    public final Map<String, SimilarityLoss> datasetLosses() {
+        model();
+        return datasetLosses;
+    }
+
+    /** The loss of a dataset's batches: its own, or {@link #loss()} for an unnamed dataset or a single loader. */
+    final SimilarityLoss lossOf(String dataset) {
+        SimilarityLoss own = dataset == null ? null : datasetLosses().get(dataset);
+        return own != null ? own : loss();
+    }
+
+    /** Switches every loss between training and evaluation mode. */
+    final void trainLosses(boolean training) {
+        loss().train(training);
+        datasetLosses().values().forEach(l -> l.train(training));
     }
 
     final Miner miner() {
@@ -297,8 +359,8 @@ public abstract class TrainableModel<T> implements AutoCloseable {
     }
 
     /**
-     * Every parameter the optimizer updates: the model's trainable ones ({@code head.…}, {@code <encoder>.…}) and
-     * the loss's ({@code loss.…}).
+     * Every parameter the optimizer updates: the model's trainable ones ({@code head.…}, {@code <encoder>.…}), the
+     * loss's ({@code loss.…}) and the per-dataset losses' ({@code losses.<dataset>.…}).
      *
      * @return name → parameter array
      */
@@ -310,6 +372,11 @@ public abstract class TrainableModel<T> implements AutoCloseable {
         for (Pair<String, Parameter> p : loss.parameters()) {
             out.put("loss." + p.getKey(), p.getValue().getArray());
         }
+        datasetLosses.forEach((name, l) -> {
+            for (Pair<String, Parameter> p : l.parameters()) {
+                out.put("losses." + name + "." + p.getKey(), p.getValue().getArray());
+            }
+        });
         return out;
     }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiPredicate;
 import org.quaterion.dataset.Batch;
+import org.quaterion.dataset.MultiDatasetLoader;
 import org.quaterion.dataset.SimilarityDataLoader;
 import org.quaterion.eval.AttachedMetric;
 import org.quaterion.eval.AttachedMetric.Stage;
@@ -90,7 +91,7 @@ final class Trainer<T> extends LoopState {
         row.put("epoch", (double) epoch());
         Map<String, double[]> sums = new LinkedHashMap<>();
         int firstStep = stepLosses.size();
-        trainable.loss().train(true);
+        trainable.trainLosses(true);
         double trainLoss = runStage(train, Stage.TRAIN, sums);
         warnIfNothingLearned(firstStep);
         if (stopReason != null) {
@@ -101,7 +102,7 @@ final class Trainer<T> extends LoopState {
         row.put("lr", learningRate(Math.max(0, globalStep - 1)));
         row.put("train_loss", trainLoss);
         if (validation != null) {
-            trainable.loss().train(false);
+            trainable.trainLosses(false);
             fire(c -> c.onValidationStart(this));
             Map<String, double[]> validationSums = new LinkedHashMap<>();
             double loss = runStage(validation, Stage.VALIDATION, validationSums);
@@ -137,15 +138,20 @@ final class Trainer<T> extends LoopState {
         double lossSum = 0;
         long samples = 0;
         Iterator<?> batches = batches(loader, completed);
+        List<String> schedule = loader instanceof MultiDatasetLoader<?> multi ? multi.schedule(completed) : null;
         try {
             for (int index = 0; batches.hasNext(); index++) {
                 Batch<T> batch = next(batches);
+                String dataset = schedule == null ? null : schedule.get(index);
                 if (recordType == null && batch.records() != null && !batch.records().isEmpty()) {
                     recordType = batch.records().get(0).getClass().getName();
                 }
                 Map<String, Double> metrics = new LinkedHashMap<>();
                 boolean[] updated = {false};
-                double loss = step(batch, loader, index, stage, metrics, updated);
+                double loss = step(batch, dataset, loader, index, stage, metrics, updated);
+                if (dataset != null) { // averaged over the dataset's batches only, as metrics are over theirs
+                    metrics.put(stage.key() + "_loss/" + dataset, loss);
+                }
                 metrics.forEach((k, v) -> {
                     double[] acc = metricSums.computeIfAbsent(k, x -> new double[2]);
                     acc[0] += v * batch.size();
@@ -179,7 +185,7 @@ final class Trainer<T> extends LoopState {
         return lossSum / samples;
     }
 
-    private double step(Batch<T> batch, SimilarityDataLoader<?, ?> loader, int index, Stage stage,
+    private double step(Batch<T> batch, String dataset, SimilarityDataLoader<?, ?> loader, int index, Stage stage,
             Map<String, Double> metrics, boolean[] updated) {
         boolean training = stage == Stage.TRAIN;
         try (NDManager manager = model.manager().newSubManager(); NDScope scope = new NDScope()) {
@@ -188,7 +194,7 @@ final class Trainer<T> extends LoopState {
             if (training) {
                 StepStrategy.Result r = strategy.step(batch.records(), config.seed() * 1_000_003L + 7919L * globalStep,
                         () -> forward(batch, loader, manager, true), records -> typedModel().forward(records, manager,
-                                true), e -> losses.of(batch, e, manager), l -> checkFinite(l, stage));
+                                true), e -> losses.of(dataset, batch, e, manager), l -> checkFinite(l, stage));
                 embeddings = r.embeddings();
                 value = checkFinite(r.loss(), stage);
                 updated[0] = applyGradients(value);
@@ -196,7 +202,7 @@ final class Trainer<T> extends LoopState {
                 globalStep++;
             } else {
                 embeddings = forward(batch, loader, manager, false);
-                value = checkFinite(losses.of(batch, embeddings, manager), stage);
+                value = checkFinite(losses.of(dataset, batch, embeddings, manager), stage);
             }
             NDArray detached = embeddings.stopGradient();
             for (AttachedMetric m : trainable.metrics()) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.quaterion.dataset.MultiDatasetLoader;
 import org.quaterion.dataset.SimilarityDataLoader;
 import org.quaterion.models.LibraryVersion;
 
@@ -17,7 +18,8 @@ import org.quaterion.models.LibraryVersion;
 final class TrainingRecord {
 
     /** The parts a resumed run must share with the run that wrote the checkpoint. */
-    private static final List<String> MUST_MATCH = List.of("loss", "miner", "optimizer", "seed", "data");
+    private static final List<String> MUST_MATCH = List.of("loss", "dataset_losses", "miner", "optimizer", "seed",
+            "data");
 
     private static final org.quaterion.registry.ComponentRegistry REGISTRY =
             org.quaterion.registry.ComponentRegistry.discover();
@@ -35,6 +37,11 @@ final class TrainingRecord {
             json.addProperty("earlier_fits", model.earlierFits());
         }
         json.add("loss", describe(model.loss(), model.loss().config()));
+        if (!model.datasetLosses().isEmpty()) {
+            JsonObject losses = new JsonObject();
+            model.datasetLosses().forEach((name, l) -> losses.add(name, describe(l, l.config())));
+            json.add("dataset_losses", losses);
+        }
         json.add("miner", model.miner() == null ? null : describe(model.miner(), model.miner().config()));
         json.add("optimizer", model.optimizer().config());
         JsonObject trainer = new JsonObject();
@@ -52,6 +59,18 @@ final class TrainingRecord {
         data.addProperty("train_samples", train.dataset().size());
         data.addProperty("train_batch_size", train.options().batchSize());
         data.addProperty("validation_samples", validation == null ? 0 : validation.dataset().size());
+        if (train instanceof MultiDatasetLoader<?> multi) {
+            data.addProperty("sampling", multi.sampling().name());
+            data.addProperty("sampling_seed", multi.seed());
+            JsonObject datasets = new JsonObject();
+            multi.loaders().forEach((name, loader) -> {
+                JsonObject d = new JsonObject();
+                d.addProperty("samples", loader.dataset().size());
+                d.addProperty("batch_size", loader.options().batchSize());
+                datasets.add(name, d);
+            });
+            data.add("datasets", datasets);
+        }
         json.add("data", data);
         return json;
     }

@@ -383,7 +383,7 @@ public final class WordNetDefinitionsExample {
         metrics(embeddings, words, print, "  + alpha-QE (2, 3)", new QueryExpansion(2, 3));
     }
 
-    private static double[] metrics(NDArray embeddings, List<String> words, PrintStream print, String name) {
+    static double[] metrics(NDArray embeddings, List<String> words, PrintStream print, String name) {
         return metrics(embeddings, words, print, name, null);
     }
 

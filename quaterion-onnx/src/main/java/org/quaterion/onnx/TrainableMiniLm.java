@@ -27,9 +27,13 @@ import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.encoders.EncoderFactory;
 import org.quaterion.models.encoders.LoadContext;
 import org.quaterion.models.io.JsonFiles;
+import org.quaterion.onnx.transformer.CheckpointWeights;
+import org.quaterion.onnx.transformer.Pooling;
+import org.quaterion.onnx.transformer.TransformerBlock;
+import org.quaterion.onnx.transformer.TransformerConfig;
 
 /**
- * all-MiniLM-L6-v2 as a trainable encoder on the PyTorch engine ({@link MiniLmBlock}): the whole transformer is
+ * all-MiniLM-L6-v2 as a trainable encoder on the PyTorch engine ({@link TransformerBlock}): the whole transformer is
  * fine-tuned with the head, except the token embedding table (half the weights, and the costliest gradient), unlike
  * the frozen ONNX Runtime {@link OnnxSentenceEncoder}. Starts from the fp32 ONNX weights; a saved servable holds
  * {@code tokenizer.json}, {@code parameters.params} and {@code config.json}.
@@ -53,7 +57,8 @@ public final class TrainableMiniLm implements Encoder<String> {
     private final boolean trainable;
     private final int maxLength;
     private final TextBatching batching;
-    private final MiniLmBlock block = MiniLmBlock.allMiniLmL6();
+    private final TransformerBlock block = new TransformerBlock(TransformerConfig.allMiniLmL6(), Pooling.MEAN, true,
+            null);
     private HuggingFaceTokenizer tokenizer;
     private final CloseGate gate = new CloseGate("TrainableMiniLm");
 
@@ -143,11 +148,13 @@ public final class TrainableMiniLm implements Encoder<String> {
                     block.loadParameters(manager, in);
                 }
             } else {
-                block.loadOnnx(onnxWeights);
+                block.loadWeights(CheckpointWeights.read(onnxWeights), onnxWeights.toString());
             }
             block.freezeParameters(!trainable);
-            if (trainable) {
-                block.freezeTokenEmbeddings(true);
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                if (block.isTokenEmbeddings(p.getValue())) {
+                    p.getValue().freeze(true);
+                }
             }
         } catch (IOException | MalformedModelException e) {
             throw new IllegalArgumentException("cannot load the MiniLM weights: " + e.getMessage(), e);

@@ -50,6 +50,15 @@ public interface GradientOptimizer {
     default void reset() {}
 
     /**
+     * Checks, when a fit starts, that the optimizer's settings fit the parameters it will update ({@code
+     * Quaterion.fit} calls it). The default accepts any.
+     *
+     * @param names the names of the trained parameters ({@code head.…}, {@code <encoder>.…}, {@code loss.…})
+     * @throws IllegalArgumentException naming the setting that does not fit
+     */
+    default void checkParameters(java.util.Set<String> names) {}
+
+    /**
      * The optimizer's settings, recorded in checkpoints and servables (a resume with other settings is refused).
      *
      * @return {@code type} plus the settings

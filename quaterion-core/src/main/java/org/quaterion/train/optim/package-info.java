@@ -1,2 +1,2 @@
-/** Optimizers with checkpointable state: Adam/AdamW and SGD. */
+/** Optimizers with checkpointable state: Adam/AdamW and SGD, and learning-rate factors per parameter group. */
 package org.quaterion.train.optim;

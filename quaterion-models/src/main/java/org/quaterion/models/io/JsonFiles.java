@@ -45,6 +45,21 @@ public final class JsonFiles {
      *     would block the read), over {@link #MAX_BYTES}, not JSON or not an object
      */
     public static JsonObject read(Path file) {
+        JsonElement element = readElement(file);
+        if (!element.isJsonObject()) {
+            throw new CorruptArtifactException(file, "is not a JSON object: the file is empty, truncated or corrupt");
+        }
+        return element.getAsJsonObject();
+    }
+
+    /**
+     * Reads any JSON value (an array, say), with {@link #read}'s checks.
+     *
+     * @param file the file to read
+     * @return the value
+     * @throws ModelFormatException when the file is missing, unreadable, not a regular file, too large or not JSON
+     */
+    public static JsonElement readElement(Path file) {
         String text;
         try {
             if (Files.isSymbolicLink(file)) {
@@ -72,11 +87,10 @@ public final class JsonFiles {
         }
         try {
             JsonElement element = GSON.fromJson(text, JsonElement.class);
-            if (element == null || !element.isJsonObject()) {
-                throw new CorruptArtifactException(file, "is not a JSON object: the file is empty, truncated or "
-                        + "corrupt");
+            if (element == null) {
+                throw new CorruptArtifactException(file, "is empty: the file is truncated or corrupt");
             }
-            return element.getAsJsonObject();
+            return element;
         } catch (JsonParseException | IllegalStateException e) {
             // IllegalStateException: JSON nested deeper than the reader's limit
             throw new CorruptArtifactException(file, "is not valid JSON (truncated or corrupt): " + e.getMessage(), e);

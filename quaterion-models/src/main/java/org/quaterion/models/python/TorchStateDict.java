@@ -15,17 +15,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import org.quaterion.models.internal.ArtifactLimits;
 import org.quaterion.models.io.CorruptArtifactException;
+import org.quaterion.models.io.HalfFloats;
 import org.quaterion.models.io.ModelFormatException;
 
 /**
  * Reads a state dict saved by {@code torch.save(module.state_dict(), file)} (PyTorch's zip format: {@code
- * <name>/data.pkl} plus one {@code <name>/data/<key>} file per storage): names to float32 / float64 tensors, without
- * Python and without running anything from the file.
+ * <name>/data.pkl} plus one {@code <name>/data/<key>} file per storage): names to float tensors (float32, float64,
+ * float16, bfloat16), without Python and without running anything from the file.
  *
  * <p>Nothing is allocated from a size the file declares before that size is checked against what is actually there
  * and against the parameters the head needs: a tensor's shape and strides must fit the storage the pickle declares,
@@ -47,14 +49,58 @@ final class TorchStateDict {
     private static final long MAX_STORAGE_BYTES = Integer.MAX_VALUE - 8;
     /** Storages may exceed the head's parameters by this much (slack for views that share a larger storage). */
     private static final long STORAGE_SLACK_BYTES = 1 << 16;
+    /** How many times its file's size a checkpoint's storages may declare, when no parameters are expected. */
+    static final int INFLATION = 4;
+
+    /**
+     * The storages whose tensors can be read, by the name PyTorch pickles for their type; every other storage type
+     * (integers, booleans, complex numbers, quantised ones) is refused or, where the caller allows, skipped.
+     */
+    enum FloatType {
+        FLOAT32("torch.FloatStorage", Float.BYTES),
+        FLOAT64("torch.DoubleStorage", Double.BYTES),
+        FLOAT16("torch.HalfStorage", 2),
+        BFLOAT16("torch.BFloat16Storage", 2);
+
+        private final String storage;
+        private final int width;
+
+        FloatType(String storage, int width) {
+            this.storage = storage;
+            this.width = width;
+        }
+
+        /** The type whose storage PyTorch pickles under this name, or null when it holds no floats read here. */
+        static FloatType ofStorage(String name) {
+            for (FloatType t : values()) {
+                if (t.storage.equals(name)) {
+                    return t;
+                }
+            }
+            return null;
+        }
+
+        /** The value of the element at a byte offset of a little-endian buffer. */
+        double read(ByteBuffer data, int at) {
+            return switch (this) {
+                case FLOAT32 -> data.getFloat(at);
+                case FLOAT64 -> data.getDouble(at);
+                case FLOAT16 -> HalfFloats.float16(data.getShort(at));
+                case BFLOAT16 -> HalfFloats.bfloat16(data.getShort(at));
+            };
+        }
+    }
 
     /** A tensor read from the file: its shape and its values in row-major order. */
-    record Tensor(long[] shape, double[] values, boolean float64) {}
+    record Tensor(long[] shape, double[] values) {}
 
-    /** A storage the pickle refers to: its file in the archive, element type and declared element count. */
-    private record Storage(String key, boolean float64, long elements) {
+    /**
+     * A storage the pickle refers to: its file in the archive, its type's name, its element type (null when it holds
+     * no floats) and its declared element count.
+     */
+    private record Storage(String key, String typeName, FloatType type, long elements) {
         int width() {
-            return float64 ? Double.BYTES : Float.BYTES;
+            return type == null ? 1 : type.width;
         }
     }
 
@@ -82,40 +128,144 @@ final class TorchStateDict {
      *     head's parameters, a pickle that calls anything but the tensor rebuilders)
      */
     static Map<String, Tensor> read(Path file, Map<String, long[]> expected, String head) throws IOException {
+        checkRegularFile(file, "a servable's weights are a file", "save the head with torch.save(head.state_dict(), "
+                + "...)");
+        long budget = STORAGE_SLACK_BYTES;
+        for (long[] shape : expected.values()) {
+            long count = 1;
+            for (long d : shape) {
+                count = ArtifactLimits.multiply(count, d);
+            }
+            budget = ArtifactLimits.add(budget, ArtifactLimits.multiply(count, Double.BYTES));
+        }
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        read(file, new Reader(file, expected, head, name -> false, budget, "the " + head + "'s parameters need"))
+                .forEach((name, v) -> {
+                    double[] values = new double[v.count()];
+                    v.forEach((i, value) -> values[i] = value);
+                    tensors.put(name, new Tensor(v.view().shape(), values));
+                });
+        return tensors;
+    }
+
+    /**
+     * Reads every float tensor of a state dict whose names are not known in advance (a pretrained model's
+     * checkpoint), each as float32. The storages may declare at most {@link #INFLATION} times the file's size:
+     * {@code torch.save} stores its entries uncompressed, so a real checkpoint declares no more than it holds.
+     *
+     * @param file the {@code .bin}/{@code .pt} file that {@code torch.save(state_dict)} wrote
+     * @param skipNonFloat which tensors of another element type (integer buffers such as position ids) to leave out;
+     *     any other such tensor is refused
+     * @return name to tensor, in the file's order
+     * @throws IOException when the file cannot be read
+     * @throws CorruptArtifactException when the file is damaged
+     * @throws ModelFormatException when it is not a state dict, or holds a non-float tensor not skipped
+     */
+    static Map<String, TorchCheckpoint.Tensor> readFloat32(Path file, Predicate<String> skipNonFloat) throws IOException {
+        checkRegularFile(file, "a checkpoint is a file", "save the model with torch.save(model.state_dict(), ...)");
+        ArtifactLimits.checkFileSize(file, ArtifactLimits.maxFileBytes(), ArtifactLimits.MAX_FILE_BYTES_PROPERTY);
+        long budget = ArtifactLimits.add(ArtifactLimits.multiply(Files.size(file), INFLATION), STORAGE_SLACK_BYTES);
+        Map<String, TorchCheckpoint.Tensor> tensors = new LinkedHashMap<>();
+        read(file, new Reader(file, null, "state dict", skipNonFloat, budget, INFLATION + " times the file's size"))
+                .forEach((name, v) -> {
+                    float[] values = new float[v.count()];
+                    v.forEach((i, value) -> values[i] = (float) value);
+                    tensors.put(name, new TorchCheckpoint.Tensor(v.view().shape(), values));
+                });
+        return tensors;
+    }
+
+    private static void checkRegularFile(Path file, String what, String fix) {
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new ModelFormatException(file, Files.exists(file, LinkOption.NOFOLLOW_LINKS)
-                    ? "is not a regular file (a link, directory, pipe or device); a servable's weights are a file"
-                    : "is missing: save the head with torch.save(head.state_dict(), ...)");
+                    ? "is not a regular file (a link, directory, pipe or device); " + what : "is missing: " + fix);
         }
+    }
+
+    private static Map<String, Values> read(Path file, Reader reader) throws IOException {
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
         } catch (ZipException e) {
-            throw new CorruptArtifactException(file, "is not a PyTorch zip archive (" + e.getMessage() + "); save the "
-                    + "head with torch.save(state_dict) from PyTorch 1.6 or newer", e);
+            throw new CorruptArtifactException(file, "is not a PyTorch zip archive (" + e.getMessage() + "); save it "
+                    + "with torch.save(state_dict) from PyTorch 1.6 or newer", e);
         }
         try (zip) {
-            return new Reader(zip, file, expected, head).read();
+            return reader.read(zip);
         } catch (ZipException | java.io.EOFException e) {
             throw new CorruptArtifactException(file, "has a damaged zip entry (" + e.getMessage() + ")", e);
         }
     }
 
+    /** What receives a tensor's values, by row-major index. */
+    private interface ValueSink {
+        void put(int index, double value);
+    }
+
+    /** A checked view and the bytes of its storage, read on demand into the caller's array. */
+    private record Values(View view, ByteBuffer data) {
+        int count() {
+            long count = 1;
+            for (long d : view.shape()) {
+                count *= d; // bounded by checkView
+            }
+            return (int) count;
+        }
+
+        /** Each value in row-major order, read through the view's strides. */
+        void forEach(ValueSink sink) {
+            FloatType type = view.storage().type();
+            int width = type.width;
+            int dims = view.shape().length;
+            long[] index = new long[dims];
+            int count = count();
+            for (int i = 0; i < count; i++) {
+                long at = view.offset();
+                for (int d = 0; d < dims; d++) {
+                    at += index[d] * view.stride()[d];
+                }
+                sink.put(i, type.read(data, (int) (at * width))); // inside the kept bytes, checked in storages()
+                for (int d = dims - 1; d >= 0; d--) { // next index in row-major order
+                    if (++index[d] < view.shape()[d]) {
+                        break;
+                    }
+                    index[d] = 0;
+                }
+            }
+        }
+    }
+
     /** One read of one archive. */
     private static final class Reader {
-        private final ZipFile zip;
+        private ZipFile zip;
         private final Path file;
         private final Map<String, long[]> expected;
         private final String head;
+        private final Predicate<String> skipNonFloat;
+        private final long budget;
+        private final String budgetReason;
 
-        Reader(ZipFile zip, Path file, Map<String, long[]> expected, String head) {
-            this.zip = zip;
+        /**
+         * A reader of one file.
+         *
+         * @param expected the names and shapes the file must hold, or null to read whatever it holds
+         * @param head what the file holds, for messages
+         * @param skipNonFloat the non-float tensors to leave out rather than refuse
+         * @param budget the most bytes all storages together may declare
+         * @param budgetReason where the budget comes from, for messages
+         */
+        Reader(Path file, Map<String, long[]> expected, String head, Predicate<String> skipNonFloat, long budget,
+                String budgetReason) {
             this.file = file;
             this.expected = expected;
             this.head = head;
+            this.skipNonFloat = skipNonFloat;
+            this.budget = budget;
+            this.budgetReason = budgetReason;
         }
 
-        Map<String, Tensor> read() throws IOException {
+        Map<String, Values> read(ZipFile archive) throws IOException {
+            this.zip = archive;
             ZipEntry pickle = null;
             for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements() && pickle == null;) {
                 ZipEntry entry = e.nextElement();
@@ -146,8 +296,8 @@ final class TorchStateDict {
             for (Map.Entry<Storage, Integer> e : needed.entrySet()) {
                 data.put(e.getKey(), storage(prefix, e.getKey(), e.getValue()));
             }
-            Map<String, Tensor> tensors = new LinkedHashMap<>();
-            views.forEach((name, view) -> tensors.put(name, materialise(view, data.get(view.storage()))));
+            Map<String, Values> tensors = new LinkedHashMap<>();
+            views.forEach((name, view) -> tensors.put(name, new Values(view, data.get(view.storage()))));
             return tensors;
         }
 
@@ -165,7 +315,18 @@ final class TorchStateDict {
                             + Unpickler.describe(e.getValue()) + ", not a tensor");
                 }
                 checkView(name, view);
+                if (view.storage().type() == null) {
+                    if (expected == null && skipNonFloat.test(name)) {
+                        continue;
+                    }
+                    throw new ModelFormatException(file, "holds tensor '" + name + "' of "
+                            + view.storage().typeName() + ": only float32, float64, float16 and bfloat16 weights "
+                            + "are read (call .float() before saving)");
+                }
                 views.put(name, view);
+            }
+            if (expected == null) {
+                return views;
             }
             if (!views.keySet().equals(expected.keySet())) {
                 throw new ModelFormatException(file, "has parameters " + names(views.keySet()) + ", the "
@@ -217,14 +378,6 @@ final class TorchStateDict {
          * storage bound and, together, against what the head's parameters need.
          */
         private Map<Storage, Integer> storages(Map<String, View> views) {
-            long budget = STORAGE_SLACK_BYTES;
-            for (long[] shape : expected.values()) {
-                long count = 1;
-                for (long d : shape) {
-                    count = ArtifactLimits.multiply(count, d);
-                }
-                budget = ArtifactLimits.add(budget, ArtifactLimits.multiply(count, Double.BYTES));
-            }
             Map<Storage, Integer> needed = new LinkedHashMap<>();
             long declared = 0;
             for (View view : views.values()) {
@@ -239,7 +392,7 @@ final class TorchStateDict {
                     declared = ArtifactLimits.add(declared, bytes);
                     if (declared > budget) {
                         throw new CorruptArtifactException(file, "declares storages of more than " + budget
-                                + " bytes, more than the " + head + "'s parameters need");
+                                + " bytes, more than " + budgetReason);
                     }
                     needed.put(storage, 0);
                 }
@@ -315,34 +468,6 @@ final class TorchStateDict {
             }
             return new Inflated(kept.toByteArray(), total);
         }
-
-        /** A tensor's values in row-major order, read through its strides. */
-        private Tensor materialise(View view, ByteBuffer data) {
-            boolean float64 = view.storage().float64();
-            int width = view.storage().width();
-            int dims = view.shape().length;
-            long count = 1;
-            for (long d : view.shape()) {
-                count *= d; // bounded by checkView
-            }
-            double[] values = new double[(int) count];
-            long[] index = new long[dims];
-            for (int i = 0; i < values.length; i++) {
-                long at = view.offset();
-                for (int d = 0; d < dims; d++) {
-                    at += index[d] * view.stride()[d];
-                }
-                int byteAt = (int) (at * width); // inside the kept bytes, checked in storages()
-                values[i] = float64 ? data.getDouble(byteAt) : data.getFloat(byteAt);
-                for (int d = dims - 1; d >= 0; d--) { // next index in row-major order
-                    if (++index[d] < view.shape()[d]) {
-                        break;
-                    }
-                    index[d] = 0;
-                }
-            }
-            return new Tensor(view.shape(), values, float64);
-        }
     }
 
     /** The bytes kept from an entry and how many it held. */
@@ -397,18 +522,12 @@ final class TorchStateDict {
             if (!(id.get(1) instanceof Unpickler.Global type)) {
                 throw corrupt("a storage whose type is a " + Unpickler.describe(id.get(1)));
             }
-            boolean float64;
-            switch (type.toString()) {
-                case "torch.FloatStorage" -> float64 = false;
-                case "torch.DoubleStorage" -> float64 = true;
-                default -> throw new ModelFormatException(file, "holds a " + type + " tensor: only float32 and "
-                        + "float64 weights are read (call .float() before saving)");
-            }
             if (!(id.get(2) instanceof String key) || key.length() > MAX_KEY) {
                 throw corrupt("a storage whose key is " + (id.get(2) instanceof String ? "longer than " + MAX_KEY
                         + " characters" : "a " + Unpickler.describe(id.get(2))));
             }
-            return new Storage(key, float64, number(id.get(4), "storage size"));
+            String typeName = shorten(type.toString());
+            return new Storage(key, typeName, FloatType.ofStorage(typeName), number(id.get(4), "storage size"));
         }
 
         private long number(Object value, String what) {

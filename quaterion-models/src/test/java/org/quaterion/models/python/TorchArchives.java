@@ -104,10 +104,19 @@ final class TorchArchives {
 
     /** The pickle {@code torch.save(state_dict)} writes for these float32 tensors. */
     static byte[] stateDict(List<Tensor> tensors) {
+        return stateDict(tensors, tensors.stream().map(t -> "FloatStorage").toList());
+    }
+
+    /**
+     * The pickle {@code torch.save(state_dict)} writes for these tensors, each with the storage type given (e.g.
+     * {@code HalfStorage}, {@code LongStorage}).
+     */
+    static byte[] stateDict(List<Tensor> tensors, List<String> storageTypes) {
         Pickle p = new Pickle().proto().global("collections", "OrderedDict").op(')', 'R');
-        for (Tensor t : tensors) {
+        for (int i = 0; i < tensors.size(); i++) {
+            Tensor t = tensors.get(i);
             p.unicode(t.name()).global("torch._utils", "_rebuild_tensor_v2").op('(');
-            p.op('(').unicode("storage").global("torch", "FloatStorage").unicode(t.key()).unicode("cpu");
+            p.op('(').unicode("storage").global("torch", storageTypes.get(i)).unicode(t.key()).unicode("cpu");
             if (t.storageElements() > Integer.MAX_VALUE) {
                 p.long8(t.storageElements());
             } else {
