@@ -15,19 +15,34 @@ import org.quaterion.eval.GroupSampler;
 import org.quaterion.eval.PairSampler;
 import org.quaterion.eval.RetrievalMetrics;
 import org.quaterion.eval.SampleMetric;
+import org.quaterion.eval.ir.IrEvaluator;
+import org.quaterion.eval.ir.IrResult;
 import org.quaterion.models.SimilarityModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code quaterion evaluate --model DIR --data FILE --kind pairs|groups}. */
+/** {@code quaterion evaluate --model DIR --data FILE --kind pairs|groups}, or {@code --ir DIR} for a BEIR set. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Retrieval metrics of a model on JSONL pairs or groups.")
+        description = "Retrieval metrics of a model on JSONL pairs or groups, or information-retrieval metrics "
+                + "(NDCG, MRR, MAP, recall, precision, accuracy at k) on a BEIR directory.")
 final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "the servable directory")
     Path model;
 
-    @Option(names = "--data", required = true, description = "JSONL pairs {obj_a, obj_b} or groups {obj, group}")
+    @Option(names = "--data", description = "JSONL pairs {obj_a, obj_b} or groups {obj, group}")
     Path data;
+
+    @Option(names = "--ir", paramLabel = "DIR", description = "instead of --data: a BEIR directory (corpus.jsonl, "
+            + "queries.jsonl, qrels/<split>.tsv) for sentence-transformers' information-retrieval metrics")
+    Path ir;
+
+    @Option(names = "--split", defaultValue = "test", description = "with --ir: the qrels file, qrels/<split>.tsv "
+            + "(default ${DEFAULT-VALUE})")
+    String split;
+
+    @Option(names = "--score", defaultValue = "cosine", description = "with --ir: cosine or dot (default "
+            + "${DEFAULT-VALUE})")
+    String score;
 
     @Option(names = "--kind", defaultValue = "pairs", description = "pairs or groups (default ${DEFAULT-VALUE})")
     String kind;
@@ -42,6 +57,16 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if ((data == null) == (ir == null)) {
+            throw new IllegalArgumentException("give either --data FILE (pairs or groups) or --ir DIR (a BEIR "
+                    + "directory)");
+        }
+        if (ir != null) {
+            return informationRetrieval();
+        }
+        if (!split.equals("test") || !score.equals("cosine")) {
+            throw new IllegalArgumentException("--split and --score go with --ir DIR");
+        }
         // every option and the data file are checked, and the data read, before the model loads
         if (!kind.equals("pairs") && !kind.equals("groups")) {
             throw new IllegalArgumentException("--kind must be pairs or groups, got " + kind);
@@ -86,6 +111,27 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         out.forEach((k, v) -> System.out.printf(Locale.ROOT, "%s\t%.4f%n", k, v));
+        return 0;
+    }
+
+    /** {@code --ir}: the BEIR set is read and checked before the model loads; prints one line, then a table. */
+    private int informationRetrieval() throws IOException {
+        if (!kind.equals("pairs") || !rerank.equals("none") || knn != 0) {
+            throw new IllegalArgumentException("--kind, --rerank and --knn go with --data; --ir reads a BEIR "
+                    + "directory");
+        }
+        EvaluatorSettings settings = new EvaluatorSettings(ir, split, score, "ndcg@10", 0, 32);
+        EvaluatorSettings.distance(score);
+        IrEvaluator evaluator = settings.evaluator();
+        IrResult result;
+        try (SimilarityModel<String> m = CliInputs.load(model)) {
+            result = evaluator.evaluate(m);
+        }
+        System.out.printf(Locale.ROOT, "%s split %s: %d queries (%d skipped without a relevant document), %d "
+                + "documents, %s search, %s%n", ir, split, result.queries(), result.skippedQueries(),
+                result.documents(), result.engine(), score);
+        System.out.println("metric\tvalue");
+        result.metrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "%s\t%.4f%n", k, v));
         return 0;
     }
 }

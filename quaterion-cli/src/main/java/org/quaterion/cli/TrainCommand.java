@@ -3,6 +3,7 @@ package org.quaterion.cli;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -14,10 +15,13 @@ import org.quaterion.dataset.PairsSimilarityDataLoader;
 import org.quaterion.dataset.SimilarityDataLoader;
 import org.quaterion.dataset.SimilarityGroupSample;
 import org.quaterion.dataset.SimilarityPairSample;
+import org.quaterion.eval.ir.IrEvaluation;
+import org.quaterion.eval.ir.IrEvaluator;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.negatives.HardNegativeMiner;
 import org.quaterion.sampler.BalanceSampler;
 import org.quaterion.sampler.NoDuplicatesBatchSampler;
+import org.quaterion.train.Callback;
 import org.quaterion.train.EarlyStopping;
 import org.quaterion.train.ExponentialMovingAverage;
 import org.quaterion.train.FitResult;
@@ -47,6 +51,10 @@ import picocli.CommandLine.Option;
             "           ema_decay (0 = off, e.g. 0.999: weight average),",
             "           tensorboard (true: event files in <output>/tensorboard)",
             "  cache:   dir (optional: keep the frozen encoder's cache)",
+            "  evaluator: beir (a BEIR directory), split (default test),",
+            "           score (cosine|dot), monitor (default ndcg@10;",
+            "           loss keeps the loss), patience, batch_size;",
+            "           optional IR metrics ir_<metric> after every epoch",
             "  output:  directory for servable/, metrics.csv, checkpoints/"})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "the YAML config")
@@ -77,6 +85,8 @@ final class TrainCommand implements Callable<Integer> {
         if (c.cacheDir() != null) {
             CliInputs.requireWritableDirectory(c.cacheDir(), "cache");
         }
+        // the IR evaluation set is read and checked before the cache fill and the first epoch
+        IrEvaluator ir = c.evaluator() == null ? null : c.evaluator().evaluator();
         SimilarityDataLoader<?, ? extends Batch<String>> train;
         SimilarityDataLoader<?, ? extends Batch<String>> validation = null;
         int numClasses = 0;
@@ -108,16 +118,26 @@ final class TrainCommand implements Callable<Integer> {
             if (pairs != null) {
                 train = pairLoader(c, c.negatives() > 0 ? mineNegatives(model, pairs, c.negatives()) : pairs);
             }
-            // every configured epoch runs; the servable holds the best epoch's weights by this monitor
-            String monitor = validation != null ? "validation_loss" : "train_loss";
+            // every configured epoch runs (unless the evaluator sets a patience); the servable holds the best
+            // epoch's weights by this monitor: the IR metric when an evaluator picks it, else the loss
+            String irMonitor = c.evaluator() == null ? null : c.evaluator().monitoredKey();
+            String monitor = irMonitor != null ? irMonitor : validation != null ? "validation_loss" : "train_loss";
+            int patience = c.evaluator() != null && c.evaluator().patience() > 0 ? c.evaluator().patience()
+                    : Integer.MAX_VALUE;
+            List<Callback> callbacks = new ArrayList<>();
+            if (c.emaDecay() > 0) {
+                callbacks.add(new ExponentialMovingAverage(c.emaDecay()));
+            }
+            if (ir != null) {
+                callbacks.add(new IrEvaluation(ir));
+            }
             FitResult result;
             try {
                 result = Quaterion.fit(model, transformerRecipe(c, train, TrainerConfig.defaults()).withMaxEpochs(c.epochs())
                         .withSeed(c.seed()).withOutputDir(c.output())
-                        .withEarlyStopping(new EarlyStopping(monitor, true, Integer.MAX_VALUE, 0))
+                        .withEarlyStopping(new EarlyStopping(monitor, irMonitor == null, patience, 0))
                         .withRestoreBest(true)
-                        .withCallbacks(c.emaDecay() > 0 ? List.of(new ExponentialMovingAverage(c.emaDecay()))
-                                : List.of())
+                        .withCallbacks(callbacks)
                         .withTensorBoard(c.tensorBoard() ? c.output().resolve("tensorboard") : null), train,
                         validation, resumeFrom);
             } catch (java.util.concurrent.CancellationException e) {

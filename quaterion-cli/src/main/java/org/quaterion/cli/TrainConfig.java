@@ -48,11 +48,13 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * @param output the output directory (servable, metrics, checkpoints)
  * @param transformer the trainable transformer (encoder {@code transformer}), or null
  * @param negatives hard negatives mined per training pair with the untrained model (pairs; 0 = none)
+ * @param evaluator the information-retrieval evaluation run after every epoch, or null
  */
 record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxDim, String head, int headOutput,
         String loss, JsonObject lossSettings, String miner, JsonObject minerSettings, String kind, Path train, Path validation, int epochs,
         int batchSize, double learningRate, long seed, String sampler, int labelsPerBatch, double emaDecay,
-        boolean tensorBoard, Path cacheDir, Path output, TransformerSettings transformer, int negatives) {
+        boolean tensorBoard, Path cacheDir, Path output, TransformerSettings transformer, int negatives,
+        EvaluatorSettings evaluator) {
 
     static final List<String> ENCODERS = List.of("minilm-int8", "minilm-fp32", "onnx", "transformer");
     static final List<String> HEADS = List.of("skip_connection", "linear", "gated", "widening", "normalize", "empty");
@@ -181,12 +183,14 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
             cache = base.resolve(c.string("dir"));
             c.finish();
         }
+        EvaluatorSettings evaluator = root.has("evaluator") ? EvaluatorSettings.read(root.node("evaluator"), base)
+                : null;
         Path output = base.resolve(root.string("output"));
         root.finish();
         return new TrainConfig(encoder, onnxModel, onnxTokenizer, onnxDim, head, headOutput, loss, lossSettings,
                 miner, minerSettings,
                 kind, train, validation, epochs, batch, lr, seed, sampler, labels, ema, tensorBoard, cache, output,
-                transformer, negatives);
+                transformer, negatives, evaluator);
     }
 
     /** Class-weight losses need a class count and a width, known only from the data and the head; any will do here. */

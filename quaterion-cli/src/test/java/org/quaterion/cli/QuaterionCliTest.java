@@ -255,6 +255,7 @@ class QuaterionCliTest {
         accepted.put("data", validKeys(ok.replace("data:\n", "data:\n  zz_unknown: 1\n")));
         accepted.put("trainer", validKeys(ok.replace("trainer:\n", "trainer:\n  zz_unknown: 1\n")));
         accepted.put("cache", validKeys(ok.replace("cache:\n", "cache:\n  zz_unknown: 1\n")));
+        accepted.put("evaluator", validKeys(ok + "evaluator:\n  beir: b\n  zz_unknown: 1\n"));
         // loss and miner settings are each component's own (checked by the registry); the tool's own keys:
         accepted.put("loss", List.of("name", MatryoshkaSettings.DIMS, MatryoshkaSettings.WEIGHTS,
                 RegularizerSettings.EMBEDDING, RegularizerSettings.WEIGHT));
@@ -291,6 +292,66 @@ class QuaterionCliTest {
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable action) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, action);
         assertTrue(e.getMessage().contains(expected), "message: " + e.getMessage());
+    }
+
+    /** A BEIR directory of the pairs: definitions query the words; one query is judged without a relevant word. */
+    private Path beir() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("beir/qrels"));
+        List<String> corpus = new ArrayList<>();
+        List<String> queries = new ArrayList<>();
+        List<String> qrels = new ArrayList<>(List.of("query-id\tcorpus-id\tscore"));
+        for (int i = 0; i < PAIRS.length; i++) {
+            corpus.add("{\"_id\": \"w" + i + "\", \"title\": \"\", \"text\": \"" + PAIRS[i][1] + "\"}");
+            queries.add("{\"_id\": \"q" + i + "\", \"text\": \"" + PAIRS[i][0] + "\"}");
+            qrels.add("q" + i + "\tw" + i + "\t" + (i == 0 ? 0 : 1));
+        }
+        Files.write(tmp.resolve("beir/corpus.jsonl"), corpus);
+        Files.write(tmp.resolve("beir/queries.jsonl"), queries);
+        Files.write(dir.resolve("test.tsv"), qrels);
+        return tmp.resolve("beir");
+    }
+
+    @Test
+    void trainRunsTheIrEvaluatorEveryEpochAndEvaluateReadsBeir() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (String[] p : PAIRS) {
+            lines.add("{\"obj_a\": \"" + p[0] + "\", \"obj_b\": \"" + p[1] + "\"}");
+        }
+        Files.write(tmp.resolve("pairs.jsonl"), lines);
+        Path beir = beir();
+        String body = "model:\n  encoder: minilm-int8\n  head: skip_connection\n"
+                + "loss:\n  name: multiple_negatives_ranking\n"
+                + "data:\n  kind: pairs\n  train: pairs.jsonl\n"
+                + "trainer:\n  epochs: 2\n  batch_size: 8\ncache:\n  dir: cache\n"
+                + "evaluator:\n  beir: beir\n  split: test\n  monitor: mrr@10\noutput: out\n";
+        TrainConfig parsed = TrainConfig.read(config(body));
+        assertEquals(new EvaluatorSettings(beir, "test", "cosine", "mrr@10", 0, 32), parsed.evaluator());
+        assertMessage("evaluator.monitor is 'ndcg@5'; valid values: [accuracy@1,", () -> TrainConfig.read(config(
+                body.replace("monitor: mrr@10", "monitor: ndcg@5"))));
+        assertMessage("evaluator.score is 'l2'; valid values: [cosine, dot]", () -> TrainConfig.read(config(
+                body.replace("split: test", "score: l2"))));
+        // the BEIR set is read before any work
+        assertOneLineError("no judgements " + beir.resolve("qrels/dev.tsv") + " for split 'dev'; the splits in "
+                + beir.resolve("qrels") + " are [test]", "train", "--config", config(body.replace("split: test",
+                "split: dev")).toString());
+
+        String[] train = runCaptured("train", "--config", config(body).toString());
+        assertEquals("0", train[0], train[1]);
+        assertTrue(train[1].contains("best epoch") && train[1].contains("(ir_mrr@10 "), train[1]);
+        List<String> csv = Files.readAllLines(tmp.resolve("out/metrics.csv"));
+        assertEquals(3, csv.size(), "a header and two epochs");
+        assertTrue(csv.get(0).contains("ir_ndcg@10") && csv.get(0).contains("ir_map@100"), csv.get(0));
+
+        String[] ir = runCaptured("evaluate", "--model", tmp.resolve("out/servable").toString(), "--ir",
+                beir.toString());
+        assertEquals("0", ir[0], ir[1]);
+        assertTrue(ir[1].contains(beir + " split test: 15 queries (1 skipped without a relevant document), 16 "
+                + "documents, exact search, cosine\nmetric\tvalue\naccuracy@1\t"), ir[1]);
+        assertTrue(ir[1].contains("\nndcg@10\t") && ir[1].contains("\nmap@100\t"), ir[1]);
+        assertOneLineError("give either --data FILE (pairs or groups) or --ir DIR", "evaluate", "--model",
+                tmp.toString());
+        assertOneLineError("--kind, --rerank and --knn go with --data", "evaluate", "--model", tmp.toString(),
+                "--ir", beir.toString(), "--knn", "3");
     }
 
     @Test

@@ -14,7 +14,8 @@ import java.util.Map;
  * <p>Events of one epoch: {@link #onEpochStart}, then per training step {@link #beforeOptimizerStep},
  * {@link #afterOptimizerStep} (skipped when the step's gradients were not finite) and {@link #onTrainBatchEnd};
  * with a validation loader {@link #onValidationStart}, {@link #onValidationBatchEnd} per batch and
- * {@link #onValidationEnd}; then {@link #onEpochEnd} with the epoch's row.
+ * {@link #onValidationEnd}; then {@link #beforeEpochEnd}, where evaluators add their values to the row, and
+ * {@link #onEpochEnd} with the epoch's row.
  */
 public interface Callback {
 
@@ -100,6 +101,17 @@ public interface Callback {
      * @param metrics {@code validation_loss} and the validation metrics of the epoch
      */
     default void onValidationEnd(TrainingContext context, Map<String, Double> metrics) {}
+
+    /**
+     * The epoch's training (and validation, when there is a loader) ended and its row is not yet recorded: a
+     * callback that measures the model once per epoch, such as an information-retrieval evaluator, adds its values
+     * here with {@link TrainingContext#addEpochValue}, so that the monitor, early stopping, the best weights, the
+     * history and the metrics files see them. Runs with or without a validation loader; the model holds the trained
+     * weights ({@link TrainingContext#withEvaluatedWeights} swaps in the evaluated ones).
+     *
+     * @param context the run
+     */
+    default void beforeEpochEnd(TrainingContext context) {}
 
     /**
      * An epoch ended; its row is in {@link TrainingContext#history()} and the monitored value is updated.

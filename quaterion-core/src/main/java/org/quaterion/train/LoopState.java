@@ -52,6 +52,8 @@ abstract class LoopState implements TrainingContext {
     double learningRateFactor = 1;
     String stopReason;
     private boolean warnedNothingLearned;
+    /** The row of the epoch that is ending, open for {@link #addEpochValue} during {@code beforeEpochEnd}. */
+    Map<String, Double> openRow;
     /** Component states read from a checkpoint, handed to each component after its {@code onFitStart}. */
     Map<String, ComponentState> pending = Map.of();
 
@@ -85,6 +87,35 @@ abstract class LoopState implements TrainingContext {
     @Override public Map<String, NDArray> evaluatedWeights() {
         return callbacks.stream().filter(c -> c instanceof WeightAveraging).map(c -> ((WeightAveraging) c)
                 .averagedWeights()).filter(w -> w != null).findFirst().orElse(parameters);
+    }
+
+    @Override public void withEvaluatedWeights(Runnable action) {
+        Map<String, NDArray> evaluated = evaluatedWeights();
+        if (evaluated == parameters) {
+            action.run();
+            return;
+        }
+        try (BestWeights trained = new BestWeights(model.manager())) {
+            trained.capture(parameters);
+            parameters.forEach((k, p) -> p.set(new NDIndex(":"), evaluated.get(k).toType(p.getDataType(), false)));
+            try {
+                action.run();
+            } finally {
+                trained.restoreInto(parameters);
+            }
+        }
+    }
+
+    @Override public void addEpochValue(String key, double value) {
+        if (openRow == null) {
+            throw new IllegalStateException("addEpochValue(" + key + ") is only possible in Callback.beforeEpochEnd, "
+                    + "while the epoch's row is open; move the call there");
+        }
+        if (key == null || key.isBlank() || openRow.containsKey(key)) {
+            throw new IllegalArgumentException("epoch value '" + key + "' is blank or already in the row "
+                    + openRow.keySet() + "; give each value a distinct name (a prefix per evaluator)");
+        }
+        openRow.put(key, value);
     }
 
     @Override public NDManager manager() {

@@ -122,6 +122,12 @@ final class Trainer<T> extends LoopState {
                 row.put(k, v[0] / v[1]);
             }
         });
+        openRow = row;
+        try {
+            fire(c -> c.beforeEpochEnd(this));
+        } finally {
+            openRow = null;
+        }
         row.put("epoch_seconds", (System.nanoTime() - start) / 1e9);
         endEpoch(row);
         fire(c -> c.onEpochEnd(this, java.util.Collections.unmodifiableMap(row)));

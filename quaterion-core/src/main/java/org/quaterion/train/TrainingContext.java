@@ -47,6 +47,27 @@ public interface TrainingContext {
     Map<String, NDArray> evaluatedWeights();
 
     /**
+     * Runs an action with the evaluated weights ({@link #evaluatedWeights()}) in the model and puts the trained
+     * weights back afterwards, also when the action throws: an evaluator measures the weights that validation, the
+     * best-weights copy and the saved model use. Without a weight average the action runs on the trained weights.
+     *
+     * @param action what to run, such as encoding an evaluation set
+     */
+    void withEvaluatedWeights(Runnable action);
+
+    /**
+     * Adds a value to the row of the epoch that is ending, where the monitor ({@link TrainerConfig#monitor()}),
+     * early stopping, the history, the progress line and the metrics files see it, as they see
+     * {@code validation_loss}.
+     *
+     * @param key the value's name, not yet in the row (such as {@code ir_ndcg@10})
+     * @param value the value
+     * @throws IllegalStateException when called outside {@link Callback#beforeEpochEnd}
+     * @throws IllegalArgumentException when the key is blank or already in the row
+     */
+    void addEpochValue(String key, double value);
+
+    /**
      * A manager for arrays the callback keeps for the whole fit, on the model's device; closed with the model.
      *
      * @return the model's manager
