@@ -252,6 +252,10 @@ class QuaterionCliTest {
         accepted.put("model", validKeys(ok.replace("model:\n", "model:\n  zz_unknown: 1\n")));
         accepted.put("model.onnx", validKeys(ok.replace("encoder: minilm-int8", "encoder: onnx\n  onnx: {model: m.onnx, "
                 + "tokenizer: t.json, zz_unknown: 1}")));
+        accepted.put("model.transformer", validKeys(ok.replace("encoder: minilm-int8", "encoder: transformer\n  "
+                + "transformer: {source: minilm, zz_unknown: 1}").replace("cache:\n  dir: c\n", "")));
+        accepted.put("model.transformer.lora", validKeys(ok.replace("encoder: minilm-int8", "encoder: transformer\n  "
+                + "transformer: {source: minilm, lora: {rank: 2, zz_unknown: 1}}").replace("cache:\n  dir: c\n", "")));
         accepted.put("data", validKeys(ok.replace("data:\n", "data:\n  zz_unknown: 1\n")));
         accepted.put("trainer", validKeys(ok.replace("trainer:\n", "trainer:\n  zz_unknown: 1\n")));
         accepted.put("cache", validKeys(ok.replace("cache:\n", "cache:\n  zz_unknown: 1\n")));
@@ -309,6 +313,40 @@ class QuaterionCliTest {
         Files.write(tmp.resolve("beir/queries.jsonl"), queries);
         Files.write(dir.resolve("test.tsv"), qrels);
         return tmp.resolve("beir");
+    }
+
+    @Test
+    void trainFineTunesATransformerFromYaml() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (String[] p : PAIRS) {
+            lines.add("{\"obj_a\": \"" + p[0] + "\", \"obj_b\": \"" + p[1] + "\"}");
+        }
+        Files.write(tmp.resolve("pairs.jsonl"), lines);
+        beir();
+        String body = "model:\n  encoder: transformer\n  head: skip_connection\n"
+                + "  transformer:\n    source: minilm\n    max_length: 16\n"
+                + "    lora: {rank: 2, targets: [query, value], layers: [5]}\n"
+                + "    learning_rates: {layers: 1, head: 10}\n"
+                + "loss:\n  name: multiple_negatives_ranking\n"
+                + "data:\n  kind: pairs\n  train: pairs.jsonl\n  negatives: 1\n"
+                + "trainer:\n  epochs: 1\n  batch_size: 4\n  learning_rate: 0.001\n  sampler: no_duplicates\n"
+                + "evaluator:\n  beir: beir\noutput: out\n";
+        TrainConfig parsed = TrainConfig.read(config(body));
+        assertEquals(new TransformerSettings("minilm", null, null, 16, 0, false, new org.quaterion.onnx.transformer
+                .LoraConfig(2, 4, 0, java.util.EnumSet.of(org.quaterion.onnx.transformer.LoraConfig.Target.QUERY,
+                        org.quaterion.onnx.transformer.LoraConfig.Target.VALUE), java.util.Set.of(5)),
+                java.util.Map.of("layers", 1.0, "head", 10.0)), parsed.transformer());
+        assertMessage("cache keeps a frozen encoder's outputs, but the transformer is fine-tuned", () -> TrainConfig
+                .read(config(body.replace("evaluator:", "cache:\n  dir: c\nevaluator:"))));
+
+        String[] train = runCaptured("train", "--config", config(body).toString());
+        assertEquals("0", train[0], train[1]);
+        assertTrue(train[1].contains("mined ") && train[1].contains("best epoch 1 (ir_ndcg@10 "), train[1]);
+        Path encoder = tmp.resolve("out/servable/encoders/text");
+        assertTrue(Files.isRegularFile(encoder.resolve("adapter_model.safetensors")), "the servable keeps the adapters");
+        String[] ir = runCaptured("evaluate", "--model", tmp.resolve("out/servable").toString(), "--ir",
+                tmp.resolve("beir").toString());
+        assertEquals("0", ir[0], ir[1]);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.quaterion.examples.bench;
 
+import ai.djl.ndarray.NDArray;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,6 @@ import org.quaterion.onnx.E5Small;
 import org.quaterion.onnx.MiniLm;
 import org.quaterion.onnx.TrainableTransformer;
 import org.quaterion.onnx.transformer.LoraConfig;
-import ai.djl.ndarray.NDArray;
 import org.quaterion.train.Quaterion;
 import org.quaterion.train.TrainableModel;
 import org.quaterion.train.TrainerConfig;
