@@ -38,6 +38,20 @@ public record PairBatch<T>(List<T> records, long[][] pairs, double[] labels, lon
         this(records, pairs, labels, subgroups, rows, null);
     }
 
+    /**
+     * The same batch with other records in the same positions (e.g. the records with their prompt).
+     *
+     * @param replaced one record per record of this batch
+     * @return the new batch
+     */
+    public PairBatch<T> withRecords(List<T> replaced) {
+        if (replaced.size() != records.size()) {
+            throw new IllegalArgumentException("a pair batch of " + records.size() + " records cannot take "
+                    + replaced.size());
+        }
+        return new PairBatch<>(replaced, pairs, labels, subgroups, rows, negatives);
+    }
+
     @Override
     public int size() {
         return 2 * rows.length + negatives.length;

@@ -32,7 +32,7 @@ public record SimilarityPairSample<T>(T objA, T objB, double score, long subgrou
         if (negatives == null || negatives.isEmpty()) {
             negatives = List.of();
         } else {
-            if (negatives.contains(null)) {
+            if (negatives.stream().anyMatch(java.util.Objects::isNull)) { // List.of(…).contains(null) throws
                 throw new IllegalArgumentException("explicit negatives must not contain null: " + negatives);
             }
             if (!(score > 0)) {

@@ -22,6 +22,7 @@ import org.quaterion.dataset.PairBatch;
 import org.quaterion.dataset.SimilarityDataLoader;
 import org.quaterion.dataset.SimilarityGroupSample;
 import org.quaterion.dataset.SimilarityPairSample;
+import org.quaterion.models.Prompts;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.encoders.Encoder;
 import org.slf4j.Logger;
@@ -136,6 +137,10 @@ final class ModelCache<T> implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private void fill(List<String> cached, SimilarityDataLoader<?, ?> train, SimilarityDataLoader<?, ?> validation,
             java.util.function.BooleanSupplier stop) throws IOException {
+        // the records as training encodes them: with their roles' prompts, so keys and fingerprints see the prefixes
+        BatchPrompts prompts = new BatchPrompts(model.prompts());
+        Prompts.Role query = Prompts.Role.QUERY;
+        Prompts.Role document = Prompts.Role.DOCUMENT;
         Map<String, Map<String, T>> unique = new LinkedHashMap<>();
         cached.forEach(name -> unique.put(name, new LinkedHashMap<>()));
         List<String> conflicts = new ArrayList<>();
@@ -163,14 +168,16 @@ final class ModelCache<T> implements AutoCloseable {
                     groups[row] = g.group();
                     for (int j = 0; j < variants; j++) {
                         // variant j is what an uncached loader gives in epoch j / views, view j % views
-                        T variant = transform.apply((T) g.obj(), org.quaterion.augment.Augmentation.random(
-                                augmentation.seed(), j / augmentation.views(), row, j % augmentation.views()));
+                        T variant = prompts.apply(prompts.groupRole(), transform.apply((T) g.obj(),
+                                org.quaterion.augment.Augmentation.random(augmentation.seed(),
+                                        j / augmentation.views(), row, j % augmentation.views())));
                         for (String name : cached) {
                             add(unique.get(name), name, variant, RowPositions.variantKey(split, row, j), conflicts);
                         }
                     }
                     for (String name : variants > 0 ? List.<String>of() : cached) {
-                        add(unique.get(name), name, (T) g.obj(), RowPositions.rowKey(split, row), conflicts);
+                        add(unique.get(name), name, prompts.apply(prompts.groupRole(), (T) g.obj()),
+                                RowPositions.rowKey(split, row), conflicts);
                     }
                 } else {
                     SimilarityPairSample<?> p = (SimilarityPairSample<?>) sample;
@@ -181,14 +188,18 @@ final class ModelCache<T> implements AutoCloseable {
                     subgroups[row] = p.subgroup();
                     // explicit negatives are keyed by content: shared by every pair that has them, never stale
                     negativeKeys[row] = new String[p.negatives().size()];
+                    List<T> negatives = new ArrayList<>(negativeKeys[row].length);
                     for (int j = 0; j < negativeKeys[row].length; j++) {
-                        negativeKeys[row][j] = "neg:" + RecordHash.of(p.negatives().get(j));
+                        negatives.add(prompts.apply(document, (T) p.negatives().get(j)));
+                        negativeKeys[row][j] = "neg:" + RecordHash.of(negatives.get(j));
                     }
+                    T a = prompts.apply(query, (T) p.objA());
+                    T b = prompts.apply(document, (T) p.objB());
                     for (String name : cached) {
-                        add(unique.get(name), name, (T) p.objA(), RowPositions.sideKey(split, row, 'a'), conflicts);
-                        add(unique.get(name), name, (T) p.objB(), RowPositions.sideKey(split, row, 'b'), conflicts);
+                        add(unique.get(name), name, a, RowPositions.sideKey(split, row, 'a'), conflicts);
+                        add(unique.get(name), name, b, RowPositions.sideKey(split, row, 'b'), conflicts);
                         for (int j = 0; j < negativeKeys[row].length; j++) {
-                            add(unique.get(name), name, (T) p.negatives().get(j), negativeKeys[row][j], conflicts);
+                            add(unique.get(name), name, negatives.get(j), negativeKeys[row][j], conflicts);
                         }
                     }
                 }

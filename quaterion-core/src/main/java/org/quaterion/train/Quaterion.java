@@ -84,8 +84,11 @@ public final class Quaterion {
         checkLearnable(trainLoader);
         model.build(config.device(), config.seed());
         checkLoaderFitsLoss(trainLoader, model);
+        BatchPrompts prompts = new BatchPrompts(model.model().prompts());
+        prompts.check(trainLoader, "training");
         if (validationLoader != null) {
             checkLoaderFitsLoss(validationLoader, model);
+            prompts.check(validationLoader, "validation");
         }
         CacheConfig<T> cacheConfig = model.cacheConfig();
         if (cacheConfig != null && config.gradCacheBatch().isPresent()) {
