@@ -41,7 +41,8 @@ final class ModelCache<T> implements AutoCloseable {
 
     /** What a loader's rows are called in keys, and their labels (for batches that skip reading records). */
     private record Split(String name, long[] groups, double[] scores, long[] subgroups, String[][] negativeKeys,
-            SimilarityDataLoader.AugmentationSpec augmentation, int variants) {}
+            float[][] teacherEmbeddings, double[][] teacherMargins, SimilarityDataLoader.AugmentationSpec augmentation,
+            int variants) {}
 
     private final SimilarityModel<T> model;
     private final CacheConfig<T> config;
@@ -156,6 +157,8 @@ final class ModelCache<T> implements AutoCloseable {
             double[] scores = null;
             long[] subgroups = null;
             String[][] negativeKeys = null;
+            float[][] teacherEmbeddings = null;
+            double[][] teacherMargins = null;
             for (int row = 0; row < n; row++) {
                 Object sample = data.get(row);
                 if (recordType == null) {
@@ -184,6 +187,10 @@ final class ModelCache<T> implements AutoCloseable {
                     scores = scores == null ? new double[n] : scores;
                     subgroups = subgroups == null ? new long[n] : subgroups;
                     negativeKeys = negativeKeys == null ? new String[n][] : negativeKeys;
+                    teacherEmbeddings = teacherEmbeddings == null ? new float[n][] : teacherEmbeddings;
+                    teacherMargins = teacherMargins == null ? new double[n][] : teacherMargins;
+                    teacherEmbeddings[row] = p.teacherEmbedding();
+                    teacherMargins[row] = p.teacherMargins();
                     scores[row] = p.score();
                     subgroups[row] = p.subgroup();
                     // explicit negatives are keyed by content: shared by every pair that has them, never stale
@@ -204,7 +211,8 @@ final class ModelCache<T> implements AutoCloseable {
                     }
                 }
             }
-            splits.put(loader, new Split(split, groups, scores, subgroups, negativeKeys, augmentation, variants));
+            splits.put(loader, new Split(split, groups, scores, subgroups, negativeKeys, teacherEmbeddings,
+                    teacherMargins, augmentation, variants));
         }
         if (!conflicts.isEmpty()) {
             throw new IllegalArgumentException("the key extractor gives one key to different records, which would "
@@ -321,7 +329,13 @@ final class ModelCache<T> implements AutoCloseable {
                 double[] labels = new double[n];
                 long[] subgroups = new long[2 * n + k];
                 long[][] negatives = new long[k][];
+                List<float[]> teacherEmbeddings = new ArrayList<>(n);
+                List<double[]> teacherMargins = new ArrayList<>(n);
+                int[] negativeCounts = new int[n];
                 for (int i = 0, j = 0; i < n; i++) {
+                    teacherEmbeddings.add(split.teacherEmbeddings()[r[i]]);
+                    teacherMargins.add(split.teacherMargins()[r[i]]);
+                    negativeCounts[i] = split.negativeKeys()[r[i]].length;
                     pairs[i] = new long[] {i, i + n};
                     labels[i] = split.scores()[r[i]];
                     subgroups[i] = split.subgroups()[r[i]];
@@ -331,7 +345,9 @@ final class ModelCache<T> implements AutoCloseable {
                         subgroups[2 * n + j] = subgroups[i];
                     }
                 }
-                return new PairBatch<T>(null, pairs, labels, subgroups, r, negatives);
+                return new PairBatch<T>(null, pairs, labels, subgroups, r, negatives,
+                        PairBatch.teacherEmbeddings(teacherEmbeddings), PairBatch.teacherMargins(teacherMargins,
+                                negativeCounts));
             }
         };
     }
