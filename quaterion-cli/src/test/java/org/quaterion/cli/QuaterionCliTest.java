@@ -294,6 +294,33 @@ class QuaterionCliTest {
     }
 
     @Test
+    void encodeWithARolePrefixesTheTextsWithTheModelsPrompt() throws Exception {
+        Path model = tmp.resolve("prompted");
+        try (org.quaterion.models.SimilarityModel<String> m = org.quaterion.models.SimilarityModel.<String>builder()
+                .addEncoder("text", org.quaterion.onnx.MiniLm.int8())
+                .setHead(new org.quaterion.models.heads.EmptyHead(384)).optRecordType(String.class)
+                .optPrompts(org.quaterion.models.Prompts.of("query: ", "passage: ")).build()) {
+            m.save(model);
+        }
+        Files.writeString(tmp.resolve("texts.txt"), "frozen water\n");
+        Files.writeString(tmp.resolve("prefixed.txt"), "query: frozen water\n");
+        assertEquals(0, QuaterionCli.run("encode", "--model", model.toString(), "--input",
+                tmp.resolve("texts.txt").toString(), "--output", tmp.resolve("queries.jsonl").toString(), "--role",
+                "query"));
+        // no default role: without --role the texts are encoded as given
+        assertEquals(0, QuaterionCli.run("encode", "--model", model.toString(), "--input",
+                tmp.resolve("prefixed.txt").toString(), "--output", tmp.resolve("plain.jsonl").toString()));
+        String queries = Files.readString(tmp.resolve("queries.jsonl"));
+        String plain = Files.readString(tmp.resolve("plain.jsonl"));
+        assertTrue(queries.startsWith("{\"text\":\"frozen water\",\"vector\":["), queries);
+        assertEquals(plain.substring(plain.indexOf("\"vector\"")), queries.substring(queries.indexOf("\"vector\"")),
+                "--role query encodes \"query: \" + text");
+        assertOneLineError("unknown prompt role 'passage': use query or document", "encode", "--model",
+                model.toString(), "--input", tmp.resolve("texts.txt").toString(), "--output",
+                tmp.resolve("x.jsonl").toString(), "--role", "passage");
+    }
+
+    @Test
     void trainEncodeIndexSearchEvaluate() throws Exception {
         List<String> lines = new ArrayList<>();
         List<String> words = new ArrayList<>();

@@ -228,6 +228,29 @@ class PromptsTrainingTest {
     }
 
     @Test
+    void miningAndPairEvaluationEncodeQueriesAndDocumentsWithTheirPrefixes() {
+        Recording recording = new Recording();
+        try (SimilarityModel<String> model = SimilarityModel.<String>builder().setEncoder(recording.encoder())
+                .setHead(new LinearHead(SIZE, 4)).optPrompts(E5).build();
+                ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+            List<SimilarityPairSample<String>> data = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                data.add(SimilarityPairSample.of("q" + i, "doc" + i));
+            }
+            org.quaterion.negatives.HardNegativeMiner.builder().optNegatives(1).optRankRange(0, 3).build()
+                    .mine(data, org.quaterion.negatives.HardNegativeMiner.Embedder.of(model, 4), manager);
+            Set<String> expected = new TreeSet<>();
+            for (int i = 0; i < 6; i++) {
+                expected.addAll(List.of("query: q" + i, "passage: doc" + i));
+            }
+            assertEquals(expected, new TreeSet<>(recording.seen), "mining: queries and corpus with their prefixes");
+            recording.seen.clear();
+            new org.quaterion.eval.PairSampler<String>(-1, true, 4, 1).sample(data, model, manager);
+            assertEquals(expected, new TreeSet<>(recording.seen), "pair evaluation: the same roles as training");
+        }
+    }
+
+    @Test
     void prefixesNeedTextRecords() {
         try (TrainingTest.Model model = new TrainingTest.Model(new TripletLoss(), null) {
             @Override
