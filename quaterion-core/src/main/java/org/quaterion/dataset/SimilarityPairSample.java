@@ -201,7 +201,8 @@ public record SimilarityPairSample<T>(T objA, T objB, double score, long subgrou
     public boolean equals(Object o) {
         return o instanceof SimilarityPairSample<?> p && p.objA.equals(objA) && p.objB.equals(objB)
                 && Double.compare(p.score, score) == 0 && p.subgroup == subgroup && p.negatives.equals(negatives)
-                && Arrays.equals(p.teacherEmbedding, teacherEmbedding) && Arrays.equals(p.teacherMargins, teacherMargins);
+                && Arrays.equals(p.teacherEmbedding, teacherEmbedding)
+                && Arrays.equals(p.teacherMargins, teacherMargins);
     }
 
     @Override
@@ -213,7 +214,8 @@ public record SimilarityPairSample<T>(T objA, T objB, double score, long subgrou
     @Override
     public String toString() {
         return "SimilarityPairSample[objA=" + objA + ", objB=" + objB + ", score=" + score + ", subgroup=" + subgroup
-                + ", negatives=" + negatives + (teacherEmbedding == null ? "" : ", teacherEmbedding=" + teacherEmbedding.length
-                + " values") + (teacherMargins == null ? "" : ", teacherMargins=" + Arrays.toString(teacherMargins)) + "]";
+                + ", negatives=" + negatives
+                + (teacherEmbedding == null ? "" : ", teacherEmbedding=" + teacherEmbedding.length + " values")
+                + (teacherMargins == null ? "" : ", teacherMargins=" + Arrays.toString(teacherMargins)) + "]";
     }
 }

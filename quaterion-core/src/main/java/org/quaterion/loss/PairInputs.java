@@ -119,7 +119,8 @@ public record PairInputs(NDArray embeddings, NDArray pairs, NDArray scores, NDAr
         }
         if (margins.getShape().dimension() != 1 || margins.size() != k || k == 0) {
             throw new IllegalArgumentException(who + ": teacher margins must be (k) = (" + k + "), one per explicit "
-                    + "negative, got " + margins.getShape() + (k == 0 ? " for a batch without explicit negatives" : ""));
+                    + "negative, got " + margins.getShape()
+                    + (k == 0 ? " for a batch without explicit negatives" : ""));
         }
         NDArray m = margins.toType(type, false);
         if (m.isInfinite().logicalOr(m.isNaN()).any().getBoolean()) {

@@ -20,8 +20,9 @@ import org.quaterion.models.io.JsonFiles;
 
 /**
  * Writes a {@link SimilarityModel} as a saved model directory, atomically: {@code config.json} (format, schema
- * version, type names, head description, prompts, checksums of every other file, training record, record type), the head's
- * parameters, one directory per encoder and DJL's {@code serving.properties}. {@link SavedModelReader} reads it back.
+ * version, type names, head description, prompts, checksums of every other file, training record, record type), the
+ * head's parameters, one directory per encoder and DJL's {@code serving.properties}. {@link SavedModelReader} reads
+ * it back.
  */
 final class SavedModelWriter {
 

@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * leaves no NDArray behind. A model may carry {@link Prompts}, text prefixes per input role saved with it:
  * {@link #encodeQueries} and {@link #encodeDocuments} apply the query and document prefixes (asymmetric search), plain
  * {@link #encode} applies the prompts' default role when they have one and nothing otherwise, and {@link #forward}
- * (the raw pass the trainer uses on records it has prefixed itself) applies none. {@link #save} writes a versioned directory atomically; {@link #load} restores it
- * through a {@link ModelRegistry} of type names. Close the model to free its native memory.
+ * (the raw pass the trainer uses on records it has prefixed itself) applies none. {@link #save} writes a versioned
+ * directory atomically; {@link #load} restores it through a {@link ModelRegistry} of type names. Close the model to
+ * free its native memory.
  *
  * @param <T> the record type
  */

@@ -15,14 +15,14 @@ final class LossesDistillation {
 
     static List<PairwiseLoss> distill(SimilarityModel<String> teacher) {
         // snippet-start
-        // multilingual distillation: the sentence and its translation both learn the teacher's embedding of the sentence
+        // multilingual distillation: a sentence and its translation both learn the teacher's embedding of the sentence
         SimilarityPairSample<String> translated = SimilarityPairSample.of("the cat sleeps", "die Katze schläft")
                 .withTeacherEmbedding(teacher.encode(List.of("the cat sleeps"), 1)[0]);
         PairwiseLoss mse = new EmbeddingMseLoss();
         // MarginMSE: one teacher margin s_T(q, p) − s_T(q, n_j) per negative, e.g. from a cross-encoder's scores
         SimilarityPairSample<String> ranked = SimilarityPairSample.of("what do cats eat", "Cats eat meat.")
                 .withTeacherMargins(List.of("Dogs bark.", "Cats sleep a lot."), 9.1, 4.3);
-        PairwiseLoss marginMse = MarginMseLoss.builder().optDistance(Distance.cosine()).build(); // dot product by default
+        PairwiseLoss marginMse = MarginMseLoss.builder().optDistance(Distance.cosine()).build(); // default: dot
         // snippet-end
         return List.of(mse, marginMse);
     }
