@@ -47,7 +47,8 @@ class QuaterionCliTest {
                 "the reference default");
         assertMessage("unknown key [trainer.epoch]; valid keys of trainer are [epochs, batch_size",
                 () -> TrainConfig.read(config(ok.replace("epochs: 2", "epoch: 2"))));
-        assertMessage("loss.name is 'triplet'; valid values: [contrastive, cosent, multiple_negatives_ranking]",
+        assertMessage("loss.name is 'triplet'; valid values: [contrastive, cosent, embedding_mse, margin_mse, "
+                + "multiple_negatives_ranking]",
                 () -> TrainConfig.read(config(ok.replace("name: multiple_negatives_ranking", "name: triplet"))));
         // every registered loss and miner by name, with its own settings, checked by the registry
         String groups = ok.replace("kind: pairs", "kind: groups").replace("name: multiple_negatives_ranking",
