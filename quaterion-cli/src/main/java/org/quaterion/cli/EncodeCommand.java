@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.quaterion.models.Prompts;
 import org.quaterion.models.SimilarityModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,6 +30,10 @@ final class EncodeCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "64", description = "texts per forward pass")
     int batchSize;
 
+    @Option(names = "--role", description = "query or document: prefix each text with the model's prompt for that "
+            + "role (default: the model's default role, or no prefix)")
+    String role;
+
     @Override
     public Integer call() throws IOException {
         if (batchSize < 1) {
@@ -38,9 +43,11 @@ final class EncodeCommand implements Callable<Integer> {
         if (Files.isDirectory(output)) {
             throw new IllegalArgumentException("output " + output + " is a directory; give a file name");
         }
+        Prompts.Role promptRole = role == null ? null : Prompts.Role.of(role);
         List<String> texts = CliInputs.texts(input);
         try (SimilarityModel<String> m = CliInputs.load(model)) {
-            float[][] vectors = m.encode(texts, batchSize);
+            float[][] vectors = promptRole == null ? m.encode(texts, batchSize) : m.encode(promptRole, texts,
+                    batchSize);
             Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
             try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
                     PrintWriter p = new PrintWriter(w)) {

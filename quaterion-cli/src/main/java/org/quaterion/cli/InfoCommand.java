@@ -27,7 +27,8 @@ final class InfoCommand implements Callable<Integer> {
             }
             System.out.println("servable " + dir + ": library " + config.get("library_version") + ", encoders "
                     + config.get("encoders") + ", head " + config.getAsJsonObject("head").get("type")
-                    + ", embedding size " + config.get("embedding_size"));
+                    + ", embedding size " + config.get("embedding_size")
+                    + (config.has("prompts") ? ", prompts " + config.get("prompts") : ""));
             training = config.has("training") ? config.getAsJsonObject("training") : null;
         } else if (Files.isRegularFile(dir.resolve("state.json"))) {
             com.google.gson.JsonObject state = org.quaterion.models.io.JsonFiles.read(dir.resolve("state.json"));

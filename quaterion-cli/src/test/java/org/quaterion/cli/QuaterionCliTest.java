@@ -47,7 +47,8 @@ class QuaterionCliTest {
                 "the reference default");
         assertMessage("unknown key [trainer.epoch]; valid keys of trainer are [epochs, batch_size",
                 () -> TrainConfig.read(config(ok.replace("epochs: 2", "epoch: 2"))));
-        assertMessage("loss.name is 'triplet'; valid values: [contrastive, cosent, multiple_negatives_ranking]",
+        assertMessage("loss.name is 'triplet'; valid values: [contrastive, cosent, embedding_mse, margin_mse, "
+                + "multiple_negatives_ranking]",
                 () -> TrainConfig.read(config(ok.replace("name: multiple_negatives_ranking", "name: triplet"))));
         // every registered loss and miner by name, with its own settings, checked by the registry
         String groups = ok.replace("kind: pairs", "kind: groups").replace("name: multiple_negatives_ranking",
@@ -390,6 +391,33 @@ class QuaterionCliTest {
                 tmp.toString());
         assertOneLineError("--kind, --rerank and --knn go with --data", "evaluate", "--model", tmp.toString(),
                 "--ir", beir.toString(), "--knn", "3");
+    }
+
+    @Test
+    void encodeWithARolePrefixesTheTextsWithTheModelsPrompt() throws Exception {
+        Path model = tmp.resolve("prompted");
+        try (org.quaterion.models.SimilarityModel<String> m = org.quaterion.models.SimilarityModel.<String>builder()
+                .addEncoder("text", org.quaterion.onnx.MiniLm.int8())
+                .setHead(new org.quaterion.models.heads.EmptyHead(384)).optRecordType(String.class)
+                .optPrompts(org.quaterion.models.Prompts.of("query: ", "passage: ")).build()) {
+            m.save(model);
+        }
+        Files.writeString(tmp.resolve("texts.txt"), "frozen water\n");
+        Files.writeString(tmp.resolve("prefixed.txt"), "query: frozen water\n");
+        assertEquals(0, QuaterionCli.run("encode", "--model", model.toString(), "--input",
+                tmp.resolve("texts.txt").toString(), "--output", tmp.resolve("queries.jsonl").toString(), "--role",
+                "query"));
+        // no default role: without --role the texts are encoded as given
+        assertEquals(0, QuaterionCli.run("encode", "--model", model.toString(), "--input",
+                tmp.resolve("prefixed.txt").toString(), "--output", tmp.resolve("plain.jsonl").toString()));
+        String queries = Files.readString(tmp.resolve("queries.jsonl"));
+        String plain = Files.readString(tmp.resolve("plain.jsonl"));
+        assertTrue(queries.startsWith("{\"text\":\"frozen water\",\"vector\":["), queries);
+        assertEquals(plain.substring(plain.indexOf("\"vector\"")), queries.substring(queries.indexOf("\"vector\"")),
+                "--role query encodes \"query: \" + text");
+        assertOneLineError("unknown prompt role 'passage': use query or document", "encode", "--model",
+                model.toString(), "--input", tmp.resolve("texts.txt").toString(), "--output",
+                tmp.resolve("x.jsonl").toString(), "--role", "passage");
     }
 
     @Test

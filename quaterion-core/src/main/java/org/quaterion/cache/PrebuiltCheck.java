@@ -58,7 +58,8 @@ final class PrebuiltCheck {
                         + changedCount + " of " + keys.size() + " records changed since it was built"
                         + (changed.isEmpty() ? "" : " (e.g. keys " + changed + ")") + " and " + missingCount
                         + " keys are not in it" + (missing.isEmpty() ? "" : " (e.g. " + missing + ")")
-                        + "; rebuild the cache from the current data, or check the key extractor");
+                        + "; rebuild the cache from the current data (with the model's prompts, when it has any), or "
+                        + "check the key extractor");
             }
             LOG.info("prebuilt cache of encoder '{}' opened from {}: {} rows in {} shards, {} used, checked in {} ms",
                     encoder, dir, store.rows(), m.shards().size(), keys.size(), (System.nanoTime() - started) / 1000000);

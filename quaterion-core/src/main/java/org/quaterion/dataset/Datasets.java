@@ -117,7 +117,9 @@ public final class Datasets {
     /**
      * Pair samples from JSON Lines {@code {"obj_a": …, "obj_b": …, "score": 1.0, "subgroup": 0}} (score defaults to
      * 1, subgroup to 0, as in Quaterion), with an optional {@code "negatives": […]} array of explicit negatives of
-     * {@code obj_a} (read with the same function; see {@link SimilarityPairSample#negatives()}).
+     * {@code obj_a} (read with the same function; see {@link SimilarityPairSample#negatives()}) and the optional
+     * distillation targets {@code "teacher_embedding": [numbers]} and {@code "teacher_margins": [numbers]} (one per
+     * negative; see {@link SimilarityPairSample#teacherMargins()}).
      *
      * @param file the file
      * @param object reads a record from {@code obj_a} / {@code obj_b}
@@ -127,9 +129,36 @@ public final class Datasets {
      */
     public static <T> List<SimilarityPairSample<T>> pairsFromJsonl(Path file,
             Function<com.google.gson.JsonElement, T> object) throws IOException {
-        return readJsonl(file, o -> new SimilarityPairSample<>(object.apply(require(o, "obj_a")),
-                object.apply(require(o, "obj_b")), o.has("score") ? finite(o.get("score"), "score") : 1.0,
-                o.has("subgroup") ? integer(o.get("subgroup"), "subgroup") : 0, negatives(o, object)));
+        return readJsonl(file, o -> {
+            double[] embedding = numbers(o, "teacher_embedding");
+            float[] teacher = null;
+            if (embedding != null) {
+                teacher = new float[embedding.length];
+                for (int i = 0; i < teacher.length; i++) {
+                    teacher[i] = (float) embedding[i];
+                }
+            }
+            return new SimilarityPairSample<>(object.apply(require(o, "obj_a")), object.apply(require(o, "obj_b")),
+                    o.has("score") ? finite(o.get("score"), "score") : 1.0,
+                    o.has("subgroup") ? integer(o.get("subgroup"), "subgroup") : 0, negatives(o, object), teacher,
+                    numbers(o, "teacher_margins"));
+        });
+    }
+
+    /** An optional array of finite numbers; null when absent. */
+    private static double[] numbers(JsonObject o, String key) {
+        if (!o.has(key) || o.get(key).isJsonNull()) {
+            return null;
+        }
+        if (!o.get(key).isJsonArray()) {
+            throw new IllegalArgumentException("\"" + key + "\" must be an array of numbers, got " + o.get(key));
+        }
+        com.google.gson.JsonArray array = o.getAsJsonArray(key);
+        double[] out = new double[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = finite(array.get(i), key);
+        }
+        return out;
     }
 
     /** The optional "negatives" array of a pair line (explicit negatives of obj_a). */

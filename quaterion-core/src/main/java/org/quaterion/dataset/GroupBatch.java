@@ -13,6 +13,20 @@ import java.util.function.Function;
  */
 public record GroupBatch<T>(List<T> records, long[] groups, int[] rows) implements Batch<T> {
 
+    /**
+     * The same batch with other records in the same positions (e.g. the records with their prompt).
+     *
+     * @param replaced one record per record of this batch
+     * @return the new batch
+     */
+    public GroupBatch<T> withRecords(List<T> replaced) {
+        if (replaced.size() != records.size()) {
+            throw new IllegalArgumentException("a group batch of " + records.size() + " records cannot take "
+                    + replaced.size());
+        }
+        return new GroupBatch<>(replaced, groups, rows);
+    }
+
     @Override
     public int size() {
         return rows.length;

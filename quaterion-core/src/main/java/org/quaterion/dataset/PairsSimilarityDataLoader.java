@@ -6,7 +6,8 @@ import org.quaterion.augment.Augmentation;
 
 /**
  * Batches of pair samples for a {@code PairwiseLoss}, in Quaterion's layout ({@link PairBatch}): n pairs become 2n
- * records {@code [a…, b…]}, {@code pairs[i] = (i, i + n)}, scores and doubled subgroups.
+ * records {@code [a…, b…]}, {@code pairs[i] = (i, i + n)}, scores and doubled subgroups, then the explicit negatives;
+ * the samples' teacher targets, when they have any, come along.
  *
  * @param <T> record type
  */
@@ -64,10 +65,10 @@ public final class PairsSimilarityDataLoader<T> extends SimilarityDataLoader<Sim
                 negatives.add(augmentation.apply(p.negatives().get(j), Augmentation.random(augmentationSeed, epoch,
                         rows[i], 2 + j)));
             }
-            augmented.add(new SimilarityPairSample<>(
+            augmented.add(p.withRecords(
                     augmentation.apply(p.objA(), Augmentation.random(augmentationSeed, epoch, rows[i], 0)),
                     augmentation.apply(p.objB(), Augmentation.random(augmentationSeed, epoch, rows[i], 1)),
-                    p.score(), p.subgroup(), negatives));
+                    negatives));
         }
         return collate(augmented, rows);
     }
@@ -94,6 +95,16 @@ public final class PairsSimilarityDataLoader<T> extends SimilarityDataLoader<Sim
                 subgroups[2 * n + k] = samples.get(i).subgroup();
             }
         }
-        return new PairBatch<>(records, pairs, labels, subgroups, rows, negatives);
+        List<float[]> teacherEmbeddings = new ArrayList<>(n);
+        List<double[]> teacherMargins = new ArrayList<>(n);
+        int[] negativeCounts = new int[n];
+        for (int i = 0; i < n; i++) {
+            teacherEmbeddings.add(samples.get(i).teacherEmbedding());
+            teacherMargins.add(samples.get(i).teacherMargins());
+            negativeCounts[i] = samples.get(i).negatives().size();
+        }
+        return new PairBatch<>(records, pairs, labels, subgroups, rows, negatives,
+                PairBatch.teacherEmbeddings(teacherEmbeddings), PairBatch.teacherMargins(teacherMargins,
+                        negativeCounts));
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
 import org.quaterion.dataset.SimilarityPairSample;
+import org.quaterion.models.Prompts;
 import org.quaterion.models.SimilarityModel;
 
 /**
@@ -12,7 +13,8 @@ import org.quaterion.models.SimilarityModel;
  * rows (p, P + p). Without {@code distinguish}, {@code sampleSize} of the 2P rows query all other rows; with it,
  * the first items of {@code sampleSize} pairs query the second items only. Fixes Quaterion's distinguish-mode bug:
  * each query's relevance row is its own pair's (Quaterion took {@code L[idx]} instead of {@code L[pairs[idx, 0]]},
- * wrong once there are more pairs than half an encode batch).
+ * wrong once there are more pairs than half an encode batch). A model with prompts encodes the first items as queries
+ * and the second items as documents, as training does.
  *
  * @param sampleSize query rows (or pairs, when distinguishing) to draw, or &lt;= 0 for all
  * @param distinguish whether first items query second items only
@@ -42,7 +44,17 @@ public record PairSampler<T>(int sampleSize, boolean distinguish, int encodeBatc
             pairs[i] = new long[] {i, p + i};
             scores[i] = dataset.get(i).score();
         }
-        NDArray embeddings = model.encodeToArray(objects, encodeBatchSize, manager);
+        NDArray embeddings;
+        if (model.prompts().hasPrefix()) { // as training encodes pairs: first items are queries, second documents
+            NDArray a = model.encodeToArray(Prompts.Role.QUERY, objects.subList(0, p), encodeBatchSize, manager);
+            NDArray b = model.encodeToArray(Prompts.Role.DOCUMENT, objects.subList(p, 2 * p), encodeBatchSize,
+                    manager);
+            embeddings = a.concat(b, 0);
+            a.close();
+            b.close();
+        } else {
+            embeddings = model.encodeToArray(objects, encodeBatchSize, manager);
+        }
         long[] queries = Sampler.drawRows(distinguish ? p : 2 * p, sampleSize, seed);
         return EmbeddedSample.ofPairs(embeddings, pairs, scores, queries, distinguish);
     }

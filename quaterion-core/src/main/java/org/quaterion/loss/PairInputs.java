@@ -7,8 +7,9 @@ import java.util.function.UnaryOperator;
 /**
  * The validated inputs of one pair-loss call, in Quaterion's layout ({@link org.quaterion.dataset.PairBatch}):
  * embedding rows of both sides of the batch's pairs, the pairs as row indices, one score per pair, optional subgroups
- * (rows of different subgroups are negatives of each other) and optional explicit negatives (extra rows, each a known
- * negative of one pair's first member).
+ * (rows of different subgroups are negatives of each other), optional explicit negatives (extra rows, each a known
+ * negative of one pair's first member) and optional distillation targets (a teacher embedding per pair, a teacher
+ * score margin per explicit negative).
  *
  * @param embeddings {@code (2n + k, d)} floating embeddings
  * @param pairs {@code (n, 2)} INT64 row indices
@@ -16,9 +17,11 @@ import java.util.function.UnaryOperator;
  * @param subgroups {@code (2n + k)} INT64 subgroup ids, or null for a single subgroup
  * @param negatives {@code (k, 2)} INT64 (pair index, row index) of each explicit negative, or null for none
  * @param zero a graph-connected scalar 0 (the loss when nothing can be learned)
+ * @param teacherEmbeddings {@code (n, d_T)} each pair's teacher embedding in the embeddings' type, or null for none
+ * @param teacherMargins {@code (k)} each explicit negative's teacher margin in the embeddings' type, or null for none
  */
 public record PairInputs(NDArray embeddings, NDArray pairs, NDArray scores, NDArray subgroups, NDArray negatives,
-        NDArray zero) implements BaseLoss.Inputs<PairInputs> {
+        NDArray zero, NDArray teacherEmbeddings, NDArray teacherMargins) implements BaseLoss.Inputs<PairInputs> {
 
     /**
      * Validates and builds the inputs.
@@ -35,6 +38,27 @@ public record PairInputs(NDArray embeddings, NDArray pairs, NDArray scores, NDAr
      */
     public static PairInputs of(NDArray embeddings, NDArray pairs, NDArray scores, NDArray subgroups,
             NDArray negatives, String who) {
+        return of(embeddings, pairs, scores, subgroups, negatives, null, null, who);
+    }
+
+    /**
+     * Validates and builds the inputs with distillation targets.
+     *
+     * @param embeddings {@code (2n + k, d)}
+     * @param pairs {@code (n, 2)} integer row indices
+     * @param scores {@code (n)} pair scores
+     * @param subgroups {@code (2n + k)} integer subgroup ids, or null for a single subgroup
+     * @param negatives {@code (k, 2)} integer (pair index, row index) of each explicit negative, or null (or empty)
+     *     for none
+     * @param teacherEmbeddings {@code (n, d_T)} floating teacher embeddings, one per pair, or null for none
+     * @param teacherMargins {@code (k)} teacher margins, one per explicit negative, or null for none
+     * @param who the loss name, for messages
+     * @return the inputs
+     * @throws IllegalArgumentException on bad input (shapes, types, indices out of range, NaN, targets that do not
+     *     match the pairs or the negatives)
+     */
+    public static PairInputs of(NDArray embeddings, NDArray pairs, NDArray scores, NDArray subgroups,
+            NDArray negatives, NDArray teacherEmbeddings, NDArray teacherMargins, String who) {
         if (embeddings == null || pairs == null || scores == null) {
             throw new IllegalArgumentException(who + ": embeddings, pairs and labels must not be null");
         }
@@ -67,7 +91,42 @@ public record PairInputs(NDArray embeddings, NDArray pairs, NDArray scores, NDAr
             throw new IllegalArgumentException(who + ": labels contain NaN");
         }
         NDArray groups = subgroups == null ? null : subgroups.toType(DataType.INT64, false);
-        return new PairInputs(embeddings, p, s, groups, checkNegatives(negatives, n, rows, who), zero);
+        NDArray neg = checkNegatives(negatives, n, rows, who);
+        DataType type = embeddings.getDataType();
+        return new PairInputs(embeddings, p, s, groups, neg, zero, checkTeacherEmbeddings(teacherEmbeddings, n, type,
+                who), checkTeacherMargins(teacherMargins, neg == null ? 0 : neg.getShape().get(0), type, who));
+    }
+
+    private static NDArray checkTeacherEmbeddings(NDArray teacher, long n, DataType type, String who) {
+        if (teacher == null) {
+            return null;
+        }
+        if (teacher.getShape().dimension() != 2 || teacher.getShape().get(0) != n
+                || !teacher.getDataType().isFloating()) {
+            throw new IllegalArgumentException(who + ": teacher embeddings must be floating (n, d_T) = (" + n
+                    + ", d_T), one per pair, got " + teacher.getShape() + " " + teacher.getDataType());
+        }
+        NDArray t = teacher.toType(type, false);
+        if (t.isInfinite().logicalOr(t.isNaN()).any().getBoolean()) {
+            throw new IllegalArgumentException(who + ": teacher embeddings contain NaN or infinite values");
+        }
+        return t;
+    }
+
+    private static NDArray checkTeacherMargins(NDArray margins, long k, DataType type, String who) {
+        if (margins == null) {
+            return null;
+        }
+        if (margins.getShape().dimension() != 1 || margins.size() != k || k == 0) {
+            throw new IllegalArgumentException(who + ": teacher margins must be (k) = (" + k + "), one per explicit "
+                    + "negative, got " + margins.getShape()
+                    + (k == 0 ? " for a batch without explicit negatives" : ""));
+        }
+        NDArray m = margins.toType(type, false);
+        if (m.isInfinite().logicalOr(m.isNaN()).any().getBoolean()) {
+            throw new IllegalArgumentException(who + ": teacher margins contain NaN or infinite values");
+        }
+        return m;
     }
 
     private static NDArray checkNegatives(NDArray negatives, long n, long rows, String who) {
@@ -161,11 +220,31 @@ public record PairInputs(NDArray embeddings, NDArray pairs, NDArray scores, NDAr
      * @return the inputs, without explicit negatives
      */
     public PairInputs withPairs(NDArray newPairs, NDArray newScores) {
-        return new PairInputs(embeddings, newPairs, newScores, subgroups, null, zero);
+        return new PairInputs(embeddings, newPairs, newScores, subgroups, null, zero, null, null);
     }
 
+    /**
+     * Whether the batch has teacher embeddings.
+     *
+     * @return true when {@link #teacherEmbeddings()} is not null
+     */
+    public boolean hasTeacherEmbeddings() {
+        return teacherEmbeddings != null;
+    }
+
+    /**
+     * Whether the batch has teacher margins.
+     *
+     * @return true when {@link #teacherMargins()} is not null
+     */
+    public boolean hasTeacherMargins() {
+        return teacherMargins != null;
+    }
+
+    /** {@inheritDoc} The teacher targets are kept as they are. */
     @Override
     public PairInputs mapEmbeddings(UnaryOperator<NDArray> transform) {
-        return new PairInputs(transform.apply(embeddings), pairs, scores, subgroups, negatives, zero);
+        return new PairInputs(transform.apply(embeddings), pairs, scores, subgroups, negatives, zero,
+                teacherEmbeddings, teacherMargins);
     }
 }

@@ -103,6 +103,26 @@ public abstract non-sealed class PairwiseLoss extends BaseLoss<PairInputs> {
         return forward(PairInputs.of(embeddings, pairs, labels, subgroups, negatives, name()));
     }
 
+    /**
+     * Computes the loss with distillation targets ({@link org.quaterion.dataset.PairBatch}'s teacher embeddings and
+     * margins).
+     *
+     * @param embeddings {@code (2n + k, d)}
+     * @param pairs {@code (n, 2)} integer row indices
+     * @param labels {@code (n)} scores
+     * @param subgroups {@code (2n + k)} integer subgroup ids, or null for a single subgroup
+     * @param negatives {@code (k, 2)} integer (pair index, row index) of each explicit negative, or null for none
+     * @param teacherEmbeddings {@code (n, d_T)} one teacher embedding per pair, or null for none
+     * @param teacherMargins {@code (k)} one teacher margin per explicit negative, or null for none
+     * @return the scalar loss
+     * @throws IllegalArgumentException on bad input, or when this loss cannot use what is given
+     */
+    public final NDArray forward(NDArray embeddings, NDArray pairs, NDArray labels, NDArray subgroups,
+            NDArray negatives, NDArray teacherEmbeddings, NDArray teacherMargins) {
+        return forward(PairInputs.of(embeddings, pairs, labels, subgroups, negatives, teacherEmbeddings,
+                teacherMargins, name()));
+    }
+
     @Override
     final void check(PairInputs inputs) {
         if (inputs.hasNegatives() && !usesExplicitNegatives()) {
@@ -111,6 +131,35 @@ public abstract non-sealed class PairwiseLoss extends BaseLoss<PairInputs> {
                     + "(extra candidates) or PairContrastiveLoss (dissimilar pairs), or build the samples without "
                     + "negatives");
         }
+        if (inputs.hasTeacherEmbeddings() && !usesTeacherEmbeddings()) {
+            throw new IllegalArgumentException(name() + " cannot use teacher embeddings, and the batch has them; "
+                    + "use EmbeddingMseLoss (distillation onto the teacher's embeddings), or build the samples "
+                    + "without them");
+        }
+        if (inputs.hasTeacherMargins() && !usesTeacherMargins()) {
+            throw new IllegalArgumentException(name() + " cannot use teacher margins, and the batch has them; use "
+                    + "MarginMseLoss (distillation of the teacher's score margins), or build the samples without them");
+        }
+    }
+
+    /**
+     * Whether {@link #compute} uses teacher embeddings ({@link PairInputs#hasTeacherEmbeddings()}); a loss that does
+     * not refuses a batch that has them.
+     *
+     * @return false by default; a wrapper's inner loss's answer
+     */
+    public boolean usesTeacherEmbeddings() {
+        return inner instanceof PairwiseLoss p && p.usesTeacherEmbeddings();
+    }
+
+    /**
+     * Whether {@link #compute} uses teacher margins ({@link PairInputs#hasTeacherMargins()}); a loss that does not
+     * refuses a batch that has them.
+     *
+     * @return false by default; a wrapper's inner loss's answer
+     */
+    public boolean usesTeacherMargins() {
+        return inner instanceof PairwiseLoss p && p.usesTeacherMargins();
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.Set;
 import org.quaterion.cache.RecordHash;
 import org.quaterion.dataset.SimilarityPairSample;
 import org.quaterion.distance.Distance;
+import org.quaterion.models.Prompts;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.search.ExactKnn;
 import org.quaterion.search.HnswIndex;
@@ -64,7 +65,22 @@ public final class HardNegativeMiner {
         NDArray embed(List<T> records, NDManager manager);
 
         /**
-         * The embedder of a model: its encoders and head in inference mode.
+         * Embeds records in an input role: the miner embeds its queries as {@link Prompts.Role#QUERY} and the corpus
+         * and the positives as {@link Prompts.Role#DOCUMENT}, so a model with prompts mines with the prefixes it
+         * trains with. By default the role is ignored.
+         *
+         * @param role the records' role
+         * @param records the records, in order
+         * @param manager the manager that owns the result
+         * @return {@code (records.size(), d)}
+         */
+        default NDArray embed(Prompts.Role role, List<T> records, NDManager manager) {
+            return embed(records, manager);
+        }
+
+        /**
+         * The embedder of a model: its encoders and head in inference mode, each role with its prompt
+         * ({@code encodeToArray(role, …)}).
          *
          * @param model the model
          * @param batchSize records per forward pass
@@ -72,7 +88,17 @@ public final class HardNegativeMiner {
          * @return the embedder
          */
         static <T> Embedder<T> of(SimilarityModel<T> model, int batchSize) {
-            return (records, manager) -> model.encodeToArray(records, batchSize, manager);
+            return new Embedder<T>() {
+                @Override
+                public NDArray embed(List<T> records, NDManager manager) {
+                    return model.encodeToArray(records, batchSize, manager);
+                }
+
+                @Override
+                public NDArray embed(Prompts.Role role, List<T> records, NDManager manager) {
+                    return model.encodeToArray(role, records, batchSize, manager);
+                }
+            };
         }
     }
 
@@ -222,8 +248,8 @@ public final class HardNegativeMiner {
         KnnResult found;
         double[] positiveScores;
         try (NDManager work = manager.newSubManager()) {
-            NDArray q = embedder.embed(queries, work);
-            NDArray c = embedder.embed(items, work);
+            NDArray q = embedder.embed(Prompts.Role.QUERY, queries, work);
+            NDArray c = embedder.embed(Prompts.Role.DOCUMENT, items, work);
             found = search(q, c, depth);
             positiveScores = positiveScores(pairs, pairQuery, queryIndex, q, corpus == null ? c : null, corpusIndex,
                     embedder, work);
@@ -263,7 +289,8 @@ public final class HardNegativeMiner {
             }
             right = corpus.get(work.create(ci));
         } else {
-            right = embedder.embed(pairs.stream().map(SimilarityPairSample::objB).toList(), work);
+            right = embedder.embed(Prompts.Role.DOCUMENT, pairs.stream().map(SimilarityPairSample::objB).toList(),
+                    work);
         }
         return distance.similarityRowwise(left, right).toType(DataType.FLOAT64, false).toDoubleArray();
     }

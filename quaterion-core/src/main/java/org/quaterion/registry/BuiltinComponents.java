@@ -23,6 +23,8 @@ import org.quaterion.loss.SupConLoss;
 import org.quaterion.loss.TripletLoss;
 import org.quaterion.loss.TripletMarginLoss;
 import org.quaterion.loss.pair.CoSENTLoss;
+import org.quaterion.loss.pair.EmbeddingMseLoss;
+import org.quaterion.loss.pair.MarginMseLoss;
 import org.quaterion.loss.pair.MultipleNegativesRankingLoss;
 import org.quaterion.loss.pair.PairContrastiveLoss;
 import org.quaterion.miner.BatchHardMiner;
@@ -53,7 +55,8 @@ final class BuiltinComponents {
                 ContrastiveLoss.SPEC, OnlineContrastiveLoss.SPEC, MultiSimilarityLoss.SPEC, NTXentLoss.SPEC,
                 SupConLoss.SPEC, CircleLoss.SPEC, FastAPLoss.SPEC, LiftedStructureLoss.SPEC, MarginLoss.SPEC,
                 ArcFaceLoss.SPEC, CosFaceLoss.SPEC, SoftmaxLoss.SPEC, ProxyAnchorLoss.SPEC, CenterLoss.SPEC,
-                MultipleNegativesRankingLoss.SPEC, CoSENTLoss.SPEC, PairContrastiveLoss.SPEC)) {
+                MultipleNegativesRankingLoss.SPEC, CoSENTLoss.SPEC, PairContrastiveLoss.SPEC, EmbeddingMseLoss.SPEC,
+                MarginMseLoss.SPEC)) {
             out.add(ComponentFactory.of(s, SimilarityLoss.class));
         }
         for (ComponentSpec<? extends Miner> s : List.of(BatchHardMiner.SPEC, MultiSimilarityMiner.SPEC,

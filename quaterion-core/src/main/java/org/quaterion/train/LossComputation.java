@@ -50,7 +50,9 @@ final class LossComputation<T> {
                     + configured.getClass().getSimpleName() + "; use a GroupSimilarityDataLoader for it");
         }
         return loss.forward(embeddings, manager.create(p.pairs()), manager.create(p.labels()),
-                manager.create(p.subgroups()), p.negatives().length == 0 ? null : manager.create(p.negatives()));
+                manager.create(p.subgroups()), p.negatives().length == 0 ? null : manager.create(p.negatives()),
+                p.teacherEmbeddings() == null ? null : manager.create(p.teacherEmbeddings()),
+                p.teacherMargins() == null ? null : manager.create(p.teacherMargins()));
     }
 
     /** The batch's embeddings and labels as the attached metrics read them (pairs without explicit negatives). */

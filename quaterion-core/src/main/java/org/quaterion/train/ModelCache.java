@@ -22,6 +22,7 @@ import org.quaterion.dataset.PairBatch;
 import org.quaterion.dataset.SimilarityDataLoader;
 import org.quaterion.dataset.SimilarityGroupSample;
 import org.quaterion.dataset.SimilarityPairSample;
+import org.quaterion.models.Prompts;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.encoders.Encoder;
 import org.slf4j.Logger;
@@ -40,7 +41,8 @@ final class ModelCache<T> implements AutoCloseable {
 
     /** What a loader's rows are called in keys, and their labels (for batches that skip reading records). */
     private record Split(String name, long[] groups, double[] scores, long[] subgroups, String[][] negativeKeys,
-            SimilarityDataLoader.AugmentationSpec augmentation, int variants) {}
+            float[][] teacherEmbeddings, double[][] teacherMargins, SimilarityDataLoader.AugmentationSpec augmentation,
+            int variants) {}
 
     private final SimilarityModel<T> model;
     private final CacheConfig<T> config;
@@ -136,6 +138,10 @@ final class ModelCache<T> implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private void fill(List<String> cached, SimilarityDataLoader<?, ?> train, SimilarityDataLoader<?, ?> validation,
             java.util.function.BooleanSupplier stop) throws IOException {
+        // the records as training encodes them: with their roles' prompts, so keys and fingerprints see the prefixes
+        BatchPrompts prompts = new BatchPrompts(model.prompts());
+        Prompts.Role query = Prompts.Role.QUERY;
+        Prompts.Role document = Prompts.Role.DOCUMENT;
         Map<String, Map<String, T>> unique = new LinkedHashMap<>();
         cached.forEach(name -> unique.put(name, new LinkedHashMap<>()));
         List<String> conflicts = new ArrayList<>();
@@ -151,6 +157,8 @@ final class ModelCache<T> implements AutoCloseable {
             double[] scores = null;
             long[] subgroups = null;
             String[][] negativeKeys = null;
+            float[][] teacherEmbeddings = null;
+            double[][] teacherMargins = null;
             for (int row = 0; row < n; row++) {
                 Object sample = data.get(row);
                 if (recordType == null) {
@@ -163,37 +171,48 @@ final class ModelCache<T> implements AutoCloseable {
                     groups[row] = g.group();
                     for (int j = 0; j < variants; j++) {
                         // variant j is what an uncached loader gives in epoch j / views, view j % views
-                        T variant = transform.apply((T) g.obj(), org.quaterion.augment.Augmentation.random(
-                                augmentation.seed(), j / augmentation.views(), row, j % augmentation.views()));
+                        T variant = prompts.apply(prompts.groupRole(), transform.apply((T) g.obj(),
+                                org.quaterion.augment.Augmentation.random(augmentation.seed(),
+                                        j / augmentation.views(), row, j % augmentation.views())));
                         for (String name : cached) {
                             add(unique.get(name), name, variant, RowPositions.variantKey(split, row, j), conflicts);
                         }
                     }
                     for (String name : variants > 0 ? List.<String>of() : cached) {
-                        add(unique.get(name), name, (T) g.obj(), RowPositions.rowKey(split, row), conflicts);
+                        add(unique.get(name), name, prompts.apply(prompts.groupRole(), (T) g.obj()),
+                                RowPositions.rowKey(split, row), conflicts);
                     }
                 } else {
                     SimilarityPairSample<?> p = (SimilarityPairSample<?>) sample;
                     scores = scores == null ? new double[n] : scores;
                     subgroups = subgroups == null ? new long[n] : subgroups;
                     negativeKeys = negativeKeys == null ? new String[n][] : negativeKeys;
+                    teacherEmbeddings = teacherEmbeddings == null ? new float[n][] : teacherEmbeddings;
+                    teacherMargins = teacherMargins == null ? new double[n][] : teacherMargins;
+                    teacherEmbeddings[row] = p.teacherEmbedding();
+                    teacherMargins[row] = p.teacherMargins();
                     scores[row] = p.score();
                     subgroups[row] = p.subgroup();
                     // explicit negatives are keyed by content: shared by every pair that has them, never stale
                     negativeKeys[row] = new String[p.negatives().size()];
+                    List<T> negatives = new ArrayList<>(negativeKeys[row].length);
                     for (int j = 0; j < negativeKeys[row].length; j++) {
-                        negativeKeys[row][j] = "neg:" + RecordHash.of(p.negatives().get(j));
+                        negatives.add(prompts.apply(document, (T) p.negatives().get(j)));
+                        negativeKeys[row][j] = "neg:" + RecordHash.of(negatives.get(j));
                     }
+                    T a = prompts.apply(query, (T) p.objA());
+                    T b = prompts.apply(document, (T) p.objB());
                     for (String name : cached) {
-                        add(unique.get(name), name, (T) p.objA(), RowPositions.sideKey(split, row, 'a'), conflicts);
-                        add(unique.get(name), name, (T) p.objB(), RowPositions.sideKey(split, row, 'b'), conflicts);
+                        add(unique.get(name), name, a, RowPositions.sideKey(split, row, 'a'), conflicts);
+                        add(unique.get(name), name, b, RowPositions.sideKey(split, row, 'b'), conflicts);
                         for (int j = 0; j < negativeKeys[row].length; j++) {
-                            add(unique.get(name), name, (T) p.negatives().get(j), negativeKeys[row][j], conflicts);
+                            add(unique.get(name), name, negatives.get(j), negativeKeys[row][j], conflicts);
                         }
                     }
                 }
             }
-            splits.put(loader, new Split(split, groups, scores, subgroups, negativeKeys, augmentation, variants));
+            splits.put(loader, new Split(split, groups, scores, subgroups, negativeKeys, teacherEmbeddings,
+                    teacherMargins, augmentation, variants));
         }
         if (!conflicts.isEmpty()) {
             throw new IllegalArgumentException("the key extractor gives one key to different records, which would "
@@ -310,7 +329,13 @@ final class ModelCache<T> implements AutoCloseable {
                 double[] labels = new double[n];
                 long[] subgroups = new long[2 * n + k];
                 long[][] negatives = new long[k][];
+                List<float[]> teacherEmbeddings = new ArrayList<>(n);
+                List<double[]> teacherMargins = new ArrayList<>(n);
+                int[] negativeCounts = new int[n];
                 for (int i = 0, j = 0; i < n; i++) {
+                    teacherEmbeddings.add(split.teacherEmbeddings()[r[i]]);
+                    teacherMargins.add(split.teacherMargins()[r[i]]);
+                    negativeCounts[i] = split.negativeKeys()[r[i]].length;
                     pairs[i] = new long[] {i, i + n};
                     labels[i] = split.scores()[r[i]];
                     subgroups[i] = split.subgroups()[r[i]];
@@ -320,7 +345,9 @@ final class ModelCache<T> implements AutoCloseable {
                         subgroups[2 * n + j] = subgroups[i];
                     }
                 }
-                return new PairBatch<T>(null, pairs, labels, subgroups, r, negatives);
+                return new PairBatch<T>(null, pairs, labels, subgroups, r, negatives,
+                        PairBatch.teacherEmbeddings(teacherEmbeddings), PairBatch.teacherMargins(teacherMargins,
+                                negativeCounts));
             }
         };
     }

@@ -87,8 +87,11 @@ public final class Quaterion {
         model.build(config.device(), config.seed());
         checkDatasetLosses(trainLoader, model);
         checkLoaderFitsLoss(trainLoader, model);
+        BatchPrompts prompts = new BatchPrompts(model.model().prompts());
+        prompts.check(trainLoader, "training");
         if (validationLoader != null) {
             checkLoaderFitsLoss(validationLoader, model);
+            prompts.check(validationLoader, "validation");
         }
         CacheConfig<T> cacheConfig = model.cacheConfig();
         if (cacheConfig != null && (trainLoader instanceof MultiDatasetLoader<?>

@@ -18,6 +18,7 @@ import org.quaterion.loss.CrossBatchMemory;
 import org.quaterion.loss.GroupLoss;
 import org.quaterion.loss.SimilarityLoss;
 import org.quaterion.miner.Miner;
+import org.quaterion.models.Prompts;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.heads.EncoderHead;
@@ -151,6 +152,21 @@ public abstract class TrainableModel<T> implements AutoCloseable {
     }
 
     /**
+     * Text prefixes per input role (sentence-transformers' prompts, e.g. e5's {@code Prompts.of("query: ",
+     * "passage: ")}), or {@link Prompts#NONE} (the default). Training encodes every record with its role's prefix:
+     * the first member of a pair is a query, the second and its explicit negatives are documents, and a group
+     * sample takes the default role ({@link Prompts#withDefaultRole}, required with prefixes and a group loader).
+     * The prefixed texts are what the frozen-encoder cache keys and fingerprints see, and the servable saved after
+     * the fit carries the prompts, so {@code encodeQueries} / {@code encodeDocuments} apply the prefixes the model
+     * trained with. Prefixes need {@code String} records.
+     *
+     * @return the prompts
+     */
+    protected Prompts configurePrompts() {
+        return Prompts.NONE;
+    }
+
+    /**
      * The embeddings' data type: FLOAT32 (default) or FLOAT64.
      *
      * @return the type
@@ -213,8 +229,12 @@ public abstract class TrainableModel<T> implements AutoCloseable {
                     ? g.minedTuplesIgnoredBecause() : "miners select tuples of group batches, not pairs")
                     + "; remove the miner (configureMiner returns null) or use a loss that takes mined tuples");
         }
+        Prompts prompts = configurePrompts();
+        if (prompts == null) {
+            throw new IllegalArgumentException("configurePrompts returned null; return Prompts.NONE for no prompts");
+        }
         SimilarityModel.Builder<T> builder = SimilarityModel.<T>builder().setHead(head)
-                .optDataType(configureDataType());
+                .optDataType(configureDataType()).optPrompts(prompts);
         encoders.forEach(builder::addEncoder);
         if (device != null) {
             builder.optDevice(device);

@@ -35,6 +35,7 @@ final class Trainer<T> extends LoopState {
     private final ModelCache<T> cache;
     private final StepStrategy strategy;
     private final LossComputation<T> losses;
+    private final BatchPrompts prompts;
     /** The class of the records seen in batches (null while every encoder is cached). */
     private String recordType;
     private long skippedSteps;
@@ -52,6 +53,7 @@ final class Trainer<T> extends LoopState {
         this.cache = cache;
         this.strategy = StepStrategy.of(config);
         this.losses = new LossComputation<>(trainable);
+        this.prompts = new BatchPrompts(model.prompts());
     }
 
     FitResult run(Path resumeFrom) throws IOException {
@@ -285,9 +287,12 @@ final class Trainer<T> extends LoopState {
         return result;
     }
 
-    /** An epoch's batches: label-only ones from the cache when it skips records, else the loader's. */
+    /**
+     * An epoch's batches: label-only ones from the cache when it skips records, else the loader's, their records with
+     * the prompts of their roles.
+     */
     private Iterator<?> batches(SimilarityDataLoader<?, ?> loader, int epoch) {
-        return cache == null ? loader.epoch(epoch) : cache.batches(loader, epoch);
+        return prompts.apply(cache == null ? loader.epoch(epoch) : cache.batches(loader, epoch));
     }
 
     private NDArray forward(Batch<T> batch, SimilarityDataLoader<?, ?> loader, NDManager manager, boolean training) {

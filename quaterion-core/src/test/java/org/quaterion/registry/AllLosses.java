@@ -47,6 +47,53 @@ public final class AllLosses {
     }
 
     /**
+     * A pair loss on a batch of n pairs, with the distillation targets a distillation loss needs: a teacher embedding
+     * of 0.5s per pair, or as explicit negatives each pair's next pair's second member (rows within the 2n) with a
+     * teacher margin of 0.3 each.
+     *
+     * @param loss the loss
+     * @param e {@code (2n, d)} embeddings
+     * @param pairs {@code (n, 2)}
+     * @param scores {@code (n)}
+     * @param subgroups {@code (2n)}, or null
+     * @return the loss value
+     */
+    public static ai.djl.ndarray.NDArray forwardPairs(org.quaterion.loss.PairwiseLoss loss, ai.djl.ndarray.NDArray e,
+            ai.djl.ndarray.NDArray pairs, ai.djl.ndarray.NDArray scores, ai.djl.ndarray.NDArray subgroups) {
+        ai.djl.ndarray.NDArray[] t = distillationTargets(loss, e.getManager(), pairs.getShape().get(0),
+                e.getShape().get(1), e.getDataType());
+        return loss.forward(e, pairs, scores, subgroups, t[0], t[1], t[2]);
+    }
+
+    /**
+     * What {@link #forwardPairs} gives a loss besides the pairs: {explicit negatives, teacher embeddings, teacher
+     * margins}, each null when the loss does not use it.
+     *
+     * @param loss the loss
+     * @param m the manager that owns the arrays
+     * @param n pairs
+     * @param d embedding width
+     * @param type the embeddings' type
+     * @return three arrays or nulls
+     */
+    public static ai.djl.ndarray.NDArray[] distillationTargets(org.quaterion.loss.PairwiseLoss loss,
+            ai.djl.ndarray.NDManager m, long n, long d, ai.djl.ndarray.types.DataType type) {
+        if (loss.usesTeacherEmbeddings()) {
+            return new ai.djl.ndarray.NDArray[] {null, m.full(new ai.djl.ndarray.types.Shape(n, d), 0.5f, type),
+                null};
+        }
+        if (loss.usesTeacherMargins()) {
+            long[][] negatives = new long[(int) n][];
+            for (int i = 0; i < n; i++) {
+                negatives[i] = new long[] {i, n + (i + 1) % n};
+            }
+            return new ai.djl.ndarray.NDArray[] {m.create(negatives), null,
+                m.full(new ai.djl.ndarray.types.Shape(n), 0.3f, type)};
+        }
+        return new ai.djl.ndarray.NDArray[3];
+    }
+
+    /**
      * Fresh instances of every registered loss: defaults, each choice and flag, another distance and reducer.
      *
      * @return the losses

@@ -60,7 +60,8 @@ class ComponentRegistryTest {
             scores[i] = loss instanceof MultipleNegativesRankingLoss ? 1 : i % 2;
         }
         long[] subgroups = new long[emb.length];
-        return ((PairwiseLoss) loss).forward(e, m.create(pairs), m.create(scores), m.create(subgroups)).getDouble();
+        return AllLosses.forwardPairs((PairwiseLoss) loss, e, m.create(pairs), m.create(scores), m.create(subgroups))
+                .getDouble();
     }
 
     @Test

@@ -50,7 +50,7 @@ class GarbageCollectionDuringBackwardTest {
                 }
             }
             tracked.forEach(a -> a.setRequiresGradient(true));
-            NDArray[] in = inputs(loss, m, rows);
+            NDArray[] in = inputs(loss, m, rows, emb[0].length, type);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray value;
                 try (NDScope scope = new NDScope()) {
@@ -77,7 +77,7 @@ class GarbageCollectionDuringBackwardTest {
     }
 
     /** The batch's label arrays, created outside the loss like the trainer does (they live until the step ends). */
-    private static NDArray[] inputs(SimilarityLoss loss, NDManager m, int rows) {
+    private static NDArray[] inputs(SimilarityLoss loss, NDManager m, int rows, int dim, DataType type) {
         if (loss instanceof GroupLoss) {
             long[] labels = new long[rows];
             for (int i = 0; i < rows; i++) {
@@ -92,11 +92,14 @@ class GarbageCollectionDuringBackwardTest {
             pairs[i] = new long[] {i, i + n};
             scores[i] = loss instanceof MultipleNegativesRankingLoss ? 1 : i % 2;
         }
-        return new NDArray[] {m.create(pairs), m.create(scores), m.create(new long[rows])};
+        NDArray[] targets = AllLosses.distillationTargets((PairwiseLoss) loss, m, n, dim, type);
+        return new NDArray[] {m.create(pairs), m.create(scores), m.create(new long[rows]), targets[0], targets[1],
+            targets[2]};
     }
 
     private static NDArray forward(SimilarityLoss loss, NDArray e, NDArray[] in) {
-        return loss instanceof GroupLoss g ? g.forward(e, in[0]) : ((PairwiseLoss) loss).forward(e, in[0], in[1], in[2]);
+        return loss instanceof GroupLoss g ? g.forward(e, in[0])
+                : ((PairwiseLoss) loss).forward(e, in[0], in[1], in[2], in[3], in[4], in[5]);
     }
 
     @Test

@@ -96,6 +96,7 @@ final class SavedModelReader {
         checkHeader(configFile, config);
         verifyFiles(dir, configFile, config);
         DataType dataType = parseDataType(configFile, config);
+        Prompts prompts = parsePrompts(configFile, config);
         NDManager manager = device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device);
         try {
             EncoderHead head;
@@ -137,7 +138,7 @@ final class SavedModelReader {
                         config.has("training") && config.get("training").isJsonObject()
                                 ? config.getAsJsonObject("training") : null,
                         config.has("record_type") && config.get("record_type").isJsonPrimitive()
-                                ? config.get("record_type").getAsString() : null);
+                                ? config.get("record_type").getAsString() : null, prompts);
             } catch (ModelFormatException e) {
                 throw e;
             } catch (IllegalArgumentException e) { // encoders and head that do not fit: a damaged or edited file
@@ -304,6 +305,19 @@ final class SavedModelReader {
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new ModelFormatException(dir, "cannot be listed: " + e.getMessage(), e);
         }
+    }
+
+    /** The saved prompts (schema version 2), or {@link Prompts#NONE} when the model has none. */
+    private static Prompts parsePrompts(Path configFile, JsonObject config) {
+        if (!config.has("prompts")) {
+            return Prompts.NONE;
+        }
+        if (config.get("schema_version").getAsInt() < 2) {
+            throw new CorruptArtifactException(configFile, "has 'prompts' but schema_version "
+                    + config.get("schema_version") + " (prompts came with version 2): the file was edited; save the "
+                    + "model again");
+        }
+        return Prompts.fromJson(config.get("prompts"), configFile);
     }
 
     private static DataType parseDataType(Path configFile, JsonObject config) {

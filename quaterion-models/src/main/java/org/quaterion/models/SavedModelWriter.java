@@ -20,8 +20,9 @@ import org.quaterion.models.io.JsonFiles;
 
 /**
  * Writes a {@link SimilarityModel} as a saved model directory, atomically: {@code config.json} (format, schema
- * version, type names, head description, checksums of every other file, training record, record type), the head's
- * parameters, one directory per encoder and DJL's {@code serving.properties}. {@link SavedModelReader} reads it back.
+ * version, type names, head description, prompts, checksums of every other file, training record, record type), the
+ * head's parameters, one directory per encoder and DJL's {@code serving.properties}. {@link SavedModelReader} reads
+ * it back.
  */
 final class SavedModelWriter {
 
@@ -56,12 +57,16 @@ final class SavedModelWriter {
             }
             JsonObject config = new JsonObject();
             config.addProperty("format", SimilarityModel.FORMAT);
-            config.addProperty("schema_version", SimilarityModel.SCHEMA_VERSION);
+            // version 1 unless the model has prompts: earlier releases, which would ignore the prompts, refuse those
+            config.addProperty("schema_version", model.prompts().isEmpty() ? 1 : SimilarityModel.SCHEMA_VERSION);
             config.addProperty("library_version", LibraryVersion.get());
             config.addProperty("data_type", model.dataType().name().toLowerCase(Locale.ROOT));
             config.addProperty("embedding_size", model.embeddingSize());
             config.add("encoders", encoderList);
             config.add("head", HeadFactory.describe(model.head()));
+            if (!model.prompts().isEmpty()) {
+                config.add("prompts", model.prompts().toJson());
+            }
             Files.writeString(tmp.resolve(SavedModelLayout.DJL_PROPERTIES), SavedModelLayout.DJL_SERVING, StandardCharsets.UTF_8);
             JsonObject files = new JsonObject();
             Checksums.ofTree(tmp, List.of(SavedModelLayout.CONFIG_FILE)).forEach(files::addProperty);

@@ -37,8 +37,12 @@ import org.slf4j.LoggerFactory;
  * {@code (B, head.outputSize())}.
  *
  * <p>{@link #encode} runs in inference mode without gradients, is safe to call from many threads at once, and
- * leaves no NDArray behind. {@link #save} writes a versioned directory atomically; {@link #load} restores it
- * through a {@link ModelRegistry} of type names. Close the model to free its native memory.
+ * leaves no NDArray behind. A model may carry {@link Prompts}, text prefixes per input role saved with it:
+ * {@link #encodeQueries} and {@link #encodeDocuments} apply the query and document prefixes (asymmetric search), plain
+ * {@link #encode} applies the prompts' default role when they have one and nothing otherwise, and {@link #forward}
+ * (the raw pass the trainer uses on records it has prefixed itself) applies none. {@link #save} writes a versioned
+ * directory atomically; {@link #load} restores it through a {@link ModelRegistry} of type names. Close the model to
+ * free its native memory.
  *
  * @param <T> the record type
  */
@@ -46,8 +50,11 @@ public final class SimilarityModel<T> implements AutoCloseable {
 
     /** The key of the encoder of a single-encoder model. */
     public static final String DEFAULT_ENCODER_KEY = "default";
-    /** The version of the saved format this library writes and the newest it reads. */
-    public static final int SCHEMA_VERSION = 1;
+    /**
+     * The newest version of the saved format this library reads and writes: version 2 adds {@link Prompts}; a model
+     * without prompts is written as version 1, which earlier releases read too.
+     */
+    public static final int SCHEMA_VERSION = 2;
     /** The {@code format} marker of {@code config.json}. */
     public static final String FORMAT = "quaterion-similarity-model";
     /** The artifact kind in a saved model's marker: {@link #save} replaces only an empty directory or a saved model. */
@@ -65,14 +72,21 @@ public final class SimilarityModel<T> implements AutoCloseable {
     private final boolean batchInvariant;
     /** The class name of the records the model takes, when known (recorded at save); else null. */
     private final String recordType;
+    /** The text prefixes per input role; {@link Prompts#NONE} for none. */
+    private final Prompts prompts;
     /** Frees the native memory with a warning when the model is garbage-collected without {@link #close()}. */
     private final LeakDetector.Tracker leak;
 
     SimilarityModel(NDManager manager, Map<String, Encoder<T>> encoders, EncoderHead head,
-            DataType dataType, JsonObject training, String recordType) {
+            DataType dataType, JsonObject training, String recordType, Prompts prompts) {
         this.training = training;
         this.recordType = recordType != null ? recordType
                 : training != null && training.has("record_type") ? training.get("record_type").getAsString() : null;
+        this.prompts = Objects.requireNonNull(prompts, "prompts (Prompts.NONE for none)");
+        if (prompts.hasPrefix() && this.recordType != null && !String.class.getName().equals(this.recordType)) {
+            throw new IllegalArgumentException("prompts prefix text, but the model takes " + typeName(this.recordType)
+                    + " records: use Prompts.NONE for a model of non-text records");
+        }
         this.manager = manager;
         this.encoders = Collections.unmodifiableSortedMap(new TreeMap<>(encoders));
         this.head = head;
@@ -211,7 +225,18 @@ public final class SimilarityModel<T> implements AutoCloseable {
     }
 
     /**
-     * Encodes records into embeddings, in batches, in inference mode.
+     * The text prefixes per input role this model applies ({@link Prompts#NONE} for none): saved with the model, set
+     * by training ({@code TrainableModel.configurePrompts}) or {@link Builder#optPrompts}.
+     *
+     * @return the prompts
+     */
+    public Prompts prompts() {
+        return prompts;
+    }
+
+    /**
+     * Encodes records into embeddings, in batches, in inference mode, with the prefix of the prompts' default role
+     * (none when the prompts have no default role).
      *
      * @param records the records, non-empty, no nulls
      * @param batchSize records per forward pass, at least 1
@@ -222,9 +247,51 @@ public final class SimilarityModel<T> implements AutoCloseable {
     }
 
     /**
+     * Encodes queries: records with the prompts' query prefix (e5's {@code "query: "}), as the model trained them
+     * (the first member of each training pair). Without a query prefix this is {@link #encode(List, int)} without
+     * the default role's prefix, for records of any type.
+     *
+     * @param records the records, non-empty, no nulls; {@code String}s when the model has a query prefix
+     * @param batchSize records per forward pass, at least 1
+     * @return one {@code float[embeddingSize()]} row per record, in input order
+     * @throws IllegalArgumentException when the model has a query prefix and a record is not a {@code String}
+     */
+    public float[][] encodeQueries(List<T> records, int batchSize) {
+        return encode(Prompts.Role.QUERY, records, batchSize);
+    }
+
+    /**
+     * Encodes documents: records with the prompts' document prefix (e5's {@code "passage: "}), as the model trained
+     * them (the second member of each training pair and its negatives). Without a document prefix this is
+     * {@link #encode(List, int)} without the default role's prefix, for records of any type.
+     *
+     * @param records the records, non-empty, no nulls; {@code String}s when the model has a document prefix
+     * @param batchSize records per forward pass, at least 1
+     * @return one {@code float[embeddingSize()]} row per record, in input order
+     * @throws IllegalArgumentException when the model has a document prefix and a record is not a {@code String}
+     */
+    public float[][] encodeDocuments(List<T> records, int batchSize) {
+        return encode(Prompts.Role.DOCUMENT, records, batchSize);
+    }
+
+    /**
+     * Encodes records with a role's prefix.
+     *
+     * @param role the input role, not null
+     * @param records the records, non-empty, no nulls; {@code String}s when the role has a prefix
+     * @param batchSize records per forward pass, at least 1
+     * @return one {@code float[embeddingSize()]} row per record, in input order
+     * @throws IllegalArgumentException when the role has a prefix and a record is not a {@code String}
+     */
+    public float[][] encode(Prompts.Role role, List<T> records, int batchSize) {
+        return encodeRows(Objects.requireNonNull(role, "role (QUERY or DOCUMENT)"), records, batchSize,
+                embeddingSize(), false);
+    }
+
+    /**
      * Encodes records into the first {@code dimensions} values of their embeddings (Matryoshka embeddings: a model
      * trained with {@code MatryoshkaLoss} keeps its prefixes usable), optionally L2-normalised again, as a cosine or
-     * dot-product index of the short vectors needs.
+     * dot-product index of the short vectors needs. The prompts' default role applies as in {@link #encode(List, int)}.
      *
      * @param records the records, non-empty, no nulls
      * @param batchSize records per forward pass, at least 1
@@ -233,12 +300,18 @@ public final class SimilarityModel<T> implements AutoCloseable {
      * @return one {@code float[dimensions]} row per record, in input order
      */
     public float[][] encode(List<T> records, int batchSize, int dimensions, boolean normalize) {
+        return encodeRows(prompts.defaultRole().orElse(null), records, batchSize, dimensions, normalize);
+    }
+
+    /** Encodes records with a role's prefix (null: none) into their first {@code dimensions} values. */
+    private float[][] encodeRows(Prompts.Role role, List<T> given, int batchSize, int dimensions, boolean normalize) {
         if (dimensions < 1 || dimensions > embeddingSize()) {
             throw new IllegalArgumentException("dimensions must be in [1, " + embeddingSize() + "], got "
                     + dimensions);
         }
         try (CloseGate.Pass pass = enter()) {
-            checkRecords(records, batchSize);
+            checkRecords(given, batchSize);
+            List<T> records = prompts.apply(role, given);
             float[][] out = new float[records.size()][];
             int width = dimensions;
             for (int start = 0; start < records.size(); start += batchSize) {
@@ -265,7 +338,8 @@ public final class SimilarityModel<T> implements AutoCloseable {
     }
 
     /**
-     * Encodes records into one {@code (N, embeddingSize())} array owned by {@code target}, in inference mode.
+     * Encodes records into one {@code (N, embeddingSize())} array owned by {@code target}, in inference mode, with
+     * the prefix of the prompts' default role as {@link #encode(List, int)}.
      *
      * @param records the records, non-empty, no nulls
      * @param batchSize records per forward pass, at least 1
@@ -273,8 +347,24 @@ public final class SimilarityModel<T> implements AutoCloseable {
      * @return the embeddings in the model's data type
      */
     public NDArray encodeToArray(List<T> records, int batchSize, NDManager target) {
+        return encodeToArray(prompts.defaultRole().orElse(null), records, batchSize, target);
+    }
+
+    /**
+     * Encodes records with a role's prefix into one {@code (N, embeddingSize())} array owned by {@code target}, as
+     * {@link #encodeQueries} and {@link #encodeDocuments} do.
+     *
+     * @param role the input role, or null for no prefix at all
+     * @param given the records, non-empty, no nulls; {@code String}s when the role has a prefix
+     * @param batchSize records per forward pass, at least 1
+     * @param target the manager that will own the result (on any device)
+     * @return the embeddings in the model's data type
+     * @throws IllegalArgumentException when the role has a prefix and a record is not a {@code String}
+     */
+    public NDArray encodeToArray(Prompts.Role role, List<T> given, int batchSize, NDManager target) {
         try (CloseGate.Pass pass = enter()) {
-            checkRecords(records, batchSize);
+            checkRecords(given, batchSize);
+            List<T> records = prompts.apply(role, given);
             NDArray result;
             // each batch's intermediates are freed with the batch: only its output is kept until the end (keeping
             // them all made a transformer's peak memory grow with the number of records)
@@ -302,7 +392,8 @@ public final class SimilarityModel<T> implements AutoCloseable {
     }
 
     /**
-     * One forward pass: collate per encoder, encode, concatenate in name order, apply the head.
+     * One forward pass: collate per encoder, encode, concatenate in name order, apply the head. No prompt is applied:
+     * the records are encoded as given (the trainer prefixes its batches itself).
      *
      * <p>Arrays are created in (or attached to) {@code callManager}; wrap the call in an {@link NDScope} to free
      * temporaries that ops attach to parameter managers. Used by {@link #encode} and by the trainer.
@@ -541,7 +632,8 @@ public final class SimilarityModel<T> implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "SimilarityModel{encoders=" + encoders + ", head=" + head + ", dataType=" + dataType + "}";
+        return "SimilarityModel{encoders=" + encoders + ", head=" + head + ", dataType=" + dataType
+                + (prompts.isEmpty() ? "" : ", prompts=" + prompts) + "}";
     }
 
     /**
@@ -555,6 +647,7 @@ public final class SimilarityModel<T> implements AutoCloseable {
         private Device device;
         private DataType dataType = DataType.FLOAT32;
         private Class<T> recordType;
+        private Prompts prompts = Prompts.NONE;
 
         private Builder() {}
 
@@ -635,6 +728,19 @@ public final class SimilarityModel<T> implements AutoCloseable {
         }
 
         /**
+         * Sets the text prefixes per input role (default {@link Prompts#NONE}), saved with the model and applied by
+         * {@link SimilarityModel#encodeQueries}, {@link SimilarityModel#encodeDocuments} and (the default role's)
+         * {@link SimilarityModel#encode}. Prefixes need {@code String} records.
+         *
+         * @param prompts the prompts
+         * @return this builder
+         */
+        public Builder<T> optPrompts(Prompts prompts) {
+            this.prompts = Objects.requireNonNull(prompts, "prompts (Prompts.NONE for none)");
+            return this;
+        }
+
+        /**
          * Validates and builds; initializes encoders and head on the model's manager.
          *
          * @return the model
@@ -650,7 +756,7 @@ public final class SimilarityModel<T> implements AutoCloseable {
             NDManager manager = device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device);
             try {
                 return new SimilarityModel<>(manager, encoders, head, dataType, null,
-                        recordType == null ? null : recordType.getName());
+                        recordType == null ? null : recordType.getName(), prompts);
             } catch (RuntimeException e) {
                 manager.close();
                 throw e;

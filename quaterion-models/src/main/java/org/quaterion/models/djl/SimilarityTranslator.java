@@ -6,12 +6,14 @@ import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 import java.util.ArrayList;
 import java.util.List;
+import org.quaterion.models.Prompts;
 import org.quaterion.models.SimilarityModel;
 
 /**
  * Encodes through {@link SimilarityModel#encode}: {@code processInput} only queues the record (its array is the
  * record's position), and the first {@code processOutput} of a predictor call encodes every queued record in one
  * {@code encode} call, so {@code batchPredict} batches exactly as {@code encode} does and returns the same vectors.
+ * With a role, the records get that role's prompt ({@code encode(role, …)}); without, the default role's.
  */
 final class SimilarityTranslator<R> implements Translator<R, float[]> {
 
@@ -20,10 +22,13 @@ final class SimilarityTranslator<R> implements Translator<R, float[]> {
 
     private final SimilarityModel<R> model;
     private final int batchSize;
+    /** The prompt role of every record, or null for the model's default role. */
+    private final Prompts.Role role;
 
-    SimilarityTranslator(SimilarityModel<R> model, int batchSize) {
+    SimilarityTranslator(SimilarityModel<R> model, int batchSize, Prompts.Role role) {
         this.model = model;
         this.batchSize = batchSize;
+        this.role = role;
     }
 
     @Override
@@ -47,7 +52,7 @@ final class SimilarityTranslator<R> implements Translator<R, float[]> {
         if (vectors == null) {
             @SuppressWarnings("unchecked")
             List<R> queue = (List<R>) ctx.getAttachment(QUEUE);
-            vectors = model.encode(queue, batchSize);
+            vectors = role == null ? model.encode(queue, batchSize) : model.encode(role, queue, batchSize);
             ctx.setAttachment(VECTORS, vectors);
         }
         return vectors[list.singletonOrThrow().getInt()];

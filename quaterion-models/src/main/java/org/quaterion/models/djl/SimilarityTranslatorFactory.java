@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.quaterion.models.ModelRegistry;
+import org.quaterion.models.Prompts;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.io.JsonFiles;
 
@@ -20,7 +21,9 @@ import org.quaterion.models.io.JsonFiles;
  * DJL translator factory for a Quaterion servable: any record type in, {@code float[]} (the embedding) out. It loads
  * the {@link SimilarityModel} from the DJL model's directory with the record type the {@code Criteria} names (a
  * servable trained on another type is refused) and closes it with the DJL model. Argument {@code batchSize}
- * (default 64) bounds how many records one forward pass of {@code batchPredict} takes. Named by the servable's
+ * (default 64) bounds how many records one forward pass of {@code batchPredict} takes; argument {@code role}
+ * ({@code query} or {@code document}) gives every record that role's prompt (default: the servable's default role,
+ * as {@link SimilarityModel#encode} does). Named by the servable's
  * {@code serving.properties}, or passed with {@code Criteria.Builder.optTranslatorFactory}.
  */
 public final class SimilarityTranslatorFactory implements TranslatorFactory {
@@ -60,7 +63,7 @@ public final class SimilarityTranslatorFactory implements TranslatorFactory {
      * @param input the record type
      * @param output {@code float[]}
      * @param model the DJL model whose directory holds the servable
-     * @param arguments the loader's arguments ({@code batchSize} optional)
+     * @param arguments the loader's arguments ({@code batchSize}, {@code role} optional)
      * @param <I> the record type
      * @param <O> {@code float[]}
      * @return the translator
@@ -72,6 +75,14 @@ public final class SimilarityTranslatorFactory implements TranslatorFactory {
     public <I, O> Translator<I, O> newInstance(Class<I> input, Class<O> output, Model model,
             Map<String, ?> arguments) throws TranslateException {
         Path dir = model.getModelPath();
+        Prompts.Role role;
+        try {
+            role = role(arguments);
+        } catch (IllegalArgumentException e) {
+            model.close();
+            throw new TranslateException("the Criteria argument role of the Quaterion servable at " + dir + " is "
+                    + "invalid: " + e.getMessage(), e);
+        }
         Class<?> recorded = recordClass(dir);
         if (input == null || output != float[].class || (recorded != null && !input.isAssignableFrom(recorded))) {
             model.close(); // DJL drops the model when this throws
@@ -88,7 +99,7 @@ public final class SimilarityTranslatorFactory implements TranslatorFactory {
         }
         // closed with the DJL model: ZooModel.close() closes the model's manager and what is attached to it
         model.getNDManager().attachInternal("quaterion-servable-" + UUID.randomUUID(), servable);
-        return (Translator<I, O>) new SimilarityTranslator<>(servable, batchSize(arguments));
+        return (Translator<I, O>) new SimilarityTranslator<>(servable, batchSize(arguments), role);
     }
 
     /**
@@ -125,6 +136,12 @@ public final class SimilarityTranslatorFactory implements TranslatorFactory {
             }
         }
         return null; // the typed load refuses it with the recorded name
+    }
+
+    /** The {@code role} argument: null (the servable's default role) when absent. */
+    private static Prompts.Role role(Map<String, ?> arguments) {
+        Object value = arguments == null ? null : arguments.get("role");
+        return value == null ? null : Prompts.Role.of(value.toString());
     }
 
     private static int batchSize(Map<String, ?> arguments) {
