@@ -46,6 +46,11 @@ final class ConfiguredModel extends TrainableModel<String> {
     }
 
     @Override
+    protected org.quaterion.models.Prompts configurePrompts() {
+        return config.prompts();
+    }
+
+    @Override
     protected EncoderHead configureHead(int inputSize) {
         EncoderHead head = switch (config.head()) {
             case "linear" -> new LinearHead(inputSize, config.headOutput());

@@ -13,6 +13,7 @@ import org.quaterion.loss.GroupLoss;
 import org.quaterion.loss.PairwiseLoss;
 import org.quaterion.loss.SimilarityLoss;
 import org.quaterion.miner.Miner;
+import org.quaterion.models.Prompts;
 import org.quaterion.registry.ComponentRegistry;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -49,12 +50,13 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * @param transformer the trainable transformer (encoder {@code transformer}), or null
  * @param negatives hard negatives mined per training pair with the untrained model (pairs; 0 = none)
  * @param evaluator the information-retrieval evaluation run after every epoch, or null
+ * @param prompts the prefixes per input role (queries, documents), trained with and saved in the servable
  */
 record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxDim, String head, int headOutput,
         String loss, JsonObject lossSettings, String miner, JsonObject minerSettings, String kind, Path train, Path validation, int epochs,
         int batchSize, double learningRate, long seed, String sampler, int labelsPerBatch, double emaDecay,
         boolean tensorBoard, Path cacheDir, Path output, TransformerSettings transformer, int negatives,
-        EvaluatorSettings evaluator) {
+        EvaluatorSettings evaluator, Prompts prompts) {
 
     static final List<String> ENCODERS = List.of("minilm-int8", "minilm-fp32", "onnx", "transformer");
     static final List<String> HEADS = List.of("skip_connection", "linear", "gated", "widening", "normalize", "empty");
@@ -103,6 +105,16 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
         } else if (model.has("transformer")) {
             throw new IllegalArgumentException("model.transformer is read only with model.encoder: transformer, but "
                     + "the encoder is " + encoder + "; remove model.transformer or set the encoder to transformer");
+        }
+        Prompts prompts = Prompts.NONE;
+        if (model.has("prompts")) {
+            ConfigNode p = model.node("prompts");
+            prompts = Prompts.of(p.string("query", ""), p.string("document", ""));
+            if (p.has("default_role")) {
+                prompts = prompts.withDefaultRole(Prompts.Role.of(p.choice("default_role", "query",
+                        List.of("query", "document"))));
+            }
+            p.finish();
         }
         String head = model.choice("head", "skip_connection", HEADS);
         int headOutput = model.integer("output_size", 0, 0);
@@ -190,7 +202,7 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
         return new TrainConfig(encoder, onnxModel, onnxTokenizer, onnxDim, head, headOutput, loss, lossSettings,
                 miner, minerSettings,
                 kind, train, validation, epochs, batch, lr, seed, sampler, labels, ema, tensorBoard, cache, output,
-                transformer, negatives, evaluator);
+                transformer, negatives, evaluator, prompts);
     }
 
     /** Class-weight losses need a class count and a width, known only from the data and the head; any will do here. */

@@ -257,6 +257,7 @@ class QuaterionCliTest {
                 + "transformer: {source: minilm, zz_unknown: 1}").replace("cache:\n  dir: c\n", "")));
         accepted.put("model.transformer.lora", validKeys(ok.replace("encoder: minilm-int8", "encoder: transformer\n  "
                 + "transformer: {source: minilm, lora: {rank: 2, zz_unknown: 1}}").replace("cache:\n  dir: c\n", "")));
+        accepted.put("model.prompts", validKeys(ok.replace("model:\n", "model:\n  prompts: {query: q, zz_unknown: 1}\n")));
         accepted.put("data", validKeys(ok.replace("data:\n", "data:\n  zz_unknown: 1\n")));
         accepted.put("trainer", validKeys(ok.replace("trainer:\n", "trainer:\n  zz_unknown: 1\n")));
         accepted.put("cache", validKeys(ok.replace("cache:\n", "cache:\n  zz_unknown: 1\n")));
@@ -328,6 +329,7 @@ class QuaterionCliTest {
                 + "  transformer:\n    source: minilm\n    max_length: 16\n"
                 + "    lora: {rank: 2, targets: [query, value], layers: [5]}\n"
                 + "    learning_rates: {layers: 1, head: 10}\n"
+                + "  prompts: {query: 'query: ', document: 'passage: '}\n"
                 + "loss:\n  name: multiple_negatives_ranking\n"
                 + "data:\n  kind: pairs\n  train: pairs.jsonl\n  negatives: 1\n"
                 + "trainer:\n  epochs: 1\n  batch_size: 4\n  learning_rate: 0.001\n  sampler: no_duplicates\n"
@@ -345,6 +347,10 @@ class QuaterionCliTest {
         assertTrue(train[1].contains("mined ") && train[1].contains("best epoch 1 (ir_ndcg@10 "), train[1]);
         Path encoder = tmp.resolve("out/servable/encoders/text");
         assertTrue(Files.isRegularFile(encoder.resolve("adapter_model.safetensors")), "the servable keeps the adapters");
+        try (org.quaterion.models.SimilarityModel<String> servable = org.quaterion.models.SimilarityModel.load(
+                tmp.resolve("out/servable"), String.class)) {
+            assertEquals(org.quaterion.models.Prompts.of("query: ", "passage: "), servable.prompts());
+        }
         String[] ir = runCaptured("evaluate", "--model", tmp.resolve("out/servable").toString(), "--ir",
                 tmp.resolve("beir").toString());
         assertEquals("0", ir[0], ir[1]);

@@ -28,8 +28,9 @@ public interface IrEncoder {
     float[][] encodeDocuments(List<String> texts);
 
     /**
-     * A model's encoder, one forward pass per batch the evaluator gives: the same encoding for queries and
-     * documents.
+     * A model's encoder, one forward pass per batch the evaluator gives: queries through
+     * {@code encodeQueries} and documents through {@code encodeDocuments}, so each gets the prompt of its role the
+     * model was trained with (the same encoding for both when the model has no prompts).
      *
      * @param model a text model
      * @return the encoder
@@ -38,7 +39,8 @@ public interface IrEncoder {
         if (model == null) {
             throw new IllegalArgumentException("the IR encoder needs a model");
         }
-        return of(texts -> model.encode(texts, texts.size()), texts -> model.encode(texts, texts.size()));
+        return of(texts -> model.encodeQueries(texts, texts.size()), texts -> model.encodeDocuments(texts,
+                texts.size()));
     }
 
     /**

@@ -176,4 +176,23 @@ class IrEvaluatorTest {
     private static double log2(double x) {
         return Math.log(x) / Math.log(2);
     }
+
+    @Test
+    void aModelsQueriesAndDocumentsGetTheirRolesPrompts() {
+        // character counts ('z' and 'a' fall in different buckets): the query "a" alone is nearest the distractor
+        // "a"; with the query prompt "zzzz" it reads "zzzza", nearest the relevant "zzzz"
+        IrDataset data = IrDataset.builder().addQuery("q", "a").addDocument("relevant", "zzzz")
+                .addDocument("distractor", "a").addRelevant("q", "relevant").build();
+        IrEvaluator evaluator = new IrEvaluator(data, at(2));
+        for (org.quaterion.models.Prompts prompts : List.of(org.quaterion.models.Prompts.NONE,
+                org.quaterion.models.Prompts.of("zzzz", ""))) {
+            try (org.quaterion.models.SimilarityModel<String> model = org.quaterion.models.SimilarityModel
+                    .<String>builder().addEncoder("text", org.quaterion.models.TextCountsEncoder.create())
+                    .setHead(new org.quaterion.models.heads.EmptyHead(org.quaterion.models.TextCountsEncoder.SIZE))
+                    .optPrompts(prompts).build()) {
+                assertEquals(prompts.isEmpty() ? 0.5 : 1.0, evaluator.evaluate(model).get("mrr@2"), 1e-12,
+                        "prompts " + prompts);
+            }
+        }
+    }
 }
