@@ -15,6 +15,7 @@ import org.quaterion.dataset.SimilarityPairSample;
 import org.quaterion.distance.Distance;
 import org.quaterion.loss.SimilarityLoss;
 import org.quaterion.loss.pair.MultipleNegativesRankingLoss;
+import org.quaterion.models.Prompts;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.heads.EmptyHead;
@@ -40,7 +41,7 @@ import org.quaterion.train.optim.GradientOptimizer;
  * ninth of the first 9,000 noun synsets (1,000 pairs, the same as {@link WordNetDefinitionsExample}'s); training
  * takes the first {@code --train} of the other synsets. Prints P@1, MRR and R-Precision before and after. Arguments:
  * {@code --model minilm|e5|DIR --train N --epochs E --lr R --batch B --max-length L --lora R --freeze-layers N
- * --negatives K --no-duplicates --out DIR}.
+ * --negatives K --no-duplicates --prompts --out DIR}.
  */
 public final class WordNetTransformerStudy {
 
@@ -63,15 +64,16 @@ public final class WordNetTransformerStudy {
      * @param out where the servable goes (null: not saved)
      * @param noDuplicates whether batches come from a {@code NoDuplicatesBatchSampler}
      * @param negatives hard negatives mined per pair with the base model (0: in-batch negatives only)
+     * @param prompts whether definitions get e5's "query: " and words its "passage: " prefix
      */
     public record Options(String model, int trainPairs, int epochs, double learningRate, int batchSize, int maxLength,
-            int loraRank, int frozenLayers, Path out, boolean noDuplicates, int negatives) {
+            int loraRank, int frozenLayers, Path out, boolean noDuplicates, int negatives, boolean prompts) {
 
         static Options parse(String[] args) {
             Map<String, String> a = new java.util.HashMap<>();
             for (int i = 0; i < args.length; i++) {
-                if (args[i].equals("--no-duplicates")) {
-                    a.put("no-duplicates", "true");
+                if (args[i].equals("--no-duplicates") || args[i].equals("--prompts")) {
+                    a.put(args[i].substring(2), "true");
                 } else if (args[i].startsWith("--") && i + 1 < args.length && List.of("model", "train", "epochs", "lr",
                         "batch", "max-length", "lora", "freeze-layers", "out", "negatives").contains(
                                 args[i].substring(2))) {
@@ -79,7 +81,7 @@ public final class WordNetTransformerStudy {
                 } else {
                     throw new IllegalArgumentException("unknown argument " + args[i] + ": use --model minilm|e5|DIR, "
                             + "--train N, --epochs E, --lr R, --batch B, --max-length L, --lora R, --freeze-layers N, "
-                            + "--negatives K, --no-duplicates, --out DIR");
+                            + "--negatives K, --no-duplicates, --prompts, --out DIR");
                 }
             }
             return new Options(a.getOrDefault("model", "minilm"), Integer.parseInt(a.getOrDefault("train", "8000")),
@@ -87,7 +89,7 @@ public final class WordNetTransformerStudy {
                     Integer.parseInt(a.getOrDefault("batch", "32")), Integer.parseInt(a.getOrDefault("max-length", "64")),
                     Integer.parseInt(a.getOrDefault("lora", "0")), Integer.parseInt(a.getOrDefault("freeze-layers", "0")),
                     a.containsKey("out") ? Path.of(a.get("out")) : null, a.containsKey("no-duplicates"),
-                    Integer.parseInt(a.getOrDefault("negatives", "0")));
+                    Integer.parseInt(a.getOrDefault("negatives", "0")), a.containsKey("prompts"));
         }
 
         TrainableTransformer encoder() {
@@ -119,6 +121,11 @@ public final class WordNetTransformerStudy {
         @Override
         protected Map<String, Encoder<String>> configureEncoders() {
             return Map.of("text", options.encoder());
+        }
+
+        @Override
+        protected Prompts configurePrompts() {
+            return options.prompts() ? Prompts.of(E5Small.QUERY_PROMPT, E5Small.PASSAGE_PROMPT) : Prompts.NONE;
         }
 
         @Override
@@ -175,6 +182,9 @@ public final class WordNetTransformerStudy {
         long t0 = System.nanoTime();
         try (TransformerModel model = new TransformerModel(o); NDManager manager = NDManager.newBaseManager()) {
             double[] before = evaluate(model.model(), definitions, words, manager, print, "base");
+            if (o.trainPairs() == 0) {
+                return new double[] {before[0], before[0]}; // --train 0: the base model only
+            }
             if (o.negatives() > 0) {
                 train = mineNegatives(model.model(), train, o.negatives(), print);
             }
@@ -217,9 +227,11 @@ public final class WordNetTransformerStudy {
 
     private static double[] evaluate(SimilarityModel<String> model, List<String> definitions, List<String> words,
             NDManager manager, PrintStream print, String name) {
-        List<String> texts = new ArrayList<>(definitions);
-        texts.addAll(words);
-        NDArray embeddings = manager.create(model.encode(texts, 64));
+        float[][] queries = model.encodeQueries(definitions, 64);
+        float[][] documents = model.encodeDocuments(words, 64);
+        float[][] rows = java.util.Arrays.copyOf(queries, queries.length + documents.length);
+        System.arraycopy(documents, 0, rows, queries.length, documents.length);
+        NDArray embeddings = manager.create(rows);
         return WordNetDefinitionsExample.metrics(embeddings, words, print, name);
     }
 }
