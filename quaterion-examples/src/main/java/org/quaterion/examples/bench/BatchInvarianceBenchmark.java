@@ -63,8 +63,8 @@ public final class BatchInvarianceBenchmark {
         encoders.put("fp32 ONNX, per text", MiniLm::fp32);
         encoders.put("fp32 ONNX, padded", () -> MiniLm.fp32().withBatching(TextBatching.PADDED));
         encoders.put("TrainableMiniLm, per text", () -> TrainableMiniLm.pretrained(128));
-        encoders.put("TrainableMiniLm, padded", () -> TrainableMiniLm.pretrained(128)
-                .withBatching(TextBatching.PADDED));
+        encoders.put("TrainableMiniLm, padded", () -> TrainableMiniLm.builder(128).batching(TextBatching.PADDED)
+                .build());
         Map<String, SimilarityModel<String>> models = new LinkedHashMap<>();
         encoders.forEach((name, encoder) -> models.put(name, SimilarityModel.<String>builder()
                 .addEncoder("text", encoder.get()).setHead(new EmptyHead(MiniLm.DIM)).build()));
