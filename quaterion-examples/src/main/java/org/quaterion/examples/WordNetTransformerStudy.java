@@ -41,7 +41,7 @@ import org.quaterion.train.optim.GradientOptimizer;
  * ninth of the first 9,000 noun synsets (1,000 pairs, the same as {@link WordNetDefinitionsExample}'s); training
  * takes the first {@code --train} of the other synsets. Prints P@1, MRR and R-Precision before and after. Arguments:
  * {@code --model minilm|e5|DIR --train N --epochs E --lr R --batch B --max-length L --lora R --freeze-layers N
- * --negatives K --no-duplicates --prompts --out DIR}.
+ * --negatives K --no-duplicates --prompts --freeze-tokens --out DIR}.
  */
 public final class WordNetTransformerStudy {
 
@@ -65,14 +65,16 @@ public final class WordNetTransformerStudy {
      * @param noDuplicates whether batches come from a {@code NoDuplicatesBatchSampler}
      * @param negatives hard negatives mined per pair with the base model (0: in-batch negatives only)
      * @param prompts whether definitions get e5's "query: " and words its "passage: " prefix
+     * @param freezeTokens whether the token embedding table stays fixed (full fine-tuning)
      */
     public record Options(String model, int trainPairs, int epochs, double learningRate, int batchSize, int maxLength,
-            int loraRank, int frozenLayers, Path out, boolean noDuplicates, int negatives, boolean prompts) {
+            int loraRank, int frozenLayers, Path out, boolean noDuplicates, int negatives, boolean prompts,
+            boolean freezeTokens) {
 
         static Options parse(String[] args) {
             Map<String, String> a = new java.util.HashMap<>();
             for (int i = 0; i < args.length; i++) {
-                if (args[i].equals("--no-duplicates") || args[i].equals("--prompts")) {
+                if (List.of("--no-duplicates", "--prompts", "--freeze-tokens").contains(args[i])) {
                     a.put(args[i].substring(2), "true");
                 } else if (args[i].startsWith("--") && i + 1 < args.length && List.of("model", "train", "epochs", "lr",
                         "batch", "max-length", "lora", "freeze-layers", "out", "negatives").contains(
@@ -81,7 +83,7 @@ public final class WordNetTransformerStudy {
                 } else {
                     throw new IllegalArgumentException("unknown argument " + args[i] + ": use --model minilm|e5|DIR, "
                             + "--train N, --epochs E, --lr R, --batch B, --max-length L, --lora R, --freeze-layers N, "
-                            + "--negatives K, --no-duplicates, --prompts, --out DIR");
+                            + "--negatives K, --no-duplicates, --prompts, --freeze-tokens, --out DIR");
                 }
             }
             return new Options(a.getOrDefault("model", "minilm"), Integer.parseInt(a.getOrDefault("train", "8000")),
@@ -89,7 +91,8 @@ public final class WordNetTransformerStudy {
                     Integer.parseInt(a.getOrDefault("batch", "32")), Integer.parseInt(a.getOrDefault("max-length", "64")),
                     Integer.parseInt(a.getOrDefault("lora", "0")), Integer.parseInt(a.getOrDefault("freeze-layers", "0")),
                     a.containsKey("out") ? Path.of(a.get("out")) : null, a.containsKey("no-duplicates"),
-                    Integer.parseInt(a.getOrDefault("negatives", "0")), a.containsKey("prompts"));
+                    Integer.parseInt(a.getOrDefault("negatives", "0")), a.containsKey("prompts"),
+                    a.containsKey("freeze-tokens"));
         }
 
         TrainableTransformer encoder() {
@@ -105,6 +108,9 @@ public final class WordNetTransformerStudy {
                         LoraConfig.Target.OUTPUT));
             } else if (frozenLayers > 0) {
                 b.freezeLowestLayers(frozenLayers);
+            }
+            if (freezeTokens) {
+                b.freezeTokenEmbeddings(true);
             }
             return b.build();
         }
