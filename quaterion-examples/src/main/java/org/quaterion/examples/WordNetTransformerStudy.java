@@ -41,7 +41,7 @@ import org.quaterion.train.optim.GradientOptimizer;
  * ninth of the first 9,000 noun synsets (1,000 pairs, the same as {@link WordNetDefinitionsExample}'s); training
  * takes the first {@code --train} of the other synsets. Prints P@1, MRR and R-Precision before and after. Arguments:
  * {@code --model minilm|e5|DIR --train N --epochs E --lr R --batch B --max-length L --lora R --freeze-layers N
- * --negatives K --no-duplicates --prompts --freeze-tokens --out DIR}.
+ * --negatives K --no-duplicates --prompts --freeze-tokens --test M --out DIR}.
  */
 public final class WordNetTransformerStudy {
 
@@ -66,10 +66,11 @@ public final class WordNetTransformerStudy {
      * @param negatives hard negatives mined per pair with the base model (0: in-batch negatives only)
      * @param prompts whether definitions get e5's "query: " and words its "passage: " prefix
      * @param freezeTokens whether the token embedding table stays fixed (full fine-tuning)
+     * @param testPairs test pairs: the first of the fixed 1,000 (fewer for a quick run)
      */
     public record Options(String model, int trainPairs, int epochs, double learningRate, int batchSize, int maxLength,
             int loraRank, int frozenLayers, Path out, boolean noDuplicates, int negatives, boolean prompts,
-            boolean freezeTokens) {
+            boolean freezeTokens, int testPairs) {
 
         static Options parse(String[] args) {
             Map<String, String> a = new java.util.HashMap<>();
@@ -77,13 +78,13 @@ public final class WordNetTransformerStudy {
                 if (List.of("--no-duplicates", "--prompts", "--freeze-tokens").contains(args[i])) {
                     a.put(args[i].substring(2), "true");
                 } else if (args[i].startsWith("--") && i + 1 < args.length && List.of("model", "train", "epochs", "lr",
-                        "batch", "max-length", "lora", "freeze-layers", "out", "negatives").contains(
+                        "batch", "max-length", "lora", "freeze-layers", "out", "negatives", "test").contains(
                                 args[i].substring(2))) {
                     a.put(args[i].substring(2), args[++i]);
                 } else {
                     throw new IllegalArgumentException("unknown argument " + args[i] + ": use --model minilm|e5|DIR, "
                             + "--train N, --epochs E, --lr R, --batch B, --max-length L, --lora R, --freeze-layers N, "
-                            + "--negatives K, --no-duplicates, --prompts, --freeze-tokens, --out DIR");
+                            + "--negatives K, --no-duplicates, --prompts, --freeze-tokens, --test M, --out DIR");
                 }
             }
             return new Options(a.getOrDefault("model", "minilm"), Integer.parseInt(a.getOrDefault("train", "8000")),
@@ -92,7 +93,7 @@ public final class WordNetTransformerStudy {
                     Integer.parseInt(a.getOrDefault("lora", "0")), Integer.parseInt(a.getOrDefault("freeze-layers", "0")),
                     a.containsKey("out") ? Path.of(a.get("out")) : null, a.containsKey("no-duplicates"),
                     Integer.parseInt(a.getOrDefault("negatives", "0")), a.containsKey("prompts"),
-                    a.containsKey("freeze-tokens"));
+                    a.containsKey("freeze-tokens"), Integer.parseInt(a.getOrDefault("test", "1000")));
         }
 
         TrainableTransformer encoder() {
@@ -176,7 +177,9 @@ public final class WordNetTransformerStudy {
         List<SimilarityPairSample<String>> test = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             if (i < TEST_SPAN && i % TEST_STRIDE == TEST_STRIDE - 1) {
-                test.add(all.get(i));
+                if (test.size() < o.testPairs()) {
+                    test.add(all.get(i));
+                }
             } else if (train.size() < o.trainPairs()) {
                 train.add(all.get(i));
             }

@@ -59,6 +59,18 @@ class ExamplesQualityTest {
     }
 
     @Test
+    void loraOnMiniLmBeatsTheFrozenModelAndItsServableReloads() throws Exception {
+        Path out = tmp.resolve("lora");
+        double[] r = WordNetTransformerStudy.run(WordNetTransformerStudy.Options.parse(new String[] {"--train", "320",
+            "--test", "200", "--lora", "4", "--lr", "1e-3", "--batch", "32", "--out", out.toString()}), System.out);
+        assertTrue(r[1] > r[0], "LoRA-tuned P@1 " + r[1] + " must beat the pretrained MiniLM's " + r[0]);
+        assertTrue(Files.isRegularFile(out.resolve("encoders/text/adapter_model.safetensors")), "adapters saved");
+        try (SimilarityModel<String> served = SimilarityModel.load(out, String.class)) {
+            assertEquals(384, served.encodeQueries(List.of("frozen water"), 1)[0].length, "the servable reloads");
+        }
+    }
+
+    @Test
     void fashionMnistTrainedCnnBeatsRawPixelsOnUnseenClasses() throws Exception {
         boolean present = Files.isRegularFile(Path.of("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"));
         if (!present && "true".equals(System.getenv("CI"))) {
