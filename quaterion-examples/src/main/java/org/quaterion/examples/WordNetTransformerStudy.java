@@ -20,6 +20,7 @@ import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.encoders.Encoder;
 import org.quaterion.models.heads.EmptyHead;
 import org.quaterion.models.heads.EncoderHead;
+import org.quaterion.models.heads.SkipConnectionHead;
 import org.quaterion.negatives.HardNegativeMiner;
 import org.quaterion.onnx.E5Small;
 import org.quaterion.onnx.MiniLm;
@@ -41,7 +42,7 @@ import org.quaterion.train.optim.GradientOptimizer;
  * ninth of the first 9,000 noun synsets (1,000 pairs, the same as {@link WordNetDefinitionsExample}'s); training
  * takes the first {@code --train} of the other synsets. Prints P@1, MRR and R-Precision before and after. Arguments:
  * {@code --model minilm|e5|DIR --train N --epochs E --lr R --batch B --max-length L --lora R --freeze-layers N
- * --negatives K --no-duplicates --prompts --freeze-tokens --test M --out DIR}.
+ * --negatives K --no-duplicates --prompts --freeze-tokens --skip-head --test M --out DIR}.
  */
 public final class WordNetTransformerStudy {
 
@@ -67,15 +68,16 @@ public final class WordNetTransformerStudy {
      * @param prompts whether definitions get e5's "query: " and words its "passage: " prefix
      * @param freezeTokens whether the token embedding table stays fixed (full fine-tuning)
      * @param testPairs test pairs: the first of the fixed 1,000 (fewer for a quick run)
+     * @param skipHead whether a trainable {@code SkipConnectionHead} sits on the transformer (else none)
      */
     public record Options(String model, int trainPairs, int epochs, double learningRate, int batchSize, int maxLength,
             int loraRank, int frozenLayers, Path out, boolean noDuplicates, int negatives, boolean prompts,
-            boolean freezeTokens, int testPairs) {
+            boolean freezeTokens, int testPairs, boolean skipHead) {
 
         static Options parse(String[] args) {
             Map<String, String> a = new java.util.HashMap<>();
             for (int i = 0; i < args.length; i++) {
-                if (List.of("--no-duplicates", "--prompts", "--freeze-tokens").contains(args[i])) {
+                if (List.of("--no-duplicates", "--prompts", "--freeze-tokens", "--skip-head").contains(args[i])) {
                     a.put(args[i].substring(2), "true");
                 } else if (args[i].startsWith("--") && i + 1 < args.length && List.of("model", "train", "epochs", "lr",
                         "batch", "max-length", "lora", "freeze-layers", "out", "negatives", "test").contains(
@@ -84,7 +86,8 @@ public final class WordNetTransformerStudy {
                 } else {
                     throw new IllegalArgumentException("unknown argument " + args[i] + ": use --model minilm|e5|DIR, "
                             + "--train N, --epochs E, --lr R, --batch B, --max-length L, --lora R, --freeze-layers N, "
-                            + "--negatives K, --no-duplicates, --prompts, --freeze-tokens, --test M, --out DIR");
+                            + "--negatives K, --no-duplicates, --prompts, --freeze-tokens, --skip-head, --test M, "
+                            + "--out DIR");
                 }
             }
             return new Options(a.getOrDefault("model", "minilm"), Integer.parseInt(a.getOrDefault("train", "8000")),
@@ -93,7 +96,8 @@ public final class WordNetTransformerStudy {
                     Integer.parseInt(a.getOrDefault("lora", "0")), Integer.parseInt(a.getOrDefault("freeze-layers", "0")),
                     a.containsKey("out") ? Path.of(a.get("out")) : null, a.containsKey("no-duplicates"),
                     Integer.parseInt(a.getOrDefault("negatives", "0")), a.containsKey("prompts"),
-                    a.containsKey("freeze-tokens"), Integer.parseInt(a.getOrDefault("test", "1000")));
+                    a.containsKey("freeze-tokens"), Integer.parseInt(a.getOrDefault("test", "1000")),
+                    a.containsKey("skip-head"));
         }
 
         TrainableTransformer encoder() {
@@ -117,7 +121,7 @@ public final class WordNetTransformerStudy {
         }
     }
 
-    /** The transformer alone (no head), symmetric MNR. */
+    /** The transformer (with an optional skip-connection head), symmetric MNR. */
     static final class TransformerModel extends TrainableModel<String> {
         private final Options options;
 
@@ -137,7 +141,7 @@ public final class WordNetTransformerStudy {
 
         @Override
         protected EncoderHead configureHead(int inputSize) {
-            return new EmptyHead(inputSize);
+            return options.skipHead() ? new SkipConnectionHead(inputSize) : new EmptyHead(inputSize);
         }
 
         @Override
