@@ -416,15 +416,22 @@ public final class TransformerBlock extends AbstractBlock {
     }
 
     private NDArray dense(ParameterStore ps, NDArray x, Dense d, boolean training) {
-        NDArray y = Linear.linear(x, ps.getValue(d.weight, x.getDevice(), training),
-                ps.getValue(d.bias, x.getDevice(), training)).head();
+        NDArray w = ps.getValue(d.weight, x.getDevice(), training);
+        NDArray bias = ps.getValue(d.bias, x.getDevice(), training);
         if (d.loraA == null) {
-            return y;
+            return Linear.linear(x, w, bias).head();
         }
-        NDArray in = training && lora.dropout() > 0 ? Dropout.dropout(x, (float) lora.dropout(), true).head() : x;
-        NDArray low = Linear.linear(in, ps.getValue(d.loraA, x.getDevice(), training)).head();
-        NDArray update = Linear.linear(low, ps.getValue(d.loraB, x.getDevice(), training)).head();
-        return y.add(Scalars.mul(update, (float) lora.scale()));
+        NDArray a = ps.getValue(d.loraA, x.getDevice(), training);
+        NDArray scaledB = Scalars.mul(ps.getValue(d.loraB, x.getDevice(), training), (float) lora.scale());
+        if (!(training && lora.dropout() > 0)) {
+            // W + (alpha / r) B A as one (out, in) weight: the step keeps the activations of one linear map, as full
+            // fine-tuning does, instead of the adapter branch's extra (batch, length, out) tensors
+            return Linear.linear(x, w.add(scaledB.matMul(a)), bias).head();
+        }
+        // dropout applies to the adapter branch alone, so it needs the branch
+        NDArray y = Linear.linear(x, w, bias).head();
+        NDArray low = Linear.linear(Dropout.dropout(x, (float) lora.dropout(), true).head(), a).head();
+        return y.add(Linear.linear(low, scaledB).head());
     }
 
     private NDArray layerNorm(ParameterStore ps, NDArray x, Norm n, boolean training) {
