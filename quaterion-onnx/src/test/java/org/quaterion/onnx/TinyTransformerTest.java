@@ -156,6 +156,32 @@ class TinyTransformerTest {
         assertFalse(Files.exists(tmp.resolve("none")));
     }
 
+    @Test
+    void adapterDropoutTrainsThroughTheBranchAndIsOffAtInference() throws Exception {
+        TransformerConfig c = TinyTransformers.bert();
+        Path dir = TinyTransformers.write(tmp.resolve("base"), c, TinyTransformers.randomWeights(c, 13));
+        LoraConfig lora = LoraConfig.of(2).withDropout(0.5);
+        TrainableTransformer adapted = TrainableTransformer.fromHuggingFace(dir).lora(lora).build();
+        try (SimilarityModel<String> model = SimilarityModel.<String>builder().addEncoder("text", adapted)
+                .setHead(new EmptyHead(c.hiddenSize())).build()) {
+            Map<String, WeightTensor> factors = new LinkedHashMap<>();
+            Map<String, ai.djl.ndarray.types.Shape> shapes = new LinkedHashMap<>();
+            for (Pair<String, Parameter> p : adapted.block().getParameters()) {
+                shapes.put(p.getKey(), p.getValue().getArray().getShape());
+            }
+            TinyTransformers.randomAdapters(c, lora, 9).forEach((k, v) -> factors.put(k,
+                    new WeightTensor(shapes.get(k).getShape(), v)));
+            adapted.block().loadAdapters(factors, "random factors");
+            float[][] inference = model.encode(TEXTS, TEXTS.size());
+            assertOnlyAdaptersGetGradients(adapted);
+            adapted.saveMerged(tmp.resolve("merged"));
+            float[][] merged = TrainableTransformerTest.encode(TrainableTransformer.fromHuggingFace(
+                    tmp.resolve("merged")).build(), TEXTS);
+            assertTrue(TrainableTransformerTest.maxDiff(inference, merged) < 1e-6,
+                    "no dropout at inference: the adapted model computes what its merged export does");
+        }
+    }
+
     private static void assertOnlyAdaptersGetGradients(TrainableTransformer encoder) {
         try (NDManager m = NDManager.newBaseManager()) {
             NDList batch = encoder.collate(List.of("a dog", "a cat sat"), m);
