@@ -51,16 +51,32 @@ final class BuiltinComponents {
 
     static List<ComponentFactory<?>> all() {
         List<ComponentFactory<?>> out = new ArrayList<>();
-        for (ComponentSpec<? extends SimilarityLoss> s : List.of(TripletLoss.SPEC, TripletMarginLoss.SPEC,
-                ContrastiveLoss.SPEC, OnlineContrastiveLoss.SPEC, MultiSimilarityLoss.SPEC, NTXentLoss.SPEC,
-                SupConLoss.SPEC, CircleLoss.SPEC, FastAPLoss.SPEC, LiftedStructureLoss.SPEC, MarginLoss.SPEC,
-                ArcFaceLoss.SPEC, CosFaceLoss.SPEC, SoftmaxLoss.SPEC, ProxyAnchorLoss.SPEC, CenterLoss.SPEC,
-                MultipleNegativesRankingLoss.SPEC, CoSENTLoss.SPEC, PairContrastiveLoss.SPEC, EmbeddingMseLoss.SPEC,
-                MarginMseLoss.SPEC)) {
+        List<ComponentSpec<? extends SimilarityLoss>> losses = new ArrayList<>(List.of(TripletLoss.SPEC,
+                TripletMarginLoss.SPEC, ContrastiveLoss.SPEC, OnlineContrastiveLoss.SPEC, MultiSimilarityLoss.SPEC,
+                NTXentLoss.SPEC, SupConLoss.SPEC, CircleLoss.SPEC, FastAPLoss.SPEC, LiftedStructureLoss.SPEC,
+                MarginLoss.SPEC, ArcFaceLoss.SPEC, CosFaceLoss.SPEC, SoftmaxLoss.SPEC, ProxyAnchorLoss.SPEC,
+                CenterLoss.SPEC, MultipleNegativesRankingLoss.SPEC, CoSENTLoss.SPEC, PairContrastiveLoss.SPEC,
+                EmbeddingMseLoss.SPEC, MarginMseLoss.SPEC));
+
+        // Pair and tuple losses on embeddings alone
+
+        // Histogram, ranking and signal-to-noise losses
+
+        // Classifier and proxy losses
+
+        // Composite and self-supervised losses
+
+        // Losses of PML 3
+
+        for (ComponentSpec<? extends SimilarityLoss> s : losses) {
             out.add(ComponentFactory.of(s, SimilarityLoss.class));
         }
-        for (ComponentSpec<? extends Miner> s : List.of(BatchHardMiner.SPEC, MultiSimilarityMiner.SPEC,
-                PairMarginMiner.SPEC, TripletMarginMiner.SPEC)) {
+        List<ComponentSpec<? extends Miner>> miners = new ArrayList<>(List.of(BatchHardMiner.SPEC,
+                MultiSimilarityMiner.SPEC, PairMarginMiner.SPEC, TripletMarginMiner.SPEC));
+
+        // More miners
+
+        for (ComponentSpec<? extends Miner> s : miners) {
             out.add(ComponentFactory.of(s, Miner.class));
         }
         for (ComponentSpec<? extends Reducer> s : Reducers.SPECS) {
