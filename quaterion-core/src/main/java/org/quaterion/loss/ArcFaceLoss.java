@@ -45,13 +45,25 @@ public final class ArcFaceLoss extends ClassWeightLoss {
     @Override
     protected LossTerms computeWithWeights(LossInputs in, NDArray weights) {
         NDArray cos = cosines(in.embeddings(), weights);
-        NDArray oneHot = targets(in, cos);
+        return perSample(in, LossMath.crossEntropy(marginLogits(cos, targets(in, cos), margin, scale), in.labels()));
+    }
+
+    /**
+     * ArcFace's logits from the cosines to the classes: the target's {@code cos θ} replaced by {@code cos(θ + m)}
+     * (or {@code cos θ − m·sin m} past {@code π − m}), all times s. Shared with {@link SubCenterArcFaceLoss}.
+     *
+     * @param cos {@code (n, C)} cosines
+     * @param oneHot {@code (n, C)} the labels one-hot
+     * @param margin m in radians
+     * @param scale s
+     * @return {@code (n, C)} logits
+     */
+    static NDArray marginLogits(NDArray cos, NDArray oneHot, double margin, double scale) {
         NDArray target = cos.mul(oneHot).sum(new int[] {1});
         NDArray theta = target.clip(-1 + 1e-7, 1 - 1e-7).acos();
         NDArray modified = NDArrays.where(theta.lte(Math.PI - margin), theta.add(margin).cos(),
                 theta.cos().sub(margin * Math.sin(margin)));
-        NDArray logits = Scalars.mul(cos.add(oneHot.mul(modified.sub(target).expandDims(1))), scale);
-        return perSample(in, LossMath.crossEntropy(logits, in.labels()));
+        return Scalars.mul(cos.add(oneHot.mul(modified.sub(target).expandDims(1))), scale);
     }
 
     /**
