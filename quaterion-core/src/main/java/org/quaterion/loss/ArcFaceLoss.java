@@ -76,39 +76,9 @@ public final class ArcFaceLoss extends ClassWeightLoss {
     }
 
     /** Builds a {@link ArcFaceLoss}: each setting by name, the reference defaults for the rest. */
-    public static final class Builder extends ClassWeightLoss.Builder<ArcFaceLoss, Builder> {
+    public static final class Builder extends AdditiveMarginBuilder<ArcFaceLoss, Builder> {
         private Builder() {
-            super(SPEC);
-        }
-
-        /**
-         * Sets {@link ArcFaceLoss#SCALE}.
-         *
-         * @param scale the value
-         * @return this builder
-         */
-        public Builder optScale(double scale) {
-            return set(SCALE, scale);
-        }
-
-        /**
-         * Sets {@link ArcFaceLoss#MARGIN}.
-         *
-         * @param margin the value
-         * @return this builder
-         */
-        public Builder optMargin(double margin) {
-            return set(MARGIN, margin);
-        }
-
-        /**
-         * Sets the angular margin in degrees, PML's unit (PML default 28.6).
-         *
-         * @param marginDegrees m in degrees
-         * @return this builder
-         */
-        public Builder optMarginDegrees(double marginDegrees) {
-            return optMargin(Math.toRadians(marginDegrees));
+            super(SPEC, SCALE, MARGIN);
         }
     }
 }

@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import org.quaterion.internal.LossMath;
 import org.quaterion.models.tensor.Scalars;
 import org.quaterion.settings.ComponentSpec;
-import org.quaterion.settings.Settings;
 
 /**
  * pytorch-metric-learning's {@code RegularFaceRegularizer} (Zhao et al., "RegularFace", CVPR 2019): the mean over
@@ -15,14 +14,16 @@ import org.quaterion.settings.Settings;
  * with one there is no other class, and PML's value (the row's cosine with itself, 1) would be meaningless. No
  * settings.
  */
-public final class RegularFaceRegularizer implements Regularizer {
+public final class RegularFaceRegularizer extends SettinglessRegularizer {
 
     /** The declaration: registry name, no settings. */
     public static final ComponentSpec<RegularFaceRegularizer> SPEC = ComponentSpec.of("regular_face",
             RegularFaceRegularizer.class, s -> new RegularFaceRegularizer());
 
     /** Creates the regularizer. */
-    public RegularFaceRegularizer() {}
+    public RegularFaceRegularizer() {
+        super(SPEC);
+    }
 
     @Override
     public NDArray compute(NDArray rows) {
@@ -45,15 +46,5 @@ public final class RegularFaceRegularizer implements Regularizer {
             throw new IllegalArgumentException("RegularFaceRegularizer needs at least 2 classes; " + owner
                     + " has " + rows + " weight row(s)");
         }
-    }
-
-    @Override
-    public Settings settings() {
-        return SPEC.read(null);
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 }

@@ -1,9 +1,6 @@
 package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.training.initializer.NormalInitializer;
-import org.quaterion.internal.LossMath;
-import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.Reducer;
 import org.quaterion.reducer.Reducers;
@@ -17,33 +14,26 @@ import org.quaterion.settings.Settings;
  * weights' norms left out: logits {@code ‖x_i‖·s·(cos θ_ic or ψ)}, cross-entropy, mean. Defaults m = 4, s = 1;
  * weights ~ N(0, 1).
  */
-public final class SphereFaceLoss extends ClassWeightLoss {
+public final class SphereFaceLoss extends MultiplicativeMarginLoss {
 
     /** The integer angular multiplier m. */
-    public static final Setting<Integer> MARGIN = LargeMarginSoftmaxLoss.MARGIN;
+    public static final Setting<Integer> MARGIN = MultiplicativeMarginLoss.MARGIN;
     /** The logit scale s. */
-    public static final Setting<Double> SCALE = LargeMarginSoftmaxLoss.SCALE;
+    public static final Setting<Double> SCALE = MultiplicativeMarginLoss.SCALE;
     /** The reducer of the per-sample losses. */
     public static final Setting<Reducer> REDUCER = Reducers.setting(new MeanReducer());
     /** The declaration: registry name and settings. */
     public static final ComponentSpec<SphereFaceLoss> SPEC = ComponentSpec.of("sphereface", SphereFaceLoss.class,
             SphereFaceLoss::new, NUM_CLASSES, EMBEDDING_SIZE, MARGIN, SCALE, REDUCER);
 
-    private final int margin;
-    private final double scale;
-
     private SphereFaceLoss(Settings settings) {
-        super(settings, "class_weights", new NormalInitializer(1f));
-        this.margin = settings.get(MARGIN);
-        this.scale = settings.get(SCALE);
+        super(settings);
     }
 
+    /** {@code ‖x_i‖} only. */
     @Override
-    protected LossTerms computeWithWeights(LossInputs in, NDArray weights) {
-        NDArray cos = cosines(in.embeddings(), weights);
-        NDArray modified = LargeMarginSoftmaxLoss.marginCosines(cos, targets(in, cos), margin);
-        NDArray logits = Scalars.mul(modified.mul(LargeMarginSoftmaxLoss.norms(in.embeddings()).expandDims(1)), scale);
-        return perSample(in, LossMath.crossEntropy(logits, in.labels()));
+    NDArray magnitudes(NDArray embeddings, NDArray weights) {
+        return norms(embeddings).expandDims(1);
     }
 
     /**
@@ -56,29 +46,9 @@ public final class SphereFaceLoss extends ClassWeightLoss {
     }
 
     /** Builds a {@link SphereFaceLoss}: each setting by name, the reference defaults for the rest. */
-    public static final class Builder extends ClassWeightLoss.Builder<SphereFaceLoss, Builder> {
+    public static final class Builder extends MultiplicativeMarginLoss.Builder<SphereFaceLoss, Builder> {
         private Builder() {
             super(SPEC);
-        }
-
-        /**
-         * Sets {@link SphereFaceLoss#MARGIN}.
-         *
-         * @param margin the value
-         * @return this builder
-         */
-        public Builder optMargin(int margin) {
-            return set(MARGIN, margin);
-        }
-
-        /**
-         * Sets {@link SphereFaceLoss#SCALE}.
-         *
-         * @param scale the value
-         * @return this builder
-         */
-        public Builder optScale(double scale) {
-            return set(SCALE, scale);
         }
     }
 }

@@ -156,39 +156,9 @@ public final class SubCenterArcFaceLoss extends ClassWeightLoss {
     }
 
     /** Builds a {@link SubCenterArcFaceLoss}: each setting by name, the reference defaults for the rest. */
-    public static final class Builder extends ClassWeightLoss.Builder<SubCenterArcFaceLoss, Builder> {
+    public static final class Builder extends AdditiveMarginBuilder<SubCenterArcFaceLoss, Builder> {
         private Builder() {
-            super(SPEC);
-        }
-
-        /**
-         * Sets {@link SubCenterArcFaceLoss#SCALE}.
-         *
-         * @param scale the value
-         * @return this builder
-         */
-        public Builder optScale(double scale) {
-            return set(SCALE, scale);
-        }
-
-        /**
-         * Sets {@link SubCenterArcFaceLoss#MARGIN}.
-         *
-         * @param margin the value in radians
-         * @return this builder
-         */
-        public Builder optMargin(double margin) {
-            return set(MARGIN, margin);
-        }
-
-        /**
-         * Sets the angular margin in degrees, PML's unit (PML default 28.6).
-         *
-         * @param marginDegrees m in degrees
-         * @return this builder
-         */
-        public Builder optMarginDegrees(double marginDegrees) {
-            return optMargin(Math.toRadians(marginDegrees));
+            super(SPEC, SCALE, MARGIN);
         }
 
         /**

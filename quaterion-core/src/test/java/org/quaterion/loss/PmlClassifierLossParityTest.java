@@ -8,10 +8,7 @@ import com.google.gson.JsonObject;
 import java.util.Arrays;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
-import org.quaterion.miner.BatchHardMiner;
 import org.quaterion.miner.Miner;
-import org.quaterion.miner.MultiSimilarityMiner;
-import org.quaterion.miner.TripletMarginMiner;
 import org.quaterion.models.Fixtures;
 
 /**
@@ -22,6 +19,10 @@ import org.quaterion.models.Fixtures;
 class PmlClassifierLossParityTest {
 
     private static final double TOLERANCE = 1e-9;
+
+    /** The largest relative difference seen (value to max(1, |value|), gradients to max(1, max|grad|)), by case. */
+    private double worst;
+    private String worstCase = "none";
 
     @Test
     void classifierLossesAndRegularizersMatchPml() {
@@ -36,8 +37,8 @@ class PmlClassifierLossParityTest {
                         break;
                     case "regularizer":
                         Regularizer r = regularizer(c.getAsJsonObject("regularizer"), data);
-                        suite.compareLoss(c, LossHarness.run(manager, Fixtures.matrix(data.get(c.get("rows")
-                                .getAsString())), r::compute, null), TOLERANCE);
+                        compare(suite, c, LossHarness.run(manager, Fixtures.matrix(data.get(c.get("rows")
+                                .getAsString())), r::compute, null));
                         break;
                     case "outliers":
                         compareOutliers(suite, c, data, manager);
@@ -49,10 +50,34 @@ class PmlClassifierLossParityTest {
                 suite.fail(id + ": " + e);
             }
         }
+        System.out.println("pml_classifier_losses.json: largest relative difference " + worst + " (" + worstCase
+                + ")");
         suite.assertAllMatched();
     }
 
-    private static void compareLoss(ParitySuite suite, JsonObject c, JsonObject data, NDManager manager) {
+    /** Compares a run with its case and keeps the largest relative difference. */
+    private void compare(ParitySuite suite, JsonObject c, LossHarness.Result r) {
+        suite.compareLoss(c, r, TOLERANCE);
+        double expected = c.get("value").getAsDouble();
+        track(c, Math.abs(expected - r.value()) / Math.max(1, Math.abs(expected)));
+        track(c, relative(Fixtures.flat(c.get("grad")), r.grad()));
+        if (c.has("grad_class_weights")) {
+            track(c, relative(Fixtures.flat(c.get("grad_class_weights")), r.weightGrad()));
+        }
+    }
+
+    private static double relative(double[] expected, double[] actual) {
+        return LossHarness.maxAbsDiff(expected, actual) / Math.max(1, LossHarness.maxAbs(expected));
+    }
+
+    private void track(JsonObject c, double difference) {
+        if (difference > worst) {
+            worst = difference;
+            worstCase = c.get("id").getAsString();
+        }
+    }
+
+    private void compareLoss(ParitySuite suite, JsonObject c, JsonObject data, NDManager manager) {
         JsonObject p = c.getAsJsonObject("params");
         ClassWeightLoss loss = build(c.get("loss").getAsString(), p, data);
         loss.setWeights(manager, Fixtures.matrix(data.get("class_weights")), DataType.FLOAT64);
@@ -65,11 +90,11 @@ class PmlClassifierLossParityTest {
                     number(p, "weight_reg_weight", 1)));
         }
         NDArray labels = manager.create(Fixtures.longVector(data.get("labels")));
-        Miner miner = miner(c.get("miner"));
+        Miner miner = LossParityTest.miner(c);
         GroupLoss l = wrapped;
         Function<NDArray, NDArray> f = e -> l.forward(e, labels, miner == null ? null : miner.mine(e, labels));
-        suite.compareLoss(c, LossHarness.run(manager, Fixtures.matrix(data.get("embeddings")), f,
-                loss.weights().getArray()), TOLERANCE);
+        compare(suite, c, LossHarness.run(manager, Fixtures.matrix(data.get("embeddings")), f,
+                loss.weights().getArray()));
     }
 
     /** The loss of a case with PML's defaults for the settings the case leaves out. */
@@ -112,25 +137,6 @@ class PmlClassifierLossParityTest {
             json.add("centers_per_class", data.get("centers_per_class"));
         }
         return Regularizers.read(json);
-    }
-
-    private static Miner miner(JsonElement spec) {
-        if (spec == null || spec.isJsonNull()) {
-            return null;
-        }
-        JsonObject m = spec.getAsJsonObject();
-        JsonObject mp = m.getAsJsonObject("params");
-        switch (m.get("name").getAsString()) {
-            case "BatchHardMiner":
-                return new BatchHardMiner();
-            case "TripletMarginMiner":
-                return TripletMarginMiner.builder().optMargin(mp.get("margin").getAsDouble())
-                        .optType(TripletMarginMiner.TYPE_OF_TRIPLETS.read(mp.get("type_of_triplets"))).build();
-            case "MultiSimilarityMiner":
-                return MultiSimilarityMiner.builder().optEpsilon(mp.get("epsilon").getAsDouble()).build();
-            default:
-                throw new IllegalArgumentException("unknown miner " + m);
-        }
     }
 
     private static void compareOutliers(ParitySuite suite, JsonObject c, JsonObject data, NDManager manager) {
