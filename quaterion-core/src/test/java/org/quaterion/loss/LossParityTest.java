@@ -193,7 +193,7 @@ class LossParityTest {
         return p.has("distance") ? Distance.cosine() : Distance.euclidean().normalized();
     }
 
-    private static Miner miner(JsonObject c) {
+    static Miner miner(JsonObject c) {
         if (!c.has("miner") || c.get("miner").isJsonNull()) {
             return null;
         }
