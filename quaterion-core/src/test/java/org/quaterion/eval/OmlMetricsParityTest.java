@@ -25,8 +25,12 @@ class OmlMetricsParityTest {
 
     private static final double TOL = 1e-9;
 
+    /** The largest relative difference seen, reported with the summary. */
+    private static double worst;
+
     @Test
     void matchesOml() {
+        worst = 0;
         ParitySuite suite = ParitySuite.read("oml_metrics.json");
         try (NDManager m = NDManager.newBaseManager()) {
             for (JsonObject c : suite.cases()) {
@@ -47,6 +51,7 @@ class OmlMetricsParityTest {
                 }
             }
         }
+        System.out.println("oml_metrics.json: largest relative difference " + worst);
         suite.assertAllMatched();
     }
 
@@ -234,6 +239,7 @@ class OmlMetricsParityTest {
     }
 
     private static void near(List<String> failures, String what, double expected, double actual) {
+        worst = Math.max(worst, Math.abs(expected - actual) / (expected == 0 ? 1 : Math.abs(expected)));
         if (!(Math.abs(expected - actual) <= TOL * Math.max(1, Math.abs(expected)))) {
             failures.add(what + " = " + actual + ", expected " + expected);
         }
