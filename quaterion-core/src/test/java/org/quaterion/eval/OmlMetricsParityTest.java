@@ -26,11 +26,12 @@ class OmlMetricsParityTest {
     private static final double TOL = 1e-9;
 
     /** The largest relative difference seen, reported with the summary. */
-    private static double worst;
+    private static final java.util.concurrent.atomic.DoubleAccumulator WORST =
+            new java.util.concurrent.atomic.DoubleAccumulator(Math::max, 0);
 
     @Test
     void matchesOml() {
-        worst = 0;
+        WORST.reset();
         ParitySuite suite = ParitySuite.read("oml_metrics.json");
         try (NDManager m = NDManager.newBaseManager()) {
             for (JsonObject c : suite.cases()) {
@@ -51,7 +52,7 @@ class OmlMetricsParityTest {
                 }
             }
         }
-        System.out.println("oml_metrics.json: largest relative difference " + worst);
+        System.out.println("oml_metrics.json: largest relative difference " + WORST.get());
         suite.assertAllMatched();
     }
 
@@ -239,7 +240,7 @@ class OmlMetricsParityTest {
     }
 
     private static void near(List<String> failures, String what, double expected, double actual) {
-        worst = Math.max(worst, Math.abs(expected - actual) / (expected == 0 ? 1 : Math.abs(expected)));
+        WORST.accumulate(Math.abs(expected - actual) / (expected == 0 ? 1 : Math.abs(expected)));
         if (!(Math.abs(expected - actual) <= TOL * Math.max(1, Math.abs(expected)))) {
             failures.add(what + " = " + actual + ", expected " + expected);
         }
