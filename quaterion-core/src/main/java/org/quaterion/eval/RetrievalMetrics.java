@@ -202,6 +202,67 @@ public final class RetrievalMetrics {
         });
     }
 
+    /**
+     * NDCG@k with binary relevance: {@code DCG@k / IDCG@k}, {@code DCG@k = Σ_{i≤k} rel(i) / log2(i + 1)} over the
+     * ranking and {@code IDCG@k} the same sum for an ideal ranking of the query's {@code R} relevant items
+     * ({@code min(k, R)} ones); a query with no relevant item scores 0, as in {@link #cmcAt} and {@link #mapAt}.
+     *
+     * @param k the cut-off, at least 1 (may exceed the gallery)
+     * @return the mean over all queries; NaN when no query has a relevant item
+     */
+    public double ndcgAt(int k) {
+        checkK(k);
+        return meanOverAllQueries(i -> {
+            if (relevantCount[i] == 0) {
+                return 0;
+            }
+            double dcg = 0;
+            for (int c = 0; c < Math.min(k, relevant[i].length); c++) {
+                dcg += relevant[i][c] ? discount(c) : 0;
+            }
+            double ideal = 0;
+            for (int c = 0; c < Math.min(k, relevantCount[i]); c++) {
+                ideal += discount(c);
+            }
+            return dcg / ideal;
+        });
+    }
+
+    /** The NDCG discount of 0-based rank c: {@code 1 / log2(c + 2)}. */
+    private static double discount(int c) {
+        return Math.log(2) / Math.log(c + 2);
+    }
+
+    /**
+     * The same metrics over a subset of the queries (OML's per-category metrics).
+     *
+     * @param queries query positions, each in [0, queries)
+     * @return the metrics of those queries
+     */
+    RetrievalMetrics forQueries(int[] queries) {
+        long[][] idx = new long[queries.length][];
+        double[][] dist = new double[queries.length][];
+        boolean[][] rel = new boolean[queries.length][];
+        int[] r = new int[queries.length];
+        for (int j = 0; j < queries.length; j++) {
+            int q = queries[j];
+            idx[j] = knn.indices()[q];
+            dist[j] = knn.distances()[q];
+            rel[j] = relevant[q];
+            r[j] = relevantCount[q];
+        }
+        return new RetrievalMetrics(new KnnResult(idx, dist), rel, r);
+    }
+
+    /**
+     * The number of queries.
+     *
+     * @return the count
+     */
+    public int queries() {
+        return relevant.length;
+    }
+
     /** Whether some query has a relevant item: without one, no metric has anything to measure (NaN). */
     private boolean anyRelevant() {
         for (int r : relevantCount) {
