@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
 import org.quaterion.miner.IndexTuples;
+import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.Reducer;
 import org.quaterion.reducer.Reducers;
@@ -72,7 +73,7 @@ public final class NPairsLoss extends GroupLoss {
         NDList unique = labels.unique(true, true, true); // values, inverse (label rank per position), counts
         NDArray rank = unique.get(1).toType(DataType.INT64, false);
         NDArray positions = labels.getManager().arange(0, count, 1, DataType.INT64);
-        NDArray order = rank.mul(count).add(positions).argSort();
+        NDArray order = Scalars.mul(rank, count).add(positions).argSort();
         NDArray sortedRank = rank.get(order);
         if (count == 1) {
             return order;
