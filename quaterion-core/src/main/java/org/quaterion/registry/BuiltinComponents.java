@@ -59,6 +59,13 @@ final class BuiltinComponents {
                 EmbeddingMseLoss.SPEC, MarginMseLoss.SPEC));
 
         // Pair and tuple losses on embeddings alone
+        losses.add(org.quaterion.loss.AngularLoss.SPEC);
+        losses.add(org.quaterion.loss.GeneralizedLiftedStructureLoss.SPEC);
+        losses.add(org.quaterion.loss.IntraPairVarianceLoss.SPEC);
+        losses.add(org.quaterion.loss.NPairsLoss.SPEC);
+        losses.add(org.quaterion.loss.NCALoss.SPEC);
+        losses.add(org.quaterion.loss.TupletMarginLoss.SPEC);
+        losses.add(org.quaterion.loss.DynamicSoftMarginLoss.SPEC);
 
         // Histogram, ranking and signal-to-noise losses
 

@@ -13,6 +13,7 @@ import org.quaterion.miner.BatchHardMiner;
 import org.quaterion.miner.IndexTuples;
 import org.quaterion.miner.Miner;
 import org.quaterion.miner.MultiSimilarityMiner;
+import org.quaterion.miner.PairMarginMiner;
 import org.quaterion.miner.TripletMarginMiner;
 import org.quaterion.models.Fixtures;
 
@@ -207,6 +208,9 @@ class LossParityTest {
                         .optType(TripletMarginMiner.TYPE_OF_TRIPLETS.read(mp.get("type_of_triplets"))).build();
             case "MultiSimilarityMiner":
                 return MultiSimilarityMiner.builder().optEpsilon(mp.get("epsilon").getAsDouble()).build();
+            case "PairMarginMiner":
+                return PairMarginMiner.builder().optPosMargin(mp.get("pos_margin").getAsDouble())
+                        .optNegMargin(mp.get("neg_margin").getAsDouble()).build();
             default:
                 throw new IllegalArgumentException("unknown miner " + m);
         }
