@@ -74,6 +74,12 @@ public final class DecoupledContrastiveLoss extends TemperatureLoss {
         return LossTerms.masked(negatives.sub(positive), pairs);
     }
 
+    /** True: this loss computes from the distance matrix alone ({@link GroupLoss#forwardMatrix}). */
+    @Override
+    public boolean acceptsDistanceMatrix() {
+        return true;
+    }
+
     /**
      * A builder that starts from the reference defaults; every setting is named.
      *

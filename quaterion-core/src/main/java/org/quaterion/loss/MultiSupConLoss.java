@@ -127,6 +127,12 @@ public final class MultiSupConLoss extends TemperatureLoss {
         return LossTerms.of(mean.neg());
     }
 
+    /** True: this loss computes from the distance matrix alone ({@link GroupLoss#forwardMatrix}). */
+    @Override
+    public boolean acceptsDistanceMatrix() {
+        return true;
+    }
+
     /**
      * A builder that starts from the reference defaults; every setting is named.
      *

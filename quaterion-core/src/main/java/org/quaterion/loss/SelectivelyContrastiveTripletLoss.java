@@ -75,6 +75,12 @@ public final class SelectivelyContrastiveTripletLoss extends GroupLoss {
         return LossTerms.of(perTriplet(LossMath.pick(s, t.a(), t.p()), LossMath.pick(s, t.a(), t.n())));
     }
 
+    /** True: this loss computes from the distance matrix alone ({@link GroupLoss#forwardMatrix}). */
+    @Override
+    public boolean acceptsDistanceMatrix() {
+        return true;
+    }
+
     /**
      * A builder that starts from the reference defaults; every setting is named.
      *

@@ -90,6 +90,12 @@ public final class SmoothAPLoss extends GroupLoss {
         return "it ranks every query against the whole batch";
     }
 
+    /** True: this loss computes from the distance matrix alone ({@link GroupLoss#forwardMatrix}). */
+    @Override
+    public boolean acceptsDistanceMatrix() {
+        return true;
+    }
+
     /**
      * A builder that starts from the reference defaults; every setting is named.
      *

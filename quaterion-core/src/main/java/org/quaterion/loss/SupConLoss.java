@@ -54,6 +54,12 @@ public final class SupConLoss extends TemperatureLoss {
         return LossTerms.of(mean.neg());
     }
 
+    /** True: this loss computes from the distance matrix alone ({@link GroupLoss#forwardMatrix}). */
+    @Override
+    public boolean acceptsDistanceMatrix() {
+        return true;
+    }
+
     /**
      * A builder that starts from the reference defaults; every setting is named.
      *

@@ -67,6 +67,10 @@ final class BuiltinComponents {
         // Composite and self-supervised losses
 
         // Losses of PML 3
+        losses.add(org.quaterion.loss.SmoothAPLoss.SPEC);
+        losses.add(org.quaterion.loss.MultiSupConLoss.SPEC);
+        losses.add(org.quaterion.loss.DecoupledContrastiveLoss.SPEC);
+        losses.add(org.quaterion.loss.SelectivelyContrastiveTripletLoss.SPEC);
 
         for (ComponentSpec<? extends SimilarityLoss> s : losses) {
             out.add(ComponentFactory.of(s, SimilarityLoss.class));
