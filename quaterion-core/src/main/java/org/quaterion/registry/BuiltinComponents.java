@@ -71,6 +71,7 @@ final class BuiltinComponents {
         losses.add(org.quaterion.loss.MultiSupConLoss.SPEC);
         losses.add(org.quaterion.loss.DecoupledContrastiveLoss.SPEC);
         losses.add(org.quaterion.loss.SelectivelyContrastiveTripletLoss.SPEC);
+        losses.add(org.quaterion.loss.DynamicArcFaceLoss.SPEC);
 
         for (ComponentSpec<? extends SimilarityLoss> s : losses) {
             out.add(ComponentFactory.of(s, SimilarityLoss.class));

@@ -27,7 +27,16 @@ class PmlV3ParityTest {
             JsonObject data = suite.dataset(c);
             try (NDManager manager = NDManager.newBaseManager()) {
                 Function<NDArray, NDArray> loss = build(c, data, manager);
-                LossHarness.Result r = LossHarness.run(manager, Fixtures.matrix(data.get("embeddings")), loss, null);
+                NDArray weights = null;
+                if (c.get("loss").getAsString().equals("DynamicArcFaceLoss")) {
+                    DynamicArcFaceLoss arc = dynamicArcFace(c.getAsJsonObject("params"));
+                    arc.setWeights(manager, Fixtures.matrix(data.get("class_weights")), ai.djl.ndarray.types.DataType.FLOAT64);
+                    weights = arc.weights().getArray();
+                    NDArray labels = manager.create(Fixtures.longVector(data.get("labels")));
+                    loss = e -> arc.forward(e, labels);
+                }
+                LossHarness.Result r = LossHarness.run(manager, Fixtures.matrix(data.get("embeddings")), loss,
+                        weights);
                 suite.compareLoss(c, r, TOLERANCE);
                 double expected = c.get("value").getAsDouble();
                 double[] grad = Fixtures.flat(c.get("grad"));
@@ -71,8 +80,18 @@ class PmlV3ParityTest {
                         .build();
                 return e -> loss.forward(e, labels);
             }
+            case "DynamicArcFaceLoss":
+                return null; // built with its class weights in the test
             default:
                 throw new IllegalArgumentException("no implementation mapped for " + c.get("loss"));
         }
+    }
+
+    private static DynamicArcFaceLoss dynamicArcFace(JsonObject p) {
+        long[] counts = Fixtures.longVector(p.get("class_counts"));
+        DynamicArcFaceLoss.Builder b = DynamicArcFaceLoss.builder().setEmbeddingSize(p.get("embedding_size").getAsInt())
+                .optMarginBounds(p.get("min_margin").getAsDouble(), p.get("max_margin").getAsDouble())
+                .optPower(p.get("power").getAsDouble()).optScale(p.get("scale").getAsDouble());
+        return (counts.length > 0 ? b.setClassCounts(counts) : b.setNumClasses(p.get("num_classes").getAsInt())).build();
     }
 }

@@ -131,6 +131,35 @@ class PmlV3Test {
     }
 
     @Test
+    void dynamicArcFaceMarginsFollowTheClassSizes() {
+        // n^(−1/4) of 10000, 100, 1 is 0.1, 0.316…, 1: a = 0.45 / 0.9 = 0.5, b = 0.5 − 0.5 = 0
+        DynamicArcFaceLoss loss = DynamicArcFaceLoss.builder().setClassCounts(10000, 100, 1).setEmbeddingSize(2)
+                .build();
+        double[] m = loss.classMargins();
+        assertEquals(0.05, m[0], 1e-15);
+        assertEquals(0.5 * Math.pow(100, -0.25), m[1], 1e-15);
+        assertEquals(0.5, m[2], 1e-15);
+        double[] equal = DynamicArcFaceLoss.builder().setClassCounts(7, 7).setEmbeddingSize(2).build().classMargins();
+        assertEquals(0.5, equal[0]);
+        assertEquals(0.5, equal[1], "equal sizes: every class gets max_margin");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DynamicArcFaceLoss.builder()
+                .setClassCounts(5, 6).setNumClasses(3).setEmbeddingSize(2).build());
+        assertTrue(e.getMessage().contains("one size per class"), e.getMessage());
+        JsonObject json = new JsonObject();
+        com.google.gson.JsonArray counts = new com.google.gson.JsonArray();
+        counts.add(10000);
+        counts.add(100);
+        counts.add(1);
+        json.add("class_counts", counts);
+        json.addProperty("num_classes", 3);
+        json.addProperty("embedding_size", 2);
+        assertEquals(loss.config(), ComponentRegistry.discover().loss("dynamic_arcface", json).config());
+        counts.add(0.5);
+        json.addProperty("num_classes", 4);
+        assertThrows(IllegalArgumentException.class, () -> ComponentRegistry.discover().loss("dynamic_arcface", json));
+    }
+
+    @Test
     void tuplesPerAnchorBoundsAndSamplesWithoutReplacement() {
         JsonObject data = Fixtures.read("inputs.json").getAsJsonObject("datasets").getAsJsonObject("grp_n32_d16_c4");
         double[][] emb = Fixtures.matrix(data.get("embeddings"));
