@@ -3,10 +3,10 @@ package org.quaterion.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
-import java.util.TreeSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import org.quaterion.miner.IndexTuples;
 
 /**
