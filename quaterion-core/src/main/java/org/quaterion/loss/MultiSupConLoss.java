@@ -4,9 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
 import org.quaterion.distance.Distance;
-import org.quaterion.internal.LossMath;
 import org.quaterion.internal.Masks;
-import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.AvgNonZeroReducer;
 import org.quaterion.reducer.Reducer;
 import org.quaterion.reducer.Reducers;
@@ -120,11 +118,7 @@ public final class MultiSupConLoss extends TemperatureLoss {
                     : logits.onesLike().toType(DataType.BOOLEAN, false);
             positives = weights.gte(threshold).logicalAnd(contrast);
         }
-        NDArray logProb = logits.sub(LossMath.logSumExp(logits, contrast, false, 1).expandDims(1));
-        NDArray posF = positives.toType(logits.getDataType(), false);
-        NDArray count = posF.sum(new int[] {1});
-        NDArray mean = weights.mul(logProb).mul(posF).sum(new int[] {1}).div(Scalars.max(count, 1));
-        return LossTerms.of(mean.neg());
+        return LossTerms.of(SupConLoss.perAnchor(logits, positives, contrast, weights));
     }
 
     /** True: this loss computes from the distance matrix alone ({@link GroupLoss#forwardMatrix}). */
