@@ -67,6 +67,12 @@ public final class CircleLoss extends GroupLoss {
         return LossTerms.of(NDArrays.where(both, losses, losses.zerosLike())); // PML: zero for the others
     }
 
+    /** True: this loss computes from the distance matrix alone ({@link GroupLoss#forwardMatrix}). */
+    @Override
+    public boolean acceptsDistanceMatrix() {
+        return true;
+    }
+
     /**
      * A builder that starts from the reference defaults; every setting is named.
      *

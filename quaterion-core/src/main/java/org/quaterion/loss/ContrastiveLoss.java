@@ -62,6 +62,12 @@ public final class ContrastiveLoss extends GroupLoss {
         return LossTerms.sum(LossTerms.masked(pos, masks.positives()), LossTerms.masked(neg, masks.negatives()));
     }
 
+    /** True: this loss computes from the distance matrix alone ({@link GroupLoss#forwardMatrix}). */
+    @Override
+    public boolean acceptsDistanceMatrix() {
+        return true;
+    }
+
     /**
      * A builder that starts from the reference defaults; every setting is named.
      *

@@ -60,6 +60,12 @@ public final class MultiSimilarityLoss extends GroupLoss {
         return LossTerms.of(posTerm.add(negTerm));
     }
 
+    /** True: this loss computes from the distance matrix alone ({@link GroupLoss#forwardMatrix}). */
+    @Override
+    public boolean acceptsDistanceMatrix() {
+        return true;
+    }
+
     /**
      * A builder that starts from the reference defaults; every setting is named.
      *

@@ -55,6 +55,12 @@ public final class NTXentLoss extends TemperatureLoss {
         return LossTerms.of(losses);
     }
 
+    /** True: this loss computes from the distance matrix alone ({@link GroupLoss#forwardMatrix}). */
+    @Override
+    public boolean acceptsDistanceMatrix() {
+        return true;
+    }
+
     /**
      * A builder that starts from the reference defaults; every setting is named.
      *

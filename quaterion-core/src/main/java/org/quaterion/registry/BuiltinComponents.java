@@ -83,6 +83,11 @@ final class BuiltinComponents {
         // Composite and self-supervised losses
 
         // Losses of PML 3
+        losses.add(org.quaterion.loss.SmoothAPLoss.SPEC);
+        losses.add(org.quaterion.loss.MultiSupConLoss.SPEC);
+        losses.add(org.quaterion.loss.DecoupledContrastiveLoss.SPEC);
+        losses.add(org.quaterion.loss.SelectivelyContrastiveTripletLoss.SPEC);
+        losses.add(org.quaterion.loss.DynamicArcFaceLoss.SPEC);
 
         for (ComponentSpec<? extends SimilarityLoss> s : losses) {
             out.add(ComponentFactory.of(s, SimilarityLoss.class));
