@@ -12,7 +12,7 @@ import org.quaterion.settings.Settings;
  * PML's {@code AngularMiner} (angular loss, Wang et al. 2017): the triplets whose angle at the negative,
  * {@code atan(‖x_a − x_p‖ / (2‖x_n − x_c‖))} with {@code x_c = (x_a + x_p)/2}, exceeds α. Computed on
  * L2-normalised embeddings, as PML's asserted normalised L2 distance intends (PML measures the angle on the raw
- * embeddings; see docs/losses.md, "What we fixed"). The distance is fixed, as in PML: there is no distance setting.
+ * embeddings; see docs/losses.md, "Miners"). The distance is fixed, as in PML: there is no distance setting.
  * Computed over (positive pair) × reference in {@code PairBlocks}, never an {@code n·m·m} cube.
  */
 public final class AngularMiner extends DeclaredMiner {

@@ -22,7 +22,7 @@ import org.quaterion.state.Stateful;
  * references, for {@code d ≥ nonzero_loss_cutoff} and where the formula is not finite. Each anchor with a positive
  * and a non-zero weight row gets as many triplets as the references sharing its label (PML's
  * {@code get_random_triplet_indices}), each with a positive drawn uniformly and a negative drawn from the weights.
- * The distance is fixed to normalised L2, as in PML.
+ * The distance is fixed to normalised L2, as in PML. Triplets are drawn with replacement, so one may appear twice.
  *
  * <p>Draws come from the miner's own seeded stream (see {@link #SEED}), not from libtorch's generator, so a seeded
  * miner gives the same triplets on every device; the call count is checkpointed ({@link Stateful}).

@@ -18,7 +18,9 @@ import org.quaterion.state.Stateful;
  * bins between their minimum and maximum (bin i is {@code [e_i, e_{i+1})}, the last one closed), and from every
  * non-empty bin {@code pos_per_bin} pairs are drawn uniformly with replacement; the same for the negative pairs with
  * {@code neg_per_bin}. The pairs come bin by bin, lowest distances first. Defaults (PML's): 100 bins, 10 and 10, L2
- * on normalised embeddings.
+ * on normalised embeddings. The last edge is the largest distance itself (torch's {@code linspace} can leave PML's a
+ * few ulps below it, and the largest pair then lands in no bin). A pair drawn twice appears twice: losses that take
+ * pairs as masks count it once, where PML counts it twice (docs/losses.md, "Miners").
  *
  * <p>Draws come from the miner's own seeded stream (see {@link #SEED}), not from libtorch's generator, so a seeded
  * miner gives the same pairs on every device; the call count is checkpointed ({@link Stateful}).
