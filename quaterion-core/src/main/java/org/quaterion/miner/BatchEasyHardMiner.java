@@ -215,7 +215,7 @@ public final class BatchEasyHardMiner extends DeclaredMiner {
 
     /** A range setting: null (none) or {@code [min, max]}. */
     private static Setting<Range> range(String key, String side) {
-        return Setting.of(key, Range.class, "[min, max] or null", null, BatchEasyHardMiner::readRange,
+        return Setting.of(key, Range.class, "range [min, max] or null", null, BatchEasyHardMiner::readRange,
                 r -> r == null ? JsonNull.INSTANCE : pair(r), "distances a " + side + " candidate may have, both "
                         + "ends included (null: any)");
     }

@@ -2,11 +2,14 @@ package org.quaterion.miner;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import java.util.SplittableRandom;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.Masks;
+import org.quaterion.internal.PairBlocks;
 import org.quaterion.models.tensor.Scalars;
 import org.quaterion.settings.ComponentSpec;
 import org.quaterion.settings.Setting;
@@ -129,15 +132,28 @@ public final class DistanceWeightedMiner extends DeclaredMiner implements Statef
         long t = anchors.size();
         NDArray counts = posCount.get(anchors).toType(DataType.FLOAT64, false);
         NDArray rank = SamplingStream.uniform(random, manager, t).mul(counts).floor().minimum(counts.sub(1));
-        NDArray positives = firstReaching(pos.toType(DataType.FLOAT64, false).cumSum(1).get(anchors), rank);
-        NDArray cdf = w.cumSum(1).get(anchors);
-        NDArray target = SamplingStream.uniform(random, manager, t).mul(cdf.get(":, -1"));
+        NDArray cdf = w.cumSum(1);
+        NDArray target = SamplingStream.uniform(random, manager, t).mul(cdf.get(":, -1").get(anchors));
+        NDArray cumPos = pos.toType(DataType.FLOAT64, false).cumSum(1);
         // a draw of u·total that rounds up to the total stops at the row's last drawable column
-        NDArray columns = manager.arange(1, (int) w.getShape().get(1) + 1, 1, DataType.FLOAT64);
-        NDArray lastDrawable = w.gt(0).toType(DataType.FLOAT64, false).mul(columns).max(new int[] {1}).sub(1);
-        NDArray negatives = firstReaching(cdf, target).minimum(lastDrawable.get(anchors).toType(DataType.INT64,
-                false));
-        return new IndexTuples.Triplets(anchors, positives, negatives);
+        long m = w.getShape().get(1);
+        NDArray columns = manager.arange(1, (int) m + 1, 1, DataType.FLOAT64);
+        NDArray lastDrawable = w.gt(0).toType(DataType.FLOAT64, false).mul(columns).max(new int[] {1}).sub(1)
+                .toType(DataType.INT64, false);
+        // inverse-CDF lookups on (triplet, m) rows, in blocks of PairBlocks.ELEMENTS
+        NDList positives = new NDList();
+        NDList negatives = new NDList();
+        long block = Math.max(1, PairBlocks.ELEMENTS / Math.max(1, m));
+        for (long start = 0; start < t; start += block) {
+            try (NDScope scope = new NDScope()) {
+                String range = start + ":" + Math.min(t, start + block);
+                NDArray a = anchors.get(range);
+                positives.add(PairBlocks.survive(firstReaching(cumPos.get(a), rank.get(range))));
+                negatives.add(PairBlocks.survive(firstReaching(cdf.get(a), target.get(range))
+                        .minimum(lastDrawable.get(a))));
+            }
+        }
+        return new IndexTuples.Triplets(anchors, NDArrays.concat(positives), NDArrays.concat(negatives));
     }
 
     /** Per row, the first column whose cumulative value exceeds the row's target (inverse-CDF lookup). */
