@@ -96,18 +96,17 @@ class PmlMinerParityTest {
             suite.skip(id, ANGLE_OF_NOTHING);
             return;
         }
-        NDArray e = manager.create(Fixtures.matrix(data.get("embeddings")));
-        NDArray labels = manager.create(Fixtures.longVector(data.get("labels")));
+        NDArray[] in = inputs(c, data, manager);
         if (c.has("error")) {
             try {
-                ours(c.getAsJsonObject("miner")).mine(e, labels);
+                mine(ours(c.getAsJsonObject("miner")), in);
                 fail(id + ": PML refuses (" + c.get("error").getAsString() + "), we mined");
             } catch (IllegalArgumentException expected) {
                 suite.checked();
             }
             return;
         }
-        IndexTuples mined = ours(c.getAsJsonObject("miner")).mine(e, labels);
+        IndexTuples mined = mine(ours(c.getAsJsonObject("miner")), in);
         boolean triplets = c.get("format").getAsString().equals("triplets");
         List<long[]> rows = triplets ? rows(mined.toTriplets()) : rows(mined.toPairs());
         String text = text(rows, triplets);
@@ -115,7 +114,7 @@ class PmlMinerParityTest {
                 : text.equals(text(expectedRows(c.getAsJsonObject("tuples"), triplets), triplets));
         if (same) {
             suite.checked();
-        } else if (!triplets && c.has("tuples") && equalUpToTies(c, rows, data, manager)) {
+        } else if (!triplets && c.has("tuples") && equalUpToTies(c, rows, in)) {
             tieEquivalent++;
             suite.checked();
         } else {
@@ -127,10 +126,10 @@ class PmlMinerParityTest {
      * Whether our pairs and PML's have the same anchors and the same distances, side by side: the same selection
      * up to candidates at exactly equal distances (identical rows, symmetric pairs at a cut-off).
      */
-    private boolean equalUpToTies(JsonObject c, List<long[]> ours, JsonObject data, NDManager manager) {
+    private boolean equalUpToTies(JsonObject c, List<long[]> ours, NDArray[] in) {
         Distance d = c.getAsJsonObject("miner").getAsJsonObject("params").has("distance") ? Distance.cosine()
                 : Distance.euclidean().normalized();
-        double[][] mat = matrix(d.matrix(manager.create(Fixtures.matrix(data.get("embeddings")))));
+        double[][] mat = matrix(d.matrix(in[0], in[2]));
         // HDCMiner selects by distance alone (a symmetric twin (j, i) may stand in for (i, j)); BatchEasyHardMiner
         // per anchor
         boolean byAnchor = !c.getAsJsonObject("miner").get("name").getAsString().equals("HDCMiner");
@@ -187,14 +186,15 @@ class PmlMinerParityTest {
     private void distanceWeighted(JsonObject c, String id, NDManager manager) {
         JsonObject data = suite.dataset(c);
         DistanceWeightedMiner miner = (DistanceWeightedMiner) ours(c.getAsJsonObject("miner"));
-        NDArray e = manager.create(Fixtures.matrix(data.get("embeddings")));
-        NDArray labels = manager.create(Fixtures.longVector(data.get("labels")));
-        double[] weights = miner.weights(e, labels, e, labels).toDoubleArray();
+        NDArray[] in = inputs(c, data, manager);
+        double[] weights = miner.weights(in[0], in[1], in[2], in[3]).toDoubleArray();
         int before = failures();
         compare(id + ": weights", Fixtures.flat(c.get("weights")), weights, 1e-9);
-        int m = (int) e.getShape().get(0);
-        IndexTuples.Triplets mined = miner.mine(e, labels).toTriplets();
-        long[] counts = new long[m];
+        int n = (int) in[0].getShape().get(0);
+        int m = (int) in[2].getShape().get(0);
+        int offset = in[2] == in[0] ? 0 : n;
+        IndexTuples.Triplets mined = mine(miner, in).toTriplets();
+        long[] counts = new long[n];
         for (long a : mined.a().toLongArray()) {
             counts[(int) a]++;
         }
@@ -211,8 +211,8 @@ class PmlMinerParityTest {
             for (long[] t : triplets) {
                 int a = (int) t[0];
                 int p = (int) t[1];
-                int n = (int) t[2];
-                if (lab[a] != lab[p] || a == p || !(weights[a * m + n] > 0)) {
+                int ng = (int) t[2];
+                if (lab[a] != lab[offset + p] || offset == 0 && a == p || !(weights[a * m + ng] > 0)) {
                     fail(id + ": triplet " + Arrays.toString(t) + " is outside the support of the weights");
                     return;
                 }
@@ -312,6 +312,24 @@ class PmlMinerParityTest {
         if (failures() == before) {
             suite.checked();
         }
+    }
+
+    /**
+     * The miner's inputs {embeddings, labels, references, reference labels}: the batch against itself, or with
+     * {@code ref_split} h its rows {@code :h} against the references {@code h:} (as a cross-batch memory).
+     */
+    private static NDArray[] inputs(JsonObject c, JsonObject data, NDManager manager) {
+        NDArray e = manager.create(Fixtures.matrix(data.get("embeddings")));
+        NDArray labels = manager.create(Fixtures.longVector(data.get("labels")));
+        if (!c.has("ref_split")) {
+            return new NDArray[] {e, labels, e, labels};
+        }
+        String h = c.get("ref_split").getAsString();
+        return new NDArray[] {e.get("0:" + h), labels.get("0:" + h), e.get(h + ":"), labels.get(h + ":")};
+    }
+
+    private static IndexTuples mine(Miner miner, NDArray[] in) {
+        return in[2] == in[0] ? miner.mine(in[0], in[1]) : miner.mine(in[0], in[1], in[2], in[3]);
     }
 
     private int failures() {
