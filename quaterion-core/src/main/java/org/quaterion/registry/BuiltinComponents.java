@@ -69,6 +69,15 @@ final class BuiltinComponents {
         // Histogram, ranking and signal-to-noise losses
 
         // Classifier and proxy losses
+        losses.add(org.quaterion.loss.LargeMarginSoftmaxLoss.SPEC);
+        losses.add(org.quaterion.loss.NormalizedSoftmaxLoss.SPEC);
+        losses.add(org.quaterion.loss.P2SGradLoss.SPEC);
+        losses.add(org.quaterion.loss.ProxyNCALoss.SPEC);
+        losses.add(org.quaterion.loss.SoftTripleLoss.SPEC);
+        losses.add(org.quaterion.loss.SphereFaceLoss.SPEC);
+        losses.add(org.quaterion.loss.SubCenterArcFaceLoss.SPEC);
+        org.quaterion.loss.Regularizers.SPECS.forEach(s -> out.add(ComponentFactory.of(s,
+                org.quaterion.loss.Regularizer.class))); // the regularizers of RegularizedLoss, by name
 
         // Composite and self-supervised losses
 
