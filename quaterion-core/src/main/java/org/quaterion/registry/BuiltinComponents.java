@@ -27,11 +27,17 @@ import org.quaterion.loss.pair.EmbeddingMseLoss;
 import org.quaterion.loss.pair.MarginMseLoss;
 import org.quaterion.loss.pair.MultipleNegativesRankingLoss;
 import org.quaterion.loss.pair.PairContrastiveLoss;
+import org.quaterion.miner.AngularMiner;
+import org.quaterion.miner.BatchEasyHardMiner;
 import org.quaterion.miner.BatchHardMiner;
+import org.quaterion.miner.DistanceWeightedMiner;
+import org.quaterion.miner.EmbeddingsAlreadyPackagedAsTriplets;
+import org.quaterion.miner.HDCMiner;
 import org.quaterion.miner.Miner;
 import org.quaterion.miner.MultiSimilarityMiner;
 import org.quaterion.miner.PairMarginMiner;
 import org.quaterion.miner.TripletMarginMiner;
+import org.quaterion.miner.UniformHistogramMiner;
 import org.quaterion.reducer.Reducer;
 import org.quaterion.reducer.Reducers;
 import org.quaterion.settings.ComponentSpec;
@@ -96,6 +102,12 @@ final class BuiltinComponents {
                 MultiSimilarityMiner.SPEC, PairMarginMiner.SPEC, TripletMarginMiner.SPEC));
 
         // More miners
+        miners.add(AngularMiner.SPEC);
+        miners.add(BatchEasyHardMiner.SPEC);
+        miners.add(DistanceWeightedMiner.SPEC);
+        miners.add(EmbeddingsAlreadyPackagedAsTriplets.SPEC);
+        miners.add(HDCMiner.SPEC);
+        miners.add(UniformHistogramMiner.SPEC);
 
         for (ComponentSpec<? extends Miner> s : miners) {
             out.add(ComponentFactory.of(s, Miner.class));

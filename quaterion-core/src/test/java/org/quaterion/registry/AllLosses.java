@@ -24,6 +24,14 @@ public final class AllLosses {
     private static final Map<String, JsonElement> REQUIRED = Map.of("num_classes", new JsonPrimitive(3),
             "embedding_size", new JsonPrimitive(4));
 
+    /**
+     * Settings a variant needs besides its own, by variant name, where the declaration refuses the variant alone
+     * (BatchEasyHardMiner: semi_hard is relative to the other side's choice, which semi_hard or all does not make).
+     */
+    private static final Map<String, Map<String, String>> COMPANIONS = Map.of(
+            "batch_easy_hard.pos_strategy=semi_hard", Map.of("neg_strategy", "hard"),
+            "batch_easy_hard.pos_strategy=all", Map.of("neg_strategy", "hard"));
+
     private static final ComponentRegistry REGISTRY = ComponentRegistry.discover();
 
     private AllLosses() {}
@@ -133,6 +141,7 @@ public final class AllLosses {
                     config.add(s.key(), value);
                     String name = spec.name() + "." + s.key() + "=" + (value.isJsonPrimitive() ? value.getAsString()
                             : value.toString());
+                    COMPANIONS.getOrDefault(name, Map.of()).forEach(config::addProperty);
                     out.put(name, () -> spec.create(config));
                     spec.create(config); // a variant the declaration refuses fails here, by name
                 }

@@ -92,8 +92,9 @@ class ComponentRegistryTest {
     void everyRegisteredMinerRebuildsAndMinesTheSameTuples() {
         Set<String> covered = new TreeSet<>();
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray emb = m.randomNormal(new ai.djl.ndarray.types.Shape(16, 4));
-            NDArray labels = m.create(new long[] {0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3});
+            // 18 rows: whole triplets for already_packaged_triplets
+            NDArray emb = m.randomNormal(new ai.djl.ndarray.types.Shape(18, 4));
+            NDArray labels = m.create(new long[] {0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1});
             for (Miner miner : miners()) {
                 JsonObject description = REGISTRY.describe(miner);
                 Miner rebuilt = REGISTRY.miner(description);
