@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.Masks;
 import org.quaterion.internal.PairBlocks;
+import org.quaterion.models.tensor.Scalars;
 import org.quaterion.settings.ComponentSpec;
 import org.quaterion.settings.Setting;
 import org.quaterion.settings.Settings;
@@ -77,9 +78,9 @@ public final class AngularMiner extends DeclaredMiner {
                 NDArray xa = x.get(a);
                 NDArray yp = y.get(p);
                 NDArray ap = L2.rowwise(xa, yp);
-                NDArray nc = L2.matrix(xa.add(yp).div(2), y);
+                NDArray nc = L2.matrix(Scalars.div(xa.add(yp), 2), y);
                 // atan(NaN) for a zero-size triangle (all three points equal) compares false: not kept
-                NDArray angles = ap.expandDims(1).div(nc.mul(2)).atan();
+                NDArray angles = ap.expandDims(1).div(Scalars.mul(nc, 2)).atan();
                 triplets.add(a, p, neg.get(a).logicalAnd(angles.gt(angle)));
             });
         }

@@ -174,8 +174,8 @@ public final class DistanceWeightedMiner extends DeclaredMiner implements Statef
     NDArray weights(NDArray embeddings, NDArray labels, NDArray refEmbeddings, NDArray refLabels) {
         MiningContext ctx = MiningContext.of(DISTANCE, embeddings, labels, refEmbeddings, refLabels);
         double k = embeddings.getShape().get(1);
-        NDArray d = ctx.distances().toType(DataType.FLOAT64, false).maximum(cutoff);
-        NDArray logW = Scalars.mul(d.log(), 2 - k).sub(Scalars.mul(d.square().mul(-0.25).add(1).log(), (k - 3) / 2));
+        NDArray d = Scalars.max(ctx.distances().toType(DataType.FLOAT64, false), cutoff);
+        NDArray logW = Scalars.mul(d.log(), 2 - k).sub(Scalars.mul(Scalars.mul(d.square(), -0.25).add(1).log(), (k - 3) / 2));
         NDArray drawable = ctx.negatives().logicalAnd(d.lt(nonzeroLossCutoff)).logicalAnd(logW.isNaN().logicalNot())
                 .logicalAnd(logW.isInfinite().logicalNot());
         NDArray rowMax = NDArrays.where(drawable, logW, Scalars.of(logW, Double.NEGATIVE_INFINITY))

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import java.util.SplittableRandom;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
+import org.quaterion.models.tensor.Scalars;
 import org.quaterion.settings.ComponentSpec;
 import org.quaterion.settings.Setting;
 import org.quaterion.settings.Settings;
@@ -141,7 +142,7 @@ public final class UniformHistogramMiner extends DeclaredMiner implements Statef
         NDArray bins = binOf(values, edges(values.min().getDouble(), values.max().getDouble(), numBins));
         NDManager manager = values.getManager();
         // pairs ordered by (bin, position): a unique key, so the order is the same on every device
-        NDArray order = bins.mul(count).add(manager.arange(0, (int) count, 1, DataType.INT64)).argSort();
+        NDArray order = Scalars.mul(bins, count).add(manager.arange(0, (int) count, 1, DataType.INT64)).argSort();
         NDArray sorted = bins.get(order);
         NDArray changes = sorted.get("1:").neq(sorted.get(":-1")).nonzero().squeeze(1).add(1);
         NDArray starts = NDArrays.concat(new ai.djl.ndarray.NDList(manager.zeros(new ai.djl.ndarray.types.Shape(1),
@@ -189,7 +190,7 @@ public final class UniformHistogramMiner extends DeclaredMiner implements Statef
             return manager.full(values.getShape(), bins - 1, DataType.INT64);
         }
         // the arithmetic guess is off by at most one next to an edge; one comparison each way settles it
-        NDArray guess = values.sub(edges[0]).div((edges[bins] - edges[0]) / bins).floor()
+        NDArray guess = Scalars.div(values.sub(edges[0]), (edges[bins] - edges[0]) / bins).floor()
                 .clip(0, bins - 1).toType(DataType.INT64, false);
         NDArray e = manager.create(edges);
         NDArray below = values.lt(e.get(guess)).toType(DataType.INT64, false);

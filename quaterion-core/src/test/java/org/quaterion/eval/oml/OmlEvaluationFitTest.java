@@ -1,4 +1,4 @@
-package org.quaterion.eval;
+package org.quaterion.eval.oml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,6 +22,7 @@ import org.quaterion.dataset.LoaderOptions;
 import org.quaterion.dataset.OmlCsv;
 import org.quaterion.dataset.SimilarityGroupSample;
 import org.quaterion.distance.Distance;
+import org.quaterion.eval.OmlEmbeddingMetrics;
 import org.quaterion.loss.SimilarityLoss;
 import org.quaterion.loss.TripletLoss;
 import org.quaterion.models.encoders.BlockEncoder;

@@ -1,4 +1,4 @@
-package org.quaterion.eval;
+package org.quaterion.eval.oml;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.quaterion.dataset.OmlCsv;
+import org.quaterion.eval.OmlEmbeddingMetrics;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.train.Callback;
 import org.quaterion.train.Monitor;
@@ -67,7 +68,9 @@ public final class OmlEvaluation<T> implements Callback {
                     + isGallery.length + " isGallery" + (categories == null ? "" : ", " + categories.length
                     + " categories"));
         }
-        SamplerChecks.encodeBatchSize(encodeBatchSize);
+        if (encodeBatchSize < 1) {
+            throw new IllegalArgumentException("encodeBatchSize must be >= 1, got " + encodeBatchSize);
+        }
         this.prefix = prefix;
         this.records = List.copyOf(records);
         this.labels = labels.clone();
