@@ -65,6 +65,10 @@ final class BuiltinComponents {
         // Classifier and proxy losses
 
         // Composite and self-supervised losses
+        losses.add(org.quaterion.loss.MultipleLosses.SPEC);
+        losses.add(org.quaterion.loss.SelfSupervisedLoss.SPEC);
+        losses.add(org.quaterion.loss.VICRegLoss.SPEC);
+        losses.add(org.quaterion.loss.ManifoldLoss.SPEC);
 
         // Losses of PML 3
 
