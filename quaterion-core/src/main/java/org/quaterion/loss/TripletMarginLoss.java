@@ -73,7 +73,8 @@ public final class TripletMarginLoss extends GroupLoss {
         if (in.tuples() == null) {
             NDArray pos = Masks.positives(in.labels(), in.refLabels(), in.selfRef());
             NDArray neg = Masks.negatives(in.labels(), in.refLabels());
-            if (!reducer().forPart(Terms.SINGLE_PART).elementwise()) {
+            Reducer r = reducer().forPart(Terms.SINGLE_PART);
+            if (!r.elementwise()) {
                 // a reducer that weights or groups by anchor, or returns the losses: every triplet, O(n·m²)
                 NDArray all = hinge(mat.expandDims(2).sub(mat.expandDims(1)).add(margin));
                 NDArray valid = pos.expandDims(2).logicalAnd(neg.expandDims(1));
@@ -83,8 +84,7 @@ public final class TripletMarginLoss extends GroupLoss {
             }
             // the blocks reduce with the reducer as they go, so that the B³ triplet terms never exist at once
             return LossTerms.reducedWith(reducer(), smooth ? TripletBlocks.reduce(mat, pos, neg, (ap, an) -> hinge(ap.sub(an)
-                    .add(margin)), reducer(), in.zero()) : TripletBlocks.reduceHinge(mat, pos, neg, margin, reducer(),
-                    in.zero()));
+                    .add(margin)), r, in.zero()) : TripletBlocks.reduceHinge(mat, pos, neg, margin, r, in.zero()));
         }
         IndexTuples.Triplets t = in.tuples().toTriplets();
         if (t.size() == 0) {
