@@ -51,7 +51,7 @@ public final class SupConLoss extends TemperatureLoss {
         NDArray posF = masks.positives().toType(logits.getDataType(), false);
         NDArray count = posF.sum(new int[] {1});
         NDArray mean = logProb.mul(posF).sum(new int[] {1}).div(Scalars.max(count, 1));
-        return LossTerms.of(mean.neg());
+        return LossTerms.perAnchor(mean.neg(), in.labels());
     }
 
     /**
