@@ -19,7 +19,7 @@ import org.quaterion.settings.Settings;
  * weighted by its anchor's label). The loss must state the anchor of each of its losses; one that does not is
  * refused with a message, as is a label without a weight.
  */
-public final class ClassWeightedReducer implements Reducer, Configurable {
+public final class ClassWeightedReducer implements TermsReducer, Configurable {
 
     /** One weight per class, indexed by label. */
     public static final Setting<double[]> WEIGHTS = Setting.required("weights", double[].class, "list of numbers",
@@ -49,17 +49,6 @@ public final class ClassWeightedReducer implements Reducer, Configurable {
      */
     public static ClassWeightedReducer of(double... weights) {
         return SPEC.create(Settings.of(SPEC, Map.of(WEIGHTS, weights.clone())));
-    }
-
-    /** Only the mean over all losses, each weighted, counts: nothing is filtered. */
-    @Override
-    public NDArray keep(NDArray losses) {
-        return null;
-    }
-
-    @Override
-    public boolean elementwise() {
-        return false;
     }
 
     @Override

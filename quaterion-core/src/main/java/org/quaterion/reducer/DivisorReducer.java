@@ -13,7 +13,7 @@ import org.quaterion.settings.Settings;
  * {@code ProxyAnchorLoss} (classes with positives; all classes), whose counterparts here already reduce this way. A
  * loss that states none is refused with a message.
  */
-public final class DivisorReducer implements Reducer, Configurable {
+public final class DivisorReducer implements TermsReducer, Configurable {
 
     /** The declaration: no settings. */
     public static final ComponentSpec<DivisorReducer> SPEC = ComponentSpec.of("divisor", DivisorReducer.class,
@@ -21,17 +21,6 @@ public final class DivisorReducer implements Reducer, Configurable {
 
     /** Creates the reducer. */
     public DivisorReducer() {}
-
-    /** Every loss enters the sum; the count is the loss's divisor, not a count of losses. */
-    @Override
-    public NDArray keep(NDArray losses) {
-        return null;
-    }
-
-    @Override
-    public boolean elementwise() {
-        return false;
-    }
 
     @Override
     public NDArray reduce(Terms terms, NDArray zero) {

@@ -11,7 +11,7 @@ import org.quaterion.settings.Settings;
  * not a scalar, so a trainer cannot use it. A loss of several parts (a contrastive loss's positive and negative
  * pairs) is refused: one array cannot hold both; reduce the parts with {@code multiple} instead.
  */
-public final class DoNothingReducer implements Reducer, Configurable {
+public final class DoNothingReducer implements TermsReducer, Configurable {
 
     /** The declaration: no settings. */
     public static final ComponentSpec<DoNothingReducer> SPEC = ComponentSpec.of("do_nothing", DoNothingReducer.class,
@@ -19,17 +19,6 @@ public final class DoNothingReducer implements Reducer, Configurable {
 
     /** Creates the reducer. */
     public DoNothingReducer() {}
-
-    /** Every existing loss is returned. */
-    @Override
-    public NDArray keep(NDArray losses) {
-        return null;
-    }
-
-    @Override
-    public boolean elementwise() {
-        return false;
-    }
 
     @Override
     public boolean toScalar() {
@@ -54,11 +43,6 @@ public final class DoNothingReducer implements Reducer, Configurable {
     @Override
     public NDArray reduce(Terms terms, NDArray zero) {
         return terms.existing();
-    }
-
-    @Override
-    public NDArray reduce(NDArray losses, NDArray zero) {
-        return losses.flatten();
     }
 
     @Override

@@ -18,7 +18,7 @@ import org.quaterion.settings.SettingsBuilder;
  * reducer, and the parts' values are summed. A part name the loss does not have is refused when the loss reduces
  * (PML ignores it).
  */
-public final class MultipleReducers implements Reducer, Configurable {
+public final class MultipleReducers implements TermsReducer, Configurable {
 
     /** The reducer of each named part. */
     public static final Setting<Map<String, Reducer>> REDUCERS = Setting.of("reducers", mapType(), "map of reducers",
@@ -59,17 +59,6 @@ public final class MultipleReducers implements Reducer, Configurable {
         return new Builder();
     }
 
-    /** Not a filter of single losses: it delegates whole parts. */
-    @Override
-    public NDArray keep(NDArray losses) {
-        throw new UnsupportedOperationException("multiple reduces whole parts of a loss; use reduce(Terms, zero)");
-    }
-
-    @Override
-    public boolean elementwise() {
-        return false;
-    }
-
     @Override
     public Reducer forPart(String part) {
         return reducers.getOrDefault(part, defaultReducer);
@@ -88,11 +77,6 @@ public final class MultipleReducers implements Reducer, Configurable {
     @Override
     public NDArray reduce(Terms terms, NDArray zero) {
         return forPart(terms.part()).reduce(terms, zero);
-    }
-
-    @Override
-    public NDArray reduce(NDArray losses, NDArray zero) {
-        return forPart(Terms.SINGLE_PART).reduce(losses, zero);
     }
 
     @Override

@@ -16,7 +16,7 @@ import org.quaterion.settings.SettingsBuilder;
  * the batch counts); element losses go to the inner reducer unchanged. Triplet losses are refused, as in PML, and so
  * is a loss that does not state the anchor of each pair.
  */
-public final class PerAnchorReducer implements Reducer, Configurable {
+public final class PerAnchorReducer implements TermsReducer, Configurable {
 
     /** The reducer of the per-anchor values. */
     public static final Setting<Reducer> REDUCER = Setting.of("reducer", Reducer.class, "reducer", new MeanReducer(),
@@ -46,17 +46,6 @@ public final class PerAnchorReducer implements Reducer, Configurable {
      */
     public static PerAnchorReducer of(Reducer inner) {
         return new Builder().optReducer(inner).build();
-    }
-
-    /** Not a filter of single losses: it averages per anchor first. */
-    @Override
-    public NDArray keep(NDArray losses) {
-        throw new UnsupportedOperationException("per_anchor averages per anchor first; use reduce(Terms, zero)");
-    }
-
-    @Override
-    public boolean elementwise() {
-        return false;
     }
 
     @Override
