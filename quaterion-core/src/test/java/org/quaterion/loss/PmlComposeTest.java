@@ -189,7 +189,7 @@ class PmlComposeTest {
         double[][] emb = rows(3, 12, 4);
         try (NDManager m = NDManager.newBaseManager()) {
             // a loss that does not state its anchors, and the kinds a reducer refuses
-            assertMessage("does not state the anchor", () -> value(NTXentLoss.builder()
+            assertMessage("does not state the anchor", () -> value(LiftedStructureLoss.builder()
                     .optReducer(ClassWeightedReducer.of(1, 1, 1)).build(), m, emb, LABELS));
             assertMessage("not the triplet losses of TripletMarginLoss", () -> value(TripletMarginLoss.builder()
                     .optReducer(new PerAnchorReducer()).build(), m, emb, LABELS));
