@@ -46,7 +46,8 @@ public final class SupConLoss extends TemperatureLoss {
     protected LossTerms compute(LossInputs in) {
         NDArray logits = logits(in);
         PairMasks masks = PairMasks.of(in);
-        return LossTerms.of(perAnchor(logits, masks.positives(), masks.positives().logicalOr(masks.negatives()), null));
+        return LossTerms.perAnchor(perAnchor(logits, masks.positives(),
+                masks.positives().logicalOr(masks.negatives()), null), in.labels());
     }
 
     /**

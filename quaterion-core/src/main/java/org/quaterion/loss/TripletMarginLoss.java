@@ -1,6 +1,7 @@
 package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
@@ -9,6 +10,7 @@ import org.quaterion.miner.IndexTuples;
 import org.quaterion.reducer.AvgNonZeroReducer;
 import org.quaterion.reducer.Reducer;
 import org.quaterion.reducer.Reducers;
+import org.quaterion.reducer.Terms;
 import org.quaterion.settings.ComponentSpec;
 import org.quaterion.settings.Setting;
 import org.quaterion.settings.Settings;
@@ -94,10 +96,18 @@ public final class TripletMarginLoss extends GroupLoss {
         if (in.tuples() == null) {
             NDArray pos = Masks.positives(in.labels(), in.refLabels(), in.selfRef());
             NDArray neg = Masks.negatives(in.labels(), in.refLabels());
+            Reducer r = reducer().forPart(Terms.SINGLE_PART);
+            if (!r.elementwise()) {
+                // a reducer that weights or groups by anchor, or returns the losses: every triplet, O(n·m²)
+                NDArray all = hinge(mat.expandDims(2).sub(mat.expandDims(1)).add(margin));
+                NDArray valid = pos.expandDims(2).logicalAnd(neg.expandDims(1));
+                NDArray rows = in.labels().getManager().arange((int) in.labels().size())
+                        .toType(DataType.INT64, false).reshape(-1, 1, 1);
+                return LossTerms.triplets(all, valid, rows, in.labels());
+            }
             // the blocks reduce with the reducer as they go, so that the B³ triplet terms never exist at once
             return LossTerms.reducedWith(reducer(), smooth ? TripletBlocks.reduce(mat, pos, neg, (ap, an) -> hinge(ap.sub(an)
-                    .add(margin)), reducer(), in.zero()) : TripletBlocks.reduceHinge(mat, pos, neg, margin, reducer(),
-                    in.zero()));
+                    .add(margin)), r, in.zero()) : TripletBlocks.reduceHinge(mat, pos, neg, margin, r, in.zero()));
         }
         return onTriplets(mat, in.tuples().toTriplets());
     }
@@ -108,7 +118,7 @@ public final class TripletMarginLoss extends GroupLoss {
         }
         NDArray ap = LossMath.pick(mat, t.a(), t.p());
         NDArray an = LossMath.pick(mat, t.a(), t.n());
-        return LossTerms.of(hinge(ap.sub(an).add(margin)));
+        return LossTerms.triplets(hinge(ap.sub(an).add(margin)), null, t.a(), in.labels());
     }
 
     /** True: this loss computes from the distance matrix alone ({@link GroupLoss#forwardMatrix}). */

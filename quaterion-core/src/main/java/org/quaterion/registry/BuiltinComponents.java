@@ -87,6 +87,10 @@ final class BuiltinComponents {
                 org.quaterion.loss.Regularizer.class))); // the regularizers of RegularizedLoss, by name
 
         // Composite and self-supervised losses
+        losses.add(org.quaterion.loss.MultipleLosses.SPEC);
+        losses.add(org.quaterion.loss.SelfSupervisedLoss.SPEC);
+        losses.add(org.quaterion.loss.VICRegLoss.SPEC);
+        losses.add(org.quaterion.loss.ManifoldLoss.SPEC);
 
         // Losses of PML 3
         losses.add(org.quaterion.loss.SmoothAPLoss.SPEC);

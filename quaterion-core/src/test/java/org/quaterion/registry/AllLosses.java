@@ -22,7 +22,11 @@ public final class AllLosses {
 
     /** Values of the settings that have no default, by key (class-weight losses: 3 classes of 4-d embeddings). */
     private static final Map<String, JsonElement> REQUIRED = Map.of("num_classes", new JsonPrimitive(3),
-            "embedding_size", new JsonPrimitive(4));
+            "embedding_size", new JsonPrimitive(4),
+            "losses", com.google.gson.JsonParser.parseString("[{\"type\": \"contrastive\"}, {\"type\": "
+                    + "\"triplet_margin\"}]"),
+            "loss", com.google.gson.JsonParser.parseString("{\"type\": \"contrastive\"}"),
+            "weights", com.google.gson.JsonParser.parseString("[1, 2, 0.5]"));
 
     /**
      * Settings a variant needs besides its own, by variant name, where the declaration refuses the variant alone
