@@ -91,7 +91,7 @@ public final class TripletMarginLoss extends GroupLoss {
         NDArray mat = in.distances(distance());
         if (perAnchor != null) {
             return onTriplets(mat, in.tuples() == null ? perAnchor.sample(in.labels(), in.refLabels(), in.selfRef())
-                    : perAnchor.subset(in.tuples().toTriplets()));
+                    : perAnchor.subset(in.tuples().toTriplets()), in.labels());
         }
         if (in.tuples() == null) {
             NDArray pos = Masks.positives(in.labels(), in.refLabels(), in.selfRef());
@@ -109,16 +109,16 @@ public final class TripletMarginLoss extends GroupLoss {
             return LossTerms.reducedWith(reducer(), smooth ? TripletBlocks.reduce(mat, pos, neg, (ap, an) -> hinge(ap.sub(an)
                     .add(margin)), r, in.zero()) : TripletBlocks.reduceHinge(mat, pos, neg, margin, r, in.zero()));
         }
-        return onTriplets(mat, in.tuples().toTriplets());
+        return onTriplets(mat, in.tuples().toTriplets(), in.labels());
     }
 
-    private LossTerms onTriplets(NDArray mat, IndexTuples.Triplets t) {
+    private LossTerms onTriplets(NDArray mat, IndexTuples.Triplets t, NDArray labels) {
         if (t.size() == 0) {
             return LossTerms.none();
         }
         NDArray ap = LossMath.pick(mat, t.a(), t.p());
         NDArray an = LossMath.pick(mat, t.a(), t.n());
-        return LossTerms.triplets(hinge(ap.sub(an).add(margin)), null, t.a(), in.labels());
+        return LossTerms.triplets(hinge(ap.sub(an).add(margin)), null, t.a(), labels);
     }
 
     /** True: this loss computes from the distance matrix alone ({@link GroupLoss#forwardMatrix}). */
