@@ -61,6 +61,12 @@ final class BuiltinComponents {
         // Pair and tuple losses on embeddings alone
 
         // Histogram, ranking and signal-to-noise losses
+        losses.add(org.quaterion.loss.SignalToNoiseRatioContrastiveLoss.SPEC);
+        losses.add(org.quaterion.loss.RankedListLoss.SPEC);
+        losses.add(org.quaterion.loss.HistogramLoss.SPEC);
+        losses.add(org.quaterion.loss.InstanceLoss.SPEC);
+        losses.add(org.quaterion.loss.PNPLoss.SPEC);
+        losses.add(org.quaterion.loss.ThresholdConsistentMarginLoss.SPEC);
 
         // Classifier and proxy losses
 
