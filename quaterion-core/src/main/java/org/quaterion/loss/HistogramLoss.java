@@ -116,7 +116,7 @@ public final class HistogramLoss extends GroupLoss {
     }
 
     private static NDArray upperTriangle(NDManager m, long n) {
-        NDArray idx = m.arange(0, n, 1, DataType.INT64);
+        NDArray idx = m.arange(0, (int) n, 1, DataType.INT64);
         return idx.expandDims(1).lt(idx.expandDims(0));
     }
 

@@ -103,8 +103,8 @@ public final class RankedListLoss extends GroupLoss {
         double posBoundary = alpha - margin;
         return new BatchedDistance(distance(), blockRows).mapBlocks(in.embeddings(), null, (block, start, end) -> {
             NDArray rowLabels = labels.get(new NDIndex("{}:{}", start, end));
-            NDArray self = manager.arange(start, end, 1, DataType.INT64).expandDims(1)
-                    .eq(manager.arange(0, n, 1, DataType.INT64).expandDims(0));
+            NDArray self = manager.arange((int) start, (int) end, 1, DataType.INT64).expandDims(1)
+                    .eq(manager.arange(0, (int) n, 1, DataType.INT64).expandDims(0));
             NDArray same = rowLabels.expandDims(1).eq(labels.expandDims(0));
             NDArray mat = NDArrays.where(self, block.zerosLike(), block); // PML: mat − mat·I
             NDArray away = mat.gt(0);

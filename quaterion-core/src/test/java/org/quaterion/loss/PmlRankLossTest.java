@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.util.List;
@@ -57,9 +58,8 @@ class PmlRankLossTest {
                     (block, start, end) -> {
                         NDArray rowLabels = labels.get(new NDIndex("{}:{}", start, end));
                         NDArray same = rowLabels.expandDims(1).eq(labels.expandDims(0));
-                        NDArray self = m.arange(start, end, 1, ai.djl.ndarray.types.DataType.INT64).expandDims(1)
-                                .eq(m.arange(0, LABELS.length, 1, ai.djl.ndarray.types.DataType.INT64)
-                                        .expandDims(0));
+                        NDArray self = m.arange((int) start, (int) end, 1, DataType.INT64).expandDims(1)
+                                .eq(m.arange(0, LABELS.length, 1, DataType.INT64).expandDims(0));
                         NDArray pos = same.logicalAnd(self.logicalNot());
                         NDArray far = NDArrays.where(pos, block, block.onesLike().neg()).argMax(1);
                         NDArray close = NDArrays.where(same, block.onesLike().add(99), block)
