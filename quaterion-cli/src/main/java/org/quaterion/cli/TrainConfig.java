@@ -209,7 +209,9 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
     static JsonObject withPlaceholders(String loss, JsonObject settings) {
         JsonObject json = settings.deepCopy();
         if (REGISTRY.isLoss(loss, ClassWeightLoss.class)) {
-            json.addProperty("num_classes", 2);
+            // a loss given one size per class (dynamic_arcface's class_counts) is checked with that many classes
+            json.addProperty("num_classes", json.has("class_counts") && json.get("class_counts").isJsonArray()
+                    ? Math.max(1, json.getAsJsonArray("class_counts").size()) : 2);
             json.addProperty("embedding_size", 2);
         }
         return json;

@@ -77,7 +77,26 @@ class QuaterionCliTest {
                 "name: multiple_negatives_ranking\n  embedding_regularizer: {power: 2, weight: 0.1}")));
         com.google.gson.JsonObject regularized = RegularizerSettings.build(r.lossSettings(),
                 s -> TrainConfig.REGISTRY.loss(r.loss(), s)).config();
-        assertEquals("{\"p\":2,\"power\":2.0,\"weight\":0.1}", regularized.get("embedding_regularizer").toString());
+        assertEquals("{\"type\":\"lp\",\"p\":2,\"power\":2.0,\"weight\":0.1}",
+                regularized.get("embedding_regularizer").toString());
+        // any of PML's regularizers by type; sparse_centers takes its sizes from soft_triple's centres
+        String softTriple = groups.replace("name: triplet_margin\n  margin: 0.1\n  distance: cosine",
+                "name: soft_triple\n  centers_per_class: 4\n  weight_regularizer: {type: sparse_centers, weight: 0.2}\n"
+                + "  embedding_regularizer: {type: zero_mean, weight: 0.01}").replace("miner:\n  name: batch_hard\n", "");
+        TrainConfig st = TrainConfig.read(config(softTriple));
+        com.google.gson.JsonObject sparse = new com.google.gson.JsonObject();
+        sparse.addProperty("type", "sparse_centers");
+        sparse.addProperty("num_classes", 2); // the placeholder class count of a config read without data
+        sparse.addProperty("centers_per_class", 4);
+        sparse.addProperty("weight", 0.2);
+        assertEquals(sparse, RegularizerSettings.build(TrainConfig.withPlaceholders(st.loss(), st.lossSettings()),
+                s -> TrainConfig.REGISTRY.loss(st.loss(), s)).config().get("weight_regularizer"));
+        assertMessage("sparse_centers takes num_classes from the loss's centres", () -> TrainConfig.read(config(
+                softTriple.replace("{type: sparse_centers,", "{type: sparse_centers, num_classes: 3,"))));
+        assertMessage("unknown regularizer 'regularface'; use one of [lp, center_invariant, regular_face",
+                () -> TrainConfig.read(config(softTriple.replace("sparse_centers", "regularface"))));
+        assertMessage("unknown key 'p' under embedding_regularizer; the zero_mean regularizer takes type, weight",
+                () -> TrainConfig.read(config(softTriple.replace("type: zero_mean,", "type: zero_mean, p: 2,"))));
         assertMessage("has no class weights", () -> TrainConfig.read(config(ok.replace("name: multiple_negatives_ranking",
                 "name: multiple_negatives_ranking\n  weight_regularizer: {weight: 0.1}"))));
         assertMessage("unknown key 'norm' under embedding_regularizer", () -> TrainConfig.read(config(ok.replace(

@@ -152,12 +152,33 @@ public final class EmbeddedSample {
      * @return the metrics, with depth enough for every metric
      */
     public RetrievalMetrics retrieval(Distance distance, Reranking reranking) {
+        return retrieval(distance, reranking, 0);
+    }
+
+    /**
+     * Group retrieval metrics from a search at least {@code depth} deep, for cut-off metrics whose k exceeds the
+     * largest number of relevant items ({@code cmc@k}, {@code ndcg@k}, ...).
+     *
+     * @param distance the distance
+     * @param depth the least number of neighbours per query
+     * @return the metrics
+     */
+    public RetrievalMetrics retrieval(Distance distance, int depth) {
+        return retrieval(distance, null, depth);
+    }
+
+    private RetrievalMetrics retrieval(Distance distance, Reranking reranking, int minDepth) {
         requireGroups("group retrieval metrics");
         long[] queryLabels = new long[queryRows.length];
         for (int i = 0; i < queryRows.length; i++) {
             queryLabels[i] = groups[(int) queryRows[i]];
         }
-        int depth = Math.max(1, RetrievalProtocol.largestRelevantCount(queryLabels, groups, queryRows));
+        int depth = Math.max(Math.max(1, minDepth),
+                RetrievalProtocol.largestRelevantCount(queryLabels, groups, queryRows));
+        KnnResult cached = reranking == null ? searches.get(distance) : null;
+        if (cached != null && cached.k() < depth) {
+            searches.remove(distance);
+        }
         KnnResult knn = reranking == null
                 ? searches.computeIfAbsent(distance, d -> search(d, null, depth, queryRows))
                 : rerankedSearches.computeIfAbsent(List.of(distance, reranking), key -> {
@@ -167,6 +188,38 @@ public final class EmbeddedSample {
                     }
                 });
         return RetrievalMetrics.of(knn, queryLabels, groups, queryRows);
+    }
+
+    /**
+     * Verification metrics (FNMR@FMR, thresholds) of every (query row, row) pair of a group sample, self-pairs left
+     * out: same group = positive pair.
+     *
+     * @param distance the distance
+     * @return the metrics
+     */
+    public VerificationMetrics verification(Distance distance) {
+        requireGroups("verification metrics");
+        return VerificationMetrics.ofRows(distance, embeddings, groups, queryRows);
+    }
+
+    /**
+     * The same group sample with fewer query rows (the gallery stays all rows): OML's per-category metrics.
+     *
+     * @param rows the query rows to keep, a non-empty subset of this sample's
+     * @return the sample
+     */
+    EmbeddedSample withQueryRows(long[] rows) {
+        requireGroups("a category's metrics");
+        return new EmbeddedSample(embeddings, groups, null, null, checkQueries(rows, rows(embeddings)), false);
+    }
+
+    /**
+     * The rows that query.
+     *
+     * @return a copy
+     */
+    long[] queryRows() {
+        return queryRows.clone();
     }
 
     /**

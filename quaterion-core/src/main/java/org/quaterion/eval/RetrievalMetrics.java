@@ -22,11 +22,14 @@ public final class RetrievalMetrics {
     private final KnnResult knn;
     private final boolean[][] relevant;
     private final int[] relevantCount;
+    /** How many gallery items each query could be given (the gallery less its own row). */
+    private final int[] candidates;
 
-    private RetrievalMetrics(KnnResult knn, boolean[][] relevant, int[] relevantCount) {
+    private RetrievalMetrics(KnnResult knn, boolean[][] relevant, int[] relevantCount, int[] candidates) {
         this.knn = knn;
         this.relevant = relevant;
         this.relevantCount = relevantCount;
+        this.candidates = candidates;
     }
 
     /**
@@ -50,7 +53,10 @@ public final class RetrievalMetrics {
         int n = knn.queries();
         boolean[][] rel = new boolean[n][];
         int[] r = new int[n];
+        int[] candidates = new int[n];
         for (int i = 0; i < n; i++) {
+            boolean selfInGallery = selfIndex != null && selfIndex[i] >= 0;
+            candidates[i] = galleryLabels.length - (selfInGallery ? 1 : 0);
             long[] idx = knn.indices()[i];
             rel[i] = new boolean[idx.length];
             for (int c = 0; c < idx.length; c++) {
@@ -62,7 +68,7 @@ public final class RetrievalMetrics {
             }
             r[i] = count;
         }
-        return new RetrievalMetrics(knn, rel, r);
+        return new RetrievalMetrics(knn, rel, r, candidates);
     }
 
     private void requireDepth(String metric) {
@@ -183,7 +189,7 @@ public final class RetrievalMetrics {
      * @return the value over all queries (0 for a query without relevant items); NaN when no query has one
      */
     public double cmcAt(int k) {
-        checkK(k);
+        checkK(k, "cmc@k");
         return meanOverAllQueries(i -> hits(i, k) > 0 ? 1 : 0);
     }
 
@@ -195,11 +201,74 @@ public final class RetrievalMetrics {
      * @return the mean over all queries; NaN when no query has a relevant item (like every metric here)
      */
     public double precisionAt(int k) {
-        checkK(k);
+        checkK(k, "precision@k");
         return meanOverAllQueries(i -> {
             int denom = Math.min(Math.min(k, relevant[i].length), relevantCount[i]);
             return denom == 0 ? 0 : (double) hits(i, k) / denom;
         });
+    }
+
+    /**
+     * NDCG@k with binary relevance: {@code DCG@k / IDCG@k}, {@code DCG@k = Σ_{i≤k} rel(i) / log2(i + 1)} over the
+     * ranking and {@code IDCG@k} the same sum for an ideal ranking of the query's {@code R} relevant items
+     * ({@code min(k, R)} ones); a query with no relevant item scores 0, as in {@link #cmcAt} and {@link #mapAt}.
+     *
+     * @param k the cut-off, at least 1 (may exceed the gallery)
+     * @return the mean over all queries; NaN when no query has a relevant item
+     */
+    public double ndcgAt(int k) {
+        checkK(k, "ndcg@k");
+        return meanOverAllQueries(i -> {
+            if (relevantCount[i] == 0) {
+                return 0;
+            }
+            double dcg = 0;
+            for (int c = 0; c < Math.min(k, relevant[i].length); c++) {
+                dcg += relevant[i][c] ? discount(c) : 0;
+            }
+            double ideal = 0;
+            for (int c = 0; c < Math.min(k, relevantCount[i]); c++) {
+                ideal += discount(c);
+            }
+            return dcg / ideal;
+        });
+    }
+
+    /** The NDCG discount of 0-based rank c: {@code 1 / log2(c + 2)}. */
+    private static double discount(int c) {
+        return Math.log(2) / Math.log(c + 2);
+    }
+
+    /**
+     * The same metrics over a subset of the queries (OML's per-category metrics).
+     *
+     * @param queries query positions, each in [0, queries)
+     * @return the metrics of those queries
+     */
+    RetrievalMetrics forQueries(int[] queries) {
+        long[][] idx = new long[queries.length][];
+        double[][] dist = new double[queries.length][];
+        boolean[][] rel = new boolean[queries.length][];
+        int[] r = new int[queries.length];
+        int[] c = new int[queries.length];
+        for (int j = 0; j < queries.length; j++) {
+            int q = queries[j];
+            c[j] = candidates[q];
+            idx[j] = knn.indices()[q];
+            dist[j] = knn.distances()[q];
+            rel[j] = relevant[q];
+            r[j] = relevantCount[q];
+        }
+        return new RetrievalMetrics(new KnnResult(idx, dist), rel, r, c);
+    }
+
+    /**
+     * The number of queries.
+     *
+     * @return the count
+     */
+    public int queries() {
+        return relevant.length;
     }
 
     /** Whether some query has a relevant item: without one, no metric has anything to measure (NaN). */
@@ -220,7 +289,7 @@ public final class RetrievalMetrics {
      * @return the mean over all queries
      */
     public double mapAt(int k) {
-        checkK(k);
+        checkK(k, "map@k");
         return meanOverAllQueries(i -> {
             int found = hits(i, k);
             return found == 0 ? 0 : averagePrecision(i, k, found);
@@ -267,9 +336,21 @@ public final class RetrievalMetrics {
         return sum / normaliser;
     }
 
-    private static void checkK(int k) {
+    /**
+     * Refuses a cut-off below 1, and one deeper than the search where the search stopped short of the gallery: the
+     * items between its depth and k were never ranked, so counting them as misses would undercount.
+     */
+    private void checkK(int k, String metric) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
+        for (int i = 0; i < candidates.length; i++) {
+            if (relevant[i].length < Math.min(k, candidates[i])) {
+                throw new IllegalArgumentException(metric.replace("k", String.valueOf(k)) + " needs the top " + k
+                        + " neighbours of every query, but the search returned " + relevant[i].length + " (query "
+                        + i + "); search at least k deep, e.g. SampleMetric.retrieval(distance, " + k
+                        + ", metric) or EmbeddedSample.retrieval(distance, " + k + ")");
+            }
         }
     }
 }

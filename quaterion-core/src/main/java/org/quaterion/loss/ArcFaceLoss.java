@@ -45,13 +45,25 @@ public final class ArcFaceLoss extends ClassWeightLoss {
     @Override
     protected LossTerms computeWithWeights(LossInputs in, NDArray weights) {
         NDArray cos = cosines(in.embeddings(), weights);
-        NDArray oneHot = targets(in, cos);
+        return perSample(in, LossMath.crossEntropy(marginLogits(cos, targets(in, cos), margin, scale), in.labels()));
+    }
+
+    /**
+     * ArcFace's logits from the cosines to the classes: the target's {@code cos θ} replaced by {@code cos(θ + m)}
+     * (or {@code cos θ − m·sin m} past {@code π − m}), all times s. Shared with {@link SubCenterArcFaceLoss}.
+     *
+     * @param cos {@code (n, C)} cosines
+     * @param oneHot {@code (n, C)} the labels one-hot
+     * @param margin m in radians
+     * @param scale s
+     * @return {@code (n, C)} logits
+     */
+    static NDArray marginLogits(NDArray cos, NDArray oneHot, double margin, double scale) {
         NDArray target = cos.mul(oneHot).sum(new int[] {1});
         NDArray theta = target.clip(-1 + 1e-7, 1 - 1e-7).acos();
         NDArray modified = NDArrays.where(theta.lte(Math.PI - margin), theta.add(margin).cos(),
                 theta.cos().sub(margin * Math.sin(margin)));
-        NDArray logits = Scalars.mul(cos.add(oneHot.mul(modified.sub(target).expandDims(1))), scale);
-        return perSample(in, LossMath.crossEntropy(logits, in.labels()));
+        return Scalars.mul(cos.add(oneHot.mul(modified.sub(target).expandDims(1))), scale);
     }
 
     /**
@@ -64,39 +76,9 @@ public final class ArcFaceLoss extends ClassWeightLoss {
     }
 
     /** Builds a {@link ArcFaceLoss}: each setting by name, the reference defaults for the rest. */
-    public static final class Builder extends ClassWeightLoss.Builder<ArcFaceLoss, Builder> {
+    public static final class Builder extends AdditiveMarginBuilder<ArcFaceLoss, Builder> {
         private Builder() {
-            super(SPEC);
-        }
-
-        /**
-         * Sets {@link ArcFaceLoss#SCALE}.
-         *
-         * @param scale the value
-         * @return this builder
-         */
-        public Builder optScale(double scale) {
-            return set(SCALE, scale);
-        }
-
-        /**
-         * Sets {@link ArcFaceLoss#MARGIN}.
-         *
-         * @param margin the value
-         * @return this builder
-         */
-        public Builder optMargin(double margin) {
-            return set(MARGIN, margin);
-        }
-
-        /**
-         * Sets the angular margin in degrees, PML's unit (PML default 28.6).
-         *
-         * @param marginDegrees m in degrees
-         * @return this builder
-         */
-        public Builder optMarginDegrees(double marginDegrees) {
-            return optMargin(Math.toRadians(marginDegrees));
+            super(SPEC, SCALE, MARGIN);
         }
     }
 }

@@ -64,7 +64,13 @@ public final class CircleLoss extends GroupLoss {
         NDArray lseNeg = LossMath.logSumExp(negLogits, masks.negatives(), false, 1);
         NDArray both = Masks.rowCounts(masks.positives()).gt(0).logicalAnd(Masks.rowCounts(masks.negatives()).gt(0));
         NDArray losses = LossMath.softplus(lsePos.add(lseNeg));
-        return LossTerms.of(NDArrays.where(both, losses, losses.zerosLike())); // PML: zero for the others
+        return LossTerms.perAnchor(NDArrays.where(both, losses, losses.zerosLike()), in.labels()); // PML: 0 for the others
+    }
+
+    /** True: this loss computes from the distance matrix alone ({@link GroupLoss#forwardMatrix}). */
+    @Override
+    public boolean acceptsDistanceMatrix() {
+        return true;
     }
 
     /**

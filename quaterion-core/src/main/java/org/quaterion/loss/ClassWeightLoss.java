@@ -18,8 +18,9 @@ import org.quaterion.settings.Setting;
 import org.quaterion.settings.Settings;
 
 /**
- * Base of the losses that own one {@code (numClasses, embeddingSize)} weight matrix (class weights, proxies or
- * centres; row c belongs to class c). The matrix is a trainable {@link Parameter} exposed by {@link #parameters()},
+ * Base of the losses that own one {@code (numClasses · rowsPerClass, embeddingSize)} weight matrix (class weights,
+ * proxies or centres; with one row per class row c belongs to class c, with k rows per class rows
+ * {@code c·k … c·k + k − 1} do: SoftTriple's centres, SubCenterArcFace's sub-centres). The matrix is a trainable {@link Parameter} exposed by {@link #parameters()},
  * so the trainer optimises it without the user remembering to (a documented Quaterion/PML pitfall); it can be
  * set explicitly with {@link #setWeights}. Labels must lie in {@code [0, numClasses)}.
  *
@@ -41,21 +42,36 @@ public abstract class ClassWeightLoss extends GroupLoss {
 
     private final int numClasses;
     private final int embeddingSize;
+    private final int rows;
     private final Parameter weights;
 
     /**
-     * Creates the loss from its declared settings, which include {@link #NUM_CLASSES} and {@link #EMBEDDING_SIZE}.
+     * Creates the loss from its declared settings, which include {@link #NUM_CLASSES} and {@link #EMBEDDING_SIZE},
+     * with one weight row per class.
      *
      * @param settings the validated settings
      * @param name the parameter name
      * @param initializer the initial distribution (Quaterion: N(0, 0.01²))
      */
     protected ClassWeightLoss(Settings settings, String name, Initializer initializer) {
+        this(settings, name, initializer, 1);
+    }
+
+    /**
+     * Creates the loss with {@code rowsPerClass} weight rows per class (centres, sub-centres).
+     *
+     * @param settings the validated settings
+     * @param name the parameter name
+     * @param initializer the initial distribution
+     * @param rowsPerClass k, the rows of each class (rows {@code c·k … c·k + k − 1} belong to class c)
+     */
+    protected ClassWeightLoss(Settings settings, String name, Initializer initializer, int rowsPerClass) {
         super(settings);
         this.numClasses = settings.get(NUM_CLASSES);
         this.embeddingSize = settings.get(EMBEDDING_SIZE);
+        this.rows = Math.multiplyExact(numClasses, rowsPerClass);
         this.weights = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(numClasses, embeddingSize)).optInitializer(initializer).build();
+                .optShape(new Shape(rows, embeddingSize)).optInitializer(initializer).build();
     }
 
     /**
@@ -86,6 +102,15 @@ public abstract class ClassWeightLoss extends GroupLoss {
         return embeddingSize;
     }
 
+    /**
+     * The number of weight rows: C, or C·k for a loss with k centres per class.
+     *
+     * @return the rows of {@link #weights()}
+     */
+    public int weightRows() {
+        return rows;
+    }
+
     @Override
     public void initialize(NDManager manager, DataType dataType) {
         if (!weights.isInitialized()) {
@@ -97,17 +122,18 @@ public abstract class ClassWeightLoss extends GroupLoss {
      * Sets the weight matrix explicitly (initializing the parameter if needed).
      *
      * @param manager the owner of the parameter
-     * @param values {@code [C][D]} values
+     * @param values {@code [C][D]} values ({@code [C·k][D]} with k rows per class)
      * @param dataType the parameter type
      */
     public void setWeights(NDManager manager, double[][] values, DataType dataType) {
-        if (values.length != numClasses || values[0].length != embeddingSize) {
-            throw new IllegalArgumentException("weights must be " + numClasses + " x " + embeddingSize + ", got "
-                    + values.length + " x " + values[0].length);
+        if (values.length != rows || values[0].length != embeddingSize) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " weights must be " + rows + " x "
+                    + embeddingSize + (rows == numClasses ? "" : " (" + numClasses + " classes x " + rows / numClasses
+                    + " rows each)") + ", got " + values.length + " x " + values[0].length);
         }
         initialize(manager, dataType);
-        double[] flat = new double[numClasses * embeddingSize];
-        for (int c = 0; c < numClasses; c++) {
+        double[] flat = new double[rows * embeddingSize];
+        for (int c = 0; c < rows; c++) {
             System.arraycopy(values[c], 0, flat, c * embeddingSize, embeddingSize);
         }
         weights.getArray().set(manager.create(flat).toType(dataType, false).toByteBuffer());
@@ -116,7 +142,7 @@ public abstract class ClassWeightLoss extends GroupLoss {
     /**
      * The weight parameter.
      *
-     * @return the {@code (C, D)} parameter
+     * @return the {@code (C, D)} (or {@code (C·k, D)}) parameter
      */
     public Parameter weights() {
         return weights;
@@ -155,7 +181,7 @@ public abstract class ClassWeightLoss extends GroupLoss {
      * {@link #perSample}, which applies the miner weights; one that reduces itself reads {@link #minerWeights}.
      *
      * @param in the inputs
-     * @param weights {@code (C, D)}
+     * @param weights {@code (C, D)}, or {@code (C·k, D)}
      * @return the per-sample losses, or the scalar of a loss of {@link Reduction#ALREADY_REDUCED}
      */
     protected abstract LossTerms computeWithWeights(LossInputs in, NDArray weights);
@@ -193,6 +219,19 @@ public abstract class ClassWeightLoss extends GroupLoss {
      * @return {@code (n)} weights in [0, 1]
      */
     protected static NDArray minerWeights(LossInputs in, DataType dataType) {
+        return minerWeights(in, dataType, !in.selfRef());
+    }
+
+    /**
+     * {@link #minerWeights(LossInputs, DataType)} counting either every index of the tuples or only their anchors
+     * (PML's {@code using_ref}: a loss whose references are its proxies, not the batch, counts the anchors only).
+     *
+     * @param in the inputs
+     * @param dataType the type of the weights
+     * @param anchorsOnly whether only the anchors count
+     * @return {@code (n)} weights in [0, 1]
+     */
+    protected static NDArray minerWeights(LossInputs in, DataType dataType, boolean anchorsOnly) {
         long n = in.labels().size();
         NDManager manager = in.labels().getManager();
         if (in.tuples() == null) {
@@ -200,9 +239,9 @@ public abstract class ClassWeightLoss extends GroupLoss {
         }
         NDList indices = new NDList(); // the tuple's index arrays as given (a triplet counts its anchor once)
         if (in.tuples() instanceof IndexTuples.Triplets t) {
-            indices.addAll(in.selfRef() ? new NDList(t.a(), t.p(), t.n()) : new NDList(t.a()));
+            indices.addAll(anchorsOnly ? new NDList(t.a()) : new NDList(t.a(), t.p(), t.n()));
         } else if (in.tuples() instanceof IndexTuples.Pairs p) {
-            indices.addAll(in.selfRef() ? new NDList(p.a1(), p.p(), p.a2(), p.n()) : new NDList(p.a1(), p.a2()));
+            indices.addAll(anchorsOnly ? new NDList(p.a1(), p.a2()) : new NDList(p.a1(), p.p(), p.a2(), p.n()));
         }
         NDArray all = NDArrays.concat(indices);
         if (all.size() == 0) {

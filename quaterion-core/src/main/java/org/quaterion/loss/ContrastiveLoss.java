@@ -6,6 +6,7 @@ import org.quaterion.distance.Distance;
 import org.quaterion.reducer.AvgNonZeroReducer;
 import org.quaterion.reducer.Reducer;
 import org.quaterion.reducer.Reducers;
+import org.quaterion.reducer.TermType;
 import org.quaterion.settings.ComponentSpec;
 import org.quaterion.settings.Setting;
 import org.quaterion.settings.Settings;
@@ -73,7 +74,14 @@ public final class ContrastiveLoss extends GroupLoss {
         PairMasks masks = PairMasks.of(in);
         NDArray pos = Activation.relu(mat.sub(posMargin));
         NDArray neg = Activation.relu(mat.neg().add(negMargin));
-        return LossTerms.sum(LossTerms.masked(pos, masks.positives()), LossTerms.masked(neg, masks.negatives()));
+        return LossTerms.sum(LossTerms.pairs("pos_loss", TermType.POS_PAIR, pos, masks.positives(), in.labels()),
+                LossTerms.pairs("neg_loss", TermType.NEG_PAIR, neg, masks.negatives(), in.labels()));
+    }
+
+    /** True: this loss computes from the distance matrix alone ({@link GroupLoss#forwardMatrix}). */
+    @Override
+    public boolean acceptsDistanceMatrix() {
+        return true;
     }
 
     /**

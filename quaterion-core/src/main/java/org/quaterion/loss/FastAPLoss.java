@@ -97,6 +97,12 @@ public final class FastAPLoss extends GroupLoss {
         return Distance.squaredEuclidean().normalized();
     }
 
+    /** True: this loss computes from the distance matrix alone ({@link GroupLoss#forwardMatrix}). */
+    @Override
+    public boolean acceptsDistanceMatrix() {
+        return true;
+    }
+
     /**
      * A builder that starts from the reference defaults; every setting is named.
      *

@@ -101,8 +101,59 @@ public abstract non-sealed class GroupLoss extends BaseLoss<LossInputs> {
         return forward(LossInputs.of(embeddings, groups, tuples, refEmbeddings, refGroups, name()));
     }
 
+    /**
+     * Computes the loss from a precomputed distance matrix of the batch with itself instead of embeddings (PML 3's
+     * {@code mat}); see {@link LossInputs#ofMatrix} for what the matrix must hold.
+     *
+     * @param distances {@code (n, n)} distances, as this loss's {@link #distance()} computes them, with gradient
+     * @param groups {@code (n)} integer labels
+     * @param tuples mined tuples, or null for all
+     * @return the scalar loss
+     * @throws IllegalArgumentException when this loss needs the embeddings themselves
+     */
+    public final NDArray forwardMatrix(NDArray distances, NDArray groups, IndexTuples tuples) {
+        return forwardMatrix(distances, groups, null, tuples);
+    }
+
+    /**
+     * Computes the loss from a precomputed distance matrix of anchors against references.
+     *
+     * @param distances {@code (n, m)} distances, as this loss's {@link #distance()} computes them, with gradient
+     * @param groups {@code (n)} anchor labels
+     * @param refGroups {@code (m)} reference labels, or null for a square matrix of the batch with itself
+     * @param tuples mined tuples (anchor rows, reference columns), or null for all
+     * @return the scalar loss
+     * @throws IllegalArgumentException when this loss needs the embeddings themselves
+     */
+    public final NDArray forwardMatrix(NDArray distances, NDArray groups, NDArray refGroups, IndexTuples tuples) {
+        refuseMatrix();
+        refuseTuples(tuples);
+        return forward(LossInputs.ofMatrix(distances, groups, refGroups, tuples, name()));
+    }
+
+    /**
+     * Whether {@link #compute} works from the distance matrix alone ({@link LossInputs#distances} or
+     * {@link LossInputs#similarities}), so that {@link #forwardMatrix} can replace the embeddings. Losses against
+     * class weights, wrappers and losses on the embeddings themselves say no, and refuse a matrix.
+     *
+     * @return false by default
+     */
+    public boolean acceptsDistanceMatrix() {
+        return false;
+    }
+
+    private void refuseMatrix() {
+        if (!acceptsDistanceMatrix()) {
+            throw new IllegalArgumentException(name() + " cannot compute from a precomputed distance matrix: it needs "
+                    + "the embeddings themselves; call forward with the embeddings");
+        }
+    }
+
     @Override
     final void check(LossInputs inputs) {
+        if (inputs.matrix() != null) {
+            refuseMatrix();
+        }
         refuseTuples(inputs.tuples());
     }
 

@@ -1,8 +1,11 @@
 package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import java.util.List;
 import org.quaterion.reducer.Reducer;
+import org.quaterion.reducer.TermType;
+import org.quaterion.reducer.Terms;
 
 /**
  * What a loss computes before reduction, as PML's loss dictionaries with their reduction type: per-element losses
@@ -27,13 +30,70 @@ public final class LossTerms {
     private final NDArray mask;
     private final Reducer reducedWith;
     private final List<LossTerms> parts;
+    private final String part;
+    private final TermType type;
+    private final NDArray anchors;
+    private final NDArray labels;
 
     private LossTerms(Kind kind, NDArray losses, NDArray mask, Reducer reducedWith, List<LossTerms> parts) {
+        this(kind, losses, mask, reducedWith, parts, Terms.SINGLE_PART, null, null, null);
+    }
+
+    private LossTerms(Kind kind, NDArray losses, NDArray mask, Reducer reducedWith, List<LossTerms> parts,
+            String part, TermType type, NDArray anchors, NDArray labels) {
         this.kind = kind;
         this.losses = losses;
         this.mask = mask;
         this.reducedWith = reducedWith;
         this.parts = parts;
+        this.part = part;
+        this.type = type;
+        this.anchors = anchors;
+        this.labels = labels;
+    }
+
+    /**
+     * One loss per anchor row of the batch (PML's element losses indexed by the embeddings), so that reducers that
+     * weight or group by anchor can serve them.
+     *
+     * @param losses {@code (n)}
+     * @param labels {@code (n)} labels of the batch
+     * @return the terms
+     */
+    public static LossTerms perAnchor(NDArray losses, NDArray labels) {
+        NDArray rows = labels.getManager().arange((int) labels.size()).toType(DataType.INT64, false);
+        return new LossTerms(Kind.ELEMENTS, losses, null, null, List.of(), Terms.SINGLE_PART, TermType.ELEMENT, rows,
+                labels);
+    }
+
+    /**
+     * Pair losses as an {@code (n, m)} matrix over anchors (rows of the batch) and references, of which the masked
+     * ones exist (PML's {@code pos_pair} / {@code neg_pair} losses).
+     *
+     * @param part the part's name, e.g. {@code "pos_loss"}
+     * @param type {@link TermType#POS_PAIR} or {@link TermType#NEG_PAIR}
+     * @param losses {@code (n, m)}
+     * @param mask boolean {@code (n, m)}
+     * @param labels {@code (n)} labels of the batch
+     * @return the terms
+     */
+    public static LossTerms pairs(String part, TermType type, NDArray losses, NDArray mask, NDArray labels) {
+        NDArray rows = labels.getManager().arange((int) labels.size()).toType(DataType.INT64, false).expandDims(1);
+        return new LossTerms(Kind.ELEMENTS, losses, mask, null, List.of(), part, type, rows, labels);
+    }
+
+    /**
+     * Triplet losses with the anchor row of each (PML's {@code triplet} losses).
+     *
+     * @param losses any shape
+     * @param mask boolean, the shape of {@code losses}, or null when all exist
+     * @param anchors INT64 anchor row of each triplet, broadcastable to {@code losses}
+     * @param labels {@code (n)} labels of the batch
+     * @return the terms
+     */
+    public static LossTerms triplets(NDArray losses, NDArray mask, NDArray anchors, NDArray labels) {
+        return new LossTerms(Kind.ELEMENTS, losses, mask, null, List.of(), Terms.SINGLE_PART, TermType.TRIPLET,
+                anchors, labels);
     }
 
     /**
@@ -109,13 +169,20 @@ public final class LossTerms {
      * @throws IllegalStateException when the terms do not match the declared reduction (a bug in the loss)
      */
     NDArray reduce(Reducer reducer, NDArray zero, String who) {
+        if (reducer != null && kind != Kind.NONE && kind != Kind.ALREADY_REDUCED) {
+            reducer.checkParts(kind == Kind.PARTS ? parts.stream().map(p -> p.part).toList() : List.of(part), who);
+        }
+        return reduceParts(reducer, zero, who);
+    }
+
+    private NDArray reduceParts(Reducer reducer, NDArray zero, String who) {
         switch (kind) {
             case NONE:
                 return zero;
             case PARTS:
                 NDArray total = null;
-                for (LossTerms part : parts) {
-                    NDArray v = part.reduce(reducer, zero, who);
+                for (LossTerms p : parts) {
+                    NDArray v = p.reduceParts(reducer, zero, who);
                     total = total == null ? v : total.add(v);
                 }
                 return total == null ? zero : total;
@@ -138,7 +205,8 @@ public final class LossTerms {
                             + "ALREADY_REDUCED, so it has no reducer; return LossTerms.alreadyReduced, or declare "
                             + "Reduction.REDUCER with a defaultReducer()");
                 }
-                return mask == null ? reducer.reduce(losses, zero) : reducer.reduce(losses, mask, zero);
+                String source = part.equals(Terms.SINGLE_PART) ? who : who + " (" + part + ")";
+                return reducer.reduce(new Terms(source, part, type, losses, mask, anchors, labels, null), zero);
         }
     }
 }

@@ -57,7 +57,13 @@ public final class MultiSimilarityLoss extends GroupLoss {
         PairMasks masks = PairMasks.of(in);
         NDArray posTerm = Scalars.div(LossMath.logSumExp(Scalars.mul(sim.sub(base), -alpha), masks.positives(), true, 1), alpha);
         NDArray negTerm = Scalars.div(LossMath.logSumExp(Scalars.mul(sim.sub(base), beta), masks.negatives(), true, 1), beta);
-        return LossTerms.of(posTerm.add(negTerm));
+        return LossTerms.perAnchor(posTerm.add(negTerm), in.labels());
+    }
+
+    /** True: this loss computes from the distance matrix alone ({@link GroupLoss#forwardMatrix}). */
+    @Override
+    public boolean acceptsDistanceMatrix() {
+        return true;
     }
 
     /**

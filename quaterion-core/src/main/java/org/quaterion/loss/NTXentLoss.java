@@ -8,6 +8,8 @@ import org.quaterion.internal.Masks;
 import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.Reducer;
 import org.quaterion.reducer.Reducers;
+import org.quaterion.reducer.TermType;
+import org.quaterion.reducer.Terms;
 import org.quaterion.settings.ComponentSpec;
 import org.quaterion.settings.Setting;
 import org.quaterion.settings.Settings;
@@ -51,8 +53,13 @@ public final class NTXentLoss extends TemperatureLoss {
         NDArray z = negLse.expandDims(1).sub(logits);
         NDArray hasNeg = Masks.rowCounts(masks.negatives()).gt(0).expandDims(1).broadcast(z.getShape());
         NDArray perPair = NDArrays.where(hasNeg, LossMath.softplusExact(z), z.zerosLike());
-        NDArray losses = perPair.booleanMask(masks.positives());
-        return LossTerms.of(losses);
+        return LossTerms.pairs(Terms.SINGLE_PART, TermType.POS_PAIR, perPair, masks.positives(), in.labels());
+    }
+
+    /** True: this loss computes from the distance matrix alone ({@link GroupLoss#forwardMatrix}). */
+    @Override
+    public boolean acceptsDistanceMatrix() {
+        return true;
     }
 
     /**

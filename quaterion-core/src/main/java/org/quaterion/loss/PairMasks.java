@@ -26,8 +26,8 @@ public record PairMasks(NDArray positives, NDArray negatives) {
                     Masks.negatives(in.labels(), in.refLabels()));
         }
         IndexTuples.Pairs pairs = in.tuples().toPairs();
-        long n = in.embeddings().getShape().get(0);
-        long m = in.refEmbeddings().getShape().get(0);
+        long n = in.rows();
+        long m = in.refRows();
         if (pairs.positiveMask() != null && pairs.negativeMask() != null
                 && pairs.positiveMask().getShape().equals(new Shape(n, m))
                 && pairs.negativeMask().getShape().equals(new Shape(n, m))) {

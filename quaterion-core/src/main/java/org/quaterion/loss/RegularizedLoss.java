@@ -7,9 +7,11 @@ import org.quaterion.models.tensor.Scalars;
 /**
  * Regularizers added to any loss, as pytorch-metric-learning's {@code embedding_regularizer} /
  * {@code embedding_reg_weight} and {@code weight_regularizer} / {@code weight_reg_weight}:
- * {@code loss + a · R_e(embeddings) + b · R_w(class weights)}. The embedding term is taken on the batch's
- * embeddings (not on a cross-batch memory); the weight term on the rows of a {@link ClassWeightLoss}'s matrix (one
- * per class: ArcFace, CosFace, proxies, centres), and is refused for a loss without one.
+ * {@code loss + a · R_e(embeddings) + b · R_w(class weights)}, each R any {@link Regularizer} ({@link LpRegularizer},
+ * {@link CenterInvariantRegularizer}, {@link RegularFaceRegularizer}, {@link SparseCentersRegularizer},
+ * {@link ZeroMeanRegularizer}). The embedding term is taken on the batch's embeddings (not on a cross-batch memory);
+ * the weight term on the rows of a {@link ClassWeightLoss}'s matrix (one per class, or per centre: ArcFace, CosFace,
+ * proxies, SoftTriple's centres), and is refused for a loss without one.
  */
 public final class RegularizedLoss {
 
@@ -23,7 +25,7 @@ public final class RegularizedLoss {
      * @param weights the class-weight regularizer, or null
      * @param weightWeight its factor (PML's {@code weight_reg_weight}), &gt;= 0
      */
-    public record Terms(LpRegularizer embeddings, double embeddingWeight, LpRegularizer weights,
+    public record Terms(Regularizer embeddings, double embeddingWeight, Regularizer weights,
             double weightWeight) {
 
         /** Validates the factors. */
@@ -45,7 +47,7 @@ public final class RegularizedLoss {
          * @param weight its factor
          * @return the terms
          */
-        public static Terms embeddings(LpRegularizer regularizer, double weight) {
+        public static Terms embeddings(Regularizer regularizer, double weight) {
             return new Terms(regularizer, weight, null, 0);
         }
 
@@ -56,7 +58,7 @@ public final class RegularizedLoss {
          * @param weight its factor
          * @return the terms
          */
-        public static Terms weights(LpRegularizer regularizer, double weight) {
+        public static Terms weights(Regularizer regularizer, double weight) {
             return new Terms(null, 0, regularizer, weight);
         }
 
@@ -64,12 +66,12 @@ public final class RegularizedLoss {
         JsonObject describe(JsonObject inner) {
             JsonObject json = inner.deepCopy();
             if (embeddings != null) {
-                JsonObject e = embeddings.config();
+                JsonObject e = Regularizers.write(embeddings);
                 e.addProperty("weight", embeddingWeight);
                 json.add("embedding_regularizer", e);
             }
             if (weights != null) {
-                JsonObject w = weights.config();
+                JsonObject w = Regularizers.write(weights);
                 w.addProperty("weight", weightWeight);
                 json.add("weight_regularizer", w);
             }
@@ -83,12 +85,16 @@ public final class RegularizedLoss {
      * @param inner the loss
      * @param terms the regularizers
      * @return the regularized loss
-     * @throws IllegalArgumentException when a weight regularizer is given for a loss without class weights
+     * @throws IllegalArgumentException when a weight regularizer is given for a loss without class weights, or
+     *     does not fit its weight matrix
      */
     public static GroupLoss of(GroupLoss inner, Terms terms) {
         if (terms.weights() != null && !(inner instanceof ClassWeightLoss)) {
             throw new IllegalArgumentException(inner.getClass().getSimpleName() + " has no class weights to "
                     + "regularize; a weight regularizer needs ArcFace, CosFace, a proxy or centre loss (or drop it)");
+        }
+        if (terms.weights() != null) {
+            terms.weights().checkWeightRows(((ClassWeightLoss) inner).weightRows(), inner.getClass().getSimpleName());
         }
         return new Regularization(terms).around(inner);
     }

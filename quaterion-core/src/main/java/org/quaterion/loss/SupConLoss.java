@@ -46,12 +46,32 @@ public final class SupConLoss extends TemperatureLoss {
     protected LossTerms compute(LossInputs in) {
         NDArray logits = logits(in);
         PairMasks masks = PairMasks.of(in);
-        NDArray all = masks.positives().logicalOr(masks.negatives());
-        NDArray logProb = logits.sub(LossMath.logSumExp(logits, all, false, 1).expandDims(1));
-        NDArray posF = masks.positives().toType(logits.getDataType(), false);
+        return LossTerms.perAnchor(perAnchor(logits, masks.positives(),
+                masks.positives().logicalOr(masks.negatives()), null), in.labels());
+    }
+
+    /**
+     * The per-anchor SupCon terms {@code −(1/|P_i|) Σ_{p∈P_i} w_ip·(logit_ip − log Σ_{k∈A_i} e^{logit_ik})}, 0 for an
+     * anchor without positives (shared with {@link MultiSupConLoss}, whose weights are Jaccard indices).
+     *
+     * @param logits {@code (n, m)} temperature-scaled similarities
+     * @param positives the positive mask P
+     * @param contrast the mask A of the denominator
+     * @param weights {@code (n, m)} positive weights, or null for 1
+     * @return {@code (n)} losses
+     */
+    static NDArray perAnchor(NDArray logits, NDArray positives, NDArray contrast, NDArray weights) {
+        NDArray logProb = logits.sub(LossMath.logSumExp(logits, contrast, false, 1).expandDims(1));
+        NDArray posF = positives.toType(logits.getDataType(), false);
         NDArray count = posF.sum(new int[] {1});
-        NDArray mean = logProb.mul(posF).sum(new int[] {1}).div(Scalars.max(count, 1));
-        return LossTerms.of(mean.neg());
+        NDArray weighted = weights == null ? logProb : weights.mul(logProb);
+        return weighted.mul(posF).sum(new int[] {1}).div(Scalars.max(count, 1)).neg();
+    }
+
+    /** True: this loss computes from the distance matrix alone ({@link GroupLoss#forwardMatrix}). */
+    @Override
+    public boolean acceptsDistanceMatrix() {
+        return true;
     }
 
     /**

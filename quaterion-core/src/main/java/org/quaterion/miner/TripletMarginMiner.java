@@ -1,9 +1,6 @@
 package org.quaterion.miner;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
-import java.util.ArrayList;
-import java.util.List;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
 import org.quaterion.internal.PairBlocks;
@@ -99,7 +96,7 @@ public final class TripletMarginMiner extends DeclaredMiner {
         NDArray mat = ctx.distances();
         NDArray pos = ctx.positives();
         NDArray neg = ctx.negatives();
-        List<IndexTuples.Triplets> parts = new ArrayList<>();
+        BlockTriplets triplets = new BlockTriplets();
         NDArray[] pairs = PairBlocks.positivePairs(pos);
         if (pairs != null) {
             PairBlocks.forEach(pairs, mat.getShape().get(1), (a, p) -> {
@@ -110,20 +107,9 @@ public final class TripletMarginMiner extends DeclaredMiner {
                     case SEMI_HARD -> t.lte(margin).logicalAnd(t.gt(0));
                     case ALL -> t.lte(margin);
                 };
-                NDArray found = neg.get(a).logicalAnd(keep).nonzero();
-                if (found.getShape().get(0) > 0) {
-                    NDArray pair = found.get(":, 0").toType(DataType.INT64, false);
-                    IndexTuples.Triplets part = new IndexTuples.Triplets(a.get(pair), p.get(pair),
-                            found.get(":, 1").toType(DataType.INT64, false));
-                    PairBlocks.survive(part.a(), part.p(), part.n());
-                    parts.add(part);
-                }
+                triplets.add(a, p, neg.get(a).logicalAnd(keep));
             });
         }
-        if (parts.isEmpty()) {
-            NDArray empty = labels.getManager().create(new long[0]);
-            return new IndexTuples.Triplets(empty, empty, empty);
-        }
-        return IndexTuples.concat(parts);
+        return triplets.result(labels);
     }
 }

@@ -92,6 +92,59 @@ public interface Reducer {
     }
 
     /**
+     * Reduces one part of a loss with what the loss says of its losses (PML's {@code reduce_the_loss}): by default
+     * the losses selected by the mask, through {@link #accumulate} and {@link #finish}. A reducer that needs the
+     * reduction type or the anchors (class weights, per-anchor means) overrides this, and refuses terms it cannot
+     * serve with a message.
+     *
+     * @param terms the losses and what is known of them
+     * @param zero a graph-connected scalar 0
+     * @return the reduced loss: a scalar, except for {@link DoNothingReducer}
+     */
+    default NDArray reduce(Terms terms, NDArray zero) {
+        return terms.mask() == null ? reduce(terms.losses(), zero) : reduce(terms.losses(), terms.mask(), zero);
+    }
+
+    /**
+     * Whether {@link #keep}, {@link #accumulate} and {@link #finish} define this reducer entirely, so that a loss may
+     * reduce block by block with them instead of materialising every loss (all triplets of a batch).
+     *
+     * @return true for the counting reducers (mean, sum, average over non-zero, threshold)
+     */
+    default boolean elementwise() {
+        return true;
+    }
+
+    /**
+     * Whether the result is one scalar (false for {@link DoNothingReducer}, which returns the losses themselves).
+     *
+     * @return true by default
+     */
+    default boolean toScalar() {
+        return true;
+    }
+
+    /**
+     * The reducer of one named part of a loss (PML's sub-losses, e.g. {@code pos_loss} and {@code neg_loss} of a
+     * contrastive loss): this reducer itself, except for {@link MultipleReducers}.
+     *
+     * @param part the part's name
+     * @return the reducer of that part
+     */
+    default Reducer forPart(String part) {
+        return this;
+    }
+
+    /**
+     * Refuses a loss whose parts this reducer cannot reduce (e.g. a part name configured that the loss does not
+     * have). Nothing to check by default.
+     *
+     * @param parts the loss's part names
+     * @param who the loss, for the message
+     */
+    default void checkParts(java.util.List<String> parts, String who) {}
+
+    /**
      * The reducer's registry name.
      *
      * @return e.g. {@code "mean"}; a reducer with declared settings returns its spec's name

@@ -13,7 +13,8 @@ public final class Reducers {
 
     /** The built-in reducers' declarations. */
     public static final List<ComponentSpec<? extends Reducer>> SPECS = List.of(AvgNonZeroReducer.SPEC,
-            MeanReducer.SPEC, SumReducer.SPEC, ThresholdReducer.SPEC);
+            MeanReducer.SPEC, SumReducer.SPEC, ThresholdReducer.SPEC, ClassWeightedReducer.SPEC, DivisorReducer.SPEC,
+            DoNothingReducer.SPEC, MultipleReducers.SPEC, PerAnchorReducer.SPEC);
 
     private Reducers() {}
 
@@ -39,7 +40,7 @@ public final class Reducers {
     public static Setting<Reducer> setting(Reducer defaultValue) {
         return Setting.of("reducer", Reducer.class, "reducer", defaultValue, Reducers::read, Reducers::write,
                 "reducer of the unreduced losses: " + SPECS.stream().map(ComponentSpec::name).toList()
-                        + " or {type: threshold, low, high}");
+                        + " or {type: threshold, low, high} (see docs/losses.md, Reducers)");
     }
 
     private static ComponentSpec<? extends Reducer> spec(String name) {
@@ -52,7 +53,8 @@ public final class Reducers {
                 + SPECS.stream().map(ComponentSpec::name).toList());
     }
 
-    private static Reducer read(JsonElement json) {
+    /** A reducer from its name or {@code {type, …settings}}. */
+    static Reducer read(JsonElement json) {
         if (json.isJsonPrimitive() && json.getAsJsonPrimitive().isString()) {
             return byName(json.getAsString());
         }
@@ -66,7 +68,8 @@ public final class Reducers {
         throw new IllegalArgumentException("must be a reducer name or {type, …settings}, got " + json);
     }
 
-    private static JsonElement write(Reducer reducer) {
+    /** A reducer's name, or {@code {type, …settings}} when it has settings. */
+    static JsonElement write(Reducer reducer) {
         if (!(reducer instanceof Configurable c)) {
             return new JsonPrimitive(reducer.name());
         }

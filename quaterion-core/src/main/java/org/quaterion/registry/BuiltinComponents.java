@@ -27,11 +27,17 @@ import org.quaterion.loss.pair.EmbeddingMseLoss;
 import org.quaterion.loss.pair.MarginMseLoss;
 import org.quaterion.loss.pair.MultipleNegativesRankingLoss;
 import org.quaterion.loss.pair.PairContrastiveLoss;
+import org.quaterion.miner.AngularMiner;
+import org.quaterion.miner.BatchEasyHardMiner;
 import org.quaterion.miner.BatchHardMiner;
+import org.quaterion.miner.DistanceWeightedMiner;
+import org.quaterion.miner.EmbeddingsAlreadyPackagedAsTriplets;
+import org.quaterion.miner.HDCMiner;
 import org.quaterion.miner.Miner;
 import org.quaterion.miner.MultiSimilarityMiner;
 import org.quaterion.miner.PairMarginMiner;
 import org.quaterion.miner.TripletMarginMiner;
+import org.quaterion.miner.UniformHistogramMiner;
 import org.quaterion.reducer.Reducer;
 import org.quaterion.reducer.Reducers;
 import org.quaterion.settings.ComponentSpec;
@@ -59,6 +65,13 @@ final class BuiltinComponents {
                 EmbeddingMseLoss.SPEC, MarginMseLoss.SPEC));
 
         // Pair and tuple losses on embeddings alone
+        losses.add(org.quaterion.loss.AngularLoss.SPEC);
+        losses.add(org.quaterion.loss.GeneralizedLiftedStructureLoss.SPEC);
+        losses.add(org.quaterion.loss.IntraPairVarianceLoss.SPEC);
+        losses.add(org.quaterion.loss.NPairsLoss.SPEC);
+        losses.add(org.quaterion.loss.NCALoss.SPEC);
+        losses.add(org.quaterion.loss.TupletMarginLoss.SPEC);
+        losses.add(org.quaterion.loss.DynamicSoftMarginLoss.SPEC);
 
         // Histogram, ranking and signal-to-noise losses
         losses.add(org.quaterion.loss.SignalToNoiseRatioContrastiveLoss.SPEC);
@@ -69,10 +82,28 @@ final class BuiltinComponents {
         losses.add(org.quaterion.loss.ThresholdConsistentMarginLoss.SPEC);
 
         // Classifier and proxy losses
+        losses.add(org.quaterion.loss.LargeMarginSoftmaxLoss.SPEC);
+        losses.add(org.quaterion.loss.NormalizedSoftmaxLoss.SPEC);
+        losses.add(org.quaterion.loss.P2SGradLoss.SPEC);
+        losses.add(org.quaterion.loss.ProxyNCALoss.SPEC);
+        losses.add(org.quaterion.loss.SoftTripleLoss.SPEC);
+        losses.add(org.quaterion.loss.SphereFaceLoss.SPEC);
+        losses.add(org.quaterion.loss.SubCenterArcFaceLoss.SPEC);
+        org.quaterion.loss.Regularizers.SPECS.forEach(s -> out.add(ComponentFactory.of(s,
+                org.quaterion.loss.Regularizer.class))); // the regularizers of RegularizedLoss, by name
 
         // Composite and self-supervised losses
+        losses.add(org.quaterion.loss.MultipleLosses.SPEC);
+        losses.add(org.quaterion.loss.SelfSupervisedLoss.SPEC);
+        losses.add(org.quaterion.loss.VICRegLoss.SPEC);
+        losses.add(org.quaterion.loss.ManifoldLoss.SPEC);
 
         // Losses of PML 3
+        losses.add(org.quaterion.loss.SmoothAPLoss.SPEC);
+        losses.add(org.quaterion.loss.MultiSupConLoss.SPEC);
+        losses.add(org.quaterion.loss.DecoupledContrastiveLoss.SPEC);
+        losses.add(org.quaterion.loss.SelectivelyContrastiveTripletLoss.SPEC);
+        losses.add(org.quaterion.loss.DynamicArcFaceLoss.SPEC);
 
         for (ComponentSpec<? extends SimilarityLoss> s : losses) {
             out.add(ComponentFactory.of(s, SimilarityLoss.class));
@@ -81,6 +112,12 @@ final class BuiltinComponents {
                 MultiSimilarityMiner.SPEC, PairMarginMiner.SPEC, TripletMarginMiner.SPEC));
 
         // More miners
+        miners.add(AngularMiner.SPEC);
+        miners.add(BatchEasyHardMiner.SPEC);
+        miners.add(DistanceWeightedMiner.SPEC);
+        miners.add(EmbeddingsAlreadyPackagedAsTriplets.SPEC);
+        miners.add(HDCMiner.SPEC);
+        miners.add(UniformHistogramMiner.SPEC);
 
         for (ComponentSpec<? extends Miner> s : miners) {
             out.add(ComponentFactory.of(s, Miner.class));

@@ -187,6 +187,25 @@ public final class Setting<T> {
     }
 
     /**
+     * A setting of any type with its own JSON form and no default: it must be given (a nested component such as the
+     * losses of a composite loss).
+     *
+     * @param key the config key
+     * @param valueType the value class
+     * @param typeName the type in words, for messages and docs
+     * @param reader JSON to value; throws {@link IllegalArgumentException} with the reason
+     * @param writer value to JSON
+     * @param doc what the setting means
+     * @param <T> the value type
+     * @return the setting
+     */
+    public static <T> Setting<T> required(String key, Class<T> valueType, String typeName,
+            Function<JsonElement, T> reader, Function<T, JsonElement> writer, String doc) {
+        return new Setting<>(key, valueType, typeName, REQUIRED, Objects::nonNull, "a " + typeName, doc, reader,
+                writer);
+    }
+
+    /**
      * The config key.
      *
      * @return e.g. {@code "margin"}

@@ -31,6 +31,7 @@ abstract class LoopState implements TrainingContext {
     private static final Logger LOG = LoggerFactory.getLogger(LoopState.class);
     /** The key of a stateful loss's state in checkpoints. */
     private static final String LOSS_STATE = "loss";
+    private static final String MINER_STATE = "miner";
     /** How values that are not attached metrics are logged. */
     private static final AttachedMetric.LogOptions EVERYWHERE = new AttachedMetric.LogOptions(true, true, true, true);
 
@@ -210,7 +211,8 @@ abstract class LoopState implements TrainingContext {
     }
 
     /**
-     * The loss's state when it keeps one (a cross-batch memory), the per-dataset losses' ({@code loss/<dataset>}),
+     * The loss's state when it keeps one (a cross-batch memory), the per-dataset losses' ({@code loss/<dataset>}), the
+     * miner's ({@code miner}, a sampling miner's call count),
      * then each stateful callback's.
      */
     private Map<String, Stateful> statefulComponents() {
@@ -224,6 +226,9 @@ abstract class LoopState implements TrainingContext {
                 out.put(LOSS_STATE + "/" + name, s);
             }
         });
+        if (trainable.miner() instanceof Stateful s) { // a sampling miner's position in its random stream
+            out.put(MINER_STATE, s);
+        }
         for (Callback c : callbacks) {
             if (c instanceof Stateful s) {
                 if (out.put(c.name(), s) != null) {
@@ -306,7 +311,7 @@ abstract class LoopState implements TrainingContext {
                     completed + 1);
         }
         statefulComponents().forEach((name, component) -> {
-            if (name.equals(LOSS_STATE) || name.startsWith(LOSS_STATE + "/")) {
+            if (name.equals(LOSS_STATE) || name.startsWith(LOSS_STATE + "/") || name.equals(MINER_STATE)) {
                 restorePending(name, component);
             }
         });

@@ -60,6 +60,23 @@ class RetrievalMetricsTest {
     }
 
     @Test
+    void aCutOffDeeperThanTheSearchIsRefused() {
+        // two neighbours searched of a gallery of five: the third and fourth were never ranked
+        KnnResult shallow = new KnnResult(new long[][] {{1, 2}}, new double[][] {{1, 2}});
+        RetrievalMetrics metrics = RetrievalMetrics.of(shallow, new long[] {7}, new long[] {7, 9, 9, 7, 9}, SELF);
+        assertEquals(0.0, metrics.cmcAt(2), 1e-12, "within the search: no relevant item in the top 2");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> metrics.cmcAt(4));
+        assertTrue(e.getMessage().contains("cmc@4") && e.getMessage().contains("returned 2"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> metrics.mapAt(3));
+        assertThrows(IllegalArgumentException.class, () -> metrics.precisionAt(3));
+        assertThrows(IllegalArgumentException.class, () -> metrics.ndcgAt(3));
+        // a search that returned the whole gallery answers any cut-off
+        KnnResult whole = new KnnResult(new long[][] {{1, 2, 3, 4}}, new double[][] {{1, 2, 3, 4}});
+        assertEquals(1.0, RetrievalMetrics.of(whole, new long[] {7}, new long[] {7, 9, 9, 7, 9}, SELF).cmcAt(10),
+                1e-12);
+    }
+
+    @Test
     void tiedItemsAllCountWithinR() {
         KnnResult knn = new KnnResult(new long[][] {{1, 0, 2}}, new double[][] {{1, 1, 1}});
         RetrievalMetrics metrics = RetrievalMetrics.of(knn, new long[] {7}, new long[] {7, 7, 7, 9}, null);

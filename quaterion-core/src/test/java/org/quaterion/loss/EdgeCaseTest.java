@@ -66,6 +66,9 @@ class EdgeCaseTest {
         int checked = 0;
         for (Map.Entry<String, Supplier<GroupLoss>> e : groupLosses().entrySet()) {
             String name = e.getKey();
+            if (e.getValue().get() instanceof VICRegLoss) {
+                continue; // two views of the same inputs, not groups: PmlComposeTest runs its degenerate views
+            }
             LossHarness.Result oneClass = run(e.getValue().get(), emb, new long[] {1, 1, 1, 1, 1, 1});
             assertFinite(name + " one class", oneClass);
             if (NEED_BOTH.contains(name) || name.equals("triplet") || name.startsWith("triplet.")) {

@@ -1,16 +1,10 @@
 package org.quaterion.loss;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.quaterion.distance.Distance;
@@ -19,6 +13,7 @@ import org.quaterion.miner.BatchHardMiner;
 import org.quaterion.miner.IndexTuples;
 import org.quaterion.miner.Miner;
 import org.quaterion.miner.MultiSimilarityMiner;
+import org.quaterion.miner.PairMarginMiner;
 import org.quaterion.miner.TripletMarginMiner;
 import org.quaterion.models.Fixtures;
 
@@ -49,57 +44,26 @@ class LossParityTest {
     @Test
     void lossesMatchQuaterionAndPml() {
         JsonObject datasets = Fixtures.read("inputs.json").getAsJsonObject("datasets");
-        List<String> failures = new ArrayList<>();
-        Map<String, String> skipped = new LinkedHashMap<>();
-        int checked = 0;
         for (String file : new String[] {"losses_quaterion.json", "losses_pml.json"}) {
-            for (JsonElement element : Fixtures.read(file).getAsJsonArray("cases")) {
-                JsonObject c = element.getAsJsonObject();
+            ParitySuite suite = ParitySuite.read(file);
+            for (JsonObject c : suite.cases()) {
                 String id = c.get("id").getAsString();
-                JsonObject data = datasets.getAsJsonObject(c.get("dataset").getAsString());
+                JsonObject data = suite.dataset(c);
                 try (NDManager manager = NDManager.newBaseManager()) {
                     Built built = build(c, data, manager);
                     if (built.skip() != null) {
-                        skipped.put(id, built.skip());
+                        suite.skip(id, built.skip());
                         continue;
                     }
                     double[][] emb = Fixtures.matrix(data.get("embeddings"));
                     LossHarness.Result r = LossHarness.run(manager, emb, built.loss(), built.weights());
-                    compare(id, c, r, built.relTol(), failures);
-                    checkMinedCount(id, c, manager.create(emb), datasets, failures);
-                    checked++;
+                    suite.compareLoss(c, r, built.relTol());
+                    checkMinedCount(id, c, manager.create(emb), datasets, suite);
                 } catch (RuntimeException e) {
-                    failures.add(id + ": " + e);
+                    suite.fail(id + ": " + e);
                 }
             }
-        }
-        System.out.println(checked + " loss cases checked, " + skipped.size() + " skipped");
-        skipped.forEach((id, why) -> System.out.println("  skipped " + id + ": " + why));
-        failures.forEach(f -> System.out.println("  MISMATCH " + f));
-        assertTrue(checked > 0, "no loss cases found in " + Fixtures.source());
-        assertTrue(failures.isEmpty(), failures.size() + " mismatches: " + failures);
-    }
-
-    private static void compare(String id, JsonObject c, LossHarness.Result r, double relTol,
-            List<String> failures) {
-        double expected = c.get("value").getAsDouble();
-        if (!(Math.abs(expected - r.value()) <= relTol * Math.max(1, Math.abs(expected)))) {
-            failures.add(id + ": value " + r.value() + " expected " + expected);
-            return;
-        }
-        double[] grad = Fixtures.flat(c.get("grad"));
-        double gradTol = relTol * 10 * Math.max(1, LossHarness.maxAbs(grad));
-        double diff = LossHarness.maxAbsDiff(grad, r.grad());
-        if (!(diff <= gradTol)) {
-            failures.add(id + ": grad max|diff| " + diff + " > " + gradTol);
-        }
-        if (c.has("grad_class_weights")) {
-            double[] wg = Fixtures.flat(c.get("grad_class_weights"));
-            double wdiff = LossHarness.maxAbsDiff(wg, r.weightGrad());
-            double wtol = relTol * 10 * Math.max(1, LossHarness.maxAbs(wg));
-            if (!(wdiff <= wtol)) {
-                failures.add(id + ": class-weight grad max|diff| " + wdiff + " > " + wtol);
-            }
+            suite.assertAllMatched();
         }
     }
 
@@ -197,7 +161,7 @@ class LossParityTest {
 
     /** The miner finds as many tuples as PML's did ({@code extras.mined_tuples}). */
     private static void checkMinedCount(String id, JsonObject c, NDArray emb, JsonObject datasets,
-            List<String> failures) {
+            ParitySuite suite) {
         Miner miner = miner(c);
         if (miner == null || !c.has("extras") || !c.getAsJsonObject("extras").has("mined_tuples")) {
             return;
@@ -217,7 +181,7 @@ class LossParityTest {
             want = String.valueOf(expected.getAsLong());
         }
         if (!got.equals(want)) {
-            failures.add(id + ": mined " + got + " tuples, PML mined " + want);
+            suite.fail(id + ": mined " + got + " tuples, PML mined " + want);
         }
     }
 
@@ -230,7 +194,7 @@ class LossParityTest {
         return p.has("distance") ? Distance.cosine() : Distance.euclidean().normalized();
     }
 
-    private static Miner miner(JsonObject c) {
+    static Miner miner(JsonObject c) {
         if (!c.has("miner") || c.get("miner").isJsonNull()) {
             return null;
         }
@@ -244,6 +208,9 @@ class LossParityTest {
                         .optType(TripletMarginMiner.TYPE_OF_TRIPLETS.read(mp.get("type_of_triplets"))).build();
             case "MultiSimilarityMiner":
                 return MultiSimilarityMiner.builder().optEpsilon(mp.get("epsilon").getAsDouble()).build();
+            case "PairMarginMiner":
+                return PairMarginMiner.builder().optPosMargin(mp.get("pos_margin").getAsDouble())
+                        .optNegMargin(mp.get("neg_margin").getAsDouble()).build();
             default:
                 throw new IllegalArgumentException("unknown miner " + m);
         }

@@ -22,10 +22,22 @@ public final class AllLosses {
 
     /**
      * Values of the settings that have no default, by key (class-weight losses: 3 classes of 4-d embeddings;
-     * ranked_list: margin and tn).
+     * ranked_list: margin and tn; composite losses: their inner losses and weights).
      */
     private static final Map<String, JsonElement> REQUIRED = Map.of("num_classes", new JsonPrimitive(3),
-            "embedding_size", new JsonPrimitive(4), "margin", new JsonPrimitive(0.4), "tn", new JsonPrimitive(1));
+            "embedding_size", new JsonPrimitive(4), "margin", new JsonPrimitive(0.4), "tn", new JsonPrimitive(1),
+            "losses", com.google.gson.JsonParser.parseString("[{\"type\": \"contrastive\"}, {\"type\": "
+                    + "\"triplet_margin\"}]"),
+            "loss", com.google.gson.JsonParser.parseString("{\"type\": \"contrastive\"}"),
+            "weights", com.google.gson.JsonParser.parseString("[1, 2, 0.5]"));
+
+    /**
+     * Settings a variant needs besides its own, by variant name, where the declaration refuses the variant alone
+     * (BatchEasyHardMiner: semi_hard is relative to the other side's choice, which semi_hard or all does not make).
+     */
+    private static final Map<String, Map<String, String>> COMPANIONS = Map.of(
+            "batch_easy_hard.pos_strategy=semi_hard", Map.of("neg_strategy", "hard"),
+            "batch_easy_hard.pos_strategy=all", Map.of("neg_strategy", "hard"));
 
     private static final ComponentRegistry REGISTRY = ComponentRegistry.discover();
 
@@ -147,6 +159,7 @@ public final class AllLosses {
                     config.add(s.key(), value);
                     String name = spec.name() + "." + s.key() + "=" + (value.isJsonPrimitive() ? value.getAsString()
                             : value.toString());
+                    COMPANIONS.getOrDefault(name, Map.of()).forEach(config::addProperty);
                     out.put(name, () -> spec.create(config));
                     spec.create(config); // a variant the declaration refuses fails here, by name
                 }

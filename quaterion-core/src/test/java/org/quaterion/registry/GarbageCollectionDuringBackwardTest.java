@@ -37,7 +37,7 @@ class GarbageCollectionDuringBackwardTest {
         double[][] emb = AllLosses.gaussian(random, rows, 4);
         try (NDManager m = NDManager.newBaseManager()) {
             if (loss instanceof ClassWeightLoss c) {
-                c.setWeights(m, AllLosses.gaussian(random, c.numClasses(), c.embeddingSize()), type);
+                c.setWeights(m, AllLosses.gaussian(random, c.weightRows(), c.embeddingSize()), type);
             } else if (loss instanceof GroupLoss g) {
                 g.initialize(m, type);
             }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.quaterion.distance.Distance;
+import org.quaterion.loss.Regularizer;
 import org.quaterion.loss.SimilarityLoss;
 import org.quaterion.miner.Miner;
 import org.quaterion.reducer.Reducer;
@@ -28,12 +29,13 @@ class SettingsDocsTest {
     private static final String BEGIN = "<!-- settings-table: generated from the declarations by SettingsDocsTest -->";
     private static final String END = "<!-- /settings-table -->";
     private static final Map<Class<?>, String> KINDS = Map.of(SimilarityLoss.class, "losses", Miner.class, "miners",
-            Reducer.class, "reducers", Distance.class, "distances");
+            Reducer.class, "reducers", Distance.class, "distances", Regularizer.class, "regularizers");
 
     /** The block: type names per kind, then every setting of every component. */
     static String table(ComponentRegistry registry) {
         StringBuilder out = new StringBuilder(BEGIN).append("\n\n| kind | type names |\n|---|---|\n");
-        List<Class<?>> kinds = List.of(SimilarityLoss.class, Miner.class, Reducer.class, Distance.class);
+        List<Class<?>> kinds = List.of(SimilarityLoss.class, Miner.class, Reducer.class, Distance.class,
+                Regularizer.class);
         for (Class<?> kind : kinds) {
             out.append("| ").append(KINDS.get(kind)).append(" | ").append(String.join(", ", registry.names(kind)
                     .stream().map(n -> "`" + n + "`").toList())).append(" |\n");

@@ -66,6 +66,34 @@ class RepositoryStandsAloneTest {
         }
     }
 
+    @Test
+    void everyFixtureSuiteHasItsFile() throws IOException {
+        Path suites = PackageGraph.repositoryRoot().resolve("scripts/fixtures/refgen/suites");
+        Pattern fileLine = Pattern.compile("(?m)^FILE = \"([^\"]+)\"");
+        List<String> problems = new ArrayList<>();
+        int count = 0;
+        try (Stream<Path> modules = Files.list(suites)) {
+            for (Path module : (Iterable<Path>) modules.filter(f -> f.toString().endsWith(".py"))
+                    .filter(f -> !f.getFileName().toString().startsWith("_"))::iterator) {
+                String name = module.getFileName().toString().replaceFirst("\\.py$", "");
+                Matcher m = fileLine.matcher(Files.readString(module, StandardCharsets.UTF_8));
+                if (!m.find()) {
+                    problems.add(name + ": no FILE = \"….json\" line");
+                    continue;
+                }
+                count++;
+                if (Fixtures.class.getClassLoader().getResource(Fixtures.RESOURCE_DIR + m.group(1)) == null) {
+                    problems.add(name + ": its file " + m.group(1) + " is not in the test resources; run "
+                            + "scripts/fixtures/regenerate.py --only " + name);
+                } else if (!Fixtures.read(m.group(1)).get("suite").getAsString().equals(name)) {
+                    problems.add(m.group(1) + " was written by suite " + Fixtures.read(m.group(1)).get("suite"));
+                }
+            }
+        }
+        System.out.println("RepositoryStandsAloneTest: " + count + " fixture suites");
+        assertEquals(List.of(), problems, "fixture suites and their files");
+    }
+
     private static boolean skipped(Path relative) {
         for (Path part : relative) {
             if (SKIPPED.contains(part.toString())) {
