@@ -8,8 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.quaterion.distance.Distance;
 import org.quaterion.miner.IndexTuples;
 import org.quaterion.miner.Miner;
-import org.quaterion.miner.MultiSimilarityMiner;
-import org.quaterion.miner.TripletMarginMiner;
 import org.quaterion.models.Fixtures;
 
 /**
@@ -33,7 +31,7 @@ class PmlRankLossParityTest {
             try (NDManager manager = NDManager.newBaseManager()) {
                 GroupLoss loss = build(c);
                 checkDefaults(suite, id, c, loss);
-                Miner miner = miner(c);
+                Miner miner = LossParityTest.miner(c);
                 NDArray labels = manager.create(Fixtures.longVector(data.get("labels")));
                 double[][] emb = Fixtures.matrix(data.get("embeddings"));
                 LossHarness.Result r = LossHarness.run(manager, emb, e -> loss.forward(e, labels,
@@ -93,21 +91,6 @@ class PmlRankLossParityTest {
 
     private static double num(JsonObject p, String key) {
         return p.get(key).getAsDouble();
-    }
-
-    private static Miner miner(JsonObject c) {
-        if (!c.has("miner") || c.get("miner").isJsonNull()) {
-            return null;
-        }
-        JsonObject m = c.getAsJsonObject("miner");
-        JsonObject mp = m.getAsJsonObject("params");
-        return switch (m.get("name").getAsString()) {
-            case "TripletMarginMiner" -> TripletMarginMiner.builder().optMargin(mp.get("margin").getAsDouble())
-                    .optType(TripletMarginMiner.TYPE_OF_TRIPLETS.read(mp.get("type_of_triplets"))).build();
-            case "MultiSimilarityMiner" -> MultiSimilarityMiner.builder().optEpsilon(mp.get("epsilon").getAsDouble())
-                    .build();
-            default -> throw new IllegalArgumentException("unknown miner " + m);
-        };
     }
 
     /** Our default distance and reducer are PML's ({@code peer_defaults}); an already-reduced loss has none. */
