@@ -73,9 +73,12 @@ class RepositoryStandsAloneTest {
         List<String> problems = new ArrayList<>();
         int count = 0;
         try (Stream<Path> modules = Files.list(suites)) {
-            for (Path module : (Iterable<Path>) modules.filter(f -> f.toString().endsWith(".py"))
-                    .filter(f -> !f.getFileName().toString().startsWith("_"))::iterator) {
-                String name = module.getFileName().toString().replaceFirst("\\.py$", "");
+            for (Path module : (Iterable<Path>) modules::iterator) {
+                String file = String.valueOf(module.getFileName());
+                if (!file.endsWith(".py") || file.startsWith("_")) {
+                    continue;
+                }
+                String name = file.replaceFirst("\\.py$", "");
                 Matcher m = fileLine.matcher(Files.readString(module, StandardCharsets.UTF_8));
                 if (!m.find()) {
                     problems.add(name + ": no FILE = \"….json\" line");
