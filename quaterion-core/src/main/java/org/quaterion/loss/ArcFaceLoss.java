@@ -59,10 +59,24 @@ public final class ArcFaceLoss extends ClassWeightLoss {
      * @return {@code (n, C)} logits
      */
     static NDArray marginLogits(NDArray cos, NDArray oneHot, double margin, double scale) {
+        return marginLogits(cos, oneHot, Scalars.of(cos, margin), scale);
+    }
+
+    /**
+     * {@link #marginLogits(NDArray, NDArray, double, double)} with a margin per row (each row's class margin, as
+     * {@link DynamicArcFaceLoss} has).
+     *
+     * @param cos {@code (n, C)} cosines
+     * @param oneHot {@code (n, C)} the labels one-hot
+     * @param margins {@code (n)} the margin of each row in radians, or a scalar array for one margin
+     * @param scale s
+     * @return {@code (n, C)} logits
+     */
+    static NDArray marginLogits(NDArray cos, NDArray oneHot, NDArray margins, double scale) {
         NDArray target = cos.mul(oneHot).sum(new int[] {1});
         NDArray theta = target.clip(-1 + 1e-7, 1 - 1e-7).acos();
-        NDArray modified = NDArrays.where(theta.lte(Math.PI - margin), theta.add(margin).cos(),
-                theta.cos().sub(margin * Math.sin(margin)));
+        NDArray modified = NDArrays.where(theta.lte(margins.neg().add(Math.PI)), theta.add(margins).cos(),
+                theta.cos().sub(margins.mul(margins.sin())));
         return Scalars.mul(cos.add(oneHot.mul(modified.sub(target).expandDims(1))), scale);
     }
 

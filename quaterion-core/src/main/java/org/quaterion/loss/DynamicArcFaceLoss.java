@@ -1,11 +1,10 @@
 package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
+import ai.djl.training.initializer.NormalInitializer;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import org.quaterion.internal.LossMath;
-import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.Reducer;
 import org.quaterion.reducer.Reducers;
@@ -14,14 +13,16 @@ import org.quaterion.settings.Setting;
 import org.quaterion.settings.Settings;
 
 /**
- * ArcFace with a margin per class that grows as the class gets smaller (Google Landmark Recognition 2020, 3rd place,
- * Ha et al., arXiv 2010.05350), PML 3's {@code DynamicArcFaceLoss} with one centre per class: class c's margin is
+ * Sub-center ArcFace with a margin per class that grows as the class gets smaller (Google Landmark Recognition 2020,
+ * 3rd place, Ha et al., arXiv 2010.05350), PML 3's {@code DynamicArcFaceLoss}: class c's margin is
  * {@code m_c = a·n_c^{−λ} + b}, n_c its training-set size, with a and b chosen so that the smallest class gets
- * {@code max_margin} and the largest {@code min_margin} (PML 3's {@code margin_bounds = (min, max)}); it replaces the
- * constant margin of {@link ArcFaceLoss} (target logit {@code cos(θ + m_y)}, or {@code cos θ − m_y·sin m_y} past
- * {@code π − m_y}), scaled by s, cross-entropy, mean. Defaults bounds (0.05, 0.5) radians, λ = 0.25, s = 64.
- * Without {@code class_counts}, or with equal counts, every class gets {@code max_margin} (plain ArcFace). PML 3
- * derives it from {@code SubCenterArcFaceLoss} with 3 sub-centres by default; this one has one centre per class.
+ * {@code max_margin} and the largest {@code min_margin} (PML 3's {@code margin_bounds = (min, max)}). The cosine to
+ * class c is the largest cosine to its K sub-centres (weight rows {@code c·K … c·K + K − 1}, as
+ * {@link SubCenterArcFaceLoss}); the target logit becomes {@code cos(θ + m_y)}, or {@code cos θ − m_y·sin m_y} past
+ * {@code π − m_y} (the margin arithmetic of {@link ArcFaceLoss}), scaled by s, cross-entropy, mean. Defaults bounds
+ * (0.05, 0.5) radians, λ = 0.25, s = 64, K = 3 (PML 3's); K = 1 is ArcFace with class margins. Without
+ * {@code class_counts}, or with equal counts, every class gets {@code max_margin} (plain sub-center ArcFace).
+ * Weights ~ N(0, 1). {@link #outliers} finds the samples far from their class's dominant sub-centre.
  */
 public final class DynamicArcFaceLoss extends ClassWeightLoss {
 
@@ -41,19 +42,24 @@ public final class DynamicArcFaceLoss extends ClassWeightLoss {
     /** The logit scale s. */
     public static final Setting<Double> SCALE = Setting.real("scale", 64, v -> v > 0, "a finite scale > 0",
             "the logit scale s");
+    /** The sub-centres per class K. */
+    public static final Setting<Integer> SUB_CENTERS = Setting.integer("sub_centers", 3, v -> v >= 1,
+            "sub_centers >= 1", "the sub-centres per class K (weight rows C·K); PML 3's default 3");
     /** The reducer of the per-sample losses. */
     public static final Setting<Reducer> REDUCER = Reducers.setting(new MeanReducer());
     /** The declaration: registry name and settings. */
     public static final ComponentSpec<DynamicArcFaceLoss> SPEC = ComponentSpec.of("dynamic_arcface",
             DynamicArcFaceLoss.class, DynamicArcFaceLoss::new, NUM_CLASSES, EMBEDDING_SIZE, CLASS_COUNTS, MIN_MARGIN,
-            MAX_MARGIN, POWER, SCALE, REDUCER);
+            MAX_MARGIN, POWER, SCALE, SUB_CENTERS, REDUCER);
 
     private final double scale;
+    private final int subCenters;
     private final double[] margins;
 
     private DynamicArcFaceLoss(Settings settings) {
-        super(settings, "class_weights");
+        super(settings, "class_weights", new NormalInitializer(1f), settings.get(SUB_CENTERS));
         this.scale = settings.get(SCALE);
+        this.subCenters = settings.get(SUB_CENTERS);
         long[] counts = settings.get(CLASS_COUNTS);
         double lo = settings.get(MIN_MARGIN);
         double hi = settings.get(MAX_MARGIN);
@@ -111,6 +117,39 @@ public final class DynamicArcFaceLoss extends ClassWeightLoss {
         return margins.clone();
     }
 
+    /**
+     * The sub-centres per class K.
+     *
+     * @return K
+     */
+    public int subCenters() {
+        return subCenters;
+    }
+
+    /**
+     * {@link SubCenterArcFaceLoss#outliers(NDArray, NDArray)} for this loss's sub-centres (PML 3's
+     * {@code get_outliers}, default threshold 75°).
+     *
+     * @param embeddings {@code (n, D)}
+     * @param labels {@code (n)} labels in [0, C)
+     * @return the outliers and the dominant sub-centres
+     */
+    public SubCenterArcFaceLoss.Outliers outliers(NDArray embeddings, NDArray labels) {
+        return outliers(embeddings, labels, SubCenterArcFaceLoss.DEFAULT_OUTLIER_THRESHOLD_DEGREES);
+    }
+
+    /**
+     * {@link SubCenterArcFaceLoss#outliers(NDArray, NDArray, double)} for this loss's sub-centres.
+     *
+     * @param embeddings {@code (n, D)}
+     * @param labels {@code (n)} labels in [0, C)
+     * @param thresholdDegrees the largest angle to the dominant sub-centre that is not an outlier, in degrees
+     * @return the outliers and the dominant sub-centres
+     */
+    public SubCenterArcFaceLoss.Outliers outliers(NDArray embeddings, NDArray labels, double thresholdDegrees) {
+        return SubCenterArcFaceLoss.outliers(this, subCenters, embeddings, labels, thresholdDegrees);
+    }
+
     private static long[] readCounts(JsonElement e) {
         if (!e.isJsonArray()) {
             throw new IllegalArgumentException("must be a list of class sizes, got " + e);
@@ -138,16 +177,10 @@ public final class DynamicArcFaceLoss extends ClassWeightLoss {
 
     @Override
     protected LossTerms computeWithWeights(LossInputs in, NDArray weights) {
-        NDArray cos = cosines(in.embeddings(), weights);
-        NDArray oneHot = targets(in, cos);
-        NDArray m = oneHot.mul(cos.getManager().create(margins).toType(cos.getDataType(), false).expandDims(0))
-                .sum(new int[] {1});
-        NDArray target = cos.mul(oneHot).sum(new int[] {1});
-        NDArray theta = target.clip(-1 + 1e-7, 1 - 1e-7).acos();
-        NDArray modified = NDArrays.where(theta.lte(m.neg().add(Math.PI)), theta.add(m).cos(),
-                theta.cos().sub(m.mul(m.sin())));
-        NDArray logits = Scalars.mul(cos.add(oneHot.mul(modified.sub(target).expandDims(1))), scale);
-        return perSample(in, LossMath.crossEntropy(logits, in.labels()));
+        NDArray cos = SubCenterArcFaceLoss.classCosines(in.embeddings(), weights, numClasses(), subCenters);
+        NDArray rowMargins = cos.getManager().create(margins).toType(cos.getDataType(), false).get(in.labels());
+        return perSample(in, LossMath.crossEntropy(ArcFaceLoss.marginLogits(cos, targets(in, cos), rowMargins, scale),
+                in.labels()));
     }
 
     /**
@@ -207,6 +240,16 @@ public final class DynamicArcFaceLoss extends ClassWeightLoss {
          */
         public Builder optScale(double scale) {
             return set(SCALE, scale);
+        }
+
+        /**
+         * Sets {@link DynamicArcFaceLoss#SUB_CENTERS}.
+         *
+         * @param subCenters K, at least 1
+         * @return this builder
+         */
+        public Builder optSubCenters(int subCenters) {
+            return set(SUB_CENTERS, subCenters);
         }
     }
 }

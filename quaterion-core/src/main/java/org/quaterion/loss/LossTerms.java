@@ -57,11 +57,12 @@ public final class LossTerms {
      * weight or group by anchor can serve them.
      *
      * @param losses {@code (n)}
-     * @param labels {@code (n)} labels of the batch
+     * @param labels {@code (n)} labels of the batch, or {@code (n, C)} label sets (which a reducer that weights by
+     *     class refuses)
      * @return the terms
      */
     public static LossTerms perAnchor(NDArray losses, NDArray labels) {
-        NDArray rows = labels.getManager().arange((int) labels.size()).toType(DataType.INT64, false);
+        NDArray rows = labels.getManager().arange((int) labels.getShape().get(0)).toType(DataType.INT64, false);
         return new LossTerms(Kind.ELEMENTS, losses, null, null, List.of(), Terms.SINGLE_PART, TermType.ELEMENT, rows,
                 labels);
     }

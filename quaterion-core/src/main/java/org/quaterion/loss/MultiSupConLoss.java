@@ -23,6 +23,9 @@ import org.quaterion.settings.Settings;
  * labels ({@link #forward(NDArray, NDArray)}) are one-element label sets: Jaccard 1 within a class and 0 across,
  * which is {@link SupConLoss} for any {@code c > 0}. Mined pairs replace the positive and the contrast sets; the
  * Jaccard weights stay.
+ *
+ * <p>The losses are per anchor row, so the anchor reducers serve it: {@code per_anchor} with label sets or labels,
+ * {@code class_weighted} with group labels only (a label set names no single class to weight by; it is refused).
  */
 public final class MultiSupConLoss extends TemperatureLoss {
 
@@ -118,7 +121,7 @@ public final class MultiSupConLoss extends TemperatureLoss {
                     : logits.onesLike().toType(DataType.BOOLEAN, false);
             positives = weights.gte(threshold).logicalAnd(contrast);
         }
-        return LossTerms.of(SupConLoss.perAnchor(logits, positives, contrast, weights));
+        return LossTerms.perAnchor(SupConLoss.perAnchor(logits, positives, contrast, weights), in.labels());
     }
 
     /** True: this loss computes from the distance matrix alone ({@link GroupLoss#forwardMatrix}). */

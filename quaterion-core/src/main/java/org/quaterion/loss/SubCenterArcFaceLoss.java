@@ -57,9 +57,24 @@ public final class SubCenterArcFaceLoss extends ClassWeightLoss {
 
     @Override
     protected LossTerms computeWithWeights(LossInputs in, NDArray weights) {
-        NDArray cos = cosines(in.embeddings(), weights).reshape(-1, numClasses(), subCenters).max(new int[] {2});
+        NDArray cos = classCosines(in.embeddings(), weights, numClasses(), subCenters);
         return perSample(in, LossMath.crossEntropy(ArcFaceLoss.marginLogits(cos, targets(in, cos), margin, scale),
                 in.labels()));
+    }
+
+    /**
+     * The cosine of each embedding to each class: the largest cosine to the class's K sub-centres (weight rows
+     * {@code c·K … c·K + K − 1}). Shared with {@link DynamicArcFaceLoss}.
+     *
+     * @param embeddings {@code (n, D)}
+     * @param weights {@code (C·K, D)}
+     * @param classes C
+     * @param subCenters K
+     * @return {@code (n, C)} cosines
+     */
+    static NDArray classCosines(NDArray embeddings, NDArray weights, int classes, int subCenters) {
+        NDArray cos = cosines(embeddings, weights);
+        return subCenters == 1 ? cos : cos.reshape(-1, classes, subCenters).max(new int[] {2});
     }
 
     /**
@@ -104,35 +119,53 @@ public final class SubCenterArcFaceLoss extends ClassWeightLoss {
      * @throws IllegalArgumentException for bad shapes, labels out of range or a threshold outside [0, 180]
      */
     public Outliers outliers(NDArray embeddings, NDArray labels, double thresholdDegrees) {
+        return outliers(this, subCenters, embeddings, labels, thresholdDegrees);
+    }
+
+    /**
+     * {@link #outliers(NDArray, NDArray, double)} for any loss with K sub-centres per class (shared with
+     * {@link DynamicArcFaceLoss}).
+     *
+     * @param loss the loss whose weight rows are the sub-centres
+     * @param subCenters K
+     * @param embeddings {@code (n, D)}
+     * @param labels {@code (n)} labels in [0, C)
+     * @param thresholdDegrees the threshold in degrees
+     * @return the outliers and the dominant sub-centres
+     * @throws IllegalArgumentException for bad shapes, labels out of range or a threshold outside [0, 180]
+     */
+    static Outliers outliers(ClassWeightLoss loss, int subCenters, NDArray embeddings, NDArray labels,
+            double thresholdDegrees) {
+        String who = loss.getClass().getSimpleName() + ".outliers";
+        int numClasses = loss.numClasses();
         if (!(thresholdDegrees >= 0 && thresholdDegrees <= 180)) {
-            throw new IllegalArgumentException("SubCenterArcFaceLoss.outliers: threshold must be in [0, 180] degrees, "
-                    + "got " + thresholdDegrees);
+            throw new IllegalArgumentException(who + ": threshold must be in [0, 180] degrees, got "
+                    + thresholdDegrees);
         }
-        NDArray l = org.quaterion.internal.Inputs.check(embeddings, labels, "SubCenterArcFaceLoss.outliers");
+        NDArray l = org.quaterion.internal.Inputs.check(embeddings, labels, who);
         long[] y = l.toLongArray();
-        if (Arrays.stream(y).anyMatch(v -> v < 0 || v >= numClasses())) {
-            throw new IllegalArgumentException("SubCenterArcFaceLoss.outliers: labels must be in [0, " + numClasses()
-                    + ")");
+        if (Arrays.stream(y).anyMatch(v -> v < 0 || v >= numClasses)) {
+            throw new IllegalArgumentException(who + ": labels must be in [0, " + numClasses + ")");
         }
-        if (!weights().isInitialized()) {
-            initialize(embeddings.getManager(), embeddings.getDataType());
+        if (!loss.weights().isInitialized()) {
+            loss.initialize(embeddings.getManager(), embeddings.getDataType());
         }
-        NDArray w = weights().getArray().toType(embeddings.getDataType(), false).stopGradient();
+        NDArray w = loss.weights().getArray().toType(embeddings.getDataType(), false).stopGradient();
         NDArray e = embeddings.stopGradient();
-        NDArray classes = l.oneHot(numClasses()).toType(e.getDataType(), false); // (n, C)
-        NDArray own = cosines(e, w).reshape(-1, numClasses(), subCenters).mul(classes.expandDims(2))
+        NDArray classes = l.oneHot(numClasses).toType(e.getDataType(), false); // (n, C)
+        NDArray own = cosines(e, w).reshape(-1, numClasses, subCenters).mul(classes.expandDims(2))
                 .sum(new int[] {1}); // (n, K): cosines to the own class's sub-centres
         NDArray nearest = own.argMax(1).oneHot(subCenters).toType(DataType.FLOAT64, false);
         NDArray counts = classes.toType(DataType.FLOAT64, false).transpose().matMul(nearest); // (C, K)
         NDArray dominant = counts.argMax(1); // first of the largest counts, as torch.argmax
         boolean[] present = toBooleans(counts.sum(new int[] {1}).gt(0));
-        NDArray rows = dominant.add(l.getManager().arange(0, numClasses() * subCenters, subCenters,
+        NDArray rows = dominant.add(l.getManager().arange(0, numClasses * subCenters, subCenters,
                 DataType.INT64));
         NDArray toDominant = own.mul(dominant.get(l).oneHot(subCenters).toType(own.getDataType(), false))
                 .sum(new int[] {1});
         boolean[] far = toBooleans(toDominant.lt(Math.cos(Math.toRadians(thresholdDegrees))));
         List<Long> out = new ArrayList<>();
-        for (int c = 0; c < numClasses(); c++) {
+        for (int c = 0; c < numClasses; c++) {
             for (int i = 0; i < y.length; i++) {
                 if (y[i] == c && far[i]) {
                     out.add((long) i);

@@ -17,7 +17,7 @@ import org.quaterion.settings.Settings;
  * The mean of the losses each multiplied by the weight of its anchor's class, PML's {@code ClassWeightedReducer}:
  * {@code mean_k(loss_k · w[y_{anchor(k)}])}, for element, pair and triplet losses alike (a pair or a triplet is
  * weighted by its anchor's label). The loss must state the anchor of each of its losses; one that does not is
- * refused with a message, as is a label without a weight.
+ * refused with a message, as are a label without a weight and label sets (no single class per row).
  */
 public final class ClassWeightedReducer implements TermsReducer, Configurable {
 
@@ -55,6 +55,11 @@ public final class ClassWeightedReducer implements TermsReducer, Configurable {
     public NDArray reduce(Terms terms, NDArray zero) {
         terms.requireAnchors("weight each loss by its anchor's class");
         NDArray labels = terms.labels();
+        if (labels.getShape().dimension() != 1) {
+            throw new IllegalArgumentException("class_weighted weights each loss by its anchor's class, but "
+                    + terms.source() + " has label sets " + labels.getShape() + ", which name no single class per "
+                    + "row; use per_anchor, mean or avg_non_zero with label sets, or give one label per row");
+        }
         long max = labels.max().getLong();
         if (labels.min().getLong() < 0 || max >= weights.length) {
             throw new IllegalArgumentException("class_weighted has " + weights.length + " weights but " + terms

@@ -13,7 +13,8 @@ import ai.djl.ndarray.NDArray;
  * @param mask boolean of the shape of {@code losses}, the losses that exist; null when all do
  * @param anchors INT64 anchor row (in the batch) of each loss, broadcastable to {@code losses} (e.g. {@code (n, 1)}
  *     for an {@code (n, m)} pair matrix); null when the loss does not state it
- * @param labels INT64 {@code (n)} labels of the batch's rows; null when not given
+ * @param labels INT64 {@code (n)} labels of the batch's rows, or {@code (n, C)} 0/1 label sets of a multi-label loss;
+ *     null when not given
  * @param divisor scalar the loss divides the sum by (PML's {@code divisor}); null when the loss states none
  */
 public record Terms(String source, String part, TermType type, NDArray losses, NDArray mask, NDArray anchors,
@@ -58,11 +59,11 @@ public record Terms(String source, String part, TermType type, NDArray losses, N
     /**
      * The number of rows of the batch.
      *
-     * @return {@code labels.size()}
+     * @return the labels' first dimension
      * @throws IllegalArgumentException when the labels are not given
      */
     public long rows() {
-        return requireAnchors("know the batch size").labels.size();
+        return requireAnchors("know the batch size").labels.getShape().get(0);
     }
 
     /**

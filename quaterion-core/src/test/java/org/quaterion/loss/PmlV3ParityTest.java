@@ -6,12 +6,15 @@ import com.google.gson.JsonObject;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.quaterion.models.Fixtures;
+import org.quaterion.registry.ComponentRegistry;
 
 /**
- * Every case of pml_v3_losses.json (suite {@code pml_v3}): PML 3's SmoothAPLoss, MultiSupConLoss,
- * DecoupledContrastiveLoss and SelectivelyContrastiveTripletLoss, value and gradient in float64 within 1e-9. The
- * references are PML pull requests #721 and #667 run from their head commits and, where no PML source exists, the
- * suite's own PyTorch code written from PML 3's equations and the papers (each case's {@code peer} says which).
+ * Every case of pml_v3_losses.json (suite {@code pml_v3}): PML 3's SmoothAPLoss, MultiSupConLoss (also with the
+ * anchor reducers), DecoupledContrastiveLoss, SelectivelyContrastiveTripletLoss and DynamicArcFaceLoss (1, 2 and 3
+ * sub-centres, gradients of the embeddings and the class weights), value and gradient in float64 within 1e-9. The
+ * references are PML 2.8.1, PML pull requests #721 and #667 run from their head commits and, where no PML source
+ * exists, the suite's own PyTorch code written from PML 3's equations and the papers (each case's {@code peer} says
+ * which).
  */
 class PmlV3ParityTest {
 
@@ -60,8 +63,7 @@ class PmlV3ParityTest {
                 return e -> loss.forward(e, labels);
             }
             case "MultiSupConLoss": {
-                MultiSupConLoss loss = MultiSupConLoss.builder().optTemperature(p.get("temperature").getAsDouble())
-                        .optThreshold(p.get("threshold").getAsDouble()).build();
+                MultiSupConLoss loss = (MultiSupConLoss) ComponentRegistry.discover().loss("multi_supcon", p);
                 if (data.has("label_sets")) {
                     NDArray sets = manager.create(Fixtures.longMatrix(data.get("label_sets")));
                     return e -> loss.forwardLabelSets(e, sets);
@@ -91,7 +93,8 @@ class PmlV3ParityTest {
         long[] counts = Fixtures.longVector(p.get("class_counts"));
         DynamicArcFaceLoss.Builder b = DynamicArcFaceLoss.builder().setEmbeddingSize(p.get("embedding_size").getAsInt())
                 .optMarginBounds(p.get("min_margin").getAsDouble(), p.get("max_margin").getAsDouble())
-                .optPower(p.get("power").getAsDouble()).optScale(p.get("scale").getAsDouble());
+                .optPower(p.get("power").getAsDouble()).optScale(p.get("scale").getAsDouble())
+                .optSubCenters(p.get("sub_centers").getAsInt());
         return (counts.length > 0 ? b.setClassCounts(counts) : b.setNumClasses(p.get("num_classes").getAsInt())).build();
     }
 }

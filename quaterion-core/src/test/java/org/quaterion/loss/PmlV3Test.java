@@ -193,6 +193,97 @@ class PmlV3Test {
         }
     }
 
+    @Test
+    void dynamicArcFaceHasThreeSubCentresByDefaultAndReducesToItsFixedMarginRelatives() {
+        DynamicArcFaceLoss byDefault = DynamicArcFaceLoss.builder().setNumClasses(4).setEmbeddingSize(3).build();
+        assertEquals(3, byDefault.subCenters());
+        assertEquals(12, byDefault.weightRows());
+        assertEquals(3, byDefault.config().get("sub_centers").getAsInt());
+        JsonObject json = new JsonObject();
+        json.addProperty("num_classes", 4);
+        json.addProperty("embedding_size", 3);
+        json.addProperty("sub_centers", 2);
+        DynamicArcFaceLoss two = (DynamicArcFaceLoss) ComponentRegistry.discover().loss("dynamic_arcface", json);
+        assertEquals(DynamicArcFaceLoss.builder().setNumClasses(4).setEmbeddingSize(3).optSubCenters(2).build()
+                .config(), two.config());
+        assertEquals(8, two.weightRows());
+        json.addProperty("sub_centers", 0);
+        assertThrows(IllegalArgumentException.class, () -> ComponentRegistry.discover().loss("dynamic_arcface", json));
+
+        double[][] emb = {{1, 0.2, 0}, {0.1, 1, 0.3}, {-1, 0.4, 0.2}, {0.3, -0.2, 1}, {0.5, 0.5, -0.5}};
+        long[] y = {0, 1, 2, 3, 1};
+        java.util.Random random = new java.util.Random(5);
+        double[][] w3 = new double[12][3];
+        for (double[] row : w3) {
+            for (int d = 0; d < 3; d++) {
+                row[d] = random.nextGaussian();
+            }
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray labels = m.create(y);
+            // equal counts: every class gets max_margin, which is SubCenterArcFace (K = 3) and ArcFace (K = 1)
+            DynamicArcFaceLoss dyn3 = DynamicArcFaceLoss.builder().setClassCounts(9, 9, 9, 9).setEmbeddingSize(3)
+                    .optMarginBounds(0.1, 0.3).optScale(8).build();
+            SubCenterArcFaceLoss sub = SubCenterArcFaceLoss.builder().setNumClasses(4).setEmbeddingSize(3)
+                    .optMargin(0.3).optScale(8).build();
+            dyn3.setWeights(m, w3, ai.djl.ndarray.types.DataType.FLOAT64);
+            sub.setWeights(m, w3, ai.djl.ndarray.types.DataType.FLOAT64);
+            assertEquals(value(m, emb, e -> sub.forward(e, labels)), value(m, emb, e -> dyn3.forward(e, labels)),
+                    1e-14);
+            SubCenterArcFaceLoss.Outliers a = dyn3.outliers(m.create(emb), labels, 30);
+            SubCenterArcFaceLoss.Outliers b = sub.outliers(m.create(emb), labels, 30);
+            assertTrue(java.util.Arrays.equals(a.indices(), b.indices()));
+            assertTrue(b.dominantCenters().contentEquals(a.dominantCenters()));
+            double[][] w1 = java.util.Arrays.copyOf(w3, 4);
+            DynamicArcFaceLoss dyn1 = DynamicArcFaceLoss.builder().setNumClasses(4).setEmbeddingSize(3)
+                    .optMarginBounds(0.1, 0.3).optScale(8).optSubCenters(1).build();
+            ArcFaceLoss arc = ArcFaceLoss.builder().setNumClasses(4).setEmbeddingSize(3).optMargin(0.3).optScale(8)
+                    .build();
+            dyn1.setWeights(m, w1, ai.djl.ndarray.types.DataType.FLOAT64);
+            arc.setWeights(m, w1, ai.djl.ndarray.types.DataType.FLOAT64);
+            assertEquals(value(m, emb, e -> arc.forward(e, labels)), value(m, emb, e -> dyn1.forward(e, labels)),
+                    1e-14);
+            IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+                    () -> dyn3.setWeights(m, w1, ai.djl.ndarray.types.DataType.FLOAT64));
+            assertTrue(wrong.getMessage().contains("4 classes x 3 rows each"), wrong.getMessage());
+        }
+    }
+
+    @Test
+    void multiSupConServesTheAnchorReducersAndRefusesClassWeightsForLabelSets() {
+        // label sets {} {} {A}, τ = 1: rows 0 and 1 are positives of each other (Jaccard 1), row 2 has none (0)
+        double lseA = Math.log(1 + Math.exp(-1));
+        double sum = -(0 - lseA) + Math.log(2);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray sets = m.create(new long[][] {{0, 0}, {0, 0}, {1, 0}});
+            JsonObject perAnchor = new JsonObject();
+            perAnchor.addProperty("temperature", 1);
+            JsonObject reducer = new JsonObject();
+            reducer.addProperty("type", "per_anchor");
+            perAnchor.add("reducer", reducer);
+            MultiSupConLoss loss = (MultiSupConLoss) ComponentRegistry.discover().loss("multi_supcon", perAnchor);
+            assertEquals(sum / 3, value(m, new double[][] {AXES[0], AXES[1], AXES[2]},
+                    e -> loss.forwardLabelSets(e, sets)), 1e-14, "per_anchor: every anchor counts");
+            MultiSupConLoss weighted = MultiSupConLoss.builder().optTemperature(1)
+                    .optReducer(org.quaterion.reducer.ClassWeightedReducer.of(1, 2)).build();
+            NDArray e = m.create(new double[][] {AXES[0], AXES[1], AXES[2]});
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> weighted.forwardLabelSets(e, sets));
+            assertTrue(refused.getMessage().contains("label sets") && refused.getMessage().contains("per_anchor"),
+                    refused.getMessage());
+            MultiSupConLoss nested = MultiSupConLoss.builder().optTemperature(1).optReducer(
+                    org.quaterion.reducer.PerAnchorReducer.of(org.quaterion.reducer.ClassWeightedReducer.of(1, 2)))
+                    .build();
+            assertThrows(IllegalArgumentException.class, () -> nested.forwardLabelSets(e, sets));
+            // group labels 0 0 1: anchors 0 and 1 weigh 1, anchor 2 (no positive) weighs 2 and gives 0
+            NDArray labels = m.create(new long[] {0, 0, 1});
+            double perRow = value(m, new double[][] {AXES[0], AXES[1], AXES[2]}, x -> weighted.forward(x, labels));
+            double supcon = value(m, new double[][] {AXES[0], AXES[1], AXES[2]},
+                    x -> new SupConLoss(1).forward(x, labels));
+            assertEquals(supcon * 2 / 3, perRow, 1e-14, "class weights 1, 1, 2 over three anchors");
+        }
+    }
+
     /** Losses that accept a distance matrix give the same value and gradient from it as from the embeddings. */
     @Test
     void aPrecomputedDistanceMatrixReplacesTheEmbeddings() {
