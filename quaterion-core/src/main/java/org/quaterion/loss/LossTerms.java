@@ -83,6 +83,21 @@ public final class LossTerms {
     }
 
     /**
+     * Pair losses as a list, one per listed pair with its anchor row (PML's {@code pos_pair} / {@code neg_pair}
+     * losses of mined pairs: a pair listed twice is two terms).
+     *
+     * @param part the part's name, e.g. {@code "pos_loss"}
+     * @param type {@link TermType#POS_PAIR} or {@link TermType#NEG_PAIR}
+     * @param losses {@code (k)}
+     * @param anchors INT64 {@code (k)} anchor row of each pair
+     * @param labels {@code (n)} labels of the batch
+     * @return the terms
+     */
+    public static LossTerms pairList(String part, TermType type, NDArray losses, NDArray anchors, NDArray labels) {
+        return new LossTerms(Kind.ELEMENTS, losses, null, null, List.of(), part, type, anchors, labels);
+    }
+
+    /**
      * Triplet losses with the anchor row of each (PML's {@code triplet} losses).
      *
      * @param losses any shape
