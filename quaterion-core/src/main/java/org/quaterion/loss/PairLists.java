@@ -94,7 +94,7 @@ final class PairLists {
         NDArray cols = positive ? pairs.p() : pairs.n();
         NDArray listed = rows.size() == 0 ? losses.getManager().zeros(new Shape(0), losses.getDataType())
                 : LossMath.pick(losses, rows, cols);
-        return LossTerms.pairList(part, type, listed, rows, in.labels());
+        return LossTerms.pairList(part, type, listed, rows, cols, in.labels());
     }
 
     /**

@@ -2,6 +2,7 @@ package org.quaterion.reducer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import org.quaterion.models.tensor.Scalars;
 import org.quaterion.settings.ComponentSpec;
@@ -78,7 +79,10 @@ public final class PerAnchorReducer implements TermsReducer, Configurable {
         NDArray exists = terms.mask() != null ? terms.mask() : losses.onesLike().toType(DataType.BOOLEAN, false);
         NDArray oneHot = terms.anchorsPerLoss().flatten().oneHot((int) n).toType(losses.getDataType(), false);
         NDArray existing = exists.flatten().toType(losses.getDataType(), false);
-        NDArray values = NDArrays.where(exists, losses, Scalars.of(losses, 0)).flatten();
+        if (terms.others() != null) {
+            existing = existing.div(listings(terms.anchorsPerLoss().flatten(), terms.others(), losses));
+        }
+        NDArray values = NDArrays.where(exists, losses, Scalars.of(losses, 0)).flatten().mul(existing);
         NDArray sums = oneHot.transpose().matMul(values.expandDims(1)).squeeze(1);
         NDArray counts = oneHot.transpose().matMul(existing.expandDims(1)).squeeze(1);
         NDArray has = counts.gt(0);
@@ -86,6 +90,20 @@ public final class PerAnchorReducer implements TermsReducer, Configurable {
                 Scalars.of(sums, 0));
         NDArray rows = terms.labels().getManager().arange((int) n).toType(DataType.INT64, false);
         return terms.with(TermType.ELEMENT, means, null, rows);
+    }
+
+    /**
+     * How often each listed pair is listed: PML scatters the pairs into an anchor × reference matrix, so a pair
+     * listed twice is one entry of its anchor's mean; weighting each listing by 1 / count gives that value and its
+     * true gradient.
+     */
+    private static NDArray listings(NDArray anchors, NDArray others, NDArray losses) {
+        if (anchors.size() == 0) {
+            return losses.onesLike().flatten();
+        }
+        NDArray key = anchors.mul(others.max().add(1)).add(others);
+        NDList unique = key.unique(true, true, true); // values, inverse, counts
+        return unique.get(2).get(unique.get(1)).toType(losses.getDataType(), false);
     }
 
     @Override
