@@ -15,7 +15,8 @@ import org.quaterion.settings.SettingsBuilder;
  * Per-anchor means first, PML's {@code PerAnchorReducer}: pair losses are averaged per anchor row (0 for a row with
  * no pair), and the {@code n} per-anchor values are reduced by an inner reducer (default the mean, so every row of
  * the batch counts); element losses go to the inner reducer unchanged. Triplet losses are refused, as in PML, and so
- * is a loss that does not state the anchor of each pair.
+ * is a loss that does not state the anchor of each pair. Mined pairs listed more than once count once in their
+ * anchor's mean, as PML's value counts them.
  */
 public final class PerAnchorReducer implements TermsReducer, Configurable {
 
@@ -79,10 +80,11 @@ public final class PerAnchorReducer implements TermsReducer, Configurable {
         NDArray exists = terms.mask() != null ? terms.mask() : losses.onesLike().toType(DataType.BOOLEAN, false);
         NDArray oneHot = terms.anchorsPerLoss().flatten().oneHot((int) n).toType(losses.getDataType(), false);
         NDArray existing = exists.flatten().toType(losses.getDataType(), false);
+        NDArray values = NDArrays.where(exists, losses, Scalars.of(losses, 0)).flatten();
         if (terms.others() != null) {
             existing = existing.div(listings(terms.anchorsPerLoss().flatten(), terms.others(), losses));
+            values = values.mul(existing);
         }
-        NDArray values = NDArrays.where(exists, losses, Scalars.of(losses, 0)).flatten().mul(existing);
         NDArray sums = oneHot.transpose().matMul(values.expandDims(1)).squeeze(1);
         NDArray counts = oneHot.transpose().matMul(existing.expandDims(1)).squeeze(1);
         NDArray has = counts.gt(0);
