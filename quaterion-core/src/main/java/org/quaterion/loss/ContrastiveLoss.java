@@ -56,7 +56,21 @@ public final class ContrastiveLoss extends GroupLoss {
 
     @Override
     protected LossTerms compute(LossInputs in) {
-        NDArray mat = in.distances(distance());
+        return terms(in, distance(), posMargin, negMargin);
+    }
+
+    /**
+     * The contrastive terms: positive pairs {@code [d − posMargin]_+} and negative pairs {@code [negMargin − d]_+},
+     * two parts reduced apart (also {@link SignalToNoiseRatioContrastiveLoss}'s).
+     *
+     * @param in the inputs
+     * @param distance the distance
+     * @param posMargin the positive margin
+     * @param negMargin the negative margin
+     * @return the two parts: masked label pairs, or the mined pairs as listed
+     */
+    static LossTerms terms(LossInputs in, Distance distance, double posMargin, double negMargin) {
+        NDArray mat = in.distances(distance);
         NDArray pos = Activation.relu(mat.sub(posMargin));
         NDArray neg = Activation.relu(mat.neg().add(negMargin));
         return LossTerms.sum(PairLists.terms(in, "pos_loss", TermType.POS_PAIR, pos),

@@ -2,8 +2,8 @@ package org.quaterion.loss;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.util.ServiceLoader;
 import org.quaterion.miner.Miner;
-import org.quaterion.registry.ComponentRegistry;
 
 /**
  * Losses and miners inside another component's config (a composite loss's members): read from a registry name,
@@ -13,9 +13,12 @@ final class NestedComponents {
 
     private NestedComponents() {}
 
-    /** The registry, made once on first use (it lists this package's components too). */
+    /** The reader (the component registry's), found once on first use. */
     private static final class Registry {
-        static final ComponentRegistry INSTANCE = ComponentRegistry.discover();
+        static final NestedComponentReader INSTANCE = ServiceLoader.load(NestedComponentReader.class,
+                NestedComponents.class.getClassLoader()).findFirst().orElseThrow(() -> new IllegalStateException(
+                        "no " + NestedComponentReader.class.getName() + " service on the class path: quaterion-core's "
+                        + "META-INF/services is missing (a shaded jar must merge service files)"));
     }
 
     /**

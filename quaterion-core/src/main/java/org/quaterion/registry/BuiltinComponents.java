@@ -74,6 +74,12 @@ final class BuiltinComponents {
         losses.add(org.quaterion.loss.DynamicSoftMarginLoss.SPEC);
 
         // Histogram, ranking and signal-to-noise losses
+        losses.add(org.quaterion.loss.SignalToNoiseRatioContrastiveLoss.SPEC);
+        losses.add(org.quaterion.loss.RankedListLoss.SPEC);
+        losses.add(org.quaterion.loss.HistogramLoss.SPEC);
+        losses.add(org.quaterion.loss.InstanceLoss.SPEC);
+        losses.add(org.quaterion.loss.PNPLoss.SPEC);
+        losses.add(org.quaterion.loss.ThresholdConsistentMarginLoss.SPEC);
 
         // Classifier and proxy losses
         losses.add(org.quaterion.loss.LargeMarginSoftmaxLoss.SPEC);

@@ -66,6 +66,20 @@ public final class Setting<T> {
     }
 
     /**
+     * A finite real number checked by a rule, without a default: it must be given (a builder's {@code setX}).
+     *
+     * @param key the config key
+     * @param check the valid values (finiteness is always required)
+     * @param rule the rule in words
+     * @param doc what the setting means
+     * @return the setting
+     */
+    public static Setting<Double> requiredReal(String key, Predicate<Double> check, String rule, String doc) {
+        return new Setting<>(key, Double.class, "number", REQUIRED, v -> Double.isFinite(v) && check.test(v), rule,
+                doc, Setting::readReal, JsonPrimitive::new);
+    }
+
+    /**
      * Any finite real number.
      *
      * @param key the config key

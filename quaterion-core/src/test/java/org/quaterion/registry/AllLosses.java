@@ -20,9 +20,12 @@ import org.quaterion.settings.Setting;
  */
 public final class AllLosses {
 
-    /** Values of the settings that have no default, by key (class-weight losses: 3 classes of 4-d embeddings). */
+    /**
+     * Values of the settings that have no default, by key (class-weight losses: 3 classes of 4-d embeddings;
+     * ranked_list: margin and tn; composite losses: their inner losses and weights).
+     */
     private static final Map<String, JsonElement> REQUIRED = Map.of("num_classes", new JsonPrimitive(3),
-            "embedding_size", new JsonPrimitive(4),
+            "embedding_size", new JsonPrimitive(4), "margin", new JsonPrimitive(0.4), "tn", new JsonPrimitive(1),
             "losses", com.google.gson.JsonParser.parseString("[{\"type\": \"contrastive\"}, {\"type\": "
                     + "\"triplet_margin\"}]"),
             "loss", com.google.gson.JsonParser.parseString("{\"type\": \"contrastive\"}"),
@@ -106,6 +109,27 @@ public final class AllLosses {
     }
 
     /**
+     * The values {@link #named} gives the settings of a component that have no default.
+     *
+     * @param spec the component's declaration
+     * @return its required settings with a test value each (empty when it has none)
+     */
+    public static JsonObject requiredSettings(ComponentSpec<?> spec) {
+        JsonObject base = new JsonObject();
+        for (Setting<?> s : spec.settings()) {
+            if (s.required()) {
+                JsonElement value = REQUIRED.get(s.key());
+                if (value == null) {
+                    throw new IllegalStateException("AllLosses needs a value for the required setting "
+                            + s.key() + " of " + spec.name() + "; add it to REQUIRED");
+                }
+                base.add(s.key(), value);
+            }
+        }
+        return base;
+    }
+
+    /**
      * Fresh instances of every registered loss: defaults, each choice and flag, another distance and reducer.
      *
      * @return the losses
@@ -127,17 +151,7 @@ public final class AllLosses {
         Map<String, Supplier<K>> out = new LinkedHashMap<>();
         for (ComponentFactory<K> f : REGISTRY.factories(kind)) {
             ComponentSpec<? extends K> spec = f.spec();
-            JsonObject base = new JsonObject();
-            for (Setting<?> s : spec.settings()) {
-                if (s.required()) {
-                    JsonElement value = REQUIRED.get(s.key());
-                    if (value == null) {
-                        throw new IllegalStateException("AllLosses needs a value for the required setting "
-                                + s.key() + " of " + spec.name() + "; add it to REQUIRED");
-                    }
-                    base.add(s.key(), value);
-                }
-            }
+            JsonObject base = requiredSettings(spec);
             out.put(spec.name(), () -> spec.create(base));
             for (Setting<?> s : spec.settings()) {
                 for (JsonElement value : others(s, withNested)) {

@@ -25,11 +25,8 @@ class ReducerCompositionTest {
             .filter(f -> f.spec().setting("reducer") != null).map(ComponentFactory::typeName).toList());
 
     private static SimilarityLoss build(String type, Object reducer) {
-        JsonObject overrides = new JsonObject();
-        if (REGISTRY.isLoss(type, org.quaterion.loss.ClassWeightLoss.class)) {
-            overrides.addProperty("num_classes", 3);
-            overrides.addProperty("embedding_size", 4);
-        }
+        JsonObject overrides = AllLosses.requiredSettings(REGISTRY.factories(SimilarityLoss.class).stream()
+                .filter(f -> f.typeName().equals(type)).findFirst().orElseThrow().spec());
         if (reducer != null) {
             overrides.add("reducer", reducer instanceof JsonObject o ? o : new com.google.gson.JsonPrimitive((String) reducer));
         }

@@ -18,6 +18,7 @@ import org.quaterion.models.tensor.Scalars;
  *   <tr><td>EUCLIDEAN</td><td>‖x − y‖₂</td><td>1 / (1 + d)</td></tr>
  *   <tr><td>SQUARED_EUCLIDEAN</td><td>‖x − y‖₂²</td><td>1 / (1 + d)</td></tr>
  *   <tr><td>MANHATTAN</td><td>‖x − y‖₁</td><td>1 / (1 + d)</td></tr>
+ *   <tr><td>SNR</td><td>var(x − y) / var(x) (not symmetric)</td><td>1 / (1 + d)</td></tr>
  * </table>
  *
  * <p>Mapping to the peers: Quaterion's cosine {@code distance} (row-wise) is {@code cosine()}, but its
@@ -25,7 +26,8 @@ import org.quaterion.models.tensor.Scalars;
  * distance's similarity (1 + cos)/2; Quaterion mixes the two scales (its "scale trap"), we never do. PML's
  * {@code LpDistance(normalize_embeddings=True)} is {@code euclidean().normalized()}, {@code power=2} is
  * {@code squaredEuclidean()}, {@code CosineSimilarity} is the similarity of {@code cosine()} and
- * {@code DotProductSimilarity} (which normalises by default) that of {@code dotProduct().normalized()}. PML's row-wise {@code pairwise_distance} skips the
+ * {@code DotProductSimilarity} (which normalises by default) that of {@code dotProduct().normalized()}, and
+ * {@code SNRDistance} (which normalises by default) is {@code snr().normalized()}. PML's row-wise {@code pairwise_distance} skips the
  * normalisation and the power its matrix form applies (so its cosine "pairwise" is a raw dot product); ours normalises in both
  * forms. Quaterion's and PML's row-wise L_p use torch's {@code pairwise_distance}, which adds 1e-6 to
  * {@code x − y}; ours is exact (the two agree to ~1e-6 relative).
@@ -46,7 +48,9 @@ public final class Distance {
         /** Squared L2 distance. */
         SQUARED_EUCLIDEAN,
         /** L1 distance. */
-        MANHATTAN
+        MANHATTAN,
+        /** Signal-to-noise ratio {@code var(x − y) / var(x)} (Yuan et al. 2019), not symmetric. */
+        SNR
     }
 
     private final Kind kind;
@@ -108,8 +112,21 @@ public final class Distance {
     }
 
     /**
+     * The signal-to-noise-ratio distance of Yuan et al. 2019 (arXiv 1904.02616), PML's {@code SNRDistance}:
+     * {@code d(x, y) = var(x − y) / var(x)}, the variance of the noise {@code y − x} over the variance of the anchor's
+     * signal, each over the embedding's components. Not symmetric: the row's (anchor's) variance is the denominator.
+     * PML's {@code SNRDistance()} normalises first: {@code snr().normalized()}. An anchor whose components are all
+     * equal (zero variance) has no defined ratio and is refused.
+     *
+     * @return the distance
+     */
+    public static Distance snr() {
+        return new Distance(Kind.SNR, false, 1.0);
+    }
+
+    /**
      * Looks a distance up by name: {@code cosine}, {@code dot_product}, {@code euclidean},
-     * {@code squared_euclidean}, {@code manhattan} (Quaterion's names).
+     * {@code squared_euclidean}, {@code manhattan} (Quaterion's names), {@code snr}.
      *
      * @param name the name
      * @return the distance
@@ -121,7 +138,7 @@ public final class Distance {
             }
         }
         throw new IllegalArgumentException("unknown distance '" + name + "': use cosine, dot_product, euclidean, "
-                + "squared_euclidean or manhattan");
+                + "squared_euclidean, manhattan or snr");
     }
 
     /**
@@ -215,6 +232,7 @@ public final class Distance {
             case EUCLIDEAN -> scaled(safeSqrt(squaredMatrix(a, b)));
             case SQUARED_EUCLIDEAN -> scaled(squaredMatrix(a, b));
             case MANHATTAN -> scaled(a.expandDims(1).sub(b.expandDims(0)).abs().sum(new int[] {2}));
+            case SNR -> scaled(snrMatrix(a, b));
         };
     }
 
@@ -249,6 +267,10 @@ public final class Distance {
             case EUCLIDEAN -> safeSqrt(a.sub(b).square().sum(new int[] {1}));
             case SQUARED_EUCLIDEAN -> a.sub(b).square().sum(new int[] {1});
             case MANHATTAN -> a.sub(b).abs().sum(new int[] {1});
+            case SNR -> {
+                NDArray ac = centred(a);
+                yield ac.sub(centred(b)).square().sum(new int[] {1}).div(signal(ac).squeeze(1));
+            }
         };
         return scaled(d);
     }
@@ -263,7 +285,7 @@ public final class Distance {
         return switch (kind) {
             case COSINE -> distances.neg().add(1);
             case DOT_PRODUCT -> distances.neg();
-            case EUCLIDEAN, SQUARED_EUCLIDEAN, MANHATTAN -> Scalars.pow(distances.add(1), -1);
+            case EUCLIDEAN, SQUARED_EUCLIDEAN, MANHATTAN, SNR -> Scalars.pow(distances.add(1), -1);
         };
     }
 
@@ -316,6 +338,33 @@ public final class Distance {
         NDArray aa = a.square().sum(new int[] {1}, true);
         NDArray bb = a == b ? aa.transpose() : b.square().sum(new int[] {1}, true).transpose();
         return Scalars.max(aa.add(bb).sub(Scalars.mul(gram(a, b), 2)), 0);
+    }
+
+    /**
+     * {@code var(x_i − y_j) / var(x_i)} for every row pair. With {@code x̃ = x − mean(x)} (per row) the noise
+     * {@code (x − y) − mean(x − y)} is {@code x̃ − ỹ}, so {@code D·var(x − y) = ‖x̃ − ỹ‖²} (a squared-L2 matrix of the
+     * centred rows, O(n·m) memory) and {@code D·var(x) = ‖x̃‖²}; the factor D (or D − 1, torch's unbiased variance)
+     * cancels in the ratio.
+     */
+    private static NDArray snrMatrix(NDArray a, NDArray b) {
+        NDArray ac = centred(a);
+        NDArray bc = a == b ? ac : centred(b);
+        return squaredMatrix(ac, bc).div(signal(ac));
+    }
+
+    private static NDArray centred(NDArray x) {
+        return x.sub(x.mean(new int[] {1}, true));
+    }
+
+    /** {@code ‖x̃‖²} per row as {@code (n, 1)}, refusing a row of zero variance (its ratio is undefined). */
+    private static NDArray signal(NDArray centred) {
+        NDArray s = centred.square().sum(new int[] {1}, true);
+        if (s.eq(0).any().getBoolean()) {
+            throw new IllegalArgumentException("the SNR distance is undefined for an embedding whose components are "
+                    + "all equal (zero variance, e.g. a 1-d embedding); use another distance or embeddings of "
+                    + "dimension >= 2 that vary");
+        }
+        return s;
     }
 
     /** sqrt with value 0 and gradient 0 where the argument is 0 (no NaN, no infinity). */

@@ -352,7 +352,7 @@ public final class HnswIndex implements AutoCloseable {
             // MAXIMUM_INNER_PRODUCT: score = 1 / (1 − dot) for dot < 0, dot + 1 otherwise
             case DOT_PRODUCT -> score < 1 ? -(1 - 1.0 / score) : -(score - 1.0);
             case EUCLIDEAN -> Math.sqrt(Math.max(0, 1.0 / score - 1.0));
-            case SQUARED_EUCLIDEAN, MANHATTAN -> throw new IllegalStateException("not indexed: " + distance);
+            case SQUARED_EUCLIDEAN, MANHATTAN, SNR -> throw new IllegalStateException("not indexed: " + distance);
         };
     }
 
@@ -364,7 +364,7 @@ public final class HnswIndex implements AutoCloseable {
             case COSINE -> VectorSimilarityFunction.COSINE;
             case DOT_PRODUCT -> VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
             case EUCLIDEAN -> VectorSimilarityFunction.EUCLIDEAN;
-            case SQUARED_EUCLIDEAN, MANHATTAN -> throw new IllegalArgumentException("Lucene's HNSW supports "
+            case SQUARED_EUCLIDEAN, MANHATTAN, SNR -> throw new IllegalArgumentException("Lucene's HNSW supports "
                     + "cosine, dot product and Euclidean distances, not " + distance + "; use ExactKnn for it");
         };
     }

@@ -27,7 +27,8 @@ final class InnerProductRanking {
      * @return the form, or null when the distance is not an inner product in disguise
      */
     static InnerProductRanking of(Distance distance) {
-        return distance.kind() == Distance.Kind.MANHATTAN ? null : new InnerProductRanking(distance);
+        return distance.kind() == Distance.Kind.MANHATTAN || distance.kind() == Distance.Kind.SNR ? null
+                : new InnerProductRanking(distance);
     }
 
     private boolean euclidean() {
@@ -90,7 +91,7 @@ final class InnerProductRanking {
                 NDArray squared = Scalars.max(q.square().sum(new int[] {1}, true).sub(Scalars.mul(scores, 2)), 0);
                 yield distance.kind() == Distance.Kind.EUCLIDEAN ? squared.sqrt() : squared;
             }
-            case MANHATTAN -> throw new IllegalStateException("no inner-product form of the Manhattan distance");
+            case MANHATTAN, SNR -> throw new IllegalStateException("no inner-product form of " + distance);
         };
         return distance.scale() == 1.0 ? d : Scalars.mul(d, distance.scale());
     }

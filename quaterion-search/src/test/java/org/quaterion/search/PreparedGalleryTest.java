@@ -19,7 +19,8 @@ class PreparedGalleryTest {
             NDArray gallery = m.randomNormal(new Shape(300, 12));
             NDArray queries = m.randomNormal(new Shape(7, 12));
             for (Distance d : new Distance[] {Distance.cosine(), Distance.dotProduct(), Distance.euclidean(),
-                Distance.squaredEuclidean(), Distance.manhattan(), Distance.euclidean().normalized()}) {
+                Distance.squaredEuclidean(), Distance.manhattan(), Distance.euclidean().normalized(),
+                Distance.snr().normalized()}) {
                 ExactKnn knn = new ExactKnn(d, 4, 100);
                 KnnResult once = knn.search(queries, gallery, 9, null);
                 try (ExactKnn.Prepared prepared = knn.prepare(gallery)) {
