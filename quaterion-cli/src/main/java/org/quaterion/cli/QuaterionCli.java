@@ -43,6 +43,7 @@ public final class QuaterionCli implements Callable<Integer> {
     public static int run(String... args) {
         EngineLogLevels.apply(); // before any engine loads
         CommandLine cli = new CommandLine(new QuaterionCli());
+        cli.getSubcommands().get("train").getCommandSpec().usageMessage().footer(TrainHelp.footer());
         cli.setParameterExceptionHandler((e, arguments) -> {
             // a wrong option or argument: one line, like every other usage error, pointing to the usage
             String name = e.getCommandLine().getCommandSpec().qualifiedName();

@@ -31,38 +31,9 @@ import org.quaterion.train.TrainerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code quaterion train --config train.yaml}. */
+/** {@code quaterion train --config train.yaml}; the YAML keys of its help are {@link TrainHelp#footer()}. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Fine-tune a head on a frozen text encoder, or a whole transformer, from a YAML config.",
-        footer = {"", "YAML config keys (paths relative to the file; see docs/cli.md):",
-            "  model:   encoder (minilm-int8|minilm-fp32|onnx|transformer), onnx",
-            "           {model, tokenizer, dim}, head (skip_connection|linear|",
-            "           gated|widening|normalize|empty), output_size,",
-            "           transformer {source (minilm|e5-small|a Hugging Face",
-            "           directory), pooling (mean|cls|last), normalize,",
-            "           max_length, freeze_layers, freeze_embeddings, lora",
-            "           {rank, alpha, dropout, targets, layers}, learning_rates",
-            "           {embeddings, layers, head} (factors)}, prompts {query,",
-            "           document, default_role} (prefixes per input role)",
-            "  data:    kind (pairs|groups), train, validation (JSONL files),",
-            "           negatives (pairs: mined per pair, 0 = none)",
-            "  loss:    name (pairs: multiple_negatives_ranking|contrastive|",
-            "           cosent; groups: triplet|triplet_margin|ntxent|...),",
-            "           plus any setting of that loss (margin, scale, distance),",
-            "           matryoshka_dims, matryoshka_weights (optional levels),",
-            "           embedding_regularizer, weight_regularizer (optional)",
-            "  miner:   name (batch_hard|multi_similarity|pair_margin|",
-            "           triplet_margin) plus settings; groups only, optional",
-            "  trainer: epochs, batch_size, learning_rate, seed,",
-            "           sampler (random|balance|no_duplicates), labels_per_batch,",
-            "           ema_decay (0 = off, e.g. 0.999: weight average),",
-            "           tensorboard (true: event files in <output>/tensorboard)",
-            "  cache:   dir (optional: keep the frozen encoder's cache)",
-            "  evaluator: beir (a BEIR directory), split (default test),",
-            "           score (cosine|dot), monitor (default ndcg@10;",
-            "           loss keeps the loss), patience, batch_size;",
-            "           optional IR metrics ir_<metric> after every epoch",
-            "  output:  directory for servable/, metrics.csv, checkpoints/"})
+        description = "Fine-tune a head on a frozen text encoder, or a whole transformer, from a YAML config.")
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "the YAML config")
     Path config;

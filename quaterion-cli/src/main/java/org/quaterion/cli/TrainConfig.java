@@ -63,6 +63,23 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
     static final ComponentRegistry REGISTRY = ComponentRegistry.discover();
 
     /**
+     * The loss names a config of a data kind accepts: every registered loss of that kind, sorted (the pair loss
+     * {@code pair_contrastive} is {@code contrastive} for pair data).
+     *
+     * @param pairs true for pair data, false for group data
+     * @return the names
+     */
+    static List<String> lossNames(boolean pairs) {
+        List<String> losses = new ArrayList<>();
+        for (String name : REGISTRY.names(SimilarityLoss.class)) {
+            if (REGISTRY.isLoss(name, pairs ? PairwiseLoss.class : GroupLoss.class)) {
+                losses.add(name.equals("pair_contrastive") ? "contrastive" : name);
+            }
+        }
+        return losses.stream().sorted().toList();
+    }
+
+    /**
      * Reads a config file.
      *
      * @param file the YAML file
@@ -137,14 +154,8 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
         // every registered loss (and miner) by name; its other keys are its settings, checked by the registry
         ConfigNode lossNode = root.node("loss");
         boolean pairs = kind.equals("pairs");
-        List<String> losses = new ArrayList<>();
-        for (String name : REGISTRY.names(SimilarityLoss.class)) {
-            if (REGISTRY.isLoss(name, pairs ? PairwiseLoss.class : GroupLoss.class)) {
-                losses.add(name.equals("pair_contrastive") ? "contrastive" : name);
-            }
-        }
-        String chosenLoss = lossNode.choice("name", pairs ? "multiple_negatives_ranking" : "triplet", losses.stream()
-                .sorted().toList());
+        String chosenLoss = lossNode.choice("name", pairs ? "multiple_negatives_ranking" : "triplet",
+                lossNames(pairs));
         String loss = pairs && chosenLoss.equals("contrastive") ? "pair_contrastive" : chosenLoss;
         JsonObject lossSettings = lossNode.rest();
         check("loss", () -> RegularizerSettings.build(withPlaceholders(loss, lossSettings),

@@ -14,7 +14,7 @@ import org.quaterion.settings.Settings;
 /**
  * PML's {@code ContrastiveLoss} for groups: positive pairs {@code [d − m_pos]_+}, negative pairs
  * {@code [m_neg − d]_+}, each reduced on its own (default AvgNonZero) and summed. Reference: Hadsell, Chopra,
- * LeCun 2006.
+ * LeCun 2006. Mined pairs are terms as listed: a pair a miner lists twice counts twice, as in PML.
  *
  * <p>Defaults as PML: {@code m_pos = 0}, {@code m_neg = 1}, L2 on normalised embeddings. PML's similarity margins
  * with {@code CosineSimilarity} map to {@code Distance.cosine()} by {@code m' = 1 − m} (PML's suggested
@@ -67,15 +67,14 @@ public final class ContrastiveLoss extends GroupLoss {
      * @param distance the distance
      * @param posMargin the positive margin
      * @param negMargin the negative margin
-     * @return the two masked parts
+     * @return the two parts: masked label pairs, or the mined pairs as listed
      */
     static LossTerms terms(LossInputs in, Distance distance, double posMargin, double negMargin) {
         NDArray mat = in.distances(distance);
-        PairMasks masks = PairMasks.of(in);
         NDArray pos = Activation.relu(mat.sub(posMargin));
         NDArray neg = Activation.relu(mat.neg().add(negMargin));
-        return LossTerms.sum(LossTerms.pairs("pos_loss", TermType.POS_PAIR, pos, masks.positives(), in.labels()),
-                LossTerms.pairs("neg_loss", TermType.NEG_PAIR, neg, masks.negatives(), in.labels()));
+        return LossTerms.sum(PairLists.terms(in, "pos_loss", TermType.POS_PAIR, pos),
+                PairLists.terms(in, "neg_loss", TermType.NEG_PAIR, neg));
     }
 
     /** True: this loss computes from the distance matrix alone ({@link GroupLoss#forwardMatrix}). */

@@ -6,6 +6,7 @@ import ai.djl.nn.Activation;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
 import org.quaterion.internal.Masks;
+import org.quaterion.miner.IndexTuples;
 import org.quaterion.models.tensor.Scalars;
 import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.Reducer;
@@ -19,7 +20,8 @@ import org.quaterion.settings.Settings;
  * {@code ℓ_ij = ½·[LSE_{k∈N_i∪N_j}(m_neg − D_k) + D_ij − m_pos]_+²} where the log-sum-exp runs over the negative
  * pairs anchored at i or at j; mean over positive pairs. Defaults {@code m_neg = 1}, {@code m_pos = 0}, normalised L2.
  * Computed with one log-sum-exp per anchor (O(B²)), not PML's positives × negatives matrix. With reference
- * embeddings (a memory) only the anchor's own negatives enter.
+ * embeddings (a memory) only the anchor's own negatives enter. Mined pairs count as often as listed (a positive pair
+ * listed twice is two terms, a negative listed twice enters the log-sum-exp twice), as in PML.
  */
 public final class LiftedStructureLoss extends GroupLoss {
 
@@ -52,10 +54,9 @@ public final class LiftedStructureLoss extends GroupLoss {
     @Override
     protected LossTerms compute(LossInputs in) {
         NDArray mat = in.distances(distance());
-        PairMasks masks = PairMasks.of(in);
-        NDArray negLogits = mat.neg().add(negMargin);
-        NDArray hasNeg = Masks.rowCounts(masks.negatives()).gt(0);
-        NDArray lse = LossMath.logSumExp(negLogits, masks.negatives(), false, 1);
+        NDArray negatives = PairLists.negativeWeights(in, mat);
+        NDArray hasNeg = PairLists.hasAny(negatives);
+        NDArray lse = PairLists.logSumExpCounted(mat.neg().add(negMargin), negatives);
         NDArray rowLse = NDArrays.where(hasNeg, lse, Scalars.of(lse, LossMath.veryNegative(lse)));
         NDArray pairLse;
         NDArray anyNeg;
@@ -67,12 +68,18 @@ public final class LiftedStructureLoss extends GroupLoss {
             anyNeg = hasNeg.expandDims(1).logicalOr(hasNeg.expandDims(0));
         } else {
             pairLse = rowLse.expandDims(1).add(mat.zerosLike());
-            anyNeg = hasNeg.expandDims(1).logicalAnd(masks.positives());
+            anyNeg = hasNeg.expandDims(1).broadcast(mat.getShape());
         }
         NDArray combined = NDArrays.where(anyNeg, pairLse, pairLse.zerosLike());
-        NDArray losses = Scalars.div(Activation.relu(combined.add(mat).sub(posMargin)).square(), 2)
-                .booleanMask(masks.positives());
-        return LossTerms.of(losses);
+        NDArray perPair = Scalars.div(Activation.relu(combined.add(mat).sub(posMargin)).square(), 2);
+        if (in.tuples() == null) {
+            return LossTerms.of(perPair.booleanMask(Masks.positives(in.labels(), in.refLabels(), in.selfRef())));
+        }
+        IndexTuples.Pairs pairs = in.tuples().toPairs();
+        if (pairs.a1().size() == 0 || pairs.a2().size() == 0) {
+            return LossTerms.none(); // PML: no positive or no negative pair listed
+        }
+        return LossTerms.of(LossMath.pick(perPair, pairs.a1(), pairs.p()));
     }
 
     /**

@@ -34,6 +34,7 @@ public final class LossTerms {
     private final TermType type;
     private final NDArray anchors;
     private final NDArray labels;
+    private final NDArray others;
 
     private LossTerms(Kind kind, NDArray losses, NDArray mask, Reducer reducedWith, List<LossTerms> parts) {
         this(kind, losses, mask, reducedWith, parts, Terms.SINGLE_PART, null, null, null);
@@ -41,6 +42,11 @@ public final class LossTerms {
 
     private LossTerms(Kind kind, NDArray losses, NDArray mask, Reducer reducedWith, List<LossTerms> parts,
             String part, TermType type, NDArray anchors, NDArray labels) {
+        this(kind, losses, mask, reducedWith, parts, part, type, anchors, labels, null);
+    }
+
+    private LossTerms(Kind kind, NDArray losses, NDArray mask, Reducer reducedWith, List<LossTerms> parts,
+            String part, TermType type, NDArray anchors, NDArray labels, NDArray others) {
         this.kind = kind;
         this.losses = losses;
         this.mask = mask;
@@ -50,6 +56,7 @@ public final class LossTerms {
         this.type = type;
         this.anchors = anchors;
         this.labels = labels;
+        this.others = others;
     }
 
     /**
@@ -81,6 +88,23 @@ public final class LossTerms {
     public static LossTerms pairs(String part, TermType type, NDArray losses, NDArray mask, NDArray labels) {
         NDArray rows = labels.getManager().arange((int) labels.size()).toType(DataType.INT64, false).expandDims(1);
         return new LossTerms(Kind.ELEMENTS, losses, mask, null, List.of(), part, type, rows, labels);
+    }
+
+    /**
+     * Pair losses as a list, one per listed pair with its anchor row and reference column (PML's {@code pos_pair} /
+     * {@code neg_pair} losses of mined pairs: a pair listed twice is two terms).
+     *
+     * @param part the part's name, e.g. {@code "pos_loss"}
+     * @param type {@link TermType#POS_PAIR} or {@link TermType#NEG_PAIR}
+     * @param losses {@code (k)}
+     * @param anchors INT64 {@code (k)} anchor row of each pair
+     * @param others INT64 {@code (k)} reference column of each pair
+     * @param labels {@code (n)} labels of the batch
+     * @return the terms
+     */
+    public static LossTerms pairList(String part, TermType type, NDArray losses, NDArray anchors, NDArray others,
+            NDArray labels) {
+        return new LossTerms(Kind.ELEMENTS, losses, null, null, List.of(), part, type, anchors, labels, others);
     }
 
     /**
@@ -207,7 +231,7 @@ public final class LossTerms {
                             + "Reduction.REDUCER with a defaultReducer()");
                 }
                 String source = part.equals(Terms.SINGLE_PART) ? who : who + " (" + part + ")";
-                return reducer.reduce(new Terms(source, part, type, losses, mask, anchors, labels, null), zero);
+                return reducer.reduce(new Terms(source, part, type, losses, mask, anchors, labels, null, others), zero);
         }
     }
 }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import org.quaterion.distance.Distance;
 import org.quaterion.internal.LossMath;
-import org.quaterion.internal.Masks;
 import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.Reducer;
 import org.quaterion.reducer.Reducers;
@@ -18,7 +17,8 @@ import org.quaterion.settings.Settings;
  * PML's {@code NTXentLoss} / InfoNCE: per positive pair (a, p),
  * {@code ℓ = −log(e^{s_ap/τ} / (e^{s_ap/τ} + Σ_{n∈N_a} e^{s_an/τ}))}, mean over positive pairs; τ = 0.07, cosine.
  * Computed as {@code softplus(LSE_n(s_an/τ) − s_ap/τ)} with one log-sum-exp per anchor, O(B²) memory (PML builds a
- * positives × negatives matrix, O(B⁴/C²)). Reference: Chen et al., SimCLR (arXiv 2002.05709).
+ * positives × negatives matrix, O(B⁴/C²)). Mined pairs count as often as listed (a positive pair listed twice is two
+ * terms, a negative listed twice enters the sum twice), as in PML. Reference: Chen et al., SimCLR (arXiv 2002.05709).
  */
 public final class NTXentLoss extends TemperatureLoss {
 
@@ -48,12 +48,12 @@ public final class NTXentLoss extends TemperatureLoss {
     @Override
     protected LossTerms compute(LossInputs in) {
         NDArray logits = logits(in);
-        PairMasks masks = PairMasks.of(in);
-        NDArray negLse = LossMath.logSumExp(logits, masks.negatives(), false, 1);
+        NDArray negatives = PairLists.negativeWeights(in, logits);
+        NDArray negLse = PairLists.logSumExpCounted(logits, negatives);
         NDArray z = negLse.expandDims(1).sub(logits);
-        NDArray hasNeg = Masks.rowCounts(masks.negatives()).gt(0).expandDims(1).broadcast(z.getShape());
+        NDArray hasNeg = PairLists.hasAny(negatives).expandDims(1).broadcast(z.getShape());
         NDArray perPair = NDArrays.where(hasNeg, LossMath.softplusExact(z), z.zerosLike());
-        return LossTerms.pairs(Terms.SINGLE_PART, TermType.POS_PAIR, perPair, masks.positives(), in.labels());
+        return PairLists.terms(in, Terms.SINGLE_PART, TermType.POS_PAIR, perPair);
     }
 
     /** True: this loss computes from the distance matrix alone ({@link GroupLoss#forwardMatrix}). */

@@ -7,7 +7,9 @@ import org.quaterion.miner.IndexTuples;
 
 /**
  * The positive and negative pair masks a pair-based loss works on: all label pairs, or the mined pairs scattered
- * into {@code (n, m)} masks.
+ * into {@code (n, m)} masks, where a pair listed twice is one entry: what PML's mask-based pair losses
+ * (MultiSimilarity, Circle, GeneralizedLiftedStructure, SupCon) see. The losses PML builds on index lists take mined
+ * pairs as listed instead ({@link PairLists}).
  *
  * @param positives boolean {@code (n, m)}
  * @param negatives boolean {@code (n, m)}

@@ -2,6 +2,7 @@ package org.quaterion.reducer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import org.quaterion.models.tensor.Scalars;
 import org.quaterion.settings.ComponentSpec;
@@ -14,7 +15,8 @@ import org.quaterion.settings.SettingsBuilder;
  * Per-anchor means first, PML's {@code PerAnchorReducer}: pair losses are averaged per anchor row (0 for a row with
  * no pair), and the {@code n} per-anchor values are reduced by an inner reducer (default the mean, so every row of
  * the batch counts); element losses go to the inner reducer unchanged. Triplet losses are refused, as in PML, and so
- * is a loss that does not state the anchor of each pair.
+ * is a loss that does not state the anchor of each pair. Mined pairs listed more than once count once in their
+ * anchor's mean, as PML's value counts them.
  */
 public final class PerAnchorReducer implements TermsReducer, Configurable {
 
@@ -79,6 +81,10 @@ public final class PerAnchorReducer implements TermsReducer, Configurable {
         NDArray oneHot = terms.anchorsPerLoss().flatten().oneHot((int) n).toType(losses.getDataType(), false);
         NDArray existing = exists.flatten().toType(losses.getDataType(), false);
         NDArray values = NDArrays.where(exists, losses, Scalars.of(losses, 0)).flatten();
+        if (terms.others() != null) {
+            existing = existing.div(listings(terms.anchorsPerLoss().flatten(), terms.others(), losses));
+            values = values.mul(existing);
+        }
         NDArray sums = oneHot.transpose().matMul(values.expandDims(1)).squeeze(1);
         NDArray counts = oneHot.transpose().matMul(existing.expandDims(1)).squeeze(1);
         NDArray has = counts.gt(0);
@@ -86,6 +92,20 @@ public final class PerAnchorReducer implements TermsReducer, Configurable {
                 Scalars.of(sums, 0));
         NDArray rows = terms.labels().getManager().arange((int) n).toType(DataType.INT64, false);
         return terms.with(TermType.ELEMENT, means, null, rows);
+    }
+
+    /**
+     * How often each listed pair is listed: PML scatters the pairs into an anchor × reference matrix, so a pair
+     * listed twice is one entry of its anchor's mean; weighting each listing by 1 / count gives that value and its
+     * true gradient.
+     */
+    private static NDArray listings(NDArray anchors, NDArray others, NDArray losses) {
+        if (anchors.size() == 0) {
+            return losses.onesLike().flatten();
+        }
+        NDArray key = anchors.mul(others.max().add(1)).add(others);
+        NDList unique = key.unique(true, true, true); // values, inverse, counts
+        return unique.get(2).get(unique.get(1)).toType(losses.getDataType(), false);
     }
 
     @Override

@@ -16,9 +16,28 @@ import ai.djl.ndarray.NDArray;
  * @param labels INT64 {@code (n)} labels of the batch's rows, or {@code (n, C)} 0/1 label sets of a multi-label loss;
  *     null when not given
  * @param divisor scalar the loss divides the sum by (PML's {@code divisor}); null when the loss states none
+ * @param others INT64 reference column of each pair loss listed from mined pairs (which may repeat a pair); null
+ *     when the losses are not such a list
  */
 public record Terms(String source, String part, TermType type, NDArray losses, NDArray mask, NDArray anchors,
-        NDArray labels, NDArray divisor) {
+        NDArray labels, NDArray divisor, NDArray others) {
+
+    /**
+     * Terms that are not a list of mined pairs.
+     *
+     * @param source the loss and part, for messages
+     * @param part the part's name
+     * @param type the reduction type, or null
+     * @param losses unreduced losses
+     * @param mask the losses that exist, or null
+     * @param anchors the anchor row of each loss, or null
+     * @param labels the batch's labels, or null
+     * @param divisor the loss's divisor, or null
+     */
+    public Terms(String source, String part, TermType type, NDArray losses, NDArray mask, NDArray anchors,
+            NDArray labels, NDArray divisor) {
+        this(source, part, type, losses, mask, anchors, labels, divisor, null);
+    }
 
     /** The name of the only part of a loss that has one part (PML's {@code "loss"}). */
     public static final String SINGLE_PART = "loss";
@@ -35,7 +54,8 @@ public record Terms(String source, String part, TermType type, NDArray losses, N
     }
 
     /**
-     * The same terms with other losses, mask and anchors (a reducer turning pair losses into per-anchor losses).
+     * The same terms with other losses, mask and anchors (a reducer turning pair losses into per-anchor losses); no
+     * longer a list of pairs.
      *
      * @param newType the type of the new losses
      * @param newLosses the losses
@@ -44,7 +64,7 @@ public record Terms(String source, String part, TermType type, NDArray losses, N
      * @return the terms
      */
     public Terms with(TermType newType, NDArray newLosses, NDArray newMask, NDArray newAnchors) {
-        return new Terms(source, part, newType, newLosses, newMask, newAnchors, labels, divisor);
+        return new Terms(source, part, newType, newLosses, newMask, newAnchors, labels, divisor, null);
     }
 
     /**
