@@ -20,7 +20,7 @@ import org.quaterion.reducer.Terms;
 public final class LossTerms {
 
     private enum Kind {
-        ELEMENTS, ALREADY_REDUCED, REDUCED_WITH, NONE, PARTS
+        ELEMENTS, ALREADY_REDUCED, REDUCED_WITH, NONE, PARTS, FIXED_PART
     }
 
     private static final LossTerms NONE = new LossTerms(Kind.NONE, null, null, null, List.of());
@@ -35,6 +35,7 @@ public final class LossTerms {
     private final NDArray anchors;
     private final NDArray labels;
     private final NDArray others;
+    private final NDArray divisor;
 
     private LossTerms(Kind kind, NDArray losses, NDArray mask, Reducer reducedWith, List<LossTerms> parts) {
         this(kind, losses, mask, reducedWith, parts, Terms.SINGLE_PART, null, null, null);
@@ -47,6 +48,11 @@ public final class LossTerms {
 
     private LossTerms(Kind kind, NDArray losses, NDArray mask, Reducer reducedWith, List<LossTerms> parts,
             String part, TermType type, NDArray anchors, NDArray labels, NDArray others) {
+        this(kind, losses, mask, reducedWith, parts, part, type, anchors, labels, others, null);
+    }
+
+    private LossTerms(Kind kind, NDArray losses, NDArray mask, Reducer reducedWith, List<LossTerms> parts,
+            String part, TermType type, NDArray anchors, NDArray labels, NDArray others, NDArray divisor) {
         this.kind = kind;
         this.losses = losses;
         this.mask = mask;
@@ -57,6 +63,7 @@ public final class LossTerms {
         this.anchors = anchors;
         this.labels = labels;
         this.others = others;
+        this.divisor = divisor;
     }
 
     /**
@@ -119,6 +126,52 @@ public final class LossTerms {
     public static LossTerms triplets(NDArray losses, NDArray mask, NDArray anchors, NDArray labels) {
         return new LossTerms(Kind.ELEMENTS, losses, mask, null, List.of(), Terms.SINGLE_PART, TermType.TRIPLET,
                 anchors, labels);
+    }
+
+    /**
+     * One loss per class (PML's element losses indexed by the classes, e.g. ProxyAnchorLoss's per-proxy terms): a
+     * reducer that weights by class weights each loss by its own class.
+     *
+     * @param part the part's name, e.g. {@code "pos_loss"}
+     * @param losses {@code (C)}
+     * @return the terms
+     */
+    public static LossTerms perClass(String part, NDArray losses) {
+        NDArray classes = losses.getManager().arange((int) losses.size()).toType(DataType.INT64, false);
+        return new LossTerms(Kind.ELEMENTS, losses, null, null, List.of(), part, TermType.ELEMENT, classes, classes);
+    }
+
+    /**
+     * A part the loss reduced itself, which every reducer passes through (PML's {@code already_reduced} sub-loss
+     * of a loss that otherwise has a reducer, e.g. MarginLoss's {@code beta_reg_loss}).
+     *
+     * @param part the part's name
+     * @param value the scalar
+     * @return the terms
+     */
+    public static LossTerms fixedPart(String part, NDArray value) {
+        return new LossTerms(Kind.FIXED_PART, value, null, null, List.of(), part, null, null, null);
+    }
+
+    /**
+     * These terms under a part name (PML's sub-loss name, e.g. {@code "margin_loss"}), which {@code multiple}
+     * reducers select by.
+     *
+     * @param name the part's name
+     * @return the renamed terms
+     */
+    public LossTerms named(String name) {
+        return new LossTerms(kind, losses, mask, reducedWith, parts, name, type, anchors, labels, others, divisor);
+    }
+
+    /**
+     * These terms with the number their sum is divided by under PML's {@code DivisorReducer}.
+     *
+     * @param value the scalar divisor (an integer count)
+     * @return the terms with the divisor
+     */
+    public LossTerms withDivisor(NDArray value) {
+        return new LossTerms(kind, losses, mask, reducedWith, parts, part, type, anchors, labels, others, value);
     }
 
     /**
@@ -211,6 +264,8 @@ public final class LossTerms {
                     total = total == null ? v : total.add(v);
                 }
                 return total == null ? zero : total;
+            case FIXED_PART:
+                return losses;
             case ALREADY_REDUCED:
                 if (reducer != null) {
                     throw new IllegalStateException(who + " returned an already reduced value but declares reduction "
@@ -231,7 +286,7 @@ public final class LossTerms {
                             + "Reduction.REDUCER with a defaultReducer()");
                 }
                 String source = part.equals(Terms.SINGLE_PART) ? who : who + " (" + part + ")";
-                return reducer.reduce(new Terms(source, part, type, losses, mask, anchors, labels, null, others), zero);
+                return reducer.reduce(new Terms(source, part, type, losses, mask, anchors, labels, divisor, others), zero);
         }
     }
 }

@@ -1,8 +1,6 @@
 package org.quaterion.loss;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -15,17 +13,23 @@ import org.quaterion.internal.LossMath;
 import org.quaterion.internal.Masks;
 import org.quaterion.miner.IndexTuples;
 import org.quaterion.models.tensor.Scalars;
-import org.quaterion.reducer.AvgNonZeroReducer;
+import org.quaterion.reducer.DivisorReducer;
+import org.quaterion.reducer.Reducer;
+import org.quaterion.reducer.Reducers;
 import org.quaterion.settings.ComponentSpec;
 import org.quaterion.settings.Setting;
 import org.quaterion.settings.Settings;
 
 /**
  * Margin loss (Wu et al. 2017, "Sampling matters", arXiv 1706.07567) as PML's {@code MarginLoss}: per triplet
- * {@code [d_ap − β + α]_+ + [β − d_an + α]_+}, summed and divided by the number of non-zero positive terms plus
- * non-zero negative terms, plus {@code ν·β}. β (default 1.2) is a trainable parameter when {@code learnBeta}
- * (exposed by {@link #parameters()}). Defaults α = 0.2, ν = 0, normalised L2. Over all triplets the sum is computed
- * in O(B²): each (a, p) term repeats once per negative of a and each (a, n) term once per positive of a.
+ * {@code [d_ap − β + α]_+ + [β − d_an + α]_+} (part {@code margin_loss}), reduced by the loss's reducer, plus
+ * {@code ν·β} while β is trained (part {@code beta_reg_loss}, passed through every reducer). The default reducer is
+ * PML's {@link DivisorReducer}: the sum over the number of non-zero positive terms plus non-zero negative terms,
+ * computed over all triplets in O(B²) (each (a, p) term repeats once per negative of a and each (a, n) term once per
+ * positive of a). Counting reducers (mean, sum, avg_non_zero, threshold) run block by block; {@code class_weighted}
+ * holds the {@code (n, m, m)} triplet terms; {@code per_anchor} refuses triplets and {@code do_nothing} the two
+ * parts, as in PML. β (default 1.2) is a trainable parameter when {@code learnBeta} (exposed by
+ * {@link #parameters()}). Defaults α = 0.2, ν = 0, normalised L2.
  */
 public final class MarginLoss extends GroupLoss {
 
@@ -41,9 +45,16 @@ public final class MarginLoss extends GroupLoss {
     public static final Setting<Boolean> LEARN_BETA = Setting.flag("learn_beta", false, "train β with the model");
     /** The distance. */
     public static final Setting<Distance> DISTANCE = Setting.distance(Distance.euclidean().normalized());
+    /** The reducer, PML's default: {@link DivisorReducer}. */
+    public static final Setting<Reducer> REDUCER = Reducers.setting(new DivisorReducer());
     /** The declaration: registry name and settings. */
     public static final ComponentSpec<MarginLoss> SPEC = ComponentSpec.of("margin", MarginLoss.class, MarginLoss::new,
-            MARGIN, NU, BETA, LEARN_BETA, DISTANCE);
+            MARGIN, NU, BETA, LEARN_BETA, DISTANCE, REDUCER);
+
+    /** PML's name of the triplet terms' part. */
+    static final String MARGIN_PART = "margin_loss";
+    /** PML's name of the ν·β part. */
+    static final String BETA_PART = "beta_reg_loss";
 
     private final double margin;
     private final double nu;
@@ -66,14 +77,10 @@ public final class MarginLoss extends GroupLoss {
         this(SPEC.read(null));
     }
 
-    /**
-     * As its reference, this loss defines its own reduction.
-     *
-     * @return {@link Reduction#ALREADY_REDUCED}
-     */
+    /** {@inheritDoc} PML's default: the sum over the number of non-zero positive and negative terms. */
     @Override
-    public Reduction reduction() {
-        return Reduction.ALREADY_REDUCED;
+    protected Reducer defaultReducer() {
+        return new DivisorReducer();
     }
 
     @Override
@@ -99,16 +106,42 @@ public final class MarginLoss extends GroupLoss {
         initialize(in.embeddings().getManager(), in.embeddings().getDataType());
         NDArray b = beta.getArray().toType(in.embeddings().getDataType(), false);
         NDArray mat = in.distances(distance());
-        NDArray loss;
+        LossTerms margins = in.tuples() != null ? listed(mat, b, in.tuples().toTriplets(), in.labels())
+                : allTriplets(mat, b, in);
+        // PML: nu·beta is a loss only while beta is trained and the batch has a triplet; every reducer passes it
+        NDArray reg = learnBeta && nu != 0 && hasTriplet(in) ? Scalars.mul(b.sum(), nu).add(in.zero()) : in.zero();
+        return LossTerms.sum(margins.named(MARGIN_PART), LossTerms.fixedPart(BETA_PART, reg));
+    }
+
+    /** Whether the batch has a triplet: a listed one, or an anchor with a positive and a negative. */
+    private static boolean hasTriplet(LossInputs in) {
         if (in.tuples() != null) {
-            IndexTuples.Triplets t = in.tuples().toTriplets();
-            NDArray posTerms = Activation.relu(LossMath.pick(mat, t.a(), t.p()).sub(b).add(margin));
-            NDArray negTerms = Activation.relu(b.sub(LossMath.pick(mat, t.a(), t.n())).add(margin));
-            loss = new AvgNonZeroReducer().reduce(NDArrays.concat(new NDList(posTerms, negTerms)), in.zero());
-        } else {
-            // each (a, p) term repeats once per negative of a, each (a, n) term once per positive of a: O(B²)
-            NDArray pos = Masks.positives(in.labels(), in.refLabels(), in.selfRef());
-            NDArray neg = Masks.negatives(in.labels(), in.refLabels());
+            return in.tuples().toTriplets().a().size() > 0;
+        }
+        NDArray pos = Masks.rowCounts(Masks.positives(in.labels(), in.refLabels(), in.selfRef()));
+        NDArray neg = Masks.rowCounts(Masks.negatives(in.labels(), in.refLabels()));
+        return pos.toType(DataType.INT64, false).mul(neg.toType(DataType.INT64, false)).sum().getLong() > 0;
+    }
+
+    /** The positive and negative terms of listed triplets, with the count of non-zero ones as divisor. */
+    private LossTerms listed(NDArray mat, NDArray b, IndexTuples.Triplets t, NDArray labels) {
+        NDArray posTerms = Activation.relu(LossMath.pick(mat, t.a(), t.p()).sub(b).add(margin));
+        NDArray negTerms = Activation.relu(b.sub(LossMath.pick(mat, t.a(), t.n())).add(margin));
+        NDArray nonZero = posTerms.gt(0).toType(DataType.INT64, false).sum()
+                .add(negTerms.gt(0).toType(DataType.INT64, false).sum());
+        return LossTerms.triplets(posTerms.add(negTerms), null, t.a(), labels).withDivisor(nonZero);
+    }
+
+    /**
+     * Every valid triplet: with the divisor reducer in O(B²) (each (a, p) term repeats once per negative of a, each
+     * (a, n) term once per positive of a); with a counting reducer block by block; with a reducer that weights or
+     * groups by anchor as the {@code (n, m, m)} triplet terms.
+     */
+    private LossTerms allTriplets(NDArray mat, NDArray b, LossInputs in) {
+        NDArray pos = Masks.positives(in.labels(), in.refLabels(), in.selfRef());
+        NDArray neg = Masks.negatives(in.labels(), in.refLabels());
+        Reducer r = reducer().forPart(MARGIN_PART);
+        if (r instanceof DivisorReducer) {
             NDArray negPerAnchor = Masks.rowCounts(neg).toType(mat.getDataType(), false).expandDims(1);
             NDArray posPerAnchor = Masks.rowCounts(pos).toType(mat.getDataType(), false).expandDims(1);
             NDArray posF = pos.toType(mat.getDataType(), false).mul(negPerAnchor);
@@ -118,9 +151,20 @@ public final class MarginLoss extends GroupLoss {
             double count = posTerms.gt(0).toType(mat.getDataType(), false).mul(posF).sum()
                     .add(negTerms.gt(0).toType(mat.getDataType(), false).mul(negF).sum())
                     .toType(DataType.FLOAT64, false).getDouble();
-            loss = count == 0 ? in.zero() : Scalars.div(posTerms.mul(posF).sum().add(negTerms.mul(negF).sum()), count);
+            return LossTerms.reducedWith(reducer(), count == 0 ? in.zero()
+                    : Scalars.div(posTerms.mul(posF).sum().add(negTerms.mul(negF).sum()), count));
         }
-        return LossTerms.alreadyReduced(nu == 0 ? loss : loss.add(Scalars.mul(b.sum(), nu)));
+        if (r.elementwise()) {
+            return LossTerms.reducedWith(reducer(), TripletBlocks.reduce(mat, pos, neg,
+                    (ap, an) -> Activation.relu(ap.sub(b).add(margin)).add(Activation.relu(b.sub(an).add(margin))),
+                    r, in.zero()));
+        }
+        NDArray all = Activation.relu(mat.sub(b).add(margin)).expandDims(2)
+                .add(Activation.relu(b.sub(mat).add(margin)).expandDims(1));
+        NDArray valid = pos.expandDims(2).logicalAnd(neg.expandDims(1));
+        NDArray rows = in.labels().getManager().arange((int) in.labels().size()).toType(DataType.INT64, false)
+                .reshape(-1, 1, 1);
+        return LossTerms.triplets(all, valid, rows, in.labels());
     }
 
     /**

@@ -6,6 +6,9 @@ import ai.djl.training.initializer.XavierInitializer;
 import org.quaterion.internal.LossMath;
 import org.quaterion.internal.Masks;
 import org.quaterion.models.tensor.Scalars;
+import org.quaterion.reducer.DivisorReducer;
+import org.quaterion.reducer.Reducer;
+import org.quaterion.reducer.Reducers;
 import org.quaterion.settings.ComponentSpec;
 import org.quaterion.settings.Setting;
 import org.quaterion.settings.Settings;
@@ -14,7 +17,9 @@ import org.quaterion.settings.Settings;
  * Proxy Anchor (Kim et al. 2020, arXiv 2003.13911) as PML's {@code ProxyAnchorLoss}: with cosine s(x, c) to the
  * proxies, {@code pos_c = log(1 + Σ_{x: y_x = c} e^{−α(s − δ)})}, {@code neg_c = log(1 + Σ_{x: y_x ≠ c}
  * e^{α(s + δ)})}; loss {@code Σ_c pos_c / |P⁺| + Σ_c neg_c / C} where P⁺ are the proxies with a positive in the
- * batch. Defaults δ = 0.1, α = 32. Proxies are {@code (C, D)}.
+ * batch (PML's {@link DivisorReducer}, the default). Any other reducer reduces the parts {@code pos_loss} and
+ * {@code neg_loss} (one term per class) apart, as PML does; {@code class_weighted} weights class c's terms by
+ * {@code w[c]}. Defaults δ = 0.1, α = 32. Proxies are {@code (C, D)}.
  */
 public final class ProxyAnchorLoss extends ClassWeightLoss {
 
@@ -23,9 +28,11 @@ public final class ProxyAnchorLoss extends ClassWeightLoss {
             "the margin δ");
     /** The scale α. */
     public static final Setting<Double> ALPHA = Setting.real("alpha", 32, v -> v > 0, "alpha > 0", "the scale α");
+    /** The reducer, PML's default: {@link DivisorReducer}. */
+    public static final Setting<Reducer> REDUCER = Reducers.setting(new DivisorReducer());
     /** The declaration: registry name and settings. */
     public static final ComponentSpec<ProxyAnchorLoss> SPEC = ComponentSpec.of("proxy_anchor", ProxyAnchorLoss.class, ProxyAnchorLoss::new,
-            NUM_CLASSES, EMBEDDING_SIZE, MARGIN, ALPHA);
+            NUM_CLASSES, EMBEDDING_SIZE, MARGIN, ALPHA, REDUCER);
 
     private final double margin;
     private final double alpha;
@@ -36,14 +43,10 @@ public final class ProxyAnchorLoss extends ClassWeightLoss {
         this.alpha = settings.get(ALPHA);
     }
 
-    /**
-     * As its reference, this loss defines its own reduction.
-     *
-     * @return {@link Reduction#ALREADY_REDUCED}
-     */
+    /** {@inheritDoc} PML's default: each part's sum over its stated divisor. */
     @Override
-    public Reduction reduction() {
-        return Reduction.ALREADY_REDUCED;
+    protected Reducer defaultReducer() {
+        return new DivisorReducer();
     }
 
     @Override
@@ -58,11 +61,12 @@ public final class ProxyAnchorLoss extends ClassWeightLoss {
             posExp = posExp.add(offsets);
             negExp = negExp.add(offsets);
         }
-        NDArray posTerm = LossMath.logSumExp(posExp, pos, true, 0);
-        NDArray negTerm = LossMath.logSumExp(negExp, neg, true, 0);
-        double withPos = Masks.any(pos, 0).toType(DataType.INT64, false).sum().getLong();
-        NDArray posPart = withPos == 0 ? in.zero() : Scalars.div(posTerm.sum(), withPos);
-        return LossTerms.alreadyReduced(posPart.add(Scalars.div(negTerm.sum(), numClasses()))); // PML: already reduced
+        NDArray posTerm = LossMath.logSumExp(posExp, pos, true, 0).reshape(-1);
+        NDArray negTerm = LossMath.logSumExp(negExp, neg, true, 0).reshape(-1);
+        NDArray withPos = Masks.any(pos, 0).toType(DataType.INT64, false).sum();
+        NDArray classes = in.labels().getManager().create((long) numClasses());
+        return LossTerms.sum(LossTerms.perClass("pos_loss", posTerm).withDivisor(withPos),
+                LossTerms.perClass("neg_loss", negTerm).withDivisor(classes));
     }
 
     /**

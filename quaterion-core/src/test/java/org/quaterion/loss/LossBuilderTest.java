@@ -55,9 +55,6 @@ class LossBuilderTest {
         List<Supplier<SimilarityLoss>> refused = List.of(
                 () -> TripletLoss.builder().optReducer(new SumReducer()).build(),
                 () -> OnlineContrastiveLoss.builder().optReducer(new SumReducer()).build(),
-                () -> MarginLoss.builder().optReducer(new SumReducer()).build(),
-                () -> ProxyAnchorLoss.builder().setNumClasses(3).setEmbeddingSize(4).optReducer(new SumReducer())
-                        .build(),
                 () -> ArcFaceLoss.builder().setNumClasses(3).setEmbeddingSize(4).optDistance(Distance.cosine())
                         .build());
         for (Supplier<SimilarityLoss> build : refused) {
