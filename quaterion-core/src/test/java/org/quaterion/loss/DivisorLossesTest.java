@@ -13,11 +13,11 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.quaterion.reducer.ClassWeightedReducer;
 import org.quaterion.reducer.DivisorReducer;
+import org.quaterion.reducer.DoNothingReducer;
 import org.quaterion.reducer.MeanReducer;
 import org.quaterion.reducer.PerAnchorReducer;
-import org.quaterion.reducer.DoNothingReducer;
-import org.quaterion.reducer.ClassWeightedReducer;
 import org.quaterion.registry.ComponentRegistry;
 
 /**
