@@ -9,9 +9,9 @@ import org.quaterion.settings.Settings;
 
 /**
  * The sum of the losses over a divisor the loss states (PML's {@code DivisorReducer}); 0 (graph-connected) when the
- * divisor is 0. Only a loss that states its divisor can feed it: PML's {@code MarginLoss} (non-zero pair terms) and
- * {@code ProxyAnchorLoss} (classes with positives; all classes), whose counterparts here already reduce this way. A
- * loss that states none is refused with a message.
+ * divisor is 0. Only a loss that states its divisor can feed it, and it is the default of those: {@code MarginLoss}
+ * (the non-zero positive and negative terms) and {@code ProxyAnchorLoss} (the classes with a positive; all classes).
+ * A loss that states none is refused with a message.
  */
 public final class DivisorReducer implements TermsReducer, Configurable {
 
