@@ -23,6 +23,9 @@ public final class ParitySuite {
     private final List<String> failures = new ArrayList<>();
     private final Map<String, String> skipped = new LinkedHashMap<>();
     private int checked;
+    private double worstValue;
+    private double worstGrad;
+    private int lossesCompared;
 
     private ParitySuite(String file, JsonObject doc, JsonObject shared) {
         this.file = file;
@@ -119,14 +122,39 @@ public final class ParitySuite {
         checked++;
         String id = c.get("id").getAsString();
         double expected = c.get("value").getAsDouble();
-        if (!(Math.abs(expected - r.value()) <= relTol * Math.max(1, Math.abs(expected)))) {
+        lossesCompared++;
+        double valueDiff = Math.abs(expected - r.value()) / Math.max(1, Math.abs(expected));
+        worstValue = Math.max(worstValue, valueDiff);
+        if (!(valueDiff <= relTol)) {
             failures.add(id + ": value " + r.value() + " expected " + expected);
             return;
         }
-        compareArray(id + ": grad", Fixtures.flat(c.get("grad")), r.grad(), relTol * 10);
+        double[] grad = Fixtures.flat(c.get("grad"));
+        if (r.grad() != null && r.grad().length == grad.length) {
+            worstGrad = Math.max(worstGrad, LossHarness.maxAbsDiff(grad, r.grad()) / Math.max(1,
+                    LossHarness.maxAbs(grad)));
+        }
+        compareArray(id + ": grad", grad, r.grad(), relTol * 10);
         if (c.has("grad_class_weights")) {
             compareArray(id + ": class-weight grad", Fixtures.flat(c.get("grad_class_weights")), r.weightGrad(),
                     relTol * 10);
+        }
+    }
+
+    /**
+     * Expects ours to refuse a case (an {@link IllegalArgumentException}) where the reference raised or is corrected
+     * to a refusal; counts the case as checked when it does.
+     *
+     * @param id the case id
+     * @param why what the reference did, for the message
+     * @param run runs our side of the case
+     */
+    public void expectRefused(String id, String why, Runnable run) {
+        try {
+            run.run();
+            failures.add(id + ": ours should refuse (" + why + ") but ran");
+        } catch (IllegalArgumentException expected) {
+            checked++;
         }
     }
 
@@ -157,6 +185,10 @@ public final class ParitySuite {
      */
     public void assertAllMatched() {
         System.out.println(file + ": " + checked + " cases checked, " + skipped.size() + " skipped");
+        if (lossesCompared > 0) {
+            System.out.printf("%s: worst loss value difference %.2e (relative to max(1, |value|)), worst gradient %.2e "
+                + "(relative to max(1, max|grad|))%n", file, worstValue, worstGrad);
+        }
         skipped.forEach((id, why) -> System.out.println("  skipped " + id + ": " + why));
         failures.forEach(f -> System.out.println("  MISMATCH " + f));
         assertTrue(checked > 0, "no cases checked in " + file + " (" + Fixtures.source() + ")");

@@ -23,8 +23,6 @@ class PmlV3ParityTest {
     @Test
     void pmlV3LossesMatchTheirReferences() {
         ParitySuite suite = ParitySuite.read("pml_v3_losses.json");
-        double worstValue = 0;
-        double worstGrad = 0;
         for (JsonObject c : suite.cases()) {
             String id = c.get("id").getAsString();
             JsonObject data = suite.dataset(c);
@@ -41,16 +39,10 @@ class PmlV3ParityTest {
                 LossHarness.Result r = LossHarness.run(manager, Fixtures.matrix(data.get("embeddings")), loss,
                         weights);
                 suite.compareLoss(c, r, TOLERANCE);
-                double expected = c.get("value").getAsDouble();
-                double[] grad = Fixtures.flat(c.get("grad"));
-                worstValue = Math.max(worstValue, Math.abs(r.value() - expected) / Math.max(1, Math.abs(expected)));
-                worstGrad = Math.max(worstGrad, LossHarness.maxAbsDiff(grad, r.grad())
-                        / Math.max(1, LossHarness.maxAbs(grad)));
             } catch (RuntimeException e) {
                 suite.fail(id + ": " + e);
             }
         }
-        System.out.println("pml_v3: worst relative difference " + worstValue + " (value), " + worstGrad + " (gradient)");
         suite.assertAllMatched();
     }
 
