@@ -22,23 +22,6 @@ import ai.djl.ndarray.NDArray;
 public record Terms(String source, String part, TermType type, NDArray losses, NDArray mask, NDArray anchors,
         NDArray labels, NDArray divisor, NDArray others) {
 
-    /**
-     * Terms that are not a list of mined pairs.
-     *
-     * @param source the loss and part, for messages
-     * @param part the part's name
-     * @param type the reduction type, or null
-     * @param losses unreduced losses
-     * @param mask the losses that exist, or null
-     * @param anchors the anchor row of each loss, or null
-     * @param labels the batch's labels, or null
-     * @param divisor the loss's divisor, or null
-     */
-    public Terms(String source, String part, TermType type, NDArray losses, NDArray mask, NDArray anchors,
-            NDArray labels, NDArray divisor) {
-        this(source, part, type, losses, mask, anchors, labels, divisor, null);
-    }
-
     /** The name of the only part of a loss that has one part (PML's {@code "loss"}). */
     public static final String SINGLE_PART = "loss";
 
@@ -50,7 +33,7 @@ public record Terms(String source, String part, TermType type, NDArray losses, N
      * @return the terms
      */
     public static Terms of(String source, NDArray losses) {
-        return new Terms(source, SINGLE_PART, null, losses, null, null, null, null);
+        return new Terms(source, SINGLE_PART, null, losses, null, null, null, null, null);
     }
 
     /**

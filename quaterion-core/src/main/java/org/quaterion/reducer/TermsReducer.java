@@ -34,6 +34,6 @@ interface TermsReducer extends Reducer {
     /** {@inheritDoc} As terms of one part whose type and anchors are not stated. */
     @Override
     default NDArray reduce(NDArray losses, NDArray mask, NDArray zero) {
-        return reduce(new Terms("the losses", Terms.SINGLE_PART, null, losses, mask, null, null, null), zero);
+        return reduce(new Terms("the losses", Terms.SINGLE_PART, null, losses, mask, null, null, null, null), zero);
     }
 }

@@ -217,9 +217,9 @@ class PmlComposeTest {
             NDArray losses = m.create(new double[] {1, 2, 3});
             NDArray zero = m.create(0.0);
             assertEquals(2.0, divisor.reduce(new Terms("t", "loss", TermType.ELEMENT, losses, null, null, null,
-                    m.create(3.0)), zero).getDouble(), 0);
+                    m.create(3.0), null), zero).getDouble(), 0);
             assertEquals(0.0, divisor.reduce(new Terms("t", "loss", TermType.ELEMENT, losses, null, null, null,
-                    m.create(0.0)), zero).getDouble(), 0);
+                    m.create(0.0), null), zero).getDouble(), 0);
         }
         assertMessage("needs weights", () -> REGISTRY.reducer("class_weighted"));
     }
