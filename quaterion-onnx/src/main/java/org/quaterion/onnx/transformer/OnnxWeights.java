@@ -3,9 +3,8 @@ package org.quaterion.onnx.transformer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -19,7 +18,12 @@ import java.util.regex.Pattern;
 import org.quaterion.models.io.CorruptArtifactException;
 import org.quaterion.models.io.HalfFloats;
 import org.quaterion.models.io.ModelFormatException;
-import org.quaterion.onnx.transformer.Protobuf.Field;
+import org.quaterion.onnx.proto.Onnx.AttributeProto;
+import org.quaterion.onnx.proto.Onnx.GraphProto;
+import org.quaterion.onnx.proto.Onnx.ModelProto;
+import org.quaterion.onnx.proto.Onnx.NodeProto;
+import org.quaterion.onnx.proto.Onnx.TensorProto;
+import org.quaterion.onnx.proto.OnnxFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,8 +61,8 @@ final class OnnxWeights {
     /** A linear layer's node: {@code /encoder/layer.0/attention/self/query/MatMul} or its quantised form. */
     private static final Pattern LINEAR_NODE = Pattern.compile("^/(.+)/(?:MatMul|Gemm)(?:_quant)?$");
 
-    /** An initializer: where its data lies in the file. */
-    private record Initializer(String name, int type, long[] dims, Field raw, List<Field> typed) {}
+    /** An initializer: its name, data type, shape and the tensor holding its values. */
+    private record Initializer(String name, int type, long[] dims, TensorProto tensor) {}
 
     /** A graph node: what it is, what it reads and writes, its integer attributes. */
     private record Node(String name, String op, List<String> inputs, List<String> outputs, Map<String, Long> ints) {}
@@ -67,13 +71,13 @@ final class OnnxWeights {
     private record Use(Node node, boolean transposed) {}
 
     private final Path file;
-    private final Protobuf pb;
+    private final long fileBytes;
     private final Map<String, Initializer> initializers = new LinkedHashMap<>();
     private final Map<String, List<Node>> consumers = new HashMap<>();
 
-    private OnnxWeights(Path file, ByteBuffer b) {
+    private OnnxWeights(Path file, long fileBytes) {
         this.file = file;
-        this.pb = new Protobuf(b, file);
+        this.fileBytes = fileBytes;
     }
 
     /**
@@ -87,113 +91,57 @@ final class OnnxWeights {
      *     dequantised
      */
     static Map<String, WeightTensor> read(Path file) throws IOException {
-        ByteBuffer b;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            if (ch.size() > Integer.MAX_VALUE) {
-                throw new ModelFormatException(file, "is " + ch.size() + " bytes, more than the 2 GiB an ONNX "
-                        + "model holds in one file; load the Hugging Face directory (model.safetensors) instead");
-            }
-            b = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()).order(ByteOrder.LITTLE_ENDIAN);
+        ModelProto model = OnnxFiles.read(file);
+        if (!model.hasGraph()) {
+            throw new CorruptArtifactException(file, "has no ONNX graph: it is not an ONNX model");
         }
-        OnnxWeights reader = new OnnxWeights(file, b);
-        reader.parse();
+        OnnxWeights reader = new OnnxWeights(file, Files.size(file));
+        reader.index(model.getGraph());
         return reader.weights();
     }
 
-    private void parse() {
-        Field graph = null;
-        for (Field f : pb.fields(0, pb.buffer().limit())) {
-            if (f.number() == 7 && f.wire() == Protobuf.BYTES) {
-                graph = f;
-            }
+    private void index(GraphProto graph) {
+        for (TensorProto t : graph.getInitializerList()) {
+            Initializer init = initializer(t);
+            initializers.put(init.name(), init);
         }
-        if (graph == null) {
-            throw new CorruptArtifactException(file, "has no ONNX graph: it is not an ONNX model");
-        }
-        for (Field f : pb.fields(graph.start(), graph.end())) {
-            if (f.number() == 5 && f.wire() == Protobuf.BYTES) {
-                Initializer init = initializer(f);
-                initializers.put(init.name(), init);
-            } else if (f.number() == 1 && f.wire() == Protobuf.BYTES) {
-                Node node = node(f);
-                for (String in : node.inputs()) {
-                    consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(node);
-                }
+        for (NodeProto n : graph.getNodeList()) {
+            Node node = node(n);
+            for (String in : node.inputs()) {
+                consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(node);
             }
         }
     }
 
-    private Initializer initializer(Field message) {
-        List<Long> dims = new ArrayList<>();
-        int type = 0;
-        String name = null;
-        Field raw = null;
-        boolean external = false;
-        List<Field> typed = new ArrayList<>();
-        for (Field f : pb.fields(message.start(), message.end())) {
-            switch (f.number()) {
-                case 1 -> pb.varints(f, dims);
-                case 2 -> type = (int) f.value();
-                case 4, 5, 10 -> typed.add(f); // float_data, int32_data, double_data
-                case 8 -> name = pb.string(f);
-                case 9 -> raw = f;
-                case 14 -> external = f.value() == 1;
-                default -> { }
-            }
+    private Initializer initializer(TensorProto t) {
+        if (!t.hasName()) {
+            throw new CorruptArtifactException(file, "has an initializer without a name: it is truncated, damaged or "
+                    + "not an ONNX model");
         }
-        if (name == null) {
-            throw pb.corrupt("has an initializer without a name at byte " + message.start());
-        }
-        if (external) {
+        String name = t.getName();
+        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
             throw new ModelFormatException(file, "keeps initializer '" + name + "' in an external data file, which "
                     + "is not read: export the model with its weights inside the .onnx file, or load the Hugging "
                     + "Face directory (model.safetensors) instead");
         }
-        long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
+        long[] shape = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
         for (long d : shape) {
             if (d < 0) {
-                throw pb.corrupt("declares initializer '" + name + "' of shape " + Arrays.toString(shape));
+                throw new CorruptArtifactException(file, "declares initializer '" + name + "' of shape "
+                        + Arrays.toString(shape) + ": it is truncated, damaged or not an ONNX model");
             }
         }
-        return new Initializer(name, type, shape, raw, typed);
+        return new Initializer(name, t.getDataType(), shape, t);
     }
 
-    private Node node(Field message) {
-        List<String> inputs = new ArrayList<>();
-        List<String> outputs = new ArrayList<>();
-        String name = "";
-        String op = "";
+    private static Node node(NodeProto n) {
         Map<String, Long> ints = new HashMap<>();
-        for (Field f : pb.fields(message.start(), message.end())) {
-            if (f.wire() != Protobuf.BYTES) {
-                continue;
-            }
-            switch (f.number()) {
-                case 1 -> inputs.add(pb.string(f));
-                case 2 -> outputs.add(pb.string(f));
-                case 3 -> name = pb.string(f);
-                case 4 -> op = pb.string(f);
-                case 5 -> attribute(f, ints);
-                default -> { }
+        for (AttributeProto a : n.getAttributeList()) {
+            if (a.hasName() && a.hasI()) {
+                ints.put(a.getName(), a.getI());
             }
         }
-        return new Node(name, op, inputs, outputs, ints);
-    }
-
-    /** Keeps an attribute's integer value (AttributeProto: name = 1, i = 3). */
-    private void attribute(Field message, Map<String, Long> ints) {
-        String name = null;
-        Long value = null;
-        for (Field f : pb.fields(message.start(), message.end())) {
-            if (f.number() == 1 && f.wire() == Protobuf.BYTES) {
-                name = pb.string(f);
-            } else if (f.number() == 3 && f.wire() == Protobuf.VARINT) {
-                value = f.value();
-            }
-        }
-        if (name != null && value != null) {
-            ints.put(name, value);
-        }
+        return new Node(n.getName(), n.getOpType(), n.getInputList(), n.getOutputList(), ints);
     }
 
     private Map<String, WeightTensor> weights() {
@@ -356,8 +304,8 @@ final class OnnxWeights {
     private float[] floats(Initializer init) {
         int count = checkedCount(init);
         float[] values = new float[count];
-        ByteBuffer b = pb.buffer();
-        if (init.raw() != null) {
+        TensorProto t = init.tensor();
+        if (t.hasRawData()) {
             int width = switch (init.type()) {
                 case FLOAT -> 4;
                 case DOUBLE -> 8;
@@ -365,9 +313,9 @@ final class OnnxWeights {
                 default -> throw new ModelFormatException(file, "holds initializer '" + init.name() + "' of ONNX "
                         + "data type " + init.type() + " where a float weight is expected");
             };
-            int start = checkRaw(init, count, width);
+            ByteBuffer b = raw(init, count, width);
             for (int i = 0; i < count; i++) {
-                int at = start + i * width;
+                int at = i * width;
                 values[i] = switch (init.type()) {
                     case FLOAT -> b.getFloat(at);
                     case DOUBLE -> (float) b.getDouble(at);
@@ -378,32 +326,18 @@ final class OnnxWeights {
             return values;
         }
         if (init.type() == FLOAT) {
-            int i = 0;
-            for (Field f : init.typed()) {
-                if (f.number() == 4) {
-                    if (f.wire() == Protobuf.FIXED32) {
-                        i = put(values, i, b.getFloat(f.start()), init);
-                    } else if (f.wire() == Protobuf.BYTES) {
-                        for (int at = f.start(); at + 4 <= f.end(); at += 4) {
-                            i = put(values, i, b.getFloat(at), init);
-                        }
-                    }
-                }
+            filled(t.getFloatDataCount(), count, init);
+            for (int i = 0; i < count; i++) {
+                values[i] = t.getFloatData(i);
             }
-            return filled(values, i, init);
+            return values;
         }
         if (init.type() == DOUBLE) {
-            int i = 0;
-            for (Field f : init.typed()) {
-                if (f.number() == 10 && f.wire() == Protobuf.BYTES) {
-                    for (int at = f.start(); at + 8 <= f.end(); at += 8) {
-                        i = put(values, i, (float) b.getDouble(at), init);
-                    }
-                } else if (f.number() == 10 && f.wire() == Protobuf.FIXED64) {
-                    i = put(values, i, (float) b.getDouble(f.start()), init);
-                }
+            filled(t.getDoubleDataCount(), count, init);
+            for (int i = 0; i < count; i++) {
+                values[i] = (float) t.getDoubleData(i);
             }
-            return filled(values, i, init);
+            return values;
         }
         float[] bits = int32Data(init, count);
         for (int i = 0; i < count; i++) {
@@ -420,14 +354,13 @@ final class OnnxWeights {
                     + init.type() + ": only int8 and uint8 quantised weights are dequantised");
         }
         int count = checkedCount(init);
-        if (init.raw() == null) {
+        if (!init.tensor().hasRawData()) {
             return int32Data(init, count);
         }
-        int start = checkRaw(init, count, 1);
+        ByteBuffer b = raw(init, count, 1);
         float[] values = new float[count];
-        ByteBuffer b = pb.buffer();
         for (int i = 0; i < count; i++) {
-            byte v = b.get(start + i);
+            byte v = b.get(i);
             values[i] = init.type() == INT8 ? v : v & 0xff;
         }
         return values;
@@ -435,55 +368,40 @@ final class OnnxWeights {
 
     /** The values kept in {@code int32_data} (int8, uint8, float16 bits), checked against the count. */
     private float[] int32Data(Initializer init, int count) {
-        List<Long> ints = new ArrayList<>();
-        for (Field f : init.typed()) {
-            if (f.number() == 5) {
-                pb.varints(f, ints);
-                if (ints.size() > count) {
-                    break;
-                }
-            }
-        }
+        TensorProto t = init.tensor();
+        filled(t.getInt32DataCount(), count, init);
         float[] values = new float[count];
-        int i = 0;
-        for (long v : ints) {
-            i = put(values, i, (int) v, init);
+        for (int i = 0; i < count; i++) {
+            values[i] = t.getInt32Data(i);
         }
-        return filled(values, i, init);
+        return values;
     }
 
     private int checkedCount(Initializer init) {
         long count = Elements.of(init.dims());
-        if (count > Elements.MAX || count > pb.buffer().limit()) {
+        if (count > Elements.MAX || count > fileBytes) {
             throw corrupt(init.name(), "declares shape " + Arrays.toString(init.dims()) + ", more values than the "
                     + "file can hold");
         }
         return (int) count;
     }
 
-    private int checkRaw(Initializer init, int count, int width) {
+    /** The raw little-endian data of an initializer, checked to hold {@code count} values of {@code width} bytes. */
+    private ByteBuffer raw(Initializer init, int count, int width) {
         long bytes = (long) count * width;
-        if (init.raw().end() - init.raw().start() != bytes) {
+        int held = init.tensor().getRawData().size();
+        if (held != bytes) {
             throw corrupt(init.name(), "of shape " + Arrays.toString(init.dims()) + " needs " + bytes + " bytes, its "
-                    + "raw data holds " + (init.raw().end() - init.raw().start()));
+                    + "raw data holds " + held);
         }
-        return init.raw().start();
+        return init.tensor().getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    private int put(float[] values, int i, float v, Initializer init) {
-        if (i >= values.length) {
-            throw corrupt(init.name(), "holds more values than its shape " + Arrays.toString(init.dims()) + " has");
+    private void filled(int held, int count, Initializer init) {
+        if (held != count) {
+            throw corrupt(init.name(), "holds " + held + " values, its shape " + Arrays.toString(init.dims()) + " has "
+                    + count);
         }
-        values[i] = v;
-        return i + 1;
-    }
-
-    private float[] filled(float[] values, int n, Initializer init) {
-        if (n != values.length) {
-            throw corrupt(init.name(), "holds " + n + " values, its shape " + Arrays.toString(init.dims()) + " has "
-                    + values.length);
-        }
-        return values;
     }
 
     private CorruptArtifactException corrupt(String initializer, String problem) {

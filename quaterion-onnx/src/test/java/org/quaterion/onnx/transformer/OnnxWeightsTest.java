@@ -134,8 +134,8 @@ class OnnxWeightsTest {
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> OnnxWeights.read(file));
 
         assertInstanceOf(CorruptArtifactException.class, e);
-        assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains("running past its "
-                + "message's end") && e.getMessage().endsWith("it is truncated, damaged or not an ONNX model"),
+        assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains("cannot be parsed as "
+                + "an ONNX model") && e.getMessage().endsWith("it is truncated, damaged or not an ONNX model"),
                 e.getMessage());
     }
 
