@@ -170,10 +170,23 @@ public final class OnnxExport {
         String zeros = g.op("Mul", List.of(maskColumn, g.scalar("zero", 0f)));
         String row = g.op("Reshape", List.of(ExportedModel.SENTENCE_EMBEDDING, g.shape(0, 1, -1)));
         g.opNamed("Add", List.of(zeros, row), ExportedModel.SENTENCE_EMBEDDING_PER_TOKEN);
-        g.output(ExportedModel.SENTENCE_EMBEDDING_PER_TOKEN, "batch", "sequence", head.outputSize());
-        g.output(ExportedModel.SENTENCE_EMBEDDING, "batch", head.outputSize());
+        String batch = dimName(graph, 0, "batch");
+        String sequence = dimName(graph, 1, "sequence");
+        g.output(ExportedModel.SENTENCE_EMBEDDING_PER_TOKEN, batch, sequence, head.outputSize());
+        g.output(ExportedModel.SENTENCE_EMBEDDING, batch, head.outputSize());
         model.setProducerName("quaterion-java").setProducerVersion(LibraryVersion.get());
         return model.build();
+    }
+
+    /** The symbolic name the graph gives a dimension of {@code input_ids} (so outputs share it), or a default. */
+    private static String dimName(GraphProto.Builder graph, int axis, String fallback) {
+        for (ValueInfoProto input : graph.getInputList()) {
+            if (input.getName().equals(INPUT_IDS) && input.getType().getTensorType().getShape().getDimCount() > axis) {
+                String name = input.getType().getTensorType().getShape().getDim(axis).getDimParam();
+                return name.isEmpty() ? fallback : name;
+            }
+        }
+        return fallback;
     }
 
     /** Whether the last op is an L2 normalisation (a normalize head, or a normalising encoder under empty heads). */
