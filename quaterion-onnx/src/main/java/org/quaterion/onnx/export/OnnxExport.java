@@ -71,8 +71,8 @@ public final class OnnxExport {
     /**
      * Exports a model.
      *
-     * @param model a model with one {@link OnnxSentenceEncoder} and a head of {@link HeadGraph#SUPPORTED}'s types,
-     *     in float32
+     * @param model a model in float32 with one {@link OnnxSentenceEncoder} and any built-in head but {@code switch}
+     *     (a sequential head of them included)
      * @param dir the export directory to create (or replace, when it is empty or an earlier export)
      * @return what was written
      * @throws IOException when reading or writing fails
