@@ -23,7 +23,6 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.quaterion.models.SimilarityModel;
-import org.quaterion.models.heads.NormalizeHead;
 import org.quaterion.onnx.MiniLm;
 import org.quaterion.search.VectorIndex;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -53,8 +52,7 @@ class SearchServiceApplicationTest {
         for (int i = 0; i < dishes.length; i++) {
             catalogue.put("dish-" + i, dishes[i]);
         }
-        try (SimilarityModel<String> model = SimilarityModel.<String>builder().addEncoder("text", MiniLm.int8())
-                .setHead(new NormalizeHead(MiniLm.DIM)).build()) {
+        try (SimilarityModel<String> model = MiniLmServables.normalizedInt8()) {
             model.save(dir.resolve("servable"));
             VectorIndex.build(dir.resolve("index"), model, catalogue, 8, VectorIndex.Config.defaults()).close();
         }
