@@ -214,8 +214,9 @@ public final class QuaterionEmbeddingModel implements EmbeddingModel {
                     + " carry provider settings this model cannot apply; pass EmbeddingOptions.builder()"
                     + " (model and dimensions only) or no options");
         }
-        if (options.getModel() != null && !options.getModel().equals(modelName)) {
-            throw new IllegalArgumentException("options ask for model '" + options.getModel() + "' but this is '"
+        String model = options.getModel();
+        if (model != null && !model.equals(modelName)) {
+            throw new IllegalArgumentException("options ask for model '" + model + "' but this is '"
                     + modelName + "'; leave the model unset or configure that name");
         }
         Integer dimensions = options.getDimensions();

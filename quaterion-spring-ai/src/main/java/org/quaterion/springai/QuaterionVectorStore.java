@@ -235,8 +235,9 @@ public final class QuaterionVectorStore implements VectorStore, AutoCloseable {
         if (query == null || query.isBlank()) {
             throw new IllegalArgumentException("the search query is blank: set SearchRequest.builder().query(...)");
         }
-        Predicate<Map<String, Object>> filter = request.hasFilterExpression()
-                ? MetadataFilter.compile(request.getFilterExpression()) : metadata -> true;
+        Filter.Expression expression = request.getFilterExpression();
+        Predicate<Map<String, Object>> filter = expression != null ? MetadataFilter.compile(expression)
+                : metadata -> true;
         if (request.getTopK() == 0 || index.size() == 0) {
             return List.of();
         }

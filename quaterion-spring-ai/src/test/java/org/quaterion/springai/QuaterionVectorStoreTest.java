@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,10 @@ class QuaterionVectorStoreTest {
         return documents.stream().map(Document::getId).toList();
     }
 
+    private static double score(Document document) {
+        return Objects.requireNonNull(document.getScore(), "a search result has a score");
+    }
+
     private static SearchRequest.Builder query(String text) {
         return SearchRequest.builder().query(text).topK(5);
     }
@@ -60,15 +65,15 @@ class QuaterionVectorStoreTest {
             assertEquals("vertigo", top.getText());
             assertEquals("thriller", top.getMetadata().get("genre"));
             assertEquals(1958, top.getMetadata().get("year"));
-            assertEquals(1.0, top.getScore(), 1e-6, "the same text has cosine 1");
+            assertEquals(1.0, score(top), 1e-6, "the same text has cosine 1");
             assertEquals(0.0, (double) top.getMetadata().get("distance"), 1e-6);
             float[] q = EMBEDDINGS.embed("vertigo");
-            float[] d = EMBEDDINGS.embed(hits.get(1).getText());
+            float[] d = EMBEDDINGS.embed(Objects.requireNonNull(hits.get(1).getText()));
             double cosine = 0;
             for (int i = 0; i < q.length; i++) {
                 cosine += q[i] * d[i];
             }
-            assertEquals(cosine, hits.get(1).getScore(), 1e-6);
+            assertEquals(cosine, score(hits.get(1)), 1e-6);
             assertEquals(2, hits.size());
             assertEquals(List.of(), store.similaritySearch(query("vertigo").topK(0).build()));
         }
@@ -87,7 +92,7 @@ class QuaterionVectorStoreTest {
                     .filterExpression("genre == 'thriller' && year >= 2000").build())));
             List<Document> all = store.similaritySearch(query("alien").build());
             assertEquals(5, all.size());
-            double cut = (all.get(1).getScore() + all.get(2).getScore()) / 2;
+            double cut = (score(all.get(1)) + score(all.get(2))) / 2;
             assertEquals(ids(all.subList(0, 2)),
                     ids(store.similaritySearch(query("alien").similarityThreshold(cut).build())));
             assertThrows(IllegalArgumentException.class,
@@ -139,7 +144,7 @@ class QuaterionVectorStoreTest {
         try (QuaterionVectorStore dot = QuaterionVectorStore.create(EMBEDDINGS,
                 VectorIndex.Config.defaults().withDistance(Distance.dotProduct().normalized()))) {
             dot.add(films());
-            assertEquals(1.0, dot.similaritySearch(query("zodiac").topK(1).build()).get(0).getScore(), 1e-6);
+            assertEquals(1.0, score(dot.similaritySearch(query("zodiac").topK(1).build()).get(0)), 1e-6);
         }
         assertThrows(IllegalArgumentException.class, () -> QuaterionVectorStore.open(EMBEDDINGS, dir,
                 VectorIndex.Config.defaults().withDistance(Distance.dotProduct().normalized())));
