@@ -164,16 +164,12 @@ public final class QuaterionVectorStore implements VectorStore, AutoCloseable {
             payloads.add(StoredDocument.toJson(document));
         }
         List<float[]> vectors = embedDocuments(documents);
+        List<LiveVectorIndex.Entry> entries = new ArrayList<>(documents.size());
         for (int i = 0; i < documents.size(); i++) {
-            if (vectors.get(i).length != index.dimension()) {
-                throw new IllegalStateException("the embedding model returned " + vectors.get(i).length
-                        + " values for document " + documents.get(i).getId() + ", the index holds "
-                        + index.dimension());
-            }
+            entries.add(new LiveVectorIndex.Entry(documents.get(i).getId(), vectors.get(i),
+                    Payload.json(payloads.get(i))));
         }
-        for (int i = 0; i < documents.size(); i++) {
-            index.upsert(documents.get(i).getId(), vectors.get(i), Payload.json(payloads.get(i)));
-        }
+        index.upsertAll(entries); // all or none
     }
 
     private List<float[]> embedDocuments(List<Document> documents) {
