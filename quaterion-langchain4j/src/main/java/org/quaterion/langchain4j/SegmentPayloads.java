@@ -134,7 +134,10 @@ final class SegmentPayloads {
             if (text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0) {
                 try {
                     long whole = new BigDecimal(text).longValueExact();
-                    return whole == (int) whole ? Integer.valueOf((int) whole) : Long.valueOf(whole);
+                    if (whole == (int) whole) {
+                        return (int) whole;
+                    }
+                    return whole;
                 } catch (ArithmeticException beyondLong) {
                     return p.getAsDouble();
                 }

@@ -270,6 +270,8 @@ class QuaterionEmbeddingStoreTest {
         try (LiveVectorIndex index = LiveVectorIndex.create(DIM, VectorIndex.Config.defaults())) {
             index.add("blob", query.vector(), Payload.bytes(new byte[] {1, 2, 3}));
             index.add("other-json", random(random).vector(), Payload.json("{\"title\": \"no text here\"}"));
+            index.add("untyped", random(random).vector(), Payload.json("{\"text\": \"written elsewhere\", "
+                    + "\"metadata\": {\"page\": 3, \"bytes\": 10000000000, \"ratio\": 0.5, \"name\": \"x\"}}"));
             index.save(dir);
         }
         try (QuaterionEmbeddingStore store = QuaterionEmbeddingStore.open(dir)) {
@@ -278,7 +280,14 @@ class QuaterionEmbeddingStoreTest {
             assertTrue(e.getMessage().contains("item 'blob' carries a bytes payload, not a text segment"),
                     e.getMessage());
             assertThrows(IllegalStateException.class,
-                    () -> store.search(request(query, 2, 0, metadataKey("a").isEqualTo("b"))));
+                    () -> store.search(request(query, 3, 0, metadataKey("a").isEqualTo("b"))));
+            // untyped metadata of a payload written elsewhere: whole numbers as Integer or Long, others as Double
+            store.remove("blob");
+            store.remove("other-json");
+            TextSegment untyped = store.search(request(query, 1, 0, null)).matches().get(0).embedded();
+            assertEquals(new Metadata(Map.of("page", 3, "bytes", 10_000_000_000L, "ratio", 0.5, "name", "x")),
+                    untyped.metadata());
+            assertEquals(Integer.class, untyped.metadata().toMap().get("page").getClass());
         }
     }
 }
