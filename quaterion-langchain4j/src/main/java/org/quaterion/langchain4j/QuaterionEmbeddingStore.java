@@ -179,19 +179,24 @@ public final class QuaterionEmbeddingStore implements EmbeddingStore<TextSegment
     }
 
     /**
-     * Removes every item whose segment's metadata pass the filter (items without segment never do).
+     * Removes every item whose segment's metadata pass the filter (items without segment never do). Every item is
+     * tested before the first is removed, so a payload that is not a segment, or a filter that cannot compare a
+     * value, removes nothing.
      *
      * @param filter the filter, not null
+     * @throws IllegalStateException when an item's payload is not a segment
      */
     @Override
     public void removeAll(Filter filter) {
         Objects.requireNonNull(filter, "filter (removeAll() empties the store)");
+        List<String> matching = new ArrayList<>();
         for (String id : index.ids()) {
             TextSegment segment = SegmentPayloads.toSegment(id, index.payload(id).orElse(null));
             if (segment != null && filter.test(segment.metadata())) {
-                index.remove(id);
+                matching.add(id);
             }
         }
+        matching.forEach(index::remove);
     }
 
     /** Removes every item. */

@@ -268,10 +268,10 @@ class QuaterionEmbeddingStoreTest {
         Random random = new Random(29);
         Embedding query = random(random);
         try (LiveVectorIndex index = LiveVectorIndex.create(DIM, VectorIndex.Config.defaults())) {
-            index.add("blob", query.vector(), Payload.bytes(new byte[] {1, 2, 3}));
-            index.add("other-json", random(random).vector(), Payload.json("{\"title\": \"no text here\"}"));
             index.add("untyped", random(random).vector(), Payload.json("{\"text\": \"written elsewhere\", "
                     + "\"metadata\": {\"page\": 3, \"bytes\": 10000000000, \"ratio\": 0.5, \"name\": \"x\"}}"));
+            index.add("blob", query.vector(), Payload.bytes(new byte[] {1, 2, 3}));
+            index.add("other-json", random(random).vector(), Payload.json("{\"title\": \"no text here\"}"));
             index.save(dir);
         }
         try (QuaterionEmbeddingStore store = QuaterionEmbeddingStore.open(dir)) {
@@ -281,6 +281,9 @@ class QuaterionEmbeddingStoreTest {
                     e.getMessage());
             assertThrows(IllegalStateException.class,
                     () -> store.search(request(query, 3, 0, metadataKey("a").isEqualTo("b"))));
+            // a filter over a store with such payloads removes nothing (the matching item comes before them)
+            assertThrows(IllegalStateException.class, () -> store.removeAll(metadataKey("name").isEqualTo("x")));
+            assertEquals(3, store.size());
             // untyped metadata of a payload written elsewhere: whole numbers as Integer or Long, others as Double
             store.remove("blob");
             store.remove("other-json");
