@@ -129,15 +129,26 @@ public class QuaterionAutoConfiguration {
         }
     }
 
-    /** {@code POST /embed} and {@code POST /search}, with the request-size limit in front. */
+    /**
+     * {@code POST /embed} and {@code POST /search}, with the request-size limit in front and their errors as
+     * {@code {"error": "..."}}.
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-    @ConditionalOnClass(name = "org.springframework.web.servlet.DispatcherServlet")
+    @ConditionalOnClass(name = {"org.springframework.web.servlet.DispatcherServlet",
+        "com.fasterxml.jackson.databind.ObjectMapper"})
     @ConditionalOnProperty(prefix = "quaterion.web", name = "enabled", matchIfMissing = true)
     static class Web {
+        private final StrictJson json = new StrictJson();
+
         @Bean
         QuaterionController quaterionController(QuaterionService service) {
-            return new QuaterionController(service);
+            return new QuaterionController(service, json);
+        }
+
+        @Bean
+        JsonErrorResolver quaterionErrorResolver(QuaterionProperties properties) {
+            return new JsonErrorResolver(json, properties.getWeb().getJsonErrors() == QuaterionProperties.JsonErrors.ALL);
         }
 
         @Bean

@@ -175,6 +175,7 @@ public class QuaterionProperties {
         private long maxRequestBytes = 1L << 20;
         private int maxK = 100;
         private int maxTexts = 256;
+        private JsonErrors jsonErrors = JsonErrors.ENDPOINTS;
 
         /** Creates the defaults. */
         public Web() {}
@@ -250,5 +251,33 @@ public class QuaterionProperties {
         public void setMaxTexts(int maxTexts) {
             this.maxTexts = maxTexts;
         }
+
+        /**
+         * Which errors are answered as {@code {"error": "..."}}: those of {@code /embed} and {@code /search}
+         * ({@code endpoints}, the default), or also the application's unknown paths (404), wrong methods (405) and
+         * media types (415) ({@code all}, for an application that is only this service).
+         *
+         * @return the scope
+         */
+        public JsonErrors getJsonErrors() {
+            return jsonErrors;
+        }
+
+        /**
+         * Sets which errors are answered as {@code {"error": "..."}}.
+         *
+         * @param jsonErrors the scope
+         */
+        public void setJsonErrors(JsonErrors jsonErrors) {
+            this.jsonErrors = jsonErrors;
+        }
+    }
+
+    /** The scope of {@code quaterion.web.json-errors}. */
+    public enum JsonErrors {
+        /** Only the failures of {@code /embed} and {@code /search}. */
+        ENDPOINTS,
+        /** Also every unknown path, wrong method and unsupported media type of the application. */
+        ALL
     }
 }
