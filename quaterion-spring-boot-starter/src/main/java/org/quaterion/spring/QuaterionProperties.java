@@ -143,9 +143,11 @@ public class QuaterionProperties {
         }
     }
 
-    /** {@code quaterion.index.*}: an optional {@code VectorIndex} to search. */
+    /** {@code quaterion.index.*}: an optional {@code VectorIndex} to search, opened or built from a catalogue. */
     public static class Index {
         private Path path;
+        private Path source;
+        private Rebuild rebuild = Rebuild.IF_CHANGED;
 
         /** Creates the defaults. */
         public Index() {}
@@ -167,6 +169,55 @@ public class QuaterionProperties {
         public void setPath(Path path) {
             this.path = path;
         }
+
+        /**
+         * A JSON Lines catalogue ({@code {"id": ..., "text": ..., "payload": ...}} per line) that the index at
+         * {@link #getPath()} is built from at start-up when it does not exist, or null for none.
+         *
+         * @return the file
+         */
+        public Path getSource() {
+            return source;
+        }
+
+        /**
+         * Sets the catalogue the index is built from.
+         *
+         * @param source a JSONL file
+         */
+        public void setSource(Path source) {
+            this.source = source;
+        }
+
+        /**
+         * When a saved index is rebuilt from {@link #getSource()}: {@code if-changed} (the default: when the
+         * catalogue's or the servable's SHA-256 differs from those recorded next to the index), {@code always} or
+         * {@code never} (serve the saved index, with a warning when it is out of date).
+         *
+         * @return the policy
+         */
+        public Rebuild getRebuild() {
+            return rebuild;
+        }
+
+        /**
+         * Sets when a saved index is rebuilt.
+         *
+         * @param rebuild the policy
+         */
+        public void setRebuild(Rebuild rebuild) {
+            this.rebuild = rebuild;
+        }
+    }
+
+    /** The values of {@code quaterion.index.rebuild}. */
+    public enum Rebuild {
+        /** Rebuild when the catalogue or the servable changed since the saved index was built. */
+        IF_CHANGED,
+        /** Rebuild at every start. */
+        ALWAYS,
+        /** Serve the saved index as it is, with a warning when it is out of date. */
+        NEVER
     }
 
     /** {@code quaterion.web.*}: the {@code /embed} and {@code /search} endpoints. */

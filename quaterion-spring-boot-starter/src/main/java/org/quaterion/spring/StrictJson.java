@@ -83,9 +83,9 @@ final class StrictJson {
         } catch (MismatchedInputException e) {
             throw rejected("\"" + path(e) + "\" " + expectation(e.getTargetType()), example);
         } catch (JsonParseException e) {
-            Matcher duplicate = DUPLICATE.matcher(e.getOriginalMessage());
-            if (duplicate.find()) {
-                throw rejected("field \"" + duplicate.group(1) + "\" appears twice", example);
+            String duplicate = duplicateField(e);
+            if (duplicate != null) {
+                throw rejected("field \"" + duplicate + "\" appears twice", example);
             }
             throw rejected("the body is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")", example);
@@ -108,6 +108,17 @@ final class StrictJson {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("cannot write the answer as JSON", e);
         }
+    }
+
+    /**
+     * The field a parser found twice (with duplicate detection on).
+     *
+     * @param e the parser's failure
+     * @return the field's name, or null when the failure is another one
+     */
+    static String duplicateField(JsonParseException e) {
+        Matcher duplicate = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+        return duplicate.find() ? duplicate.group(1) : null;
     }
 
     private static InputRejectedException rejected(String problem, String example) {
