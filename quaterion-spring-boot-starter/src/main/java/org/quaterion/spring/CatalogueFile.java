@@ -125,7 +125,14 @@ final class CatalogueFile {
         }
         String text = text(file, number, node, "text");
         JsonNode payload = node.get("payload");
-        return new Item(id, text, payload == null || payload.isNull() ? null : Payload.json(payload.toString()));
+        if (payload == null || payload.isNull()) {
+            return new Item(id, text, null);
+        }
+        try {
+            return new Item(id, text, Payload.json(payload.toString()));
+        } catch (IllegalArgumentException e) {
+            throw problem(file, number, "\"payload\": " + e.getMessage());
+        }
     }
 
     private static String text(Path file, int number, JsonNode node, String field) {

@@ -90,7 +90,8 @@ record SourceRecord(String source, String sourceSha256, String modelSha256) {
      */
     String changeSince(SourceRecord saved) {
         if (!sourceSha256.equals(saved.sourceSha256)) {
-            return source + " changed since the index was built from " + saved.source;
+            return source + " changed since the index was built from "
+                    + (source.equals(saved.source) ? "it" : saved.source);
         }
         if (modelSha256 != null && !modelSha256.equals(saved.modelSha256)) {
             return "the servable changed since the index was built";
