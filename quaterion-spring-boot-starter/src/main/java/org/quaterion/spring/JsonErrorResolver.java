@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
@@ -54,8 +55,9 @@ final class JsonErrorResolver implements HandlerExceptionResolver, Ordered {
         boolean ours = ENDPOINTS.contains(path) || ENDPOINTS.stream().anyMatch(p -> path.startsWith(p + "/"));
         String what = request.getMethod() + " " + path;
         if (e instanceof HttpRequestMethodNotSupportedException m && (ours || everywhere)) {
-            String allowed = m.getSupportedHttpMethods() == null ? "" : String.join(", ",
-                    m.getSupportedHttpMethods().stream().map(Object::toString).toList());
+            Set<HttpMethod> supported = m.getSupportedHttpMethods();
+            String allowed = supported == null ? "" : String.join(", ",
+                    supported.stream().map(HttpMethod::name).sorted().toList());
             if (!allowed.isEmpty()) {
                 response.setHeader(HttpHeaders.ALLOW, allowed);
             }
@@ -64,8 +66,8 @@ final class JsonErrorResolver implements HandlerExceptionResolver, Ordered {
         }
         if (e instanceof HttpMediaTypeNotSupportedException m && (ours || everywhere)) {
             response.setHeader(HttpHeaders.ACCEPT, MediaType.toString(m.getSupportedMediaTypes()));
-            return answer(response, 415, "the body's Content-Type is "
-                    + (m.getContentType() == null ? "missing" : m.getContentType().toString()) + ": " + what
+            MediaType sent = m.getContentType();
+            return answer(response, 415, "the body's Content-Type is " + (sent == null ? "missing" : sent) + ": " + what
                     + " takes " + MediaType.toString(m.getSupportedMediaTypes())
                     + " (send the header Content-Type: application/json)");
         }

@@ -75,25 +75,35 @@ final class StrictJson {
                 throw rejected("the body has more content after the JSON object", example);
             }
             return value;
-        } catch (RequestSizeFilter.TooLarge e) {
-            throw new InputRejectedException(413, e.getMessage());
-        } catch (UnrecognizedPropertyException e) {
-            throw rejected("unknown field \"" + e.getPropertyName() + "\": the endpoint accepts "
-                    + quoted(e.getKnownPropertyIds()), example);
-        } catch (MismatchedInputException e) {
-            throw rejected("\"" + path(e) + "\" " + expectation(e.getTargetType()), example);
-        } catch (JsonParseException e) {
-            String duplicate = duplicateField(e);
-            if (duplicate != null) {
-                throw rejected("field \"" + duplicate + "\" appears twice", example);
-            }
-            throw rejected("the body is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")", example);
-        } catch (JsonMappingException e) {
-            throw rejected("\"" + path(e) + "\" has the wrong type", example);
         } catch (IOException e) {
-            throw rejected("the body could not be read (" + e.getMessage() + ")", example);
+            throw refusal(e, example);
         }
+    }
+
+    /** The answer to a body that failed to bind; a body over the size limit may fail inside Jackson (as a cause). */
+    private static InputRejectedException refusal(IOException e, String example) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RequestSizeFilter.TooLarge) {
+                return new InputRejectedException(413, t.getMessage());
+            }
+        }
+        if (e instanceof UnrecognizedPropertyException u) {
+            return rejected("unknown field \"" + u.getPropertyName() + "\": the endpoint accepts "
+                    + quoted(u.getKnownPropertyIds()), example);
+        }
+        if (e instanceof MismatchedInputException m) {
+            return rejected("\"" + path(m) + "\" " + expectation(m.getTargetType()), example);
+        }
+        if (e instanceof JsonParseException p) {
+            String duplicate = duplicateField(p);
+            return rejected(duplicate != null ? "field \"" + duplicate + "\" appears twice"
+                    : "the body is not valid JSON (line " + p.getLocation().getLineNr() + ", column "
+                            + p.getLocation().getColumnNr() + ")", example);
+        }
+        if (e instanceof JsonMappingException m) {
+            return rejected("\"" + path(m) + "\" has the wrong type", example);
+        }
+        return rejected("the body could not be read (" + e.getMessage() + ")", example);
     }
 
     /**

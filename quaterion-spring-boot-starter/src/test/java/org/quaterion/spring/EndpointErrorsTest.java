@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -124,6 +127,16 @@ class EndpointErrorsTest {
         assertMentions(error(http.postJson("/embed", "{\"text\": [\"a\"]}"), 400), "\"text\"", "\"texts\"");
         assertMentions(error(http.postJson("/search", "{\"query\": \"x\", \"k\": 1, \"k\": 50}"), 400), "\"k\"",
                 "twice");
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIs413() throws Exception {
+        byte[] big = ("{\"texts\": [\"" + "a".repeat(2 << 20) + "\"]}").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> response = http.client().send(HttpRequest.newBuilder(http.uri("/embed"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertMentions(error(response, 413), "max-request-bytes");
     }
 
     @Test

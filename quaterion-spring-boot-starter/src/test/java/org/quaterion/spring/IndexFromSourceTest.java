@@ -67,8 +67,8 @@ class IndexFromSourceTest {
     }
 
     private static JsonObject firstHit(ConfigurableApplicationContext app, String query) throws Exception {
-        HttpClientSupport http = new HttpClientSupport(Integer.parseInt(
-                app.getEnvironment().getProperty("local.server.port")));
+        HttpClientSupport http = new HttpClientSupport(app.getEnvironment().getRequiredProperty("local.server.port",
+                Integer.class));
         HttpResponse<String> response = http.postJson("/search", "{\"query\": \"" + query + "\", \"k\": 1}");
         assertEquals(200, response.statusCode(), response.body());
         return HttpClientSupport.json(response).getAsJsonArray("hits").get(0).getAsJsonObject();
