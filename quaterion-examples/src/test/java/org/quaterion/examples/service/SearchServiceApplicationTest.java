@@ -21,7 +21,6 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.quaterion.models.SimilarityModel;
-import org.quaterion.models.heads.NormalizeHead;
 import org.quaterion.onnx.MiniLm;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -59,8 +58,7 @@ class SearchServiceApplicationTest {
                     + DISHES[i] + "\", \"position\": " + i + "}}");
         }
         Files.write(dir.resolve("catalogue.jsonl"), catalogue);
-        try (SimilarityModel<String> model = SimilarityModel.<String>builder().addEncoder("text", MiniLm.int8())
-                .setHead(new NormalizeHead(MiniLm.DIM)).build()) {
+        try (SimilarityModel<String> model = MiniLmServables.normalizedInt8()) {
             model.save(dir.resolve("servable"));
         }
         registry.add("quaterion.model.path", () -> dir.resolve("servable").toString());
