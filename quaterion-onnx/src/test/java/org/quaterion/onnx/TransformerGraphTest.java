@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.heads.EmptyHead;
+import org.quaterion.onnx.proto.Onnx.GraphProto;
 import org.quaterion.onnx.proto.OnnxFiles;
 import org.quaterion.onnx.transformer.LoraConfig;
 import org.quaterion.onnx.transformer.Pooling;
@@ -89,6 +90,25 @@ class TransformerGraphTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TransformerGraph.model(
                 block));
         assertTrue(e.getMessage().contains("2 GiB") && e.getMessage().contains("saveMerged"), e.getMessage());
+    }
+
+    @Test
+    void anUninitialisedTransformerAndASecondTextEncoderInOneGraphAreRefused() throws Exception {
+        TransformerConfig c = TinyTransformers.bert();
+        Path dir = TinyTransformers.write(tmp.resolve("bert"), c, TinyTransformers.randomWeights(c, 24));
+        TrainableTransformer encoder = TrainableTransformer.fromHuggingFace(dir).build();
+        IllegalStateException early = assertThrows(IllegalStateException.class, () -> TransformerGraph.model(
+                encoder.block()));
+        assertTrue(early.getMessage().contains("initialise"), early.getMessage());
+        try (SimilarityModel<String> model = SimilarityModel.<String>builder().addEncoder("text", encoder)
+                .setHead(new EmptyHead(c.hiddenSize())).build()) {
+            GraphProto.Builder graph = GraphProto.newBuilder();
+            TransformerGraph.append(graph, encoder.block());
+            IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> TransformerGraph
+                    .append(graph, encoder.block()));
+            assertTrue(twice.getMessage().contains("'input_ids'") && twice.getMessage().contains("one text encoder"),
+                    twice.getMessage());
+        }
     }
 
     /**

@@ -67,6 +67,7 @@ public final class TransformerGraph {
      * @param block an initialised block
      * @return the model
      * @throws IllegalArgumentException when the weights do not fit in one ONNX file
+     * @throws IllegalStateException when the block is not initialised
      */
     public static ModelProto model(TransformerBlock block) {
         GraphProto.Builder graph = GraphProto.newBuilder().setName("quaterion-transformer");
@@ -91,7 +92,9 @@ public final class TransformerGraph {
      * @param graph the graph, which must not have the inputs or weight names already
      * @param block an initialised block
      * @return the inputs declared and the values to continue from
-     * @throws IllegalArgumentException when the weights do not fit in one ONNX file
+     * @throws IllegalArgumentException when the weights do not fit in one ONNX file, or the graph has a text input
+     *     already
+     * @throws IllegalStateException when the block is not initialised
      */
     public static Outputs append(GraphProto.Builder graph, TransformerBlock block) {
         TransformerConfig c = block.config();
@@ -102,10 +105,21 @@ public final class TransformerGraph {
                     + "files: save it with TrainableTransformer.saveMerged and convert that Hugging Face directory "
                     + "with Hugging Face Optimum instead", bytes / (double) (1L << 30)));
         }
+        if (!block.isInitialized()) {
+            throw new IllegalStateException("the transformer has no weights yet: initialise its encoder (a "
+                    + "SimilarityModel built with it or loaded does) before exporting it");
+        }
         List<String> inputs = new ArrayList<>(List.of(INPUT_IDS, ATTENTION_MASK));
         boolean types = c.typeVocabSize() > 1;
         if (types) {
             inputs.add(TOKEN_TYPE_IDS);
+        }
+        for (var declared : graph.getInputList()) {
+            if (inputs.contains(declared.getName())) {
+                throw new IllegalArgumentException("the graph already has an input '" + declared.getName() + "': "
+                        + "one ONNX graph holds one text encoder (a model that joins several encoders of text cannot "
+                        + "be exported as one graph)");
+            }
         }
         for (String name : inputs) {
             graph.addInput(GraphOps.tensor(name, TensorProto.DataType.INT64_VALUE, "batch", "sequence"));
@@ -130,13 +144,7 @@ public final class TransformerGraph {
         for (int l = 0; l < c.layers(); l++) {
             x = layer(g, c, x, l, shared);
         }
-        String pooled = pool(g, block.pooling(), x, maskFloat);
-        if (block.normalizes()) {
-            // x / max(||x||, 1e-12), as torch.nn.functional.normalize
-            String norm = g.op("ReduceL2", "normalize/norm", List.of(pooled), ints("axes", 1), attr("keepdims", 1L));
-            norm = g.op("Max", "normalize/clamped", List.of(norm, g.scalar("normalize/eps", 1e-12f)));
-            pooled = g.op("Div", "normalize/out", List.of(pooled, norm));
-        }
+        String pooled = PoolingGraph.pool(g, block.pooling(), block.normalizes(), x, maskFloat);
         return new Outputs(List.copyOf(inputs), x, pooled, c.hiddenSize());
     }
 
@@ -243,38 +251,6 @@ public final class TransformerGraph {
                         g.scalar(name + "_k", (float) Math.sqrt(2 / Math.PI))))));
                 yield g.op("Mul", name, List.of(g.op("Mul", name + "_gated", List.of(x, g.op("Add", name + "_tanh1",
                         List.of(tanh, g.scalar(name + "_one", 1f))))), g.scalar(name + "_half", 0.5f)));
-            }
-        };
-    }
-
-    /** The pooling of {@link Pooling#pool} over {@code (B, L, H)} states and the float mask {@code (B, L)}. */
-    private static String pool(GraphOps g, Pooling pooling, String states, String mask) {
-        return switch (pooling) {
-            case CLS -> g.op("Gather", "pool/cls", List.of(states, g.int64("pool/first", false, 0)), attr("axis", 1L));
-            case MEAN -> {
-                String m = g.op("Unsqueeze", "pool/mask", List.of(mask, g.int64("pool/feature_axis", true, 2)));
-                String axis = g.int64("pool/sequence_axis", true, 1);
-                String sum = g.op("ReduceSum", "pool/sum", List.of(g.op("Mul", "pool/masked", List.of(states, m)),
-                        axis), attr("keepdims", 0L));
-                String count = g.op("Max", "pool/count", List.of(g.op("ReduceSum", "pool/tokens", List.of(m, axis),
-                        attr("keepdims", 0L)), g.scalar("pool/min_count", 1e-9f)));
-                yield g.op("Div", "pool/mean", List.of(sum, count));
-            }
-            case LAST -> {
-                // the last position whose mask is 1, with right or left padding
-                String length = g.op("Cast", "pool/length", List.of(g.op("Gather", "pool/length_int", List.of(g.op(
-                        "Shape", "pool/shape", List.of(mask)), g.int64("pool/one", false, 1)), attr("axis", 0L))),
-                        attr("to", (long) TensorProto.DataType.FLOAT_VALUE));
-                String positions = g.op("Unsqueeze", "pool/positions", List.of(g.op("Range", "pool/range", List.of(
-                        g.scalar("pool/zero", 0f), length, g.scalar("pool/step", 1f))), g.int64("pool/batch_axis",
-                        true, 0)));
-                String last = g.op("ReduceMax", "pool/last", List.of(g.op("Mul", "pool/masked_positions",
-                        List.of(mask, positions))), ints("axes", 1), attr("keepdims", 1L));
-                String pick = g.op("Unsqueeze", "pool/pick", List.of(g.op("Cast", "pool/pick_float", List.of(g.op(
-                        "Equal", "pool/is_last", List.of(positions, last))), attr("to",
-                        (long) TensorProto.DataType.FLOAT_VALUE)), g.int64("pool/feature_axis", true, 2)));
-                yield g.op("ReduceSum", "pool/last_state", List.of(g.op("Mul", "pool/picked", List.of(states, pick)),
-                        g.int64("pool/sequence_axis", true, 1)), attr("keepdims", 0L));
             }
         };
     }
