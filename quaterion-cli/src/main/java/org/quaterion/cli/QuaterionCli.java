@@ -8,13 +8,13 @@ import picocli.CommandLine.Command;
 /**
  * The {@code quaterion} command-line tool: {@code train} from a YAML config, {@code evaluate}, {@code encode},
  * {@code index} and {@code search} with a saved model, {@code cache} (precompute a frozen encoder's cache, in this
- * JVM or on Spark). Text records. Bad input exits with status 2 and a message
- * saying what to fix.
+ * JVM or on Spark), {@code export} (a servable as one ONNX graph). Text records. Bad input exits with status 2 and a
+ * message saying what to fix.
  */
 @Command(name = "quaterion", mixinStandardHelpOptions = true, version = "quaterion 0.1.0",
         description = "Fine-tune, evaluate and serve similarity models.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, EncodeCommand.class,
-            IndexCommand.class, SearchCommand.class, CacheCommand.class, InfoCommand.class,
+            IndexCommand.class, SearchCommand.class, CacheCommand.class, InfoCommand.class, ExportCommand.class,
             CommandLine.HelpCommand.class})
 public final class QuaterionCli implements Callable<Integer> {
 

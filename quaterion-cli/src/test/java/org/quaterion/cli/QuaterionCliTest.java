@@ -116,7 +116,7 @@ class QuaterionCliTest {
     }
 
     /** Runs the tool, returning the exit status and what it printed to stderr and stdout. */
-    private static String[] runCaptured(String... args) {
+    static String[] runCaptured(String... args) {
         PrintStream err = System.err;
         PrintStream out = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();

@@ -175,6 +175,33 @@ public final class OnnxSentenceEncoder implements Encoder<String> {
         return tokenizerFile;
     }
 
+    /**
+     * How token states become the sentence embedding.
+     *
+     * @return MEAN or CLS
+     */
+    public Pooling pooling() {
+        return pooling;
+    }
+
+    /**
+     * Whether the pooled embedding is L2-normalised.
+     *
+     * @return true when it is
+     */
+    public boolean normalize() {
+        return normalize;
+    }
+
+    /**
+     * Tokens kept per text; longer texts are truncated.
+     *
+     * @return the token limit
+     */
+    public int maxLength() {
+        return maxLength;
+    }
+
     @Override
     public String typeName() {
         return TYPE;
