@@ -338,7 +338,7 @@ public final class TrainableTransformer implements Encoder<String> {
 
     /**
      * The block that computes the embeddings (weights, adapters, pooling and normalisation), for exporters such as
-     * {@link org.quaterion.onnx.transformer.TransformerGraph}; training goes through the encoder, not the block.
+     * {@link org.quaterion.onnx.export.OnnxExport}; training goes through the encoder, not the block.
      *
      * @return the block (initialised once the encoder is)
      */
