@@ -105,8 +105,10 @@ class TransformerExportTest {
 
     @Test
     void miniLmWithLoraAndASkipConnectionHead() throws Exception {
+        // rank-4 adapters on all six linear maps of each of the 6 layers
+        LoraConfig lora = LoraConfig.of(4).withTargets(LoraConfig.Target.QUERY, LoraConfig.Target.values());
         ExportedModel exported = exportAndCheck("all-MiniLM-L6-v2 + LoRA, skip-connection head", MiniLm.trainable()
-                .maxLength(128).lora(LoraConfig.of(4)).build(), new SkipConnectionHead(MiniLm.DIM));
+                .maxLength(128).lora(lora).build(), new SkipConnectionHead(MiniLm.DIM));
         System.out.printf("TransformerExportTest: MiniLM + LoRA as ONNX: opset %d, %,d bytes%n",
                 TransformerGraph.OPSET, Files.size(exported.directory().resolve(ExportedModel.MODEL_FILE)));
     }
