@@ -18,12 +18,18 @@ import org.quaterion.onnx.MiniLm;
 /**
  * LangChain4j's own {@code OnnxEmbeddingModel} loads an exported directory and embeds as the model does. It pools the
  * first output's token rows itself and always L2-normalises, so its vectors are the model's normalised ones, with
- * either pooling mode (every token row carries the sentence embedding).
+ * either pooling mode (every token row carries the sentence embedding). A text longer than the model's token limit
+ * is cut there by both, since the exported tokenizer.json's truncation is the encoder's limit.
  */
 class OnnxExportLangChain4jTest {
 
     @TempDir
     Path tmp;
+
+    /** The test texts and one of about 600 tokens, which both cut at the tokenizer.json's max_length (128). */
+    private static final List<String> TEXTS = java.util.stream.Stream.concat(OnnxExportTest.TEXTS.stream(),
+            java.util.stream.Stream.of(String.join(" ", java.util.Collections.nCopies(120,
+                    "the river flows past old mills")))).toList();
 
     @Test
     void onnxEmbeddingModelGivesTheModelsVectorsNormalised() throws Exception {
@@ -32,10 +38,10 @@ class OnnxExportLangChain4jTest {
         try (SimilarityModel<String> model = SimilarityModel.<String>builder().addEncoder("text", MiniLm.fp32())
                 .setHead(SkipConnectionHead.builder().setInputSize(MiniLm.DIM).optNLayers(2).build()).build()) {
             OnnxExportTest.randomiseGates(model.head(), new Random(11));
-            expected = normalised(model.encode(OnnxExportTest.TEXTS, 4));
+            expected = normalised(model.encode(TEXTS, TEXTS.size()));
             OnnxExport.export(model, dir);
         }
-        List<TextSegment> segments = OnnxExportTest.TEXTS.stream().map(TextSegment::from).toList();
+        List<TextSegment> segments = TEXTS.stream().map(TextSegment::from).toList();
         for (PoolingMode mode : List.of(PoolingMode.CLS, PoolingMode.MEAN)) {
             OnnxEmbeddingModel lc4j = new OnnxEmbeddingModel(dir.resolve(ExportedModel.MODEL_FILE),
                     dir.resolve(ExportedModel.TOKENIZER_FILE), mode);
