@@ -123,7 +123,7 @@ class TransformerExportTest {
         float[][] expected;
         try (SimilarityModel<String> model = SimilarityModel.<String>builder().addEncoder("text", encoder)
                 .setHead(new EmptyHead(c.hiddenSize())).build()) {
-            setRandomAdapters(encoder, 33);
+            setRandomAdapters(encoder, 33, 1f);
             expected = model.encode(TEXTS, TEXTS.size());
             OnnxExport.export(model, dir);
         }
@@ -163,10 +163,14 @@ class TransformerExportTest {
         try (SimilarityModel<String> model = SimilarityModel.<String>builder().addEncoder("text", encoder)
                 .setHead(head).build()) {
             float[][] untrained = model.encode(TEXTS, TEXTS.size());
-            setRandomAdapters(encoder, 31);
+            // MiniLM's trained softmaxes saturate under large updates; the tiny random models take full-size ones
+            setRandomAdapters(encoder, 31, encoder.config().hiddenSize() > 100 ? 0.25f : 1f);
             expected = model.encode(TEXTS, TEXTS.size());
-            assertTrue(OnnxExportTest.maxDiff(untrained, expected) > 1e-3,
-                    "the adapters change the embeddings, so the export must merge them to match");
+            double changed = OnnxExportTest.maxDiff(untrained, expected);
+            System.out.printf("TransformerExportTest %s: the adapters move the embeddings by up to %.2e%n", name,
+                    changed);
+            assertTrue(changed > 1e-4, "the adapters change the embeddings by " + changed + ", far beyond the "
+                    + "tolerance, so the export must merge them to match");
             exported = OnnxExport.export(model, dir);
         }
         assertFalse(exported.inputs().isEmpty());
@@ -184,8 +188,8 @@ class TransformerExportTest {
         }
     }
 
-    /** Gives every adapter random factors (B non-zero, as training leaves it), scaled to a moderate update. */
-    private static void setRandomAdapters(TrainableTransformer encoder, long seed) {
+    /** Gives every adapter random factors (B non-zero, as training leaves it), N(0, 0.2) times {@code scale}. */
+    private static void setRandomAdapters(TrainableTransformer encoder, long seed, float scale) {
         TransformerBlock block = encoder.block();
         Map<String, long[]> shapes = new LinkedHashMap<>();
         for (Pair<String, Parameter> p : block.getParameters()) {
@@ -195,7 +199,7 @@ class TransformerExportTest {
         TinyTransformers.randomAdapters(block.config(), block.lora(), seed).forEach((name, values) -> {
             float[] scaled = values.clone();
             for (int i = 0; i < scaled.length; i++) {
-                scaled[i] *= 0.25f;
+                scaled[i] *= scale;
             }
             factors.put(name, new WeightTensor(shapes.get(name), scaled));
         });
