@@ -11,8 +11,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code quaterion export --onnx DIR SERVABLE}: the servable as one ONNX graph plus its tokenizer. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Export a servable (a frozen ONNX encoder and its head) as one ONNX graph, tokenizer.json and "
-                + "export.json, for ONNX Runtime in any language and LangChain4j's OnnxEmbeddingModel.")
+        description = "Export a servable (a frozen ONNX encoder or a fine-tuned transformer, and its head) as one "
+                + "ONNX graph, tokenizer.json and export.json, for ONNX Runtime in any language and LangChain4j's "
+                + "OnnxEmbeddingModel.")
 final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--onnx", required = true, paramLabel = "DIR",

@@ -336,9 +336,32 @@ public final class TrainableTransformer implements Encoder<String> {
         return settings.config;
     }
 
-    /** The block, for tests in this package. */
-    TransformerBlock block() {
+    /**
+     * The block that computes the embeddings (weights, adapters, pooling and normalisation), for exporters such as
+     * {@link org.quaterion.onnx.export.OnnxExport}; training goes through the encoder, not the block.
+     *
+     * @return the block (initialised once the encoder is)
+     */
+    public TransformerBlock block() {
         return block;
+    }
+
+    /**
+     * Tokens kept per text (longer texts are truncated).
+     *
+     * @return the maximum length in tokens
+     */
+    public int maxLength() {
+        return settings.maxLength;
+    }
+
+    /**
+     * The tokenizer's {@code tokenizer.json}.
+     *
+     * @return the file
+     */
+    public Path tokenizerFile() {
+        return settings.tokenizerFile;
     }
 
     /** Each text runs on its own in {@link TextBatching#PER_TEXT} mode: its vector does not depend on the batch. */

@@ -13,23 +13,28 @@ import org.quaterion.onnx.transformer.LoraConfig;
 import org.quaterion.onnx.transformer.SafetensorsWriter;
 import org.quaterion.onnx.transformer.TransformerConfig;
 
-/** Writes small random BERT and XLM-RoBERTa models as Hugging Face directories (MiniLM's tokenizer). */
-final class TinyTransformers {
+/**
+ * Writes small random BERT and XLM-RoBERTa models as Hugging Face directories (MiniLM's tokenizer); public for the
+ * export tests.
+ */
+public final class TinyTransformers {
 
     private TinyTransformers() {}
 
-    static TransformerConfig bert() {
+    /** A 2-layer BERT: hidden 16, 4 heads, exact GELU, 64 positions, 2 token types. */
+    public static TransformerConfig bert() {
         return new TransformerConfig(TransformerConfig.Architecture.BERT, 30522, 16, 2, 4, 24,
                 TransformerConfig.FeedForwardActivation.GELU, 64, 2, 0, 1e-12);
     }
 
-    static TransformerConfig xlmRoberta() {
+    /** A 3-layer XLM-RoBERTa: hidden 16, 2 heads, tanh GELU, positions after padding index 1, 1 token type. */
+    public static TransformerConfig xlmRoberta() {
         return new TransformerConfig(TransformerConfig.Architecture.XLM_ROBERTA, 30522, 16, 3, 2, 32,
                 TransformerConfig.FeedForwardActivation.GELU_TANH, 66, 1, 1, 1e-5);
     }
 
     /** Random values for every weight of the configuration, named as Hugging Face names them. */
-    static Map<String, float[]> randomWeights(TransformerConfig c, long seed) {
+    public static Map<String, float[]> randomWeights(TransformerConfig c, long seed) {
         Random r = new Random(seed);
         Map<String, long[]> shapes = shapes(c);
         Map<String, float[]> out = new LinkedHashMap<>();
@@ -49,7 +54,8 @@ final class TinyTransformers {
         return out;
     }
 
-    static Map<String, long[]> shapes(TransformerConfig c) {
+    /** The Hugging Face weight names of the configuration and their shapes. */
+    public static Map<String, long[]> shapes(TransformerConfig c) {
         Map<String, long[]> s = new LinkedHashMap<>();
         int h = c.hiddenSize();
         s.put("embeddings.word_embeddings.weight", new long[] {c.vocabSize(), h});
@@ -79,7 +85,7 @@ final class TinyTransformers {
     }
 
     /** Random LoRA factors (B non-zero, so that the adapters change the output). */
-    static Map<String, float[]> randomAdapters(TransformerConfig c, LoraConfig lora, long seed) {
+    public static Map<String, float[]> randomAdapters(TransformerConfig c, LoraConfig lora, long seed) {
         Random r = new Random(seed);
         Map<String, float[]> out = new LinkedHashMap<>();
         Map<String, long[]> shapes = shapes(c);
@@ -105,7 +111,7 @@ final class TinyTransformers {
     }
 
     /** Writes a Hugging Face directory: config.json, tokenizer.json (MiniLM's), model.safetensors. */
-    static Path write(Path dir, TransformerConfig c, Map<String, float[]> weights) throws IOException {
+    public static Path write(Path dir, TransformerConfig c, Map<String, float[]> weights) throws IOException {
         Files.createDirectories(dir);
         JsonFiles.write(dir.resolve("config.json"), c.toHuggingFace());
         Files.copy(MiniLm.fp32().tokenizerFile(), dir.resolve("tokenizer.json"));

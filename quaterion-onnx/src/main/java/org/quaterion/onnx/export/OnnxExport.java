@@ -19,16 +19,19 @@ import org.quaterion.models.heads.SequentialHead;
 import org.quaterion.models.io.AtomicDirectory;
 import org.quaterion.models.io.JsonFiles;
 import org.quaterion.onnx.OnnxSentenceEncoder;
+import org.quaterion.onnx.TrainableTransformer;
 import org.quaterion.onnx.proto.Onnx.GraphProto;
 import org.quaterion.onnx.proto.Onnx.ModelProto;
 import org.quaterion.onnx.proto.Onnx.OperatorSetIdProto;
 import org.quaterion.onnx.proto.Onnx.TensorProto;
 import org.quaterion.onnx.proto.Onnx.ValueInfoProto;
 import org.quaterion.onnx.proto.OnnxFiles;
+import org.quaterion.onnx.transformer.Pooling;
 
 /**
- * Exports a servable whose encoder is a frozen {@link OnnxSentenceEncoder} as one ONNX graph: the encoder's graph with
- * its pooling, its normalisation and the head's ops appended. The directory holds {@code model.onnx} (inputs
+ * Exports a servable as one ONNX graph: a frozen {@link OnnxSentenceEncoder}'s own graph with its pooling, its
+ * normalisation and the head's ops appended, or a fine-tuned {@link TrainableTransformer} as a graph built from its
+ * layers (opset 17, LoRA adapters folded into the weights) followed by the same pooling, normalisation and head. The directory holds {@code model.onnx} (inputs
  * {@code input_ids}, {@code attention_mask} and, when the encoder takes it, {@code token_type_ids}, all int64
  * {@code (batch, sequence)}; outputs {@code sentence_embedding_per_token} {@code (batch, sequence, dim)} and
  * {@code sentence_embedding} {@code (batch, dim)}), the encoder's {@code tokenizer.json} and {@code export.json}
@@ -45,8 +48,8 @@ public final class OnnxExport {
     /** The value of {@code format} in {@code export.json}. */
     public static final String FORMAT = "quaterion-onnx-export";
 
-    private static final String ATTENTION_MASK = "attention_mask";
-    private static final String INPUT_IDS = "input_ids";
+    static final String ATTENTION_MASK = "attention_mask";
+    static final String INPUT_IDS = "input_ids";
     /** Erf (GELU) and broadcasting Max/Min need opset 9 of the default domain. */
     private static final long MIN_OPSET = 9;
 
@@ -71,15 +74,15 @@ public final class OnnxExport {
     /**
      * Exports a model.
      *
-     * @param model a model in float32 with one {@link OnnxSentenceEncoder} and any built-in head but {@code switch}
-     *     (a sequential head of them included)
+     * @param model a model in float32 with one {@link OnnxSentenceEncoder} or {@link TrainableTransformer} and any
+     *     built-in head but {@code switch} (a sequential head of them included)
      * @param dir the export directory to create (or replace, when it is empty or an earlier export)
      * @return what was written
      * @throws IOException when reading or writing fails
      * @throws OnnxExportException when the model cannot be exported, naming the part and what to do
      */
     public static ExportedModel export(SimilarityModel<?> model, Path dir) throws IOException {
-        OnnxSentenceEncoder encoder = onlyEncoder(model);
+        Encoder<?> encoder = onlyEncoder(model);
         if (model.dataType() != DataType.FLOAT32) {
             throw new OnnxExportException("the model computes in " + model.dataType() + "; the export writes float32: "
                     + "load the servable with float32 (the default) and export that");
@@ -87,34 +90,62 @@ public final class OnnxExport {
         EncoderHead head = model.head();
         HeadGraph.check(head);
         AtomicDirectory.checkReplaceable(dir, KIND);
-        ModelProto source = OnnxFiles.read(encoder.modelFile());
-        checkSource(source, encoder);
-        List<String> inputs = source.getGraph().getInputList().stream().map(ValueInfoProto::getName).toList();
-        ModelProto exported = build(source, encoder, head);
-        boolean normalized = endsNormalized(head, encoder.normalize());
-        JsonObject description = describe(model, encoder, head, inputs, normalized);
+        Source source;
+        ModelProto exported;
+        if (encoder instanceof TrainableTransformer transformer) {
+            TransformerGraph.check(transformer);
+            source = new Source(transformer.typeName(), transformer.tokenizerFile(), transformer.maxLength(),
+                    transformer.block().pooling(), transformer.block().normalizes(), transformer.embeddingSize(),
+                    TransformerGraph.inputs(transformer.config()));
+            exported = buildTransformer(transformer, head, source);
+        } else {
+            OnnxSentenceEncoder onnx = (OnnxSentenceEncoder) encoder;
+            ModelProto graph = OnnxFiles.read(onnx.modelFile());
+            checkSource(graph, onnx);
+            source = new Source(onnx.typeName(), onnx.tokenizerFile(), onnx.maxLength(),
+                    Pooling.valueOf(onnx.pooling().name()), onnx.normalize(), onnx.embeddingSize(),
+                    graph.getGraph().getInputList().stream().map(ValueInfoProto::getName).toList());
+            exported = build(graph, onnx, head, source);
+        }
+        boolean normalized = endsNormalized(head, source.normalize());
+        JsonObject description = describe(model, source, head, normalized);
         AtomicDirectory.write(dir, KIND, tmp -> {
             OnnxFiles.write(exported, tmp.resolve(ExportedModel.MODEL_FILE));
-            TokenizerFile.write(encoder.tokenizerFile(), encoder.maxLength(), tmp.resolve(
-                    ExportedModel.TOKENIZER_FILE));
+            TokenizerFile.write(source.tokenizer(), source.maxLength(), tmp.resolve(ExportedModel.TOKENIZER_FILE));
             JsonFiles.write(tmp.resolve(ExportedModel.DESCRIPTION_FILE), description);
         });
-        return new ExportedModel(dir, head.outputSize(), inputs, normalized);
+        return new ExportedModel(dir, head.outputSize(), source.inputs(), normalized);
     }
 
-    private static OnnxSentenceEncoder onlyEncoder(SimilarityModel<?> model) {
+    /**
+     * What the export needs to know of the encoder, whichever kind it is.
+     *
+     * @param type the encoder's type name
+     * @param tokenizer its {@code tokenizer.json}
+     * @param maxLength its token limit
+     * @param pooling its pooling
+     * @param normalize whether it L2-normalises the pooled embedding
+     * @param embeddingSize its output width
+     * @param inputs the graph's inputs, in order
+     */
+    private record Source(String type, Path tokenizer, int maxLength, Pooling pooling, boolean normalize,
+            int embeddingSize, List<String> inputs) {}
+
+    private static Encoder<?> onlyEncoder(SimilarityModel<?> model) {
         Map<String, ? extends Encoder<?>> encoders = model.encoders();
         if (encoders.size() != 1) {
             throw new OnnxExportException("the model has " + encoders.size() + " encoders " + encoders.keySet()
-                    + "; an exported graph holds one: export a model with one OnnxSentenceEncoder");
+                    + "; an exported graph holds one: export a model with one OnnxSentenceEncoder or "
+                    + "TrainableTransformer");
         }
         Map.Entry<String, ? extends Encoder<?>> only = encoders.entrySet().iterator().next();
-        if (!(only.getValue() instanceof OnnxSentenceEncoder onnx)) {
+        if (!(only.getValue() instanceof OnnxSentenceEncoder) && !(only.getValue() instanceof TrainableTransformer)) {
             throw new OnnxExportException("encoder '" + only.getKey() + "' is a " + only.getValue().typeName() + " ("
                     + only.getValue().getClass().getName() + "); this export takes a frozen ONNX sentence encoder "
-                    + "(OnnxSentenceEncoder, e.g. MiniLm.fp32()): serve this model with SimilarityModel.load");
+                    + "(OnnxSentenceEncoder, e.g. MiniLm.fp32()) or a fine-tuned transformer (TrainableTransformer, "
+                    + "e.g. TrainableMiniLm): serve this model with SimilarityModel.load");
         }
-        return onnx;
+        return only.getValue();
     }
 
     /** Refuses an encoder graph this export cannot extend, naming the file and the reason. */
@@ -145,7 +176,8 @@ public final class OnnxExport {
     }
 
     /** The encoder's graph with pooling, normalisation, head and the two outputs appended. */
-    private static ModelProto build(ModelProto source, OnnxSentenceEncoder encoder, EncoderHead head) {
+    private static ModelProto build(ModelProto source, OnnxSentenceEncoder encoder, EncoderHead head,
+            Source description) {
         ModelProto.Builder model = source.toBuilder();
         GraphProto.Builder graph = model.getGraphBuilder();
         String states = graph.getOutput(0).getName();
@@ -158,11 +190,29 @@ public final class OnnxExport {
             }
         }
         graph.clearOutput();
+        appendOutputs(graph, g, states, description, head);
+        model.setProducerName("quaterion-java").setProducerVersion(LibraryVersion.get());
+        return model.build();
+    }
+
+    /** The transformer's graph (opset 17) with pooling, normalisation, head and the two outputs appended. */
+    private static ModelProto buildTransformer(TrainableTransformer encoder, EncoderHead head, Source description) {
+        GraphProto.Builder graph = GraphProto.newBuilder().setName("quaterion-transformer");
+        TransformerGraph.Built built = TransformerGraph.build(encoder, graph);
+        appendOutputs(graph, built.builder(), built.tokenStates(), description, head);
+        return ModelProto.newBuilder().setIrVersion(TransformerGraph.IR_VERSION).addOpsetImport(OperatorSetIdProto
+                .newBuilder().setDomain("").setVersion(TransformerGraph.OPSET)).setGraph(graph)
+                .setProducerName("quaterion-java").setProducerVersion(LibraryVersion.get()).build();
+    }
+
+    /** Appends pooling, normalisation, the head and the outputs to token states {@code (B, L, H)}. */
+    private static void appendOutputs(GraphProto.Builder graph, GraphBuilder g, String states, Source source,
+            EncoderHead head) {
         String mask = g.op("Cast", List.of(ATTENTION_MASK), GraphBuilder.intAttr("to", GraphBuilder.FLOAT));
         String maskColumn = g.op("Reshape", List.of(mask, g.shape(0, -1, 1))); // (B, L, 1)
-        String pooled = PoolingGraph.pool(g, states, maskColumn, encoder.pooling());
-        if (encoder.normalize()) {
-            pooled = PoolingGraph.normalize(g, pooled, encoder.embeddingSize());
+        String pooled = PoolingGraph.pool(g, states, maskColumn, source.pooling());
+        if (source.normalize()) {
+            pooled = PoolingGraph.normalize(g, pooled, source.embeddingSize());
         }
         String embedding = HeadGraph.append(g, head, pooled);
         g.opNamed("Identity", List.of(embedding), ExportedModel.SENTENCE_EMBEDDING);
@@ -174,8 +224,6 @@ public final class OnnxExport {
         String sequence = dimName(graph, 1, "sequence");
         g.output(ExportedModel.SENTENCE_EMBEDDING_PER_TOKEN, batch, sequence, head.outputSize());
         g.output(ExportedModel.SENTENCE_EMBEDDING, batch, head.outputSize());
-        model.setProducerName("quaterion-java").setProducerVersion(LibraryVersion.get());
-        return model.build();
     }
 
     /** The symbolic name the graph gives a dimension of {@code input_ids} (so outputs share it), or a default. */
@@ -207,8 +255,8 @@ public final class OnnxExport {
         return false;
     }
 
-    private static JsonObject describe(SimilarityModel<?> model, OnnxSentenceEncoder encoder, EncoderHead head,
-            List<String> inputs, boolean normalized) {
+    private static JsonObject describe(SimilarityModel<?> model, Source encoder, EncoderHead head,
+            boolean normalized) {
         JsonObject json = new JsonObject();
         json.addProperty("format", FORMAT);
         json.addProperty("format_version", 1);
@@ -216,7 +264,7 @@ public final class OnnxExport {
         json.addProperty("model", ExportedModel.MODEL_FILE);
         json.addProperty("tokenizer", ExportedModel.TOKENIZER_FILE);
         JsonArray in = new JsonArray();
-        inputs.forEach(in::add);
+        encoder.inputs().forEach(in::add);
         json.add("inputs", in);
         JsonObject outputs = new JsonObject();
         outputs.add(ExportedModel.SENTENCE_EMBEDDING_PER_TOKEN, shape("batch", "sequence", head.outputSize()));
@@ -226,7 +274,8 @@ public final class OnnxExport {
         json.addProperty("normalized", normalized);
         json.addProperty("max_length", encoder.maxLength());
         JsonObject enc = new JsonObject();
-        enc.addProperty("pooling", encoder.pooling().name().toLowerCase(Locale.ROOT));
+        enc.addProperty("type", encoder.type());
+        enc.addProperty("pooling", encoder.pooling().configName());
         enc.addProperty("normalize", encoder.normalize());
         enc.addProperty("embedding_size", encoder.embeddingSize());
         json.add("encoder", enc);
