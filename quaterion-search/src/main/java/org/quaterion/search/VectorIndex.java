@@ -6,10 +6,12 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.quaterion.distance.Distance;
@@ -20,7 +22,7 @@ import org.quaterion.models.io.CorruptArtifactException;
 import org.quaterion.models.io.ModelFormatException;
 
 /**
- * A searchable catalogue of (id, vector): exact top-k ({@link ExactKnn}) up to {@link Config#hnswThreshold()} items,
+ * A searchable catalogue of (id, vector, optional {@link Payload}): exact top-k ({@link ExactKnn}) up to {@link Config#hnswThreshold()} items,
  * Lucene HNSW ({@link HnswIndex}) above, through the {@link NearestNeighbours} engine of that choice. Built from vectors or through a {@link SimilarityModel}, saved atomically
  * to a directory and reopened in another process; queries are thread-safe. Close it to free its native memory and
  * files: closing waits for the searches in flight, and a search after close throws
@@ -110,21 +112,44 @@ public final class VectorIndex implements AutoCloseable {
      *
      * @param id the catalogue id
      * @param distance its distance to the query (smaller = closer)
+     * @param payload the item's payload, null when it has none
      */
-    public record Hit(String id, double distance) {}
+    public record Hit(String id, double distance, Payload payload) {
+
+        /**
+         * A result without a payload.
+         *
+         * @param id the catalogue id
+         * @param distance its distance to the query
+         */
+        public Hit(String id, double distance) {
+            this(id, distance, null);
+        }
+    }
 
     private final CloseGate gate = new CloseGate("VectorIndex");
+    private final Path dir;
     private final List<String> ids;
+    private final Map<String, Integer> rows;
+    /** One payload or null per row; null when no item has a payload. */
+    private final List<Payload> payloads;
     private final int dimension;
     private final NearestNeighbours engine;
     /** The exact engine's gallery manager (closed after the engine); null for HNSW. */
     private final NDManager manager;
 
-    private VectorIndex(List<String> ids, int dimension, NearestNeighbours engine, NDManager manager) {
+    private VectorIndex(Path dir, List<String> ids, List<Payload> payloads, int dimension, NearestNeighbours engine,
+            NDManager manager) {
+        this.dir = dir;
         this.ids = ids;
+        this.payloads = payloads;
         this.dimension = dimension;
         this.engine = engine;
         this.manager = manager;
+        this.rows = new HashMap<>(ids.size() * 4 / 3 + 1);
+        for (int i = 0; i < ids.size(); i++) {
+            rows.put(ids.get(i), i);
+        }
     }
 
     /**
@@ -163,13 +188,35 @@ public final class VectorIndex implements AutoCloseable {
      * @throws IOException when writing fails
      */
     public static VectorIndex build(Path dir, List<String> ids, float[][] vectors, Config config) throws IOException {
+        return build(dir, ids, vectors, null, config);
+    }
+
+    /**
+     * Builds the index of (ids[i], vectors[i], payloads[i]) into {@code dir}, atomically (a crash leaves the previous
+     * index), and opens it; hits carry the payloads.
+     *
+     * @param dir the directory to create, or to replace when it is empty or an index written by this class; any
+     *     other directory is refused, never deleted
+     * @param ids unique ids without line breaks, one per vector, at most 65,536 characters each
+     * @param vectors {@code [n][d]} finite vectors
+     * @param payloads one payload or null per id; null when no item has one
+     * @param config how to build and search
+     * @return the open index
+     * @throws IOException when writing fails
+     */
+    public static VectorIndex build(Path dir, List<String> ids, float[][] vectors, List<Payload> payloads,
+            Config config) throws IOException {
         check(ids, vectors);
+        if (payloads != null && payloads.size() != ids.size()) {
+            throw new IllegalArgumentException(payloads.size() + " payloads for " + ids.size() + " ids: give one "
+                    + "payload (or null) per id");
+        }
         boolean useHnsw = config.usesHnsw(ids.size());
         AtomicDirectory.write(dir, KIND, tmp -> {
             if (useHnsw) {
                 HnswIndex.build(tmp.resolve(VectorIndexFiles.HNSW), vectors, config.distance(), config.hnsw()).close();
             }
-            VectorIndexFiles.write(tmp, ids, vectors, useHnsw ? "hnsw" : "exact", config);
+            VectorIndexFiles.write(tmp, ids, vectors, payloads, useHnsw ? "hnsw" : "exact", config);
         });
         return open(dir);
     }
@@ -188,12 +235,15 @@ public final class VectorIndex implements AutoCloseable {
     public static VectorIndex open(Path dir) throws IOException {
         VectorIndexFiles.Manifest m = VectorIndexFiles.readManifest(dir);
         List<String> ids = VectorIndexFiles.readIds(dir, m);
+        List<Payload> payloads = m.payloadsSha256() == null ? null
+                : PayloadFile.read(dir, m.size(), m.payloadsSha256());
         if ("hnsw".equals(m.engine())) {
             VectorIndexFiles.readVectors(dir, m, false);
             HnswIndex hnsw = HnswIndex.open(dir.resolve(VectorIndexFiles.HNSW));
             try {
                 checkHnsw(dir, m, hnsw);
-                return new VectorIndex(ids, m.dimension(), NearestNeighbours.hnsw(hnsw, m.candidates()), null);
+                return new VectorIndex(dir, ids, payloads, m.dimension(), NearestNeighbours.hnsw(hnsw,
+                        m.candidates()), null);
             } catch (RuntimeException e) {
                 hnsw.close();
                 throw e;
@@ -210,7 +260,7 @@ public final class VectorIndex implements AutoCloseable {
                 throw VectorIndexFiles.corrupt(dir.resolve(VectorIndexFiles.VECTORS), e.getMessage());
             }
             raw.close();
-            return new VectorIndex(ids, m.dimension(), exact, manager);
+            return new VectorIndex(dir, ids, payloads, m.dimension(), exact, manager);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -234,6 +284,62 @@ public final class VectorIndex implements AutoCloseable {
      */
     public int size() {
         return ids.size();
+    }
+
+    /**
+     * Values per vector.
+     *
+     * @return the dimension
+     */
+    public int dimension() {
+        return dimension;
+    }
+
+    /**
+     * Whether an item has this id.
+     *
+     * @param id the id
+     * @return true when it is in the index
+     */
+    public boolean contains(String id) {
+        return rows.containsKey(id);
+    }
+
+    /**
+     * The payload stored with an id.
+     *
+     * @param id the id
+     * @return its payload; empty when the id is unknown or has none
+     */
+    public Optional<Payload> payload(String id) {
+        Integer row = rows.get(id);
+        return row == null || payloads == null ? Optional.empty() : Optional.ofNullable(payloads.get(row));
+    }
+
+    /**
+     * The ids, in the order they were stored.
+     *
+     * @return an unmodifiable list
+     */
+    public List<String> ids() {
+        return ids;
+    }
+
+    /**
+     * Reads an item's stored vector back from the index files (one row of {@value VectorIndexFiles#VECTORS}).
+     *
+     * @param id the id
+     * @return its values; empty when the id is unknown
+     * @throws IOException when reading fails
+     */
+    public Optional<float[]> vector(String id) throws IOException {
+        Integer row = rows.get(id);
+        if (row == null) {
+            return Optional.empty();
+        }
+        try (CloseGate.Pass pass = gate.enter()) {
+            return Optional.of(VectorIndexFiles.readRow(dir, dimension, row));
+        }
     }
 
     /**
@@ -275,12 +381,25 @@ public final class VectorIndex implements AutoCloseable {
      * @return at most k hits, nearest first
      */
     public List<Hit> search(float[] query, int k, Predicate<String> filter) {
+        return searchWhere(query, k, hit -> filter.test(hit.id()));
+    }
+
+    /**
+     * The k nearest items whose hit (id, distance and payload) passes a filter, e.g. on a field of the JSON payload.
+     * The search widens until k items pass or every item was looked at.
+     *
+     * @param query {@code d} values
+     * @param k results wanted, at least 1
+     * @param filter which hits may be returned
+     * @return at most k hits, nearest first
+     */
+    public List<Hit> searchWhere(float[] query, int k, Predicate<Hit> filter) {
         int want = k;
         while (true) {
             List<Hit> all = search(query, want);
             List<Hit> kept = new ArrayList<>();
             for (Hit h : all) {
-                if (filter.test(h.id())) {
+                if (filter.test(h)) {
                     kept.add(h);
                     if (kept.size() == k) {
                         return kept;
@@ -337,7 +456,9 @@ public final class VectorIndex implements AutoCloseable {
             long[] idx = result.indices()[q];
             for (int r = 0; r < idx.length; r++) {
                 if (idx[r] >= 0) {
-                    hits.add(new Hit(ids.get((int) idx[r]), result.distances()[q][r]));
+                    int row = (int) idx[r];
+                    hits.add(new Hit(ids.get(row), result.distances()[q][r], payloads == null ? null
+                            : payloads.get(row)));
                 }
             }
             out.add(hits);
@@ -370,7 +491,7 @@ public final class VectorIndex implements AutoCloseable {
         }
     }
 
-    private static void check(List<String> ids, float[][] vectors) {
+    static void check(List<String> ids, float[][] vectors) {
         if (ids == null || vectors == null || ids.isEmpty()) {
             throw new IllegalArgumentException("the catalogue is empty: give at least one (id, vector)");
         }

@@ -23,10 +23,11 @@ import org.quaterion.models.io.JsonFiles;
 import org.quaterion.models.io.ModelFormatException;
 
 /**
- * The files of a {@link VectorIndex} directory, format 2: {@value #MANIFEST} (engine, size, dimension, candidates,
- * distance and the SHA-256 of the two data files), {@value #IDS} (UTF-8, one id and a {@code '\n'} per item),
- * {@value #VECTORS} ({@code size × dimension} little-endian float32, row-major) and, for the HNSW engine, the Lucene
- * directory {@value #HNSW}. Reading checks sizes against the bytes actually there before allocating and verifies both
+ * The files of a {@link VectorIndex} directory, format 3: {@value #MANIFEST} (engine, size, dimension, candidates,
+ * distance and the SHA-256 of the data files), {@value #IDS} (UTF-8, one id and a {@code '\n'} per item),
+ * {@value #VECTORS} ({@code size × dimension} little-endian float32, row-major), when items have payloads
+ * {@link PayloadFile#NAME}, and, for the HNSW engine, the Lucene directory {@value #HNSW}. Format 2 (no payloads) is
+ * read too. Reading checks sizes against the bytes actually there before allocating and verifies both
  * checksums; every failure is a {@link ModelFormatException} (a {@link CorruptArtifactException} for damage) naming
  * the file.
  */
@@ -36,7 +37,9 @@ final class VectorIndexFiles {
     static final String IDS = "ids.txt";
     static final String VECTORS = "vectors.f32";
     static final String HNSW = "hnsw";
-    static final int FORMAT = 2;
+    static final int FORMAT = 3;
+    /** The oldest format read: format 2 differs only in having no payloads. */
+    private static final int OLDEST_READ = 2;
     /** The longest id, in UTF-16 characters: an id names an item; a longer "id" is not one. */
     static final int MAX_ID_CHARS = 65_536;
     /** The most UTF-8 bytes such an id takes (3 per character; a surrogate pair is 4 bytes for 2 characters). */
@@ -55,9 +58,10 @@ final class VectorIndexFiles {
      * @param distance the distance
      * @param idsSha256 SHA-256 of {@value #IDS}
      * @param vectorsSha256 SHA-256 of {@value #VECTORS}
+     * @param payloadsSha256 SHA-256 of {@link PayloadFile#NAME}, null when the items have no payloads
      */
     record Manifest(String engine, int size, int dimension, int candidates, Distance distance, String idsSha256,
-            String vectorsSha256) {}
+            String vectorsSha256, String payloadsSha256) {}
 
     private VectorIndexFiles() {}
 
@@ -67,12 +71,13 @@ final class VectorIndexFiles {
      * @param dir the (temporary) index directory
      * @param ids checked ids
      * @param vectors checked vectors
+     * @param payloads one payload or null per item; null when no item has one
      * @param engine the engine that will answer
      * @param config the build settings
      * @throws IOException when writing fails
      */
-    static void write(Path dir, List<String> ids, float[][] vectors, String engine, VectorIndex.Config config)
-            throws IOException {
+    static void write(Path dir, List<String> ids, float[][] vectors, List<Payload> payloads, String engine,
+            VectorIndex.Config config) throws IOException {
         MessageDigest idsDigest = ArtifactFiles.sha256();
         try (OutputStream out = new DigestOutputStream(Files.newOutputStream(dir.resolve(IDS),
                 StandardOpenOption.CREATE_NEW), idsDigest)) {
@@ -97,6 +102,7 @@ final class VectorIndexFiles {
                 }
             }
         }
+        String payloadsSha256 = payloads == null ? null : PayloadFile.write(dir, payloads);
         JsonObject manifest = new JsonObject();
         manifest.addProperty("format", FORMAT);
         manifest.addProperty("engine", engine);
@@ -106,6 +112,9 @@ final class VectorIndexFiles {
         manifest.add("distance", config.distance().config());
         manifest.addProperty("ids_sha256", HexFormat.of().formatHex(idsDigest.digest()));
         manifest.addProperty("vectors_sha256", HexFormat.of().formatHex(vectorsDigest.digest()));
+        if (payloadsSha256 != null) {
+            manifest.addProperty("payloads_sha256", payloadsSha256);
+        }
         JsonFiles.write(dir.resolve(MANIFEST), manifest);
     }
 
@@ -126,9 +135,9 @@ final class VectorIndexFiles {
         long format = JsonFields.integer(o, "format", 1, Integer.MAX_VALUE, file);
         if (format > FORMAT) {
             throw new ModelFormatException(file, "is of format " + format + ", written by a newer version of the "
-                    + "library (this one reads format " + FORMAT + "); upgrade the library");
+                    + "library (this one reads formats " + OLDEST_READ + " to " + FORMAT + "); upgrade the library");
         }
-        if (format < FORMAT) {
+        if (format < OLDEST_READ) {
             throw new ModelFormatException(file, "is of format " + format + ", written by an earlier version without "
                     + "checksums; rebuild the index with VectorIndex.build");
         }
@@ -148,8 +157,9 @@ final class VectorIndexFiles {
             throw new CorruptArtifactException(file, "records an unreadable distance " + distanceConfig + " ("
                     + e.getMessage() + "): the file is damaged; rebuild the index", e);
         }
+        String payloads = o.has("payloads_sha256") ? JsonFields.sha256(o, "payloads_sha256", file) : null;
         return new Manifest(engine, size, dimension, candidates, distance, JsonFields.sha256(o, "ids_sha256", file),
-                JsonFields.sha256(o, "vectors_sha256", file));
+                JsonFields.sha256(o, "vectors_sha256", file), payloads);
     }
 
     /**
@@ -244,6 +254,31 @@ final class VectorIndexFiles {
             throw corrupt(file, "differs from the SHA-256 recorded in " + MANIFEST + " (damaged or rewritten)");
         }
         return flat;
+    }
+
+    /**
+     * Reads one row of {@value #VECTORS} (verified as a whole when the index was opened).
+     *
+     * @param dir the index directory
+     * @param dimension values per row
+     * @param row the row
+     * @return its values
+     * @throws IOException when reading fails or the file ends early
+     */
+    static float[] readRow(Path dir, int dimension, int row) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(4 * dimension).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel in = FileChannel.open(dir.resolve(VECTORS), StandardOpenOption.READ)) {
+            long position = 4L * dimension * row;
+            while (buffer.hasRemaining()) {
+                if (in.read(buffer, position + buffer.position()) < 0) {
+                    throw corrupt(dir.resolve(VECTORS), "ended before row " + row + " (truncated after opening)");
+                }
+            }
+        }
+        buffer.flip();
+        float[] values = new float[dimension];
+        buffer.asFloatBuffer().get(values);
+        return values;
     }
 
     static CorruptArtifactException corrupt(Path file, String problem) {
