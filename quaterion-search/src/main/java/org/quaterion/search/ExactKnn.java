@@ -125,6 +125,11 @@ public final class ExactKnn {
             return size;
         }
 
+        /** Bytes of the prepared copy. */
+        long bytes() {
+            return ranked.getShape().size() * ranked.getDataType().getNumOfBytes();
+        }
+
         /** Frees the prepared copy once the searches in flight have ended; a second close does nothing. */
         @Override
         public void close() {

@@ -27,6 +27,11 @@ final class ExactNeighbours implements NearestNeighbours {
     }
 
     @Override
+    public long memoryBytes() {
+        return gallery.bytes();
+    }
+
+    @Override
     public int size() {
         return gallery.size();
     }

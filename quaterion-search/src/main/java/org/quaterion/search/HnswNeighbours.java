@@ -36,6 +36,11 @@ final class HnswNeighbours implements NearestNeighbours {
     }
 
     @Override
+    public long memoryBytes() {
+        return 0;
+    }
+
+    @Override
     public int size() {
         return index.size();
     }

@@ -73,9 +73,24 @@ final class QuantizedNeighbours implements NearestNeighbours {
         return distance;
     }
 
-    /** Bytes the codes take in memory. */
-    long codeBytes() {
+    /**
+     * The codes' bytes.
+     *
+     * @return bytes in native memory
+     */
+    @Override
+    public long memoryBytes() {
         return codes.bytes();
+    }
+
+    /** The codes' quantisation. */
+    Quantization quantization() {
+        return codes.kind();
+    }
+
+    /** Candidates re-ranked per wanted hit. */
+    int rescore() {
+        return rescore;
     }
 
     @Override

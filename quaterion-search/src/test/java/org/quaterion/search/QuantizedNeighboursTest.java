@@ -149,12 +149,12 @@ class QuantizedNeighboursTest {
     void codesTakeOneByteOrOneBitPerDimension(@TempDir Path dir) throws IOException {
         float[][] gallery = clusters(100, 20, 5);
         try (QuantizedNeighbours int8 = engine(dir, gallery, Distance.cosine(), Quantization.INT8, 2)) {
-            assertEquals(100L * 20, int8.codeBytes());
+            assertEquals(100L * 20, int8.memoryBytes());
             assertEquals("int8", int8.engine());
         }
         try (QuantizedNeighbours binary = engine(dir.resolve("b"), gallery, Distance.cosine(), Quantization.BINARY,
                 2)) {
-            assertEquals(100L * 3, binary.codeBytes());
+            assertEquals(100L * 3, binary.memoryBytes());
         }
     }
 }
