@@ -12,13 +12,21 @@ import ai.djl.ndarray.types.Shape;
  * A gallery's codes in native memory and how queries score against them, larger = closer, in tensor ops only.
  * INT8: {@code x ≈ offset + scale·(code + 128)}, so {@code q·x} ranks as {@code (q∘scale)·code} (the rest is the same
  * for every row): a chunk of codes is cast to float32 and multiplied with the weighted queries. BINARY:
- * {@code x ≈ offset + scale·s} with {@code s = ±1}, so {@code q·x} ranks as {@code (q∘scale)·s}: a chunk's bytes are
- * unpacked into ±1 through a 256 × 8 lookup table and multiplied likewise (bit j of byte b is dimension 8b + j).
+ * {@code x ≈ offset + scale·s} with {@code s = ±1}, so {@code q·x} ranks as {@code (q∘scale)·s} (bit j of byte b is
+ * dimension 8b + j). For a few queries, each query's partial score of all 256 values of each byte position is one
+ * small product with the 256 × 8 table of ±1 bits, and a row's score is the sum of the entries its bytes pick
+ * ({@code gather}: d/8 lookups per row instead of d products); for many queries, a chunk is unpacked once into ±1
+ * through that table and multiplied with all of them.
  */
 final class QuantizedCodes {
 
-    /** Rows per scoring chunk: the chunk's float32 copy stays near 16 MiB, under glibc's mmap threshold. */
-    private static final long CHUNK_BYTES = 16L << 20;
+    /** Rows per scoring chunk: the chunk's float32 copy stays near 8 MiB, under glibc's mmap threshold. */
+    private static final long CHUNK_BYTES = 8L << 20;
+    /**
+     * BINARY, up to this many queries: each query's 256 partial scores per byte position are looked up by the codes
+     * ({@code m·n·d/8} gathers); more queries share one unpacked ±1 copy of the chunk and a matrix product instead.
+     */
+    static final int GATHER_QUERIES = 8;
 
     private final Calibration calibration;
     /** INT8: {@code (n, d)} int8; BINARY: {@code (n, ⌈d/8⌉)} uint8. */
@@ -201,9 +209,18 @@ final class QuantizedCodes {
         NDArray values;
         if (bits == null) {
             values = chunk.toType(DataType.FLOAT32, false);
-        } else {
+        } else if (weighted.getShape().get(0) > GATHER_QUERIES) {
             NDArray unpacked = bits.get(new NDIndex("{}", chunk.toType(DataType.INT64, false)));
             values = unpacked.reshape(to - from, unpacked.getShape().get(1) * 8);
+        } else {
+            long m = weighted.getShape().get(0);
+            long bytes = chunk.getShape().get(1);
+            // per query and byte position, the partial score of each of the 256 byte values: (m, B, 256)
+            NDArray table = weighted.reshape(m, bytes, 8).matMul(bits.transpose());
+            NDArray index = chunk.toType(DataType.INT64, false).reshape(1, to - from, bytes, 1)
+                    .broadcast(m, to - from, bytes, 1);
+            NDArray picked = table.reshape(m, 1, bytes, 256).broadcast(m, to - from, bytes, 256).gather(index, 3);
+            return picked.sum(new int[] {2, 3});
         }
         return weighted.matMul(values.transpose());
     }

@@ -130,6 +130,21 @@ class QuantizedNeighboursTest {
     }
 
     @Test
+    void binaryScoresAFewQueriesAsManyDo(@TempDir Path dir) throws IOException {
+        // a few queries look up per-byte partial scores, many share an unpacked chunk: the same candidates
+        float[][] gallery = clusters(2000, 36, 8); // 36 dimensions: the last byte is half padding
+        float[][] queries = clusters(QuantizedCodes.GATHER_QUERIES + 20, 36, 9);
+        try (QuantizedNeighbours binary = engine(dir, gallery, Distance.cosine(), Quantization.BINARY, 3)) {
+            KnnResult together = binary.search(queries, 10);
+            for (int q = 0; q < queries.length; q++) {
+                KnnResult alone = binary.search(new float[][] {queries[q]}, 10);
+                assertArrayEquals(together.indices()[q], alone.indices()[0], "query " + q);
+                assertArrayEquals(together.distances()[q], alone.distances()[0], 1e-6);
+            }
+        }
+    }
+
+    @Test
     void rescoringEverythingIsExact(@TempDir Path dir) throws IOException {
         // rescore × k ≥ n: every row is a candidate, so the hits are the exact top-k
         float[][] gallery = clusters(300, 16, 3);
