@@ -24,11 +24,11 @@ import org.quaterion.search.VectorIndex;
  * against the float32 exact index; latency is the median of single-query searches on one libtorch thread after 10
  * untimed ones; memory is {@link VectorIndex#memoryBytes()} (the gallery's native memory; HNSW and the re-scored rows
  * are read through the page cache, so the HNSW row shows its files' size instead). Data sets (cosine distance): seeded
- * Gaussian clusters (384-d, 1,000 centres N(0, 1), points centre + N(0, 1)) at each of {@code --sizes}, plus the
+ * Gaussian clusters (384-d, 100 centres N(0, 1), points centre + N(0, 1.7²)) at each of {@code --sizes}, plus the
  * first 100,000 MiniLM vectors of the WordNet 3.1 glosses ({@link WordNetGlossVectors}) with the next glosses as
  * queries. Arguments: {@code --sizes 100000,1000000}, {@code --queries 200}, {@code --int8 4},
- * {@code --binary 10,30} (rescore factors), {@code --hnsw-up-to 100000} (largest gallery given an HNSW row; its
- * single-threaded build is the slow part), {@code --wordnet FILE} (the vector cache; {@code none} to skip),
+ * {@code --binary 10,30} (rescore factors), {@code --hnsw-up-to N} (largest gallery given an HNSW row, default 0:
+ * none; its single-threaded build is the slow part), {@code --wordnet FILE} (the vector cache; {@code none} to skip),
  * {@code --dir DIR} (where the indexes are written and removed).
  */
 public final class QuantizationBenchmark {
@@ -52,7 +52,7 @@ public final class QuantizationBenchmark {
         int queries = 200;
         int[] int8 = {4};
         int[] binary = {10, 30};
-        int hnswUpTo = 100_000;
+        int hnswUpTo = 0;
         Path wordnet = WordNetGlossVectors.DEFAULT_CACHE;
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "quaterion-quantization-bench");
         for (int i = 0; i < args.length; i++) {
@@ -182,20 +182,24 @@ public final class QuantizationBenchmark {
         }
     }
 
-    /** Gaussian clusters: 1,000 centres N(0, 1), points centre + N(0, 1) per coordinate; n gallery + q queries. */
+    /**
+     * Gaussian clusters as in {@link RetrievalBenchmark}: 100 centres N(0, 1), points centre + N(0, 1.7²) per
+     * coordinate (so neighbours within a cluster are told apart by the noise, the hard case for codes); n gallery
+     * points and q held-out queries.
+     */
     static DataSet synthetic(int n, int q, long seed) {
         Random random = new Random(seed);
-        float[][] centres = new float[1000][DIM];
+        float[][] centres = new float[100][DIM];
         for (float[] c : centres) {
             for (int j = 0; j < DIM; j++) {
                 c[j] = (float) random.nextGaussian();
             }
         }
         float[][] all = new float[n + q][DIM];
-        for (float[] row : all) {
-            float[] c = centres[random.nextInt(centres.length)];
+        for (int i = 0; i < all.length; i++) {
+            float[] c = centres[i % centres.length];
             for (int j = 0; j < DIM; j++) {
-                row[j] = c[j] + (float) random.nextGaussian();
+                all[i][j] = c[j] + (float) (1.7 * random.nextGaussian());
             }
         }
         return new DataSet("synthetic", Arrays.copyOf(all, n), Arrays.copyOfRange(all, n, n + q));
