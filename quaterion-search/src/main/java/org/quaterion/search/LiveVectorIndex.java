@@ -18,6 +18,7 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.quaterion.distance.Distance;
 
 /**
  * A {@link VectorIndex} that items can be added to and removed from while it serves searches, as embedding stores
@@ -125,6 +126,15 @@ public final class LiveVectorIndex implements AutoCloseable {
      */
     public int dimension() {
         return dimension;
+    }
+
+    /**
+     * The distance the index ranks by (a saved index's own when opened from one).
+     *
+     * @return the distance
+     */
+    public Distance distance() {
+        return config.distance();
     }
 
     /**

@@ -2,7 +2,8 @@ package org.quaterion.spring;
 
 /**
  * A request the service refuses, with the HTTP status the endpoints answer: 400 for invalid input (blank query, no
- * texts, k out of range), 413 for input over a configured limit.
+ * texts, k out of range, a body that does not bind), 404 for a search without an index, 413 for input over a
+ * configured limit.
  */
 public final class InputRejectedException extends IllegalArgumentException {
 
@@ -13,7 +14,7 @@ public final class InputRejectedException extends IllegalArgumentException {
     /**
      * Creates the exception.
      *
-     * @param status 400 or 413
+     * @param status 400, 404 or 413
      * @param message what was wrong and how to fix it
      */
     public InputRejectedException(int status, String message) {
@@ -24,7 +25,7 @@ public final class InputRejectedException extends IllegalArgumentException {
     /**
      * The HTTP status to answer.
      *
-     * @return 400 or 413
+     * @return 400, 404 or 413
      */
     public int status() {
         return status;

@@ -51,19 +51,23 @@ public class QuaterionAutoConfiguration {
     }
 
     /**
-     * The catalogue index.
+     * The catalogue index: opened from {@code quaterion.index.path}, or — with {@code quaterion.index.source} —
+     * built there from the JSONL catalogue when missing or out of date.
      *
      * @param properties the settings
+     * @param model the servable that encodes a catalogue to build
      * @return the index, closed on shutdown
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "quaterion.index", name = "path")
-    public VectorIndex quaterionIndex(QuaterionProperties properties) {
+    public VectorIndex quaterionIndex(QuaterionProperties properties, SimilarityModel<String> model) {
+        QuaterionProperties.Index settings = properties.getIndex();
         try {
-            return VectorIndex.open(properties.getIndex().getPath());
+            return settings.getSource() != null ? IndexFromSource.openOrBuild(model, properties)
+                    : VectorIndex.open(settings.getPath());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the index at " + properties.getIndex().getPath(), e);
+            throw new UncheckedIOException("cannot open or build the index at " + settings.getPath(), e);
         }
     }
 
@@ -80,6 +84,10 @@ public class QuaterionAutoConfiguration {
     @ConditionalOnMissingBean
     public QuaterionService quaterionService(SimilarityModel<String> model, ObjectProvider<VectorIndex> index,
             ObjectProvider<OperationTimer> timer, QuaterionProperties properties) {
+        if (properties.getIndex().getSource() != null && properties.getIndex().getPath() == null) {
+            throw new IllegalStateException("quaterion.index.source is set but quaterion.index.path is not: set it to "
+                    + "the directory where the index built from " + properties.getIndex().getSource() + " is saved");
+        }
         return new QuaterionService(model, index.getIfAvailable(), properties,
                 timer.getIfAvailable(() -> OperationTimer.NONE));
     }
@@ -129,15 +137,25 @@ public class QuaterionAutoConfiguration {
         }
     }
 
-    /** {@code POST /embed} and {@code POST /search}, with the request-size limit in front. */
+    /**
+     * {@code POST /embed} and {@code POST /search}, with the request-size limit in front and their errors as
+     * {@code {"error": "..."}}.
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     @ConditionalOnClass(name = "org.springframework.web.servlet.DispatcherServlet")
     @ConditionalOnProperty(prefix = "quaterion.web", name = "enabled", matchIfMissing = true)
     static class Web {
+        private final StrictJson json = new StrictJson();
+
         @Bean
         QuaterionController quaterionController(QuaterionService service) {
-            return new QuaterionController(service);
+            return new QuaterionController(service, json);
+        }
+
+        @Bean
+        JsonErrorResolver quaterionErrorResolver(QuaterionProperties properties) {
+            return new JsonErrorResolver(json, properties.getWeb().getJsonErrors() == QuaterionProperties.JsonErrors.ALL);
         }
 
         @Bean

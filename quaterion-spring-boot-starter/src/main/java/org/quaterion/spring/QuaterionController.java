@@ -1,20 +1,19 @@
 package org.quaterion.spring;
 
+import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.quaterion.search.VectorIndex;
-import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /embed} {@code {"texts": [...]}} → {@code {"vectors": [[...]]}} and {@code POST /search}
- * {@code {"query": "...", "k": 5}} → {@code {"hits": [{"id": ..., "distance": ...}]}}. Errors are
- * {@code {"error": "..."}} with 400 (invalid input), 413 (over a limit) or 404 (no index configured).
+ * {@code {"query": "...", "k": 5}} → {@code {"hits": [{"id": ..., "distance": ..., "payload": ...}]}}. Bodies are
+ * read and written with the starter's own strict JSON binding (see docs/spring-boot.md), not the application's
+ * {@code ObjectMapper}; refusals are {@code {"error": "..."}} (written by the starter's error resolver).
  */
 @RestController
 public class QuaterionController {
@@ -24,7 +23,11 @@ public class QuaterionController {
     /** The search endpoint's path. */
     public static final String SEARCH = "/search";
 
+    private static final String EMBED_EXAMPLE = "{\"texts\": [\"greek salad\", \"miso soup\"]}";
+    private static final String SEARCH_EXAMPLE = "{\"query\": \"italian pasta\", \"k\": 3}";
+
     private final QuaterionService service;
+    private final StrictJson json;
 
     /**
      * Creates the controller.
@@ -32,7 +35,12 @@ public class QuaterionController {
      * @param service the service it calls
      */
     public QuaterionController(QuaterionService service) {
+        this(service, new StrictJson());
+    }
+
+    QuaterionController(QuaterionService service, StrictJson json) {
         this.service = service;
+        this.json = json;
     }
 
     /**
@@ -62,66 +70,38 @@ public class QuaterionController {
      *
      * @param hits nearest first
      */
-    public record SearchResponse(List<VectorIndex.Hit> hits) {}
+    public record SearchResponse(List<HitJson> hits) {}
 
     /**
      * Embeds texts.
      *
-     * @param request the texts
+     * @param body {@code {"texts": [...]}}
      * @return their vectors
      */
-    @PostMapping(EMBED)
-    public EmbedResponse embed(@RequestBody EmbedRequest request) {
-        return new EmbedResponse(service.embed(request.texts()));
+    @PostMapping(path = EMBED, consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<byte[]> embed(InputStream body) {
+        EmbedRequest request = json.read(body, EmbedRequest.class, EMBED_EXAMPLE);
+        return ok(new EmbedResponse(service.embed(request.texts())));
     }
 
     /**
      * Searches the index.
      *
-     * @param request the query and k
-     * @return the hits
+     * @param body {@code {"query": "...", "k": 5}}
+     * @return the hits, each with its payload when it has one
      */
-    @PostMapping(SEARCH)
-    public SearchResponse search(@RequestBody SearchRequest request) {
-        return new SearchResponse(service.search(request.query(), request.k() == null ? 10 : request.k()));
-    }
-
-    /**
-     * Answers a refused input.
-     *
-     * @param e the refusal
-     * @return 400 or 413 with the message
-     */
-    @ExceptionHandler(InputRejectedException.class)
-    public ResponseEntity<Map<String, String>> rejected(InputRejectedException e) {
-        return ResponseEntity.status(e.status()).body(Map.of("error", e.getMessage()));
-    }
-
-    /**
-     * Answers a search without an index.
-     *
-     * @param e the failure
-     * @return 404 with the message
-     */
-    @ExceptionHandler(IllegalStateException.class)
-    public ResponseEntity<Map<String, String>> noIndex(IllegalStateException e) {
-        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", e.getMessage()));
-    }
-
-    /**
-     * Answers a body that is not the expected JSON, or a chunked body over the size limit.
-     *
-     * @param e the failure
-     * @return 400, or 413 when the body was too large
-     */
-    @ExceptionHandler(HttpMessageNotReadableException.class)
-    public ResponseEntity<Map<String, String>> unreadable(HttpMessageNotReadableException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof RequestSizeFilter.TooLarge) {
-                return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).body(Map.of("error", t.getMessage()));
-            }
+    @PostMapping(path = SEARCH, consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<byte[]> search(InputStream body) {
+        SearchRequest request = json.read(body, SearchRequest.class, SEARCH_EXAMPLE);
+        List<VectorIndex.Hit> hits = service.search(request.query(), request.k() == null ? 10 : request.k());
+        List<HitJson> out = new ArrayList<>(hits.size());
+        for (VectorIndex.Hit hit : hits) {
+            out.add(HitJson.of(hit));
         }
-        return ResponseEntity.badRequest().body(Map.of("error", "the body is not the expected JSON: send "
-                + "{\"texts\": [\"...\"]} to " + EMBED + " or {\"query\": \"...\", \"k\": 5} to " + SEARCH));
+        return ok(new SearchResponse(out));
+    }
+
+    private ResponseEntity<byte[]> ok(Object answer) {
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json.write(answer));
     }
 }

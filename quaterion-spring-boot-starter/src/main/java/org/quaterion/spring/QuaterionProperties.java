@@ -143,9 +143,11 @@ public class QuaterionProperties {
         }
     }
 
-    /** {@code quaterion.index.*}: an optional {@code VectorIndex} to search. */
+    /** {@code quaterion.index.*}: an optional {@code VectorIndex} to search, opened or built from a catalogue. */
     public static class Index {
         private Path path;
+        private Path source;
+        private Rebuild rebuild = Rebuild.IF_CHANGED;
 
         /** Creates the defaults. */
         public Index() {}
@@ -167,6 +169,55 @@ public class QuaterionProperties {
         public void setPath(Path path) {
             this.path = path;
         }
+
+        /**
+         * A JSON Lines catalogue ({@code {"id": ..., "text": ..., "payload": ...}} per line) that the index at
+         * {@link #getPath()} is built from at start-up when it does not exist, or null for none.
+         *
+         * @return the file
+         */
+        public Path getSource() {
+            return source;
+        }
+
+        /**
+         * Sets the catalogue the index is built from.
+         *
+         * @param source a JSONL file
+         */
+        public void setSource(Path source) {
+            this.source = source;
+        }
+
+        /**
+         * When a saved index is rebuilt from {@link #getSource()}: {@code if-changed} (the default: when the
+         * catalogue's or the servable's SHA-256 differs from those recorded next to the index), {@code always} or
+         * {@code never} (serve the saved index, with a warning when it is out of date).
+         *
+         * @return the policy
+         */
+        public Rebuild getRebuild() {
+            return rebuild;
+        }
+
+        /**
+         * Sets when a saved index is rebuilt.
+         *
+         * @param rebuild the policy
+         */
+        public void setRebuild(Rebuild rebuild) {
+            this.rebuild = rebuild;
+        }
+    }
+
+    /** The values of {@code quaterion.index.rebuild}. */
+    public enum Rebuild {
+        /** Rebuild when the catalogue or the servable changed since the saved index was built. */
+        IF_CHANGED,
+        /** Rebuild at every start. */
+        ALWAYS,
+        /** Serve the saved index as it is, with a warning when it is out of date. */
+        NEVER
     }
 
     /** {@code quaterion.web.*}: the {@code /embed} and {@code /search} endpoints. */
@@ -175,6 +226,7 @@ public class QuaterionProperties {
         private long maxRequestBytes = 1L << 20;
         private int maxK = 100;
         private int maxTexts = 256;
+        private JsonErrors jsonErrors = JsonErrors.ENDPOINTS;
 
         /** Creates the defaults. */
         public Web() {}
@@ -250,5 +302,33 @@ public class QuaterionProperties {
         public void setMaxTexts(int maxTexts) {
             this.maxTexts = maxTexts;
         }
+
+        /**
+         * Which errors are answered as {@code {"error": "..."}}: those of {@code /embed} and {@code /search}
+         * ({@code endpoints}, the default), or also the application's unknown paths (404), wrong methods (405) and
+         * media types (415) ({@code all}, for an application that is only this service).
+         *
+         * @return the scope
+         */
+        public JsonErrors getJsonErrors() {
+            return jsonErrors;
+        }
+
+        /**
+         * Sets which errors are answered as {@code {"error": "..."}}.
+         *
+         * @param jsonErrors the scope
+         */
+        public void setJsonErrors(JsonErrors jsonErrors) {
+            this.jsonErrors = jsonErrors;
+        }
+    }
+
+    /** The scope of {@code quaterion.web.json-errors}. */
+    public enum JsonErrors {
+        /** Only the failures of {@code /embed} and {@code /search}. */
+        ENDPOINTS,
+        /** Also every unknown path, wrong method and unsupported media type of the application. */
+        ALL
     }
 }

@@ -58,12 +58,12 @@ public final class QuaterionService {
      * @param k 1 to {@code quaterion.web.max-k}
      * @return hits, nearest first
      * @throws InputRejectedException 400 for a blank query or k out of range, 413 for a too long query
-     * @throws IllegalStateException when no index is configured
+     * @throws InputRejectedException 404 when no index is configured
      */
     public List<VectorIndex.Hit> search(String query, int k) {
         if (index == null) {
-            throw new IllegalStateException("no index is configured: set quaterion.index.path to a directory written "
-                    + "by VectorIndex.build");
+            throw new InputRejectedException(404, "no index is configured: set quaterion.index.path to a directory "
+                    + "written by VectorIndex.build, or quaterion.index.source to a JSONL catalogue to build it from");
         }
         if (k < 1 || k > maxK) {
             throw new InputRejectedException(400, "k must be between 1 and " + maxK + " (quaterion.web.max-k), got "

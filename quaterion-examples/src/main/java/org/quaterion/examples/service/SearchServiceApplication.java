@@ -5,10 +5,11 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
  * A search service in a few lines: the Quaterion starter configures the model, the index and the {@code /embed} and
- * {@code /search} endpoints from {@code quaterion.model.path} and {@code quaterion.index.path}. Run it with
- * {@code --quaterion.model.path=DIR --quaterion.index.path=DIR} (a servable and an index built by
- * {@code VectorIndex.build}), then {@code curl -d '{"query":"pasta","k":3}' -H 'Content-Type: application/json'
- * localhost:8080/search}.
+ * {@code /search} endpoints from {@code quaterion.model.path}, {@code quaterion.index.path} and
+ * {@code quaterion.index.source}. Run it with {@code --quaterion.model.path=DIR --quaterion.index.path=DIR
+ * --quaterion.index.source=catalogue.jsonl} (a servable, where the index goes, and a JSONL catalogue of
+ * {@code {"id": ..., "text": ..., "payload": ...}} lines it is built from at the first start), then
+ * {@code curl -d '{"query":"pasta","k":3}' -H 'Content-Type: application/json' localhost:8080/search}.
  */
 @SpringBootApplication
 public class SearchServiceApplication {

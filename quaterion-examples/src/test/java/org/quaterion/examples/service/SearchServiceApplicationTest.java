@@ -14,28 +14,33 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.quaterion.models.SimilarityModel;
-import org.quaterion.models.heads.NormalizeHead;
 import org.quaterion.onnx.MiniLm;
-import org.quaterion.search.VectorIndex;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
-/** The example service on a random port, queried over HTTP as a client would. */
+/**
+ * The example service on a random port, configured by the application.properties that docs/spring-boot.md shows (the
+ * consumer check's Spring Boot service) with this test's servable and catalogue, queried over HTTP as a client would.
+ * The index is built from a JSONL catalogue at start-up: there is no index step.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"management.endpoints.web.exposure.include=health,metrics",
-            "management.endpoint.health.show-details=always", "quaterion.model.max-input-chars=2000"})
+        properties = "quaterion.model.max-input-chars=2000")
+@TestPropertySource(locations = "file:../quaterion-consumer-check/spring-service/"
+        + "src/main/resources/application.properties")
 class SearchServiceApplicationTest {
+
+    private static final String[] DISHES = {"spaghetti bolognese", "salmon nigiri", "chocolate brownie",
+        "greek salad", "chicken curry", "beef tacos", "mushroom risotto", "miso soup"};
 
     private static Path dir;
 
@@ -47,19 +52,18 @@ class SearchServiceApplicationTest {
     @DynamicPropertySource
     static void servable(DynamicPropertyRegistry registry) throws IOException {
         dir = Files.createTempDirectory("search-service");
-        Map<String, String> catalogue = new LinkedHashMap<>();
-        String[] dishes = {"spaghetti bolognese", "salmon nigiri", "chocolate brownie", "greek salad",
-            "chicken curry", "beef tacos", "mushroom risotto", "miso soup"};
-        for (int i = 0; i < dishes.length; i++) {
-            catalogue.put("dish-" + i, dishes[i]);
+        List<String> catalogue = new ArrayList<>();
+        for (int i = 0; i < DISHES.length; i++) {
+            catalogue.add("{\"id\": \"dish-" + i + "\", \"text\": \"" + DISHES[i] + "\", \"payload\": {\"name\": \""
+                    + DISHES[i] + "\", \"position\": " + i + "}}");
         }
-        try (SimilarityModel<String> model = SimilarityModel.<String>builder().addEncoder("text", MiniLm.int8())
-                .setHead(new NormalizeHead(MiniLm.DIM)).build()) {
+        Files.write(dir.resolve("catalogue.jsonl"), catalogue);
+        try (SimilarityModel<String> model = MiniLmServables.normalizedInt8()) {
             model.save(dir.resolve("servable"));
-            VectorIndex.build(dir.resolve("index"), model, catalogue, 8, VectorIndex.Config.defaults()).close();
         }
         registry.add("quaterion.model.path", () -> dir.resolve("servable").toString());
         registry.add("quaterion.index.path", () -> dir.resolve("index").toString());
+        registry.add("quaterion.index.source", () -> dir.resolve("catalogue.jsonl").toString());
     }
 
     @AfterAll
@@ -82,10 +86,16 @@ class SearchServiceApplicationTest {
     }
 
     @Test
-    void searchFindsTheDishAndConcurrentRequestsEqualSequentialOnes() throws Exception {
+    void searchFindsTheDishWithItsPayloadAndConcurrentRequestsEqualSequentialOnes() throws Exception {
         HttpResponse<String> pasta = post("/search", "{\"query\": \"italian pasta with meat sauce\", \"k\": 3}");
         assertEquals(200, pasta.statusCode(), pasta.body());
         assertEquals("dish-0", ids(pasta.body()).get(0));
+        for (var hit : JsonParser.parseString(pasta.body()).getAsJsonObject().getAsJsonArray("hits")) {
+            int i = Integer.parseInt(hit.getAsJsonObject().get("id").getAsString().substring(5));
+            JsonObject payload = hit.getAsJsonObject().getAsJsonObject("payload");
+            assertEquals(DISHES[i], payload.get("name").getAsString());
+            assertEquals(i, payload.get("position").getAsInt());
+        }
         List<String> queries = List.of("raw fish on rice", "dessert with cocoa", "spicy indian dish",
                 "mexican street food", "japanese soup", "rice cooked slowly with mushrooms", "salad with feta",
                 "bolognese");
@@ -127,7 +137,7 @@ class SearchServiceApplicationTest {
     }
 
     @Test
-    void aTenMebibyteBodyGets413AndABlankQuery400() throws Exception {
+    void aTenMebibyteBodyGets413ABlankQuery400AndAnUnknownPath404() throws Exception {
         String huge = "{\"texts\": [\"" + "a".repeat(10 << 20) + "\"]}";
         HttpResponse<String> tooLarge = post("/embed", huge);
         assertEquals(413, tooLarge.statusCode(), tooLarge.body());
@@ -140,6 +150,9 @@ class SearchServiceApplicationTest {
         assertTrue(blank.body().contains("blank"), blank.body());
         HttpResponse<String> notJson = post("/search", "query=pasta");
         assertEquals(400, notJson.statusCode(), notJson.body());
+        HttpResponse<String> unknownPath = post("/serach", "{\"query\": \"pasta\"}");
+        assertEquals(404, unknownPath.statusCode(), unknownPath.body());
+        assertTrue(unknownPath.body().startsWith("{\"error\":"), unknownPath.body());
     }
 
     @Test
