@@ -36,11 +36,6 @@ final class HnswNeighbours implements NearestNeighbours {
     }
 
     @Override
-    public long memoryBytes() {
-        return 0;
-    }
-
-    @Override
     public int size() {
         return index.size();
     }

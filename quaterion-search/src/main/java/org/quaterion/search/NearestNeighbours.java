@@ -74,12 +74,14 @@ public interface NearestNeighbours extends AutoCloseable {
     String engine();
 
     /**
-     * The native memory held for the gallery (the prepared float32 copy of the exact engine; HNSW holds none, Lucene
-     * reads its files through the page cache).
+     * The native memory held for the gallery: the prepared float32 copy of the exact engine, the codes of a quantised
+     * one; HNSW holds none (Lucene reads its files through the page cache). An engine that does not say returns 0.
      *
      * @return bytes
      */
-    long memoryBytes();
+    default long memoryBytes() {
+        return 0;
+    }
 
     /**
      * Number of gallery rows.

