@@ -39,21 +39,23 @@ class QuantizedNeighboursTest {
         return out;
     }
 
-    private static Path write(Path file, float[][] rows) throws IOException {
+    /** Writes {@code vectors.f32} into a directory, created if needed. */
+    private static Path write(Path dir, float[][] rows) throws IOException {
+        Path file = dir.resolve("vectors.f32");
         ByteBuffer b = ByteBuffer.allocate(4 * rows.length * rows[0].length).order(ByteOrder.LITTLE_ENDIAN);
         for (float[] r : rows) {
             for (float v : r) {
                 b.putFloat(v);
             }
         }
-        Files.createDirectories(file.getParent());
+        Files.createDirectories(dir);
         Files.write(file, b.array());
         return file;
     }
 
     private static QuantizedNeighbours engine(Path dir, float[][] gallery, Distance distance, Quantization kind,
             int rescore) throws IOException {
-        FloatRows rows = FloatRows.map(write(dir.resolve("vectors.f32"), gallery), gallery.length, gallery[0].length);
+        FloatRows rows = FloatRows.map(write(dir, gallery), gallery.length, gallery[0].length);
         NDManager manager = NDManager.newBaseManager();
         Calibration calibration = Calibration.fit(kind, distance, gallery);
         QuantizedCodes.Builder builder = new QuantizedCodes.Builder(calibration, distance, gallery[0].length, manager);

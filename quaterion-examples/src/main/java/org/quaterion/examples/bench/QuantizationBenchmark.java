@@ -29,7 +29,8 @@ import org.quaterion.search.VectorIndex;
  * queries. Arguments: {@code --sizes 100000,1000000}, {@code --queries 200}, {@code --int8 4},
  * {@code --binary 10,30} (rescore factors), {@code --hnsw-up-to N} (largest gallery given an HNSW row, default 0:
  * none; its single-threaded build is the slow part), {@code --wordnet FILE} (the vector cache; {@code none} to skip),
- * {@code --dir DIR} (where the indexes are written and removed).
+ * {@code --wordnet-size N} (its gallery, default 100,000 of the 117,791 glosses), {@code --dir DIR} (where the
+ * indexes are written and removed).
  */
 public final class QuantizationBenchmark {
 
@@ -53,6 +54,7 @@ public final class QuantizationBenchmark {
         int[] int8 = {4};
         int[] binary = {10, 30};
         int hnswUpTo = 0;
+        int wordnetSize = 100_000;
         Path wordnet = WordNetGlossVectors.DEFAULT_CACHE;
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "quaterion-quantization-bench");
         for (int i = 0; i < args.length; i++) {
@@ -66,9 +68,10 @@ public final class QuantizationBenchmark {
                     String value = args[++i];
                     wordnet = value.equals("none") ? null : Path.of(value);
                 }
+                case "--wordnet-size" -> wordnetSize = Integer.parseInt(args[++i]);
                 case "--dir" -> dir = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + ": use --sizes A,B, "
-                        + "--queries Q, --int8 R,.., --binary R,.., --hnsw-up-to N, --wordnet FILE|none, --dir DIR");
+                        + "--queries Q, --int8 R,.., --binary R,.., --hnsw-up-to N, --wordnet FILE|none, --wordnet-size N, --dir DIR");
             }
         }
         PrintStream out = System.out;
@@ -83,7 +86,7 @@ public final class QuantizationBenchmark {
             sets.add(synthetic(n, queries, 42));
         }
         if (wordnet != null) {
-            sets.add(wordnet(wordnet, 100_000, queries, out));
+            sets.add(wordnet(wordnet, wordnetSize, queries, out));
         }
         for (DataSet set : sets) {
             run(set, dir, int8, binary, hnswUpTo, out);
@@ -207,7 +210,7 @@ public final class QuantizationBenchmark {
 
     /** The first n WordNet gloss vectors as the gallery, the q after them as queries. */
     private static DataSet wordnet(Path cache, int n, int q, PrintStream out) throws IOException {
-        float[][] all = WordNetGlossVectors.load(cache, out);
+        float[][] all = WordNetGlossVectors.load(cache, n + q, out);
         if (all.length < n + q) {
             throw new IllegalStateException(cache + " holds " + all.length + " vectors, fewer than " + (n + q));
         }

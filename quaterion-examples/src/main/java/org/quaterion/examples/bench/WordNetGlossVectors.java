@@ -69,14 +69,28 @@ public final class WordNetGlossVectors {
      * @throws IOException when the cache cannot be read or written
      */
     static float[][] load(Path cache, java.io.PrintStream log) throws IOException {
+        return load(cache, Integer.MAX_VALUE, log);
+    }
+
+    /**
+     * At most {@code limit} cached vectors, encoding the glosses first when the cache does not exist. The temporary
+     * file of an encoding still running may be read too: only its whole rows are.
+     *
+     * @param cache the cache file (or its temporary file)
+     * @param limit the most rows
+     * @param log where progress goes
+     * @return {@code [min(limit, rows)][384]}
+     * @throws IOException when the cache cannot be read or written
+     */
+    static float[][] load(Path cache, int limit, java.io.PrintStream log) throws IOException {
         if (!Files.isRegularFile(cache)) {
             encode(cache, log);
         }
         try (FileChannel in = FileChannel.open(cache, StandardOpenOption.READ)) {
             ByteBuffer header = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             in.read(header, 0);
-            int n = header.getInt(0);
             int d = header.getInt(4);
+            int n = (int) Math.min(Math.min(limit, header.getInt(0)), (in.size() - 8) / (4L * d));
             float[][] out = new float[n][d];
             ByteBuffer row = ByteBuffer.allocate(4 * d).order(ByteOrder.LITTLE_ENDIAN);
             long position = 8;
