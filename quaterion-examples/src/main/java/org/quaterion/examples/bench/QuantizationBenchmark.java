@@ -26,7 +26,7 @@ import org.quaterion.search.VectorIndex;
  * are read through the page cache, so the HNSW row shows its files' size instead). Data sets (cosine distance): seeded
  * Gaussian clusters (384-d, 100 centres N(0, 1), points centre + N(0, 1.7²)) at each of {@code --sizes}, plus the
  * first 100,000 MiniLM vectors of the WordNet 3.1 glosses ({@link WordNetGlossVectors}) with the next glosses as
- * queries. Arguments: {@code --sizes 100000,1000000}, {@code --queries 200}, {@code --int8 4},
+ * queries. Arguments: {@code --sizes 100000,1000000} ({@code none}: WordNet only), {@code --queries 200}, {@code --int8 4},
  * {@code --binary 10,30} (rescore factors), {@code --hnsw-up-to N} (largest gallery given an HNSW row, default 0:
  * none; its single-threaded build is the slow part), {@code --wordnet FILE} (the vector cache; {@code none} to skip),
  * {@code --wordnet-size N} (its gallery, default 100,000 of the 117,791 glosses), {@code --dir DIR} (where the
@@ -59,7 +59,7 @@ public final class QuantizationBenchmark {
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "quaterion-quantization-bench");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--sizes" -> sizes = ints(args[++i]);
+                case "--sizes" -> sizes = args[++i].equals("none") ? new int[0] : ints(args[i]);
                 case "--queries" -> queries = Integer.parseInt(args[++i]);
                 case "--int8" -> int8 = ints(args[++i]);
                 case "--binary" -> binary = ints(args[++i]);
@@ -70,7 +70,7 @@ public final class QuantizationBenchmark {
                 }
                 case "--wordnet-size" -> wordnetSize = Integer.parseInt(args[++i]);
                 case "--dir" -> dir = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown argument " + args[i] + ": use --sizes A,B, "
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + ": use --sizes A,B|none, "
                         + "--queries Q, --int8 R,.., --binary R,.., --hnsw-up-to N, --wordnet FILE|none, --wordnet-size N, --dir DIR");
             }
         }
