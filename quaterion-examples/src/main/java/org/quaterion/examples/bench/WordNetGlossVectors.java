@@ -112,8 +112,12 @@ public final class WordNetGlossVectors {
     private static void encode(Path cache, java.io.PrintStream log) throws IOException {
         List<String> texts = glosses();
         log.printf("encoding %d WordNet glosses with MiniLM (fp32) into %s%n", texts.size(), cache);
-        Files.createDirectories(cache.toAbsolutePath().getParent());
-        Path tmp = cache.resolveSibling(cache.getFileName() + ".tmp");
+        Path file = cache.toAbsolutePath();
+        Path parent = file.getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         OnnxSentenceEncoder encoder = MiniLm.fp32();
         long t0 = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager();
