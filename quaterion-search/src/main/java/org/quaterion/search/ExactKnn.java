@@ -1,8 +1,6 @@
 package org.quaterion.search;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -127,6 +125,11 @@ public final class ExactKnn {
             return size;
         }
 
+        /** Bytes of the prepared copy. */
+        long bytes() {
+            return ranked.getShape().size() * ranked.getDataType().getNumOfBytes();
+        }
+
         /** Frees the prepared copy once the searches in flight have ended; a second close does nothing. */
         @Override
         public void close() {
@@ -201,30 +204,17 @@ public final class ExactKnn {
         // Manhattan has no matrix-product form: its (q, g, d) difference tensor is kept near 4 Mi entries
         int step = ranking != null ? galleryBlock : (int) Math.max(1, Math.min(galleryBlock,
                 (4L << 20) / ((long) (qe - qs) * queries.getShape().get(1))));
-        try (NDScope scope = new NDScope()) {
+        try (NDScope scope = new NDScope(); RunningTopK best = new RunningTopK(depth)) {
             NDArray q = queries.get(qs + ":" + qe).stopGradient();
             NDArray rankedQueries = ranking == null ? q : ranking.queries(q);
-            NDArray bestS = null;
-            NDArray bestI = null;
             for (int gs = 0; gs < ng; gs += step) {
                 int ge = Math.min(ng, gs + step);
                 NDArray g = rankedGallery.get(gs + ":" + ge);
                 // scores: larger = closer
-                NDArray s = ranking == null ? distance.matrix(q, g).neg() : rankedQueries.matMul(g.transpose());
-                NDList top = ChunkedTopK.topK(s, Math.min(depth, ge - gs));
-                NDArray vals = top.get(0);
-                NDArray idx = top.get(1).add(gs);
-                if (bestS == null) {
-                    bestS = vals;
-                    bestI = idx;
-                } else {
-                    NDArray allS = NDArrays.concat(new NDList(bestS, vals), 1);
-                    NDArray allI = NDArrays.concat(new NDList(bestI, idx), 1);
-                    NDList merged = allS.topK(Math.min(depth, (int) allS.getShape().get(1)), 1, true, true);
-                    bestS = merged.get(0);
-                    bestI = allI.gather(merged.get(1).toType(DataType.INT64, false), 1);
-                }
+                best.offer(ranking == null ? distance.matrix(q, g).neg() : rankedQueries.matMul(g.transpose()), gs);
             }
+            NDArray bestS = best.values();
+            NDArray bestI = best.indices();
             NDArray bestD = ranking == null ? bestS.neg() : ranking.distances(bestS, rankedQueries);
             double[] dv = bestD.toType(DataType.FLOAT64, false).toDoubleArray();
             long[] iv = bestI.toLongArray();
@@ -273,7 +263,7 @@ public final class ExactKnn {
         checkFinite(gallery, "the gallery");
     }
 
-    private static void checkFinite(NDArray x, String what) {
+    static void checkFinite(NDArray x, String what) {
         try (NDScope scope = new NDScope()) {
             // one pass, no (n, d) temporaries: a NaN or ±∞ anywhere makes its row sum non-finite (the exact
             // element check then tells a bad value from a finite sum that overflowed)

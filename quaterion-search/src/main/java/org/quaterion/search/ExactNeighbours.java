@@ -27,6 +27,11 @@ final class ExactNeighbours implements NearestNeighbours {
     }
 
     @Override
+    public long memoryBytes() {
+        return gallery.bytes();
+    }
+
+    @Override
     public int size() {
         return gallery.size();
     }
@@ -39,12 +44,24 @@ final class ExactNeighbours implements NearestNeighbours {
     @Override
     public KnnResult search(float[][] queries, int k) {
         try (NDManager call = manager.newSubManager()) {
-            float[] flat = new float[queries.length * dimension];
-            for (int i = 0; i < queries.length; i++) {
-                System.arraycopy(queries[i], 0, flat, i * dimension, dimension);
-            }
-            return search(call.create(flat, new Shape(queries.length, dimension)), k);
+            return search(matrix(call, queries, dimension), k);
         }
+    }
+
+    /**
+     * Float queries as one {@code (m, d)} array.
+     *
+     * @param manager where the array is made
+     * @param queries {@code [m][d]}
+     * @param dimension d
+     * @return the array
+     */
+    static NDArray matrix(NDManager manager, float[][] queries, int dimension) {
+        float[] flat = new float[queries.length * dimension];
+        for (int i = 0; i < queries.length; i++) {
+            System.arraycopy(queries[i], 0, flat, i * dimension, dimension);
+        }
+        return manager.create(flat, new Shape(queries.length, dimension));
     }
 
     @Override

@@ -35,6 +35,16 @@ final class InnerProductRanking {
         return distance.kind() == Distance.Kind.EUCLIDEAN || distance.kind() == Distance.Kind.SQUARED_EUCLIDEAN;
     }
 
+    /**
+     * Values per vector in ranking form.
+     *
+     * @param dimension values per vector
+     * @return {@code dimension + 1} for the Euclidean distances (the half squared norm), else {@code dimension}
+     */
+    int rankedDimension(int dimension) {
+        return euclidean() ? dimension + 1 : dimension;
+    }
+
     private NDArray prepare(NDArray x) {
         return distance.isNormalized() ? x.normalize(2, 1, 1e-12) : x;
     }

@@ -88,7 +88,7 @@ public final class LiveVectorIndex implements AutoCloseable {
 
     /**
      * Continues from an index written by {@link VectorIndex#build} or {@link #save}, with the default settings and
-     * the saved index's distance and HNSW candidates.
+     * the saved index's distance and quantisation (a later save quantises likewise).
      *
      * @param dir its directory
      * @return the index
@@ -96,8 +96,8 @@ public final class LiveVectorIndex implements AutoCloseable {
      */
     public static LiveVectorIndex open(Path dir) throws IOException {
         VectorIndex saved = VectorIndex.open(dir);
-        return new LiveVectorIndex(saved.dimension(), VectorIndex.Config.defaults().withDistance(saved.distance()),
-                saved);
+        return new LiveVectorIndex(saved.dimension(), VectorIndex.Config.defaults().withDistance(saved.distance())
+                .withQuantization(saved.quantization(), saved.rescore()), saved);
     }
 
     /**

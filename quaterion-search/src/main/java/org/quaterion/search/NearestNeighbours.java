@@ -42,7 +42,9 @@ public interface NearestNeighbours extends AutoCloseable {
     /**
      * The engine the settings choose for a gallery of this size: exact up to {@link VectorIndex.Config#hnswThreshold()}
      * rows, above it an HNSW index built with {@link VectorIndex.Config#hnsw()} in a temporary directory that
-     * {@link #close()} removes.
+     * {@link #close()} removes. A gallery in memory is searched in full precision: {@link VectorIndex.Config#quantization()}
+     * applies to a saved {@link VectorIndex}, whose full-precision vectors stay on disk, and is ignored here (with
+     * {@link Quantization#NONE}'s threshold for HNSW).
      *
      * @param gallery {@code (n, d)} finite vectors, at least one row
      * @param config the distance, the threshold and the HNSW settings
@@ -50,7 +52,7 @@ public interface NearestNeighbours extends AutoCloseable {
      * @throws IOException when the temporary HNSW index cannot be written
      */
     static NearestNeighbours build(NDArray gallery, VectorIndex.Config config) throws IOException {
-        if (!config.usesHnsw(gallery.getShape().get(0))) {
+        if (!config.withQuantization(Quantization.NONE, 1).usesHnsw(gallery.getShape().get(0))) {
             return exact(gallery, config.distance());
         }
         Path dir = Files.createTempDirectory("quaterion-neighbours-");
@@ -70,6 +72,16 @@ public interface NearestNeighbours extends AutoCloseable {
      * @return {@code "exact"} or {@code "hnsw"}
      */
     String engine();
+
+    /**
+     * The native memory held for the gallery: the prepared float32 copy of the exact engine, the codes of a quantised
+     * one; HNSW holds none (Lucene reads its files through the page cache). An engine that does not say returns 0.
+     *
+     * @return bytes
+     */
+    default long memoryBytes() {
+        return 0;
+    }
 
     /**
      * Number of gallery rows.

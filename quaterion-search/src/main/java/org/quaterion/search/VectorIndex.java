@@ -42,22 +42,58 @@ public final class VectorIndex implements AutoCloseable {
      *     call, about 7 ms per query at 20,000 × 384 on one core
      * @param hnsw the HNSW graph settings
      * @param candidates HNSW candidates explored per query (more: better recall, slower), at least 1
+     * @param quantization how the vectors are held in memory: {@link Quantization#NONE} (float32, exact or HNSW by
+     *     size), {@link Quantization#INT8} or {@link Quantization#BINARY} (codes scanned at every size, whatever the
+     *     threshold: the HNSW engine is not quantised)
+     * @param rescore for a quantised index, the candidates re-ranked by their exact float32 distance per wanted hit
+     *     ({@code rescore × k} rows read from disk per query), at least 1; 1 for {@link Quantization#NONE}
      */
-    public record Config(Distance distance, int hnswThreshold, HnswIndex.Config hnsw, int candidates) {
+    public record Config(Distance distance, int hnswThreshold, HnswIndex.Config hnsw, int candidates,
+            Quantization quantization, int rescore) {
 
-        /** Checks the settings. */
+        /** Checks the settings, refusing combinations that cannot rank honestly. */
         public Config {
-            if (distance == null || hnsw == null) {
-                throw new IllegalArgumentException("distance and hnsw settings are required");
+            if (distance == null || hnsw == null || quantization == null) {
+                throw new IllegalArgumentException("distance, hnsw settings and quantization are required (use "
+                        + "Quantization.NONE for float32 vectors)");
             }
             if (hnswThreshold < 0 || candidates < 1) {
                 throw new IllegalArgumentException("hnswThreshold must be >= 0 and candidates >= 1, got "
                         + hnswThreshold + " and " + candidates);
             }
+            if (rescore < 1) {
+                throw new IllegalArgumentException("rescore must be >= 1 (candidates re-ranked exactly per wanted hit), "
+                        + "got " + rescore);
+            }
+            if (quantization == Quantization.NONE && rescore != 1) {
+                throw new IllegalArgumentException("rescore " + rescore + " applies to INT8 and BINARY indexes only: "
+                        + "a float32 index ranks by exact distances already; leave rescore at 1");
+            }
+            if (quantization != Quantization.NONE && InnerProductRanking.of(distance) == null) {
+                throw new IllegalArgumentException(quantization + " codes rank by inner products and " + distance
+                        + " has none: use cosine, dot product or Euclidean, or Quantization.NONE");
+            }
+            if (quantization == Quantization.BINARY && (distance.kind() == Distance.Kind.EUCLIDEAN
+                    || distance.kind() == Distance.Kind.SQUARED_EUCLIDEAN)) {
+                throw new IllegalArgumentException("BINARY codes keep each dimension's sign, not the vectors' lengths, "
+                        + "so they cannot rank " + distance + ": use INT8, or normalise the vectors and use cosine");
+            }
         }
 
         /**
-         * Cosine distance, exact up to 20,000 items, HNSW with Lucene's defaults and 100 candidates above.
+         * Float32 settings (no quantisation).
+         *
+         * @param distance the distance
+         * @param hnswThreshold catalogues larger than this use HNSW
+         * @param hnsw the HNSW graph settings
+         * @param candidates HNSW candidates explored per query
+         */
+        public Config(Distance distance, int hnswThreshold, HnswIndex.Config hnsw, int candidates) {
+            this(distance, hnswThreshold, hnsw, candidates, Quantization.NONE, 1);
+        }
+
+        /**
+         * Cosine distance, exact up to 20,000 items, HNSW with Lucene's defaults and 100 candidates above, float32.
          *
          * @return the defaults
          */
@@ -66,14 +102,14 @@ public final class VectorIndex implements AutoCloseable {
         }
 
         /**
-         * Whether a gallery of this size is searched by HNSW (more rows than {@link #hnswThreshold()}) rather than
-         * exactly.
+         * Whether a gallery of this size is searched by HNSW: float32 vectors and more rows than
+         * {@link #hnswThreshold()} (a quantised index is always scanned).
          *
          * @param size gallery rows
          * @return true for HNSW
          */
         public boolean usesHnsw(long size) {
-            return size > hnswThreshold;
+            return quantization == Quantization.NONE && size > hnswThreshold;
         }
 
         /**
@@ -83,7 +119,7 @@ public final class VectorIndex implements AutoCloseable {
          * @return a copy
          */
         public Config withDistance(Distance value) {
-            return new Config(value, hnswThreshold, hnsw, candidates);
+            return new Config(value, hnswThreshold, hnsw, candidates, quantization, rescore);
         }
 
         /**
@@ -93,7 +129,7 @@ public final class VectorIndex implements AutoCloseable {
          * @return a copy
          */
         public Config withHnswThreshold(int value) {
-            return new Config(distance, value, hnsw, candidates);
+            return new Config(distance, value, hnsw, candidates, quantization, rescore);
         }
 
         /**
@@ -103,7 +139,20 @@ public final class VectorIndex implements AutoCloseable {
          * @return a copy
          */
         public Config withCandidates(int value) {
-            return new Config(distance, hnswThreshold, hnsw, value);
+            return new Config(distance, hnswThreshold, hnsw, value, quantization, rescore);
+        }
+
+        /**
+         * The same settings with vectors held as codes: a search scans the codes for {@code rescore × k} candidates
+         * and ranks them by exact float32 distances read from the index files (see {@link Quantization}).
+         *
+         * @param value INT8, BINARY, or NONE for float32
+         * @param rescoreFactor candidates per wanted hit, at least 1 (1 for NONE); docs/benchmarks.md measures the
+         *     recall of a few
+         * @return a copy
+         */
+        public Config withQuantization(Quantization value, int rescoreFactor) {
+            return new Config(distance, hnswThreshold, hnsw, candidates, value, rescoreFactor);
         }
     }
 
@@ -212,11 +261,13 @@ public final class VectorIndex implements AutoCloseable {
                     + "payload (or null) per id");
         }
         boolean useHnsw = config.usesHnsw(ids.size());
+        Calibration calibration = config.quantization() == Quantization.NONE ? null
+                : Calibration.fit(config.quantization(), config.distance(), vectors);
         AtomicDirectory.write(dir, KIND, tmp -> {
             if (useHnsw) {
                 HnswIndex.build(tmp.resolve(VectorIndexFiles.HNSW), vectors, config.distance(), config.hnsw()).close();
             }
-            VectorIndexFiles.write(tmp, ids, vectors, payloads, useHnsw ? "hnsw" : "exact", config);
+            VectorIndexFiles.write(tmp, ids, vectors, payloads, useHnsw ? "hnsw" : "exact", config, calibration);
         });
         return open(dir);
     }
@@ -249,6 +300,9 @@ public final class VectorIndex implements AutoCloseable {
                 throw e;
             }
         }
+        if (m.calibration() != null) {
+            return new VectorIndex(dir, ids, payloads, m.dimension(), openQuantized(dir, m), null);
+        }
         float[] flat = VectorIndexFiles.readVectors(dir, m, true);
         NDManager manager = NDManager.newBaseManager();
         try {
@@ -263,6 +317,24 @@ public final class VectorIndex implements AutoCloseable {
             return new VectorIndex(dir, ids, payloads, m.dimension(), exact, manager);
         } catch (RuntimeException e) {
             manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The quantised engine: the codes encoded from {@value VectorIndexFiles#VECTORS} in the pass that verifies its
+     * checksum, and the file memory-mapped for re-scoring.
+     */
+    private static NearestNeighbours openQuantized(Path dir, VectorIndexFiles.Manifest m) throws IOException {
+        NDManager codesManager = NDManager.newBaseManager();
+        try {
+            QuantizedCodes.Builder codes = new QuantizedCodes.Builder(m.calibration(), m.distance(), m.dimension(),
+                    codesManager);
+            VectorIndexFiles.readVectors(dir, m, codes::add);
+            FloatRows rows = FloatRows.map(dir.resolve(VectorIndexFiles.VECTORS), m.size(), m.dimension());
+            return new QuantizedNeighbours(m.distance(), codes.build(), rows, m.rescore(), codesManager);
+        } catch (IOException | RuntimeException e) {
+            codesManager.close();
             throw e;
         }
     }
@@ -352,7 +424,37 @@ public final class VectorIndex implements AutoCloseable {
     }
 
     /**
-     * Which engine answers: {@code "exact"} or {@code "hnsw"}.
+     * How the vectors are held in memory.
+     *
+     * @return {@link Quantization#NONE} for float32, else the codes
+     */
+    public Quantization quantization() {
+        return engine instanceof QuantizedNeighbours q ? q.quantization() : Quantization.NONE;
+    }
+
+    /**
+     * Candidates re-ranked exactly per wanted hit.
+     *
+     * @return the factor of a quantised index; 1 otherwise
+     */
+    public int rescore() {
+        return engine instanceof QuantizedNeighbours q ? q.rescore() : 1;
+    }
+
+    /**
+     * The native memory the engine holds for the gallery: the float32 gallery (in ranking form) of the exact engine,
+     * the codes of a quantised one, 0 for HNSW (Lucene reads its files through the operating system's page cache,
+     * as a quantised index reads its candidates' rows).
+     *
+     * @return bytes
+     */
+    public long memoryBytes() {
+        return engine.memoryBytes();
+    }
+
+    /**
+     * Which engine answers: {@code "exact"}, {@code "hnsw"}, or for a quantised index the codes it scans,
+     * {@code "int8"} or {@code "binary"}.
      *
      * @return the engine
      */

@@ -23,11 +23,13 @@ import org.quaterion.models.io.JsonFiles;
 import org.quaterion.models.io.ModelFormatException;
 
 /**
- * The files of a {@link VectorIndex} directory, format 3: {@value #MANIFEST} (engine, size, dimension, candidates,
- * distance and the SHA-256 of the data files), {@value #IDS} (UTF-8, one id and a {@code '\n'} per item),
- * {@value #VECTORS} ({@code size × dimension} little-endian float32, row-major), when items have payloads
- * {@link PayloadFile#NAME}, and, for the HNSW engine, the Lucene directory {@value #HNSW}. Format 2 (no payloads) is
- * read too. Reading checks sizes against the bytes actually there before allocating and verifies both
+ * The files of a {@link VectorIndex} directory, format 3 or 4: {@value #MANIFEST} (engine, size, dimension,
+ * candidates, distance, the SHA-256 of the data files and, format 4 only, the quantisation: its kind, rescore factor
+ * and per-dimension calibration), {@value #IDS} (UTF-8, one id and a {@code '\n'} per item), {@value #VECTORS}
+ * ({@code size × dimension} little-endian float32, row-major; a quantised index encodes its codes from it when opened
+ * and reads candidates' rows from it), when items have payloads {@link PayloadFile#NAME}, and, for the HNSW engine,
+ * the Lucene directory {@value #HNSW}. A float32 index is written as format 3, so that a library without
+ * quantisation reads it; format 2 (no payloads) is read too. Reading checks sizes against the bytes actually there before allocating and verifies both
  * checksums; every failure is a {@link ModelFormatException} (a {@link CorruptArtifactException} for damage) naming
  * the file.
  */
@@ -37,7 +39,9 @@ final class VectorIndexFiles {
     static final String IDS = "ids.txt";
     static final String VECTORS = "vectors.f32";
     static final String HNSW = "hnsw";
-    static final int FORMAT = 3;
+    static final int FORMAT = 4;
+    /** The format of an index without quantisation (what readers before quantisation read). */
+    private static final int FLOAT32_FORMAT = 3;
     /** The oldest format read: format 2 differs only in having no payloads. */
     private static final int OLDEST_READ = 2;
     /** The longest id, in UTF-16 characters: an id names an item; a longer "id" is not one. */
@@ -59,9 +63,28 @@ final class VectorIndexFiles {
      * @param idsSha256 SHA-256 of {@value #IDS}
      * @param vectorsSha256 SHA-256 of {@value #VECTORS}
      * @param payloadsSha256 SHA-256 of {@link PayloadFile#NAME}, null when the items have no payloads
+     * @param rescore candidates re-ranked per wanted hit (1 without quantisation)
+     * @param calibration the codes' constants; null for float32
      */
     record Manifest(String engine, int size, int dimension, int candidates, Distance distance, String idsSha256,
-            String vectorsSha256, String payloadsSha256) {}
+            String vectorsSha256, String payloadsSha256, int rescore, Calibration calibration) {
+
+        /** How the vectors are held: {@link Quantization#NONE} without a calibration. */
+        Quantization quantization() {
+            return calibration == null ? Quantization.NONE : calibration.kind();
+        }
+    }
+
+    /** Receives the rows of {@value #VECTORS} in order, a chunk at a time. */
+    interface RowChunks {
+        /**
+         * Takes a chunk.
+         *
+         * @param values at least {@code rows × dimension} values, row-major (the array is reused for the next chunk)
+         * @param rows whole rows in the chunk
+         */
+        void accept(float[] values, int rows);
+    }
 
     private VectorIndexFiles() {}
 
@@ -74,10 +97,11 @@ final class VectorIndexFiles {
      * @param payloads one payload or null per item; null when no item has one
      * @param engine the engine that will answer
      * @param config the build settings
+     * @param calibration the codes' constants when {@code config} quantises, else null
      * @throws IOException when writing fails
      */
     static void write(Path dir, List<String> ids, float[][] vectors, List<Payload> payloads, String engine,
-            VectorIndex.Config config) throws IOException {
+            VectorIndex.Config config, Calibration calibration) throws IOException {
         MessageDigest idsDigest = ArtifactFiles.sha256();
         try (OutputStream out = new DigestOutputStream(Files.newOutputStream(dir.resolve(IDS),
                 StandardOpenOption.CREATE_NEW), idsDigest)) {
@@ -104,7 +128,7 @@ final class VectorIndexFiles {
         }
         String payloadsSha256 = payloads == null ? null : PayloadFile.write(dir, payloads);
         JsonObject manifest = new JsonObject();
-        manifest.addProperty("format", FORMAT);
+        manifest.addProperty("format", calibration == null ? FLOAT32_FORMAT : FORMAT);
         manifest.addProperty("engine", engine);
         manifest.addProperty("size", ids.size());
         manifest.addProperty("dimension", d);
@@ -114,6 +138,11 @@ final class VectorIndexFiles {
         manifest.addProperty("vectors_sha256", HexFormat.of().formatHex(vectorsDigest.digest()));
         if (payloadsSha256 != null) {
             manifest.addProperty("payloads_sha256", payloadsSha256);
+        }
+        if (calibration != null) {
+            JsonObject quantization = calibration.toJson();
+            quantization.addProperty("rescore", config.rescore());
+            manifest.add("quantization", quantization);
         }
         JsonFiles.write(dir.resolve(MANIFEST), manifest);
     }
@@ -158,8 +187,27 @@ final class VectorIndexFiles {
                     + e.getMessage() + "): the file is damaged; rebuild the index", e);
         }
         String payloads = o.has("payloads_sha256") ? JsonFields.sha256(o, "payloads_sha256", file) : null;
+        int rescore = 1;
+        Calibration calibration = null;
+        if (format >= FORMAT && o.has("quantization")) {
+            JsonObject q = JsonFields.object(o, "quantization", file);
+            String kind = JsonFields.string(q, "kind", file);
+            Quantization quantization = switch (kind) {
+                case "int8" -> Quantization.INT8;
+                case "binary" -> Quantization.BINARY;
+                default -> throw new CorruptArtifactException(file, "names the quantisation '" + kind + "', neither "
+                        + "'int8' nor 'binary': the file is damaged; rebuild the index");
+            };
+            if (!engine.equals("exact") || InnerProductRanking.of(distance) == null) {
+                throw new CorruptArtifactException(file, "quantises an index of engine '" + engine + "' ranked by "
+                        + distance + ": the file is damaged; rebuild the index");
+            }
+            rescore = (int) JsonFields.integer(q, "rescore", 1, Integer.MAX_VALUE, file);
+            calibration = Calibration.fromJson(q, quantization, InnerProductRanking.of(distance).rankedDimension(
+                    dimension), file);
+        }
         return new Manifest(engine, size, dimension, candidates, distance, JsonFields.sha256(o, "ids_sha256", file),
-                JsonFields.sha256(o, "vectors_sha256", file), payloads);
+                JsonFields.sha256(o, "vectors_sha256", file), payloads, rescore, calibration);
     }
 
     /**
@@ -216,6 +264,36 @@ final class VectorIndexFiles {
      *     differs from its checksum
      */
     static float[] readVectors(Path dir, Manifest m, boolean keep) throws IOException {
+        long count = (long) m.size() * m.dimension();
+        if (keep && count > MAX_ARRAY) {
+            throw new ModelFormatException(dir.resolve(VECTORS), "holds " + count + " values, more than the exact "
+                    + "engine holds in one array; rebuild the index with a lower hnswThreshold (HNSW) or quantised");
+        }
+        if (!keep) {
+            readVectors(dir, m, null);
+            return null;
+        }
+        float[] flat = new float[(int) count];
+        int[] filled = {0};
+        readVectors(dir, m, (values, rows) -> {
+            System.arraycopy(values, 0, flat, filled[0], rows * m.dimension());
+            filled[0] += rows * m.dimension();
+        });
+        return flat;
+    }
+
+    /**
+     * Streams {@value #VECTORS} in chunks of whole rows after checking that it holds exactly the manifest's
+     * {@code size × dimension} float32 values, verifying its checksum in the same pass (after the last chunk: a
+     * caller discards what it made of the chunks when this throws).
+     *
+     * @param dir the index directory
+     * @param m the manifest
+     * @param chunks receives the rows; null to verify only
+     * @throws IOException when reading fails
+     * @throws ModelFormatException when the file is missing, of the wrong size or differs from its checksum
+     */
+    static void readVectors(Path dir, Manifest m, RowChunks chunks) throws IOException {
         Path file = ArtifactFiles.requireRegularFile(dir.resolve(VECTORS), FIX);
         long count = (long) m.size() * m.dimension();
         long bytes = Files.size(file);
@@ -223,37 +301,35 @@ final class VectorIndexFiles {
             throw corrupt(file, "has " + bytes + " bytes, " + MANIFEST + " lists " + m.size() + " × " + m.dimension()
                     + " float32 values (" + 4 * count + " bytes)");
         }
-        if (keep && count > MAX_ARRAY) {
-            throw new ModelFormatException(file, "holds " + count + " values, more than the exact engine holds in one "
-                    + "array; rebuild the index with a lower hnswThreshold (HNSW)");
-        }
-        float[] flat = keep ? new float[(int) count] : null;
+        int rowBytes = 4 * m.dimension();
+        int rowsPerRead = Math.max(1, (4 << 20) / rowBytes);
         MessageDigest digest = ArtifactFiles.sha256();
-        ByteBuffer buffer = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-        int filled = 0;
+        ByteBuffer buffer = ByteBuffer.allocate(rowsPerRead * rowBytes).order(ByteOrder.LITTLE_ENDIAN);
+        float[] values = chunks == null ? null : new float[rowsPerRead * m.dimension()];
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             long position = 0;
             while (position < 4 * count) {
                 buffer.clear();
                 buffer.limit((int) Math.min(buffer.capacity(), 4 * count - position));
-                if (in.read(buffer, position) < 0) {
-                    throw corrupt(file, "ended after " + position + " bytes while being read (truncated)");
+                while (buffer.hasRemaining()) {
+                    if (in.read(buffer, position + buffer.position()) < 0) {
+                        throw corrupt(file, "ended after " + (position + buffer.position()) + " bytes while being "
+                                + "read (truncated)");
+                    }
                 }
                 buffer.flip();
-                int whole = buffer.limit() / 4 * 4; // a short read may end inside a float: read its bytes again
-                digest.update(buffer.array(), 0, whole);
-                if (keep) {
-                    buffer.limit(whole);
-                    buffer.asFloatBuffer().get(flat, filled, whole / 4);
-                    filled += whole / 4;
+                digest.update(buffer.array(), 0, buffer.limit());
+                if (chunks != null) {
+                    int rows = buffer.limit() / rowBytes;
+                    buffer.asFloatBuffer().get(values, 0, rows * m.dimension());
+                    chunks.accept(values, rows);
                 }
-                position += whole;
+                position += buffer.limit();
             }
         }
         if (!HexFormat.of().formatHex(digest.digest()).equals(m.vectorsSha256())) {
             throw corrupt(file, "differs from the SHA-256 recorded in " + MANIFEST + " (damaged or rewritten)");
         }
-        return flat;
     }
 
     /**
