@@ -13,13 +13,13 @@ import org.quaterion.loss.SimilarityLoss;
  * <table>
  * <caption>Targets per loss</caption>
  * <tr><th>loss</th><th>target</th><th>groups</th></tr>
- * <tr><td>{@code BinaryCrossEntropyScoreLoss}</td><td>a label in [0, 1] (1 relevant, 0 not, or a soft label)</td>
+ * <tr><td>{@link BinaryCrossEntropyScoreLoss}</td><td>a label in [0, 1] (1 relevant, 0 not, or a soft label)</td>
  * <td>ignored (checked for shape)</td></tr>
- * <tr><td>{@code ListwiseCrossEntropyLoss}</td><td>1 for the group's one positive, 0 for its negatives</td>
+ * <tr><td>{@link ListwiseCrossEntropyLoss}</td><td>1 for the group's one positive, 0 for its negatives</td>
  * <td>one list per query: exactly one positive</td></tr>
- * <tr><td>{@code MarginMseScoreLoss}</td><td>the teacher's score of the pair; the group's first row is the positive
+ * <tr><td>{@link MarginMseScoreLoss}</td><td>the teacher's score of the pair; the group's first row is the positive
  * p</td><td>one list per query</td></tr>
- * <tr><td>{@code RankNetLoss}, {@code LambdaLoss}</td><td>a relevance grade (any finite value; higher is more
+ * <tr><td>{@link RankNetLoss}, {@link LambdaLoss}</td><td>a relevance grade (any finite value; higher is more
  * relevant)</td><td>one list per query</td></tr>
  * </table>
  *
