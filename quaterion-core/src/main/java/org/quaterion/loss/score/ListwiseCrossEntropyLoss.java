@@ -51,7 +51,7 @@ public final class ListwiseCrossEntropyLoss extends AbstractScoreLoss {
         NDArray x = Scalars.mul(activation.apply(batch.scores()), scale);
         NDManager m = x.getManager();
         NDArray logSumExp = LossMath.logSumExp(groups.pad(x), groups.valid(m), false, 1);
-        return logSumExp.sub(x.get(m.create(positives))).mean();
+        return logSumExp.sub(x.get(ScoreGroups.indices(m, positives))).mean();
     }
 
     /** The row of each group's positive; refuses targets other than 0/1 and groups without exactly one 1. */

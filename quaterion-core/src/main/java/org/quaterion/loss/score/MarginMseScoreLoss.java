@@ -2,6 +2,7 @@ package org.quaterion.loss.score;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import org.quaterion.loss.LossBuilder;
 import org.quaterion.settings.ComponentSpec;
 import org.quaterion.settings.Setting;
@@ -61,8 +62,9 @@ public final class MarginMseScoreLoss extends AbstractScoreLoss {
         }
         NDArray s = activation.apply(batch.scores());
         NDManager m = s.getManager();
-        NDArray teacher = m.create(margin).toType(s.getDataType(), false);
-        return s.get(m.create(positive)).sub(s.get(m.create(negative))).sub(teacher).square().mean();
+        NDArray teacher = ScoreGroups.constants(m, margin, new Shape(pairs), s.getDataType());
+        return s.get(ScoreGroups.indices(m, positive)).sub(s.get(ScoreGroups.indices(m, negative))).sub(teacher)
+                .square().mean();
     }
 
     /**

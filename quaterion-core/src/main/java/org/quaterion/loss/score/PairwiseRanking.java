@@ -138,7 +138,7 @@ final class PairwiseRanking {
                 out[i * width + j] = true;
             }
         }
-        return m.create(out, new Shape(1, width, width));
+        return ScoreGroups.mask(m, out, new Shape(1, width, width));
     }
 
     /**

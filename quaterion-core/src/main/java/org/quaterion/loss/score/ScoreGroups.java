@@ -99,7 +99,7 @@ final class ScoreGroups {
             }
         }
         NDArray withZero = NDArrays.concat(new NDList(values, m.zeros(new Shape(1), values.getDataType())));
-        return withZero.get(m.create(index)).reshape(members.length, width);
+        return withZero.get(indices(m, index)).reshape(members.length, width);
     }
 
     /**
@@ -117,7 +117,7 @@ final class ScoreGroups {
                 out[g * width + j] = values[members[g][j]];
             }
         }
-        return m.create(out, new Shape(members.length, width)).toType(type, false);
+        return constants(m, out, new Shape(members.length, width), type);
     }
 
     /**
@@ -131,6 +131,51 @@ final class ScoreGroups {
         for (int g = 0; g < members.length; g++) {
             java.util.Arrays.fill(out, g * width, g * width + members[g].length, true);
         }
-        return m.create(out, new Shape(members.length, width));
+        return mask(m, out, new Shape(members.length, width));
+    }
+
+    /**
+     * Whole numbers as an int64 array in engine-owned memory. An array made from Java values points into a Java
+     * direct buffer; autograd keeps index and mask arrays for the backward pass, which may run after the array's
+     * handle is closed (a scope ends) and a garbage collection frees that buffer. A copy made by the engine is safe.
+     *
+     * @param m the manager of the result
+     * @param values the values
+     * @return a new array
+     */
+    static NDArray indices(NDManager m, long[] values) {
+        try (NDArray wrapped = m.create(values)) {
+            return wrapped.duplicate();
+        }
+    }
+
+    /**
+     * Real numbers as an array of the given type in engine-owned memory (see {@link #indices}).
+     *
+     * @param m the manager of the result
+     * @param values the values, row-major
+     * @param shape the shape
+     * @param type float32 or float64
+     * @return a new array
+     */
+    static NDArray constants(NDManager m, double[] values, Shape shape, DataType type) {
+        try (NDArray wrapped = m.create(values, shape)) {
+            // a cast allocates engine memory; for the same type, toType(type, true) would alias the buffer
+            return type == wrapped.getDataType() ? wrapped.duplicate() : wrapped.toType(type, false);
+        }
+    }
+
+    /**
+     * Booleans as an array in engine-owned memory (see {@link #indices}).
+     *
+     * @param m the manager of the result
+     * @param values the values, row-major
+     * @param shape the shape
+     * @return a new array
+     */
+    static NDArray mask(NDManager m, boolean[] values, Shape shape) {
+        try (NDArray wrapped = m.create(values, shape)) {
+            return wrapped.duplicate();
+        }
     }
 }
