@@ -22,7 +22,7 @@ public final class LambdaLoss extends AbstractScoreLoss {
             WeightingScheme.NDCG_LOSS2PP, "how each pair is weighted");
     /** The weight μ of NDCG-Loss2 in NDCG-Loss2++. */
     public static final Setting<Double> MU = Setting.real("mu", 10.0, v -> v >= 0, "mu >= 0",
-            "weight of NDCG-Loss2 in NDCG-Loss2++ (other schemes ignore it)");
+            "weight of NDCG-Loss2 in NDCG-Loss2++ (only with weighting_scheme ndcg_loss2pp)");
     /** The cut-off of NDCG@k; null for all documents. */
     public static final Setting<Integer> K = PairwiseRanking.K;
     /** The factor on score differences inside the sigmoid. */

@@ -22,13 +22,13 @@ final class PairwiseRanking {
 
     /** The cut-off of NDCG@k. */
     static final Setting<Integer> K = Setting.optionalInteger("k", v -> v >= 1, "k >= 1",
-            "only pairs within the top k of the predicted ranking count, and maxDCG is DCG@k; null for all");
+            "only pairs within the top k of the predicted ranking count (and LambdaLoss's maxDCG is DCG@k); null for all");
     /** The factor on score differences inside the sigmoid. */
     static final Setting<Double> SIGMA = Setting.real("sigma", 1.0, v -> v > 0, "sigma > 0",
             "factor on the score difference inside the sigmoid");
     /** The floor of the probabilities and of maxDCG. */
     static final Setting<Double> EPS = Setting.real("eps", 1e-10, v -> v > 0 && v < 1, "0 < eps < 1",
-            "floor of the pair probabilities and of maxDCG, for numerical stability");
+            "floor of the pair probabilities (and of LambdaLoss's maxDCG), for numerical stability");
     /** The logarithm. */
     static final Setting<LogBase> REDUCTION_LOG = Setting.choice("reduction_log", LogBase.BINARY,
             "logarithm of the pair likelihoods");
