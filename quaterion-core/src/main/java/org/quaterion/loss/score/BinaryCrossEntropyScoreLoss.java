@@ -2,7 +2,6 @@ package org.quaterion.loss.score;
 
 import ai.djl.ndarray.NDArray;
 import org.quaterion.internal.LossMath;
-import org.quaterion.loss.LossBuilder;
 import org.quaterion.models.tensor.Scalars;
 import org.quaterion.settings.ComponentSpec;
 import org.quaterion.settings.Setting;
@@ -68,19 +67,9 @@ public final class BinaryCrossEntropyScoreLoss extends AbstractScoreLoss {
     }
 
     /** Builds a {@link BinaryCrossEntropyScoreLoss}. */
-    public static final class Builder extends LossBuilder<BinaryCrossEntropyScoreLoss, Builder> {
+    public static final class Builder extends ScoreLossBuilder<BinaryCrossEntropyScoreLoss, Builder> {
         private Builder() {
             super(SPEC);
-        }
-
-        /**
-         * Sets the activation applied to the logits (default: identity).
-         *
-         * @param activation the activation
-         * @return this builder
-         */
-        public Builder optActivationFn(ScoreActivation activation) {
-            return set(ACTIVATION, activation);
         }
 
         /**

@@ -1,7 +1,6 @@
 package org.quaterion.loss.score;
 
 import ai.djl.ndarray.NDArray;
-import org.quaterion.loss.LossBuilder;
 import org.quaterion.settings.ComponentSpec;
 import org.quaterion.settings.Setting;
 import org.quaterion.settings.Settings;
@@ -69,7 +68,7 @@ public final class LambdaLoss extends AbstractScoreLoss {
     }
 
     /** Builds a {@link LambdaLoss}. */
-    public static final class Builder extends LossBuilder<LambdaLoss, Builder> {
+    public static final class Builder extends RankingLossBuilder<LambdaLoss, Builder> {
         private Builder() {
             super(SPEC);
         }
@@ -92,56 +91,6 @@ public final class LambdaLoss extends AbstractScoreLoss {
          */
         public Builder optMu(double mu) {
             return set(MU, mu);
-        }
-
-        /**
-         * Sets the NDCG cut-off (default: none, all documents).
-         *
-         * @param k the cut-off, &gt;= 1, or null for none
-         * @return this builder
-         */
-        public Builder optK(Integer k) {
-            return set(K, k);
-        }
-
-        /**
-         * Sets the factor on score differences (default 1).
-         *
-         * @param sigma the factor, &gt; 0
-         * @return this builder
-         */
-        public Builder optSigma(double sigma) {
-            return set(SIGMA, sigma);
-        }
-
-        /**
-         * Sets the floor of the probabilities and of maxDCG (default 1e-10).
-         *
-         * @param eps the floor, in (0, 1)
-         * @return this builder
-         */
-        public Builder optEps(double eps) {
-            return set(EPS, eps);
-        }
-
-        /**
-         * Sets the logarithm (default binary).
-         *
-         * @param log the logarithm
-         * @return this builder
-         */
-        public Builder optReductionLog(LogBase log) {
-            return set(REDUCTION_LOG, log);
-        }
-
-        /**
-         * Sets the activation applied to the logits (default: identity).
-         *
-         * @param activation the activation
-         * @return this builder
-         */
-        public Builder optActivationFn(ScoreActivation activation) {
-            return set(ACTIVATION, activation);
         }
     }
 }

@@ -3,7 +3,6 @@ package org.quaterion.loss.score;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.quaterion.internal.LossMath;
-import org.quaterion.loss.LossBuilder;
 import org.quaterion.models.tensor.Scalars;
 import org.quaterion.settings.ComponentSpec;
 import org.quaterion.settings.Setting;
@@ -89,19 +88,9 @@ public final class ListwiseCrossEntropyLoss extends AbstractScoreLoss {
     }
 
     /** Builds a {@link ListwiseCrossEntropyLoss}. */
-    public static final class Builder extends LossBuilder<ListwiseCrossEntropyLoss, Builder> {
+    public static final class Builder extends ScoreLossBuilder<ListwiseCrossEntropyLoss, Builder> {
         private Builder() {
             super(SPEC);
-        }
-
-        /**
-         * Sets the activation applied to the logits (default: sigmoid).
-         *
-         * @param activation the activation
-         * @return this builder
-         */
-        public Builder optActivationFn(ScoreActivation activation) {
-            return set(ACTIVATION, activation);
         }
 
         /**

@@ -3,7 +3,6 @@ package org.quaterion.loss.score;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.quaterion.loss.LossBuilder;
 import org.quaterion.settings.ComponentSpec;
 import org.quaterion.settings.Setting;
 import org.quaterion.settings.Settings;
@@ -77,19 +76,9 @@ public final class MarginMseScoreLoss extends AbstractScoreLoss {
     }
 
     /** Builds a {@link MarginMseScoreLoss}. */
-    public static final class Builder extends LossBuilder<MarginMseScoreLoss, Builder> {
+    public static final class Builder extends ScoreLossBuilder<MarginMseScoreLoss, Builder> {
         private Builder() {
             super(SPEC);
-        }
-
-        /**
-         * Sets the activation applied to the logits (default: identity).
-         *
-         * @param activation the activation
-         * @return this builder
-         */
-        public Builder optActivationFn(ScoreActivation activation) {
-            return set(ACTIVATION, activation);
         }
     }
 }
