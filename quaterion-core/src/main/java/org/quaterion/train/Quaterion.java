@@ -175,14 +175,6 @@ public final class Quaterion {
     private static void checkLoaderFitsLoss(SimilarityDataLoader<?, ?> loader, SimilarityLoss configured,
             String source) {
         String loss = configured.getClass().getSimpleName();
-        if (loader instanceof PairsSimilarityDataLoader<?> && !(configured instanceof PairwiseLoss)) {
-            throw new IllegalArgumentException("a PairsSimilarityDataLoader needs a PairwiseLoss, but " + source + " "
-                    + loss + "; use a GroupSimilarityDataLoader for it or a pair loss");
-        }
-        if (loader instanceof GroupSimilarityDataLoader<?> && !(configured instanceof GroupLoss)) {
-            throw new IllegalArgumentException("a GroupSimilarityDataLoader needs a GroupLoss, but " + source + " "
-                    + loss + "; use a PairsSimilarityDataLoader for it or a group loss");
-        }
         if (loader instanceof ScoredPairDataLoader<?, ?> && !(configured instanceof ScoreLoss)) {
             throw new IllegalArgumentException("a ScoredPairDataLoader needs a ScoreLoss (binary or listwise "
                     + "cross-entropy, margin-MSE, RankNet, LambdaLoss), but " + source + " " + loss);
@@ -190,6 +182,14 @@ public final class Quaterion {
         if (configured instanceof ScoreLoss && !(loader instanceof ScoredPairDataLoader<?, ?>)) {
             throw new IllegalArgumentException(source + " " + loss + ", a ScoreLoss: it needs a ScoredPairDataLoader "
                     + "of (query, document, target, group) pairs, not a " + loader.getClass().getSimpleName());
+        }
+        if (loader instanceof PairsSimilarityDataLoader<?> && !(configured instanceof PairwiseLoss)) {
+            throw new IllegalArgumentException("a PairsSimilarityDataLoader needs a PairwiseLoss, but " + source + " "
+                    + loss + "; use a GroupSimilarityDataLoader for it or a pair loss");
+        }
+        if (loader instanceof GroupSimilarityDataLoader<?> && !(configured instanceof GroupLoss)) {
+            throw new IllegalArgumentException("a GroupSimilarityDataLoader needs a GroupLoss, but " + source + " "
+                    + loss + "; use a PairsSimilarityDataLoader for it or a group loss");
         }
     }
 
