@@ -130,12 +130,24 @@ class CrossEncoderTrainingTest {
         List<Double> losses;
         float[] trained;
         try (Model model = new Model(tinyBert(), new ListwiseCrossEntropyLoss())) {
-            FitResult result = Quaterion.fit(model, config(8, tmp.resolve("run")), loader(), null);
+            FitResult result = Quaterion.fit(model, config(8, tmp.resolve("run")), loader(),
+                    new ScoredPairDataLoader<>(lists(), LoaderOptions.batchSize(4)));
             losses = result.stepLosses();
+            double firstValidation = result.epochs().get(0).get("validation_loss");
+            double lastValidation = result.epochs().get(7).get("validation_loss");
+            System.out.printf("cross-encoder listwise CE validation: epoch 1 %.4f, epoch 8 %.4f%n", firstValidation,
+                    lastValidation);
+            assertTrue(lastValidation < firstValidation, "validation loss " + firstValidation + " -> "
+                    + lastValidation);
             model.saveServable(servable);
             trained = CrossEncoderModel.of(model.model()).score("which car is red", List.of("the red car",
                     "the blue car"));
         }
+        String report = Files.readString(tmp.resolve("run/report.html"));
+        assertTrue(report.contains("ListwiseCrossEntropyLoss") || report.contains("listwise_cross_entropy"),
+                "the report names the loss");
+        assertTrue(!report.contains("<h2>Embeddings"), "no embedding map of scores");
+        assertTrue(Files.isRegularFile(tmp.resolve("run/metrics.csv")), "metrics are written");
         int perEpoch = 4;
         assertEquals(8 * perEpoch, losses.size());
         double first = mean(losses.subList(0, perEpoch));
