@@ -60,6 +60,33 @@ class CrossEncoderModelTest {
     }
 
     @Test
+    void xlmRobertaStylePairsFollowTheTokenizersPostProcessor() throws Exception {
+        // a tiny XLM-RoBERTa whose tokenizer.json pairs texts as RoBERTa does: <s> a </s></s> b </s>, one token type
+        // (MiniLM's vocabulary, so [CLS] and [SEP] stand for <s> and </s>)
+        Path dir = TinyTransformers.write(tmp.resolve("xlmr"), TinyTransformers.xlmRoberta(),
+                TinyTransformers.randomWeights(TinyTransformers.xlmRoberta(), 11));
+        com.google.gson.JsonObject tokenizer = org.quaterion.models.io.JsonFiles.read(dir.resolve("tokenizer.json"));
+        tokenizer.add("post_processor", com.google.gson.JsonParser.parseString("{\"type\": \"RobertaProcessing\", "
+                + "\"sep\": [\"[SEP]\", 102], \"cls\": [\"[CLS]\", 101], \"trim_offsets\": true, "
+                + "\"add_prefix_space\": false}"));
+        org.quaterion.models.io.JsonFiles.write(dir.resolve("tokenizer.json"), tokenizer);
+        CrossEncoder encoder = CrossEncoder.of(TrainableTransformer.fromHuggingFace(dir).maxLength(64));
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Class<Pair<String, String>> type = (Class) Pair.class;
+        try (CrossEncoderModel model = CrossEncoderModel.of(SimilarityModel.<Pair<String, String>>builder()
+                .addEncoder("cross", encoder).setHead(CrossEncoder.scoringHead(encoder.embeddingSize(), 1))
+                .optRecordType(type).build()); NDManager manager = NDManager.newBaseManager()) {
+            NDList batch = encoder.collate(List.of(new Pair<>("dog", "a dog")), manager);
+            assertArrayEquals(new long[] {101, 3899, 102, 102, 1037, 3899, 102},
+                    batch.get(0).toType(DataType.INT64, false).toLongArray());
+            assertArrayEquals(new long[7], batch.get(2).toType(DataType.INT64, false).toLongArray(),
+                    "one token type");
+            float[] scores = model.score("dog", List.of("a dog", "a cat"));
+            assertTrue(Float.isFinite(scores[0]) && scores[0] != scores[1], java.util.Arrays.toString(scores));
+        }
+    }
+
+    @Test
     void scoresReloadBitForBitAndDoNotDependOnTheBatch() throws Exception {
         Path servable = tmp.resolve("servable");
         float[] scores;
