@@ -49,7 +49,7 @@ class CrossEncoderTrainingTest {
     Path tmp;
 
     /** A tiny BERT cross-encoder with a fresh one-logit head. */
-    static final class Model extends TrainableModel<Pair<String, String>> {
+    static class Model extends TrainableModel<Pair<String, String>> {
         private final Path transformer;
         private final SimilarityLoss loss;
         int crashAfterSteps = -1;
@@ -193,6 +193,23 @@ class CrossEncoderTrainingTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Quaterion.fit(model, config(1, tmp.resolve("c")), loader(), null));
             assertTrue(e.getMessage().contains("ScoredPairDataLoader needs a ScoreLoss"), e.getMessage());
+        }
+        Path bert = tinyBert();
+        try (Model model = new Model(bert, new ListwiseCrossEntropyLoss()) {
+            @Override
+            protected Map<String, Encoder<Pair<String, String>>> configureEncoders() {
+                // a frozen transformer under a trained head: what a cache would serve
+                return Map.of("cross", CrossEncoder.of(TrainableTransformer.fromHuggingFace(bert).frozen()));
+            }
+
+            @Override
+            protected org.quaterion.cache.CacheConfig<Pair<String, String>> configureCaches() {
+                return org.quaterion.cache.CacheConfig.of(org.quaterion.cache.CacheType.AUTO);
+            }
+        }) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Quaterion.fit(model, config(1, tmp.resolve("e")), loader(), null));
+            assertTrue(e.getMessage().contains("turn the cache off"), e.getMessage());
         }
         List<SimilarityGroupSample<Pair<String, String>>> groups = List.of(
                 new SimilarityGroupSample<>(new Pair<>("a", "b"), 0), new SimilarityGroupSample<>(new Pair<>("c",
