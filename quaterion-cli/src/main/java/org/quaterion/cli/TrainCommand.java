@@ -12,6 +12,8 @@ import org.quaterion.dataset.Datasets;
 import org.quaterion.dataset.GroupSimilarityDataLoader;
 import org.quaterion.dataset.LoaderOptions;
 import org.quaterion.dataset.PairsSimilarityDataLoader;
+import org.quaterion.dataset.ScoredPair;
+import org.quaterion.dataset.ScoredPairDataLoader;
 import org.quaterion.dataset.SimilarityDataLoader;
 import org.quaterion.dataset.SimilarityGroupSample;
 import org.quaterion.dataset.SimilarityPairSample;
@@ -62,6 +64,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (c.cacheDir() != null) {
             CliInputs.requireWritableDirectory(c.cacheDir(), "cache");
+        }
+        if (c.crossEncoder()) {
+            return trainCrossEncoder(c);
         }
         // the IR evaluation set is read and checked before the cache fill and the first epoch
         IrEvaluator ir = c.evaluator() == null ? null : c.evaluator().evaluator();
@@ -140,6 +145,51 @@ final class TrainCommand implements Callable<Integer> {
                     result.bestValues().get(monitor), result.bestCheckpoint(), result.bestValues(), servable);
         }
         return 0;
+    }
+
+    /**
+     * Trains a cross-encoder on scored pairs ({@code data.kind: scored_pairs}): whole query lists per batch
+     * ({@code trainer.batch_size} lists), the transformer recipe, the best epoch's weights (by the validation loss,
+     * or the training loss without validation data) in the servable, which {@code CrossEncoderModel.load} serves.
+     */
+    private Integer trainCrossEncoder(TrainConfig c) throws IOException {
+        ScoredPairDataLoader<String, String> train = new ScoredPairDataLoader<>(scoredPairs(c.train()),
+                LoaderOptions.batchSize(c.batchSize()).withShuffle(c.seed()));
+        ScoredPairDataLoader<String, String> validation = c.validation() == null ? null
+                : new ScoredPairDataLoader<>(scoredPairs(c.validation()), LoaderOptions.batchSize(c.batchSize()));
+        Path resumeFrom = resumePath(c.output());
+        try (ConfiguredCrossEncoder model = new ConfiguredCrossEncoder(c); StopOnSignal signal = new StopOnSignal(
+                model::requestStop)) {
+            String monitor = validation != null ? "validation_loss" : "train_loss";
+            List<Callback> callbacks = new ArrayList<>();
+            if (c.emaDecay() > 0) {
+                callbacks.add(new ExponentialMovingAverage(c.emaDecay()));
+            }
+            FitResult result = Quaterion.fit(model, transformerRecipe(c, train, TrainerConfig.defaults())
+                    .withMaxEpochs(c.epochs()).withSeed(c.seed()).withOutputDir(c.output())
+                    .withEarlyStopping(new EarlyStopping(monitor, true, Integer.MAX_VALUE, 0)).withRestoreBest(true)
+                    .withCallbacks(callbacks)
+                    .withTensorBoard(c.tensorBoard() ? c.output().resolve("tensorboard") : null), train, validation,
+                    resumeFrom);
+            if (result.interrupted()) {
+                Path latest = org.quaterion.train.Checkpoint.latest(c.output());
+                System.err.println("interrupted; latest checkpoint " + (latest == null ? "none" : latest)
+                        + "; resume with: quaterion train --config " + config + (latest == null ? ""
+                        : " --resume latest"));
+                return 130;
+            }
+            Path servable = c.output().resolve("servable");
+            model.saveServable(servable);
+            System.out.printf(Locale.ROOT, "trained a cross-encoder %d epochs on %d pairs (%d queries); best epoch %d "
+                    + "(%s %.6g)%nservable (best epoch's weights; CrossEncoderModel.load): %s%n",
+                    result.epochs().size(), train.pairCount(), train.dataset().size(), result.bestEpoch(), monitor,
+                    result.bestValues().get(monitor), servable);
+        }
+        return 0;
+    }
+
+    private static List<ScoredPair<String, String>> scoredPairs(Path file) throws IOException {
+        return Datasets.scoredPairsFromJsonl(file, e -> e.getAsString(), e -> e.getAsString());
     }
 
     /** Shuffled pair batches, or batches without a repeated text ({@code trainer.sampler: no_duplicates}). */

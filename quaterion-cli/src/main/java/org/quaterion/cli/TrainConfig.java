@@ -12,6 +12,7 @@ import org.quaterion.loss.ClassWeightLoss;
 import org.quaterion.loss.GroupLoss;
 import org.quaterion.loss.PairwiseLoss;
 import org.quaterion.loss.SimilarityLoss;
+import org.quaterion.loss.score.ScoreLoss;
 import org.quaterion.miner.Miner;
 import org.quaterion.models.Prompts;
 import org.quaterion.registry.ComponentRegistry;
@@ -23,18 +24,19 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * A {@code quaterion train} configuration, read strictly from YAML (unknown keys and values are rejected with the
  * valid ones). Relative paths are resolved against the config file's directory.
  *
- * @param encoder {@code minilm-int8}, {@code minilm-fp32}, {@code onnx} (frozen, cached), or {@code transformer}
- *     (fine-tuned)
+ * @param encoder {@code minilm-int8}, {@code minilm-fp32}, {@code onnx} (frozen, cached), {@code transformer}
+ *     (fine-tuned), or {@code cross-encoder} (a fine-tuned transformer scoring (query, document) pairs)
  * @param onnxModel the ONNX file (encoder {@code onnx})
  * @param onnxTokenizer the tokenizer.json (encoder {@code onnx})
  * @param onnxDim the hidden size (encoder {@code onnx})
  * @param head head type
- * @param headOutput output size (linear, stacked_projection)
+ * @param headOutput output size (linear, stacked_projection; a cross-encoder's labels, 1 by default)
  * @param loss the loss's registry type name ({@code ComponentRegistry})
  * @param lossSettings the loss settings given in the YAML (the rest are the reference defaults)
  * @param miner the miner's registry type name, or null for none
  * @param minerSettings the miner settings given in the YAML
- * @param kind {@code pairs} or {@code groups}
+ * @param kind {@code pairs}, {@code groups}, or {@code scored_pairs} (a cross-encoder's (query, document,
+ *     target, group) lines)
  * @param train training data (JSONL)
  * @param validation validation data (JSONL) or null
  * @param epochs epochs
@@ -58,7 +60,8 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
         boolean tensorBoard, Path cacheDir, Path output, TransformerSettings transformer, int negatives,
         EvaluatorSettings evaluator, Prompts prompts) {
 
-    static final List<String> ENCODERS = List.of("minilm-int8", "minilm-fp32", "onnx", "transformer");
+    static final List<String> ENCODERS = List.of("minilm-int8", "minilm-fp32", "onnx", "transformer",
+            "cross-encoder");
     static final List<String> HEADS = List.of("skip_connection", "linear", "gated", "widening", "normalize", "empty");
     static final ComponentRegistry REGISTRY = ComponentRegistry.discover();
 
@@ -77,6 +80,25 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
             }
         }
         return losses.stream().sorted().toList();
+    }
+
+    /**
+     * The loss names scored-pair data (a cross-encoder) accepts: every registered score loss, sorted.
+     *
+     * @return the names
+     */
+    static List<String> scoreLossNames() {
+        return REGISTRY.names(SimilarityLoss.class).stream().filter(n -> REGISTRY.isLoss(n, ScoreLoss.class))
+                .sorted().toList();
+    }
+
+    /**
+     * Whether this config trains a cross-encoder.
+     *
+     * @return true for {@code model.encoder: cross-encoder}
+     */
+    boolean crossEncoder() {
+        return encoder.equals("cross-encoder");
     }
 
     /**
@@ -113,12 +135,18 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
                     + encoder + "; remove model.onnx or set the encoder to onnx");
         }
         TransformerSettings transformer = null;
-        if (encoder.equals("transformer")) {
+        boolean cross = encoder.equals("cross-encoder");
+        if (encoder.equals("transformer") || cross) {
             if (!model.has("transformer")) {
-                throw new IllegalArgumentException("model.encoder transformer needs model.transformer.source: minilm, "
-                        + "e5-small, or a Hugging Face model directory");
+                throw new IllegalArgumentException("model.encoder " + encoder + " needs model.transformer.source: "
+                        + "minilm, e5-small, or a Hugging Face model directory");
             }
             transformer = TransformerSettings.read(model.node("transformer"), base);
+            if (cross && (transformer.normalize() != null || (transformer.pooling() != null
+                    && transformer.pooling() != org.quaterion.onnx.transformer.Pooling.CLS))) {
+                throw new IllegalArgumentException("a cross-encoder scores the [CLS] state unnormalised; remove "
+                        + "model.transformer.pooling and normalize");
+            }
         } else if (model.has("transformer")) {
             throw new IllegalArgumentException("model.transformer is read only with model.encoder: transformer, but "
                     + "the encoder is " + encoder + "; remove model.transformer or set the encoder to transformer");
@@ -133,15 +161,25 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
             }
             p.finish();
         }
-        String head = model.choice("head", "skip_connection", HEADS);
-        int headOutput = model.integer("output_size", 0, 0);
+        if (cross && (model.has("head") || model.has("prompts"))) {
+            throw new IllegalArgumentException("a cross-encoder's head is its scoring head (model.output_size labels, "
+                    + "1 by default) and it reads the pair as given; remove model.head and model.prompts");
+        }
+        String head = cross ? "linear" : model.choice("head", "skip_connection", HEADS);
+        int headOutput = model.integer("output_size", cross ? 1 : 0, cross ? 1 : 0);
         if (head.equals("linear") && headOutput == 0) {
             throw new IllegalArgumentException("model.head linear needs model.output_size");
         }
         model.finish();
 
         ConfigNode data = root.node("data");
-        String kind = data.choice("kind", "pairs", List.of("pairs", "groups"));
+        String kind = data.choice("kind", cross ? "scored_pairs" : "pairs", List.of("pairs", "groups",
+                "scored_pairs"));
+        if (cross != kind.equals("scored_pairs")) {
+            throw new IllegalArgumentException(cross ? "a cross-encoder trains on data.kind: scored_pairs (lines "
+                    + "{\"query\", \"document\", \"target\", \"group\"}), not " + kind : "data.kind scored_pairs "
+                    + "trains a cross-encoder: set model.encoder: cross-encoder");
+        }
         Path train = base.resolve(data.string("train"));
         Path validation = data.has("validation") ? base.resolve(data.string("validation")) : null;
         int negatives = data.integer("negatives", 0, 0);
@@ -154,8 +192,8 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
         // every registered loss (and miner) by name; its other keys are its settings, checked by the registry
         ConfigNode lossNode = root.node("loss");
         boolean pairs = kind.equals("pairs");
-        String chosenLoss = lossNode.choice("name", pairs ? "multiple_negatives_ranking" : "triplet",
-                lossNames(pairs));
+        String chosenLoss = cross ? lossNode.choice("name", "binary_cross_entropy_score", scoreLossNames())
+                : lossNode.choice("name", pairs ? "multiple_negatives_ranking" : "triplet", lossNames(pairs));
         String loss = pairs && chosenLoss.equals("contrastive") ? "pair_contrastive" : chosenLoss;
         JsonObject lossSettings = lossNode.rest();
         check("loss", () -> RegularizerSettings.build(withPlaceholders(loss, lossSettings),
@@ -164,7 +202,7 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
         String miner = null;
         JsonObject minerSettings = new JsonObject();
         if (root.has("miner")) {
-            if (pairs) {
+            if (!kind.equals("groups")) {
                 throw new IllegalArgumentException("miner is for group data (data.kind: groups); remove it");
             }
             ConfigNode minerNode = root.node("miner");
@@ -205,6 +243,10 @@ record TrainConfig(String encoder, Path onnxModel, Path onnxTokenizer, int onnxD
             ConfigNode c = root.node("cache");
             cache = base.resolve(c.string("dir"));
             c.finish();
+        }
+        if (cross && root.has("evaluator")) {
+            throw new IllegalArgumentException("evaluator runs a bi-encoder's retrieval; a cross-encoder is not "
+                    + "evaluated by the CLI yet: remove the evaluator section");
         }
         EvaluatorSettings evaluator = root.has("evaluator") ? EvaluatorSettings.read(root.node("evaluator"), base)
                 : null;

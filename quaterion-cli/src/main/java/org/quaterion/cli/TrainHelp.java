@@ -22,21 +22,26 @@ final class TrainHelp {
      */
     static String[] footer() {
         List<String> lines = new ArrayList<>(List.of("", "YAML config keys (paths relative to the file; see docs/cli.md):",
-                "  model:   encoder (minilm-int8|minilm-fp32|onnx|transformer), onnx",
-                "           {model, tokenizer, dim}, head (skip_connection|linear|",
-                "           gated|widening|normalize|empty), output_size,",
+                "  model:   encoder (minilm-int8|minilm-fp32|onnx|transformer|",
+                "           cross-encoder), onnx {model, tokenizer, dim}, head",
+                "           (skip_connection|linear|gated|widening|normalize|empty),",
+                "           output_size (a cross-encoder's labels, default 1),",
                 "           transformer {source (minilm|e5-small|a Hugging Face",
                 "           directory), pooling (mean|cls|last), normalize,",
                 "           max_length, freeze_layers, freeze_embeddings, lora",
                 "           {rank, alpha, dropout, targets, layers}, learning_rates",
                 "           {embeddings, layers, head} (factors)}, prompts {query,",
                 "           document, default_role} (prefixes per input role)",
-                "  data:    kind (pairs|groups), train, validation (JSONL files),",
+                "  data:    kind (pairs|groups|scored_pairs: a cross-encoder's",
+                "           {query, document, target, group} lines), train,",
+                "           validation (JSONL files),",
                 "           negatives (pairs: mined per pair, 0 = none)"));
         List<String> loss = new ArrayList<>(List.of("name", "(pairs:"));
         loss.addAll(alternatives(TrainConfig.lossNames(true), ";"));
         loss.add("groups:");
-        loss.addAll(alternatives(TrainConfig.lossNames(false), "),"));
+        loss.addAll(alternatives(TrainConfig.lossNames(false), ";"));
+        loss.add("scored_pairs:");
+        loss.addAll(alternatives(TrainConfig.scoreLossNames(), "),"));
         lines.addAll(wrap("  loss:    ", loss));
         lines.addAll(List.of("           plus any setting of that loss (margin, scale, distance),",
                 "           matryoshka_dims, matryoshka_weights (optional levels),",

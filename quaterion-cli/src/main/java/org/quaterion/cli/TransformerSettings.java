@@ -111,6 +111,11 @@ record TransformerSettings(String source, Pooling pooling, Boolean normalize, in
 
     /** Builds the encoder these settings describe. */
     TrainableTransformer encoder() {
+        return builder().build();
+    }
+
+    /** The settings of the transformer these settings describe. */
+    TrainableTransformer.Builder builder() {
         TrainableTransformer.Builder b = switch (source) {
             case "minilm" -> MiniLm.trainable();
             case "e5-small" -> E5Small.trainable();
@@ -132,7 +137,7 @@ record TransformerSettings(String source, Pooling pooling, Boolean normalize, in
         if (freezeEmbeddings) {
             b.freezeEmbeddings(true);
         }
-        return b.build();
+        return b;
     }
 
     /**

@@ -145,6 +145,26 @@ public final class Datasets {
         });
     }
 
+    /**
+     * Scored pairs from JSON Lines {@code {"query": …, "document": …, "target": 1.0, "group": 7}} for a cross-encoder
+     * ({@link ScoredPair}: the target is a label, grade or teacher score; pairs with one group form a query's list).
+     * Every key is required.
+     *
+     * @param file the file
+     * @param query reads the query from {@code query}
+     * @param document reads the document from {@code document}
+     * @param <Q> query type
+     * @param <D> document type
+     * @return the pairs, in the file's order
+     * @throws IOException when reading fails
+     */
+    public static <Q, D> List<ScoredPair<Q, D>> scoredPairsFromJsonl(Path file,
+            Function<com.google.gson.JsonElement, Q> query, Function<com.google.gson.JsonElement, D> document)
+            throws IOException {
+        return readJsonl(file, o -> new ScoredPair<>(query.apply(require(o, "query")), document.apply(require(o,
+                "document")), finite(require(o, "target"), "target"), integer(require(o, "group"), "group")));
+    }
+
     /** An optional array of finite numbers; null when absent. */
     private static double[] numbers(JsonObject o, String key) {
         if (!o.has(key) || o.get(key).isJsonNull()) {

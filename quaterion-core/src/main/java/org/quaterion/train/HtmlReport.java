@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes {@code report.html} into the output directory when the fit ends: what was trained, the curves, the epoch
  * table, maps of up to {@code maxSamples} validation (or training) embeddings and, for group data with 2 to 30
- * groups, a leave-one-out kNN classification of them. The report is a convenience: a failure to write it is logged
+ * groups, a leave-one-out kNN classification of them (neither for a cross-encoder's scored pairs, whose outputs are
+ * scores). The report is a convenience: a failure to write it is logged
  * and never fails the run. Added by {@link TrainerConfig#withOutputDir}.
  */
 public final class HtmlReport implements Callback {
@@ -77,6 +78,9 @@ public final class HtmlReport implements Callback {
     private void write(TrainingContext context, String stoppedBy) throws IOException {
         Samples samples = new Samples();
         context.embedBatches((batch, embeddings) -> {
+            if (batch.match(g -> g.targets() != null, p -> false)) {
+                return false; // a cross-encoder's outputs are scores of pairs, not embeddings to map
+            }
             samples.add(batch, embeddings.toType(DataType.FLOAT32, false).toFloatArray());
             return samples.rows.size() < maxSamples;
         });

@@ -95,6 +95,12 @@ final class ModelCache<T> implements AutoCloseable {
         if (cached.isEmpty()) {
             return null;
         }
+        if (train instanceof org.quaterion.dataset.ScoredPairDataLoader<?, ?>
+                || validation instanceof org.quaterion.dataset.ScoredPairDataLoader<?, ?>) {
+            throw new IllegalArgumentException("the frozen-encoder cache keeps one embedding per dataset row, but a "
+                    + "ScoredPairDataLoader's rows are query lists of (query, document) pairs; turn the cache off "
+                    + "(configureCaches returns null)");
+        }
         checkAugmentation(config, train, validation);
         boolean skipRead = cached.size() == model.encoders().size() && config.keyExtractors().isEmpty();
         ModelCache<T> cache = new ModelCache<>(model, config, skipRead);

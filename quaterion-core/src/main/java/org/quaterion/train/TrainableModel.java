@@ -85,7 +85,9 @@ public abstract class TrainableModel<T> implements AutoCloseable {
     protected abstract EncoderHead configureHead(int inputSize);
 
     /**
-     * The loss: a {@code GroupLoss} for group loaders, a {@code PairwiseLoss} for pair loaders.
+     * The loss: a {@code GroupLoss} for group loaders, a {@code PairwiseLoss} for pair loaders, a {@code ScoreLoss}
+     * for a cross-encoder's {@link org.quaterion.dataset.ScoredPairDataLoader} (its model's output is each pair's
+     * logits).
      *
      * @return the loss
      */

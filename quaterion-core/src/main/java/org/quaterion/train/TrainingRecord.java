@@ -123,11 +123,37 @@ final class TrainingRecord {
         for (String key : MUST_MATCH) {
             JsonElement then = checkpoint.get(key);
             JsonElement now = current.get(key);
-            if (!java.util.Objects.equals(then == null || then.isJsonNull() ? null : then,
-                    now == null || now.isJsonNull() ? null : now)) {
+            if (!java.util.Objects.equals(withoutNulls(then), withoutNulls(now))) {
                 out.add(key + ": " + then + " in the checkpoint, " + now + " now");
             }
         }
         return out;
+    }
+
+    /**
+     * The element as the checkpoint file keeps it: members whose value is null are not written, so an optional
+     * setting left unset ({@code "pos_weight": null}) reads back absent and must compare equal to it.
+     */
+    private static JsonElement withoutNulls(JsonElement e) {
+        if (e == null || e.isJsonNull()) {
+            return null;
+        }
+        if (e.isJsonObject()) {
+            JsonObject out = new JsonObject();
+            e.getAsJsonObject().entrySet().forEach(m -> {
+                JsonElement v = withoutNulls(m.getValue());
+                if (v != null) {
+                    out.add(m.getKey(), v);
+                }
+            });
+            return out;
+        }
+        if (e.isJsonArray()) {
+            com.google.gson.JsonArray out = new com.google.gson.JsonArray();
+            e.getAsJsonArray().forEach(v -> out.add(v == null || v.isJsonNull() ? com.google.gson.JsonNull.INSTANCE
+                    : withoutNulls(v)));
+            return out;
+        }
+        return e;
     }
 }
