@@ -1,0 +1,2 @@
+/** Second-stage scoring of a query's candidates: {@link PairScorer}. */
+package org.quaterion.models.rerank;
