@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.quaterion.eval.PairScoreMetrics;
 import org.quaterion.internal.LossMath;
 import org.quaterion.models.io.AtomicDirectory;
 import org.quaterion.models.io.Checksums;
@@ -256,19 +257,42 @@ public final class PairwiseReranker implements PairScorer<float[], float[]> {
      * @return the accuracy in {@code [0, 1]}
      */
     public double accuracy(NDArray features, HardPairs pairs) {
+        float[] p = pairProbabilities(features, pairs);
+        int right = 0;
+        for (int i = 0; i < p.length; i++) {
+            right += (p[i] >= 0.5f) == (pairs.target()[i] == 1) ? 1 : 0;
+        }
+        return right / (double) p.length;
+    }
+
+    /**
+     * Threshold-free metrics of the re-ranker's scores on labelled pairs: ROC-AUC (0.5 for a random scorer, however
+     * unbalanced the pairs), the best accuracy and F1 over thresholds.
+     *
+     * @param features the feature rows the pairs index
+     * @param pairs labelled pairs
+     * @return the metrics
+     */
+    public PairScoreMetrics evaluate(NDArray features, HardPairs pairs) {
+        float[] p = pairProbabilities(features, pairs);
+        double[] scores = new double[p.length];
+        double[] targets = new double[p.length];
+        for (int i = 0; i < p.length; i++) {
+            scores[i] = p[i];
+            targets[i] = pairs.target()[i];
+        }
+        return PairScoreMetrics.of(scores, targets);
+    }
+
+    private float[] pairProbabilities(NDArray features, HardPairs pairs) {
         checkFeatures(config, features, "features");
         pairs.checkRows(features.getShape().get(0));
         if (pairs.size() == 0) {
-            throw new IllegalArgumentException("no pairs to measure the accuracy on");
+            throw new IllegalArgumentException("no pairs to measure on");
         }
         long[] left = Arrays.stream(pairs.left()).asLongStream().toArray();
         long[] right = Arrays.stream(pairs.right()).asLongStream().toArray();
-        float[] p = probabilities(features, left, features, right);
-        int right1 = 0;
-        for (int i = 0; i < p.length; i++) {
-            right1 += (p[i] >= 0.5f) == (pairs.target()[i] == 1) ? 1 : 0;
-        }
-        return right1 / (double) p.length;
+        return probabilities(features, left, features, right);
     }
 
     /**

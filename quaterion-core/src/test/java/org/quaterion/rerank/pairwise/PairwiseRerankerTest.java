@@ -93,10 +93,9 @@ class PairwiseRerankerTest {
         double[] losses = reranker.epochLosses();
         assertTrue(losses[losses.length - 1] < losses[0], Arrays.toString(losses));
         HardPairs heldOut = HardPairs.mine(unseen, unseenLabels, 10, Distance.cosine());
-        long[] left = Arrays.stream(heldOut.left()).asLongStream().toArray();
-        long[] right = Arrays.stream(heldOut.right()).asLongStream().toArray();
-        float[] p = reranker.probabilities(unseen, left, unseen, right);
-        // ROC AUC: the chance that a positive pair scores above a negative one (0.5 for a random scorer)
+        float[] p = reranker.probabilities(unseen, Arrays.stream(heldOut.left()).asLongStream().toArray(), unseen,
+                Arrays.stream(heldOut.right()).asLongStream().toArray());
+        // ROC AUC worked out here: the chance that a positive pair scores above a negative one (ties one half)
         double wins = 0;
         long comparisons = 0;
         for (int i = 0; i < p.length; i++) {
@@ -110,6 +109,7 @@ class PairwiseRerankerTest {
         double auc = wins / comparisons;
         // about 1,250 positives × 350 negatives: a random scorer stays within 0.5 ± 0.05 by far
         assertTrue(auc > 0.6, "held-out pair AUC " + auc);
+        assertEquals(auc, reranker.evaluate(unseen, heldOut).rocAuc(), 1e-9);
         double accuracy = reranker.accuracy(unseen, heldOut);
         assertTrue(accuracy > 0.5 && accuracy <= 1, "accuracy " + accuracy);
     }
