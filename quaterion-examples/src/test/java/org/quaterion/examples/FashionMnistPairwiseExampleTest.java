@@ -30,7 +30,8 @@ class FashionMnistPairwiseExampleTest {
         System.out.print(report.toString(StandardCharsets.UTF_8));
         assertTrue(r.permutations(), "every re-ranked list holds exactly the first stage's items");
         assertTrue(r.before().meanAveragePrecisionAtR() > 0.2, "the first stage works: " + r.before().all());
-        assertTrue(r.pairAccuracy() > 0.5, "unseen-class pair accuracy " + r.pairAccuracy() + " above chance");
+        // 25,000 unseen-class hard pairs (about 7,500 negative): a random scorer's ROC-AUC is 0.5 ± 0.004
+        assertTrue(r.rerankerAuc() > 0.52, "unseen-class pair ROC-AUC " + r.rerankerAuc() + " above chance");
         assertNotEquals(r.before().precisionAt1(), r.after().precisionAt1(), "re-ranking changes the top results");
         assertThrows(IllegalArgumentException.class, () -> FashionMnistPairwiseExample.Options.parse("--features",
                 "audio"));

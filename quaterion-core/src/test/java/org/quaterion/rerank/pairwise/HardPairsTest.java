@@ -34,7 +34,8 @@ class HardPairsTest {
             assertArrayEquals(new int[] {0, 0, 0}, java.util.Arrays.copyOfRange(pairs.left(), 0, 3));
             assertArrayEquals(new int[] {1, 3, 4}, java.util.Arrays.copyOfRange(pairs.right(), 0, 3));
             assertArrayEquals(new float[] {1, 0, 0}, java.util.Arrays.copyOfRange(pairs.target(), 0, 3));
-            // 25°: nearest 20° (class 0, a negative already), so its extra negatives are 10° only after dropping 20°
+            // 25°: its nearest is 20° (class 0, a negative); of its two nearest other-class items, 20° and 10°,
+            // only 10° is added
             int first = indexOfLeft(pairs, 3);
             assertEquals(2, pairs.right()[first]);
             assertEquals(1, pairs.right()[first + 1]);
