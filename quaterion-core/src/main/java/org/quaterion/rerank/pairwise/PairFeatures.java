@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import java.util.List;
+import java.util.function.BinaryOperator;
 
 /**
  * How the two vectors of a pair become the input of the pairwise re-ranker's MLP: the parts chosen are
@@ -11,47 +12,29 @@ import java.util.List;
  */
 public enum PairFeatures {
     /** {@code [a, b]} (OML's {@code ConcatSiamese}); order-dependent, width {@code 2d}. */
-    CONCAT {
-        @Override
-        int width(int dim) {
-            return 2 * dim;
-        }
-
-        @Override
-        NDArray apply(NDArray a, NDArray b) {
-            return a.concat(b, 1);
-        }
-    },
+    CONCAT(2, (a, b) -> a.concat(b, 1)),
     /** {@code |a − b|}, symmetric, width {@code d}. */
-    ABS_DIFF {
-        @Override
-        int width(int dim) {
-            return dim;
-        }
-
-        @Override
-        NDArray apply(NDArray a, NDArray b) {
-            return a.sub(b).abs();
-        }
-    },
+    ABS_DIFF(1, (a, b) -> a.sub(b).abs()),
     /** {@code a ⊙ b}, symmetric, width {@code d}. */
-    PRODUCT {
-        @Override
-        int width(int dim) {
-            return dim;
-        }
+    PRODUCT(1, NDArray::mul);
 
-        @Override
-        NDArray apply(NDArray a, NDArray b) {
-            return a.mul(b);
-        }
-    };
+    private final int vectors;
+    private final BinaryOperator<NDArray> part;
+
+    PairFeatures(int vectors, BinaryOperator<NDArray> part) {
+        this.vectors = vectors;
+        this.part = part;
+    }
 
     /** The width of this part for vectors of {@code dim}. */
-    abstract int width(int dim);
+    int width(int dim) {
+        return vectors * dim;
+    }
 
     /** This part for the rows of {@code a} and {@code b}, both {@code (n, d)}. */
-    abstract NDArray apply(NDArray a, NDArray b);
+    NDArray apply(NDArray a, NDArray b) {
+        return part.apply(a, b);
+    }
 
     /**
      * The MLP's input: the parts for each row pair, concatenated.

@@ -224,9 +224,14 @@ public final class PairwiseReranker implements PairScorer<float[], float[]> {
      * @param query the query's feature vector ({@code config().dim()} values)
      * @param candidates the candidates' feature vectors
      * @return one probability per candidate, higher is more relevant
+     * @throws IllegalArgumentException when the query or a candidate is null or not {@code config().dim()} long
+     * @throws IllegalStateException when the re-ranker is closed
      */
     @Override
     public float[] score(float[] query, List<float[]> candidates) {
+        if (query == null || candidates == null) {
+            throw new IllegalArgumentException("give a query and a list of candidates, not null");
+        }
         checkLength(query, "the query");
         if (candidates.isEmpty()) {
             return new float[0];
@@ -456,6 +461,9 @@ public final class PairwiseReranker implements PairScorer<float[], float[]> {
     }
 
     private void checkLength(float[] v, String what) {
+        if (v == null) {
+            throw new IllegalArgumentException(what + " is null; give a vector of " + config.dim() + " values");
+        }
         if (v.length != config.dim()) {
             throw new IllegalArgumentException(what + " has " + v.length + " values; the re-ranker takes "
                     + config.dim());

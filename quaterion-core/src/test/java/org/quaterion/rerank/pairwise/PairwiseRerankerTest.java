@@ -197,6 +197,9 @@ class PairwiseRerankerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> reranker.score(new float[3], List.of(new float[DIM])));
         assertTrue(e.getMessage().contains("takes " + DIM), e.getMessage());
+        java.util.List<float[]> withNull = new ArrayList<>();
+        withNull.add(null);
+        assertThrows(IllegalArgumentException.class, () -> reranker.score(new float[DIM], withNull));
         assertThrows(IllegalArgumentException.class, () -> reranker.rerank(new KnnResult(new long[1][3],
                 new double[1][3]), unseen, unseen, 1));
         assertThrows(IllegalArgumentException.class, () -> PairwiseConfig.defaults(DIM).withFeatures());
@@ -219,6 +222,15 @@ class PairwiseRerankerTest {
             assertEquals(2 * DIM, concat.config().inputWidth());
             assertTrue(concat.score(rows[0], List.of(rows[1]))[0] != concat.score(rows[1], List.of(rows[0]))[0]);
         }
+    }
+
+    @Test
+    void aClosedReRankerRefusesToScore() {
+        PairwiseReranker r = PairwiseReranker.train(PairwiseConfig.defaults(DIM).withHidden(4).withTraining(1e-2, 1,
+                512), train, pairs);
+        r.close();
+        r.close(); // idempotent
+        assertThrows(IllegalStateException.class, () -> r.score(new float[DIM], List.of(new float[DIM])));
     }
 
     private static float[][] rowsOf(NDArray x, int n) {
