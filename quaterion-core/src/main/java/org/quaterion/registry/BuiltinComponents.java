@@ -105,6 +105,13 @@ final class BuiltinComponents {
         losses.add(org.quaterion.loss.SelectivelyContrastiveTripletLoss.SPEC);
         losses.add(org.quaterion.loss.DynamicArcFaceLoss.SPEC);
 
+        // Cross-encoder (score) losses
+        losses.add(org.quaterion.loss.score.BinaryCrossEntropyScoreLoss.SPEC);
+        losses.add(org.quaterion.loss.score.ListwiseCrossEntropyLoss.SPEC);
+        losses.add(org.quaterion.loss.score.MarginMseScoreLoss.SPEC);
+        losses.add(org.quaterion.loss.score.RankNetLoss.SPEC);
+        losses.add(org.quaterion.loss.score.LambdaLoss.SPEC);
+
         for (ComponentSpec<? extends SimilarityLoss> s : losses) {
             out.add(ComponentFactory.of(s, SimilarityLoss.class));
         }

@@ -105,6 +105,36 @@ public final class Setting<T> {
     }
 
     /**
+     * An optional real number checked by a rule: null (the default) means "none".
+     *
+     * @param key the config key
+     * @param check the valid values when one is given (finiteness is always required)
+     * @param rule the rule in words, for messages and docs
+     * @param doc what the setting means, null included
+     * @return the setting
+     */
+    public static Setting<Double> optionalReal(String key, Predicate<Double> check, String rule, String doc) {
+        return new Setting<>(key, Double.class, "number or null", null, v -> v == null || Double.isFinite(v)
+                && check.test(v), rule + " or null", doc, e -> e.isJsonNull() ? null : readReal(e),
+                v -> v == null ? JsonNull.INSTANCE : new JsonPrimitive(v));
+    }
+
+    /**
+     * An optional whole number checked by a rule: null (the default) means "none".
+     *
+     * @param key the config key
+     * @param check the valid values when one is given
+     * @param rule the rule in words, for messages and docs
+     * @param doc what the setting means, null included
+     * @return the setting
+     */
+    public static Setting<Integer> optionalInteger(String key, Predicate<Integer> check, String rule, String doc) {
+        return new Setting<>(key, Integer.class, "integer or null", null, v -> v == null || check.test(v),
+                rule + " or null", doc, e -> e.isJsonNull() ? null : readInteger(e),
+                v -> v == null ? JsonNull.INSTANCE : new JsonPrimitive(v));
+    }
+
+    /**
      * A whole number checked by a rule; without a default (null) it must be given.
      *
      * @param key the config key

@@ -81,6 +81,27 @@ public final class AllLosses {
     }
 
     /**
+     * A cross-encoder loss on one score per row, the rows' first column: groups {@code i % 3}, target 1 for the first
+     * row of each group (its one positive) and 0 for the others, which every score loss accepts.
+     *
+     * @param loss the loss
+     * @param e {@code (n, d)} rows, n a multiple of 3 of at least 6
+     * @return the loss value
+     */
+    public static ai.djl.ndarray.NDArray forwardScores(org.quaterion.loss.score.ScoreLoss loss,
+            ai.djl.ndarray.NDArray e) {
+        int n = (int) e.getShape().get(0);
+        long[] groups = new long[n];
+        double[] targets = new double[n];
+        for (int i = 0; i < n; i++) {
+            groups[i] = i % 3;
+            targets[i] = i < 3 ? 1 : 0;
+        }
+        ai.djl.ndarray.NDManager m = e.getManager();
+        return loss.forward(e.get(":, 0"), m.create(targets).toType(e.getDataType(), false), m.create(groups));
+    }
+
+    /**
      * What {@link #forwardPairs} gives a loss besides the pairs: {explicit negatives, teacher embeddings, teacher
      * margins}, each null when the loss does not use it.
      *

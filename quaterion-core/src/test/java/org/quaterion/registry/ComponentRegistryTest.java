@@ -53,6 +53,9 @@ class ComponentRegistryTest {
         if (loss instanceof GroupLoss g) {
             return g.forward(e, m.create(labels)).getDouble();
         }
+        if (loss instanceof org.quaterion.loss.score.ScoreLoss s) {
+            return AllLosses.forwardScores(s, e).getDouble();
+        }
         int n = emb.length / 2;
         long[][] pairs = new long[n][];
         double[] scores = new double[n];

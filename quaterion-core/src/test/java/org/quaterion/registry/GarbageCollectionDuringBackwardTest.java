@@ -78,6 +78,9 @@ class GarbageCollectionDuringBackwardTest {
 
     /** The batch's label arrays, created outside the loss like the trainer does (they live until the step ends). */
     private static NDArray[] inputs(SimilarityLoss loss, NDManager m, int rows, int dim, DataType type) {
+        if (loss instanceof org.quaterion.loss.score.ScoreLoss) {
+            return new NDArray[0]; // AllLosses.forwardScores makes the targets and groups
+        }
         if (loss instanceof GroupLoss) {
             long[] labels = new long[rows];
             for (int i = 0; i < rows; i++) {
@@ -98,6 +101,9 @@ class GarbageCollectionDuringBackwardTest {
     }
 
     private static NDArray forward(SimilarityLoss loss, NDArray e, NDArray[] in) {
+        if (loss instanceof org.quaterion.loss.score.ScoreLoss s) {
+            return AllLosses.forwardScores(s, e);
+        }
         return loss instanceof GroupLoss g ? g.forward(e, in[0])
                 : ((PairwiseLoss) loss).forward(e, in[0], in[1], in[2], in[3], in[4], in[5]);
     }
