@@ -9,9 +9,30 @@ import java.util.function.Function;
  * @param records the objects to encode
  * @param groups one group per record
  * @param rows the dataset rows of the records
+ * @param targets one target per record for a {@code ScoreLoss} (a {@link ScoredPairDataLoader}'s labels, grades or
+ *     teacher scores), or null for a batch of grouped records
  * @param <T> record type
  */
-public record GroupBatch<T>(List<T> records, long[] groups, int[] rows) implements Batch<T> {
+public record GroupBatch<T>(List<T> records, long[] groups, int[] rows, double[] targets) implements Batch<T> {
+
+    /** Checks that targets, when given, come one per group entry. */
+    public GroupBatch {
+        if (targets != null && targets.length != groups.length) {
+            throw new IllegalArgumentException("a group batch of " + groups.length + " records needs one target per "
+                    + "record, got " + targets.length);
+        }
+    }
+
+    /**
+     * A batch of grouped records without targets.
+     *
+     * @param records the objects to encode
+     * @param groups one group per record
+     * @param rows the dataset rows of the records
+     */
+    public GroupBatch(List<T> records, long[] groups, int[] rows) {
+        this(records, groups, rows, null);
+    }
 
     /**
      * The same batch with other records in the same positions (e.g. the records with their prompt).
@@ -24,7 +45,7 @@ public record GroupBatch<T>(List<T> records, long[] groups, int[] rows) implemen
             throw new IllegalArgumentException("a group batch of " + records.size() + " records cannot take "
                     + replaced.size());
         }
-        return new GroupBatch<>(replaced, groups, rows);
+        return new GroupBatch<>(replaced, groups, rows, targets);
     }
 
     @Override

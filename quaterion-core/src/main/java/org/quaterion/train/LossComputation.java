@@ -9,6 +9,7 @@ import org.quaterion.eval.EmbeddedSample;
 import org.quaterion.loss.GroupLoss;
 import org.quaterion.loss.PairwiseLoss;
 import org.quaterion.loss.SimilarityLoss;
+import org.quaterion.loss.score.ScoreLoss;
 import org.quaterion.miner.IndexTuples;
 
 /**
@@ -34,6 +35,18 @@ final class LossComputation<T> {
     }
 
     private NDArray groupLoss(SimilarityLoss configured, GroupBatch<T> g, NDArray embeddings, NDManager manager) {
+        if (configured instanceof ScoreLoss scoreLoss) {
+            if (g.targets() == null) {
+                throw new IllegalArgumentException(configured.getClass().getSimpleName() + " is a ScoreLoss: it "
+                        + "needs scored pairs with targets; train it with a ScoredPairDataLoader");
+            }
+            return scoreLoss.forward(embeddings, manager.create(g.targets()), manager.create(g.groups()));
+        }
+        if (g.targets() != null) {
+            throw new IllegalArgumentException("a ScoredPairDataLoader's scored pairs need a ScoreLoss (binary or "
+                    + "listwise cross-entropy, margin-MSE, RankNet, LambdaLoss), but the loss is "
+                    + configured.getClass().getSimpleName());
+        }
         if (!(configured instanceof GroupLoss loss)) {
             throw new IllegalArgumentException("a group loader needs a GroupLoss, but the loss is "
                     + configured.getClass().getSimpleName() + "; use a PairsSimilarityDataLoader for it");
@@ -45,6 +58,11 @@ final class LossComputation<T> {
     }
 
     private NDArray pairLoss(SimilarityLoss configured, PairBatch<T> p, NDArray embeddings, NDManager manager) {
+        if (configured instanceof ScoreLoss) {
+            throw new IllegalArgumentException(configured.getClass().getSimpleName() + " is a ScoreLoss: it scores "
+                    + "(query, document) pairs with a cross-encoder; train it with a ScoredPairDataLoader, not a pair "
+                    + "loader");
+        }
         if (!(configured instanceof PairwiseLoss loss)) {
             throw new IllegalArgumentException("a pair loader needs a PairwiseLoss, but the loss is "
                     + configured.getClass().getSimpleName() + "; use a GroupSimilarityDataLoader for it");

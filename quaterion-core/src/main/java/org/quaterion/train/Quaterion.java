@@ -9,11 +9,13 @@ import org.quaterion.dataset.Batch;
 import org.quaterion.dataset.GroupSimilarityDataLoader;
 import org.quaterion.dataset.MultiDatasetLoader;
 import org.quaterion.dataset.PairsSimilarityDataLoader;
+import org.quaterion.dataset.ScoredPairDataLoader;
 import org.quaterion.dataset.SimilarityDataLoader;
 import org.quaterion.eval.Evaluator;
 import org.quaterion.loss.GroupLoss;
 import org.quaterion.loss.PairwiseLoss;
 import org.quaterion.loss.SimilarityLoss;
+import org.quaterion.loss.score.ScoreLoss;
 import org.quaterion.models.EngineSetup;
 import org.quaterion.models.SimilarityModel;
 
@@ -180,6 +182,14 @@ public final class Quaterion {
         if (loader instanceof GroupSimilarityDataLoader<?> && !(configured instanceof GroupLoss)) {
             throw new IllegalArgumentException("a GroupSimilarityDataLoader needs a GroupLoss, but " + source + " "
                     + loss + "; use a PairsSimilarityDataLoader for it or a group loss");
+        }
+        if (loader instanceof ScoredPairDataLoader<?, ?> && !(configured instanceof ScoreLoss)) {
+            throw new IllegalArgumentException("a ScoredPairDataLoader needs a ScoreLoss (binary or listwise "
+                    + "cross-entropy, margin-MSE, RankNet, LambdaLoss), but " + source + " " + loss);
+        }
+        if (configured instanceof ScoreLoss && !(loader instanceof ScoredPairDataLoader<?, ?>)) {
+            throw new IllegalArgumentException(source + " " + loss + ", a ScoreLoss: it needs a ScoredPairDataLoader "
+                    + "of (query, document, target, group) pairs, not a " + loader.getClass().getSimpleName());
         }
     }
 

@@ -67,6 +67,11 @@ final class SavedModelReader {
         }
         if (actual == null || !expected.isAssignableFrom(actual)) {
             String name = actual == null ? recorded : actual.getTypeName();
+            if (ai.djl.util.Pair.class.getName().equals(recorded)) {
+                throw new IllegalArgumentException(dir + " is a cross-encoder's servable (it scores (query, document) "
+                        + "pairs), not an encoder of " + expected.getTypeName() + " records: load it with "
+                        + "org.quaterion.onnx.CrossEncoderModel.load(dir)");
+            }
             throw new IllegalArgumentException(dir + " was trained on records of type " + name + ", not "
                     + expected.getTypeName() + ": encode " + name + " records with it (load(dir, "
                     + (actual == null ? name : actual.getSimpleName()) + ".class))");

@@ -35,13 +35,24 @@ final class TextCollation {
             if (text == null) {
                 throw new IllegalArgumentException("text " + i + " is null");
             }
-            if (text.length() > maxChars) {
-                int end = Character.isHighSurrogate(text.charAt(maxChars - 1)) ? maxChars - 1 : maxChars;
-                text = text.substring(0, end);
-            }
-            cut.add(text);
+            cut.add(cut(text, maxChars));
         }
         return collate(tokenizer, cut, manager);
+    }
+
+    /**
+     * A text cut to {@code maxChars} characters, never inside a surrogate pair.
+     *
+     * @param text the text, not null
+     * @param maxChars the character limit
+     * @return the text or its beginning
+     */
+    static String cut(String text, int maxChars) {
+        if (text.length() <= maxChars) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(maxChars - 1)) ? maxChars - 1 : maxChars;
+        return text.substring(0, end);
     }
 
     private static NDList collate(HuggingFaceTokenizer tokenizer, List<String> records, NDManager manager) {
