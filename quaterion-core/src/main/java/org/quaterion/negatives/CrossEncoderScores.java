@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.quaterion.cache.RecordHash;
 import org.quaterion.models.rerank.PairScorer;
+import org.quaterion.models.rerank.PairScores;
 
 /**
  * A cross-encoder's scores for one mining pass: each distinct query's candidates are scored once, in one scorer
@@ -72,17 +73,7 @@ final class CrossEncoderScores<T> {
     }
 
     private float[] scored(int query, List<T> records) {
-        float[] s = scorer.score(queries.get(query), records);
-        if (s == null || s.length != records.size()) {
-            throw new IllegalStateException("the cross-encoder returned " + (s == null ? "null" : s.length
-                    + " scores") + " for " + records.size() + " candidates; it must return one score per candidate");
-        }
-        for (float v : s) {
-            if (!Float.isFinite(v)) {
-                throw new IllegalStateException("the cross-encoder returned the score " + v + " while mining; "
-                        + "scores must be finite");
-            }
-        }
-        return s;
+        return PairScores.checked(scorer.score(queries.get(query), records), records.size(), "records while mining",
+                i -> "record " + i + " of query " + query + " while mining");
     }
 }

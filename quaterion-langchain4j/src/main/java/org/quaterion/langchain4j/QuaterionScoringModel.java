@@ -7,6 +7,7 @@ import dev.langchain4j.rag.content.aggregator.ReRankingContentAggregator;
 import java.util.ArrayList;
 import java.util.List;
 import org.quaterion.models.rerank.PairScorer;
+import org.quaterion.models.rerank.PairScores;
 
 /**
  * A LangChain4j {@link ScoringModel} over a {@link PairScorer} of texts (a cross-encoder): {@link #scoreAll} scores
@@ -65,18 +66,10 @@ public final class QuaterionScoringModel implements ScoringModel {
             }
             texts.add(segment.text());
         }
-        float[] scores = scorer.score(query, texts);
-        if (scores == null || scores.length != texts.size()) {
-            throw new IllegalStateException("the scorer returned " + (scores == null ? "null" : scores.length
-                    + " scores") + " for " + texts.size() + " segments; it must return one score per segment");
-        }
+        float[] scores = PairScores.checked(scorer.score(query, texts), texts.size(), "segments", i -> "segment " + i);
         List<Double> out = new ArrayList<>(scores.length);
-        for (int i = 0; i < scores.length; i++) {
-            if (!Float.isFinite(scores[i])) {
-                throw new IllegalStateException("the scorer scored segment " + i + " " + scores[i]
-                        + "; scores must be finite");
-            }
-            out.add((double) scores[i]);
+        for (float s : scores) {
+            out.add((double) s);
         }
         return Response.from(out);
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.rerank.PairScorer;
+import org.quaterion.models.rerank.PairScores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -159,18 +160,10 @@ public final class RerankEvaluator {
             for (int d : candidates) {
                 texts.add(documents.get(d));
             }
-            float[] scores = candidates.length == 0 ? new float[0] : scorer.score(queries.get(q), texts);
-            if (scores == null || scores.length != candidates.length) {
-                throw new IllegalStateException("the scorer returned " + (scores == null ? "null" : scores.length
-                        + " scores") + " for " + candidates.length + " candidates of query '" + ranker.data()
-                                .queryIds().get(q) + "'; it must return one score per candidate");
-            }
-            for (float s : scores) {
-                if (!Float.isFinite(s)) {
-                    throw new IllegalStateException("the scorer returned " + s + " for a candidate of query '"
-                            + ranker.data().queryIds().get(q) + "'; scores must be finite");
-                }
-            }
+            String query = ranker.data().queryIds().get(q);
+            float[] scores = candidates.length == 0 ? new float[0] : PairScores.checked(scorer.score(queries.get(q),
+                    texts), candidates.length, "candidates of query '" + query + "'",
+                    i -> "candidate " + i + " of query '" + query + "'");
             out[q] = IntStream.range(0, candidates.length).boxed()
                     .sorted(Comparator.comparing((Integer i) -> scores[i], Comparator.reverseOrder())
                             .thenComparingInt(i -> i))

@@ -95,7 +95,7 @@ class RerankEvaluatorTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             IllegalStateException s = assertThrows(IllegalStateException.class,
                     () -> new RerankEvaluator(data(), config()).evaluate(ENCODER, manager, nan));
-            assertTrue(s.getMessage().contains("NaN for a candidate of query 'q1'"), s.getMessage());
+            assertTrue(s.getMessage().contains("scored candidate 0 of query 'q1' NaN"), s.getMessage());
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 import org.quaterion.models.rerank.PairScorer;
+import org.quaterion.models.rerank.PairScores;
 import org.quaterion.search.LiveVectorIndex;
 import org.quaterion.search.VectorIndex;
 
@@ -129,17 +130,10 @@ public final class TwoStageSearch {
             }
             texts.add(t);
         }
-        float[] scores = scorer.score(queryText, texts);
-        if (scores == null || scores.length != hits.size()) {
-            throw new IllegalStateException("the re-ranker returned " + (scores == null ? "null" : scores.length
-                    + " scores") + " for " + hits.size() + " candidates; it must return one score per candidate");
-        }
+        float[] scores = PairScores.checked(scorer.score(queryText, texts), hits.size(), "candidates",
+                i -> "candidate '" + hits.get(i).id() + "'");
         List<RerankedHit> out = new ArrayList<>(hits.size());
         for (int i = 0; i < scores.length; i++) {
-            if (!Float.isFinite(scores[i])) {
-                throw new IllegalStateException("the re-ranker scored candidate '" + hits.get(i).id() + "' "
-                        + scores[i] + "; scores must be finite");
-            }
             out.add(new RerankedHit(hits.get(i), i, scores[i]));
         }
         out.sort(BY_SCORE);
