@@ -18,6 +18,7 @@ import org.quaterion.dataset.SimilarityPairSample;
 import org.quaterion.distance.Distance;
 import org.quaterion.models.Prompts;
 import org.quaterion.models.SimilarityModel;
+import org.quaterion.models.rerank.PairScorer;
 import org.quaterion.search.ExactKnn;
 import org.quaterion.search.HnswIndex;
 import org.quaterion.search.KnnResult;
@@ -39,6 +40,14 @@ import org.slf4j.LoggerFactory;
  * {@link NearestNeighbours} engine that {@link VectorIndex} would choose: exact ({@link ExactKnn}) up to
  * {@link Builder#optHnswAbove} corpus records and approximate ({@link HnswIndex}, built in a temporary directory that
  * is removed afterwards) above. Immutable; build it with {@link #builder()}.
+ *
+ * <p>With a cross-encoder ({@link #mine(List, List, Embedder, PairScorer, NDManager)}, sentence-transformers'
+ * {@code cross_encoder=}), the embeddings only find candidates: the {@code rangeMax} nearest records that are not a
+ * positive of the query are re-scored by the cross-encoder against the query, as is each pair's positive; the
+ * margins and {@link Builder#optMaxScore}/{@link Builder#optMinScore} then apply to the cross-encoder's scores, the
+ * survivors are ordered by that score (highest first), the first {@code rangeMin} of that order are skipped and the
+ * N negatives are chosen from the rest. {@link Builder#optTeacherMargins} adds the cross-encoder's margins
+ * {@code s(query, positive) − s(query, negative)} to each pair for MarginMSE training of the bi-encoder.
  */
 public final class HardNegativeMiner {
 
@@ -135,6 +144,9 @@ public final class HardNegativeMiner {
     private final Sampling sampling;
     private final long seed;
     private final int hnswAbove;
+    private final Double maxScore;
+    private final Double minScore;
+    private final boolean teacherMargins;
 
     private HardNegativeMiner(Builder b) {
         if (b.negatives < 1) {
@@ -166,6 +178,17 @@ public final class HardNegativeMiner {
         this.sampling = b.sampling;
         this.seed = b.seed;
         this.hnswAbove = b.hnswAbove;
+        if (b.maxScore != null && !Double.isFinite(b.maxScore) || b.minScore != null && !Double.isFinite(b.minScore)) {
+            throw new IllegalArgumentException("maxScore and minScore must be finite, got " + b.maxScore + " and "
+                    + b.minScore);
+        }
+        if (b.maxScore != null && b.minScore != null && b.minScore > b.maxScore) {
+            throw new IllegalArgumentException("minScore (" + b.minScore + ") exceeds maxScore (" + b.maxScore
+                    + "): no candidate could be kept");
+        }
+        this.maxScore = b.maxScore;
+        this.minScore = b.minScore;
+        this.teacherMargins = b.teacherMargins;
     }
 
     /**
@@ -203,6 +226,29 @@ public final class HardNegativeMiner {
      */
     public <T> Result<T> mine(List<SimilarityPairSample<T>> pairs, List<T> corpus, Embedder<T> embedder,
             NDManager manager) {
+        return mine(pairs, corpus, embedder, null, manager);
+    }
+
+    /**
+     * Mines negatives from a corpus, filtered and ordered by a cross-encoder's scores (see the class comment).
+     *
+     * @param pairs similar pairs (score &gt; 0)
+     * @param corpus the records to mine from (not empty), or null for the distinct positives of the pairs
+     * @param embedder embeds queries and corpus records (finds the candidates)
+     * @param crossEncoder scores (query, candidate) pairs, one call per distinct query; null to filter by the
+     *     embeddings' similarities
+     * @param manager the manager for the embeddings (freed before returning)
+     * @param <T> record type
+     * @return the pairs with their negatives (and teacher margins when {@link Builder#optTeacherMargins} is set)
+     * @throws IllegalArgumentException when teacher margins are asked for without a cross-encoder
+     * @throws IllegalStateException when the cross-encoder returns a wrong number of scores or a non-finite score
+     */
+    public <T> Result<T> mine(List<SimilarityPairSample<T>> pairs, List<T> corpus, Embedder<T> embedder,
+            PairScorer<T, T> crossEncoder, NDManager manager) {
+        if (teacherMargins && crossEncoder == null) {
+            throw new IllegalArgumentException("teacher margins come from a cross-encoder's scores: pass one to "
+                    + "mine(pairs, corpus, embedder, crossEncoder, manager) or turn optTeacherMargins off");
+        }
         if (pairs == null || pairs.isEmpty()) {
             throw new IllegalArgumentException("hard-negative mining needs at least one pair");
         }
@@ -255,7 +301,8 @@ public final class HardNegativeMiner {
                     embedder, work);
         }
         return select(pairs, pairQuery, queryIndex, positives, items, corpusHash, found.indices(),
-                similarities(found.distances(), manager), positiveScores);
+                similarities(found.distances(), manager), positiveScores, crossEncoder == null ? null
+                        : new CrossEncoderScores<>(crossEncoder, queries, items));
     }
 
     /**
@@ -297,7 +344,7 @@ public final class HardNegativeMiner {
 
     private <T> Result<T> select(List<SimilarityPairSample<T>> pairs, String[] pairQuery,
             Map<String, Integer> queryIndex, Map<String, Set<String>> positives, List<T> items, String[] corpusHash,
-            long[][] indices, double[][] scores, double[] positiveScores) {
+            long[][] indices, double[][] scores, double[] positiveScores, CrossEncoderScores<T> rescore) {
         List<SimilarityPairSample<T>> out = new ArrayList<>(pairs.size());
         long kept = 0;
         long dropped = 0;
@@ -309,41 +356,64 @@ public final class HardNegativeMiner {
             Set<String> own = positives.get(pairQuery[i]);
             long[] idx = indices[q];
             double[] sim = scores[q];
-            double limit = limit(positiveScores[i]);
-            List<Integer> window = new ArrayList<>();
-            int rank = 0;
-            for (int j = 0; j < idx.length && rank < rangeMax; j++) {
+            // the rangeMax nearest candidates that are neither a positive nor the query itself
+            List<Integer> ranked = new ArrayList<>();
+            for (int j = 0; j < idx.length && ranked.size() < rangeMax; j++) {
                 if (idx[j] < 0) {
                     break;
                 }
                 String h = corpusHash[(int) idx[j]];
-                if (own.contains(h) || h.equals(pairQuery[i])) {
-                    continue; // a positive or the query itself: not ranked
+                if (!own.contains(h) && !h.equals(pairQuery[i])) {
+                    ranked.add(j);
                 }
-                if (rank++ < rangeMin) {
-                    continue;
-                }
-                if (sim[j] < limit) {
+            }
+            double[] judged; // the score each filter reads, per position j of the search result
+            double positive;
+            List<Integer> order;
+            if (rescore == null) {
+                judged = sim;
+                positive = positiveScores[i];
+                order = ranked.subList(Math.min(rangeMin, ranked.size()), ranked.size());
+            } else {
+                judged = rescore.candidates(q, idx, ranked);
+                positive = rescore.positive(q, pairs.get(i).objB());
+                order = ranked;
+            }
+            double limit = limit(positive);
+            List<Integer> window = new ArrayList<>();
+            for (int j : order) {
+                if (judged[j] < limit && (maxScore == null || judged[j] <= maxScore)
+                        && (minScore == null || judged[j] >= minScore)) {
                     window.add(j);
                 } else {
                     dropped++;
                 }
             }
-            List<Integer> chosen = choose(window, i);
+            if (rescore != null) {
+                // sentence-transformers' order: highest cross-encoder score first, then skip rangeMin of them
+                window.sort((a, b) -> Double.compare(judged[b], judged[a]));
+                window = window.subList(Math.min(rangeMin, window.size()), window.size());
+            }
+            List<Integer> chosen = choose(window, i, rescore != null ? judged : null);
             List<T> negs = new ArrayList<>(chosen.size());
-            for (int j : chosen) {
+            double[] margins = new double[chosen.size()];
+            for (int n = 0; n < chosen.size(); n++) {
+                int j = chosen.get(n);
                 negs.add(items.get((int) idx[j]));
                 negativeSum += sim[j];
+                margins[n] = positive - judged[j];
             }
             kept += negs.size();
             full += negs.size() == negatives ? 1 : 0;
             positiveSum += positiveScores[i];
-            out.add(pairs.get(i).withNegatives(negs));
+            out.add(teacherMargins && !negs.isEmpty() ? pairs.get(i).withTeacherMargins(negs, margins)
+                    : pairs.get(i).withNegatives(negs));
         }
         Stats stats = new Stats(pairs.size(), queryIndex.size(), items.size(), kept, full, dropped,
                 positiveSum / pairs.size(), kept == 0 ? Double.NaN : negativeSum / kept);
-        LOG.info("mined {} negatives ({} of {} pairs full); {} candidates dropped as likely false negatives; mean "
+        LOG.info("mined {} negatives ({} of {} pairs full); {} candidates dropped as likely false negatives{}; mean "
                 + "similarity: positives {}, negatives {}", kept, full, pairs.size(), dropped,
+                rescore == null ? "" : " by the cross-encoder's scores",
                 String.format("%.4f", stats.meanPositiveScore()), String.format("%.4f", stats.meanNegativeScore()));
         return new Result<>(out, stats);
     }
@@ -372,14 +442,19 @@ public final class HardNegativeMiner {
         return out;
     }
 
-    private List<Integer> choose(List<Integer> window, int pair) {
+    /** N positions of the window: its first N (TOP) or N drawn at random, kept in the window's order. */
+    private List<Integer> choose(List<Integer> window, int pair, double[] rescored) {
         if (window.size() <= negatives || sampling == Sampling.TOP) {
             return window.subList(0, Math.min(negatives, window.size()));
         }
         List<Integer> shuffled = new ArrayList<>(window);
         java.util.Collections.shuffle(shuffled, new Random(seed * 1_000_003L + pair));
         List<Integer> picked = new ArrayList<>(shuffled.subList(0, negatives));
-        picked.sort(null); // nearest first, as TOP
+        if (rescored == null) {
+            picked.sort(null); // nearest first, as TOP
+        } else {
+            picked.sort((a, b) -> Double.compare(rescored[b], rescored[a])); // highest score first, as TOP
+        }
         return picked;
     }
 
@@ -392,7 +467,8 @@ public final class HardNegativeMiner {
     public String toString() {
         return "HardNegativeMiner{negatives=" + negatives + ", ranks=[" + rangeMin + ", " + rangeMax + "), "
                 + "absoluteMargin=" + absoluteMargin + ", relativeMargin=" + relativeMargin + ", distance="
-                + distance.config() + ", sampling=" + sampling + ", seed=" + seed + ", hnswAbove=" + hnswAbove + "}";
+                + distance.config() + ", sampling=" + sampling + ", seed=" + seed + ", hnswAbove=" + hnswAbove
+                + ", maxScore=" + maxScore + ", minScore=" + minScore + ", teacherMargins=" + teacherMargins + "}";
     }
 
     /** Builds a {@link HardNegativeMiner}; every setting is named and has a default. */
@@ -406,8 +482,50 @@ public final class HardNegativeMiner {
         private Sampling sampling = Sampling.TOP;
         private long seed = 0;
         private int hnswAbove = 500_000;
+        private Double maxScore;
+        private Double minScore;
+        private boolean teacherMargins;
 
         private Builder() {}
+
+        /**
+         * Keeps a candidate only when its score is at most {@code max} (sentence-transformers' {@code max_score}:
+         * skips candidates too similar to the query to be true negatives; default none). The score is the
+         * cross-encoder's when mining with one, else the embeddings' similarity.
+         *
+         * @param max the largest score kept, finite
+         * @return this builder
+         */
+        public Builder optMaxScore(double max) {
+            this.maxScore = max;
+            return this;
+        }
+
+        /**
+         * Keeps a candidate only when its score is at least {@code min} (sentence-transformers' {@code min_score}:
+         * skips candidates too easy to teach anything; default none). The score is the cross-encoder's when mining
+         * with one, else the embeddings' similarity.
+         *
+         * @param min the smallest score kept, finite
+         * @return this builder
+         */
+        public Builder optMinScore(double min) {
+            this.minScore = min;
+            return this;
+        }
+
+        /**
+         * Whether each mined pair carries the cross-encoder's margins {@code s(query, positive) − s(query,
+         * negative)}, one per negative ({@link SimilarityPairSample#withTeacherMargins}, for {@code MarginMseLoss};
+         * sentence-transformers' {@code output_format="n-tuple-scores"}; default false). Needs a cross-encoder.
+         *
+         * @param on true to add them
+         * @return this builder
+         */
+        public Builder optTeacherMargins(boolean on) {
+            this.teacherMargins = on;
+            return this;
+        }
 
         /**
          * Negatives kept per pair (default 5).

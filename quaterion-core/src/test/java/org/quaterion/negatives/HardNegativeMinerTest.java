@@ -1,5 +1,6 @@
 package org.quaterion.negatives;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -133,5 +134,81 @@ class HardNegativeMinerTest {
             assertTrue(empty.getMessage().contains("corpus to mine negatives from is empty"), empty.getMessage());
         }
         assertNotEquals(HardNegativeMiner.builder().build().toString(), "");
+    }
+
+    /**
+     * A cross-encoder that scores candidates from a table (by query and candidate, else by candidate; 0 when
+     * absent) and counts its calls: it calls near@5 and n@30 likely positives, the rest clear negatives.
+     */
+    private static final class TableCrossEncoder implements org.quaterion.models.rerank.PairScorer<String, String> {
+        static final java.util.Map<String, Float> SCORES = java.util.Map.of("p@10", 0.9f, "p@12", 0.8f, "r@180|s@181",
+                0.7f, "near@5", 0.95f, "n@30", 0.85f, "n@40", 0.5f, "n@60", 0.3f, "n@20", 0.2f, "n@50", 0.1f,
+                "far@170", 0f);
+        final java.util.List<Integer> calls = new java.util.ArrayList<>();
+
+        @Override
+        public float[] score(String query, List<String> candidates) {
+            calls.add(candidates.size());
+            float[] out = new float[candidates.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = SCORES.getOrDefault(query + "|" + candidates.get(i),
+                        SCORES.getOrDefault(candidates.get(i), 0f));
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private static List<SimilarityPairSample<String>> mineWith(HardNegativeMiner.Builder builder,
+            TableCrossEncoder crossEncoder) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            return builder.build().mine(PAIRS, CORPUS, ANGLES, crossEncoder, manager).samples();
+        }
+    }
+
+    @Test
+    void aCrossEncoderDropsLikelyFalseNegativesAndOrdersTheRest() {
+        TableCrossEncoder ce = new TableCrossEncoder();
+        List<SimilarityPairSample<String>> got = mineWith(HardNegativeMiner.builder().optNegatives(3)
+                .optRankRange(0, 10).optAbsoluteMargin(0.1).optTeacherMargins(true), ce);
+        // pair (q, p@10): positive 0.9, so scores from 0.8 up are dropped: near@5 (0.95) and n@30 (0.85); the rest
+        // in cross-encoder order: n@40 0.5, n@60 0.3, n@20 0.2
+        assertEquals(List.of("n@40", "n@60", "n@20"), got.get(0).negatives());
+        assertArrayEquals(new double[] {0.4, 0.6, 0.7}, got.get(0).teacherMargins(), 1e-6);
+        // pair (q, p@12): positive 0.8, limit 0.7: the same negatives, margins from 0.8
+        assertEquals(List.of("n@40", "n@60", "n@20"), got.get(1).negatives());
+        assertArrayEquals(new double[] {0.3, 0.5, 0.6}, got.get(1).teacherMargins(), 1e-6);
+        // pair (r, s@181): positive 0.7, limit 0.6: near@5 and n@30 dropped again
+        assertEquals(List.of("n@40", "n@60", "n@20"), got.get(2).negatives());
+        // one call per distinct query for its 8 / 10 candidates, one per (query, positive)
+        assertEquals(List.of(8, 1, 1, 10, 1), ce.calls);
+
+        // rangeMin counts in the cross-encoder's order: the best surviving candidate (n@40) is skipped
+        assertEquals(List.of("n@60", "n@20", "n@50"), mineWith(HardNegativeMiner.builder().optNegatives(3)
+                .optRankRange(1, 10).optAbsoluteMargin(0.1), new TableCrossEncoder()).get(0).negatives());
+        // maxScore 0.4 drops near@5, n@30 and n@40; minScore 0.25 leaves n@60 alone
+        assertEquals(List.of("n@60", "n@20", "n@50"), mineWith(HardNegativeMiner.builder().optNegatives(3)
+                .optMaxScore(0.4), new TableCrossEncoder()).get(0).negatives());
+        SimilarityPairSample<String> one = mineWith(HardNegativeMiner.builder().optNegatives(3).optMaxScore(0.4)
+                .optMinScore(0.25), new TableCrossEncoder()).get(0);
+        assertEquals(List.of("n@60"), one.negatives());
+        assertEquals(null, one.teacherMargins());
+    }
+
+    @Test
+    void scoreBoundsWithoutACrossEncoderReadTheEmbeddings() {
+        // cos 5° = 0.996 is above 0.95 and goes; cos 20° = 0.940 stays
+        assertEquals(List.of("n@20", "n@30"),
+                mine(HardNegativeMiner.builder().optNegatives(2).optMaxScore(0.95), CORPUS).get(0));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HardNegativeMiner
+                    .builder().optTeacherMargins(true).build().mine(PAIRS, CORPUS, ANGLES, manager));
+            assertTrue(e.getMessage().contains("teacher margins come from a cross-encoder"), e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> HardNegativeMiner.builder().optMinScore(0.5).optMaxScore(0.4).build());
+        assertTrue(e.getMessage().contains("minScore (0.5) exceeds maxScore (0.4)"), e.getMessage());
     }
 }

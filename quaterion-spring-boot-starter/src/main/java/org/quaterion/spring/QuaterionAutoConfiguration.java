@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import org.quaterion.models.EngineSetup;
 import org.quaterion.models.SimilarityModel;
+import org.quaterion.models.rerank.PairScorer;
+import org.quaterion.onnx.CrossEncoderModel;
 import org.quaterion.search.VectorIndex;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.Health;
@@ -24,7 +26,9 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Configures serving when {@code quaterion.model.path} is set: a {@code SimilarityModel<String>} bean (libtorch
  * threads from {@code quaterion.model.threads}, set before the engine loads), a {@link VectorIndex} bean when
- * {@code quaterion.index.path} is set (both closed on shutdown), the {@link QuaterionService}, and — when the
+ * {@code quaterion.index.path} is set, a cross-encoder {@code PairScorer<String, String>} bean when
+ * {@code quaterion.reranker.path} is set and quaterion-onnx is present (each closed on shutdown), the
+ * {@link QuaterionService} (re-ranking with any {@code PairScorer<String, String>} bean), and — when the
  * application has them — the {@code /embed} and {@code /search} endpoints, a health indicator and Micrometer timers.
  * Any of these beans declared by the application replaces ours.
  */
@@ -83,13 +87,31 @@ public class QuaterionAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public QuaterionService quaterionService(SimilarityModel<String> model, ObjectProvider<VectorIndex> index,
-            ObjectProvider<OperationTimer> timer, QuaterionProperties properties) {
+            ObjectProvider<PairScorer<String, String>> reranker, ObjectProvider<OperationTimer> timer,
+            QuaterionProperties properties) {
         if (properties.getIndex().getSource() != null && properties.getIndex().getPath() == null) {
             throw new IllegalStateException("quaterion.index.source is set but quaterion.index.path is not: set it to "
                     + "the directory where the index built from " + properties.getIndex().getSource() + " is saved");
         }
-        return new QuaterionService(model, index.getIfAvailable(), properties,
+        PairScorer<String, String> scorer = reranker.getIfAvailable();
+        if (scorer == null && properties.getReranker().getPath() != null) {
+            throw new IllegalStateException("quaterion.reranker.path is set but no re-ranker was loaded: add "
+                    + "org.quaterion:quaterion-onnx (CrossEncoderModel) to the application's dependencies");
+        }
+        return new QuaterionService(model, index.getIfAvailable(), scorer, properties,
                 timer.getIfAvailable(() -> OperationTimer.NONE));
+    }
+
+    /** The cross-encoder at {@code quaterion.reranker.path}, when quaterion-onnx is on the classpath. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.quaterion.onnx.CrossEncoderModel")
+    @ConditionalOnProperty(prefix = "quaterion.reranker", name = "path")
+    static class CrossEncoderReranker {
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean
+        PairScorer<String, String> quaterionReranker(QuaterionProperties properties) {
+            return CrossEncoderModel.load(properties.getReranker().getPath());
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.quaterion.search.VectorIndex;
+import org.quaterion.search.rerank.RerankedHit;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -11,7 +12,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /embed} {@code {"texts": [...]}} → {@code {"vectors": [[...]]}} and {@code POST /search}
- * {@code {"query": "...", "k": 5}} → {@code {"hits": [{"id": ..., "distance": ..., "payload": ...}]}}. Bodies are
+ * {@code {"query": "...", "k": 5}} → {@code {"hits": [{"id": ..., "distance": ..., "payload": ...}]}}, re-ranked with
+ * {@code "rerank": true} (and optionally {@code "candidates": 50}) when a re-ranker is configured. Bodies are
  * read and written with the starter's own strict JSON binding (see docs/spring-boot.md), not the application's
  * {@code ObjectMapper}; refusals are {@code {"error": "..."}} (written by the starter's error resolver).
  */
@@ -62,8 +64,10 @@ public class QuaterionController {
      *
      * @param query the text
      * @param k results wanted (default 10)
+     * @param rerank whether the re-ranker re-scores the nearest {@code candidates} hits (default false)
+     * @param candidates hits re-scored (only with {@code rerank}; default {@code quaterion.reranker.candidates})
      */
-    public record SearchRequest(String query, Integer k) {}
+    public record SearchRequest(String query, Integer k, Boolean rerank, Integer candidates) {}
 
     /**
      * A search answer.
@@ -87,16 +91,27 @@ public class QuaterionController {
     /**
      * Searches the index.
      *
-     * @param body {@code {"query": "...", "k": 5}}
-     * @return the hits, each with its payload when it has one
+     * @param body {@code {"query": "...", "k": 5}}, optionally {@code "rerank": true, "candidates": 50}
+     * @return the hits, each with its payload when it has one (and the re-ranker's score when re-ranked)
      */
     @PostMapping(path = SEARCH, consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<byte[]> search(InputStream body) {
         SearchRequest request = json.read(body, SearchRequest.class, SEARCH_EXAMPLE);
-        List<VectorIndex.Hit> hits = service.search(request.query(), request.k() == null ? 10 : request.k());
-        List<HitJson> out = new ArrayList<>(hits.size());
-        for (VectorIndex.Hit hit : hits) {
-            out.add(HitJson.of(hit));
+        int k = request.k() == null ? 10 : request.k();
+        boolean rerank = Boolean.TRUE.equals(request.rerank());
+        if (request.candidates() != null && !rerank) {
+            throw new InputRejectedException(400, "\"candidates\" is the number of hits re-ranked: send it with "
+                    + "\"rerank\": true, or leave it out");
+        }
+        List<HitJson> out = new ArrayList<>();
+        if (rerank) {
+            for (RerankedHit hit : service.rerankedSearch(request.query(), k, request.candidates())) {
+                out.add(HitJson.of(hit));
+            }
+        } else {
+            for (VectorIndex.Hit hit : service.search(request.query(), k)) {
+                out.add(HitJson.of(hit));
+            }
         }
         return ok(new SearchResponse(out));
     }

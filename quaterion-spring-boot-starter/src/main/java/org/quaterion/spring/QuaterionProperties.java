@@ -10,6 +10,7 @@ public class QuaterionProperties {
     private final Model model = new Model();
     private final Index index = new Index();
     private final Web web = new Web();
+    private final Reranker reranker = new Reranker();
 
     /** Creates the defaults. */
     public QuaterionProperties() {}
@@ -39,6 +40,102 @@ public class QuaterionProperties {
      */
     public Web getWeb() {
         return web;
+    }
+
+    /**
+     * The re-ranker settings ({@code quaterion.reranker.*}).
+     *
+     * @return them
+     */
+    public Reranker getReranker() {
+        return reranker;
+    }
+
+    /**
+     * {@code quaterion.reranker.*}: the cross-encoder that re-scores {@code /search}'s candidates when a request asks
+     * for {@code "rerank": true}.
+     */
+    public static class Reranker {
+        private Path path;
+        private int candidates = 50;
+        private int maxCandidates = 200;
+        private String textField = "text";
+
+        /** Creates the defaults. */
+        public Reranker() {}
+
+        /**
+         * The cross-encoder servable ({@code CrossEncoderModel.load}, needs quaterion-onnx); none by default (a
+         * {@code PairScorer<String, String>} bean of the application serves too).
+         *
+         * @return the directory, or null
+         */
+        public Path getPath() {
+            return path;
+        }
+
+        /**
+         * Sets the cross-encoder servable.
+         *
+         * @param path the directory
+         */
+        public void setPath(Path path) {
+            this.path = path;
+        }
+
+        /**
+         * First-stage hits re-scored when a request gives no {@code candidates} (default 50; at least k).
+         *
+         * @return the number
+         */
+        public int getCandidates() {
+            return candidates;
+        }
+
+        /**
+         * Sets the default number of candidates.
+         *
+         * @param candidates at least 1
+         */
+        public void setCandidates(int candidates) {
+            this.candidates = candidates;
+        }
+
+        /**
+         * The most candidates a request may ask to re-score (default 200).
+         *
+         * @return the limit
+         */
+        public int getMaxCandidates() {
+            return maxCandidates;
+        }
+
+        /**
+         * Sets the most candidates a request may ask for.
+         *
+         * @param maxCandidates the limit
+         */
+        public void setMaxCandidates(int maxCandidates) {
+            this.maxCandidates = maxCandidates;
+        }
+
+        /**
+         * The field of each item's JSON payload that holds the text the re-ranker reads (default {@code text}).
+         *
+         * @return the field name
+         */
+        public String getTextField() {
+            return textField;
+        }
+
+        /**
+         * Sets the payload field with the item's text.
+         *
+         * @param textField the field name
+         */
+        public void setTextField(String textField) {
+            this.textField = textField;
+        }
     }
 
     /** {@code quaterion.model.*}: which servable, on how many threads, with which input limits. */

@@ -43,7 +43,8 @@ final class StrictJson {
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
-        for (LogicalType type : List.of(LogicalType.Integer, LogicalType.Textual, LogicalType.Collection)) {
+        for (LogicalType type : List.of(LogicalType.Integer, LogicalType.Textual, LogicalType.Collection,
+                LogicalType.Boolean)) {
             for (CoercionInputShape shape : List.of(CoercionInputShape.Integer, CoercionInputShape.Float,
                     CoercionInputShape.Boolean, CoercionInputShape.String, CoercionInputShape.EmptyString)) {
                 strict.coercionConfigFor(type).setCoercion(shape, CoercionAction.Fail);
@@ -160,6 +161,9 @@ final class StrictJson {
         }
         if (target == String.class) {
             return "must be a text (a JSON string in quotes)";
+        }
+        if (target == Boolean.class || target == boolean.class) {
+            return "must be true or false (a JSON boolean, not in quotes)";
         }
         return "has the wrong type";
     }

@@ -146,4 +146,14 @@ class EndpointErrorsTest {
         assertMentions(error(http.postJson("/search", "[\"x\"]"), 400), "object");
         assertMentions(error(http.postJson("/search", "{\"query\": \"x\"} {}"), 400), "after");
     }
+
+    @Test
+    void rerankWithoutARerankerIsRefused() throws Exception {
+        assertMentions(error(http.postJson("/search", "{\"query\": \"miso soup\", \"rerank\": true}"), 400),
+                "needs a re-ranker", "quaterion.reranker.path", "PairScorer<String, String>");
+        assertMentions(error(http.postJson("/search", "{\"query\": \"miso soup\", \"rerank\": \"true\"}"), 400),
+                "\"rerank\" must be true or false");
+        assertMentions(error(http.postJson("/search", "{\"query\": \"miso soup\", \"rerank\": 1}"), 400),
+                "\"rerank\" must be true or false");
+    }
 }

@@ -2,11 +2,14 @@ package org.quaterion.spring;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.quaterion.models.SimilarityModel;
 import org.quaterion.models.TextCountsEncoder;
 import org.quaterion.models.heads.NormalizeHead;
+import org.quaterion.search.Payload;
 import org.quaterion.search.VectorIndex;
 
 /** A small servable (character counts, no weights) and catalogues for the starter's tests. */
@@ -35,6 +38,20 @@ final class TestServables {
         }
         try (SimilarityModel<String> model = SimilarityModel.load(servable, String.class)) {
             VectorIndex.build(index, model, catalogue, 4, VectorIndex.Config.defaults()).close();
+        }
+    }
+
+    /** Builds an index of {@link #DISHES} (ids dish-0...) whose payloads carry each dish's name as {@code "text"}. */
+    static void buildIndexWithTexts(Path servable, Path index) throws IOException {
+        List<String> ids = new ArrayList<>();
+        List<Payload> payloads = new ArrayList<>();
+        for (int i = 0; i < DISHES.length; i++) {
+            ids.add("dish-" + i);
+            payloads.add(Payload.json("{\"text\": \"" + DISHES[i] + "\"}"));
+        }
+        try (SimilarityModel<String> model = SimilarityModel.load(servable, String.class)) {
+            VectorIndex.build(index, ids, model.encode(List.of(DISHES), 4), payloads, VectorIndex.Config.defaults())
+                    .close();
         }
     }
 }

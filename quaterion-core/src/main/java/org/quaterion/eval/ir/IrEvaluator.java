@@ -286,29 +286,42 @@ public final class IrEvaluator {
      */
     public IrResult evaluate(IrEncoder encoder, NDManager manager) {
         long start = System.nanoTime();
-        int maxK = config.maxK();
-        int[][] rankings;
-        String engine;
+        Ranked ranked = rank(encoder, manager, config.maxK());
+        IrResult result = metrics(ranked.rankings(), config, ranked.engine());
+        LOG.info("IR evaluation of {} queries over {} documents ({} search) in {} ms: {}", result.queries(),
+                result.documents(), ranked.engine(), (System.nanoTime() - start) / 1_000_000, result.metrics());
+        return result;
+    }
+
+    /** Each query's ranked document indices and the search engine that ranked them. */
+    record Ranked(int[][] rankings, String engine) {}
+
+    /**
+     * Encodes the queries and the corpus and ranks the {@code k} nearest documents of every query.
+     *
+     * @throws UncheckedIOException when the temporary HNSW index cannot be written
+     */
+    Ranked rank(IrEncoder encoder, NDManager manager, int k) {
         try (NDManager arrays = manager.newSubManager()) {
             float[][] queries = encodeQueries(encoder);
             NDArray documents = encodeDocuments(encoder, queries[0].length, arrays);
             try (NearestNeighbours search = NearestNeighbours.build(documents, config.search())) {
-                engine = search.engine();
-                rankings = Rankings.rank(search, queries, maxK);
+                return new Ranked(Rankings.rank(search, queries, k), search.engine());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("the IR evaluator could not write its temporary HNSW index: " + e
                     .getMessage() + "; free disk space in java.io.tmpdir or raise the HNSW threshold", e);
         }
-        IrMetrics metrics = new IrMetrics(config);
+    }
+
+    /** The metrics of a configuration over rankings of this evaluator's queries. */
+    IrResult metrics(int[][] rankings, Config metricsConfig, String engine) {
+        IrMetrics metrics = new IrMetrics(metricsConfig);
         for (int q = 0; q < rankings.length; q++) {
             metrics.add(rankings[q], data.relevantIndices(q));
         }
-        IrResult result = new IrResult(metrics.means(), rankings.length, data.documentIds().size(),
-                data.skippedQueries(), engine);
-        LOG.info("IR evaluation of {} queries over {} documents ({} search) in {} ms: {}", result.queries(),
-                result.documents(), engine, (System.nanoTime() - start) / 1_000_000, result.metrics());
-        return result;
+        return new IrResult(metrics.means(), rankings.length, data.documentIds().size(), data.skippedQueries(),
+                engine);
     }
 
     private float[][] encodeQueries(IrEncoder encoder) {
