@@ -139,7 +139,7 @@ public final class CrossEncoder implements Encoder<Pair<String, String>> {
                 texts.add(TextCollation.cut(p.getKey(), maxChars), TextCollation.cut(p.getValue(), maxChars));
             }
             Encoding[] encodings = tokenizer.batchEncode(texts);
-            return Encoding.toNDList(encodings, manager, true, false);
+            return TokenBatches.stack(encodings, manager);
         }
     }
 

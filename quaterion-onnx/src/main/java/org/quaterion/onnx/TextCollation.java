@@ -65,6 +65,6 @@ final class TextCollation {
             }
         }
         Encoding[] encodings = tokenizer.batchEncode(records);
-        return Encoding.toNDList(encodings, manager, true, false);
+        return TokenBatches.stack(encodings, manager);
     }
 }
