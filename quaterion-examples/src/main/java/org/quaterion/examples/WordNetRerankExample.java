@@ -39,7 +39,8 @@ import org.quaterion.train.optim.GradientOptimizer;
  * re-ranks them, and a {@code SkipConnectionHead} on the bi-encoder is trained twice with mined negatives: as mined,
  * and with the negatives the cross-encoder scores near or above the right word dropped (likely false negatives).
  * Prints P@1, MRR and recall@k of each. Arguments: {@code --train N --test M --lists L --negatives K --top K
- * --distill N --margin R --seed S --out DIR}.
+ * --distill N --margin R --seed S --random K --out DIR}; the cross-encoder's learning rate is the system property
+ * {@code examples.ce.lr} (1e-4).
  */
 public final class WordNetRerankExample {
 
@@ -81,36 +82,39 @@ public final class WordNetRerankExample {
      * @param margin a negative is dropped when its cross-encoder score exceeds the right word's minus this
      * @param seed the seed of list sampling and training
      * @param out the working directory (caches)
+     * @param random random training words added to each cross-encoder list next to its mined negatives
      */
     public record Options(int train, int test, int lists, int negatives, int top, int distill, double margin,
-            long seed, Path out) {
+            long seed, Path out, int random) {
 
         static Options parse(String[] args) {
-            Options o = new Options(4000, 500, 400, 7, 50, 2000, 0.0, 42, Path.of("target/wordnet-rerank"));
+            Options o = new Options(4000, 200, 200, 4, 50, 600, 0.0, 42, Path.of("target/wordnet-rerank"), 3);
             for (int i = 0; i < args.length; i++) {
                 String v = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i++]) {
                     case "--train" -> o = new Options(Integer.parseInt(v), o.test, o.lists, o.negatives, o.top,
-                            o.distill, o.margin, o.seed, o.out);
+                            o.distill, o.margin, o.seed, o.out, o.random);
                     case "--test" -> o = new Options(o.train, Integer.parseInt(v), o.lists, o.negatives, o.top,
-                            o.distill, o.margin, o.seed, o.out);
+                            o.distill, o.margin, o.seed, o.out, o.random);
                     case "--lists" -> o = new Options(o.train, o.test, Integer.parseInt(v), o.negatives, o.top,
-                            o.distill, o.margin, o.seed, o.out);
+                            o.distill, o.margin, o.seed, o.out, o.random);
                     case "--negatives" -> o = new Options(o.train, o.test, o.lists, Integer.parseInt(v), o.top,
-                            o.distill, o.margin, o.seed, o.out);
+                            o.distill, o.margin, o.seed, o.out, o.random);
                     case "--top" -> o = new Options(o.train, o.test, o.lists, o.negatives, Integer.parseInt(v),
-                            o.distill, o.margin, o.seed, o.out);
+                            o.distill, o.margin, o.seed, o.out, o.random);
                     case "--distill" -> o = new Options(o.train, o.test, o.lists, o.negatives, o.top,
-                            Integer.parseInt(v), o.margin, o.seed, o.out);
+                            Integer.parseInt(v), o.margin, o.seed, o.out, o.random);
                     case "--margin" -> o = new Options(o.train, o.test, o.lists, o.negatives, o.top, o.distill,
-                            Double.parseDouble(v), o.seed, o.out);
+                            Double.parseDouble(v), o.seed, o.out, o.random);
                     case "--seed" -> o = new Options(o.train, o.test, o.lists, o.negatives, o.top, o.distill,
-                            o.margin, Long.parseLong(v), o.out);
+                            o.margin, Long.parseLong(v), o.out, o.random);
+                    case "--random" -> o = new Options(o.train, o.test, o.lists, o.negatives, o.top, o.distill,
+                            o.margin, o.seed, o.out, Integer.parseInt(v));
                     case "--out" -> o = new Options(o.train, o.test, o.lists, o.negatives, o.top, o.distill,
-                            o.margin, o.seed, Path.of(v));
+                            o.margin, o.seed, Path.of(v), o.random);
                     default -> throw new IllegalArgumentException("unknown argument " + args[i - 1]
                             + ": use --train N, --test M, --lists L, --negatives K, --top K, --distill N, "
-                            + "--margin R, --seed S, --out DIR");
+                            + "--margin R, --seed S, --random K, --out DIR");
                 }
             }
             return o;
@@ -201,6 +205,12 @@ public final class WordNetRerankExample {
                 pairs.add(new ScoredPair<>(train.definitions.get(q), train.word(q), 1, l));
                 for (int neg : train.negatives(q, trainTop[q], 0, o.negatives)) {
                     pairs.add(new ScoredPair<>(train.definitions.get(q), train.words.get(neg), 0, l));
+                }
+                // random words too: with only the bi-encoder's nearest words as negatives, the cross-encoder learns
+                // to prefer words unlike the definition, which the right word often is
+                for (int r = 0; r < o.random; r++) {
+                    pairs.add(new ScoredPair<>(train.definitions.get(q), train.words.get(randomOther(train, q,
+                            random)), 0, l));
                 }
             }
             try (WordReranker reranker = new WordReranker(Double.parseDouble(System.getProperty("examples.ce.lr", "1e-4")))) {
@@ -388,15 +398,21 @@ public final class WordNetRerankExample {
         return positions.stream().mapToInt(p -> candidates[p]).toArray();
     }
 
+    /** A random word index other than query {@code q}'s word. */
+    private static int randomOther(Side train, int q, Random random) {
+        int other;
+        do {
+            other = random.nextInt(train.words.size());
+        } while (other == train.correct[q]);
+        return other;
+    }
+
     /** The share of training lists whose right word the cross-encoder scores above a random training word. */
     private static double trainListAccuracy(CrossEncoderModel scorer, Side train, List<Integer> queries,
             Random random) {
         int wins = 0;
         for (int q : queries) {
-            int other;
-            do {
-                other = random.nextInt(train.words.size());
-            } while (other == train.correct[q]);
+            int other = randomOther(train, q, random);
             float[] s = scorer.score(train.definitions.get(q), List.of(train.word(q), train.words.get(other)));
             wins += s[0] > s[1] ? 1 : 0;
         }

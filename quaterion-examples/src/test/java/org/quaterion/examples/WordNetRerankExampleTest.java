@@ -22,7 +22,7 @@ class WordNetRerankExampleTest {
     @Test
     void crossEncoderReRanksTheFirstStagesCandidates() throws Exception {
         WordNetRerankExample.Result r = WordNetRerankExample.run(new WordNetRerankExample.Options(300, 60, 40, 3,
-                10, 60, 0.0, 42, tmp), System.out);
+                10, 60, 0.0, 42, tmp, 2), System.out);
         assertEquals(60, r.firstTop().length);
         for (int q = 0; q < r.firstTop().length; q++) {
             assertEquals(10, r.firstTop()[q].length);
