@@ -243,7 +243,7 @@ public final class WordNetDefinitionsExample {
     }
 
     /** Train and test pairs from interleaved synset blocks, so both cover WordNet's whole noun hierarchy. */
-    private static List<List<SimilarityPairSample<String>>> split(int trainPairs, int testPairs, PrintStream print) {
+    static List<List<SimilarityPairSample<String>>> split(int trainPairs, int testPairs, PrintStream print) {
         List<SimilarityPairSample<String>> all = WordNetPairs.nouns(trainPairs + testPairs);
         List<SimilarityPairSample<String>> trainSet = new ArrayList<>();
         List<SimilarityPairSample<String>> testSet = new ArrayList<>();
@@ -344,7 +344,7 @@ public final class WordNetDefinitionsExample {
         return target.create(rows);
     }
 
-    private static NDArray encode(Encoder<String> encoder, List<String> definitions, List<String> words,
+    static NDArray encode(Encoder<String> encoder, List<String> definitions, List<String> words,
             NDManager manager) {
         List<String> texts = new ArrayList<>(definitions);
         texts.addAll(words);
